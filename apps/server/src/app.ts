@@ -1,0 +1,128 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import type { ErrorBody } from '@tuopin/domain';
+import type { Config } from './config';
+import type { Database } from './db/database';
+import { AppError } from './errors';
+import { fieldErrors } from './http/validation';
+import { authRoutes } from './routes/auth.routes';
+import { regionRoutes } from './routes/regions.routes';
+import { systemRoutes } from './routes/system.routes';
+import { userRoutes } from './routes/users.routes';
+import { AuditService } from './services/audit.service';
+import { AuthService } from './services/auth.service';
+import { createDeps, pgError } from './services/context';
+import { RegionsService } from './services/regions.service';
+import { UsersService } from './services/users.service';
+
+export const VERSION = '0.1.0';
+
+export interface Services {
+  config: Config;
+  db: Database;
+  version: string;
+  auth: AuthService;
+  regions: RegionsService;
+  users: UsersService;
+  audit: AuditService;
+}
+
+export function createServices(db: Database, config: Config): Services {
+  const d = createDeps(db, config);
+  const regions = new RegionsService(d);
+  return {
+    config, db, version: VERSION,
+    auth: new AuthService(d),
+    regions,
+    users: new UsersService(d, regions),
+    audit: new AuditService(d, regions),
+  };
+}
+
+function toErrorBody(error: FastifyError | AppError | Error, log: FastifyInstance['log']): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    return { status: error.status, body: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
+  }
+  const fe = error as FastifyError & { validation?: unknown[]; validationContext?: string };
+  if (fe.validation) {
+    const details = fieldErrors(fe.validationContext ?? 'body', fe.validation as never);
+    const first = details[0];
+    return {
+      status: 400,
+      body: { code: 'VALIDATION', message: first ? `请求参数不正确：${first.field} ${first.message}` : '请求参数不正确', details },
+    };
+  }
+  if (fe.statusCode === 429) return { status: 429, body: { code: 'RATE_LIMITED', message: fe.message || '请求过于频繁，请稍后再试' } };
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, body: { code: 'VALIDATION', message: '不支持的请求内容类型，请使用 application/json' } };
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: { code: 'VALIDATION', message: '请求内容过大' } };
+  if (fe.code?.startsWith('FST_ERR_CTP') || (fe.statusCode === 400 && error instanceof SyntaxError)) {
+    return { status: 400, body: { code: 'VALIDATION', message: '请求内容不是合法的 JSON' } };
+  }
+  const pg = pgError(error);
+  if (pg.code === '25006') return { status: 403, body: { code: 'FORBIDDEN', message: '只读账号不能修改数据' } };
+  if (pg.code === '42501') return { status: 403, body: { code: 'FORBIDDEN', message: '无权在该区域进行此操作' } };
+  if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { status: fe.statusCode, body: { code: fe.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION', message: '请求无效' } };
+  }
+  log.error({ err: error }, 'unhandled error');
+  return { status: 500, body: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试或联系管理员' } };
+}
+
+export async function buildApp(services: Services, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { allErrors: true } },
+    bodyLimit: 1024 * 1024,
+  });
+  app.decorate('tuopinLoginLimit', config.loginRateLimitPerMinute);
+  app.decorateRequest('tuopinSession', null);
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorBody(error as FastifyError, request.log);
+    reply.code(status).type('application/json').send(body);
+  });
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'RATE_LIMITED',
+      message: `登录尝试过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试`,
+    }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Tuopin API', description: '脱贫：防止返贫监测和帮扶平台 API。所有错误返回 { code, message, details }。', version: VERSION },
+      components: {
+        securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'tuopin_sid' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(async (api) => {
+    systemRoutes(api, services);
+    authRoutes(api, services);
+    regionRoutes(api, services);
+    userRoutes(api, services);
+  });
+
+  const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));
+  if (hasWeb) await app.register(fastifyStatic, { root: config.webDist, wildcard: false, index: ['index.html'] });
+  app.setNotFoundHandler((request, reply) => {
+    // The web app routes on the client: unknown non-API GETs get its index page.
+    if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
+    return reply.code(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });
+  });
+  return app;
+}

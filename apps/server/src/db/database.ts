@@ -1,0 +1,110 @@
+import pg from 'pg';
+import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import { isReadOnlyRole, scopeSetting, type Role } from '@tuopin/domain';
+import type { DB } from './schema';
+import { migrations } from './migrations/index';
+
+// bigint (int8) columns: counts and ids fit in a JS number for this application; audit ids stay strings.
+pg.types.setTypeParser(20, (v) => (v.length > 15 ? v : Number(v)));
+
+/** Who is acting, from where. Every scoped transaction carries it into the audit trail. */
+export interface Actor {
+  id: number;
+  username: string;
+  role: Role;
+  regionCode: string;
+  ip: string | null;
+}
+
+export interface SystemActor {
+  /** Shown in the audit log as the actor, e.g. "system", "regions:load". */
+  name: string;
+  ip?: string | null;
+  /** Acting on behalf of a user (login, password change) without that user's scope restriction. */
+  userId?: number | null;
+}
+
+export type Tx = Transaction<DB>;
+
+export interface TxOptions {
+  /** Reason the user gave for the change; kept in the audit log. */
+  reason?: string | null;
+}
+
+/**
+ * The database, and the ONE place where region scoping and audit context are applied.
+ *
+ * - `scoped(actor, fn)`: a transaction running as the role `tuopin_app`, with `tuopin.scope` set from the
+ *   actor's home region, so every row-level-security policy filters to that region subtree; read-only roles
+ *   get a READ ONLY transaction. Actor, address and reason are set for the audit triggers.
+ * - `system(actor, fn)`: a transaction as the owning role (no row-level security), for authentication,
+ *   bootstrap and command-line loaders only. It still records the actor for the audit log.
+ *
+ * Repositories receive a `Tx` from one of these and never open connections themselves.
+ */
+export class Database {
+  readonly kysely: Kysely<DB>;
+  readonly pool: pg.Pool;
+
+  constructor(readonly url: string, poolSize = 20) {
+    this.pool = new pg.Pool({ connectionString: url, max: poolSize });
+    this.pool.on('error', () => {});
+    this.kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
+  }
+
+  async scoped<T>(actor: Actor, fn: (tx: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
+    let builder = this.kysely.transaction();
+    if (isReadOnlyRole(actor.role)) builder = builder.setAccessMode('read only');
+    return builder.execute(async (tx) => {
+      await sql`set local role tuopin_app`.execute(tx);
+      await sql`select set_config('tuopin.scope', ${scopeSetting(actor.regionCode)}, true),
+                       set_config('tuopin.actor_id', ${String(actor.id)}, true),
+                       set_config('tuopin.actor_name', ${actor.username}, true),
+                       set_config('tuopin.ip', ${actor.ip ?? ''}, true),
+                       set_config('tuopin.reason', ${opts.reason ?? ''}, true)`.execute(tx);
+      return fn(tx);
+    });
+  }
+
+  async system<T>(actor: SystemActor, fn: (tx: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
+    return this.kysely.transaction().execute(async (tx) => {
+      await sql`select set_config('tuopin.actor_id', ${actor.userId != null ? String(actor.userId) : ''}, true),
+                       set_config('tuopin.actor_name', ${actor.name}, true),
+                       set_config('tuopin.ip', ${actor.ip ?? ''}, true),
+                       set_config('tuopin.reason', ${opts.reason ?? ''}, true)`.execute(tx);
+      return fn(tx);
+    });
+  }
+
+  async migrate(): Promise<string[]> {
+    const migrator = new Migrator({ db: this.kysely, provider: { getMigrations: async () => migrations } });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error) throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  async ping(): Promise<{ version: string; latencyMs: number }> {
+    const t = performance.now();
+    const r = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(this.kysely);
+    return { version: r.rows[0]!.v, latencyMs: Math.round((performance.now() - t) * 100) / 100 };
+  }
+
+  async close(): Promise<void> {
+    await this.kysely.destroy();
+  }
+}
+
+/** Creates the named database on the server of `adminUrl` when it does not exist; returns its URL. */
+export async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const r = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (r.rowCount === 0) await client.query(`create database "${name.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}

@@ -1,0 +1,36 @@
+import { buildApp, createServices } from './app';
+import { loadConfig } from './config';
+import { startServerDatabase } from './db/connect';
+import { bootstrap } from './services/bootstrap.service';
+import { createDeps } from './services/context';
+
+const config = loadConfig();
+const log = (m: string) => console.log(`[tuopin] ${m}`);
+
+const { db, stop: stopDb } = await startServerDatabase(config, log);
+const applied = await db.migrate();
+if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+await bootstrap(createDeps(db, config), log);
+
+const app = await buildApp(createServices(db, config));
+await app.listen({ port: config.port, host: config.host });
+log(`listening on http://localhost:${config.port}  (API docs: http://localhost:${config.port}/api/docs)`);
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: shutting down`);
+  try {
+    await app.close();
+    await db.close();
+    await stopDb();
+    log('stopped cleanly');
+    process.exit(0);
+  } catch (e) {
+    console.error(e);
+    process.exit(1);
+  }
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,90 @@
+import { sql } from 'kysely';
+import type { RegionNode } from '@tuopin/domain';
+import type { Tx } from '../db/database';
+
+const columns = ['code', 'name', 'full_name', 'level', 'parent_code', 'child_count'] as const;
+
+interface RegionRow {
+  code: string;
+  name: string;
+  full_name: string;
+  level: number;
+  parent_code: string | null;
+  child_count: number;
+}
+
+export function toRegionNode(r: RegionRow): RegionNode {
+  return { code: r.code, name: r.name, fullName: r.full_name, level: r.level, parentCode: r.parent_code, childCount: r.child_count };
+}
+
+/** SQL expression: the significant prefix of a region code at its level. */
+const prefixOf = (code: string, level: string) =>
+  sql`left(${sql.ref(code)}, case ${sql.ref(level)} when 0 then 0 when 1 then 2 when 2 then 4 when 3 then 6 when 4 then 9 else 12 end)`;
+
+export interface DescendantCounts {
+  cities: number;
+  counties: number;
+  townships: number;
+  villages: number;
+}
+
+/** Regions. Row-level security limits every query to the caller's scope. */
+export class RegionsRepository {
+  async get(tx: Tx, code: string): Promise<RegionNode | undefined> {
+    const r = await tx.selectFrom('regions').select(columns).where('code', '=', code).executeTakeFirst();
+    return r ? toRegionNode(r) : undefined;
+  }
+
+  async getMany(tx: Tx, codes: string[]): Promise<RegionNode[]> {
+    if (codes.length === 0) return [];
+    const rows = await tx.selectFrom('regions').select(columns).where('code', 'in', codes).orderBy('level').execute();
+    return rows.map(toRegionNode);
+  }
+
+  async children(tx: Tx, code: string): Promise<RegionNode[]> {
+    const rows = await tx.selectFrom('regions').select(columns).where('parent_code', '=', code).orderBy('code').execute();
+    return rows.map(toRegionNode);
+  }
+
+  /** Name contains `q`, or code starts with `q` (digits). Shorter names and higher levels first. */
+  async search(tx: Tx, q: string, limit: number, maxLevel: number | undefined): Promise<RegionNode[]> {
+    let query = tx.selectFrom('regions').select(columns).where('level', '>', 0);
+    if (/^\d+$/.test(q)) query = query.where('code', 'like', `${q}%`);
+    else query = query.where('name', 'like', `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    if (maxLevel !== undefined) query = query.where('level', '<=', maxLevel);
+    const rows = await query
+      .orderBy(sql`name = ${q}`, 'desc')
+      .orderBy('level')
+      .orderBy('code')
+      .limit(limit)
+      .execute();
+    return rows.map(toRegionNode);
+  }
+
+  async descendantCounts(tx: Tx, code: string, level: number): Promise<DescendantCounts> {
+    const prefix = code.slice(0, [0, 2, 4, 6, 9, 12][level]);
+    const rows = await tx
+      .selectFrom('regions')
+      .select(['level', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('code', 'like', `${prefix}%`)
+      .where('level', '>', level)
+      .groupBy('level')
+      .execute();
+    const n = (l: number) => Number(rows.find((r) => r.level === l)?.n ?? 0);
+    return { cities: n(2), counties: n(3), townships: n(4), villages: n(5) };
+  }
+
+  /** For each direct child: how many townships and villages lie below it. */
+  async childBreakdown(tx: Tx, code: string): Promise<{ code: string; name: string; townships: number; villages: number }[]> {
+    const r = await sql<{ code: string; name: string; townships: number; villages: number }>`
+      select c.code, c.name,
+             count(d.code) filter (where d.level = 4)::int as townships,
+             count(d.code) filter (where d.level = 5)::int as villages
+        from regions c
+        left join regions d on d.level > c.level and starts_with(d.code, ${prefixOf('c.code', 'c.level')})
+       where c.parent_code = ${code}
+       group by c.code, c.name
+       order by c.code`.execute(tx);
+    return r.rows;
+  }
+}

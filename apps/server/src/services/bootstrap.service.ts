@@ -1,0 +1,40 @@
+import crypto from 'node:crypto';
+import { sql } from 'kysely';
+import { NATION_CODE } from '@tuopin/domain';
+import type { Deps } from './context';
+import { hashPassword } from './auth.service';
+import { loadRegions } from './region-loader';
+
+/** First-start work: regions of the default province and the first administrator. */
+export async function bootstrap(d: Deps, log: (msg: string) => void): Promise<void> {
+  const { db, repos, config } = d;
+  const regionCount = await db.system({ name: 'bootstrap' }, async (tx) => {
+    const r = await sql<{ n: number }>`select count(*)::int as n from regions where level > 0`.execute(tx);
+    return r.rows[0]!.n;
+  });
+  if (regionCount === 0) {
+    const t = Date.now();
+    const n = await loadRegions(db, config.defaultProvince);
+    log(`loaded ${n} regions of province ${config.defaultProvince} in ${Date.now() - t} ms`);
+  }
+  const users = await db.system({ name: 'bootstrap' }, (tx) => repos.users.countAll(tx));
+  if (users === 0) {
+    const generated = !config.adminPassword;
+    const password = config.adminPassword ?? `Tp${crypto.randomBytes(9).toString('base64url')}9`;
+    const passwordHash = await hashPassword(password);
+    await db.system({ name: 'bootstrap' }, (tx) =>
+      repos.users.insert(tx, {
+        username: 'admin', displayName: '系统管理员', role: 'system_admin', regionCode: NATION_CODE, phone: null,
+        passwordHash, mustChangePassword: generated,
+      }),
+    { reason: '首次启动创建管理员' });
+    if (generated) {
+      log('='.repeat(64));
+      log(`  First start: administrator created.  username: admin   password: ${password}`);
+      log('  This password is shown only once; you will be asked to change it at first login.');
+      log('='.repeat(64));
+    } else {
+      log('First start: administrator "admin" created with the password from ADMIN_PASSWORD.');
+    }
+  }
+}

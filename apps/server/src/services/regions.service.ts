@@ -1,0 +1,64 @@
+import { ancestorCodes, regionPrefix, type RegionDetail, type RegionNode } from '@tuopin/domain';
+import type { Actor, Tx } from '../db/database';
+import { notFound } from '../errors';
+import type { Deps } from './context';
+
+export class RegionsService {
+  constructor(private readonly d: Deps) {}
+
+  /** The region if it is inside the actor's scope; otherwise a 404 (never its data). */
+  async visible(tx: Tx, code: string): Promise<RegionNode> {
+    const r = await this.d.repos.regions.get(tx, code);
+    if (!r) throw notFound('区域');
+    return r;
+  }
+
+  roots(actor: Actor): Promise<RegionNode[]> {
+    return this.d.db.scoped(actor, async (tx) => [await this.visible(tx, actor.regionCode)]);
+  }
+
+  children(actor: Actor, code: string): Promise<RegionNode[]> {
+    return this.d.db.scoped(actor, async (tx) => {
+      await this.visible(tx, code);
+      return this.d.repos.regions.children(tx, code);
+    });
+  }
+
+  detail(actor: Actor, code: string): Promise<RegionDetail> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const region = await this.visible(tx, code);
+      const path = [...(await this.d.repos.regions.getMany(tx, ancestorCodes(code))), region];
+      const descendants = await this.d.repos.regions.descendantCounts(tx, code, region.level);
+      return { region, path, descendants };
+    });
+  }
+
+  search(actor: Actor, q: string, limit: number, maxLevel?: number): Promise<RegionNode[]> {
+    return this.d.db.scoped(actor, (tx) => this.d.repos.regions.search(tx, q.trim(), limit, maxLevel));
+  }
+
+  dashboard(actor: Actor, code: string | undefined) {
+    const { repos } = this.d;
+    return this.d.db.scoped(actor, async (tx) => {
+      const region = await this.visible(tx, code ?? actor.regionCode);
+      const prefix = regionPrefix(region.code);
+      const [descendants, children, byRole, recentChanges] = await Promise.all([
+        repos.regions.descendantCounts(tx, region.code, region.level),
+        repos.regions.childBreakdown(tx, region.code),
+        repos.users.countByRole(tx, prefix),
+        repos.audit.countSince(tx, prefix, 7),
+      ]);
+      return {
+        region,
+        descendants,
+        children,
+        users: {
+          total: byRole.reduce((s, r) => s + r.count, 0),
+          active: byRole.reduce((s, r) => s + r.active, 0),
+          byRole: byRole.map(({ role, count }) => ({ role, count })),
+        },
+        recentChanges,
+      };
+    });
+  }
+}

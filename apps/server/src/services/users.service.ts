@@ -1,0 +1,147 @@
+import {
+  manageableRoles, passwordProblem, REGION_LEVEL_LABELS, regionPrefix, ROLE_LABELS, ROLE_REGION_LEVELS, USERNAME_RE, USERNAME_RULE_ZH,
+  type Role, type User,
+} from '@tuopin/domain';
+import type { Actor, Tx } from '../db/database';
+import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
+import { hashPassword } from './auth.service';
+import { pgError, type Deps } from './context';
+import type { RegionsService } from './regions.service';
+
+export interface UserListQuery {
+  regionCode?: string;
+  q?: string;
+  role?: Role;
+  status?: 'active' | 'disabled';
+  page?: number;
+  pageSize?: number;
+}
+
+export class UsersService {
+  constructor(private readonly d: Deps, private readonly regions: RegionsService) {}
+
+  list(actor: Actor, q: UserListQuery) {
+    return this.d.db.scoped(actor, async (tx) => {
+      const regionPrefixFilter = q.regionCode ? regionPrefix((await this.regions.visible(tx, q.regionCode)).code) : undefined;
+      const pageSize = q.pageSize ?? 20;
+      return this.d.repos.users.list(
+        tx,
+        { regionPrefix: regionPrefixFilter, q: q.q?.trim() || undefined, role: q.role, status: q.status },
+        ((q.page ?? 1) - 1) * pageSize,
+        pageSize,
+      );
+    });
+  }
+
+  get(actor: Actor, id: number): Promise<User> {
+    return this.d.db.scoped(actor, (tx) => this.visibleUser(tx, id));
+  }
+
+  async create(
+    actor: Actor,
+    b: { username: string; displayName: string; role: Role; regionCode: string; phone?: string | null; password: string; reason?: string },
+  ): Promise<User> {
+    const username = b.username.trim();
+    if (!USERNAME_RE.test(username)) throw invalid('body.username', USERNAME_RULE_ZH);
+    if (!b.displayName.trim()) throw invalid('body.displayName', '姓名不能为空');
+    this.assertManageable(actor, b.role, 'body.role');
+    const problem = passwordProblem(b.password, username);
+    if (problem) throw invalid('body.password', problem);
+    const passwordHash = await hashPassword(b.password);
+    try {
+      return await this.d.db.scoped(
+        actor,
+        async (tx) => {
+          await this.assertRegionFits(tx, b.regionCode, b.role, 'body.regionCode');
+          const id = await this.d.repos.users.insert(tx, {
+            username, displayName: b.displayName.trim(), role: b.role, regionCode: b.regionCode,
+            phone: b.phone || null, passwordHash, mustChangePassword: true,
+          });
+          return this.visibleUser(tx, id);
+        },
+        { reason: b.reason ?? null },
+      );
+    } catch (e) {
+      if (pgError(e).code === '23505' && pgError(e).constraint === 'users_username_uq') throw conflict(`用户名 ${username} 已存在`, 'body.username');
+      throw e;
+    }
+  }
+
+  async update(
+    actor: Actor,
+    id: number,
+    b: { displayName?: string; role?: Role; regionCode?: string; phone?: string | null; status?: 'active' | 'disabled'; reason?: string },
+  ): Promise<User> {
+    const user = await this.d.db.scoped(
+      actor,
+      async (tx) => {
+        const current = await this.visibleUser(tx, id);
+        this.assertManageable(actor, current.role, 'id');
+        if (id === actor.id && (b.role !== undefined || b.regionCode !== undefined || b.status !== undefined)) {
+          throw forbidden('不能修改自己的角色、所属区域或状态');
+        }
+        if (b.status === 'disabled' && !b.reason?.trim()) throw invalid('body.reason', '停用账号必须填写原因');
+        const role = b.role ?? current.role;
+        if (b.role !== undefined) this.assertManageable(actor, b.role, 'body.role');
+        if (b.regionCode !== undefined || b.role !== undefined) {
+          await this.assertRegionFits(tx, b.regionCode ?? current.region.code, role, b.regionCode !== undefined ? 'body.regionCode' : 'body.role');
+        }
+        if (b.displayName !== undefined && !b.displayName.trim()) throw invalid('body.displayName', '姓名不能为空');
+        await this.d.repos.users.update(tx, id, {
+          displayName: b.displayName?.trim(),
+          role: b.role,
+          regionCode: b.regionCode,
+          phone: b.phone === undefined ? undefined : b.phone || null,
+          status: b.status,
+          unlock: b.status === 'active' ? true : undefined,
+        });
+        // After moving a user out of the actor's region the row is no longer visible; report what was written.
+        return (await this.d.repos.users.get(tx, id)) ?? current;
+      },
+      { reason: b.reason ?? null },
+    );
+    if (b.status === 'disabled' || b.regionCode !== undefined || b.role !== undefined) await this.endSessions(actor, id);
+    return user;
+  }
+
+  async resetPassword(actor: Actor, id: number, b: { newPassword: string; reason?: string }): Promise<void> {
+    await this.d.db.scoped(
+      actor,
+      async (tx) => {
+        const current = await this.visibleUser(tx, id);
+        this.assertManageable(actor, current.role, 'id');
+        const problem = passwordProblem(b.newPassword, current.username);
+        if (problem) throw invalid('body.newPassword', problem);
+        await this.d.repos.users.update(tx, id, { passwordHash: await hashPassword(b.newPassword), mustChangePassword: true, unlock: true });
+      },
+      { reason: b.reason || '管理员重置密码' },
+    );
+    await this.endSessions(actor, id);
+  }
+
+  private async endSessions(actor: Actor, userId: number) {
+    await this.d.db.system({ name: actor.username, ip: actor.ip, userId: actor.id }, (tx) => this.d.repos.sessions.deleteForUser(tx, userId));
+  }
+
+  private async visibleUser(tx: Tx, id: number): Promise<User> {
+    const u = await this.d.repos.users.get(tx, id);
+    if (!u) throw notFound('用户');
+    return u;
+  }
+
+  private assertManageable(actor: Actor, role: Role, field: string) {
+    if (!manageableRoles(actor.role).includes(role)) {
+      throw new AppError(403, 'FORBIDDEN', `您不能管理角色为「${ROLE_LABELS[role].zh}」的用户`, [{ field, message: '无权管理该角色' }]);
+    }
+  }
+
+  private async assertRegionFits(tx: Tx, code: string, role: Role, field: string) {
+    const region = await this.d.repos.regions.get(tx, code);
+    if (!region) throw invalid(field, '区域不存在或不在您的管辖范围内');
+    const levels = ROLE_REGION_LEVELS[role];
+    if (!levels.includes(region.level as never)) {
+      const names = levels.map((l) => REGION_LEVEL_LABELS[l].zh).join('或');
+      throw invalid(field, `「${ROLE_LABELS[role].zh}」的所属区域应为${names}级，「${region.fullName}」是${REGION_LEVEL_LABELS[region.level as 0].zh}级`);
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { REGION_LEVEL_LABELS, ROLE_LABELS, type RegionLevel, type Role } from '@tuopin/domain';
+import { zh, type MsgKey } from './zh';
+import { en } from './en';
+import { isApiError } from '../api/client';
+import { localizeServerText } from './server';
+
+export type Lang = 'zh' | 'en';
+export type { MsgKey };
+export type Vars = Record<string, string | number>;
+
+const DICTS: Record<Lang, Record<MsgKey, string>> = { zh, en };
+const STORAGE_KEY = 'tuopin.lang';
+
+function initialLang(): Lang {
+  try {
+    const v = localStorage.getItem(STORAGE_KEY);
+    if (v === 'zh' || v === 'en') return v;
+  } catch {
+    // storage may be unavailable
+  }
+  return 'zh';
+}
+
+export function translate(lang: Lang, key: MsgKey, vars?: Vars): string {
+  let s = DICTS[lang][key] ?? key;
+  if (vars) for (const [k, v] of Object.entries(vars)) s = s.split(`{${k}}`).join(String(v));
+  return s;
+}
+
+type I18n = {
+  lang: Lang;
+  setLang: (l: Lang) => void;
+  t: (key: MsgKey, vars?: Vars) => string;
+  roleLabel: (role: Role | string) => string;
+  levelLabel: (level: number) => string;
+  /** A server or validation message (Chinese) in the current language where it is known. */
+  serverText: (message: string) => string;
+  /** The text to show for any thrown error. */
+  errorText: (err: unknown) => string;
+};
+
+const I18nContext = createContext<I18n | null>(null);
+
+export function I18nProvider({ children }: { children: ReactNode }) {
+  const [lang, setLangState] = useState<Lang>(initialLang);
+
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = lang === 'zh' ? '脱贫 Tuopin' : 'Tuopin';
+    dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
+  }, [lang]);
+
+  const setLang = useCallback((l: Lang) => {
+    setLangState(l);
+    try {
+      localStorage.setItem(STORAGE_KEY, l);
+    } catch {
+      // ignore
+    }
+  }, []);
+
+  const value = useMemo<I18n>(() => {
+    const t = (key: MsgKey, vars?: Vars) => translate(lang, key, vars);
+    const serverText = (message: string) => (lang === 'zh' ? message : localizeServerText(message));
+    return {
+      lang,
+      setLang,
+      t,
+      roleLabel: (role) => ROLE_LABELS[role as Role]?.[lang] ?? String(role),
+      levelLabel: (level) => REGION_LEVEL_LABELS[level as RegionLevel]?.[lang] ?? String(level),
+      serverText,
+      errorText: (err) => {
+        if (isApiError(err)) {
+          if (lang === 'zh') return err.message;
+          switch (err.code) {
+            case 'NETWORK':
+              return t('error.network');
+            case 'UNAUTHENTICATED':
+              return t('error.unauthenticated');
+            case 'FORBIDDEN':
+              return t('error.forbidden');
+            case 'CSRF':
+              return t('error.csrf');
+            case 'NOT_FOUND':
+              return t('error.notFound');
+            case 'RATE_LIMITED':
+              return t('error.rateLimited');
+            case 'LOCKED': {
+              const m = /(\d+)\s*分钟/.exec(err.message);
+              return m ? t('error.lockedMinutes', { n: m[1] ?? '' }) : t('error.locked');
+            }
+            case 'PASSWORD_CHANGE_REQUIRED':
+              return t('error.passwordChangeRequired');
+            case 'INTERNAL':
+              return t('error.internal');
+            default: {
+              const local = localizeServerText(err.message);
+              return local !== err.message ? local : err.code === 'VALIDATION' ? t('error.validation') : err.message;
+            }
+          }
+        }
+        if (err instanceof Error) return err.message;
+        return String(err);
+      },
+    };
+  }, [lang, setLang]);
+
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
+}
+
+export function useI18n(): I18n {
+  const ctx = useContext(I18nContext);
+  if (!ctx) throw new Error('useI18n outside I18nProvider');
+  return ctx;
+}

@@ -1,0 +1,210 @@
+import { Suspense, useMemo, useState, type ReactNode } from 'react';
+import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Spin, Tag, Tooltip, Typography, type MenuProps } from 'antd';
+import {
+  ApartmentOutlined,
+  AuditOutlined,
+  DashboardOutlined,
+  DownOutlined,
+  KeyOutlined,
+  LogoutOutlined,
+  MenuFoldOutlined,
+  MenuUnfoldOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import type { Permission } from '@tuopin/domain';
+import { useAuth, useMe } from '../auth/AuthContext';
+import { useI18n, type MsgKey } from '../i18n';
+import { LangSwitch } from '../components/LangSwitch';
+import { Logo } from '../components/Logo';
+import { useIsMobile } from '../utils/hooks';
+
+const { Header, Sider, Content, Footer } = Layout;
+
+type NavItem = { path: string; label: MsgKey; icon: ReactNode; permission: Permission };
+
+export const NAV: NavItem[] = [
+  { path: '/', label: 'menu.dashboard', icon: <DashboardOutlined />, permission: 'dashboard:read' },
+  { path: '/regions', label: 'menu.regions', icon: <ApartmentOutlined />, permission: 'regions:read' },
+  { path: '/users', label: 'menu.users', icon: <TeamOutlined />, permission: 'users:read' },
+  { path: '/audit', label: 'menu.audit', icon: <AuditOutlined />, permission: 'audit:read' },
+];
+
+function selectedKey(pathname: string): string {
+  const hit = NAV.filter((n) => n.path !== '/' && pathname.startsWith(n.path)).sort((a, b) => b.path.length - a.path.length)[0];
+  return hit ? hit.path : '/';
+}
+
+export function AppLayout({ children }: { children?: ReactNode }) {
+  const me = useMe();
+  const { logout } = useAuth();
+  const { t, roleLabel } = useI18n();
+  const isMobile = useIsMobile();
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [collapsed, setCollapsed] = useState(() => localStorage.getItem('tuopin.siderCollapsed') === '1');
+  const [drawerOpen, setDrawerOpen] = useState(false);
+
+  const menuItems = useMemo<MenuProps['items']>(
+    () =>
+      NAV.filter((n) => me.permissions.includes(n.permission)).map((n) => ({
+        key: n.path,
+        icon: n.icon,
+        label: (
+          <Link to={n.path} data-testid={`nav-${n.path === '/' ? 'dashboard' : n.path.slice(1)}`}>
+            {t(n.label)}
+          </Link>
+        ),
+      })),
+    [me.permissions, t],
+  );
+
+  const menu = (
+    <Menu
+      theme="dark"
+      mode="inline"
+      selectedKeys={[selectedKey(location.pathname)]}
+      items={menuItems}
+      onClick={() => setDrawerOpen(false)}
+    />
+  );
+
+  const toggleCollapsed = () => {
+    const v = !collapsed;
+    setCollapsed(v);
+    localStorage.setItem('tuopin.siderCollapsed', v ? '1' : '0');
+  };
+
+  const userMenu: MenuProps = {
+    items: [
+      ...(isMobile
+        ? [
+            {
+              key: 'who',
+              disabled: true,
+              label: (
+                <div className="tp-user-menu-who">
+                  <div>{roleLabel(me.role)}</div>
+                  <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                    {me.region.fullName}
+                  </Typography.Text>
+                </div>
+              ),
+            },
+            { type: 'divider' as const },
+          ]
+        : []),
+      {
+        key: 'password',
+        icon: <KeyOutlined />,
+        label: <span data-testid="menu-change-password">{t('header.changePassword')}</span>,
+      },
+      { type: 'divider' as const },
+      {
+        key: 'logout',
+        icon: <LogoutOutlined />,
+        danger: true,
+        label: <span data-testid="menu-logout">{t('header.logout')}</span>,
+      },
+    ],
+    onClick: ({ key }) => {
+      if (key === 'password') navigate('/change-password');
+      if (key === 'logout') void logout();
+    },
+  };
+
+  return (
+    <Layout className="tp-app" hasSider={!isMobile}>
+      {!isMobile && (
+        <Sider
+          collapsible
+          collapsed={collapsed}
+          trigger={null}
+          width={220}
+          collapsedWidth={64}
+          className="tp-sider"
+          data-testid="side-menu"
+        >
+          <Link to="/" className="tp-sider-logo">
+            <Logo size={28} />
+            {!collapsed && <span className="tp-sider-title">{t('app.name')}</span>}
+          </Link>
+          {menu}
+        </Sider>
+      )}
+      {isMobile && (
+        <Drawer
+          placement="left"
+          open={drawerOpen}
+          onClose={() => setDrawerOpen(false)}
+          size={240}
+          closable={false}
+          className="tp-menu-drawer"
+          styles={{ body: { padding: 0, background: '#001529' } }}
+          data-testid="menu-drawer"
+        >
+          <Link to="/" className="tp-sider-logo" onClick={() => setDrawerOpen(false)}>
+            <Logo size={28} />
+            <span className="tp-sider-title">{t('app.name')}</span>
+          </Link>
+          {menu}
+        </Drawer>
+      )}
+      <Layout className="tp-main">
+        <Header className="tp-header">
+          <Button
+            type="text"
+            className="tp-header-trigger"
+            aria-label={t('header.toggleMenu')}
+            data-testid="menu-toggle"
+            icon={isMobile ? <MenuUnfoldOutlined /> : collapsed ? <MenuUnfoldOutlined /> : <MenuFoldOutlined />}
+            onClick={() => (isMobile ? setDrawerOpen(true) : toggleCollapsed())}
+          />
+          {isMobile && (
+            <Link to="/" className="tp-header-brand">
+              <Logo size={22} />
+              <span>{t('app.name')}</span>
+            </Link>
+          )}
+          <div className="tp-header-spacer" />
+          {!isMobile && (
+            <Tooltip title={me.region.fullName}>
+              <span className="tp-header-region" data-testid="header-region">
+                {me.region.fullName}
+              </span>
+            </Tooltip>
+          )}
+          <LangSwitch />
+          <Dropdown menu={userMenu} trigger={['click']} placement="bottomRight">
+            <button type="button" className="tp-header-user" data-testid="user-menu">
+              <Avatar size="small" style={{ background: '#1677ff', flex: 'none' }}>
+                {me.displayName.slice(0, 1)}
+              </Avatar>
+              <span className="tp-header-name" data-testid="header-user-name">
+                {me.displayName}
+              </span>
+              {!isMobile && (
+                <Tag color="blue" variant="filled" style={{ marginInlineEnd: 0 }} data-testid="header-role">
+                  {roleLabel(me.role)}
+                </Tag>
+              )}
+              <DownOutlined style={{ fontSize: 10, color: '#999' }} />
+            </button>
+          </Dropdown>
+        </Header>
+        <Content className="tp-content">
+          <Suspense
+            fallback={
+              <div className="tp-page-loading">
+                <Spin />
+              </div>
+            }
+          >
+            {children ?? <Outlet />}
+          </Suspense>
+        </Content>
+        <Footer className="tp-footer">{t('app.footer')}</Footer>
+      </Layout>
+    </Layout>
+  );
+}

@@ -1,0 +1,147 @@
+import { useState } from 'react';
+import { useNavigate } from 'react-router-dom';
+import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { LockOutlined, LogoutOutlined } from '@ant-design/icons';
+import { passwordProblem } from '@tuopin/domain';
+import { api, call } from '../api/client';
+import { useAuth, useMe } from '../auth/AuthContext';
+import { useI18n } from '../i18n';
+import { LangSwitch } from '../components/LangSwitch';
+import { Logo } from '../components/Logo';
+import { PageHeader } from '../components/PageHeader';
+import { applyFormErrors } from '../utils/formErrors';
+
+type Values = { currentPassword: string; newPassword: string; confirm: string };
+
+function ChangePasswordForm({ onDone }: { onDone: () => void }) {
+  const me = useMe();
+  const { t, serverText, errorText } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm<Values>();
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const onFinish = async (v: Values) => {
+    setSubmitting(true);
+    setError(null);
+    try {
+      await call(api.changePassword, { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } });
+      message.success(t('password.changed'));
+      onDone();
+    } catch (e) {
+      const rest = applyFormErrors(form, e, serverText);
+      if (rest === null || rest.length > 0) setError(rest && rest.length > 0 ? rest.join(' ') : errorText(e));
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  return (
+    <>
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="password-error" />}
+      <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false} data-testid="change-password-form">
+        <Form.Item
+          name="currentPassword"
+          label={t('password.current')}
+          rules={[{ required: true, message: t('password.currentRequired') }]}
+        >
+          <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="password-current" />
+        </Form.Item>
+        <Form.Item
+          name="newPassword"
+          label={t('password.new')}
+          dependencies={['currentPassword']}
+          hasFeedback
+          extra={t('password.rule')}
+          rules={[
+            { required: true, message: t('password.newRequired') },
+            ({ getFieldValue }) => ({
+              validator: async (_r, value: string | undefined) => {
+                if (!value) return;
+                const p = passwordProblem(value, me.username);
+                if (p) throw new Error(serverText(p));
+                if (value === getFieldValue('currentPassword')) throw new Error(t('password.sameAsCurrent'));
+              },
+            }),
+          ]}
+        >
+          <Input.Password prefix={<LockOutlined />} autoComplete="new-password" data-testid="password-new" />
+        </Form.Item>
+        <Form.Item
+          name="confirm"
+          label={t('password.confirm')}
+          dependencies={['newPassword']}
+          hasFeedback
+          rules={[
+            { required: true, message: t('password.confirmRequired') },
+            ({ getFieldValue }) => ({
+              validator: async (_r, value: string | undefined) => {
+                if (value && value !== getFieldValue('newPassword')) throw new Error(t('password.mismatch'));
+              },
+            }),
+          ]}
+        >
+          <Input.Password prefix={<LockOutlined />} autoComplete="new-password" data-testid="password-confirm" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={submitting} data-testid="password-submit">
+          {t('password.submit')}
+        </Button>
+      </Form>
+    </>
+  );
+}
+
+export default function ChangePasswordPage({ forced }: { forced?: boolean }) {
+  const { refresh, logout, me } = useAuth();
+  const { t } = useI18n();
+  const navigate = useNavigate();
+
+  const done = async () => {
+    try {
+      await refresh();
+    } finally {
+      navigate('/', { replace: true });
+    }
+  };
+
+  if (forced) {
+    return (
+      <div className="tp-auth-page">
+        <div className="tp-auth-lang">
+          <LangSwitch />
+        </div>
+        <div className="tp-auth-box">
+          <div className="tp-auth-brand">
+            <Logo size={44} />
+            <div>
+              <div className="tp-auth-title">{t('app.name')}</div>
+              <div className="tp-auth-subtitle">{t('app.tagline')}</div>
+            </div>
+          </div>
+          <Card className="tp-auth-card" variant="borderless">
+            <Typography.Title level={4} style={{ marginTop: 0, textAlign: 'center' }} data-testid="page-title">
+              {t('password.title')}
+            </Typography.Title>
+            <Alert type="warning" showIcon title={t('password.forcedHint')} style={{ marginBottom: 16 }} data-testid="password-forced" />
+            <Typography.Paragraph type="secondary" style={{ textAlign: 'center' }}>
+              {me?.displayName} · {me?.username}
+            </Typography.Paragraph>
+            <ChangePasswordForm onDone={() => void done()} />
+            <Button type="link" block icon={<LogoutOutlined />} onClick={() => void logout()} style={{ marginTop: 8 }}>
+              {t('header.logout')}
+            </Button>
+          </Card>
+        </div>
+      </div>
+    );
+  }
+
+  return (
+    <div>
+      <PageHeader title={t('password.title')} subtitle={t('password.subtitle')} />
+      <Card style={{ maxWidth: 520 }}>
+        <ChangePasswordForm onDone={() => void done()} />
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,331 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import {
+  Alert,
+  Breadcrumb,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Input,
+  List,
+  Row,
+  Skeleton,
+  Spin,
+  Statistic,
+  Table,
+  Tag,
+  Tree,
+  Typography,
+} from 'antd';
+import type { GetRef, TableColumnsType, TreeDataNode } from 'antd';
+import { EnvironmentOutlined, SearchOutlined } from '@ant-design/icons';
+import type { RegionDetail, RegionNode } from '@tuopin/domain';
+import { loadChildren, loadDetail, loadRoots, searchRegions } from '../api/regionCache';
+import { useI18n, type MsgKey } from '../i18n';
+import { PageHeader } from '../components/PageHeader';
+import { useDebounced, useIsMobile } from '../utils/hooks';
+
+const LEVEL_COLORS = ['magenta', 'red', 'volcano', 'orange', 'green', 'blue'];
+
+export default function RegionsPage() {
+  const { t, levelLabel, errorText } = useI18n();
+  const isMobile = useIsMobile();
+  const [params, setParams] = useSearchParams();
+  const treeRef = useRef<GetRef<typeof Tree>>(null);
+
+  const [roots, setRoots] = useState<RegionNode[] | null>(null);
+  const [kids, setKids] = useState<Record<string, RegionNode[]>>({});
+  const [expanded, setExpanded] = useState<string[]>([]);
+  const [selected, setSelected] = useState<string | null>(params.get('code'));
+  const [detail, setDetail] = useState<RegionDetail | null>(null);
+  const [detailChildren, setDetailChildren] = useState<RegionNode[]>([]);
+  const [detailLoading, setDetailLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const [q, setQ] = useState('');
+  const debounced = useDebounced(q.trim(), 300);
+  const [results, setResults] = useState<RegionNode[] | null>(null);
+  const [searching, setSearching] = useState(false);
+
+  // ---- tree ------------------------------------------------------------------------------
+  useEffect(() => {
+    loadRoots()
+      .then((r) => {
+        setRoots(r);
+        if (!params.get('code') && r[0]) setSelected(r[0].code);
+        // a single root is opened at once
+        const only = r.length === 1 ? r[0] : undefined;
+        if (only && only.childCount > 0) {
+          void ensureChildren(only.code).then(() => setExpanded((e) => (e.includes(only.code) ? e : [...e, only.code])));
+        }
+      })
+      .catch((e: unknown) => {
+        setRoots([]);
+        setError(errorText(e));
+      });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const ensureChildren = useCallback(async (code: string) => {
+    const list = await loadChildren(code);
+    setKids((k) => (k[code] ? k : { ...k, [code]: list }));
+    return list;
+  }, []);
+
+  const treeData = useMemo<TreeDataNode[]>(() => {
+    const build = (n: RegionNode, depth: number): TreeDataNode => ({
+      key: n.code,
+      title: (
+        <span className="tp-tree-title" data-testid={`region-node-${n.code}`} data-depth={depth}>
+          {n.name}
+          {n.childCount > 0 && <span className="tp-tree-count">{n.childCount}</span>}
+        </span>
+      ),
+      isLeaf: n.childCount === 0,
+      children: kids[n.code]?.map((k) => build(k, depth + 1)),
+    });
+    return (roots ?? []).map((r) => build(r, 0));
+  }, [roots, kids]);
+
+  // ---- selection: detail + path -----------------------------------------------------------
+  useEffect(() => {
+    if (!selected) return;
+    let alive = true;
+    setDetailLoading(true);
+    setError(null);
+    (async () => {
+      const d = await loadDetail(selected);
+      if (!alive) return;
+      setDetail(d);
+      // Expand the tree down to the region (loading each level on the way).
+      const ancestors = d.path.filter((p) => p.code !== d.region.code).map((p) => p.code);
+      for (const a of ancestors) await ensureChildren(a);
+      const list = d.region.childCount > 0 ? await ensureChildren(d.region.code) : [];
+      if (!alive) return;
+      setDetailChildren(list);
+      setExpanded((e) => Array.from(new Set([...e, ...ancestors])));
+      setTimeout(() => treeRef.current?.scrollTo({ key: d.region.code, align: 'auto' }), 50);
+    })()
+      .catch((e: unknown) => alive && setError(errorText(e)))
+      .finally(() => alive && setDetailLoading(false));
+    return () => {
+      alive = false;
+    };
+  }, [selected, ensureChildren, errorText]);
+
+  const select = (code: string) => {
+    setSelected(code);
+    setParams({ code }, { replace: true });
+  };
+
+  // ---- search ----------------------------------------------------------------------------
+  useEffect(() => {
+    if (!debounced) {
+      setResults(null);
+      return;
+    }
+    const ctl = new AbortController();
+    setSearching(true);
+    searchRegions(debounced, undefined, ctl.signal)
+      .then((r) => setResults(r))
+      .catch(() => !ctl.signal.aborted && setResults([]))
+      .finally(() => !ctl.signal.aborted && setSearching(false));
+    return () => ctl.abort();
+  }, [debounced]);
+
+  const childColumns: TableColumnsType<RegionNode> = [
+    {
+      title: t('region.code'),
+      dataIndex: 'code',
+      width: 140,
+      render: (c: string) => <Typography.Text copyable={{ text: c }} className="tp-mono">{c}</Typography.Text>,
+    },
+    {
+      title: t('region.name'),
+      dataIndex: 'name',
+      render: (name: string, r) => (
+        <Typography.Link onClick={() => select(r.code)} data-testid={`region-child-${r.code}`}>
+          {name}
+        </Typography.Link>
+      ),
+    },
+    { title: t('region.level'), dataIndex: 'level', width: 90, render: (l: number) => <Tag color={LEVEL_COLORS[l]}>{levelLabel(l)}</Tag> },
+    { title: t('region.childCount'), dataIndex: 'childCount', width: 110, align: 'right' },
+  ];
+
+  const countItems: { key: keyof RegionDetail['descendants']; label: MsgKey; below: number }[] = [
+    { key: 'cities', label: 'dashboard.cities', below: 2 },
+    { key: 'counties', label: 'dashboard.counties', below: 3 },
+    { key: 'townships', label: 'dashboard.townships', below: 4 },
+    { key: 'villages', label: 'dashboard.villages', below: 5 },
+  ];
+
+  const region = detail?.region;
+
+  return (
+    <div data-testid="regions-page">
+      <PageHeader title={t('menu.regions')} subtitle={t('region.subtitle')} />
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} closable />}
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={8} xxl={7}>
+          <Card variant="borderless" className="tp-region-tree-card" styles={{ body: { padding: 12 } }}>
+            <Input
+              allowClear
+              prefix={<SearchOutlined />}
+              placeholder={t('region.searchPlaceholder')}
+              value={q}
+              onChange={(e) => setQ(e.target.value)}
+              data-testid="region-search"
+            />
+            {q.trim() && (
+              <div className="tp-search-results" data-testid="region-search-results">
+                {searching && !results ? (
+                  <div style={{ padding: 16, textAlign: 'center' }}>
+                    <Spin size="small" />
+                  </div>
+                ) : (
+                  <List
+                    size="small"
+                    dataSource={results ?? []}
+                    locale={{ emptyText: t('common.noMatch') }}
+                    renderItem={(n) => (
+                      <List.Item
+                        className="tp-search-item"
+                        onClick={() => {
+                          select(n.code);
+                          setQ('');
+                        }}
+                        data-testid={`region-search-result-${n.code}`}
+                      >
+                        <div style={{ minWidth: 0 }}>
+                          <div>
+                            <strong>{n.name}</strong>{' '}
+                            <Tag color={LEVEL_COLORS[n.level]} variant="filled">
+                              {levelLabel(n.level)}
+                            </Tag>
+                          </div>
+                          <Typography.Text type="secondary" style={{ fontSize: 12 }} ellipsis>
+                            {n.fullName} · {n.code}
+                          </Typography.Text>
+                        </div>
+                      </List.Item>
+                    )}
+                  />
+                )}
+              </div>
+            )}
+            <div className="tp-region-tree" data-testid="region-tree">
+              {roots === null ? (
+                <Skeleton active paragraph={{ rows: 6 }} />
+              ) : roots.length === 0 ? (
+                <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} />
+              ) : (
+                <Tree
+                  ref={treeRef}
+                  blockNode
+                  showLine
+                  height={isMobile ? 320 : 560}
+                  treeData={treeData}
+                  expandedKeys={expanded}
+                  onExpand={(keys) => setExpanded(keys.map(String))}
+                  selectedKeys={selected ? [selected] : []}
+                  onSelect={(keys) => keys[0] !== undefined && select(String(keys[0]))}
+                  loadData={async (node) => {
+                    await ensureChildren(String(node.key));
+                  }}
+                />
+              )}
+            </div>
+          </Card>
+        </Col>
+        <Col xs={24} lg={16} xxl={17}>
+          {!region ? (
+            <Card variant="borderless">
+              {detailLoading ? <Skeleton active /> : <Empty description={t('region.pickOne')} />}
+            </Card>
+          ) : (
+            <Spin spinning={detailLoading}>
+              <Card
+                variant="borderless"
+                data-testid="region-detail"
+                title={
+                  <span className="tp-region-title">
+                    <EnvironmentOutlined style={{ color: '#1677ff' }} />
+                    <span data-testid="region-detail-name">{region.name}</span>
+                    <Tag color={LEVEL_COLORS[region.level]}>{levelLabel(region.level)}</Tag>
+                  </span>
+                }
+              >
+                <Breadcrumb
+                  style={{ marginBottom: 16 }}
+                  data-testid="region-path"
+                  items={detail.path.map((p) => ({
+                    key: p.code,
+                    title:
+                      p.code === region.code ? (
+                        p.name
+                      ) : (
+                        <Typography.Link onClick={() => select(p.code)}>{p.name}</Typography.Link>
+                      ),
+                  }))}
+                />
+                <Descriptions
+                  bordered
+                  size="small"
+                  column={{ xs: 1, sm: 1, md: 2 }}
+                  items={[
+                    {
+                      key: 'code',
+                      label: t('region.code'),
+                      children: (
+                        <Typography.Text copyable className="tp-mono" data-testid="region-detail-code">
+                          {region.code}
+                        </Typography.Text>
+                      ),
+                    },
+                    { key: 'level', label: t('region.level'), children: <span data-testid="region-detail-level">{levelLabel(region.level)}</span> },
+                    { key: 'full', label: t('region.fullName'), span: 'filled', children: <span data-testid="region-detail-fullname">{region.fullName}</span> },
+                    { key: 'parent', label: t('region.parentCode'), children: <span className="tp-mono">{region.parentCode ?? '—'}</span> },
+                    { key: 'children', label: t('region.childCount'), children: region.childCount },
+                  ]}
+                />
+                {region.level < 5 && (
+                  <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
+                    {countItems
+                      .filter((c) => region.level < c.below)
+                      .map((c) => (
+                        <Col key={c.key} xs={12} md={6}>
+                          <Card size="small" className="tp-count-card" data-testid={`region-count-${c.key}`}>
+                            <Statistic title={t(c.label)} value={detail.descendants[c.key]} />
+                          </Card>
+                        </Col>
+                      ))}
+                  </Row>
+                )}
+              </Card>
+              {region.level < 5 && (
+                <Card
+                  variant="borderless"
+                  style={{ marginTop: 16 }}
+                  title={t('region.childrenTitle', { level: region.level < 5 ? levelLabel(region.level + 1) : '' })}
+                  extra={<Typography.Text type="secondary">{t('common.totalN', { n: detailChildren.length })}</Typography.Text>}
+                >
+                  <Table<RegionNode>
+                    rowKey="code"
+                    size="small"
+                    columns={childColumns}
+                    dataSource={detailChildren}
+                    pagination={detailChildren.length > 20 ? { pageSize: 20, showSizeChanger: false, size: 'small' } : false}
+                    scroll={{ x: 520 }}
+                    data-testid="region-children"
+                  />
+                </Card>
+              )}
+            </Spin>
+          )}
+        </Col>
+      </Row>
+    </div>
+  );
+}
