@@ -78,6 +78,20 @@ describe('region scoping', () => {
     assert.equal(filtered.total, 0);
   });
 
+  test('export: only users in scope, and a region outside it is refused before anything is sent', async () => {
+    const r = await township.call(api.userExport);
+    assert.equal(r.status, 200);
+    assert.match(String(r.headers['content-type']), /text\/csv/);
+    const lines = String(r.body).replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(lines[0], '用户名,姓名,角色,所属区域,区划代码,手机号,状态,最近登录,创建时间');
+    const codes = lines.slice(1).map((l) => l.split(',')[4]);
+    assert.equal(codes.length, 2);
+    assert.ok(codes.every((c) => c!.startsWith('211204101')));
+    const all = await admin.call(api.userExport);
+    assert.ok(String(all.body).includes('ymlz_officer'));
+    assert.equal((await township.call(api.userExport, { query: { regionCode: QINGHE } })).status, 404);
+  });
+
   test('aggregates: the dashboard counts only the scope', async () => {
     const d = await township.ok(api.dashboard);
     assert.equal(d.region.code, ZHANGXIANG);

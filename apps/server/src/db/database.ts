@@ -1,4 +1,5 @@
 import pg from 'pg';
+import Cursor from 'pg-cursor';
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import { isReadOnlyRole, scopeSetting, type Role } from '@tuopin/domain';
 import type { DB } from './schema';
@@ -49,7 +50,7 @@ export class Database {
   constructor(readonly url: string, poolSize = 20) {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize });
     this.pool.on('error', () => {});
-    this.kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.pool }) });
+    this.kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.pool, cursor: Cursor }) });
   }
 
   async scoped<T>(actor: Actor, fn: (tx: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {

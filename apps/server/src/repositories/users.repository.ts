@@ -76,6 +76,11 @@ export class UsersRepository {
     return { items: rows.map(toUser), total: Number(total.n) };
   }
 
+  /** Streams the filtered list in region order, a batch at a time. */
+  async *stream(tx: Tx, f: UserFilter): AsyncGenerator<User> {
+    for await (const r of applyFilter(baseQuery(tx), f).orderBy('u.region_code').orderBy('u.id').stream(500)) yield toUser(r);
+  }
+
   async get(tx: Tx, id: number): Promise<User | undefined> {
     const r = await baseQuery(tx).where('u.id', '=', id).executeTakeFirst();
     return r ? toUser(r) : undefined;

@@ -4,6 +4,7 @@ import {
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
 import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
+import { csvStream } from '../http/csv';
 import { hashPassword } from './auth.service';
 import { pgError, type Deps } from './context';
 import type { RegionsService } from './regions.service';
@@ -31,6 +32,19 @@ export class UsersService {
         pageSize,
       );
     });
+  }
+
+  /** The filtered list as CSV rows; the scoped transaction stays open while the rows stream out. */
+  async exportCsv(actor: Actor, q: Omit<UserListQuery, 'page' | 'pageSize'>) {
+    // Refuse a region outside the scope before the first byte is sent.
+    const prefix = q.regionCode ? regionPrefix((await this.d.db.scoped(actor, (tx) => this.regions.visible(tx, q.regionCode!))).code) : undefined;
+    return csvStream(['用户名', '姓名', '角色', '所属区域', '区划代码', '手机号', '状态', '最近登录', '创建时间'], (write) =>
+      this.d.db.scoped(actor, async (tx) => {
+        for await (const u of this.d.repos.users.stream(tx, { regionPrefix: prefix, q: q.q?.trim() || undefined, role: q.role, status: q.status })) {
+          await write([u.username, u.displayName, ROLE_LABELS[u.role].zh, u.region.fullName, u.region.code, u.phone, u.status === 'active' ? '启用' : '停用', u.lastLoginAt, u.createdAt]);
+        }
+      }),
+    );
   }
 
   get(actor: Actor, id: number): Promise<User> {

@@ -100,6 +100,16 @@ export const api = {
     }),
     response: Type.Object({ items: Type.Array(User), total: Type.Integer() }),
   }),
+  userExport: endpoint({
+    method: 'GET', url: '/api/users/export.csv', summary: 'The filtered user list as CSV (UTF-8 with BOM, opens in Excel), streamed', tags: ['users'], access: 'users:read',
+    querystring: Type.Object({
+      regionCode: Type.Optional(RegionCode),
+      q: Type.Optional(Type.String({ maxLength: 50 })),
+      role: Type.Optional(RoleSchema),
+      status: Type.Optional(UserStatus),
+    }),
+    response: Type.String({ description: 'text/csv' }),
+  }),
   userGet: endpoint({
     method: 'GET', url: '/api/users/:id', summary: 'One user', tags: ['users'], access: 'users:read',
     params: IdParams,
