@@ -118,7 +118,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
   });
 
   const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));
-  if (hasWeb) await app.register(fastifyStatic, { root: config.webDist, wildcard: false, index: ['index.html'] });
+  if (hasWeb) await app.register(fastifyStatic, { root: config.webDist, index: ['index.html'] });
   app.setNotFoundHandler((request, reply) => {
     // The web app routes on the client: unknown non-API GETs get its index page.
     if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');

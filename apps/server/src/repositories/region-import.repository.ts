@@ -39,7 +39,10 @@ export async function importRegions(db: Database, prefix: string, rows: AsyncIte
     // Insert parents before children (ordered by level) so the foreign key holds row by row.
     const ins = await client.query(`
       insert into regions (code, parent_code, level, name, full_name)
-      select code, parent_code, level, name, name from region_stage order by level, code
+      select * from (
+        -- A few codes appear at two levels in the source (东莞市 441900 as city and county); keep the higher one.
+        select distinct on (code) code, parent_code, level, name, name from region_stage order by code, level
+      ) s order by level, code
       on conflict (code) do update set name = excluded.name, parent_code = excluded.parent_code, level = excluded.level`);
     await client.query(
       `update regions r set full_name = f.full_name

@@ -40,13 +40,23 @@ export function entryVerb(e: AuditEntry): string {
     if (status && status.after === 'disabled') return 'disable';
     if (status && status.after === 'active') return 'enable';
     if (changed(e, 'password_hash')) {
+      // set by someone else: a reset; by the user: a change of the own password
+      const byOther = e.actorId !== null && e.entityId !== null && String(e.actorId) !== e.entityId;
       const must = changed(e, 'must_change_password');
-      return must && must.after === true ? 'password_reset' : 'password_change';
+      return byOther || (must && must.after === true) ? 'password_reset' : 'password_change';
     }
     const locked = changed(e, 'locked_until');
     if (locked && e.changes.length === 1) return locked.after ? 'account_locked' : 'unlock';
   }
   return e.action;
+}
+
+/** Tag colour of an action verb. */
+export function colorOf(action: string): string {
+  if (/create|insert|add/.test(action)) return 'green';
+  if (/disable|delete|remove|lock|fail/.test(action)) return 'red';
+  if (/password|reset/.test(action)) return 'orange';
+  return 'blue';
 }
 
 export function useAuditLabels() {
@@ -120,7 +130,7 @@ export function ChangesList({ changes, action }: { changes: AuditEntry['changes'
   const labels = useAuditLabels();
   const { t } = useI18n();
   if (changes.length === 0) return <Typography.Text type="secondary">{t('audit.noChanges')}</Typography.Text>;
-  const onlyAfter = action === 'insert' || changes.every((c) => c.before === null || c.before === undefined);
+  const onlyAfter = action === 'insert';
   const onlyBefore = action === 'delete';
   const sorted = [...changes].sort((a, b) => rank(a.field) - rank(b.field));
   return (

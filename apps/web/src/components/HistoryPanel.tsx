@@ -5,16 +5,10 @@ import type { AuditEntry } from '@tuopin/domain';
 import { api, call } from '../api/client';
 import { useI18n } from '../i18n';
 import { fmtTime } from '../utils/format';
-import { ChangesList, entryVerb, useAuditLabels } from './AuditBits';
+import { ChangesList, colorOf, entryVerb, useAuditLabels } from './AuditBits';
 
 const PAGE = 20;
 
-function colorOf(action: string): string {
-  if (/create|insert|add/.test(action)) return 'green';
-  if (/disable|delete|remove|lock|fail/.test(action)) return 'red';
-  if (/password|reset/.test(action)) return 'orange';
-  return 'blue';
-}
 
 /** The change history of one record, from the audit log, newest first. */
 export function HistoryPanel({ entity, entityId, version }: { entity: string; entityId: string | number; version?: unknown }) {

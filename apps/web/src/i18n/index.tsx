@@ -75,6 +75,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       errorText: (err) => {
         if (isApiError(err)) {
           if (lang === 'zh') return err.message;
+          const local = localizeServerText(err.message);
+          if (local !== err.message) return local;
           switch (err.code) {
             case 'NETWORK':
               return t('error.network');
@@ -96,10 +98,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
               return t('error.passwordChangeRequired');
             case 'INTERNAL':
               return t('error.internal');
-            default: {
-              const local = localizeServerText(err.message);
-              return local !== err.message ? local : err.code === 'VALIDATION' ? t('error.validation') : err.message;
-            }
+            default:
+              return err.code === 'VALIDATION' ? t('error.validation') : err.message;
           }
         }
         if (err instanceof Error) return err.message;

@@ -74,6 +74,7 @@ export const zh = {
   'dashboard.usersActive': '启用用户 / 总数',
   'dashboard.recentChanges': '近 7 日变更',
   'dashboard.childrenChart': '各下级区划村（社区）数',
+  'dashboard.childrenChartBoth': '各下级区划乡镇（街道）与村（社区）数',
   'dashboard.villageList': '下辖村（社区）· {n} 个',
   'dashboard.usersByRole': '用户角色分布',
   'dashboard.noChildren': '没有下级区划',
@@ -95,6 +96,7 @@ export const zh = {
   'status.disabled': '停用',
 
   'users.subtitle': '管辖范围：{region}',
+  'users.export': '导出 CSV',
   'users.create': '新建用户',
   'users.createTitle': '新建用户',
   'users.editTitle': '编辑用户：{name}',

@@ -8,7 +8,7 @@ import { useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
 import { PageHeader } from '../components/PageHeader';
 import { RegionPicker } from '../components/RegionPicker';
-import { ChangesList, RegionName, useAuditLabels } from '../components/AuditBits';
+import { ChangesList, colorOf, entryVerb, RegionName, useAuditLabels } from '../components/AuditBits';
 import { fmtTime } from '../utils/format';
 import { useIsMobile } from '../utils/hooks';
 
@@ -69,7 +69,7 @@ export default function AuditPage() {
       title: t('audit.action'),
       dataIndex: 'action',
       width: 120,
-      render: (_: string, e) => <Tag color="blue">{labels.entry(e)}</Tag>,
+      render: (_: string, e) => <Tag color={colorOf(entryVerb(e))}>{labels.entry(e)}</Tag>,
     },
     {
       title: t('audit.entity'),

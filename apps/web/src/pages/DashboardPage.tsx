@@ -206,7 +206,13 @@ export default function DashboardPage() {
           <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
             <Col xs={24} xl={16}>
               <Card
-                title={data.region.level >= 4 ? t('dashboard.villageList', { n: data.children.length }) : t('dashboard.childrenChart')}
+                title={
+                  data.region.level >= 4
+                    ? t('dashboard.villageList', { n: data.children.length })
+                    : data.region.level <= 2
+                      ? t('dashboard.childrenChartBoth')
+                      : t('dashboard.childrenChart')
+                }
                 variant="borderless"
                 loading={loading}
               >

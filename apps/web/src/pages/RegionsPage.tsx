@@ -33,6 +33,7 @@ export default function RegionsPage() {
   const isMobile = useIsMobile();
   const [params, setParams] = useSearchParams();
   const treeRef = useRef<GetRef<typeof Tree>>(null);
+  const scrollTarget = useRef<string | null>(null);
 
   const [roots, setRoots] = useState<RegionNode[] | null>(null);
   const [kids, setKids] = useState<Record<string, RegionNode[]>>({});
@@ -105,7 +106,7 @@ export default function RegionsPage() {
       if (!alive) return;
       setDetailChildren(list);
       setExpanded((e) => Array.from(new Set([...e, ...ancestors])));
-      setTimeout(() => treeRef.current?.scrollTo({ key: d.region.code, align: 'auto' }), 50);
+      scrollTarget.current = d.region.code;
     })()
       .catch((e: unknown) => alive && setError(errorText(e)))
       .finally(() => alive && setDetailLoading(false));
@@ -113,6 +114,19 @@ export default function RegionsPage() {
       alive = false;
     };
   }, [selected, ensureChildren, errorText]);
+
+  // Scroll the tree to a region chosen elsewhere (search, breadcrumb, table) once it is rendered.
+  useEffect(() => {
+    const key = scrollTarget.current;
+    if (!key) return;
+    const id = requestAnimationFrame(() => {
+      if (document.querySelector(`[data-testid="region-node-${key}"]`) || expanded.length > 0) {
+        treeRef.current?.scrollTo({ key, align: 'auto' });
+        scrollTarget.current = null;
+      }
+    });
+    return () => cancelAnimationFrame(id);
+  }, [expanded, treeData]);
 
   const select = (code: string) => {
     setSelected(code);

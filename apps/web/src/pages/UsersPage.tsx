@@ -20,6 +20,7 @@ import {
 } from 'antd';
 import type { TableColumnsType } from 'antd';
 import {
+  DownloadOutlined,
   EditOutlined,
   EyeOutlined,
   KeyOutlined,
@@ -43,7 +44,7 @@ import {
   type Role,
   type User,
 } from '@tuopin/domain';
-import { api, call } from '../api/client';
+import { api, buildUrl, call } from '../api/client';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
 import { RegionPicker } from '../components/RegionPicker';
@@ -518,7 +519,7 @@ export default function UsersPage() {
     {
       title: t('users.username'),
       dataIndex: 'username',
-      width: 150,
+      width: 140,
       fixed: isMobile ? undefined : 'left',
       render: (v: string, u) => (
         <Typography.Link onClick={() => setViewUser(u)} data-testid={`user-link-${v}`}>
@@ -526,19 +527,24 @@ export default function UsersPage() {
         </Typography.Link>
       ),
     },
-    { title: t('users.displayName'), dataIndex: 'displayName', width: 120 },
-    { title: t('users.role'), dataIndex: 'role', width: 150, render: (r: Role) => roleLabel(r) },
+    { title: t('users.displayName'), dataIndex: 'displayName', width: 110 },
+    { title: t('users.role'), dataIndex: 'role', width: 130, render: (r: Role) => roleLabel(r) },
     {
       title: t('users.region'),
       key: 'region',
-      width: 240,
-      render: (_: unknown, u) => <span data-testid="user-region">{u.region.fullName}</span>,
+      width: 200,
+      ellipsis: true,
+      render: (_: unknown, u) => (
+        <span data-testid="user-region" title={u.region.fullName}>
+          {u.region.fullName}
+        </span>
+      ),
     },
-    { title: t('users.phone'), dataIndex: 'phone', width: 130, render: (p: string | null) => p ?? '—' },
+    { title: t('users.phone'), dataIndex: 'phone', width: 120, render: (p: string | null) => p ?? '—' },
     {
       title: t('users.status'),
       dataIndex: 'status',
-      width: 90,
+      width: 80,
       render: (_: unknown, u) => <StatusTag user={u} />,
     },
     {
@@ -554,11 +560,11 @@ export default function UsersPage() {
           <Typography.Text type="secondary">—</Typography.Text>
         ),
     },
-    { title: t('users.lastLogin'), dataIndex: 'lastLoginAt', width: 170, render: (v: string | null) => fmtTime(v) },
+    { title: t('users.lastLogin'), dataIndex: 'lastLoginAt', width: 160, render: (v: string | null) => fmtTime(v) },
     {
       title: t('common.actions'),
       key: 'actions',
-      width: canWrite ? 130 : 80,
+      width: canWrite ? 110 : 70,
       fixed: isMobile ? undefined : 'right',
       render: (_: unknown, u) => (
         <Space size={0}>
@@ -610,7 +616,15 @@ export default function UsersPage() {
         title={t('menu.users')}
         subtitle={t('users.subtitle', { region: me.region.fullName })}
         extra={
-          canWrite && (
+          <Space wrap>
+            <Button
+              icon={<DownloadOutlined />}
+              href={buildUrl(api.userExport.url, undefined, { regionCode: query.regionCode, q: query.q, role: query.role, status: query.status })}
+              data-testid="user-export"
+            >
+              {t('users.export')}
+            </Button>
+          {canWrite && (
             <Button
               type="primary"
               icon={<PlusOutlined />}
@@ -622,7 +636,8 @@ export default function UsersPage() {
             >
               {t('users.create')}
             </Button>
-          )
+          )}
+          </Space>
         }
       />
       <Card variant="borderless" className="tp-filter-card">
@@ -686,7 +701,7 @@ export default function UsersPage() {
           loading={loading}
           columns={columns}
           dataSource={data.items}
-          scroll={{ x: 1240 }}
+          scroll={{ x: 1140 }}
           data-testid="users-table"
           onRow={() => ({ 'data-testid': 'users-row' }) as React.HTMLAttributes<HTMLElement>}
           pagination={{
