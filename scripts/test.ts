@@ -20,7 +20,10 @@ const log = (m: string) => console.log(`\n[test] ${m}`);
 function files(dir: string, suffix: string): string[] {
   const abs = path.join(ROOT_DIR, dir);
   if (!fs.existsSync(abs)) return [];
-  return fs.readdirSync(abs).filter((f) => f.endsWith(suffix)).sort().map((f) => path.join(dir, f));
+  return (fs.readdirSync(abs, { recursive: true }) as string[])
+    .filter((f) => f.endsWith(suffix))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 /** Runs node's test runner on the files, streams its output, adds its counts to the totals. */
