@@ -15,6 +15,9 @@ import { authRoutes } from './routes/auth.routes';
 import { regionRoutes } from './routes/regions.routes';
 import { systemRoutes } from './routes/system.routes';
 import { userRoutes } from './routes/users.routes';
+import { registryRoutes } from './routes/registry.routes';
+import { RegistryRepository } from './repositories/registry.repository';
+import { RegistryService } from './services/registry.service';
 import { AuditService } from './services/audit.service';
 import { AuthService } from './services/auth.service';
 import { createDeps, pgError } from './services/context';
@@ -31,6 +34,7 @@ export interface Services {
   regions: RegionsService;
   users: UsersService;
   audit: AuditService;
+  registry: RegistryService;
 }
 
 export function createServices(db: Database, config: Config): Services {
@@ -42,6 +46,7 @@ export function createServices(db: Database, config: Config): Services {
     regions,
     users: new UsersService(d, regions),
     audit: new AuditService(d, regions),
+    registry: new RegistryService(d, regions, new RegistryRepository()),
   };
 }
 
@@ -115,6 +120,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     authRoutes(api, services);
     regionRoutes(api, services);
     userRoutes(api, services);
+    registryRoutes(api, services);
   });
 
   const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));

@@ -38,17 +38,20 @@ export const PERMISSIONS = [
   'users:write',
   'audit:read',
   'dashboard:read',
+  'registry:read',
+  'registry:write',
+  'registry:reveal',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  system_admin: ['regions:read', 'users:read', 'users:write', 'audit:read', 'dashboard:read'],
-  county_admin: ['regions:read', 'users:read', 'users:write', 'audit:read', 'dashboard:read'],
-  township_officer: ['regions:read', 'users:read', 'audit:read', 'dashboard:read'],
-  village_officer: ['regions:read', 'users:read', 'dashboard:read'],
-  helper: ['regions:read', 'dashboard:read'],
-  department_officer: ['regions:read', 'dashboard:read'],
-  inspector: ['regions:read', 'users:read', 'audit:read', 'dashboard:read'],
+  system_admin: ['regions:read', 'users:read', 'users:write', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal'],
+  county_admin: ['regions:read', 'users:read', 'users:write', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal'],
+  township_officer: ['regions:read', 'users:read', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal'],
+  village_officer: ['regions:read', 'users:read', 'dashboard:read', 'registry:read', 'registry:write'],
+  helper: ['regions:read', 'dashboard:read', 'registry:read'],
+  department_officer: ['regions:read', 'dashboard:read', 'registry:read'],
+  inspector: ['regions:read', 'users:read', 'audit:read', 'dashboard:read', 'registry:read'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

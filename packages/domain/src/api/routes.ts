@@ -4,6 +4,7 @@
  */
 import { Type } from 'typebox';
 import { endpoint, Ok } from './endpoint';
+import { registryApi } from './registry-routes';
 import { AuditEntry, Me, RegionCode, RegionDetail, RegionNode, RoleSchema, User, UserStatus } from './schemas';
 
 const Health = Type.Object({
@@ -159,6 +160,7 @@ export const api = {
     }),
     response: Type.Object({ items: Type.Array(AuditEntry), nextBefore: Type.Union([Type.String(), Type.Null()]) }),
   }),
+  ...registryApi,
 } as const;
 
 export type Api = typeof api;

@@ -1,0 +1,125 @@
+import { sql, type RawBuilder } from 'kysely';
+import { INCOME_ITEMS, perCapitaNetIncomeSql } from '@tuopin/domain';
+import type { Tx } from '../db/database';
+
+export interface HouseholdFilter {
+  regionPrefix: string;
+  year: number;
+  q?: string;
+  status?: string;
+  attribute?: string;
+  mainCause?: string;
+  monitored?: boolean;
+  incomeMin?: number;
+  incomeMax?: number;
+  dangerousHouse?: boolean;
+  uninsured?: boolean;
+}
+
+export interface HouseholdListRow {
+  county_code: string;
+  id: number;
+  household_no: string;
+  village_code: string;
+  village_name: string;
+  village_full_name: string;
+  attribute: string | null;
+  main_cause: string | null;
+  housing_rating: string | null;
+  status: string | null;
+  monitored: boolean;
+  size: number;
+  head_name: string | null;
+  head_id_number: string | null;
+  uninsured: number;
+  per_capita: string | null;
+}
+
+const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const perCapita = sql.raw(perCapitaNetIncomeSql('i', 'm.size'));
+
+/**
+ * The registry's reads. Every query runs in a scoped transaction, so row-level security limits it to the
+ * caller's region; the explicit prefix filter is there for the index, not for security.
+ */
+export class RegistryRepository {
+  private listQuery(f: HouseholdFilter, select: RawBuilder<unknown>, tail: RawBuilder<unknown>) {
+    const conds: RawBuilder<unknown>[] = [sql`h.village_code like ${f.regionPrefix + '%'}`];
+    if (f.q) {
+      const q = f.q.trim();
+      const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      conds.push(sql`(h.household_no = ${q} or exists (select 1 from members x where x.county_code = h.county_code and x.household_id = h.id
+        and x.active and (x.id_number = ${q.toUpperCase()} or x.name like ${like})))`);
+    }
+    if (f.status) conds.push(sql`s.status = ${f.status}`);
+    if (f.attribute) conds.push(sql`h.attribute = ${f.attribute}`);
+    if (f.mainCause) conds.push(sql`h.main_cause = ${f.mainCause}`);
+    if (f.monitored !== undefined) conds.push(sql`coalesce(s.monitored, false) = ${f.monitored}`);
+    if (f.dangerousHouse !== undefined) conds.push(f.dangerousHouse ? sql`h.housing_rating in ('C', 'D')` : sql`h.housing_rating is distinct from 'C' and h.housing_rating is distinct from 'D'`);
+    if (f.uninsured !== undefined) conds.push(f.uninsured ? sql`m.uninsured > 0` : sql`m.uninsured = 0`);
+    if (f.incomeMin !== undefined) conds.push(sql`${perCapita} >= ${f.incomeMin}`);
+    if (f.incomeMax !== undefined) conds.push(sql`${perCapita} < ${f.incomeMax}`);
+    return sql`
+      select ${select}
+        from households h
+        join regions r on r.code = h.village_code
+        left join household_year_status s on s.county_code = h.county_code and s.household_id = h.id and s.year = ${f.year}
+        left join income_records i on i.county_code = h.county_code and i.household_id = h.id and i.year = ${f.year}
+        cross join lateral (
+          select count(*)::int as size,
+                 min(mm.name) filter (where mm.relation = 'head') as head_name,
+                 min(mm.id_number) filter (where mm.relation = 'head') as head_id_number,
+                 count(*) filter (where mm.medical_insurance is null or mm.medical_insurance = 'none')::int as uninsured
+            from members mm where mm.county_code = h.county_code and mm.household_id = h.id and mm.active) m
+       where ${sql.join(conds, sql` and `)}
+       ${tail}`;
+  }
+
+  async list(tx: Tx, f: HouseholdFilter, after: { villageCode: string; id: number } | null, limit: number): Promise<HouseholdListRow[]> {
+    const page = after ? sql`and (h.village_code, h.id) > (${after.villageCode}, ${after.id})` : sql``;
+    const r = await this.listQuery(
+      f,
+      sql`h.county_code, h.id, h.household_no, h.village_code, r.name as village_name, r.full_name as village_full_name,
+          h.attribute, h.main_cause, h.housing_rating, s.status, coalesce(s.monitored, false) as monitored,
+          m.size, m.head_name, m.head_id_number, m.uninsured, ${perCapita}::text as per_capita`,
+      sql`${page} order by h.village_code, h.id limit ${limit}`,
+    ).execute(tx);
+    return r.rows as HouseholdListRow[];
+  }
+
+  async count(tx: Tx, f: HouseholdFilter): Promise<number> {
+    const r = await this.listQuery(f, sql`count(*)::int as n`, sql``).execute(tx);
+    return (r.rows[0] as { n: number }).n;
+  }
+
+  async household(tx: Tx, countyCode: string, id: number): Promise<Record<string, unknown> | undefined> {
+    const r = await sql<Record<string, unknown>>`
+      select h.*, r.name as village_name, r.full_name as village_full_name, r.level as village_level
+        from households h join regions r on r.code = h.village_code
+       where h.county_code = ${countyCode} and h.id = ${id}`.execute(tx);
+    return r.rows[0];
+  }
+
+  async members(tx: Tx, countyCode: string, householdId: number): Promise<Record<string, unknown>[]> {
+    const r = await sql<Record<string, unknown>>`
+      select *, to_char(birth_date, 'YYYY-MM-DD') as birth_date_text, to_char(left_on, 'YYYY-MM-DD') as left_on_text
+        from members where county_code = ${countyCode} and household_id = ${householdId}
+       order by active desc, (relation = 'head') desc, birth_date nulls last, id`.execute(tx);
+    return r.rows;
+  }
+
+  async incomes(tx: Tx, countyCode: string, householdId: number): Promise<Record<string, unknown>[]> {
+    const cols = INCOME_ITEMS.map((it) => sql.ref(`i.${snake(it.key)}`));
+    const r = await sql<Record<string, unknown>>`
+      select i.year, ${sql.join(cols)}
+        from income_records i where i.county_code = ${countyCode} and i.household_id = ${householdId} order by i.year desc`.execute(tx);
+    return r.rows;
+  }
+
+  async statuses(tx: Tx, countyCode: string, householdId: number): Promise<Record<string, unknown>[]> {
+    const r = await sql<Record<string, unknown>>`
+      select year, status, exit_year, monitored, monitored_type, risk_types from household_year_status
+       where county_code = ${countyCode} and household_id = ${householdId} order by year desc`.execute(tx);
+    return r.rows;
+  }
+}

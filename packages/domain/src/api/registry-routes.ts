@@ -1,0 +1,128 @@
+/** Registry (建档立卡) endpoints of the API contract. */
+import { Type, type Static, type TSchema } from 'typebox';
+import { endpoint } from './endpoint';
+import { RegionCode, RegionRef } from './schemas';
+
+const Code = Type.String({ description: 'A code of a registry code table (packages/domain/src/registry/codes.ts)' });
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Year = Type.Integer({ minimum: 2013, maximum: 2100 });
+
+export const HouseholdListItem = Type.Object(
+  {
+    id: Type.Integer(),
+    countyCode: Type.String(),
+    householdNo: Type.String(),
+    village: RegionRef,
+    headName: Nullable(Type.String()),
+    headIdNumber: Nullable(Type.String({ description: 'Masked unless the role may see it' })),
+    size: Type.Integer({ description: 'Current members' }),
+    attribute: Nullable(Code),
+    status: Nullable(Code),
+    monitored: Type.Boolean(),
+    mainCause: Nullable(Code),
+    housingRating: Nullable(Code),
+    perCapitaNetIncome: Nullable(Type.Number()),
+    uninsuredMembers: Type.Integer(),
+  },
+  { title: 'HouseholdListItem' },
+);
+export type HouseholdListItem = Static<typeof HouseholdListItem>;
+
+export const HouseholdListQuery = Type.Object({
+  regionCode: Type.Optional(RegionCode),
+  year: Type.Optional(Year),
+  q: Type.Optional(Type.String({ maxLength: 50, description: 'Household number, head name or ID number' })),
+  status: Type.Optional(Code),
+  attribute: Type.Optional(Code),
+  mainCause: Type.Optional(Code),
+  monitored: Type.Optional(Type.Boolean()),
+  incomeMin: Type.Optional(Type.Number()),
+  incomeMax: Type.Optional(Type.Number()),
+  dangerousHouse: Type.Optional(Type.Boolean({ description: 'Housing rated C or D' })),
+  uninsured: Type.Optional(Type.Boolean({ description: 'At least one member without medical insurance' })),
+  after: Type.Optional(Type.String({ pattern: '^\\d{12}:\\d+$', description: 'Keyset cursor from the previous page' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+});
+
+const MemberSchema = Type.Object({
+  id: Type.Integer(),
+  idType: Code,
+  idNumber: Type.String({ description: 'Masked unless the role may see it' }),
+  name: Type.String(),
+  relation: Code,
+  sex: Nullable(Code),
+  birthDate: Nullable(Type.String()),
+  age: Nullable(Type.Integer()),
+  ethnicity: Nullable(Code),
+  education: Nullable(Code),
+  schoolStatus: Nullable(Code),
+  dropoutReason: Nullable(Code),
+  health: Type.Array(Code),
+  disabilityCategory: Nullable(Type.Integer()),
+  disabilityGrade: Nullable(Type.Integer()),
+  labour: Nullable(Code),
+  workMonths: Nullable(Type.Integer()),
+  workPlace: Nullable(Code),
+  employer: Nullable(Type.String()),
+  publicWelfareMonths: Nullable(Type.Integer()),
+  monthlyWorkIncome: Nullable(Type.Number()),
+  medicalInsurance: Nullable(Code),
+  criticalIllnessInsurance: Type.Boolean(),
+  commercialMedicalInsurance: Type.Boolean(),
+  pensionInsurance: Type.Boolean(),
+  medicalAid: Type.Boolean(),
+  dibao: Code,
+  tekun: Code,
+  phone: Nullable(Type.String()),
+  active: Type.Boolean(),
+  leftOn: Nullable(Type.String()),
+  leftReason: Nullable(Type.String()),
+});
+
+const IncomeYear = Type.Object({
+  year: Type.Integer(),
+  items: Type.Record(Type.String(), Nullable(Type.Number())),
+  size: Type.Integer(),
+  perCapitaNetIncome: Nullable(Type.Number()),
+  explanation: Type.Array(Type.String()),
+});
+
+const StatusYear = Type.Object({
+  year: Type.Integer(),
+  status: Code,
+  exitYear: Nullable(Type.Integer()),
+  monitored: Type.Boolean(),
+  monitoredType: Nullable(Code),
+  riskTypes: Type.Array(Code),
+});
+
+export const HouseholdDetail = Type.Object(
+  {
+    id: Type.Integer(),
+    countyCode: Type.String(),
+    householdNo: Type.String(),
+    village: RegionRef,
+    fields: Type.Record(Type.String(), Type.Unknown(), { description: 'Household fields (camelCase), codes as codes' }),
+    members: Type.Array(MemberSchema),
+    incomes: Type.Array(IncomeYear),
+    statuses: Type.Array(StatusYear),
+  },
+  { title: 'HouseholdDetail' },
+);
+export type HouseholdDetail = Static<typeof HouseholdDetail>;
+
+const HouseholdParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }) });
+
+export const registryApi = {
+  householdList: endpoint({
+    method: 'GET', url: '/api/households', summary: 'Households in the region subtree, filtered, keyset-paged', tags: ['registry'], access: 'registry:read',
+    querystring: HouseholdListQuery,
+    response: Type.Object({ items: Type.Array(HouseholdListItem), next: Nullable(Type.String()), total: Type.Integer() }),
+  }),
+  householdGet: endpoint({
+    method: 'GET', url: '/api/households/:countyCode/:id', summary: 'One household with members, income by year and statuses', tags: ['registry'], access: 'registry:read',
+    params: HouseholdParams,
+    querystring: Type.Object({ reveal: Type.Optional(Type.Boolean({ description: 'Show full ID numbers and phones (logged)' })) }),
+    response: HouseholdDetail,
+  }),
+} as const;

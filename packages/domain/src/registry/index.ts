@@ -1,0 +1,7 @@
+export * from './codes';
+export * from './types';
+export * from './dates';
+export * from './idnumber';
+export * from './income';
+export * from './validate';
+export * from './quality';

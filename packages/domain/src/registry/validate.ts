@@ -1,0 +1,458 @@
+/**
+ * Field validation of one household, one member, one income record and one year status: for forms
+ * as the user types and for the import. Pure: the reference date (for ages, "current year" and
+ * future dates) is passed in, never read from the clock.
+ *
+ * Input objects may be incomplete (Partial) and, coming from forms and spreadsheets, may hold values
+ * of the wrong type at run time; every check tolerates that and reports it.
+ */
+import {
+  DIBAO_TYPES, DISABILITY_CATEGORIES, DISABILITY_GRADES, DROPOUT_REASONS, EDUCATION_LEVELS, ETHNICITIES, FUELS,
+  HEALTH_CONDITIONS, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, ID_TYPES, isCode, LABOUR_CAPABLE,
+  LABOUR_SKILLS, label, MEDICAL_INSURANCES, MONITORED_TYPES, POVERTY_CAUSES, RELATIONS, RISK_TYPES, ROAD_TYPES,
+  SCHOOL_STATUSES, SEXES, TEKUN_TYPES, WATER_PROBLEMS, WORK_PLACES,
+} from './codes';
+import type { CodeTable, SchoolStatusCode } from './codes';
+import { ageAt, parseIsoDate } from './dates';
+import { checkIdRegion, parseIdNumber } from './idnumber';
+import type { ParsedIdNumber } from './idnumber';
+import { INCOME_ITEMS } from './income';
+import type { Household, IncomeRecord, Member, YearStatus } from './types';
+
+export type Severity = 'error' | 'warning';
+
+export interface ValidationProblem {
+  /** Field path: 'idNumber', 'land.cultivated', 'otherCauses' … */
+  field: string;
+  /** Chinese, shown to users */
+  message: string;
+  severity: Severity;
+  /** Stable name of the check that found it (for filtering, tests and statistics) */
+  check: string;
+}
+
+export interface ValidationOptions {
+  /** 'YYYY-MM-DD': ages are computed at this date; its year is the "current year". */
+  referenceDate: string;
+}
+
+export interface MemberValidationOptions extends ValidationOptions {
+  /** County (or any region) code of the household: an ID issued elsewhere is a warning. */
+  regionCode?: string;
+}
+
+/** First year of the registry (建档立卡 began with the 2013–2014 identification). */
+export const REGISTRY_FIRST_YEAR = 2013;
+
+const MOBILE_RE = /^1[3-9]\d{9}$/;
+const LANDLINE_RE = /^0\d{2,3}-?\d{7,8}$/;
+
+class Collector {
+  readonly problems: ValidationProblem[] = [];
+  add(field: string, check: string, severity: Severity, message: string): void {
+    this.problems.push({ field, check, severity, message });
+  }
+  error(field: string, check: string, message: string): void {
+    this.add(field, check, 'error', message);
+  }
+  warning(field: string, check: string, message: string): void {
+    this.add(field, check, 'warning', message);
+  }
+}
+
+function isBlank(v: unknown): boolean {
+  return v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+}
+
+function referenceYear(referenceDate: string): number {
+  const d = parseIsoDate(referenceDate);
+  if (!d) throw new Error(`invalid reference date: ${referenceDate}`);
+  return d.year;
+}
+
+/** Required (when `required`) and, if present, one of the table's codes. */
+function checkCode(c: Collector, field: string, fieldZh: string, table: CodeTable, value: unknown, required: boolean): void {
+  if (isBlank(value)) {
+    if (required) c.error(field, 'required', `${fieldZh}不能为空`);
+    return;
+  }
+  if (!isCode(table, value)) c.error(field, 'code', `${fieldZh}的值“${String(value)}”不在代码表中`);
+}
+
+function checkBoolean(c: Collector, field: string, fieldZh: string, value: unknown): void {
+  if (value !== null && value !== undefined && typeof value !== 'boolean') c.error(field, 'type', `${fieldZh}应为“是”或“否”`);
+}
+
+/** A finite number within [min, max] (bounds optional); returns the number when valid. */
+function checkNumber(
+  c: Collector, field: string, fieldZh: string, value: unknown,
+  opts: { required?: boolean; min?: number; max?: number; integer?: boolean; check?: string },
+): number | null {
+  if (value === null || value === undefined) {
+    if (opts.required) c.error(field, 'required', `${fieldZh}不能为空`);
+    return null;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    c.error(field, 'number', `${fieldZh}应为数字`);
+    return null;
+  }
+  const check = opts.check ?? 'range';
+  if (opts.integer && !Number.isInteger(value)) {
+    c.error(field, check, `${fieldZh}应为整数`);
+    return null;
+  }
+  if (opts.min !== undefined && value < opts.min) {
+    c.error(field, check, opts.min === 0 ? `${fieldZh}不能为负数` : `${fieldZh}不能小于${opts.min}`);
+    return null;
+  }
+  if (opts.max !== undefined && value > opts.max) {
+    c.error(field, check, `${fieldZh}不能大于${opts.max}`);
+    return null;
+  }
+  return value;
+}
+
+function checkYear(c: Collector, field: string, fieldZh: string, value: unknown, refYear: number, required: boolean): number | null {
+  return checkNumber(c, field, fieldZh, value, {
+    required, integer: true, min: REGISTRY_FIRST_YEAR, max: refYear + 1, check: 'year_range',
+  });
+}
+
+function checkPhone(c: Collector, field: string, value: unknown): void {
+  if (isBlank(value)) return;
+  if (typeof value !== 'string') {
+    c.error(field, 'type', '联系电话应为文本');
+    return;
+  }
+  const s = value.replace(/[\s\u3000]/g, '');
+  if (!MOBILE_RE.test(s) && !LANDLINE_RE.test(s)) c.warning(field, 'phone_format', '联系电话格式不正确（手机号11位，固定电话如0410-1234567）');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Household
+
+const LAND_FIELDS = [
+  ['cultivated', '耕地面积'], ['forest', '林地面积'], ['returnedForest', '退耕还林面积'],
+  ['orchard', '林果面积'], ['pasture', '牧草地面积'], ['waterSurface', '水面面积'],
+] as const;
+
+/** Attributes of a registered poor household (建档立卡贫困户); 'none' is an ordinary household. */
+const POOR_ATTRIBUTES = ['general_poor', 'dibao_poor', 'tekun_poor', 'dibao', 'wubao'];
+
+export function validateHousehold(household: Partial<Household>, options: ValidationOptions): ValidationProblem[] {
+  const c = new Collector();
+  const h = household;
+  const refYear = referenceYear(options.referenceDate);
+
+  if (isBlank(h.householdNo)) c.error('householdNo', 'required', '户编号不能为空');
+  else if (typeof h.householdNo !== 'string' || !/^[0-9A-Za-z-]{1,30}$/.test(h.householdNo.trim())) {
+    c.error('householdNo', 'format', '户编号只能包含数字、字母和“-”，最长30位');
+  }
+
+  const villageOk = typeof h.villageCode === 'string' && /^\d{12}$/.test(h.villageCode);
+  if (isBlank(h.villageCode)) c.error('villageCode', 'required', '所在村不能为空');
+  else if (!villageOk || (h.villageCode as string).slice(9) === '000') c.error('villageCode', 'format', '村级区划代码应为12位数字，且后三位不全为0');
+  if (isBlank(h.countyCode)) c.error('countyCode', 'required', '所在县不能为空');
+  else if (typeof h.countyCode !== 'string' || !/^\d{6}$/.test(h.countyCode)) c.error('countyCode', 'format', '县级区划代码应为6位数字');
+  else if (villageOk && !(h.villageCode as string).startsWith(h.countyCode)) c.error('villageCode', 'region_mismatch', '所在村不属于所在县');
+
+  checkPhone(c, 'phone', h.phone);
+  checkCode(c, 'attribute', '户属性', HOUSEHOLD_ATTRIBUTES, h.attribute, true);
+  checkBoolean(c, 'isMilitaryFamily', '是否军烈属', h.isMilitaryFamily);
+
+  const isPoor = typeof h.attribute === 'string' && POOR_ATTRIBUTES.includes(h.attribute);
+  const identified = checkYear(c, 'identifiedYear', '识别年度', h.identifiedYear, refYear, isPoor);
+  const exit = checkYear(c, 'exitYear', '脱贫年度', h.exitYear, refYear, false);
+  if (identified !== null && exit !== null && exit < identified) c.error('exitYear', 'year_order', '脱贫年度不能早于识别年度');
+  if (h.attribute === 'none' && exit !== null) c.warning('exitYear', 'exit_without_registration', '一般农户不应有脱贫年度');
+
+  checkCode(c, 'mainCause', '主要致贫原因', POVERTY_CAUSES, h.mainCause, isPoor);
+  if (h.otherCauses !== undefined && h.otherCauses !== null) {
+    if (!Array.isArray(h.otherCauses)) c.error('otherCauses', 'type', '其他致贫原因应为列表');
+    else {
+      if (h.otherCauses.length > 2) c.error('otherCauses', 'max_other_causes', '其他致贫原因最多填写2项');
+      h.otherCauses.forEach((v, i) => checkCode(c, `otherCauses.${i}`, '其他致贫原因', POVERTY_CAUSES, v, true));
+      if (new Set(h.otherCauses).size !== h.otherCauses.length) c.error('otherCauses', 'duplicate', '其他致贫原因不能重复');
+      if (!isBlank(h.mainCause) && h.otherCauses.includes(h.mainCause as never)) c.error('otherCauses', 'duplicate', '其他致贫原因不能与主要致贫原因相同');
+    }
+  }
+
+  if (h.land !== undefined && h.land !== null) {
+    for (const [key, zh] of LAND_FIELDS) checkNumber(c, `land.${key}`, `${zh}（亩）`, h.land[key], { min: 0 });
+  }
+
+  checkCode(c, 'housingRating', '住房安全等级', HOUSING_RATINGS, h.housingRating, false);
+  checkNumber(c, 'housingArea', '住房面积', h.housingArea, { min: 0 });
+  checkBoolean(c, 'relocated', '是否易地搬迁户', h.relocated);
+  checkBoolean(c, 'relocationKeysReceived', '是否已拿到搬迁新房钥匙', h.relocationKeysReceived);
+  if (h.relocationKeysReceived === true && h.relocated !== true) {
+    c.error('relocationKeysReceived', 'relocation', '不是易地搬迁户，不应填写已拿到搬迁新房钥匙');
+  }
+  checkBoolean(c, 'safeWater', '是否饮水安全', h.safeWater);
+  checkCode(c, 'waterProblem', '饮水安全问题', WATER_PROBLEMS, h.waterProblem, false);
+  if (h.safeWater === false && isBlank(h.waterProblem)) c.error('waterProblem', 'water_problem_required', '饮水不安全时应填写原因');
+  if (h.safeWater === true && !isBlank(h.waterProblem)) c.warning('waterProblem', 'water_problem_unexpected', '饮水安全的户不应填写饮水问题');
+  checkCode(c, 'roadType', '入户路类型', ROAD_TYPES, h.roadType, false);
+  checkNumber(c, 'roadDistanceKm', '与村主干路距离（公里）', h.roadDistanceKm, { min: 0 });
+  checkBoolean(c, 'electricity', '是否通生活用电', h.electricity);
+  checkBoolean(c, 'sanitaryToilet', '是否有卫生厕所', h.sanitaryToilet);
+  checkCode(c, 'fuel', '主要燃料类型', FUELS, h.fuel, false);
+
+  checkCode(c, 'dibao', '低保', DIBAO_TYPES, h.dibao, false);
+  checkCode(c, 'tekun', '特困供养', TEKUN_TYPES, h.tekun, false);
+  checkBoolean(c, 'wholeNoLabour', '是否整户无劳动能力兜底保障户', h.wholeNoLabour);
+  if ((h.attribute === 'dibao_poor' || h.attribute === 'dibao') && h.dibao === 'none') {
+    c.warning('dibao', 'attribute_dibao_mismatch', `户属性为${label(HOUSEHOLD_ATTRIBUTES, h.attribute)}，但低保为“无”`);
+  }
+  if ((h.attribute === 'tekun_poor' || h.attribute === 'wubao') && h.tekun === 'none') {
+    c.warning('tekun', 'attribute_tekun_mismatch', `户属性为${label(HOUSEHOLD_ATTRIBUTES, h.attribute)}，但特困供养为“无”`);
+  }
+  return c.problems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Member
+
+/**
+ * Plausible ages (full years at the reference date) per school stage: outside [warnMin, warnMax]
+ * is a warning (late entry, repeated years), outside [errorMin, errorMax] an error (a 3-year-old in
+ * junior high, a 40-year-old in primary school). null = no bound.
+ */
+export const SCHOOL_STAGE_AGES: Record<Exclude<SchoolStatusCode, 'not_in_school'>, {
+  errorMin: number; warnMin: number; warnMax: number | null; errorMax: number | null;
+}> = {
+  preschool: { errorMin: 0, warnMin: 0, warnMax: 6, errorMax: 9 },
+  primary_1: { errorMin: 4, warnMin: 5, warnMax: 8, errorMax: 15 },
+  primary_2: { errorMin: 5, warnMin: 6, warnMax: 9, errorMax: 16 },
+  primary_3: { errorMin: 6, warnMin: 7, warnMax: 10, errorMax: 17 },
+  primary_4: { errorMin: 7, warnMin: 8, warnMax: 11, errorMax: 18 },
+  primary_5: { errorMin: 8, warnMin: 9, warnMax: 12, errorMax: 19 },
+  primary_6: { errorMin: 9, warnMin: 10, warnMax: 13, errorMax: 20 },
+  junior_7: { errorMin: 9, warnMin: 11, warnMax: 14, errorMax: 21 },
+  junior_8: { errorMin: 10, warnMin: 12, warnMax: 15, errorMax: 22 },
+  junior_9: { errorMin: 11, warnMin: 13, warnMax: 16, errorMax: 23 },
+  senior_1: { errorMin: 12, warnMin: 14, warnMax: 18, errorMax: null },
+  senior_2: { errorMin: 13, warnMin: 15, warnMax: 19, errorMax: null },
+  senior_3: { errorMin: 14, warnMin: 16, warnMax: 20, errorMax: null },
+  secondary_vocational: { errorMin: 12, warnMin: 14, warnMax: 22, errorMax: null },
+  higher_vocational: { errorMin: 14, warnMin: 17, warnMax: 25, errorMax: null },
+  college: { errorMin: 14, warnMin: 17, warnMax: 25, errorMax: null },
+  bachelor_plus: { errorMin: 14, warnMin: 17, warnMax: 30, errorMax: null },
+};
+
+/** Minimum age for labour capacity (劳动年龄下限); a policy default, see QUALITY_DEFAULTS. */
+const LABOUR_MIN_AGE = 16;
+/** Compulsory education ages (义务教育阶段适龄), inclusive. */
+const COMPULSORY_MIN_AGE = 6;
+const COMPULSORY_MAX_AGE = 15;
+
+/**
+ * The member's ID number parsed; null when missing or invalid. Used by validation and the quality
+ * checks to fall back on the ID's birth date.
+ */
+export function memberIdInfo(member: Partial<Member>, referenceDate: string): ParsedIdNumber | null {
+  if (typeof member.idNumber !== 'string') return null;
+  const r = parseIdNumber(member.idNumber, { referenceDate });
+  return r.ok ? r : null;
+}
+
+/** The member's age in full years at the reference date: birth date, else the ID's birth date. */
+export function memberAge(member: Partial<Member>, referenceDate: string): number | null {
+  const fromBirth = typeof member.birthDate === 'string' ? ageAt(member.birthDate, referenceDate) : null;
+  if (fromBirth !== null) return fromBirth;
+  const id = memberIdInfo(member, referenceDate);
+  return id ? ageAt(id.birthDate, referenceDate) : null;
+}
+
+export function validateMember(member: Partial<Member>, options: MemberValidationOptions): ValidationProblem[] {
+  const c = new Collector();
+  const m = member;
+  const ref = options.referenceDate;
+  referenceYear(ref);
+
+  // Identity
+  checkCode(c, 'idType', '证件类型', ID_TYPES, m.idType, true);
+  let id: ParsedIdNumber | null = null;
+  if (isBlank(m.idNumber)) c.error('idNumber', 'required', '证件号码不能为空');
+  else if (typeof m.idNumber !== 'string') c.error('idNumber', 'type', '证件号码应为文本');
+  else {
+    const r = parseIdNumber(m.idNumber, { referenceDate: ref });
+    if (!r.ok) c.error('idNumber', 'id_number', r.error);
+    else {
+      id = r;
+      if (m.idType === 'resident_id' && r.kind === 'disability_cert') c.error('idNumber', 'id_type_mismatch', '证件类型为居民身份证，但号码是残疾人证号');
+      if (m.idType === 'disability_cert' && r.kind === 'resident_id') c.error('idNumber', 'id_type_mismatch', '证件类型为残疾人证，但号码是身份证号');
+      if (r.converted15) c.warning('idNumber', 'id_15_digit', `15位旧身份证号，已转换为18位：${r.normalized}`);
+      if (options.regionCode) {
+        const region = checkIdRegion(r.residentId, options.regionCode);
+        if (region.warning) c.warning('idNumber', 'id_region', region.warning);
+      }
+    }
+  }
+  if (isBlank(m.name)) c.error('name', 'required', '姓名不能为空');
+  else if (typeof m.name !== 'string' || /\d/.test(m.name)) c.error('name', 'format', '姓名不能包含数字');
+  checkCode(c, 'relation', '与户主关系', RELATIONS, m.relation, true);
+
+  checkCode(c, 'sex', '性别', SEXES, m.sex, true);
+  if (id && isCode(SEXES, m.sex) && m.sex !== id.sex) {
+    c.error('sex', 'id_sex_mismatch', `性别与证件号码不符（证件号码第17位表示${label(SEXES, id.sex)}）`);
+  }
+  if (isBlank(m.birthDate)) c.error('birthDate', 'required', '出生日期不能为空');
+  else {
+    const birth = typeof m.birthDate === 'string' ? parseIsoDate(m.birthDate) : null;
+    if (!birth) c.error('birthDate', 'date', '出生日期格式应为YYYY-MM-DD且为有效日期');
+    else if (ageAt(m.birthDate, ref) === null) c.error('birthDate', 'date', '出生日期不能晚于当前日期');
+    else if (id && m.birthDate !== id.birthDate) c.error('birthDate', 'id_birth_mismatch', `出生日期与证件号码不符（证件号码中为${id.birthDate}）`);
+  }
+  checkCode(c, 'ethnicity', '民族', ETHNICITIES, m.ethnicity, true);
+
+  const age = memberAge(m, ref);
+
+  // Education
+  checkCode(c, 'education', '文化程度', EDUCATION_LEVELS, m.education, age !== null && age >= LABOUR_MIN_AGE);
+  checkCode(c, 'schoolStatus', '在校生状况', SCHOOL_STATUSES, m.schoolStatus, true);
+  checkCode(c, 'dropoutReason', '未上学原因', DROPOUT_REASONS, m.dropoutReason, false);
+  if (age !== null && isCode(SCHOOL_STATUSES, m.schoolStatus) && m.schoolStatus !== 'not_in_school') {
+    const band = SCHOOL_STAGE_AGES[m.schoolStatus];
+    const stage = label(SCHOOL_STATUSES, m.schoolStatus);
+    if (age < band.errorMin || (band.errorMax !== null && age > band.errorMax)) {
+      c.error('schoolStatus', 'age_school_mismatch', `${age}岁与在校生状况“${stage}”明显不符`);
+    } else if (age < band.warnMin || (band.warnMax !== null && age > band.warnMax)) {
+      c.warning('schoolStatus', 'age_school_mismatch', `${age}岁与在校生状况“${stage}”不太相符，请核实`);
+    }
+  }
+  const outOfSchool = m.schoolStatus === 'not_in_school' || (m.schoolStatus === 'preschool' && age !== null && age >= 7);
+  if (age !== null && age >= COMPULSORY_MIN_AGE && age <= COMPULSORY_MAX_AGE && outOfSchool && isBlank(m.dropoutReason)) {
+    c.error('dropoutReason', 'dropout_reason_required', `${age}岁处于义务教育阶段但未在校，应填写未上学原因`);
+  }
+  if (!isBlank(m.dropoutReason) && isCode(SCHOOL_STATUSES, m.schoolStatus) && !outOfSchool) {
+    c.warning('dropoutReason', 'dropout_reason_unexpected', '在校生不应填写未上学原因');
+  }
+
+  // Health
+  if (m.health === undefined || m.health === null || (Array.isArray(m.health) && m.health.length === 0)) {
+    c.error('health', 'required', '健康状况不能为空');
+  } else if (!Array.isArray(m.health)) c.error('health', 'type', '健康状况应为列表');
+  else {
+    m.health.forEach((v, i) => checkCode(c, `health.${i}`, '健康状况', HEALTH_CONDITIONS, v, true));
+    if (new Set(m.health).size !== m.health.length) c.error('health', 'duplicate', '健康状况不能重复');
+    if (m.health.includes('healthy') && m.health.length > 1) c.error('health', 'health_exclusive', '“健康”不能与疾病或残疾同时选择');
+  }
+  const disabled = Array.isArray(m.health) && m.health.includes('disabled');
+  checkCode(c, 'disabilityCategory', '残疾类别', DISABILITY_CATEGORIES, m.disabilityCategory, disabled);
+  checkCode(c, 'disabilityGrade', '残疾等级', DISABILITY_GRADES, m.disabilityGrade, disabled);
+  if (!disabled && (!isBlank(m.disabilityCategory) || !isBlank(m.disabilityGrade))) {
+    c.error('disabilityCategory', 'disability_without_health', '健康状况未选“残疾”，不应填写残疾类别和等级');
+  }
+  if (id && id.kind === 'disability_cert') {
+    if (!disabled) c.error('health', 'disability_cert_health', '持残疾人证的成员健康状况应包含“残疾”');
+    if (isCode(DISABILITY_CATEGORIES, m.disabilityCategory) && m.disabilityCategory !== id.disabilityCategory) {
+      c.error('disabilityCategory', 'disability_cert_mismatch', `残疾类别与残疾人证号不符（证号中为${label(DISABILITY_CATEGORIES, id.disabilityCategory)}）`);
+    }
+    if (isCode(DISABILITY_GRADES, m.disabilityGrade) && m.disabilityGrade !== id.disabilityGrade) {
+      c.error('disabilityGrade', 'disability_cert_mismatch', `残疾等级与残疾人证号不符（证号中为${label(DISABILITY_GRADES, id.disabilityGrade)}）`);
+    }
+  }
+
+  // Labour and work
+  checkCode(c, 'labour', '劳动技能', LABOUR_SKILLS, m.labour, true);
+  if (age !== null && age < LABOUR_MIN_AGE && isCode(LABOUR_SKILLS, m.labour) && LABOUR_CAPABLE.includes(m.labour)) {
+    c.error('labour', 'minor_with_labour', `${age}岁未满${LABOUR_MIN_AGE}周岁，劳动技能应为“无劳动力”`);
+  }
+  const workMonths = checkNumber(c, 'workMonths', '务工时间（月）', m.workMonths, { min: 0, max: 12 });
+  checkCode(c, 'workPlace', '务工地点', WORK_PLACES, m.workPlace, false);
+  if (workMonths !== null && workMonths > 0 && isBlank(m.workPlace)) c.warning('workPlace', 'work_place_required', '有务工时间时应填写务工地点');
+  if (!isBlank(m.employer) && typeof m.employer !== 'string') c.error('employer', 'type', '务工企业名称应为文本');
+  checkNumber(c, 'publicWelfareMonths', '公益性岗位时间（月）', m.publicWelfareMonths, { min: 0, max: 12 });
+  checkNumber(c, 'monthlyWorkIncome', '月务工收入', m.monthlyWorkIncome, { min: 0 });
+
+  // Insurance and assistance
+  if (isBlank(m.medicalInsurance)) c.error('medicalInsurance', 'medical_insurance', '应参加且只参加一种基本医疗保险（城乡居民或职工）');
+  else if (!isCode(MEDICAL_INSURANCES, m.medicalInsurance)) checkCode(c, 'medicalInsurance', '基本医疗保险', MEDICAL_INSURANCES, m.medicalInsurance, true);
+  else if (m.medicalInsurance === 'none') c.error('medicalInsurance', 'medical_insurance', '未参加基本医疗保险');
+  checkBoolean(c, 'criticalIllnessInsurance', '是否参加大病保险', m.criticalIllnessInsurance);
+  checkBoolean(c, 'commercialMedicalInsurance', '是否参加商业补充医疗保险', m.commercialMedicalInsurance);
+  checkBoolean(c, 'pensionInsurance', '是否参加城乡居民基本养老保险', m.pensionInsurance);
+  checkBoolean(c, 'medicalAid', '是否享受医疗救助', m.medicalAid);
+  checkCode(c, 'dibao', '低保', DIBAO_TYPES, m.dibao, false);
+  checkCode(c, 'tekun', '特困供养', TEKUN_TYPES, m.tekun, false);
+  checkPhone(c, 'phone', m.phone);
+  return c.problems;
+}
+
+/**
+ * Builds the medical-insurance code from the two yes/no columns found in spreadsheets
+ * (是否参加城乡居民基本医疗保险, 是否参加职工基本医疗保险). Both "yes" is an error: a person may
+ * hold exactly one basic medical insurance.
+ */
+export function medicalInsuranceFromFlags(
+  resident: boolean | null, employee: boolean | null,
+): { ok: true; code: 'resident' | 'employee' | 'none' | null } | { ok: false; error: string } {
+  if (resident === true && employee === true) return { ok: false, error: '同时参加城乡居民医保和职工医保，只能保留一种' };
+  if (resident === true) return { ok: true, code: 'resident' };
+  if (employee === true) return { ok: true, code: 'employee' };
+  if (resident === false && employee === false) return { ok: true, code: 'none' };
+  return { ok: true, code: null };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Income and year status
+
+/** Decimal places of a number's shortest representation (0.285 → 3, 1e-7 → 7). */
+function decimalPlaces(v: number): number {
+  const m = /^\d+(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(Math.abs(v).toString());
+  if (!m) return 0;
+  return Math.max(0, (m[1]?.length ?? 0) - Number(m[2] ?? 0));
+}
+
+/** Items that may be negative: only operating income (a loss). */
+const MAY_BE_NEGATIVE: readonly string[] = ['operatingIncome'];
+
+export function validateIncome(record: Partial<IncomeRecord>, options: ValidationOptions): ValidationProblem[] {
+  const c = new Collector();
+  const refYear = referenceYear(options.referenceDate);
+  checkYear(c, 'year', '年度', record.year, refYear, true);
+  for (const item of INCOME_ITEMS) {
+    const v = checkNumber(c, item.key, item.zh, record[item.key], {
+      min: MAY_BE_NEGATIVE.includes(item.key) ? undefined : 0, check: 'income_item',
+    });
+    if (v !== null && decimalPlaces(v) > 2) {
+      c.warning(item.key, 'income_precision', `${item.zh}超过两位小数，将按分四舍五入`);
+    }
+  }
+  return c.problems;
+}
+
+export const MAX_RISK_TYPES = 5;
+
+export function validateYearStatus(ys: Partial<YearStatus>, options: ValidationOptions): ValidationProblem[] {
+  const c = new Collector();
+  const refYear = referenceYear(options.referenceDate);
+  const year = checkYear(c, 'year', '年度', ys.year, refYear, true);
+  checkCode(c, 'status', '户状态', HOUSEHOLD_STATUSES, ys.status, true);
+  const exit = checkYear(c, 'exitYear', '脱贫年度', ys.exitYear, refYear, ys.status === 'exited');
+  if (year !== null && exit !== null && exit > year) c.error('exitYear', 'year_order', '脱贫年度不能晚于所在年度');
+  if (ys.status !== 'exited' && ys.status !== 'returned' && exit !== null) c.warning('exitYear', 'exit_without_registration', '非脱贫户不应填写脱贫年度');
+
+  if (ys.monitored !== true && ys.monitored !== false) c.error('monitored', 'required', '是否监测对象不能为空');
+  checkCode(c, 'monitoredType', '监测对象类型', MONITORED_TYPES, ys.monitoredType, ys.monitored === true);
+  if (ys.monitored === false && !isBlank(ys.monitoredType)) c.error('monitoredType', 'monitored_type_unexpected', '非监测对象不应填写监测对象类型');
+  if (ys.monitoredType === 'unstable_exited' && ys.status !== undefined && ys.status !== 'exited') {
+    c.warning('monitoredType', 'monitored_type_status', '脱贫不稳定户应为已脱贫户');
+  }
+  if (ys.monitoredType === 'marginal' && ys.status !== undefined && ys.status !== 'ordinary') {
+    c.warning('monitoredType', 'monitored_type_status', '边缘易致贫户应为一般农户（未建档立卡）');
+  }
+
+  const risks = ys.riskTypes;
+  if (risks !== undefined && risks !== null && !Array.isArray(risks)) c.error('riskTypes', 'type', '风险类型应为列表');
+  else {
+    const list = risks ?? [];
+    if (list.length > MAX_RISK_TYPES) c.error('riskTypes', 'max_risk_types', `风险类型最多${MAX_RISK_TYPES}项`);
+    list.forEach((v, i) => checkCode(c, `riskTypes.${i}`, '风险类型', RISK_TYPES, v, true));
+    if (new Set(list).size !== list.length) c.error('riskTypes', 'duplicate', '风险类型不能重复');
+    if (ys.monitored === true && list.length === 0) c.error('riskTypes', 'risk_required', '监测对象应至少填写一项风险类型');
+    if (ys.monitored === false && list.length > 0) c.warning('riskTypes', 'risk_unexpected', '非监测对象不应填写风险类型');
+  }
+  return c.problems;
+}
