@@ -161,4 +161,112 @@ describe('registry: reads, scoping, masking, income parity', () => {
     } while (after);
     assert.equal(seen, 60);
   });
+
+  test('changing a member: validated as typed, audited with reason and before/after', async () => {
+    const d = await township.ok(api.householdGet, { params: { countyCode: '211204', id: zxId } });
+    const spouse = d.members.find((m) => m.relation === 'spouse')!;
+    const bad = await township.call(api.memberUpdate, {
+      params: { countyCode: '211204', id: zxId, memberId: spouse.id },
+      body: { changes: { idNumber: '211204196205091230' }, reason: '更正' },
+    });
+    assert.equal(bad.status, 400);
+    const detail = (bad.body as unknown as { details: { field: string; message: string }[] }).details[0]!;
+    assert.equal(detail.field, 'body.changes.idNumber');
+    assert.match(detail.message, /校验/);
+    const unknownField = await township.call(api.memberUpdate, {
+      params: { countyCode: '211204', id: zxId, memberId: spouse.id }, body: { changes: { salary: 1 }, reason: 'x' },
+    });
+    assert.equal((unknownField.body as unknown as { details: { field: string }[] }).details[0]!.field, 'body.changes.salary');
+    const ok = await township.ok(api.memberUpdate, {
+      params: { countyCode: '211204', id: zxId, memberId: spouse.id },
+      body: { changes: { medicalInsurance: 'resident', name: '李秀英' }, reason: '已参加城乡居民医保，更正姓名' },
+    });
+    assert.equal(ok.members.find((m) => m.id === spouse.id)!.name, '李秀英');
+    const h = await admin.ok(api.auditList, { query: { entity: 'members', entityId: String(spouse.id) } });
+    assert.equal(h.items[0]!.reason, '已参加城乡居民医保，更正姓名');
+    assert.deepEqual(h.items[0]!.changes.find((c) => c.field === 'name'), { field: 'name', before: '李秀兰', after: '李秀英' });
+  });
+
+  test('an ID number already in another household (even outside the scope) is refused', async () => {
+    const ymIdNumber = (await sql<{ id_number: string }>`select id_number from persons where household_id = ${ymId}`.execute(env.db.kysely)).rows[0]!.id_number;
+    const d = await township.ok(api.householdGet, { params: { countyCode: '211204', id: zxId }, query: { reveal: true } });
+    const head = d.members.find((m) => m.relation === 'head')!;
+    const r = await township.call(api.memberAdd, {
+      params: { countyCode: '211204', id: zxId },
+      body: { member: { idNumber: ymIdNumber, name: '赵铁柱', relation: 'son', sex: sexOf(ymIdNumber), birthDate: '1970-01-01', medicalInsurance: 'resident', ethnicity: '01', education: 'primary', schoolStatus: 'not_in_school', health: ['healthy'], labour: 'ordinary', }, kind: 'other_in', date: '2026-01-05', reason: '投靠' },
+    });
+    assert.equal(r.status, 409, JSON.stringify(r.body));
+    assert.ok(!JSON.stringify(r.body).includes('杨木林子'));
+    const change = await township.call(api.memberUpdate, {
+      params: { countyCode: '211204', id: zxId, memberId: head.id }, body: { changes: { idNumber: ymIdNumber, birthDate: '1970-01-01' }, reason: 'x' },
+    });
+    assert.equal(change.status, 409);
+    const still = await township.ok(api.householdGet, { params: { countyCode: '211204', id: zxId }, query: { reveal: true } });
+    assert.equal(still.members.find((m) => m.id === head.id)!.idNumber, head.idNumber);
+  });
+
+  test('member moves: birth, death and transfer keep every record and the history', async () => {
+    const baby = idNumber('2025-12-01');
+    const born = await township.ok(api.memberAdd, {
+      params: { countyCode: '211204', id: zxId },
+      body: { member: { idNumber: baby, name: '王小宝', relation: 'grandson', sex: sexOf(baby), birthDate: '2025-12-01', medicalInsurance: 'resident', schoolStatus: 'preschool', ethnicity: '01', health: ['healthy'], labour: 'none' }, kind: 'birth', date: '2025-12-01', reason: '新生儿落户' },
+    });
+    const babyRow = born.members.find((m) => m.name === '王小宝')!;
+    assert.equal(babyRow.active, true);
+    const before = await township.ok(api.householdGet, { params: { countyCode: '211204', id: zxId } });
+    const headRow = before.members.find((m) => m.relation === 'head')!;
+    const died = await township.ok(api.memberMove, {
+      params: { countyCode: '211204', id: zxId, memberId: headRow.id },
+      body: { kind: 'death', date: '2026-02-01', reason: '病故' },
+    });
+    const gone = died.members.find((m) => m.id === headRow.id)!;
+    assert.equal(gone.active, false);
+    assert.equal(gone.leftOn, '2026-02-01');
+    assert.match(gone.leftReason!, /死亡：病故/);
+    assert.equal(died.incomes[0]!.size, 2); // spouse and baby
+    const again = await township.call(api.memberUpdate, { params: { countyCode: '211204', id: zxId, memberId: headRow.id }, body: { changes: { name: 'x' }, reason: 'x' } });
+    assert.equal(again.status, 409);
+
+    // transfer the baby to another household of the township: same ID number, new membership, old one kept
+    const target = (await township.ok(api.householdList, { query: { year: 2026, q: 'ZX0003' } })).items[0]!;
+    const moved = await township.ok(api.memberMove, {
+      params: { countyCode: '211204', id: zxId, memberId: babyRow.id },
+      body: { kind: 'transfer', date: '2026-03-01', reason: '随母分户', target: { countyCode: '211204', householdId: target.id, relation: 'grandson' } },
+    });
+    assert.equal(moved.members.find((m) => m.id === babyRow.id)!.active, false);
+    const t = await township.ok(api.householdGet, { params: { countyCode: '211204', id: target.id } });
+    assert.ok(t.members.some((m) => m.name === '王小宝' && m.active));
+    const person = (await sql<{ household_id: number }>`select household_id from persons where id_number = ${baby}`.execute(env.db.kysely)).rows[0]!;
+    assert.equal(person.household_id, target.id);
+    const movesRows = (await sql<{ kind: string }>`select kind from member_moves where id_number = ${baby} order by id`.execute(env.db.kysely)).rows.map((r) => r.kind);
+    assert.deepEqual(movesRows, ['birth', 'transfer_in', 'transfer']);
+    // the old membership's audit history is still there
+    const hist = await admin.ok(api.auditList, { query: { entity: 'members', entityId: String(babyRow.id) } });
+    assert.deepEqual(hist.items.map((e) => e.action).reverse(), ['insert', 'update']);
+    const future = await township.call(api.memberMove, {
+      params: { countyCode: '211204', id: target.id, memberId: t.members.find((m) => m.name === '王小宝')!.id },
+      body: { kind: 'other_out', date: '2099-01-01', reason: 'x' },
+    });
+    assert.equal((future.body as unknown as { details: { field: string }[] }).details[0]!.field, 'body.date');
+  });
+
+  test('changing a household: validated and scoped', async () => {
+    const bad = await township.call(api.householdUpdate, { params: { countyCode: '211204', id: zxId }, body: { changes: { housingRating: 'E' }, reason: '鉴定' } });
+    assert.equal(bad.status, 400);
+    assert.equal((bad.body as unknown as { details: { field: string }[] }).details[0]!.field, 'body.changes.housingRating');
+    await township.ok(api.householdUpdate, { params: { countyCode: '211204', id: zxId }, body: { changes: { housingRating: 'B', land: { cultivated: 6.5 } }, reason: '危房改造完成' } });
+    const c = await township.ok(api.householdList, { query: { year: 2026, dangerousHouse: true } });
+    assert.equal(c.total, 0);
+    const d = await township.ok(api.householdGet, { params: { countyCode: '211204', id: zxId } });
+    assert.equal(d.fields.landCultivated, 6.5);
+    const outside = await village.call(api.householdUpdate, { params: { countyCode: '211204', id: ymId }, body: { changes: { housingRating: 'B' }, reason: 'x' } });
+    assert.equal(outside.status, 404);
+    const inspector = await userClient(env, admin, { username: 'reg_insp', role: 'inspector', regionCode: ZHANGXIANG });
+    const ro = await inspector.client.call(api.householdUpdate, { params: { countyCode: '211204', id: zxId }, body: { changes: { housingRating: 'A' }, reason: 'x' } });
+    assert.equal(ro.status, 403);
+  });
 });
+
+function sexOf(id: string): 'male' | 'female' {
+  return Number(id[16]) % 2 === 1 ? 'male' : 'female';
+}

@@ -122,4 +122,76 @@ export class RegistryRepository {
        where county_code = ${countyCode} and household_id = ${householdId} order by year desc`.execute(tx);
     return r.rows;
   }
+
+  // ---- writes (scoped transactions; audit triggers record each row change) -------------------
+
+  async member(tx: Tx, countyCode: string, householdId: number, memberId: number): Promise<Record<string, unknown> | undefined> {
+    const r = await sql<Record<string, unknown>>`
+      select *, to_char(birth_date, 'YYYY-MM-DD') as birth_date_text from members
+       where county_code = ${countyCode} and household_id = ${householdId} and id = ${memberId}`.execute(tx);
+    return r.rows[0];
+  }
+
+  private assignments(cols: Record<string, unknown>) {
+    return sql.join(Object.entries(cols).map(([c, v]) => sql`${sql.ref(c)} = ${v}`));
+  }
+
+  async updateHousehold(tx: Tx, countyCode: string, id: number, cols: Record<string, unknown>): Promise<void> {
+    if (Object.keys(cols).length === 0) return;
+    await sql`update households set ${this.assignments(cols)}, updated_at = now() where county_code = ${countyCode} and id = ${id}`.execute(tx);
+  }
+
+  async updateMember(tx: Tx, countyCode: string, id: number, cols: Record<string, unknown>): Promise<void> {
+    if (Object.keys(cols).length === 0) return;
+    await sql`update members set ${this.assignments(cols)}, updated_at = now() where county_code = ${countyCode} and id = ${id}`.execute(tx);
+  }
+
+  async insertMember(tx: Tx, countyCode: string, householdId: number, villageCode: string, cols: Record<string, unknown>): Promise<number> {
+    const all: Record<string, unknown> = { ...cols, county_code: countyCode, household_id: householdId, village_code: villageCode };
+    const names = Object.keys(all);
+    const r = await sql<{ id: number }>`
+      insert into members (${sql.join(names.map((n) => sql.ref(n)))}) values (${sql.join(names.map((n) => all[n]))}) returning id`.execute(tx);
+    return r.rows[0]!.id;
+  }
+
+  async endMembership(tx: Tx, countyCode: string, id: number, date: string, reason: string): Promise<void> {
+    await sql`update members set active = false, left_on = ${date}::date, left_reason = ${reason}, updated_at = now()
+               where county_code = ${countyCode} and id = ${id}`.execute(tx);
+  }
+
+  /** Registers an ID number as belonging to a household; the primary key makes it unique across the registry. */
+  async insertPerson(tx: Tx, p: { idNumber: string; countyCode: string; villageCode: string; householdId: number; memberId: number }): Promise<void> {
+    await sql`insert into persons (id_number, county_code, village_code, household_id, member_id)
+              values (${p.idNumber}, ${p.countyCode}, ${p.villageCode}, ${p.householdId}, ${p.memberId})`.execute(tx);
+  }
+
+  async movePerson(tx: Tx, idNumber: string, to: { countyCode: string; villageCode: string; householdId: number; memberId: number }): Promise<void> {
+    await sql`update persons set county_code = ${to.countyCode}, village_code = ${to.villageCode}, household_id = ${to.householdId}, member_id = ${to.memberId}
+               where id_number = ${idNumber}`.execute(tx);
+  }
+
+  async renamePerson(tx: Tx, from: string, to: string): Promise<void> {
+    await sql`update persons set id_number = ${to} where id_number = ${from}`.execute(tx);
+  }
+
+  async deletePerson(tx: Tx, idNumber: string): Promise<void> {
+    await sql`delete from persons where id_number = ${idNumber}`.execute(tx);
+  }
+
+  async insertMove(
+    tx: Tx,
+    m: { countyCode: string; villageCode: string; memberId: number; idNumber: string; kind: string; fromHouseholdId: number | null; toCountyCode: string | null; toHouseholdId: number | null; date: string; reason: string },
+  ): Promise<void> {
+    await sql`insert into member_moves (county_code, village_code, member_id, id_number, kind, from_household_id, to_county_code, to_household_id, moved_on, reason)
+              values (${m.countyCode}, ${m.villageCode}, ${m.memberId}, ${m.idNumber}, ${m.kind}, ${m.fromHouseholdId}, ${m.toCountyCode},
+                      ${m.toHouseholdId}, ${m.date}::date, ${m.reason})`.execute(tx);
+  }
+
+  async moves(tx: Tx, countyCode: string, householdId: number): Promise<Record<string, unknown>[]> {
+    const r = await sql<Record<string, unknown>>`
+      select id, member_id, id_number, kind, from_household_id, to_county_code, to_household_id, to_char(moved_on, 'YYYY-MM-DD') as moved_on, reason
+        from member_moves where county_code = ${countyCode} and (from_household_id = ${householdId} or to_household_id = ${householdId})
+       order by moved_on desc, id desc`.execute(tx);
+    return r.rows;
+  }
 }

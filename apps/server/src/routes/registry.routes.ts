@@ -6,4 +6,9 @@ import { route } from '../http/route';
 export function registryRoutes(app: FastifyInstance, s: Services) {
   route(app, s.auth, api.householdList, ({ actor, query }) => s.registry.list(actor, query));
   route(app, s.auth, api.householdGet, ({ actor, params, query }) => s.registry.get(actor, params.countyCode, params.id, query.reveal ?? false));
+  route(app, s.auth, api.householdUpdate, ({ actor, params, body }) => s.registry.updateHousehold(actor, params.countyCode, params.id, body.changes, body.reason));
+  route(app, s.auth, api.memberUpdate, ({ actor, params, body }) =>
+    s.registry.updateMember(actor, params.countyCode, params.id, params.memberId, body.changes, body.reason));
+  route(app, s.auth, api.memberAdd, ({ actor, params, body }) => s.registry.addMember(actor, params.countyCode, params.id, body));
+  route(app, s.auth, api.memberMove, ({ actor, params, body }) => s.registry.moveMember(actor, params.countyCode, params.id, params.memberId, body));
 }

@@ -1,9 +1,13 @@
 import {
-  ageAt, can, explainIncome, INCOME_ITEMS, maskIdNumber, maskPhone, perCapitaNetIncome, regionPrefix,
+  ageAt, can, explainIncome, label, MEMBER_MOVE_LABELS, parseIdNumber, RELATIONS, validateHousehold, validateMember,
+  type Household, type Member, type ValidationProblem, INCOME_ITEMS, maskIdNumber, maskPhone, perCapitaNetIncome, regionPrefix,
   type HouseholdDetail, type HouseholdListItem, type IncomeValues,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
-import { invalid, notFound } from '../errors';
+import { AppError, conflict, invalid, notFound } from '../errors';
+import type { Tx } from '../db/database';
+import { HOUSEHOLD_KEYS, householdFromRow, householdToColumns, LAND_KEYS, MEMBER_KEYS, memberFromRow, memberToColumns } from './registry.mapping';
+import { pgError } from './context';
 import type { Deps } from './context';
 import type { RegionsService } from './regions.service';
 import type { RegistryRepository } from '../repositories/registry.repository';
@@ -121,4 +125,159 @@ export class RegistryService {
       };
     });
   }
+
+  // ---- changes ------------------------------------------------------------------------------
+
+  async updateHousehold(actor: Actor, countyCode: string, id: number, changes: Record<string, unknown>, reason: string): Promise<HouseholdDetail> {
+    const allowed = new Set<string>([...HOUSEHOLD_KEYS, 'land']);
+    await this.d.db.scoped(
+      actor,
+      async (tx) => {
+        const row = await this.repo.household(tx, countyCode, id);
+        if (!row) throw notFound('农户');
+        for (const k of Object.keys(changes)) if (!allowed.has(k)) throw invalid(`body.changes.${k}`, '该字段不能在此修改');
+        const current = householdFromRow(row);
+        const land = changes.land as Record<string, unknown> | undefined;
+        if (land !== undefined) for (const k of Object.keys(land ?? {})) if (!(LAND_KEYS as readonly string[]).includes(k)) throw invalid(`body.changes.land.${k}`, '未知的土地类型');
+        const merged = { ...current, ...changes, land: { ...current.land, ...(land ?? {}) } } as Household;
+        const opts = { referenceDate: today() };
+        rejectErrors(validateHousehold(merged, opts), 'body.changes', validateHousehold(current, opts));
+        await this.repo.updateHousehold(tx, countyCode, id, householdToColumns(changes as Partial<Household>));
+      },
+      { reason },
+    );
+    return this.get(actor, countyCode, id);
+  }
+
+  async updateMember(actor: Actor, countyCode: string, id: number, memberId: number, changes: Record<string, unknown>, reason: string): Promise<HouseholdDetail> {
+    await this.d.db.scoped(
+      actor,
+      async (tx) => {
+        const { household, member } = await this.activeMember(tx, countyCode, id, memberId);
+        for (const k of Object.keys(changes)) if (!(MEMBER_KEYS as readonly string[]).includes(k)) throw invalid(`body.changes.${k}`, '该字段不能在此修改');
+        const current = memberFromRow(member);
+        const next = { ...current, ...changes } as Member;
+        if (typeof next.idNumber === 'string') next.idNumber = normalizedId(next.idNumber);
+        const opts = { referenceDate: today(), regionCode: String(household.village_code) };
+        rejectErrors(validateMember(next, opts), 'body.changes', validateMember(current, opts));
+        try {
+          if (next.idNumber !== current.idNumber) await this.repo.renamePerson(tx, current.idNumber, next.idNumber);
+          await this.repo.updateMember(tx, countyCode, memberId, memberToColumns({ ...(changes as Partial<Member>), ...('idNumber' in changes ? { idNumber: next.idNumber } : {}) }));
+        } catch (e) {
+          throw duplicateId(e, next.idNumber, 'body.changes.idNumber');
+        }
+      },
+      { reason },
+    );
+    return this.get(actor, countyCode, id);
+  }
+
+  async addMember(
+    actor: Actor, countyCode: string, id: number,
+    b: { member: Record<string, unknown>; kind: 'birth' | 'marriage_in' | 'other_in'; date: string; reason: string },
+  ): Promise<HouseholdDetail> {
+    await this.d.db.scoped(
+      actor,
+      async (tx) => {
+        const household = await this.repo.household(tx, countyCode, id);
+        if (!household) throw notFound('农户');
+        for (const k of Object.keys(b.member)) if (!(MEMBER_KEYS as readonly string[]).includes(k)) throw invalid(`body.member.${k}`, '未知字段');
+        const m = { idType: 'resident_id', health: [], ...b.member } as unknown as Member;
+        if (typeof m.idNumber === 'string') m.idNumber = normalizedId(m.idNumber);
+        rejectErrors(validateMember(m, { referenceDate: today(), regionCode: String(household.village_code) }), 'body.member');
+        checkDate(b.date, m.birthDate);
+        const village = String(household.village_code);
+        try {
+          const memberId = await this.repo.insertMember(tx, countyCode, id, village, memberToColumns(m));
+          await this.repo.insertPerson(tx, { idNumber: m.idNumber, countyCode, villageCode: village, householdId: id, memberId });
+          await this.repo.insertMove(tx, {
+            countyCode, villageCode: village, memberId, idNumber: m.idNumber, kind: b.kind, fromHouseholdId: null, toCountyCode: countyCode, toHouseholdId: id,
+            date: b.date, reason: b.reason,
+          });
+        } catch (e) {
+          throw duplicateId(e, m.idNumber, 'body.member.idNumber');
+        }
+      },
+      { reason: `${MEMBER_MOVE_LABELS[b.kind].zh}：${b.reason}` },
+    );
+    return this.get(actor, countyCode, id);
+  }
+
+  /** A member leaves: the row stays (inactive, with date and reason); a transfer creates the membership in the target household. */
+  async moveMember(
+    actor: Actor, countyCode: string, id: number, memberId: number,
+    b: { kind: 'death' | 'marriage_out' | 'transfer' | 'other_out'; date: string; reason: string; target?: { countyCode: string; householdId: number; relation: string } },
+  ): Promise<HouseholdDetail> {
+    const why = `${MEMBER_MOVE_LABELS[b.kind].zh}：${b.reason}`;
+    await this.d.db.scoped(
+      actor,
+      async (tx) => {
+        const { household, member } = await this.activeMember(tx, countyCode, id, memberId);
+        const current = memberFromRow(member);
+        checkDate(b.date, current.birthDate);
+        const village = String(household.village_code);
+        if (b.kind === 'transfer') {
+          if (!b.target) throw invalid('body.target', '转入其他农户时必须指定目标农户');
+          if (b.target.countyCode === countyCode && b.target.householdId === id) throw invalid('body.target', '目标农户不能是本户');
+          if (!label(RELATIONS, b.target.relation)) throw invalid('body.target.relation', '与新户主关系不正确');
+          const target = await this.repo.household(tx, b.target.countyCode, b.target.householdId);
+          if (!target) throw invalid('body.target', '目标农户不存在或不在您的管辖范围内');
+          const tVillage = String(target.village_code);
+          const newId = await this.repo.insertMember(tx, b.target.countyCode, b.target.householdId, tVillage, memberToColumns({ ...current, relation: b.target.relation as Member['relation'] }));
+          await this.repo.movePerson(tx, current.idNumber, { countyCode: b.target.countyCode, villageCode: tVillage, householdId: b.target.householdId, memberId: newId });
+          await this.repo.insertMove(tx, {
+            countyCode: b.target.countyCode, villageCode: tVillage, memberId: newId, idNumber: current.idNumber, kind: 'transfer_in',
+            fromHouseholdId: id, toCountyCode: b.target.countyCode, toHouseholdId: b.target.householdId, date: b.date, reason: b.reason,
+          });
+        } else {
+          if (b.target) throw invalid('body.target', '只有“转入其他农户”需要目标农户');
+          await this.repo.deletePerson(tx, current.idNumber);
+        }
+        await this.repo.endMembership(tx, countyCode, memberId, b.date, why);
+        await this.repo.insertMove(tx, {
+          countyCode, villageCode: village, memberId, idNumber: current.idNumber, kind: b.kind, fromHouseholdId: id,
+          toCountyCode: b.target?.countyCode ?? null, toHouseholdId: b.target?.householdId ?? null, date: b.date, reason: b.reason,
+        });
+      },
+      { reason: why },
+    );
+    return this.get(actor, countyCode, id);
+  }
+
+  private async activeMember(tx: Tx, countyCode: string, id: number, memberId: number) {
+    const household = await this.repo.household(tx, countyCode, id);
+    if (!household) throw notFound('农户');
+    const member = await this.repo.member(tx, countyCode, id, memberId);
+    if (!member) throw notFound('成员');
+    if (!member.active) throw conflict(`该成员已于 ${String(member.left_on)} 迁出，不能再修改`);
+    return { household, member };
+  }
+}
+
+function normalizedId(raw: string): string {
+  const p = parseIdNumber(raw.trim(), { referenceDate: today() });
+  return p.ok ? p.normalized : raw.trim();
+}
+
+/**
+ * Errors stop the change (named by field); warnings do not. When a record is changed, only errors that the
+ * change introduces count: a user can correct one field of a record that still has other problems (which the
+ * data-quality page lists), but cannot make it worse.
+ */
+function rejectErrors(problems: ValidationProblem[], prefix: string, before: ValidationProblem[] = []) {
+  const existing = new Set(before.filter((p) => p.severity === 'error').map((p) => `${p.field}|${p.check}|${p.message}`));
+  const errors = problems.filter((p) => p.severity === 'error' && !existing.has(`${p.field}|${p.check}|${p.message}`));
+  if (errors.length === 0) return;
+  const details = errors.map((p) => ({ field: `${prefix}.${p.field}`, message: p.message }));
+  throw new AppError(400, 'VALIDATION', `${details[0]!.message}（字段：${details[0]!.field}）`, details);
+}
+
+function checkDate(date: string, birthDate: string | null) {
+  if (date > today()) throw invalid('body.date', '日期不能晚于今天');
+  if (birthDate && date < birthDate) throw invalid('body.date', '日期不能早于出生日期');
+}
+
+function duplicateId(e: unknown, idNumber: string, field: string): unknown {
+  if (pgError(e).code === '23505') return conflict(`证件号码 ${idNumber} 已登记在其他农户中，同一证件号码只能属于一户`, field);
+  return e;
 }

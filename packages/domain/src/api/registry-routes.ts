@@ -113,6 +113,23 @@ export type HouseholdDetail = Static<typeof HouseholdDetail>;
 
 const HouseholdParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }) });
 
+const Changes = Type.Record(Type.String(), Type.Unknown(), { description: 'Fields to change, camelCase as in the domain types (land.cultivated for land)' });
+const ChangeReason = Type.String({ minLength: 1, maxLength: 500, description: 'Why (kept in the audit log)' });
+const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+const MemberParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }), memberId: Type.Integer({ minimum: 1 }) });
+
+export const MEMBER_MOVE_IN_KINDS = ['birth', 'marriage_in', 'other_in'] as const;
+export const MEMBER_MOVE_OUT_KINDS = ['death', 'marriage_out', 'transfer', 'other_out'] as const;
+export const MEMBER_MOVE_LABELS: Record<(typeof MEMBER_MOVE_IN_KINDS)[number] | (typeof MEMBER_MOVE_OUT_KINDS)[number], { zh: string; en: string }> = {
+  birth: { zh: '出生', en: 'Birth' },
+  marriage_in: { zh: '婚入', en: 'Married in' },
+  other_in: { zh: '其他迁入', en: 'Other move in' },
+  death: { zh: '死亡', en: 'Death' },
+  marriage_out: { zh: '婚出', en: 'Married out' },
+  transfer: { zh: '转入其他农户（分户、投靠等）', en: 'Moved to another household (split etc.)' },
+  other_out: { zh: '其他迁出', en: 'Other move out' },
+};
+
 export const registryApi = {
   householdList: endpoint({
     method: 'GET', url: '/api/households', summary: 'Households in the region subtree, filtered, keyset-paged', tags: ['registry'], access: 'registry:read',
@@ -123,6 +140,35 @@ export const registryApi = {
     method: 'GET', url: '/api/households/:countyCode/:id', summary: 'One household with members, income by year and statuses', tags: ['registry'], access: 'registry:read',
     params: HouseholdParams,
     querystring: Type.Object({ reveal: Type.Optional(Type.Boolean({ description: 'Show full ID numbers and phones (logged)' })) }),
+    response: HouseholdDetail,
+  }),
+  householdUpdate: endpoint({
+    method: 'PATCH', url: '/api/households/:countyCode/:id', summary: 'Change household fields (validated, audited)', tags: ['registry'], access: 'registry:write',
+    params: HouseholdParams,
+    body: Type.Object({ changes: Changes, reason: ChangeReason }),
+    response: HouseholdDetail,
+  }),
+  memberUpdate: endpoint({
+    method: 'PATCH', url: '/api/households/:countyCode/:id/members/:memberId', summary: 'Change a member (validated, audited)', tags: ['registry'], access: 'registry:write',
+    params: MemberParams,
+    body: Type.Object({ changes: Changes, reason: ChangeReason }),
+    response: HouseholdDetail,
+  }),
+  memberAdd: endpoint({
+    method: 'POST', url: '/api/households/:countyCode/:id/members', summary: 'Add a member (birth, marriage …), recorded as a move', tags: ['registry'], access: 'registry:write', status: 201,
+    params: HouseholdParams,
+    body: Type.Object({ member: Changes, kind: Type.Enum(MEMBER_MOVE_IN_KINDS), date: DateString, reason: ChangeReason }),
+    response: HouseholdDetail,
+  }),
+  memberMove: endpoint({
+    method: 'POST', url: '/api/households/:countyCode/:id/members/:memberId/move', summary: 'A member leaves the household (death, marriage, split …); history stays', tags: ['registry'], access: 'registry:write',
+    params: MemberParams,
+    body: Type.Object({
+      kind: Type.Enum(MEMBER_MOVE_OUT_KINDS),
+      date: DateString,
+      reason: ChangeReason,
+      target: Type.Optional(Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), householdId: Type.Integer({ minimum: 1 }), relation: Type.String() })),
+    }),
     response: HouseholdDetail,
   }),
 } as const;

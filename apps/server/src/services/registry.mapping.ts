@@ -1,0 +1,62 @@
+/**
+ * Mapping between database rows (snake_case) and the domain's registry types (camelCase). Land areas are
+ * nested in the domain (`land.cultivated`) and flat in the database (`land_cultivated`).
+ */
+import type { Household, Member } from '@tuopin/domain';
+
+export const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+export const MEMBER_KEYS = [
+  'idType', 'idNumber', 'name', 'relation', 'sex', 'birthDate', 'ethnicity', 'education', 'schoolStatus', 'dropoutReason', 'health',
+  'disabilityCategory', 'disabilityGrade', 'labour', 'workMonths', 'workPlace', 'employer', 'publicWelfareMonths', 'monthlyWorkIncome',
+  'medicalInsurance', 'criticalIllnessInsurance', 'commercialMedicalInsurance', 'pensionInsurance', 'medicalAid', 'dibao', 'tekun', 'phone',
+] as const satisfies readonly (keyof Member)[];
+
+export const HOUSEHOLD_KEYS = [
+  'address', 'phone', 'attribute', 'isMilitaryFamily', 'identifiedYear', 'exitYear', 'mainCause', 'otherCauses', 'housingRating',
+  'housingArea', 'relocated', 'relocationKeysReceived', 'safeWater', 'waterProblem', 'roadType', 'roadDistanceKm', 'electricity',
+  'sanitaryToilet', 'fuel', 'dibao', 'tekun', 'wholeNoLabour',
+] as const satisfies readonly (keyof Household)[];
+export const LAND_KEYS = ['cultivated', 'forest', 'returnedForest', 'orchard', 'pasture', 'waterSurface'] as const;
+
+const NUMERIC = new Set(['monthlyWorkIncome', 'housingArea', 'roadDistanceKm', ...LAND_KEYS]);
+const fromDb = (key: string, v: unknown): unknown => {
+  if (v === null || v === undefined) return null;
+  if (NUMERIC.has(key)) return Number(v);
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (key === 'disabilityCategory' || key === 'disabilityGrade') return String(v);
+  return v;
+};
+const toDb = (key: string, v: unknown): unknown => {
+  if (v === undefined) return null;
+  if ((key === 'disabilityCategory' || key === 'disabilityGrade') && v !== null) return Number(v);
+  return v;
+};
+
+export function memberFromRow(r: Record<string, unknown>): Member {
+  const m: Record<string, unknown> = {};
+  for (const k of MEMBER_KEYS) m[k] = fromDb(k, k === 'birthDate' ? (r.birth_date_text ?? r.birth_date) : r[snake(k)]);
+  if (!Array.isArray(m.health)) m.health = [];
+  return m as unknown as Member;
+}
+
+export function memberToColumns(m: Partial<Member>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of MEMBER_KEYS) if (k in m) out[snake(k)] = toDb(k, m[k]);
+  return out;
+}
+
+export function householdFromRow(r: Record<string, unknown>): Household {
+  const h: Record<string, unknown> = { householdNo: r.household_no, villageCode: r.village_code, countyCode: r.county_code };
+  for (const k of HOUSEHOLD_KEYS) h[k] = fromDb(k, r[snake(k)]);
+  h.land = Object.fromEntries(LAND_KEYS.map((k) => [k, fromDb(k, r[`land_${snake(k)}`])]));
+  if (!Array.isArray(h.otherCauses)) h.otherCauses = [];
+  return h as unknown as Household;
+}
+
+export function householdToColumns(h: Partial<Household>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of HOUSEHOLD_KEYS) if (k in h) out[snake(k)] = toDb(k, h[k]);
+  if (h.land) for (const k of LAND_KEYS) if (k in h.land) out[`land_${snake(k)}`] = h.land[k];
+  return out;
+}
