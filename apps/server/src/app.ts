@@ -16,6 +16,10 @@ import { regionRoutes } from './routes/regions.routes';
 import { systemRoutes } from './routes/system.routes';
 import { userRoutes } from './routes/users.routes';
 import { registryRoutes } from './routes/registry.routes';
+import { importRoutes, MAX_UPLOAD_BYTES } from './routes/import.routes';
+import { ImportService } from './services/import.service';
+import { Jobs } from './jobs';
+import multipart from '@fastify/multipart';
 import { RegistryRepository } from './repositories/registry.repository';
 import { RegistryService } from './services/registry.service';
 import { AuditService } from './services/audit.service';
@@ -35,12 +39,17 @@ export interface Services {
   users: UsersService;
   audit: AuditService;
   registry: RegistryService;
+  jobs: Jobs;
+  imports: ImportService;
 }
 
 export function createServices(db: Database, config: Config): Services {
   const d = createDeps(db, config);
   const regions = new RegionsService(d);
+  const jobs = new Jobs(db.url);
   return {
+    jobs,
+    imports: new ImportService(d, jobs),
     config, db, version: VERSION,
     auth: new AuthService(d),
     regions,
@@ -96,6 +105,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
   });
 
   await app.register(cookie);
+  await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 3, fields: 5 } });
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => ({
@@ -121,6 +131,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     regionRoutes(api, services);
     userRoutes(api, services);
     registryRoutes(api, services);
+    importRoutes(api, services);
   });
 
   const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));

@@ -22,6 +22,8 @@ export interface Config {
   lockoutThreshold: number;
   lockoutMinutes: number;
   logLevel: string;
+  /** Load the demo registry (about 4,000 persons of 清河区) on first start when the registry is empty. */
+  demoData: boolean;
 }
 
 function bool(v: string | undefined, d: boolean): boolean {
@@ -47,5 +49,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lockoutThreshold: Number(env.LOCKOUT_THRESHOLD ?? 5),
     lockoutMinutes: Number(env.LOCKOUT_MINUTES ?? 15),
     logLevel: env.LOG_LEVEL ?? 'info',
+    demoData: bool(env.TUOPIN_DEMO_DATA, true),
   };
 }

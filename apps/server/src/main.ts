@@ -12,7 +12,9 @@ const applied = await db.migrate();
 if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
 await bootstrap(createDeps(db, config), log);
 
-const app = await buildApp(createServices(db, config));
+const services = createServices(db, config);
+const app = await buildApp(services);
+await services.jobs.start();
 await app.listen({ port: config.port, host: config.host });
 log(`listening on http://localhost:${config.port}  (API docs: http://localhost:${config.port}/api/docs)`);
 
@@ -23,6 +25,7 @@ async function shutdown(signal: string) {
   log(`${signal}: shutting down`);
   try {
     await app.close();
+    await services.jobs.stop();
     await db.close();
     await stopDb();
     log('stopped cleanly');

@@ -82,5 +82,6 @@ describe('API conventions', () => {
     assert.equal(r.status, 500);
     assert.deepEqual(r.body, { code: 'INTERNAL', message: '服务器内部错误，请稍后重试或联系管理员' });
     await broken.app.close();
+    await broken.services.jobs.stop();
   });
 });

@@ -25,6 +25,7 @@ export async function setup(config: Partial<Config> = {}): Promise<TestEnv> {
   const db = new Database(url, 8);
   const services = createServices(db, testConfig(config));
   const app = await buildApp(services, { logger: false });
+  await services.jobs.start();
   return {
     db, services, app,
     client: () => new TestClient(app),
@@ -35,6 +36,7 @@ export async function setup(config: Partial<Config> = {}): Promise<TestEnv> {
     },
     close: async () => {
       await app.close();
+      await services.jobs.stop();
       await db.close();
       await drop();
     },
@@ -45,6 +47,7 @@ export interface Res<T = unknown> {
   status: number;
   body: T;
   headers: Record<string, unknown>;
+  raw: Buffer;
   cookies: { name: string; value: string; httpOnly?: boolean; secure?: boolean; sameSite?: string }[];
 }
 
@@ -78,7 +81,7 @@ export class TestClient {
     } catch {
       /* not JSON */
     }
-    return { status: r.statusCode, body, headers: r.headers, cookies: r.cookies as Res['cookies'] };
+    return { status: r.statusCode, body, headers: r.headers, raw: r.rawPayload, cookies: r.cookies as Res['cookies'] };
   }
 
   async call<E extends Endpoint>(e: E, input: Input<E> = {}): Promise<Res<EndpointResponse<E>>> {
@@ -95,6 +98,19 @@ export class TestClient {
     const r = await this.call(e, input);
     if (r.status >= 300) throw new Error(`${e.method} ${e.url} → ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
+  }
+
+  /** multipart/form-data upload, as a browser sends it. */
+  async upload(url: string, files: { name: string; content: Buffer | string }[]): Promise<Res> {
+    const boundary = `----tuopin${Math.random().toString(16).slice(2)}`;
+    const parts: Buffer[] = [];
+    for (const f of files) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+      parts.push(Buffer.isBuffer(f.content) ? f.content : Buffer.from(f.content));
+      parts.push(Buffer.from('\r\n'));
+    }
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    return this.raw('POST', url, { payload: Buffer.concat(parts) as unknown as string, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
   }
 
   async login(username: string, password: string): Promise<Res> {

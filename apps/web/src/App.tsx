@@ -12,6 +12,9 @@ const DashboardPage = lazy(() => import('./pages/DashboardPage'));
 const RegionsPage = lazy(() => import('./pages/RegionsPage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
+const HouseholdListPage = lazy(() => import('./pages/households/HouseholdListPage'));
+const HouseholdDetailPage = lazy(() => import('./pages/households/HouseholdDetailPage'));
+const ImportPage = lazy(() => import('./pages/imports/ImportPage'));
 
 function FullPageSpin() {
   return (
@@ -96,6 +99,30 @@ export function App() {
               element={
                 <RequirePermission permission="regions:read">
                   <RegionsPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="households"
+              element={
+                <RequirePermission permission="registry:read">
+                  <HouseholdListPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="households/:countyCode/:id"
+              element={
+                <RequirePermission permission="registry:read">
+                  <HouseholdDetailPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="imports"
+              element={
+                <RequirePermission permission="registry:write">
+                  <ImportPage />
                 </RequirePermission>
               }
             />

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
 import { isReadOnlyRole, scopeSetting, type Role } from '@tuopin/domain';
 import type { DB } from './schema';
 import { migrations } from './migrations/index';
@@ -57,14 +57,34 @@ export class Database {
     let builder = this.kysely.transaction();
     if (isReadOnlyRole(actor.role)) builder = builder.setAccessMode('read only');
     return builder.execute(async (tx) => {
+      const [text, values] = scopeStatements(actor, opts);
       await sql`set local role tuopin_app`.execute(tx);
-      await sql`select set_config('tuopin.scope', ${scopeSetting(actor.regionCode)}, true),
-                       set_config('tuopin.actor_id', ${String(actor.id)}, true),
-                       set_config('tuopin.actor_name', ${actor.username}, true),
-                       set_config('tuopin.ip', ${actor.ip ?? ''}, true),
-                       set_config('tuopin.reason', ${opts.reason ?? ''}, true)`.execute(tx);
+      await tx.executeQuery(CompiledQuery.raw(text, values));
       return fn(tx);
     });
+  }
+
+  /**
+   * The same scoped transaction on a raw pg client, for COPY. `bulk` marks the transaction so that row audit
+   * triggers stay silent (the caller writes one audit row for the whole operation).
+   */
+  async scopedClient<T>(actor: Actor, fn: (client: pg.PoolClient) => Promise<T>, opts: TxOptions & { bulk?: boolean } = {}): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query(isReadOnlyRole(actor.role) ? 'begin read only' : 'begin');
+      await client.query('set local role tuopin_app');
+      const [text, values] = scopeStatements(actor, opts);
+      await client.query(text, values);
+      if (opts.bulk) await client.query(`select set_config('tuopin.bulk', 'on', true)`);
+      const result = await fn(client);
+      await client.query('commit');
+      return result;
+    } catch (e) {
+      await client.query('rollback').catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   async system<T>(actor: SystemActor, fn: (tx: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
@@ -93,6 +113,15 @@ export class Database {
   async close(): Promise<void> {
     await this.kysely.destroy();
   }
+}
+
+/** The settings every scoped transaction carries: scope for row-level security, actor/address/reason for the audit. */
+function scopeStatements(actor: Actor, opts: TxOptions): [string, string[]] {
+  return [
+    `select set_config('tuopin.scope', $1, true), set_config('tuopin.actor_id', $2, true), set_config('tuopin.actor_name', $3, true),
+            set_config('tuopin.ip', $4, true), set_config('tuopin.reason', $5, true)`,
+    [scopeSetting(actor.regionCode), String(actor.id), actor.username, actor.ip ?? '', opts.reason ?? ''],
+  ];
 }
 
 /** Creates the named database on the server of `adminUrl` when it does not exist; returns its URL. */

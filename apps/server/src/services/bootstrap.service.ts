@@ -4,6 +4,7 @@ import { NATION_CODE } from '@tuopin/domain';
 import type { Deps } from './context';
 import { hashPassword } from './auth.service';
 import { loadRegions } from './region-loader';
+import { loadDemoData } from '../generate/index';
 
 /** First-start work: regions of the default province and the first administrator. */
 export async function bootstrap(d: Deps, log: (msg: string) => void): Promise<void> {
@@ -36,5 +37,10 @@ export async function bootstrap(d: Deps, log: (msg: string) => void): Promise<vo
     } else {
       log('First start: administrator "admin" created with the password from ADMIN_PASSWORD.');
     }
+  }
+  if (config.demoData && regionCount === 0) {
+    const t = Date.now();
+    const r = await loadDemoData(db);
+    if (r) log(`demo registry loaded: ${r.households} households, ${r.persons} persons of 清河区 in ${Date.now() - t} ms (TUOPIN_DEMO_DATA=false to skip)`);
   }
 }

@@ -11,6 +11,7 @@ import { Database, ensureDatabase } from '../db/database';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { bootstrap } from '../services/bootstrap.service';
 import { createDeps } from '../services/context';
+import { Jobs } from '../jobs';
 
 export const TEST_ADMIN_PASSWORD = 'Admin12345';
 export const TEMPLATE_DB = 'tuopin_template';
@@ -27,7 +28,7 @@ export async function freePort(): Promise<number> {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), adminPassword: TEST_ADMIN_PASSWORD, logLevel: 'warn', loginRateLimitPerMinute: 1000, ...overrides };
+  return { ...loadConfig({}), adminPassword: TEST_ADMIN_PASSWORD, logLevel: 'warn', loginRateLimitPerMinute: 1000, demoData: false, ...overrides };
 }
 
 /** Starts the server for a test run (or uses TEST_DATABASE_URL) and builds the template database. */
@@ -53,6 +54,10 @@ export async function startTestServer(log: (m: string) => void): Promise<{ admin
   await db.migrate();
   await bootstrap(createDeps(db, testConfig()), () => {});
   await db.close();
+  // pg-boss creates its schema on first start; do it once in the template.
+  const jobs = new Jobs(url);
+  await jobs.start();
+  await jobs.stop();
   return { adminUrl, stop };
 }
 

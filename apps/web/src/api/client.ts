@@ -158,6 +158,11 @@ export async function call<E extends Endpoint>(endpoint: E, ...args: InputArgs<E
     throw new ApiError(0, { code: 'NETWORK', message: '无法连接服务器，请检查网络' });
   }
 
+  return (await readResponse(res, endpoint, input.quiet)) as EndpointResponse<E>;
+}
+
+/** Reads a JSON response; throws ApiError (after the global 401 / password handlers) when it failed. */
+async function readResponse(res: Response, endpoint: Endpoint, quiet?: boolean): Promise<unknown> {
   const text = await res.text();
   let data: unknown = undefined;
   if (text) {
@@ -170,7 +175,7 @@ export async function call<E extends Endpoint>(endpoint: E, ...args: InputArgs<E
 
   if (!res.ok) {
     const err = new ApiError(res.status, asErrorBody(res.status, data));
-    if (!input.quiet && (endpoint as Endpoint) !== api.login) {
+    if (!quiet && endpoint !== api.login) {
       if (err.code === 'UNAUTHENTICATED' || res.status === 401) {
         handlers.unauthenticated?.(err);
       } else if (err.code === 'PASSWORD_CHANGE_REQUIRED') {
@@ -184,7 +189,30 @@ export async function call<E extends Endpoint>(endpoint: E, ...args: InputArgs<E
   if (data && typeof data === 'object' && 'csrfToken' in data && typeof data.csrfToken === 'string') {
     csrfToken = data.csrfToken;
   }
-  return data as EndpointResponse<E>;
+  return data;
+}
+
+/**
+ * Uploads registry files (one XLSX workbook or up to three CSV files) as multipart/form-data,
+ * field `files`; resolves with the new import, whose validation runs in the background.
+ */
+export async function upload(
+  files: readonly File[],
+  signal?: AbortSignal,
+): Promise<EndpointResponse<typeof api.importCreate>> {
+  const form = new FormData();
+  for (const f of files) form.append('files', f, f.name);
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = currentCsrf();
+  if (token) headers['x-csrf-token'] = token;
+  let res: Response;
+  try {
+    res = await fetch(api.importCreate.url, { method: 'POST', headers, body: form, credentials: 'same-origin', signal });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, { code: 'NETWORK', message: '无法连接服务器，请检查网络' });
+  }
+  return (await readResponse(res, api.importCreate)) as EndpointResponse<typeof api.importCreate>;
 }
 
 export { api };

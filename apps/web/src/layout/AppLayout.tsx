@@ -6,6 +6,9 @@ import {
   AuditOutlined,
   DashboardOutlined,
   DownOutlined,
+  HomeOutlined,
+  IdcardOutlined,
+  ImportOutlined,
   KeyOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
@@ -21,10 +24,16 @@ import { useIsMobile } from '../utils/hooks';
 
 const { Header, Sider, Content, Footer } = Layout;
 
-type NavItem = { path: string; label: MsgKey; icon: ReactNode; permission: Permission };
+type NavGroup = { key: string; label: MsgKey; icon: ReactNode };
+type NavItem = { path: string; label: MsgKey; icon: ReactNode; permission: Permission; group?: NavGroup };
+
+/** 建档立卡: the household registry pages. */
+const REGISTRY_GROUP: NavGroup = { key: 'group-registry', label: 'menu.registry', icon: <IdcardOutlined /> };
 
 export const NAV: NavItem[] = [
   { path: '/', label: 'menu.dashboard', icon: <DashboardOutlined />, permission: 'dashboard:read' },
+  { path: '/households', label: 'menu.households', icon: <HomeOutlined />, permission: 'registry:read', group: REGISTRY_GROUP },
+  { path: '/imports', label: 'menu.imports', icon: <ImportOutlined />, permission: 'registry:write', group: REGISTRY_GROUP },
   { path: '/regions', label: 'menu.regions', icon: <ApartmentOutlined />, permission: 'regions:read' },
   { path: '/users', label: 'menu.users', icon: <TeamOutlined />, permission: 'users:read' },
   { path: '/audit', label: 'menu.audit', icon: <AuditOutlined />, permission: 'audit:read' },
@@ -34,6 +43,13 @@ function selectedKey(pathname: string): string {
   const hit = NAV.filter((n) => n.path !== '/' && pathname.startsWith(n.path)).sort((a, b) => b.path.length - a.path.length)[0];
   return hit ? hit.path : '/';
 }
+
+function groupOf(pathname: string): string | undefined {
+  const key = selectedKey(pathname);
+  return NAV.find((n) => n.path === key)?.group?.key;
+}
+
+type MenuItems = NonNullable<MenuProps['items']>;
 
 export function AppLayout({ children }: { children?: ReactNode }) {
   const me = useMe();
@@ -45,9 +61,21 @@ export function AppLayout({ children }: { children?: ReactNode }) {
   const [collapsed, setCollapsed] = useState(() => localStorage.getItem('tuopin.siderCollapsed') === '1');
   const [drawerOpen, setDrawerOpen] = useState(false);
 
-  const menuItems = useMemo<MenuProps['items']>(
-    () =>
-      NAV.filter((n) => me.permissions.includes(n.permission)).map((n) => ({
+  // Groups start open; the group of the current page is opened again whenever the page changes.
+  const [openKeys, setOpenKeys] = useState<string[]>(() => [...new Set(NAV.flatMap((n) => (n.group ? [n.group.key] : [])))]);
+  const [lastPath, setLastPath] = useState(location.pathname);
+  if (lastPath !== location.pathname) {
+    setLastPath(location.pathname);
+    const g = groupOf(location.pathname);
+    if (g && !openKeys.includes(g)) setOpenKeys([...openKeys, g]);
+  }
+
+  const menuItems = useMemo<MenuItems>(() => {
+    const items: MenuItems = [];
+    const groups = new Map<string, MenuItems>();
+    for (const n of NAV) {
+      if (!me.permissions.includes(n.permission)) continue;
+      const item = {
         key: n.path,
         icon: n.icon,
         label: (
@@ -55,15 +83,34 @@ export function AppLayout({ children }: { children?: ReactNode }) {
             {t(n.label)}
           </Link>
         ),
-      })),
-    [me.permissions, t],
-  );
+      };
+      if (!n.group) {
+        items.push(item);
+        continue;
+      }
+      let children = groups.get(n.group.key);
+      if (!children) {
+        children = [];
+        groups.set(n.group.key, children);
+        items.push({
+          key: n.group.key,
+          icon: n.group.icon,
+          label: <span data-testid={`nav-${n.group.key}`}>{t(n.group.label)}</span>,
+          children,
+        });
+      }
+      children.push(item);
+    }
+    return items;
+  }, [me.permissions, t]);
 
   const menu = (
     <Menu
       theme="dark"
       mode="inline"
       selectedKeys={[selectedKey(location.pathname)]}
+      openKeys={openKeys}
+      onOpenChange={setOpenKeys}
       items={menuItems}
       onClick={() => setDrawerOpen(false)}
     />

@@ -130,6 +130,39 @@ export const MEMBER_MOVE_LABELS: Record<(typeof MEMBER_MOVE_IN_KINDS)[number] | 
   other_out: { zh: '其他迁出', en: 'Other move out' },
 };
 
+const ChangeCounts = Type.Object({ new: Type.Integer(), changed: Type.Integer(), unchanged: Type.Integer() });
+export const ImportInfo = Type.Object(
+  {
+    id: Type.Integer(),
+    status: Type.Enum(['queued', 'validating', 'validated', 'invalid', 'committing', 'committed', 'failed'] as const),
+    progress: Type.Number({ minimum: 0, maximum: 1 }),
+    message: Nullable(Type.String()),
+    fileNames: Type.Array(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+    createdBy: Type.String(),
+    counts: Type.Object({
+      households: Type.Optional(ChangeCounts),
+      members: Type.Optional(ChangeCounts),
+      income: Type.Optional(ChangeCounts),
+      rows: Type.Optional(Type.Object({ households: Type.Integer(), members: Type.Integer(), income: Type.Integer() })),
+    }),
+    errorCount: Type.Integer(),
+    warningCount: Type.Integer(),
+    committedAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { title: 'ImportInfo' },
+);
+export type ImportInfo = Static<typeof ImportInfo>;
+export const ImportProblem = Type.Object({
+  sheet: Type.String({ description: 'Sheet title (户信息 / 成员信息 / 收入信息) or file name' }),
+  row: Nullable(Type.Integer()),
+  column: Nullable(Type.String()),
+  severity: Type.Enum(['error', 'warning'] as const),
+  message: Type.String(),
+});
+export type ImportProblem = Static<typeof ImportProblem>;
+const ImportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+
 export const registryApi = {
   householdList: endpoint({
     method: 'GET', url: '/api/households', summary: 'Households in the region subtree, filtered, keyset-paged', tags: ['registry'], access: 'registry:read',
@@ -159,6 +192,38 @@ export const registryApi = {
     params: HouseholdParams,
     body: Type.Object({ member: Changes, kind: Type.Enum(MEMBER_MOVE_IN_KINDS), date: DateString, reason: ChangeReason }),
     response: HouseholdDetail,
+  }),
+  importTemplate: endpoint({
+    method: 'GET', url: '/api/imports/template.xlsx', summary: 'The XLSX import template (three sheets, dropdowns for codes)', tags: ['import'], access: 'registry:read',
+    response: Type.String({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+  }),
+  importTemplateCsv: endpoint({
+    method: 'GET', url: '/api/imports/template/:sheet', summary: 'CSV template (header row) of one sheet', tags: ['import'], access: 'registry:read',
+    params: Type.Object({ sheet: Type.Enum(['households', 'members', 'income'] as const) }),
+    response: Type.String({ description: 'text/csv' }),
+  }),
+  importCreate: endpoint({
+    method: 'POST', url: '/api/imports', summary: 'Upload one XLSX workbook or up to three CSV files (multipart/form-data, field "files"); validation starts at once', tags: ['import'], access: 'registry:write', status: 201,
+    response: ImportInfo,
+  }),
+  importList: endpoint({
+    method: 'GET', url: '/api/imports', summary: 'Recent imports in the user region', tags: ['import'], access: 'registry:read',
+    response: Type.Array(ImportInfo),
+  }),
+  importGet: endpoint({
+    method: 'GET', url: '/api/imports/:id', summary: 'Status, progress, counts and the first problems of an import', tags: ['import'], access: 'registry:read',
+    params: ImportParams,
+    response: Type.Object({ import: ImportInfo, problems: Type.Array(ImportProblem) }),
+  }),
+  importProblems: endpoint({
+    method: 'GET', url: '/api/imports/:id/problems.xlsx', summary: 'Every problem of an import as XLSX', tags: ['import'], access: 'registry:read',
+    params: ImportParams,
+    response: Type.String({ description: 'XLSX' }),
+  }),
+  importCommit: endpoint({
+    method: 'POST', url: '/api/imports/:id/commit', summary: 'Write a validated import into the registry (all or nothing)', tags: ['import'], access: 'registry:write',
+    params: ImportParams,
+    response: ImportInfo,
   }),
   memberMove: endpoint({
     method: 'POST', url: '/api/households/:countyCode/:id/members/:memberId/move', summary: 'A member leaves the household (death, marriage, split …); history stays', tags: ['registry'], access: 'registry:write',

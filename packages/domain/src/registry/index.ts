@@ -5,3 +5,4 @@ export * from './idnumber';
 export * from './income';
 export * from './validate';
 export * from './quality';
+export * from './columns';

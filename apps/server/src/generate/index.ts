@@ -1,0 +1,31 @@
+/**
+ * Synthetic registry data (演示数据): households, members, income and statuses over real villages.
+ * `npm run generate` is the command; `loadDemoData` fills an empty registry on first start.
+ */
+import type { Database } from '../db/database';
+import { currentYear, generateIntoDatabase, type GenerateResult } from './run';
+
+export { generateIntoDatabase, generateToCsv, currentYear, GENERATED_HOUSEHOLD_NO_RE } from './run';
+export type { GenerateOptions, GenerateResult, GenerateCounts } from './run';
+export { GENERATED_CSV_COLUMNS, CSV_LIST_SEPARATOR, CSV_TRUE, CSV_FALSE, type GeneratedCsvFile } from './format';
+export { regionPrefix } from './plan';
+
+/** The demo data set: 清河区 (铁岭市), seed 1. */
+export const DEMO_REGION = '211204';
+export const DEMO_PERSONS = 4000;
+export const DEMO_SEED = 1;
+
+/**
+ * Generates the demo data set (about 4,000 persons in 清河区, seed 1) when the registry is empty and the
+ * region is loaded; returns null when it did nothing.
+ */
+export async function loadDemoData(db: Database, opts: { year?: number } = {}): Promise<GenerateResult | null> {
+  const r = await db.pool.query<{ households: boolean; regions: boolean }>(
+    `select exists (select 1 from households) as households,
+            exists (select 1 from regions where level = 5 and code like $1 || '%') as regions`,
+    [DEMO_REGION],
+  );
+  const row = r.rows[0]!;
+  if (row.households || !row.regions) return null;
+  return generateIntoDatabase(db, { region: DEMO_REGION, persons: DEMO_PERSONS, seed: DEMO_SEED, year: opts.year ?? currentYear() });
+}

@@ -1,0 +1,313 @@
+/**
+ * Runs the generator: into the database (COPY, one transaction) or into CSV files. Both stream village
+ * by village: memory holds one batch of rows, never the whole output.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { once } from 'node:events';
+import { finished } from 'node:stream/promises';
+import type pg from 'pg';
+import Cursor from 'pg-cursor';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Database } from '../db/database';
+import {
+  GENERATED_CSV_COLUMNS, HOUSEHOLD_COPY_COLUMNS, INCOME_COPY_COLUMNS, MEMBER_COPY_COLUMNS, PERSON_COPY_COLUMNS, STATUS_COPY_COLUMNS,
+  csvLine, householdCopy, householdCsv, incomeCopy, incomeCsv, memberCopy, memberCsv, personCopy, statusCopy, type GeneratedCsvFile,
+} from './format';
+import { generateVillage, IdAllocator, type GenHousehold } from './model';
+import { makePlan, type Plan, type PlannedVillage } from './plan';
+import { hashSeed, Rng } from './random';
+
+export interface GenerateOptions {
+  /** Region code: 2 (province), 4, 6 (county), 9 (township) or 12 digits */
+  region: string;
+  persons: number;
+  seed: number;
+  /** The current year (income and status are generated for it and the year before). Default: this year. */
+  year?: number;
+  /** Progress callback (persons so far) */
+  onProgress?: (persons: number) => void;
+}
+
+export interface GenerateCounts {
+  households: number;
+  persons: number;
+  incomeRecords: number;
+  statuses: number;
+  villages: number;
+}
+
+export interface GenerateResult extends GenerateCounts {
+  seed: number;
+  year: number;
+  region: string;
+  /** Households deleted by `replace` */
+  deleted: number;
+  ms: number;
+}
+
+/** Generated households are recognised by their number: G + 12-digit village code + 4-digit sequence. */
+export const GENERATED_HOUSEHOLD_NO_RE = '^G[0-9]{16}$';
+
+export function currentYear(): number {
+  return new Date().getUTCFullYear();
+}
+
+/** Walks the plan village by village; `each` receives every household (await it to apply backpressure). */
+async function walk(
+  plan: Plan, opts: GenerateOptions, year: number, ids: IdAllocator,
+  each: (h: GenHousehold, v: PlannedVillage) => void, afterVillage: (persons: number) => Promise<void>,
+): Promise<GenerateCounts> {
+  const ctx = { year, counties: plan.counties, ids };
+  const counts: GenerateCounts = { households: 0, persons: 0, incomeRecords: 0, statuses: 0, villages: 0 };
+  for (const v of plan.villages) {
+    if (v.persons <= 0) continue;
+    counts.villages++;
+    const rng = new Rng(hashSeed(opts.seed, v.code));
+    for (const h of generateVillage(rng, v, v.factors, ctx)) {
+      counts.households++;
+      counts.persons += h.members.length;
+      counts.incomeRecords += 2;
+      counts.statuses += 2;
+      each(h, v);
+    }
+    await afterVillage(counts.persons);
+  }
+  return counts;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Database
+
+const BATCH_PERSONS = 20000;
+
+/** Rows of one batch, per table, as one string per village (few, flat strings: cheap for the GC). */
+interface Batch {
+  households: string[];
+  members: string[];
+  persons: string[];
+  income: string[];
+  status: string[];
+  size: number;
+}
+const newBatch = (): Batch => ({ households: [], members: [], persons: [], income: [], status: [], size: 0 });
+
+async function copyRows(client: pg.PoolClient, table: string, columns: readonly string[], chunks: string[]): Promise<void> {
+  if (chunks.length === 0) return;
+  const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+  for (const c of chunks) if (!stream.write(c)) await once(stream, 'drain');
+  stream.end();
+  await finished(stream);
+}
+
+async function flush(client: pg.PoolClient, b: Batch): Promise<void> {
+  await copyRows(client, 'households', HOUSEHOLD_COPY_COLUMNS, b.households);
+  await copyRows(client, 'members', MEMBER_COPY_COLUMNS, b.members);
+  await copyRows(client, 'persons', PERSON_COPY_COLUMNS, b.persons);
+  await copyRows(client, 'income_records', INCOME_COPY_COLUMNS, b.income);
+  await copyRows(client, 'household_year_status', STATUS_COPY_COLUMNS, b.status);
+}
+
+/** ID numbers already in the registry (only read when it is not empty), to keep generated ones unique. */
+async function existingIds(client: pg.PoolClient): Promise<Set<string> | null> {
+  const any = await client.query('select 1 from persons limit 1');
+  if (!any.rowCount) return null;
+  const set = new Set<string>();
+  const cursor = client.query(new Cursor<{ id: string }>('select left(id_number, 18) as id from persons'));
+  for (;;) {
+    const rows = await cursor.read(50000);
+    if (rows.length === 0) break;
+    for (const r of rows) set.add(r.id);
+  }
+  await cursor.close();
+  return set;
+}
+
+/**
+ * Row triggers (the audit triggers, which skip bulk rows anyway, and the foreign-key checks, one lookup
+ * per row) dominate the cost of a bulk load. When the role may (a superuser: the embedded server),
+ * they are switched off for this transaction only (`session_replication_role = replica`, as pg_restore
+ * does) and the references are checked set-based after the load instead (checkReferences).
+ * Otherwise the load runs with the triggers, slower.
+ */
+async function skipTriggers(client: pg.PoolClient): Promise<boolean> {
+  const r = await client.query<{ su: boolean }>(`select rolsuper as su from pg_roles where rolname = current_user`);
+  if (!r.rows[0]?.su) return false;
+  await client.query(`set local session_replication_role = replica`);
+  return true;
+}
+
+/** The foreign keys of the registry tables, checked for the rows of this run (ids above `base`). */
+async function checkReferences(client: pg.PoolClient, base: number): Promise<void> {
+  const r = await client.query<{ n: number }>(`
+    select (select count(*) from members t where t.household_id > $1
+              and not exists (select 1 from households h where h.county_code = t.county_code and h.id = t.household_id))
+         + (select count(*) from income_records t where t.household_id > $1
+              and not exists (select 1 from households h where h.county_code = t.county_code and h.id = t.household_id))
+         + (select count(*) from household_year_status t where t.household_id > $1
+              and not exists (select 1 from households h where h.county_code = t.county_code and h.id = t.household_id))
+         + (select count(*) from households t where t.id > $1
+              and not exists (select 1 from regions r where r.code = t.village_code)) as n`, [base]);
+  if (Number(r.rows[0]!.n) > 0) throw new Error(`generated rows with broken references: ${r.rows[0]!.n}`);
+  await client.query(`set local session_replication_role = origin`);
+}
+
+/** Deletes the generated households of a region (and their members, persons, income and statuses). */
+async function deleteGenerated(client: pg.PoolClient, prefix: string): Promise<number> {
+  await client.query(
+    `create temp table gen_del on commit drop as
+       select county_code, id from households where village_code like $1 || '%' and household_no ~ '${GENERATED_HOUSEHOLD_NO_RE}'`,
+    [prefix],
+  );
+  const n = await client.query<{ n: number }>('select count(*)::int as n from gen_del');
+  if (n.rows[0]!.n === 0) return 0;
+  await client.query('analyze gen_del');
+  for (const table of ['persons', 'income_records', 'household_year_status']) {
+    await client.query(`delete from ${table} t using gen_del d where t.county_code = d.county_code and t.household_id = d.id`);
+  }
+  await client.query(`delete from members t using gen_del d where t.county_code = d.county_code and t.household_id = d.id`);
+  await client.query(`delete from households t using gen_del d where t.county_code = d.county_code and t.id = d.id`);
+  return n.rows[0]!.n;
+}
+
+/**
+ * Generates into the database in ONE transaction: COPY straight into the registry tables (ids reserved
+ * from the identity sequences under a table lock), row audit triggers skipped (`tuopin.bulk`), one audit
+ * row for the whole run. Generation and COPY overlap: a batch is sent while the next one is generated.
+ */
+export async function generateIntoDatabase(db: Database, opts: GenerateOptions & { replace?: boolean }): Promise<GenerateResult> {
+  const started = performance.now();
+  const year = opts.year ?? currentYear();
+  const client = await db.pool.connect();
+  try {
+    await client.query('begin');
+    await client.query(`select set_config('tuopin.bulk', 'on', true), set_config('tuopin.actor_name', 'generate', true)`);
+    // Writers wait until we commit; readers are not blocked.
+    await client.query('lock table households, members, persons, income_records, household_year_status in exclusive mode');
+    const fastTriggers = await skipTriggers(client);
+    const plan = await makePlan(client, opts.region, opts.persons, opts.seed);
+    const deleted = opts.replace ? await deleteGenerated(client, plan.prefix) : 0;
+    const clash = await client.query(
+      `select household_no from households where village_code like $1 || '%' and household_no ~ '${GENERATED_HOUSEHOLD_NO_RE}' limit 1`,
+      [plan.prefix],
+    );
+    if (clash.rowCount) throw new Error(`region ${opts.region} already has generated households (${clash.rows[0]!.household_no}); use --replace`);
+    const taken = await existingIds(client);
+    const ids = new IdAllocator(taken ? (id) => taken.has(id) : undefined);
+
+    const base = await client.query<{ h: string; m: string }>(`
+      select greatest((select coalesce(max(id), 0) from households), (select last_value from households_id_seq)) as h,
+             greatest((select coalesce(max(id), 0) from members), (select last_value from members_id_seq)) as m`);
+    let householdId = Number(base.rows[0]!.h);
+    let memberId = Number(base.rows[0]!.m);
+
+    let batch = newBatch();
+    let inFlight: Promise<void> = Promise.resolve();
+    // rows of the current village
+    let hs: string[] = [];
+    let ms: string[] = [];
+    let ps: string[] = [];
+    let is: string[] = [];
+    let ss: string[] = [];
+    const counts = await walk(
+      plan, opts, year, ids,
+      (h) => {
+        const hid = ++householdId;
+        hs.push(householdCopy(h, hid));
+        for (const m of h.members) {
+          const mid = ++memberId;
+          ms.push(memberCopy(h, hid, m, mid));
+          ps.push(personCopy(h, hid, m, mid));
+        }
+        for (let k = 0; k < 2; k++) {
+          is.push(incomeCopy(h, hid, h.status[k]!.year, h.income[k]!));
+          ss.push(statusCopy(h, hid, h.status[k]!));
+        }
+        batch.size += h.members.length;
+      },
+      async (persons) => {
+        batch.households.push(hs.join(''));
+        batch.members.push(ms.join(''));
+        batch.persons.push(ps.join(''));
+        batch.income.push(is.join(''));
+        batch.status.push(ss.join(''));
+        hs = [];
+        ms = [];
+        ps = [];
+        is = [];
+        ss = [];
+        opts.onProgress?.(persons);
+        if (batch.size >= BATCH_PERSONS) {
+          await inFlight; // at most one batch in flight, one being generated
+          const b = batch;
+          batch = newBatch();
+          inFlight = flush(client, b);
+          inFlight.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
+        }
+        // let the socket drain while the next village is generated
+        await new Promise<void>((r) => setImmediate(r));
+      },
+    );
+    await inFlight;
+    await flush(client, batch);
+    if (fastTriggers) await checkReferences(client, Number(base.rows[0]!.h));
+    await client.query(`select setval('households_id_seq', $1), setval('members_id_seq', $2)`, [Math.max(1, householdId), Math.max(1, memberId)]);
+    await client.query(`select audit_append('generate', 'households', null, $1, null, $2::jsonb, '生成演示数据')`, [
+      plan.regionCode,
+      JSON.stringify({ ...counts, seed: opts.seed, year, persons_requested: opts.persons, deleted, replace: !!opts.replace }),
+    ]);
+    await client.query('commit');
+    return { ...counts, seed: opts.seed, year, region: plan.regionCode, deleted, ms: performance.now() - started };
+  } catch (e) {
+    await client.query('rollback').catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV files (the import format)
+
+/** Writes households.csv, members.csv and income.csv (UTF-8 with BOM, for spreadsheet programs) to `dir`. */
+export async function generateToCsv(db: Database, opts: GenerateOptions & { dir: string }): Promise<GenerateResult> {
+  const started = performance.now();
+  const year = opts.year ?? currentYear();
+  const client = await db.pool.connect();
+  let plan: Plan;
+  try {
+    plan = await makePlan(client, opts.region, opts.persons, opts.seed);
+  } finally {
+    client.release();
+  }
+  fs.mkdirSync(opts.dir, { recursive: true });
+  const files = {} as Record<GeneratedCsvFile, fs.WriteStream>;
+  const parts = {} as Record<GeneratedCsvFile, string[]>;
+  for (const name of Object.keys(GENERATED_CSV_COLUMNS) as GeneratedCsvFile[]) {
+    files[name] = fs.createWriteStream(path.join(opts.dir, name));
+    files[name].write('\uFEFF' + csvLine(GENERATED_CSV_COLUMNS[name]));
+    parts[name] = [];
+  }
+  const counts = await walk(
+    plan, opts, year, new IdAllocator(),
+    (h, v) => {
+      parts['households.csv'].push(householdCsv(h, v.name));
+      for (const m of h.members) parts['members.csv'].push(memberCsv(h, m));
+      for (let k = 0; k < 2; k++) parts['income.csv'].push(incomeCsv(h, h.status[k]!, h.income[k]!));
+    },
+    async (persons) => {
+      opts.onProgress?.(persons);
+      for (const name of Object.keys(files) as GeneratedCsvFile[]) {
+        if (parts[name].length === 0) continue;
+        const ok = files[name].write(parts[name].join(''));
+        parts[name] = [];
+        if (!ok) await once(files[name], 'drain');
+      }
+    },
+  );
+  for (const f of Object.values(files)) {
+    f.end();
+    await finished(f);
+  }
+  return { ...counts, seed: opts.seed, year, region: plan.regionCode, deleted: 0, ms: performance.now() - started };
+}

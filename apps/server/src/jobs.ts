@@ -1,0 +1,41 @@
+/**
+ * Background jobs on pg-boss (its tables live in the schema `pgboss` of the same database). A job only carries
+ * ids; the work and its progress live in the product's own tables (e.g. `imports.progress`), which the page polls.
+ */
+import PgBoss from 'pg-boss';
+
+export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
+
+export class Jobs {
+  private boss: PgBoss | null = null;
+  private readonly handlers = new Map<string, JobHandler>();
+
+  constructor(private readonly url: string) {}
+
+  register(name: string, handler: JobHandler): void {
+    this.handlers.set(name, handler);
+  }
+
+  async start(): Promise<void> {
+    const boss = new PgBoss({ connectionString: this.url, max: 4, schema: 'pgboss' });
+    boss.on('error', (e) => console.error('[jobs]', e));
+    await boss.start();
+    for (const [name, handler] of this.handlers) {
+      await boss.createQueue(name);
+      await boss.work(name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
+        for (const job of jobs) await handler(job.data as Record<string, unknown>);
+      });
+    }
+    this.boss = boss;
+  }
+
+  async enqueue(name: string, data: Record<string, unknown>): Promise<void> {
+    if (!this.boss) throw new Error('jobs not started');
+    await this.boss.send(name, data, { retryLimit: 0 });
+  }
+
+  async stop(): Promise<void> {
+    await this.boss?.stop({ graceful: true, timeout: 10_000 });
+    this.boss = null;
+  }
+}

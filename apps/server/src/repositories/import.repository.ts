@@ -1,0 +1,335 @@
+/**
+ * SQL of the registry import: staging by COPY, set-based checks, counts, and the merge. Every function takes the
+ * pg client of a scoped transaction (Database.scopedClient), so row-level security applies throughout.
+ */
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'kysely';
+import type { Tx } from '../db/database';
+import { Readable } from 'node:stream';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { INCOME_ITEMS } from '@tuopin/domain';
+import { HOUSEHOLD_KEYS, LAND_KEYS, MEMBER_KEYS, snake } from '../services/registry.mapping';
+
+export const HOUSEHOLD_DATA_COLUMNS = [...HOUSEHOLD_KEYS.map(snake), ...LAND_KEYS.map((k) => `land_${snake(k)}`)];
+export const MEMBER_DATA_COLUMNS = MEMBER_KEYS.map(snake);
+export const INCOME_DATA_COLUMNS = INCOME_ITEMS.map((i) => i.column);
+export const STATUS_DATA_COLUMNS = ['status', 'exit_year', 'monitored', 'monitored_type', 'risk_types'];
+
+export const STAGING = {
+  households: {
+    table: 'import_households',
+    columns: ['import_id', 'row_no', 'county_code', 'household_no', 'village_code', ...HOUSEHOLD_DATA_COLUMNS, 'year', 'status', 'monitored', 'monitored_type', 'risk_types'],
+  },
+  members: { table: 'import_members', columns: ['import_id', 'row_no', 'household_no', ...MEMBER_DATA_COLUMNS] },
+  income: { table: 'import_income', columns: ['import_id', 'row_no', 'household_no', 'year', ...INCOME_DATA_COLUMNS] },
+} as const;
+export type StagingName = keyof typeof STAGING;
+
+const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+
+/** One value in COPY text format. */
+export function copyValue(v: unknown): string {
+  if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (Array.isArray(v)) return esc(`{${v.map((x) => `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
+  return esc(String(v));
+}
+
+/** Streams rows (already ordered as STAGING[name].columns) into a staging table. */
+export async function copyInto(client: pg.PoolClient, name: StagingName, rows: AsyncIterable<unknown[]>): Promise<void> {
+  const { table, columns } = STAGING[name];
+  await pipeline(
+    Readable.from(
+      (async function* () {
+        let batch = '';
+        let n = 0;
+        for await (const r of rows) {
+          batch += `${r.map(copyValue).join('\t')}\n`;
+          if (++n % 500 === 0) {
+            yield batch;
+            batch = '';
+          }
+        }
+        if (batch) yield batch;
+      })(),
+    ),
+    client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)),
+  );
+}
+
+export interface SqlProblem {
+  sheet: 'households' | 'members' | 'income';
+  row_no: number;
+  column_name: string;
+  message: string;
+}
+
+/** Checks that need the whole file or the database. Returns problems (errors). */
+export async function checkStaged(client: pg.PoolClient, importId: number): Promise<SqlProblem[]> {
+  const q = async (text: string) => (await client.query<SqlProblem>(text, [importId])).rows;
+  await client.query(
+    `insert into import_statuses (import_id, row_no, county_code, household_no, village_code, year, ${STATUS_DATA_COLUMNS.join(', ')})
+     select import_id, row_no, county_code, household_no, village_code, year, ${STATUS_DATA_COLUMNS.join(', ')}
+       from import_households where import_id = $1`,
+    [importId],
+  );
+  // Where members and income rows belong: the household in this file, else an existing household in scope.
+  await client.query(
+    `update import_members m set county_code = h.county_code, village_code = h.village_code
+       from import_households h where h.import_id = $1 and m.import_id = $1 and h.household_no = m.household_no`,
+    [importId],
+  );
+  await client.query(
+    `update import_members m set county_code = h.county_code, village_code = h.village_code
+       from households h where m.import_id = $1 and m.county_code is null and h.household_no = m.household_no`,
+    [importId],
+  );
+  await client.query(
+    `update import_income m set county_code = h.county_code, village_code = h.village_code
+       from import_households h where h.import_id = $1 and m.import_id = $1 and h.household_no = m.household_no`,
+    [importId],
+  );
+  await client.query(
+    `update import_income m set county_code = h.county_code, village_code = h.village_code
+       from households h where m.import_id = $1 and m.county_code is null and h.household_no = m.household_no`,
+    [importId],
+  );
+  return [
+    ...(await q(`
+      select 'households' as sheet, row_no, '户编号' as column_name, '户编号 ' || household_no || ' 在户信息表中重复（首次出现在第 ' || first_row || ' 行）' as message
+        from (select row_no, household_no, min(row_no) over (partition by household_no) as first_row from import_households where import_id = $1) d
+       where row_no <> first_row`)),
+    ...(await q(`
+      select 'households' as sheet, s.row_no, '所在村代码' as column_name, '村代码 ' || s.village_code || ' 不存在、不是村级或不在您的管辖范围内' as message
+        from import_households s where s.import_id = $1
+         and not exists (select 1 from regions r where r.code = s.village_code and r.level = 5)`)),
+    ...(await q(`
+      select 'households' as sheet, row_no, '年度' as column_name, '户编号 ' || household_no || ' 的 ' || year || ' 年状态重复' as message
+        from (select row_no, household_no, year, min(row_no) over (partition by household_no, year) as first_row from import_statuses where import_id = $1) d
+       where row_no <> first_row`)),
+    ...(await q(`
+      select 'members' as sheet, row_no, '证件号码' as column_name, '证件号码 ' || id_number || ' 在成员信息表中重复（首次出现在第 ' || first_row || ' 行）' as message
+        from (select row_no, id_number, min(row_no) over (partition by id_number) as first_row from import_members where import_id = $1) d
+       where row_no <> first_row`)),
+    ...(await q(`
+      select 'members' as sheet, row_no, '户编号' as column_name, '户编号 ' || household_no || ' 在户信息表和系统中都不存在（或不在您的管辖范围内）' as message
+        from import_members where import_id = $1 and county_code is null`)),
+    ...(await q(`
+      select 'members' as sheet, c.row_no, '证件号码' as column_name, '证件号码 ' || c.id_number || ' 已登记在其他农户中，同一证件号码只能属于一户；成员迁移请在原户办理迁出' as message
+        from import_id_conflicts($1) c`)),
+    ...(await q(`
+      select 'households' as sheet, h.row_no, '户编号' as column_name, '户编号 ' || h.household_no || ' 没有户主（成员信息表和系统中都没有与户主关系为“户主”的成员）' as message
+        from import_households h where h.import_id = $1
+         and not exists (select 1 from import_members m where m.import_id = $1 and m.household_no = h.household_no and m.relation = 'head')
+         and not exists (select 1 from households e join members m on m.county_code = e.county_code and m.household_id = e.id and m.active and m.relation = 'head'
+                          where e.county_code = h.county_code and e.household_no = h.household_no)`)),
+    ...(await q(`
+      select 'income' as sheet, row_no, '户编号' as column_name, '户编号 ' || household_no || ' 在户信息表和系统中都不存在（或不在您的管辖范围内）' as message
+        from import_income where import_id = $1 and county_code is null`)),
+    ...(await q(`
+      select 'income' as sheet, row_no, '年度' as column_name, '户编号 ' || household_no || ' 的 ' || year || ' 年收入重复' as message
+        from (select row_no, household_no, year, min(row_no) over (partition by household_no, year) as first_row from import_income where import_id = $1) d
+       where row_no <> first_row`)),
+  ];
+}
+
+const tuple = (alias: string, cols: readonly string[]) => `(${cols.map((c) => `${alias}.${c}`).join(', ')})`;
+
+export interface ImportCounts {
+  households: { new: number; changed: number; unchanged: number };
+  members: { new: number; changed: number; unchanged: number };
+  income: { new: number; changed: number; unchanged: number };
+}
+
+/** New / changed / unchanged rows, comparing the staged file with the registry. */
+export async function countChanges(client: pg.PoolClient, importId: number): Promise<ImportCounts> {
+  const hc = ['village_code', ...HOUSEHOLD_DATA_COLUMNS];
+  const h = await client.query(
+    `select count(*) filter (where e.id is null)::int as new,
+            count(*) filter (where e.id is not null and (${tuple('e', hc)} is distinct from ${tuple('s', hc)}
+                 or exists (select 1 from import_statuses st left join household_year_status ys
+                              on ys.county_code = e.county_code and ys.household_id = e.id and ys.year = st.year
+                             where st.import_id = $1 and st.household_no = s.household_no
+                               and (ys.household_id is null or ${tuple('ys', STATUS_DATA_COLUMNS)} is distinct from ${tuple('st', STATUS_DATA_COLUMNS)}))))::int as changed,
+            count(*)::int as total
+       from import_households s left join households e on e.county_code = s.county_code and e.household_no = s.household_no
+      where s.import_id = $1`,
+    [importId],
+  );
+  const m = await client.query(
+    `select count(*) filter (where e.id is null)::int as new,
+            count(*) filter (where e.id is not null and ${tuple('e', MEMBER_DATA_COLUMNS)} is distinct from ${tuple('s', MEMBER_DATA_COLUMNS)})::int as changed,
+            count(*)::int as total
+       from import_members s
+       left join households hh on hh.county_code = s.county_code and hh.household_no = s.household_no
+       left join members e on e.county_code = hh.county_code and e.household_id = hh.id and e.id_number = s.id_number and e.active
+      where s.import_id = $1`,
+    [importId],
+  );
+  const i = await client.query(
+    `select count(*) filter (where e.household_id is null)::int as new,
+            count(*) filter (where e.household_id is not null and ${tuple('e', INCOME_DATA_COLUMNS)} is distinct from ${tuple('s', INCOME_DATA_COLUMNS)})::int as changed,
+            count(*)::int as total
+       from import_income s
+       left join households hh on hh.county_code = s.county_code and hh.household_no = s.household_no
+       left join income_records e on e.county_code = hh.county_code and e.household_id = hh.id and e.year = s.year
+      where s.import_id = $1`,
+    [importId],
+  );
+  const c = (r: { new: number; changed: number; total: number }) => ({ new: r.new, changed: r.changed, unchanged: r.total - r.new - r.changed });
+  return { households: c(h.rows[0]), members: c(m.rows[0]), income: c(i.rows[0]) };
+}
+
+/** Writes the staged file into the registry: upserts, set-based, inside the caller's transaction. */
+export async function mergeStaged(client: pg.PoolClient, importId: number): Promise<void> {
+  const hc = ['village_code', ...HOUSEHOLD_DATA_COLUMNS];
+  await client.query(
+    `insert into households (county_code, household_no, ${hc.join(', ')})
+     select county_code, household_no, ${hc.join(', ')} from import_households where import_id = $1
+     on conflict (county_code, household_no) do update set ${hc.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
+      where ${tuple('households', hc)} is distinct from ${tuple('excluded', hc)}`,
+    [importId],
+  );
+  await client.query(
+    `insert into household_year_status (county_code, household_id, year, village_code, ${STATUS_DATA_COLUMNS.join(', ')})
+     select s.county_code, h.id, s.year, h.village_code, ${STATUS_DATA_COLUMNS.map((c) => `s.${c}`).join(', ')}
+       from import_statuses s join households h on h.county_code = s.county_code and h.household_no = s.household_no
+      where s.import_id = $1
+     on conflict (county_code, household_id, year) do update set village_code = excluded.village_code,
+        ${STATUS_DATA_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
+      where ${tuple('household_year_status', STATUS_DATA_COLUMNS)} is distinct from ${tuple('excluded', STATUS_DATA_COLUMNS)}`,
+    [importId],
+  );
+  await client.query(
+    `create temp table im on commit drop as
+     select s.*, h.id as household_id from import_members s join households h on h.county_code = s.county_code and h.household_no = s.household_no
+      where s.import_id = $1`,
+    [importId],
+  );
+  await client.query(
+    `update members t set ${MEMBER_DATA_COLUMNS.map((c) => `${c} = s.${c}`).join(', ')}, updated_at = now()
+       from im s
+      where t.county_code = s.county_code and t.household_id = s.household_id and t.id_number = s.id_number and t.active
+        and ${tuple('t', MEMBER_DATA_COLUMNS)} is distinct from ${tuple('s', MEMBER_DATA_COLUMNS)}`,
+  );
+  await client.query(
+    `insert into members (county_code, household_id, village_code, ${MEMBER_DATA_COLUMNS.join(', ')})
+     select s.county_code, s.household_id, s.village_code, ${MEMBER_DATA_COLUMNS.map((c) => `s.${c}`).join(', ')} from im s
+      where not exists (select 1 from members t where t.county_code = s.county_code and t.household_id = s.household_id and t.id_number = s.id_number and t.active)`,
+  );
+  await client.query(
+    `insert into persons (id_number, county_code, village_code, household_id, member_id)
+     select t.id_number, t.county_code, t.village_code, t.household_id, t.id
+       from im s join members t on t.county_code = s.county_code and t.household_id = s.household_id and t.id_number = s.id_number and t.active
+     on conflict (id_number) do nothing`,
+  );
+  await client.query(
+    `insert into income_records (county_code, household_id, year, village_code, ${INCOME_DATA_COLUMNS.join(', ')})
+     select s.county_code, h.id, s.year, h.village_code, ${INCOME_DATA_COLUMNS.map((c) => `s.${c}`).join(', ')}
+       from import_income s join households h on h.county_code = s.county_code and h.household_no = s.household_no
+      where s.import_id = $1
+     on conflict (county_code, household_id, year) do update set ${INCOME_DATA_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
+      where ${tuple('income_records', INCOME_DATA_COLUMNS)} is distinct from ${tuple('excluded', INCOME_DATA_COLUMNS)}`,
+    [importId],
+  );
+}
+
+export async function clearStaged(client: pg.PoolClient, importId: number): Promise<void> {
+  for (const table of ['import_households', 'import_statuses', 'import_members', 'import_income']) {
+    await client.query(`delete from ${table} where import_id = $1`, [importId]);
+  }
+}
+
+// ---- the imports table (Kysely transactions) -------------------------------------------------
+
+
+export interface ImportRow {
+  id: number;
+  region_code: string;
+  created_by: number;
+  created_by_name: string;
+  created_at: Date;
+  file_names: string[];
+  file_bytes: number;
+  status: string;
+  progress: number;
+  message: string | null;
+  counts: Partial<ImportCounts> & { rows?: { households: number; members: number; income: number } };
+  error_count: number;
+  warning_count: number;
+  committed_at: Date | null;
+}
+
+export interface ProblemRow {
+  sheet: string;
+  row_no: number | null;
+  column_name: string | null;
+  severity: string;
+  message: string;
+}
+
+export class ImportsRepository {
+  async insert(tx: Tx, v: { regionCode: string; userId: number; username: string; fileNames: string[]; sha256: string; bytes: number }): Promise<number> {
+    const r = await sql<{ id: number }>`
+      insert into imports (region_code, created_by, created_by_name, file_names, file_sha256, file_bytes)
+      values (${v.regionCode}, ${v.userId}, ${v.username}, ${v.fileNames}, ${v.sha256}, ${v.bytes}) returning id`.execute(tx);
+    return r.rows[0]!.id;
+  }
+
+  async get(tx: Tx, id: number): Promise<ImportRow | undefined> {
+    return (await sql<ImportRow>`select * from imports where id = ${id}`.execute(tx)).rows[0];
+  }
+
+  /** With the creator's role and home region (system transactions only: the job acts as the creator). */
+  async getWithCreator(tx: Tx, id: number): Promise<(ImportRow & { role: string; user_region: string }) | undefined> {
+    const r = await sql<ImportRow & { role: string; user_region: string }>`
+      select i.*, u.role, u.region_code as user_region from imports i join users u on u.id = i.created_by where i.id = ${id}`.execute(tx);
+    return r.rows[0];
+  }
+
+  async list(tx: Tx, prefix: string): Promise<ImportRow[]> {
+    return (await sql<ImportRow>`select * from imports where region_code like ${prefix + '%'} order by id desc limit 50`.execute(tx)).rows;
+  }
+
+  async setState(tx: Tx, id: number, f: Partial<Pick<ImportRow, 'status' | 'progress' | 'message' | 'counts' | 'error_count' | 'warning_count'>>): Promise<void> {
+    await sql`update imports set
+        status = coalesce(${f.status ?? null}, status),
+        progress = coalesce(${f.progress ?? null}, progress),
+        message = coalesce(${f.message ?? null}, message),
+        counts = coalesce(${f.counts ? JSON.stringify(f.counts) : null}::jsonb, counts),
+        error_count = coalesce(${f.error_count ?? null}, error_count),
+        warning_count = coalesce(${f.warning_count ?? null}, warning_count)
+      where id = ${id}`.execute(tx);
+  }
+
+  async problems(tx: Tx, id: number, limit: number): Promise<ProblemRow[]> {
+    const r = await sql<ProblemRow>`
+      select sheet, row_no, column_name, severity, message from import_problems where import_id = ${id} order by severity, seq limit ${limit}`.execute(tx);
+    return r.rows;
+  }
+}
+
+export async function storeProblems(
+  client: pg.PoolClient, id: number, problems: { sheet: string; row: number | null; column: string | null; severity: string; message: string }[], offset = 0,
+): Promise<void> {
+  for (let i = 0; i < problems.length; i += 5000) {
+    const chunk = problems.slice(i, i + 5000);
+    await client.query(
+      `insert into import_problems (import_id, seq, sheet, row_no, column_name, severity, message)
+       select $1, * from unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[])`,
+      [id, chunk.map((_, k) => offset + i + k + 1), chunk.map((p) => p.sheet), chunk.map((p) => p.row || null), chunk.map((p) => p.column), chunk.map((p) => p.severity), chunk.map((p) => p.message)],
+    );
+  }
+}
+
+export async function finishCommit(client: pg.PoolClient, row: ImportRow): Promise<void> {
+  await client.query(`select audit_append('import', 'imports', $1, $2, null, $3::jsonb, null)`, [
+    String(row.id), row.region_code, JSON.stringify({ files: row.file_names, counts: row.counts }),
+  ]);
+  await client.query(`update imports set status = 'committed', progress = 1, committed_at = now(), message = '导入完成' where id = $1`, [row.id]);
+}
+
+export async function clearProblems(client: pg.PoolClient, id: number): Promise<void> {
+  await client.query('delete from import_problems where import_id = $1', [id]);
+}

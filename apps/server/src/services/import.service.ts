@@ -1,0 +1,162 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { regionPrefix, SHEETS, type Role, type SheetName } from '@tuopin/domain';
+import type { Actor } from '../db/database';
+import { AppError, conflict, notFound } from '../errors';
+import type { Jobs } from '../jobs';
+import {
+  checkStaged, clearProblems, clearStaged, copyInto, countChanges, finishCommit, ImportsRepository, mergeStaged, storeProblems,
+  type ImportCounts, type ImportRow,
+} from '../repositories/import.repository';
+import { openUpload, type UploadedFile } from '../import/source';
+import { householdRows, incomeRows, memberRows, type RowProblem, type StageContext } from '../import/stage';
+import type { Deps } from './context';
+
+export const IMPORT_VALIDATE = 'import.validate';
+export const IMPORT_COMMIT = 'import.commit';
+const MAX_STORED_PROBLEMS = 50_000;
+const SHEET_ORDER: SheetName[] = ['households', 'members', 'income'];
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Registry import: upload → validation job (dry run: parse, validate, COPY into staging, set-based checks, counts)
+ * → commit job (one transaction: upserts from staging). Re-importing the same file changes nothing.
+ */
+export class ImportService {
+  private readonly repo = new ImportsRepository();
+
+  constructor(private readonly d: Deps, private readonly jobs: Jobs) {
+    jobs.register(IMPORT_VALIDATE, (data) => this.validate(Number(data.id)));
+    jobs.register(IMPORT_COMMIT, (data) => this.runCommit(Number(data.id)));
+  }
+
+  private dir(id: number) {
+    return path.join(this.d.config.dataDir, 'imports', String(id));
+  }
+
+  /** Registers uploaded files (already on disk) and queues their validation. */
+  async create(actor: Actor, files: UploadedFile[]): Promise<number> {
+    const hash = crypto.createHash('sha256');
+    for (const f of files) {
+      for await (const chunk of fs.createReadStream(f.path)) hash.update(chunk as Buffer);
+    }
+    const id = await this.d.db.scoped(actor, (tx) =>
+      this.repo.insert(tx, {
+        regionCode: actor.regionCode, userId: actor.id, username: actor.username, fileNames: files.map((f) => f.name),
+        sha256: hash.digest('hex'), bytes: files.reduce((s, f) => s + f.bytes, 0),
+      }),
+    );
+    const dir = this.dir(id);
+    await fs.promises.mkdir(dir, { recursive: true });
+    for (const [i, f] of files.entries()) await fs.promises.rename(f.path, path.join(dir, `${i}`));
+    await this.jobs.enqueue(IMPORT_VALIDATE, { id });
+    return id;
+  }
+
+  private async load(id: number): Promise<{ row: ImportRow; actor: Actor }> {
+    const row = await this.d.db.system({ name: 'import' }, (tx) => this.repo.getWithCreator(tx, id));
+    if (!row) throw new Error(`import ${id} not found`);
+    return { row, actor: { id: row.created_by, username: row.created_by_name, role: row.role as Role, regionCode: row.user_region, ip: null } };
+  }
+
+  private setState(id: number, f: Parameters<ImportsRepository['setState']>[2]) {
+    return this.d.db.system({ name: 'import' }, (tx) => this.repo.setState(tx, id, f));
+  }
+
+  /** The dry run. Leaves the staged rows for the commit and the problems for the page. */
+  async validate(id: number): Promise<void> {
+    const { row, actor } = await this.load(id);
+    const files: UploadedFile[] = row.file_names.map((name, i) => {
+      const p = path.join(this.dir(id), String(i));
+      return { name, path: p, bytes: fs.statSync(p).size };
+    });
+    await this.setState(id, { status: 'validating', progress: 0.02, message: '正在读取文件' });
+    try {
+      const ctx: StageContext = { importId: id, referenceDate: today(), problems: [], rowsRead: { households: 0, members: 0, income: 0 } };
+      const { sources, problems: fileProblems } = await openUpload(files);
+      let counts: ImportCounts | null = null;
+      const problems = await this.d.db.scopedClient(actor, async (client) => {
+        await clearStaged(client, id);
+        await clearProblems(client, id);
+        let all: RowProblem[] | { sheet: string; row: number | null; column: string | null; severity: 'error'; message: string }[];
+        if (fileProblems.length) {
+          all = fileProblems.map((p) => ({
+            sheet: p.sheet ?? p.file, row: p.row ?? null, column: p.column ?? null, severity: 'error' as const,
+            message: p.file ? `${p.file}：${p.message}` : p.message,
+          }));
+        } else {
+          for (const [i, sheet] of SHEET_ORDER.entries()) {
+            const src = sources.find((s) => s.sheet === sheet);
+            if (!src) continue;
+            await this.setState(id, { progress: 0.05 + 0.25 * i, message: `正在校验“${SHEETS[sheet].title}”` });
+            const rows = sheet === 'households' ? householdRows(src, ctx) : sheet === 'members' ? memberRows(src, ctx) : incomeRows(src, ctx);
+            await copyInto(client, sheet, rows);
+          }
+          await this.setState(id, { progress: 0.8, message: '正在比对系统中已有数据' });
+          const found = await checkStaged(client, id);
+          counts = await countChanges(client, id);
+          all = [
+            ...ctx.problems,
+            ...found.map((p) => ({ sheet: p.sheet, row: p.row_no, column: p.column_name, severity: 'error' as const, message: p.message })),
+          ].sort((a, b) => SHEET_ORDER.indexOf(a.sheet) - SHEET_ORDER.indexOf(b.sheet) || a.row - b.row);
+        }
+        await storeProblems(client, id, all.slice(0, MAX_STORED_PROBLEMS));
+        return all;
+      });
+      const errors = problems.filter((p) => p.severity === 'error').length;
+      const empty = !fileProblems.length && ctx.rowsRead.households + ctx.rowsRead.members + ctx.rowsRead.income === 0;
+      await this.setState(id, {
+        status: errors || empty ? 'invalid' : 'validated', progress: 1,
+        message: empty ? '文件中没有数据行' : errors ? `发现 ${errors} 个错误，请修改后重新上传；没有写入任何数据` : '校验通过，可以导入',
+        counts: { ...(counts ?? {}), rows: ctx.rowsRead }, error_count: errors + (empty ? 1 : 0), warning_count: problems.length - errors,
+      });
+    } catch (e) {
+      console.error('[import] validation failed', e);
+      await this.setState(id, { status: 'failed', progress: 1, message: '校验时发生内部错误，没有写入任何数据' });
+    }
+  }
+
+  /** Queues the commit of a validated import. */
+  async commit(actor: Actor, id: number): Promise<void> {
+    await this.d.db.scoped(actor, async (tx) => {
+      const row = await this.repo.get(tx, id);
+      if (!row) throw notFound('导入记录');
+      if (row.status === 'committed') throw conflict('该文件已经导入');
+      if (row.status !== 'validated' || row.error_count > 0) throw new AppError(409, 'CONFLICT', '只有校验通过且没有错误的文件才能导入');
+      await this.repo.setState(tx, id, { status: 'committing', progress: 0.1, message: '正在写入' });
+    });
+    await this.jobs.enqueue(IMPORT_COMMIT, { id });
+  }
+
+  private async runCommit(id: number): Promise<void> {
+    const { row, actor } = await this.load(id);
+    try {
+      await this.d.db.scopedClient(
+        actor,
+        async (client) => {
+          await mergeStaged(client, id);
+          await finishCommit(client, row);
+          await clearStaged(client, id);
+        },
+        { bulk: true, reason: `导入 ${row.file_names.join('、')}` },
+      );
+      await fs.promises.rm(this.dir(id), { recursive: true, force: true });
+    } catch (e) {
+      console.error('[import] commit failed', e);
+      await this.setState(id, { status: 'failed', progress: 1, message: '导入失败，已全部回滚，没有写入任何数据' });
+    }
+  }
+
+  get(actor: Actor, id: number, problemLimit = 500) {
+    return this.d.db.scoped(actor, async (tx) => {
+      const row = await this.repo.get(tx, id);
+      if (!row) throw notFound('导入记录');
+      return { row, problems: await this.repo.problems(tx, id, problemLimit) };
+    });
+  }
+
+  list(actor: Actor) {
+    return this.d.db.scoped(actor, (tx) => this.repo.list(tx, regionPrefix(actor.regionCode)));
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The import/export format of the registry: three sheets (户信息, 成员信息, 收入信息) with Chinese headers.
+ * One definition used by the XLSX/CSV template, the import, the export and the generator's file output.
+ *
+ * Cell conventions: codes are written as their Chinese labels (the code itself is accepted too);
+ * booleans as 是/否; several codes in one cell separated by 、 , ， ; or ；; dates as YYYY-MM-DD
+ * (also YYYY/M/D and YYYYMMDD); numbers plain (thousands separators tolerated).
+ */
+import {
+  DIBAO_TYPES, DISABILITY_CATEGORIES, DISABILITY_GRADES, DROPOUT_REASONS, EDUCATION_LEVELS, ETHNICITIES, FUELS, HEALTH_CONDITIONS,
+  HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, ID_TYPES, LABOUR_SKILLS, MEDICAL_INSURANCES, MONITORED_TYPES, POVERTY_CAUSES,
+  RELATIONS, RISK_TYPES, ROAD_TYPES, SCHOOL_STATUSES, SEXES, TEKUN_TYPES, WATER_PROBLEMS, WORK_PLACES, codeByLabel, label,
+  type CodeTable,
+} from './codes';
+import { INCOME_ITEMS } from './income';
+
+export type ColumnType = 'text' | 'code' | 'codes' | 'number' | 'integer' | 'boolean' | 'date';
+
+export interface Column {
+  /** Field name in the domain type (camelCase); land areas are `land.<key>`. */
+  readonly key: string;
+  /** The header in the spreadsheet. */
+  readonly header: string;
+  readonly type: ColumnType;
+  readonly table?: CodeTable;
+  readonly required?: boolean;
+  /** Shown in the template's second row. */
+  readonly hint?: string;
+}
+
+export type SheetName = 'households' | 'members' | 'income';
+
+const c = (key: string, header: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({ key, header, type, ...extra });
+
+export const HOUSEHOLD_COLUMNS: readonly Column[] = [
+  c('householdNo', '户编号', 'text', { required: true, hint: '本县内唯一，字母数字' }),
+  c('villageCode', '所在村代码', 'text', { required: true, hint: '12位统计用区划代码' }),
+  c('address', '详细地址', 'text'),
+  c('phone', '联系电话', 'text'),
+  c('attribute', '户属性', 'code', { table: HOUSEHOLD_ATTRIBUTES }),
+  c('isMilitaryFamily', '是否军烈属', 'boolean'),
+  c('identifiedYear', '识别年度', 'integer'),
+  c('exitYear', '脱贫年度', 'integer'),
+  c('mainCause', '主要致贫原因', 'code', { table: POVERTY_CAUSES }),
+  c('otherCauses', '其他致贫原因', 'codes', { table: POVERTY_CAUSES, hint: '最多两项，用、分隔' }),
+  c('land.cultivated', '耕地面积（亩）', 'number'),
+  c('land.forest', '林地面积（亩）', 'number'),
+  c('land.returnedForest', '退耕还林面积（亩）', 'number'),
+  c('land.orchard', '林果面积（亩）', 'number'),
+  c('land.pasture', '牧草地面积（亩）', 'number'),
+  c('land.waterSurface', '水面面积（亩）', 'number'),
+  c('housingRating', '住房安全等级', 'code', { table: HOUSING_RATINGS }),
+  c('housingArea', '住房面积（平方米）', 'number'),
+  c('relocated', '是否易地搬迁户', 'boolean'),
+  c('relocationKeysReceived', '搬迁户是否已入住', 'boolean'),
+  c('safeWater', '是否饮水安全', 'boolean'),
+  c('waterProblem', '饮水安全问题', 'code', { table: WATER_PROBLEMS }),
+  c('roadType', '入户路类型', 'code', { table: ROAD_TYPES }),
+  c('roadDistanceKm', '距村主干路距离（公里）', 'number'),
+  c('electricity', '是否通生活用电', 'boolean'),
+  c('sanitaryToilet', '有无卫生厕所', 'boolean'),
+  c('fuel', '主要燃料类型', 'code', { table: FUELS }),
+  c('dibao', '低保', 'code', { table: DIBAO_TYPES }),
+  c('tekun', '特困供养', 'code', { table: TEKUN_TYPES }),
+  c('wholeNoLabour', '整户无劳动能力兜底保障户', 'boolean'),
+  c('year', '年度', 'integer', { required: true, hint: '以下状态所属年度' }),
+  c('status', '户状态', 'code', { table: HOUSEHOLD_STATUSES, required: true }),
+  c('monitored', '是否监测对象', 'boolean'),
+  c('monitoredType', '监测对象类别', 'code', { table: MONITORED_TYPES }),
+  c('riskTypes', '风险类型', 'codes', { table: RISK_TYPES, hint: '最多五项，按主次用、分隔' }),
+];
+
+export const MEMBER_COLUMNS: readonly Column[] = [
+  c('householdNo', '户编号', 'text', { required: true }),
+  c('idType', '证件类型', 'code', { table: ID_TYPES }),
+  c('idNumber', '证件号码', 'text', { required: true, hint: '18位身份证号或残疾人证号' }),
+  c('name', '姓名', 'text', { required: true }),
+  c('relation', '与户主关系', 'code', { table: RELATIONS, required: true }),
+  c('sex', '性别', 'code', { table: SEXES }),
+  c('birthDate', '出生日期', 'date'),
+  c('ethnicity', '民族', 'code', { table: ETHNICITIES }),
+  c('education', '文化程度', 'code', { table: EDUCATION_LEVELS }),
+  c('schoolStatus', '在校生状况', 'code', { table: SCHOOL_STATUSES }),
+  c('dropoutReason', '义务教育阶段未上学原因', 'code', { table: DROPOUT_REASONS }),
+  c('health', '健康状况', 'codes', { table: HEALTH_CONDITIONS }),
+  c('disabilityCategory', '残疾类别', 'code', { table: DISABILITY_CATEGORIES }),
+  c('disabilityGrade', '残疾等级', 'code', { table: DISABILITY_GRADES }),
+  c('labour', '劳动技能', 'code', { table: LABOUR_SKILLS }),
+  c('workMonths', '务工时间（月）', 'integer'),
+  c('workPlace', '务工地点', 'code', { table: WORK_PLACES }),
+  c('employer', '务工企业名称', 'text'),
+  c('publicWelfareMonths', '公益性岗位（月）', 'integer'),
+  c('monthlyWorkIncome', '月务工收入（元）', 'number'),
+  c('medicalInsurance', '基本医疗保险', 'code', { table: MEDICAL_INSURANCES }),
+  c('criticalIllnessInsurance', '是否参加大病保险', 'boolean'),
+  c('commercialMedicalInsurance', '是否参加补充医疗保险', 'boolean'),
+  c('pensionInsurance', '是否参加城乡居民基本养老保险', 'boolean'),
+  c('medicalAid', '是否享受医疗救助', 'boolean'),
+  c('dibao', '是否享受低保', 'code', { table: DIBAO_TYPES }),
+  c('tekun', '是否特困供养', 'code', { table: TEKUN_TYPES }),
+  c('phone', '联系电话', 'text'),
+];
+
+export const INCOME_COLUMNS: readonly Column[] = [
+  c('householdNo', '户编号', 'text', { required: true }),
+  c('year', '年度', 'integer', { required: true }),
+  ...INCOME_ITEMS.map((it) => c(it.key, `${it.zh}（元）`, 'number')),
+];
+
+export const SHEETS: Record<SheetName, { title: string; columns: readonly Column[] }> = {
+  households: { title: '户信息', columns: HOUSEHOLD_COLUMNS },
+  members: { title: '成员信息', columns: MEMBER_COLUMNS },
+  income: { title: '收入信息', columns: INCOME_COLUMNS },
+};
+
+export interface CellProblem {
+  header: string;
+  message: string;
+}
+
+const lookups = new WeakMap<CodeTable, Map<string, string | null>>();
+function lookupCode(table: CodeTable, text: string): string | null {
+  let m = lookups.get(table);
+  if (!m) lookups.set(table, (m = new Map()));
+  let v = m.get(text);
+  if (v === undefined) {
+    v = codeByLabel(table, text);
+    if (m.size < 10_000) m.set(text, v);
+  }
+  return v;
+}
+
+const TRUE = new Set(['是', '有', 'Y', 'y', 'yes', 'Yes', 'YES', 'true', 'TRUE', '1', '√']);
+const FALSE = new Set(['否', '无', '没有', 'N', 'n', 'no', 'No', 'NO', 'false', 'FALSE', '0', '×']);
+
+/** Parses one cell; returns the value (null when empty) or a Chinese problem description. */
+export function parseCell(col: Column, raw: string | null | undefined): { value: unknown } | { problem: string } {
+  const s = (raw ?? '').trim();
+  if (s === '') return col.required ? { problem: '不能为空' } : { value: col.type === 'codes' ? [] : null };
+  switch (col.type) {
+    case 'text':
+      return { value: s };
+    case 'code': {
+      const v = lookupCode(col.table!, s);
+      return v === null ? { problem: `“${s}”不是有效的${col.header}，可选：${col.table!.map((e) => e.zh).join('、')}` } : { value: v };
+    }
+    case 'codes': {
+      const parts = s.split(/[、,，;；\s]+/).filter(Boolean);
+      const out: string[] = [];
+      for (const p of parts) {
+        const v = lookupCode(col.table!, p);
+        if (v === null) return { problem: `“${p}”不是有效的${col.header}` };
+        out.push(v);
+      }
+      return { value: out };
+    }
+    case 'number':
+    case 'integer': {
+      const t = s.replace(/[,，\s]/g, '');
+      if (!/^-?\d+(\.\d+)?$/.test(t)) return { problem: `“${s}”不是数字` };
+      const n = Number(t);
+      if (col.type === 'integer' && !Number.isInteger(n)) return { problem: `“${s}”应为整数` };
+      return { value: n };
+    }
+    case 'boolean':
+      if (TRUE.has(s)) return { value: true };
+      if (FALSE.has(s)) return { value: false };
+      return { problem: `“${s}”应填“是”或“否”` };
+    case 'date': {
+      const m = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$/.exec(s);
+      if (!m) return { problem: `“${s}”不是日期（应为 YYYY-MM-DD）` };
+      return { value: `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` };
+    }
+  }
+}
+
+/** Writes a value in the sheet format (the inverse of parseCell). */
+export function formatCell(col: Column, value: unknown): string {
+  if (value === null || value === undefined) return '';
+  switch (col.type) {
+    case 'code':
+      return label(col.table!, String(value)) ?? String(value);
+    case 'codes':
+      return (value as string[]).map((v) => label(col.table!, v) ?? v).join('、');
+    case 'boolean':
+      return value ? '是' : '否';
+    default:
+      return String(value);
+  }
+}
+
+/**
+ * Matches the header row of a sheet against its columns. Unknown and duplicate headers and missing required
+ * ones are problems; optional columns may be left out. Returns, for each column, its index in the row (-1 when absent).
+ */
+export function matchHeaders(sheet: SheetName, headerRow: readonly string[]): { indexes: number[]; problems: string[] } {
+  const cols = SHEETS[sheet].columns;
+  const problems: string[] = [];
+  const clean = headerRow.map((h) => (h ?? '').replace(/[\s\u3000]/g, '').replace(/\(/g, '（').replace(/\)/g, '）'));
+  const seen = new Map<string, number>();
+  clean.forEach((h, i) => {
+    if (h === '') return;
+    if (seen.has(h)) problems.push(`表头“${h}”重复（第 ${seen.get(h)! + 1} 列和第 ${i + 1} 列）`);
+    else seen.set(h, i);
+    if (!cols.some((col) => col.header === h)) problems.push(`第 ${i + 1} 列表头“${h}”不是模板中的列`);
+  });
+  const indexes = cols.map((col) => seen.get(col.header) ?? -1);
+  cols.forEach((col, i) => {
+    if (col.required && indexes[i] === -1) problems.push(`缺少必填列“${col.header}”`);
+  });
+  return { indexes, problems };
+}
+
+/** Sets `land.cultivated`-style keys on an object. */
+export function setField(target: Record<string, unknown>, key: string, value: unknown): void {
+  const dot = key.indexOf('.');
+  if (dot < 0) {
+    target[key] = value;
+    return;
+  }
+  const head = key.slice(0, dot);
+  const obj = (target[head] ??= {}) as Record<string, unknown>;
+  obj[key.slice(dot + 1)] = value;
+}
+
+/** Reads `land.cultivated`-style keys from an object. */
+export function getField(source: Record<string, unknown>, key: string): unknown {
+  const dot = key.indexOf('.');
+  if (dot < 0) return source[key];
+  const inner = source[key.slice(0, dot)] as Record<string, unknown> | undefined;
+  return inner?.[key.slice(dot + 1)];
+}
