@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { api, idCheckCharacter, SHEETS, type ImportInfo, type ImportProblem } from '@tuopin/domain';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { generateToCsv } from '../src/generate/index';
 import { setup, userClient, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
 
 const V1 = '211204101200';
@@ -209,6 +213,20 @@ describe('registry import', () => {
       assert.equal((await sql<{ n: number }>`select count(*)::int as n from persons`.execute(env.db.kysely)).rows[0]!.n, 4);
     } finally {
       await sql`drop trigger fail_income on income_records`.execute(env.db.kysely);
+    }
+  });
+
+  test('generated CSV files import as they are', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuopin-gen-'));
+    try {
+      const g = await generateToCsv(env.db, { region: '211204101', persons: 300, seed: 5, dir });
+      const names = ['households.csv', 'members.csv', 'income.csv'];
+      const r = await upload(township, names.map((n) => ({ name: n, content: fs.readFileSync(path.join(dir, n)) })));
+      assert.equal(r.import.errorCount, 0, JSON.stringify(r.problems.filter((p) => p.severity === 'error').slice(0, 5)));
+      assert.equal(r.import.counts.households!.new, g.households);
+      assert.equal(r.import.counts.members!.new, g.persons);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

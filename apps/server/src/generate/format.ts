@@ -3,57 +3,17 @@
  * format (Chinese headers, codes written as their Chinese labels). GENERATED_CSV_COLUMNS is the one
  * definition of the CSV files and headers; the importer reads the same constant.
  */
-import {
-  DIBAO_TYPES, DISABILITY_CATEGORIES, DISABILITY_GRADES, DROPOUT_REASONS, EDUCATION_LEVELS, ETHNICITIES, FUELS, HEALTH_CONDITIONS,
-  HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, ID_TYPES, INCOME_ITEMS, LABOUR_SKILLS, MEDICAL_INSURANCES,
-  MONITORED_TYPES, POVERTY_CAUSES, RELATIONS, RISK_TYPES, ROAD_TYPES, SCHOOL_STATUSES, SEXES, TEKUN_TYPES, WATER_PROBLEMS,
-  WORK_PLACES, type CodeTable,
-} from '@tuopin/domain';
+import { formatCell, getField, INCOME_ITEMS, SHEETS, type SheetName } from '@tuopin/domain';
 import type { GenHousehold, GenIncome, GenMember, GenYearStatus } from './model';
 import { INCOME_KEYS } from './model';
 
 // ---------------------------------------------------------------------------------------------
-// CSV import format
+// CSV import format: exactly the import's sheets (packages/domain/src/registry/columns.ts), so that generated
+// files import as they are. Codes are written as their Chinese labels by the shared formatCell.
 
-/** Separator of multi-valued cells (其他致贫原因, 健康状况, 风险类型). */
-export const CSV_LIST_SEPARATOR = '、';
-export const CSV_TRUE = '是';
-export const CSV_FALSE = '否';
-
-/**
- * The CSV files and their headers, in column order. Headers are the Chinese labels of the fields (as in
- * the domain's validation messages); enumerated values are written as the Chinese labels of their codes.
- * `income.csv` holds one row per household and year: the year status and the income of that year.
- */
-export const GENERATED_CSV_COLUMNS = {
-  'households.csv': [
-    '户编号', '村级区划代码', '所在村', '家庭住址', '联系电话', '户属性', '是否军烈属', '识别年度', '脱贫年度', '主要致贫原因', '其他致贫原因',
-    '耕地面积（亩）', '林地面积（亩）', '退耕还林面积（亩）', '林果面积（亩）', '牧草地面积（亩）', '水面面积（亩）',
-    '住房安全等级', '住房面积', '是否易地搬迁户', '是否已拿到搬迁新房钥匙', '是否饮水安全', '饮水安全问题', '入户路类型',
-    '与村主干路距离（公里）', '是否通生活用电', '是否有卫生厕所', '主要燃料类型', '低保', '特困供养', '是否整户无劳动能力兜底保障户',
-  ],
-  'members.csv': [
-    '户编号', '证件类型', '证件号码', '姓名', '与户主关系', '性别', '出生日期', '民族', '文化程度', '在校生状况', '未上学原因', '健康状况',
-    '残疾类别', '残疾等级', '劳动技能', '务工时间（月）', '务工地点', '务工企业名称', '公益性岗位时间（月）', '月务工收入', '基本医疗保险',
-    '是否参加大病保险', '是否参加商业补充医疗保险', '是否参加城乡居民基本养老保险', '是否享受医疗救助', '低保', '特困供养', '联系电话',
-  ],
-  'income.csv': [
-    '户编号', '年度', '户状态', '脱贫年度', '是否监测对象', '监测对象类型', '风险类型',
-    ...INCOME_ITEMS.map((i) => i.zh),
-  ],
-} as const;
-export type GeneratedCsvFile = keyof typeof GENERATED_CSV_COLUMNS;
-
-function lab(table: CodeTable, code: string | null): string {
-  if (code === null) return '';
-  const e = table.find((x) => x.code === code);
-  if (!e) throw new Error(`code ${code} not in its table`);
-  return e.zh;
-}
-const labs = (table: CodeTable, codes: readonly string[]) => codes.map((c) => lab(table, c)).join(CSV_LIST_SEPARATOR);
-const yn = (b: boolean | null) => (b === null ? '' : b ? CSV_TRUE : CSV_FALSE);
-const num = (n: number | null) => (n === null ? '' : String(n));
-const money = (n: number) => n.toFixed(2);
+/** The CSV files and the import sheet each one holds. */
+export const GENERATED_CSV_FILES = { 'households.csv': 'households', 'members.csv': 'members', 'income.csv': 'income' } as const satisfies Record<string, SheetName>;
+export type GeneratedCsvFile = keyof typeof GENERATED_CSV_FILES;
 
 function csvCell(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -61,34 +21,24 @@ function csvCell(s: string): string {
 export function csvLine(cells: readonly string[]): string {
   return cells.map(csvCell).join(',') + '\r\n';
 }
+const sheetLine = (sheet: SheetName, rec: Record<string, unknown>) => csvLine(SHEETS[sheet].columns.map((c) => formatCell(c, getField(rec, c.key))));
 
-export function householdCsv(h: GenHousehold, villageName: string): string {
-  return csvLine([
-    h.householdNo, h.villageCode, villageName, h.address, h.phone ?? '', lab(HOUSEHOLD_ATTRIBUTES, h.attribute), yn(h.isMilitaryFamily),
-    num(h.identifiedYear), num(h.exitYear), lab(POVERTY_CAUSES, h.mainCause), labs(POVERTY_CAUSES, h.otherCauses),
-    num(h.land.cultivated), num(h.land.forest), num(h.land.returnedForest), num(h.land.orchard), num(h.land.pasture), num(h.land.waterSurface),
-    lab(HOUSING_RATINGS, h.housingRating), num(h.housingArea), yn(h.relocated), yn(h.relocationKeysReceived), yn(h.safeWater),
-    lab(WATER_PROBLEMS, h.waterProblem), lab(ROAD_TYPES, h.roadType), num(h.roadDistanceKm), yn(h.electricity), yn(h.sanitaryToilet),
-    lab(FUELS, h.fuel), lab(DIBAO_TYPES, h.dibao), lab(TEKUN_TYPES, h.tekun), yn(h.wholeNoLabour),
-  ]);
+export function csvHeader(file: GeneratedCsvFile): string {
+  return csvLine(SHEETS[GENERATED_CSV_FILES[file]].columns.map((c) => c.header));
+}
+
+/** One household row with the status of its latest year. */
+export function householdCsv(h: GenHousehold): string {
+  const s = h.status.reduce((a, b) => (b.year > a.year ? b : a));
+  return sheetLine('households', { ...h, year: s.year, status: s.status, monitored: s.monitored, monitoredType: s.monitoredType, riskTypes: s.riskTypes });
 }
 
 export function memberCsv(h: GenHousehold, m: GenMember): string {
-  return csvLine([
-    h.householdNo, lab(ID_TYPES, 'resident_id'), m.idNumber, m.name, lab(RELATIONS, m.relation), lab(SEXES, m.sex), m.birthDate,
-    lab(ETHNICITIES, m.ethnicity), lab(EDUCATION_LEVELS, m.education), lab(SCHOOL_STATUSES, m.schoolStatus), lab(DROPOUT_REASONS, m.dropoutReason),
-    labs(HEALTH_CONDITIONS, m.health), lab(DISABILITY_CATEGORIES, m.disabilityCategory), lab(DISABILITY_GRADES, m.disabilityGrade),
-    lab(LABOUR_SKILLS, m.labour), num(m.workMonths), lab(WORK_PLACES, m.workPlace), m.employer ?? '', num(m.publicWelfareMonths),
-    num(m.monthlyWorkIncome), lab(MEDICAL_INSURANCES, m.medicalInsurance), yn(m.criticalIllnessInsurance), yn(m.commercialMedicalInsurance),
-    yn(m.pensionInsurance), yn(m.medicalAid), lab(DIBAO_TYPES, m.dibao), lab(TEKUN_TYPES, m.tekun), m.phone ?? '',
-  ]);
+  return sheetLine('members', { ...m, idType: 'resident_id', householdNo: h.householdNo });
 }
 
-export function incomeCsv(h: GenHousehold, s: GenYearStatus, i: GenIncome): string {
-  return csvLine([
-    h.householdNo, String(s.year), lab(HOUSEHOLD_STATUSES, s.status), num(s.exitYear), yn(s.monitored), lab(MONITORED_TYPES, s.monitoredType),
-    labs(RISK_TYPES, s.riskTypes), ...INCOME_ITEMS.map((it) => money(i[it.key])),
-  ]);
+export function incomeCsv(h: GenHousehold, year: number, i: GenIncome): string {
+  return sheetLine('income', { ...i, householdNo: h.householdNo, year });
 }
 
 // ---------------------------------------------------------------------------------------------

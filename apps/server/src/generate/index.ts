@@ -7,7 +7,7 @@ import { currentYear, generateIntoDatabase, type GenerateResult } from './run';
 
 export { generateIntoDatabase, generateToCsv, currentYear, GENERATED_HOUSEHOLD_NO_RE } from './run';
 export type { GenerateOptions, GenerateResult, GenerateCounts } from './run';
-export { GENERATED_CSV_COLUMNS, CSV_LIST_SEPARATOR, CSV_TRUE, CSV_FALSE, type GeneratedCsvFile } from './format';
+export { GENERATED_CSV_FILES, type GeneratedCsvFile } from './format';
 export { regionPrefix } from './plan';
 
 /** The demo data set: 清河区 (铁岭市), seed 1. */

@@ -11,8 +11,8 @@ import Cursor from 'pg-cursor';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../db/database';
 import {
-  GENERATED_CSV_COLUMNS, HOUSEHOLD_COPY_COLUMNS, INCOME_COPY_COLUMNS, MEMBER_COPY_COLUMNS, PERSON_COPY_COLUMNS, STATUS_COPY_COLUMNS,
-  csvLine, householdCopy, householdCsv, incomeCopy, incomeCsv, memberCopy, memberCsv, personCopy, statusCopy, type GeneratedCsvFile,
+  GENERATED_CSV_FILES, HOUSEHOLD_COPY_COLUMNS, INCOME_COPY_COLUMNS, MEMBER_COPY_COLUMNS, PERSON_COPY_COLUMNS, STATUS_COPY_COLUMNS,
+  csvHeader, householdCopy, householdCsv, incomeCopy, incomeCsv, memberCopy, memberCsv, personCopy, statusCopy, type GeneratedCsvFile,
 } from './format';
 import { generateVillage, IdAllocator, type GenHousehold } from './model';
 import { makePlan, type Plan, type PlannedVillage } from './plan';
@@ -283,17 +283,17 @@ export async function generateToCsv(db: Database, opts: GenerateOptions & { dir:
   fs.mkdirSync(opts.dir, { recursive: true });
   const files = {} as Record<GeneratedCsvFile, fs.WriteStream>;
   const parts = {} as Record<GeneratedCsvFile, string[]>;
-  for (const name of Object.keys(GENERATED_CSV_COLUMNS) as GeneratedCsvFile[]) {
+  for (const name of Object.keys(GENERATED_CSV_FILES) as GeneratedCsvFile[]) {
     files[name] = fs.createWriteStream(path.join(opts.dir, name));
-    files[name].write('\uFEFF' + csvLine(GENERATED_CSV_COLUMNS[name]));
+    files[name].write('\uFEFF' + csvHeader(name));
     parts[name] = [];
   }
   const counts = await walk(
     plan, opts, year, new IdAllocator(),
-    (h, v) => {
-      parts['households.csv'].push(householdCsv(h, v.name));
+    (h) => {
+      parts['households.csv'].push(householdCsv(h));
       for (const m of h.members) parts['members.csv'].push(memberCsv(h, m));
-      for (let k = 0; k < 2; k++) parts['income.csv'].push(incomeCsv(h, h.status[k]!, h.income[k]!));
+      for (let k = 0; k < 2; k++) parts['income.csv'].push(incomeCsv(h, h.status[k]!.year, h.income[k]!));
     },
     async (persons) => {
       opts.onProgress?.(persons);

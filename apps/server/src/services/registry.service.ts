@@ -10,27 +10,13 @@ import { HOUSEHOLD_KEYS, householdFromRow, householdToColumns, LAND_KEYS, MEMBER
 import { pgError } from './context';
 import type { Deps } from './context';
 import type { RegionsService } from './regions.service';
-import type { RegistryRepository } from '../repositories/registry.repository';
+import type { HouseholdFilter, RegistryRepository } from '../repositories/registry.repository';
 
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const today = () => new Date().toISOString().slice(0, 10);
 
-export interface HouseholdListQuery {
-  regionCode?: string;
-  year?: number;
-  q?: string;
-  status?: string;
-  attribute?: string;
-  mainCause?: string;
-  monitored?: boolean;
-  incomeMin?: number;
-  incomeMax?: number;
-  dangerousHouse?: boolean;
-  uninsured?: boolean;
-  after?: string;
-  limit?: number;
-}
+export type HouseholdListQuery = Partial<Omit<HouseholdFilter, 'regionPrefix'>> & { regionCode?: string; after?: string; limit?: number };
 
 export class RegistryService {
   constructor(

@@ -323,7 +323,7 @@ export function validateMember(member: Partial<Member>, options: MemberValidatio
   }
   const outOfSchool = m.schoolStatus === 'not_in_school' || (m.schoolStatus === 'preschool' && age !== null && age >= 7);
   if (age !== null && age >= COMPULSORY_MIN_AGE && age <= COMPULSORY_MAX_AGE && outOfSchool && isBlank(m.dropoutReason)) {
-    c.error('dropoutReason', 'dropout_reason_required', `${age}岁处于义务教育阶段但未在校，应填写未上学原因`);
+    c.warning('dropoutReason', 'dropout_reason_required', `${age}岁处于义务教育阶段但未在校，应填写未上学原因`);
   }
   if (!isBlank(m.dropoutReason) && isCode(SCHOOL_STATUSES, m.schoolStatus) && !outOfSchool) {
     c.warning('dropoutReason', 'dropout_reason_unexpected', '在校生不应填写未上学原因');
@@ -369,7 +369,7 @@ export function validateMember(member: Partial<Member>, options: MemberValidatio
   // Insurance and assistance
   if (isBlank(m.medicalInsurance)) c.error('medicalInsurance', 'medical_insurance', '应参加且只参加一种基本医疗保险（城乡居民或职工）');
   else if (!isCode(MEDICAL_INSURANCES, m.medicalInsurance)) checkCode(c, 'medicalInsurance', '基本医疗保险', MEDICAL_INSURANCES, m.medicalInsurance, true);
-  else if (m.medicalInsurance === 'none') c.error('medicalInsurance', 'medical_insurance', '未参加基本医疗保险');
+  else if (m.medicalInsurance === 'none') c.warning('medicalInsurance', 'medical_insurance', '未参加基本医疗保险（已记录，请尽快落实参保）');
   checkBoolean(c, 'criticalIllnessInsurance', '是否参加大病保险', m.criticalIllnessInsurance);
   checkBoolean(c, 'commercialMedicalInsurance', '是否参加商业补充医疗保险', m.commercialMedicalInsurance);
   checkBoolean(c, 'pensionInsurance', '是否参加城乡居民基本养老保险', m.pensionInsurance);
