@@ -68,6 +68,8 @@ export interface SqlProblem {
 /** Checks that need the whole file or the database. Returns problems (errors). */
 export async function checkStaged(client: pg.PoolClient, importId: number): Promise<SqlProblem[]> {
   const q = async (text: string) => (await client.query<SqlProblem>(text, [importId])).rows;
+  // Fresh staging rows have no statistics; without them the planner picks nested loops over thousands of rows.
+  for (const t of ['import_households', 'import_members', 'import_income']) await client.query(`analyze ${t}`);
   await client.query(
     `insert into import_statuses (import_id, row_no, county_code, household_no, village_code, year, ${STATUS_DATA_COLUMNS.join(', ')})
      select import_id, row_no, county_code, household_no, village_code, year, ${STATUS_DATA_COLUMNS.join(', ')}
@@ -255,7 +257,7 @@ export interface ImportRow {
   status: string;
   progress: number;
   message: string | null;
-  counts: Partial<ImportCounts> & { rows?: { households: number; members: number; income: number } };
+  counts: Partial<ImportCounts> & { rows?: { households: number; members: number; income: number }; timingsMs?: Record<string, number> };
   error_count: number;
   warning_count: number;
   committed_at: Date | null;

@@ -76,6 +76,13 @@ export class ImportService {
       const ctx: StageContext = { importId: id, referenceDate: today(), problems: [], rowsRead: { households: 0, members: 0, income: 0 } };
       const { sources, problems: fileProblems } = await openUpload(files);
       let counts: ImportCounts | null = null;
+      const timings: Record<string, number> = {};
+      let mark = performance.now();
+      const lap = (name: string) => {
+        const now = performance.now();
+        timings[name] = Math.round(now - mark);
+        mark = now;
+      };
       const problems = await this.d.db.scopedClient(actor, async (client) => {
         await clearStaged(client, id);
         await clearProblems(client, id);
@@ -92,10 +99,13 @@ export class ImportService {
             await this.setState(id, { progress: 0.05 + 0.25 * i, message: `正在校验“${SHEETS[sheet].title}”` });
             const rows = sheet === 'households' ? householdRows(src, ctx) : sheet === 'members' ? memberRows(src, ctx) : incomeRows(src, ctx);
             await copyInto(client, sheet, rows);
+            lap(sheet);
           }
           await this.setState(id, { progress: 0.8, message: '正在比对系统中已有数据' });
           const found = await checkStaged(client, id);
+          lap('checks');
           counts = await countChanges(client, id);
+          lap('counts');
           all = [
             ...ctx.problems,
             ...found.map((p) => ({ sheet: p.sheet, row: p.row_no, column: p.column_name, severity: 'error' as const, message: p.message })),
@@ -109,7 +119,7 @@ export class ImportService {
       await this.setState(id, {
         status: errors || empty ? 'invalid' : 'validated', progress: 1,
         message: empty ? '文件中没有数据行' : errors ? `发现 ${errors} 个错误，请修改后重新上传；没有写入任何数据` : '校验通过，可以导入',
-        counts: { ...(counts ?? {}), rows: ctx.rowsRead }, error_count: errors + (empty ? 1 : 0), warning_count: problems.length - errors,
+        counts: { ...(counts ?? {}), rows: ctx.rowsRead, timingsMs: timings }, error_count: errors + (empty ? 1 : 0), warning_count: problems.length - errors,
       });
     } catch (e) {
       console.error('[import] validation failed', e);

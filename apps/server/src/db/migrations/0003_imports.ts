@@ -61,11 +61,14 @@ alter table import_members drop column id, drop column household_id, drop column
   add column household_no text not null, add column import_id bigint not null, add column row_no integer not null,
   alter column county_code drop not null, alter column village_code drop not null;
 create index on import_members (import_id, id_number);
+create index on import_members (import_id, household_no);
 
 create unlogged table import_income (like income_records including defaults);
 alter table import_income drop column household_id, drop column updated_at,
   add column household_no text not null, add column import_id bigint not null, add column row_no integer not null,
   alter column county_code drop not null, alter column village_code drop not null;
+create index on import_income (import_id, household_no, year);
+create index on import_statuses (import_id, household_no);
 
 grant select, insert, update, delete on import_households, import_statuses, import_members, import_income to tuopin_app;
 
