@@ -90,6 +90,21 @@ describe('registry: reads, scoping, masking, income parity', () => {
     assert.equal((await township.call(api.householdList, { query: { regionCode: YANGMULINZI } })).status, 404);
   });
 
+  test('export: the filtered list as CSV, masked, scoped', async () => {
+    const r = await township.call(api.householdExport, { query: { year: 2026 } });
+    assert.equal(r.status, 200);
+    const lines = String(r.body).replace(/^\uFEFF/, '').trim().split('\r\n');
+    assert.equal(lines[0]!.split(',')[0], '户编号');
+    assert.equal(lines.length, 1 + 5);
+    const first = lines.find((l) => l.startsWith('ZX0001,'))!.split(',');
+    assert.match(first[2]!, /^211204\*{8}\w{4}$/);
+    assert.equal(first[6], '一般贫困户');
+    assert.equal(first[9], '因病');
+    const dangerous = await township.call(api.householdExport, { query: { year: 2026, dangerousHouse: true } });
+    assert.equal(String(dangerous.body).trim().split('\r\n').length, 2);
+    assert.equal((await township.call(api.householdExport, { query: { regionCode: YANGMULINZI } })).status, 404);
+  });
+
   test('filters: dangerous house, uninsured member, income band, search', async () => {
     const c = await township.ok(api.householdList, { query: { year: 2026, dangerousHouse: true } });
     assert.deepEqual(c.items.map((h) => h.householdNo), ['ZX0001']);

@@ -5,6 +5,10 @@ import { route } from '../http/route';
 
 export function registryRoutes(app: FastifyInstance, s: Services) {
   route(app, s.auth, api.householdList, ({ actor, query }) => s.registry.list(actor, query));
+  route(app, s.auth, api.householdExport, async ({ actor, query, reply }) => {
+    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('农户列表.csv')}`);
+    return (await s.registry.exportCsv(actor, query)) as unknown as string;
+  });
   route(app, s.auth, api.householdGet, ({ actor, params, query }) => s.registry.get(actor, params.countyCode, params.id, query.reveal ?? false));
   route(app, s.auth, api.householdUpdate, ({ actor, params, body }) => s.registry.updateHousehold(actor, params.countyCode, params.id, body.changes, body.reason));
   route(app, s.auth, api.memberUpdate, ({ actor, params, body }) =>

@@ -258,6 +258,7 @@ export const en: Record<MsgKey, string> = {
   'households.filterQ': 'Household no., name or ID number',
   'households.moreFilters': 'More filters',
   'households.lessFilters': 'Fewer filters',
+  'households.export': 'Export CSV',
   'households.columns': 'Columns',
   'households.columnsReset': 'Reset',
   'households.total': '{n} households',

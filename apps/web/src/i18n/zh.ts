@@ -256,6 +256,7 @@ export const zh = {
   'households.filterQ': '户编号、姓名或证件号码',
   'households.moreFilters': '更多筛选',
   'households.lessFilters': '收起筛选',
+  'households.export': '导出 CSV',
   'households.columns': '显示列',
   'households.columnsReset': '恢复默认',
   'households.total': '共 {n} 户',

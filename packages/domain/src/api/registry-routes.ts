@@ -169,6 +169,11 @@ export const registryApi = {
     querystring: HouseholdListQuery,
     response: Type.Object({ items: Type.Array(HouseholdListItem), next: Nullable(Type.String()), total: Type.Integer() }),
   }),
+  householdExport: endpoint({
+    method: 'GET', url: '/api/households/export.csv', summary: 'The filtered household list as CSV (UTF-8 with BOM), streamed; ID numbers and phones masked', tags: ['registry'], access: 'registry:read',
+    querystring: Type.Omit(HouseholdListQuery, ['after', 'limit']),
+    response: Type.String({ description: 'text/csv' }),
+  }),
   householdGet: endpoint({
     method: 'GET', url: '/api/households/:countyCode/:id', summary: 'One household with members, income by year and statuses', tags: ['registry'], access: 'registry:read',
     params: HouseholdParams,

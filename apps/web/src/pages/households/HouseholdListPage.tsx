@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Checkbox, Dropdown, Empty, Input, InputNumber, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { FilterOutlined, LeftOutlined, ReloadOutlined, RightOutlined, SettingOutlined } from '@ant-design/icons';
+import { DownloadOutlined, FilterOutlined, LeftOutlined, ReloadOutlined, RightOutlined, SettingOutlined } from '@ant-design/icons';
 import {
   HOUSEHOLD_ATTRIBUTES,
   HOUSEHOLD_STATUSES,
@@ -12,7 +12,7 @@ import {
   type EndpointQuery,
   type HouseholdListItem,
 } from '@tuopin/domain';
-import { api, call } from '../../api/client';
+import { api, buildUrl, call } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
@@ -519,7 +519,18 @@ export default function HouseholdListPage() {
       <PageHeader
         title={t('menu.households')}
         subtitle={t('households.subtitle', { region: me.region.fullName })}
-        extra={!isMobile && columnChooser}
+        extra={
+          <Space wrap>
+            <Button
+              icon={<DownloadOutlined />}
+              href={buildUrl(api.householdExport.url, undefined, { ...query, after: undefined, limit: undefined })}
+              data-testid="households-export"
+            >
+              {t('households.export')}
+            </Button>
+            {!isMobile && columnChooser}
+          </Space>
+        }
       />
       <Card variant="borderless" className="tp-filter-card">
         {filters}
