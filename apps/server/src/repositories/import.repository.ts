@@ -77,26 +77,18 @@ export async function checkStaged(client: pg.PoolClient, importId: number): Prom
     [importId],
   );
   // Where members and income rows belong: the household in this file, else an existing household in scope.
-  await client.query(
-    `update import_members m set county_code = h.county_code, village_code = h.village_code
-       from import_households h where h.import_id = $1 and m.import_id = $1 and h.household_no = m.household_no`,
-    [importId],
-  );
-  await client.query(
-    `update import_members m set county_code = h.county_code, village_code = h.village_code
-       from households h where m.import_id = $1 and m.county_code is null and h.household_no = m.household_no`,
-    [importId],
-  );
-  await client.query(
-    `update import_income m set county_code = h.county_code, village_code = h.village_code
-       from import_households h where h.import_id = $1 and m.import_id = $1 and h.household_no = m.household_no`,
-    [importId],
-  );
-  await client.query(
-    `update import_income m set county_code = h.county_code, village_code = h.village_code
-       from households h where m.import_id = $1 and m.county_code is null and h.household_no = m.household_no`,
-    [importId],
-  );
+  for (const table of ['import_members', 'import_income']) {
+    await client.query(
+      `update ${table} m set county_code = h.county_code, village_code = h.village_code
+         from import_households h where h.import_id = $1 and m.import_id = $1 and h.household_no = m.household_no`,
+      [importId],
+    );
+    await client.query(
+      `update ${table} m set county_code = h.county_code, village_code = h.village_code
+         from households h where m.import_id = $1 and m.county_code is null and h.household_no = m.household_no`,
+      [importId],
+    );
+  }
   return [
     ...(await q(`
       select 'households' as sheet, row_no, '户编号' as column_name, '户编号 ' || household_no || ' 在户信息表中重复（首次出现在第 ' || first_row || ' 行）' as message
