@@ -186,12 +186,4 @@ export class RegistryRepository {
               values (${m.countyCode}, ${m.villageCode}, ${m.memberId}, ${m.idNumber}, ${m.kind}, ${m.fromHouseholdId}, ${m.toCountyCode},
                       ${m.toHouseholdId}, ${m.date}::date, ${m.reason})`.execute(tx);
   }
-
-  async moves(tx: Tx, countyCode: string, householdId: number): Promise<Record<string, unknown>[]> {
-    const r = await sql<Record<string, unknown>>`
-      select id, member_id, id_number, kind, from_household_id, to_county_code, to_household_id, to_char(moved_on, 'YYYY-MM-DD') as moved_on, reason
-        from member_moves where county_code = ${countyCode} and (from_household_id = ${householdId} or to_household_id = ${householdId})
-       order by moved_on desc, id desc`.execute(tx);
-    return r.rows;
-  }
 }

@@ -66,6 +66,7 @@ export class AuthService {
     };
     await db.system(who, async (tx) => {
       await repos.users.recordSuccess(tx, user.id);
+      await repos.sessions.deleteExpired(tx);
       await repos.sessions.create(tx, { id: session.id, userId: user.id, csrfToken: session.csrfToken, ip: input.ip, userAgent: input.userAgent, hours: config.sessionHours });
       await repos.audit.append(tx, { action: 'login', entity: 'users', entityId: String(user.id), regionCode: user.region_code });
     });
