@@ -14,6 +14,8 @@ import { ROOT_DIR } from '../apps/server/src/config';
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null;
 const want = (tier: string) => only === null || only === tier;
+/** `--file <substring>`: run only the test files whose path contains it (for working on one area). */
+const fileFilter = process.argv.includes('--file') ? process.argv[process.argv.indexOf('--file') + 1]! : null;
 const totals = { passed: 0, failed: 0 };
 const log = (m: string) => console.log(`\n[test] ${m}`);
 
@@ -21,7 +23,7 @@ function files(dir: string, suffix: string): string[] {
   const abs = path.join(ROOT_DIR, dir);
   if (!fs.existsSync(abs)) return [];
   return (fs.readdirSync(abs, { recursive: true }) as string[])
-    .filter((f) => f.endsWith(suffix))
+    .filter((f) => f.endsWith(suffix) && (fileFilter === null || path.join(dir, f).includes(fileFilter)))
     .sort()
     .map((f) => path.join(dir, f));
 }
