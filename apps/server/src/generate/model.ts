@@ -263,8 +263,7 @@ function composition(rng: Rng, size: number, cause: PovertyCauseCode | null): Sl
     while (left > 0) {
       const male = rng.chance(0.52);
       const age = Math.max(0, Math.min(sonAge - 20, rng.int(0, Math.max(0, sonAge - 21))));
-      // RELATIONS has 之孙子 but no 之孙女: a granddaughter is recorded as 其他.
-      slots.push({ relation: male ? 'grandson' : 'other', age, male, kin: true });
+      slots.push({ relation: male ? 'grandson' : 'granddaughter', age, male, kin: true });
       left--;
     }
     return slots;

@@ -20,6 +20,7 @@ export interface HouseholdListRow {
   county_code: string;
   id: number;
   household_no: string;
+  phone: string | null;
   village_code: string;
   village_name: string;
   village_full_name: string;
@@ -36,7 +37,39 @@ export interface HouseholdListRow {
 }
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const perCapita = sql.raw(perCapitaNetIncomeSql('i', 'm.size'));
+/** Columns of a new row: a null is left out, so that the column's default applies (false flags, 'none' codes, empty lists). */
+const withoutNulls = (cols: Record<string, unknown>) => Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null && v !== undefined));
+
+/** Members at the end of the year: today's members, plus those who left after it, minus those who joined after it. */
+const yearSize = sql.raw('(m.size + coalesce(mv.delta, 0))');
+const perCapita = sql.raw(perCapitaNetIncomeSql('i', '(m.size + coalesce(mv.delta, 0))'));
+
+/** Kinds of member_moves rows that start a membership in `to_household_id` / end one in `from_household_id`. */
+export const MOVE_IN_KINDS = ['birth', 'marriage_in', 'other_in', 'transfer_in'] as const;
+export const MOVE_OUT_KINDS = ['death', 'marriage_out', 'transfer', 'other_out'] as const;
+
+export interface MoveRow {
+  member_id: number;
+  kind: string;
+  from_household_id: number | null;
+  to_household_id: number | null;
+  moved_on: string;
+}
+
+export interface AuditRow {
+  id: string;
+  at: Date;
+  actor_id: number | null;
+  actor_name: string | null;
+  ip: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  region_code: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+}
 
 /**
  * The registry's reads. Every query runs in a scoped transaction, so row-level security limits it to the
@@ -59,12 +92,23 @@ export class RegistryRepository {
     if (f.uninsured !== undefined) conds.push(f.uninsured ? sql`m.uninsured > 0` : sql`m.uninsured = 0`);
     if (f.incomeMin !== undefined) conds.push(sql`${perCapita} >= ${f.incomeMin}`);
     if (f.incomeMax !== undefined) conds.push(sql`${perCapita} < ${f.incomeMax}`);
+    // Moves after the end of the selected year, per household (+1 for a member who left since, −1 for one who joined
+    // since); the household size of that year is today's size corrected by them (see HouseholdListItem.size).
+    const yearEnd = `${f.year}-12-31`;
     return sql`
       select ${select}
         from households h
         join regions r on r.code = h.village_code
         left join household_year_status s on s.county_code = h.county_code and s.household_id = h.id and s.year = ${f.year}
         left join income_records i on i.county_code = h.county_code and i.household_id = h.id and i.year = ${f.year}
+        left join (
+          select x.county_code, x.household_id, sum(x.d)::int as delta from (
+            select county_code, from_household_id as household_id, 1 as d from member_moves
+             where kind in (${sql.join([...MOVE_OUT_KINDS])}) and moved_on > ${yearEnd}::date
+            union all
+            select county_code, to_household_id, -1 from member_moves
+             where kind in (${sql.join([...MOVE_IN_KINDS])}) and moved_on > ${yearEnd}::date) x
+           group by x.county_code, x.household_id) mv on mv.county_code = h.county_code and mv.household_id = h.id
         cross join lateral (
           select count(*)::int as size,
                  min(mm.name) filter (where mm.relation = 'head') as head_name,
@@ -79,9 +123,9 @@ export class RegistryRepository {
     const page = after ? sql`and (h.village_code, h.id) > (${after.villageCode}, ${after.id})` : sql``;
     const r = await this.listQuery(
       f,
-      sql`h.county_code, h.id, h.household_no, h.village_code, r.name as village_name, r.full_name as village_full_name,
+      sql`h.county_code, h.id, h.household_no, h.phone, h.village_code, r.name as village_name, r.full_name as village_full_name,
           h.attribute, h.main_cause, h.housing_rating, s.status, coalesce(s.monitored, false) as monitored,
-          m.size, m.head_name, m.head_id_number, m.uninsured, ${perCapita}::text as per_capita`,
+          ${yearSize} as size, m.head_name, m.head_id_number, m.uninsured, ${perCapita}::text as per_capita`,
       sql`${page} order by h.village_code, h.id limit ${limit}`,
     ).execute(tx);
     return r.rows as HouseholdListRow[];
@@ -116,6 +160,34 @@ export class RegistryRepository {
     return r.rows;
   }
 
+  /** Moves into and out of one household (to date memberships and size households by year). */
+  async moves(tx: Tx, countyCode: string, householdId: number): Promise<MoveRow[]> {
+    const r = await sql<MoveRow>`
+      select member_id, kind, from_household_id, to_household_id, to_char(moved_on, 'YYYY-MM-DD') as moved_on from member_moves
+       where county_code = ${countyCode}
+         and ((kind in (${sql.join([...MOVE_IN_KINDS])}) and to_household_id = ${householdId})
+           or (kind in (${sql.join([...MOVE_OUT_KINDS])}) and from_household_id = ${householdId}))
+       order by moved_on, id`.execute(tx);
+    return r.rows;
+  }
+
+  /**
+   * Audit entries of a household: the household row, its income and status rows (keyed by household id), and its
+   * members and their moves (keyed by member id). Row-level security limits it to the caller's region.
+   */
+  async history(tx: Tx, householdId: number, memberIds: number[], before: string | null, limit: number): Promise<AuditRow[]> {
+    const hid = String(householdId);
+    const mids = memberIds.map(String);
+    const r = await sql<AuditRow>`
+      select id::text as id, at, actor_id, actor_name, ip, action, entity, entity_id, region_code, before, after, reason
+        from audit_log
+       where ((entity in ('households', 'income_records', 'household_year_status') and entity_id = ${hid})
+           or (entity in ('members', 'member_moves') and entity_id = any(${mids}::text[])))
+         ${before ? sql`and id < ${before}::bigint` : sql``}
+       order by id desc limit ${limit}`.execute(tx);
+    return r.rows;
+  }
+
   async statuses(tx: Tx, countyCode: string, householdId: number): Promise<Record<string, unknown>[]> {
     const r = await sql<Record<string, unknown>>`
       select year, status, exit_year, monitored, monitored_type, risk_types from household_year_status
@@ -146,8 +218,16 @@ export class RegistryRepository {
     await sql`update members set ${this.assignments(cols)}, updated_at = now() where county_code = ${countyCode} and id = ${id}`.execute(tx);
   }
 
+  async insertHousehold(tx: Tx, countyCode: string, householdNo: string, villageCode: string, cols: Record<string, unknown>): Promise<number> {
+    const all: Record<string, unknown> = { ...withoutNulls(cols), county_code: countyCode, household_no: householdNo, village_code: villageCode };
+    const names = Object.keys(all);
+    const r = await sql<{ id: number }>`
+      insert into households (${sql.join(names.map((n) => sql.ref(n)))}) values (${sql.join(names.map((n) => all[n]))}) returning id`.execute(tx);
+    return r.rows[0]!.id;
+  }
+
   async insertMember(tx: Tx, countyCode: string, householdId: number, villageCode: string, cols: Record<string, unknown>): Promise<number> {
-    const all: Record<string, unknown> = { ...cols, county_code: countyCode, household_id: householdId, village_code: villageCode };
+    const all: Record<string, unknown> = { ...withoutNulls(cols), county_code: countyCode, household_id: householdId, village_code: villageCode };
     const names = Object.keys(all);
     const r = await sql<{ id: number }>`
       insert into members (${sql.join(names.map((n) => sql.ref(n)))}) values (${sql.join(names.map((n) => all[n]))}) returning id`.execute(tx);

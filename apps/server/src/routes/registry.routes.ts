@@ -1,15 +1,26 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { api } from '@tuopin/domain';
 import type { Services } from '../app';
 import { route } from '../http/route';
 
+const attachment = (reply: FastifyReply, type: string, fileName: string) =>
+  reply.type(type).header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`);
+
 export function registryRoutes(app: FastifyInstance, s: Services) {
   route(app, s.auth, api.householdList, ({ actor, query }) => s.registry.list(actor, query));
   route(app, s.auth, api.householdExport, async ({ actor, query, reply }) => {
-    reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent('农户列表.csv')}`);
-    return (await s.registry.exportCsv(actor, query)) as unknown as string;
+    const { stream, fileName } = await s.registry.export(actor, query, 'csv');
+    attachment(reply, 'text/csv; charset=utf-8', fileName);
+    return stream as unknown as string;
   });
+  route(app, s.auth, api.householdExportXlsx, async ({ actor, query, reply }) => {
+    const { stream, fileName } = await s.registry.export(actor, query, 'xlsx');
+    attachment(reply, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName);
+    return stream as unknown as string;
+  });
+  route(app, s.auth, api.householdCreate, ({ actor, body }) => s.registry.createHousehold(actor, body));
   route(app, s.auth, api.householdGet, ({ actor, params, query }) => s.registry.get(actor, params.countyCode, params.id, query.reveal ?? false));
+  route(app, s.auth, api.householdHistory, ({ actor, params, query }) => s.registry.history(actor, params.countyCode, params.id, query));
   route(app, s.auth, api.householdUpdate, ({ actor, params, body }) => s.registry.updateHousehold(actor, params.countyCode, params.id, body.changes, body.reason));
   route(app, s.auth, api.memberUpdate, ({ actor, params, body }) =>
     s.registry.updateMember(actor, params.countyCode, params.id, params.memberId, body.changes, body.reason));

@@ -1,6 +1,8 @@
+import type { Readable } from 'node:stream';
 import {
-  ageAt, can, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES, parseIdNumber, RELATIONS, validateHousehold, validateMember,
-  type Household, type Member, type ValidationProblem, INCOME_ITEMS, maskIdNumber, maskPhone, perCapitaNetIncome, regionPrefix,
+  ageAt, can, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
+  parseIdNumber, RELATIONS, validateHousehold, validateMember,
+  type AuditEntry, type Household, type Member, type Role, type ValidationProblem, INCOME_ITEMS, maskIdNumber, maskPhone, perCapitaNetIncome, regionPrefix,
   type HouseholdDetail, type HouseholdListItem, type IncomeValues,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
@@ -9,15 +11,84 @@ import type { Tx } from '../db/database';
 import { HOUSEHOLD_KEYS, householdFromRow, householdToColumns, LAND_KEYS, MEMBER_KEYS, memberFromRow, memberToColumns } from './registry.mapping';
 import { pgError } from './context';
 import { csvStream } from '../http/csv';
+import { xlsxStream } from '../http/xlsx';
 import type { Deps } from './context';
 import type { RegionsService } from './regions.service';
-import type { HouseholdFilter, RegistryRepository } from '../repositories/registry.repository';
+import {
+  MOVE_IN_KINDS, MOVE_OUT_KINDS, type HouseholdFilter, type HouseholdListRow, type MoveRow, type RegistryRepository,
+} from '../repositories/registry.repository';
 
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const today = () => new Date().toISOString().slice(0, 10);
 
 export type HouseholdListQuery = Partial<Omit<HouseholdFilter, 'regionPrefix'>> & { regionCode?: string; after?: string; limit?: number };
+
+/** Private fields of the registry: what a reveal or an export names in the audit log. */
+export const PRIVATE_FIELDS = ['idNumber', 'phone'] as const;
+
+export interface Privacy {
+  /** Whether full values are shown */
+  full: boolean;
+  idNumber(v: string | null | undefined): string | null;
+  phone(v: string | null | undefined): string | null;
+}
+
+/**
+ * The one decision on private fields (ID numbers, phones), used by the list, the household page, the history and
+ * the exports: full values only for roles that may reveal them (registry:reveal) and only where they are asked for —
+ * the household page's reveal and the exports, both logged. Everything else is masked.
+ */
+export function privacyFor(role: Role, requested: boolean): Privacy {
+  const full = requested && can(role, 'registry:reveal');
+  return {
+    full,
+    idNumber: (v) => (v ? (full ? v : maskIdNumber(v)) : null),
+    phone: (v) => (v ? (full ? v : maskPhone(v)) : null),
+  };
+}
+
+/** Household size at the end of a year: today's members, plus those who left after it, minus those who joined after it. */
+export function sizeAtYearEnd(activeNow: number, moves: readonly Pick<MoveRow, 'kind' | 'moved_on'>[], year: number): number {
+  const end = `${year}-12-31`;
+  let size = activeNow;
+  for (const mv of moves) {
+    if (mv.moved_on <= end) continue;
+    if ((MOVE_OUT_KINDS as readonly string[]).includes(mv.kind)) size++;
+    else if ((MOVE_IN_KINDS as readonly string[]).includes(mv.kind)) size--;
+  }
+  return size;
+}
+
+const lab = (table: Parameters<typeof label>[0], code: string | null) => (code ? (label(table, code) ?? code) : '');
+
+/** The columns of the household export, one definition for CSV and XLSX. */
+const EXPORT_COLUMNS: { header: string; width: number; value: (r: HouseholdListRow, p: Privacy) => string | number | null }[] = [
+  { header: '户编号', width: 18, value: (r) => r.household_no },
+  { header: '户主', width: 10, value: (r) => r.head_name },
+  { header: '户主证件号码', width: 22, value: (r, p) => p.idNumber(r.head_id_number) },
+  { header: '所在村', width: 40, value: (r) => r.village_full_name },
+  { header: '村代码', width: 14, value: (r) => r.village_code },
+  { header: '人口', width: 6, value: (r) => r.size },
+  { header: '户属性', width: 14, value: (r) => lab(HOUSEHOLD_ATTRIBUTES, r.attribute) },
+  { header: '户状态', width: 10, value: (r) => lab(HOUSEHOLD_STATUSES, r.status) },
+  { header: '是否监测', width: 8, value: (r) => (r.monitored ? '是' : '否') },
+  { header: '主要致贫原因', width: 14, value: (r) => lab(POVERTY_CAUSES, r.main_cause) },
+  { header: '住房安全等级', width: 12, value: (r) => lab(HOUSING_RATINGS, r.housing_rating) },
+  { header: '人均纯收入（元）', width: 14, value: (r) => (r.per_capita === null ? null : Number(r.per_capita)) },
+  { header: '未参保人数', width: 10, value: (r) => r.uninsured },
+  { header: '联系电话', width: 14, value: (r, p) => p.phone(r.phone) },
+];
+export const EXPORT_HEADERS = EXPORT_COLUMNS.map((c) => c.header);
+
+/** Masks the private values inside an audit entry's before/after (row triggers store whole rows). */
+function maskAudit(v: unknown, p: Privacy): unknown {
+  if (!v || typeof v !== 'object' || Array.isArray(v) || p.full) return v;
+  const o = { ...(v as Record<string, unknown>) };
+  for (const k of ['id_number', 'idNumber']) if (typeof o[k] === 'string') o[k] = p.idNumber(o[k] as string);
+  if (typeof o.phone === 'string') o.phone = p.phone(o.phone);
+  return o;
+}
 
 export class RegistryService {
   constructor(
@@ -32,11 +103,8 @@ export class RegistryService {
       if (q.incomeMin !== undefined && q.incomeMax !== undefined && q.incomeMin > q.incomeMax) {
         throw invalid('querystring.incomeMax', '收入上限不能小于下限');
       }
-      const filter = {
-        regionPrefix: regionPrefix(region.code), year: q.year ?? new Date().getFullYear(), q: q.q?.trim() || undefined,
-        status: q.status, attribute: q.attribute, mainCause: q.mainCause, monitored: q.monitored,
-        incomeMin: q.incomeMin, incomeMax: q.incomeMax, dangerousHouse: q.dangerousHouse, uninsured: q.uninsured,
-      };
+      const filter = filterOf(region.code, q);
+      const privacy = privacyFor(actor.role, false);
       const limit = q.limit ?? 50;
       const after = q.after ? { villageCode: q.after.split(':')[0]!, id: Number(q.after.split(':')[1]) } : null;
       const [rows, total] = await Promise.all([this.repo.list(tx, filter, after, limit + 1), this.repo.count(tx, filter)]);
@@ -46,7 +114,7 @@ export class RegistryService {
         items: page.map((r) => ({
           id: r.id, countyCode: r.county_code, householdNo: r.household_no,
           village: { code: r.village_code, name: r.village_name, fullName: r.village_full_name, level: 5 },
-          headName: r.head_name, headIdNumber: r.head_id_number ? maskIdNumber(r.head_id_number) : null,
+          headName: r.head_name, headIdNumber: privacy.idNumber(r.head_id_number),
           size: r.size, attribute: r.attribute, status: r.status, monitored: r.monitored, mainCause: r.main_cause,
           housingRating: r.housing_rating, perCapitaNetIncome: num(r.per_capita), uninsuredMembers: r.uninsured,
         })),
@@ -57,81 +125,92 @@ export class RegistryService {
   }
 
   /**
-   * The filtered list as CSV, read in keyset batches of 2,000 inside one scoped transaction, so memory stays flat
-   * for a million rows. ID numbers are always masked in exports.
+   * The filtered list as CSV or XLSX, read in keyset batches of 2,000 inside one scoped transaction, so memory stays
+   * flat for a million rows. Private fields follow privacyFor (an export asks for full values: roles that may reveal
+   * them get them); every export is logged with its filter and whether full values were included.
    */
-  async exportCsv(actor: Actor, q: HouseholdListQuery) {
+  async export(actor: Actor, q: HouseholdListQuery, format: 'csv' | 'xlsx'): Promise<{ stream: Readable; fileName: string }> {
     const region = await this.d.db.scoped(actor, (tx) => this.regions.visible(tx, q.regionCode ?? actor.regionCode));
-    const filter = { ...q, regionPrefix: regionPrefix(region.code), year: q.year ?? new Date().getFullYear(), q: q.q?.trim() || undefined };
-    const lab = (table: Parameters<typeof label>[0], code: string | null) => (code ? (label(table, code) ?? code) : '');
-    return csvStream(
-      ['户编号', '户主', '户主证件号码', '所在村', '村代码', '人口', '户属性', '户状态', '是否监测', '主要致贫原因', '住房安全等级', '人均纯收入（元）', '未参保人数'],
-      (write) =>
-        this.d.db.scoped(actor, async (tx) => {
-          let after: { villageCode: string; id: number } | null = null;
-          for (;;) {
-            const rows = await this.repo.list(tx, filter, after, 2000);
-            for (const r of rows) {
-              await write([
-                r.household_no, r.head_name, r.head_id_number ? maskIdNumber(r.head_id_number) : '', r.village_full_name, r.village_code, r.size,
-                lab(HOUSEHOLD_ATTRIBUTES, r.attribute), lab(HOUSEHOLD_STATUSES, r.status), r.monitored ? '是' : '否', lab(POVERTY_CAUSES, r.main_cause),
-                r.housing_rating ?? '', r.per_capita ?? '', r.uninsured,
-              ]);
-            }
-            if (rows.length < 2000) break;
-            const last = rows[rows.length - 1]!;
-            after = { villageCode: last.village_code, id: last.id };
-          }
-        }),
-    );
+    const filter = filterOf(region.code, q);
+    const privacy = privacyFor(actor.role, true);
+    await this.logExport(actor, region.code, {
+      format, fields: privacy.full ? [...PRIVATE_FIELDS] : [], filter: { ...q, regionCode: region.code, year: filter.year },
+    });
+    const produce = (write: (row: unknown[]) => Promise<void>) =>
+      this.d.db.scoped(actor, async (tx) => {
+        let after: { villageCode: string; id: number } | null = null;
+        for (;;) {
+          const rows = await this.repo.list(tx, filter, after, 2000);
+          for (const r of rows) await write(EXPORT_COLUMNS.map((c) => c.value(r, privacy)));
+          if (rows.length < 2000) break;
+          const last = rows[rows.length - 1]!;
+          after = { villageCode: last.village_code, id: last.id };
+        }
+      });
+    const fileName = `农户列表-${region.name}-${filter.year}.${format}`;
+    return format === 'csv'
+      ? { stream: csvStream(EXPORT_HEADERS, produce), fileName }
+      : { stream: xlsxStream('农户列表', EXPORT_COLUMNS, produce), fileName };
+  }
+
+  /**
+   * The export's audit entry, in its own short transaction (the audit chain's lock must not be held while a long
+   * export streams). Read-only roles have READ ONLY scoped transactions, so their entry is written by a system
+   * transaction that still names the user as the actor.
+   */
+  private logExport(actor: Actor, regionCode: string, details: Record<string, unknown>): Promise<void> {
+    const append = (tx: Tx) => this.d.repos.audit.append(tx, { action: 'export', entity: 'households', entityId: null, regionCode, after: details });
+    return isReadOnlyRole(actor.role)
+      ? this.d.db.system({ name: actor.username, userId: actor.id, ip: actor.ip }, append)
+      : this.d.db.scoped(actor, append);
   }
 
   /** One household. Full ID numbers and phones only for roles that may reveal them, and only on request (logged). */
   async get(actor: Actor, countyCode: string, id: number, reveal = false): Promise<HouseholdDetail> {
-    const show = reveal && can(actor.role, 'registry:reveal');
+    const privacy = privacyFor(actor.role, reveal);
     return this.d.db.scoped(actor, async (tx) => {
       const h = await this.repo.household(tx, countyCode, id);
       if (!h) throw notFound('农户');
-      const [members, incomes, statuses] = await Promise.all([
-        this.repo.members(tx, countyCode, id), this.repo.incomes(tx, countyCode, id), this.repo.statuses(tx, countyCode, id),
+      const [members, incomes, statuses, moves] = await Promise.all([
+        this.repo.members(tx, countyCode, id), this.repo.incomes(tx, countyCode, id), this.repo.statuses(tx, countyCode, id), this.repo.moves(tx, countyCode, id),
       ]);
-      if (show) {
+      if (privacy.full) {
         await this.d.repos.audit.append(tx, {
           action: 'reveal', entity: 'households', entityId: String(id), regionCode: String(h.village_code),
-          after: { fields: ['idNumber', 'phone'] },
+          after: { fields: [...PRIVATE_FIELDS] },
         });
       }
-      const size = members.filter((m) => m.active).length;
+      const joinedOn = new Map<number, string>();
+      for (const mv of moves) if ((MOVE_IN_KINDS as readonly string[]).includes(mv.kind) && mv.to_household_id === id) joinedOn.set(mv.member_id, mv.moved_on);
+      const activeNow = members.filter((m) => m.active).length;
       const fields: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(h)) {
         if (['county_code', 'id', 'household_no', 'village_code', 'village_name', 'village_full_name', 'village_level', 'created_at', 'updated_at'].includes(k)) continue;
-        fields[camel(k)] = k === 'phone' && !show ? maskPhone(v as string | null) || null : typeof v === 'string' && /^-?\d+\.\d+$/.test(v) ? Number(v) : v;
+        fields[camel(k)] = k === 'phone' ? privacy.phone(v as string | null) : typeof v === 'string' && /^-?\d+\.\d+$/.test(v) ? Number(v) : v;
       }
       return {
         id, countyCode, householdNo: String(h.household_no),
         village: { code: String(h.village_code), name: String(h.village_name), fullName: String(h.village_full_name), level: Number(h.village_level) },
         fields,
-        members: members.map((m) => ({
-          id: Number(m.id), idType: String(m.id_type),
-          idNumber: show ? String(m.id_number) : maskIdNumber(String(m.id_number)),
-          name: String(m.name), relation: String(m.relation), sex: (m.sex as string) ?? null,
-          birthDate: (m.birth_date_text as string) ?? null, age: ageAt((m.birth_date_text as string) ?? null, today()),
-          ethnicity: (m.ethnicity as string) ?? null, education: (m.education as string) ?? null, schoolStatus: (m.school_status as string) ?? null,
-          dropoutReason: (m.dropout_reason as string) ?? null, health: (m.health as string[]) ?? [],
-          disabilityCategory: num(m.disability_category), disabilityGrade: num(m.disability_grade), labour: (m.labour as string) ?? null,
-          workMonths: num(m.work_months), workPlace: (m.work_place as string) ?? null, employer: (m.employer as string) ?? null,
-          publicWelfareMonths: num(m.public_welfare_months), monthlyWorkIncome: num(m.monthly_work_income),
-          medicalInsurance: (m.medical_insurance as string) ?? null, criticalIllnessInsurance: Boolean(m.critical_illness_insurance),
-          commercialMedicalInsurance: Boolean(m.commercial_medical_insurance), pensionInsurance: Boolean(m.pension_insurance),
-          medicalAid: Boolean(m.medical_aid), dibao: String(m.dibao), tekun: String(m.tekun),
-          phone: show ? ((m.phone as string) ?? null) : maskPhone(m.phone as string | null) || null,
-          active: Boolean(m.active), leftOn: (m.left_on_text as string) ?? null, leftReason: (m.left_reason as string) ?? null,
-        })),
+        members: members.map((r) => {
+          const m = memberFromRow(r);
+          return {
+            ...m,
+            id: Number(r.id), idNumber: privacy.idNumber(m.idNumber) ?? '', phone: privacy.phone(m.phone),
+            relation: String(m.relation), dibao: m.dibao ?? 'none', tekun: m.tekun ?? 'none', age: ageAt(m.birthDate, today()),
+            criticalIllnessInsurance: Boolean(m.criticalIllnessInsurance), commercialMedicalInsurance: Boolean(m.commercialMedicalInsurance),
+            pensionInsurance: Boolean(m.pensionInsurance), medicalAid: Boolean(m.medicalAid),
+            active: Boolean(r.active), joinedOn: joinedOn.get(Number(r.id)) ?? null,
+            leftOn: (r.left_on_text as string) ?? null, leftReason: (r.left_reason as string) ?? null,
+          };
+        }),
         incomes: incomes.map((r) => {
           const items: IncomeValues = {};
           for (const it of INCOME_ITEMS) items[it.key] = num(r[it.key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)]);
+          const year = Number(r.year);
+          const size = sizeAtYearEnd(activeNow, moves, year);
           return {
-            year: Number(r.year), items: items as Record<string, number | null>, size,
+            year, items: items as Record<string, number | null>, size,
             perCapitaNetIncome: perCapitaNetIncome(items, size), explanation: explainIncome(items, size),
           };
         }),
@@ -143,7 +222,81 @@ export class RegistryService {
     });
   }
 
+  /**
+   * The change history of a household page: the household, its income and statuses, and all its members (also those
+   * who left) with their moves; newest first. ID numbers and phones are masked (the page's reveal is the logged way
+   * to see them).
+   */
+  history(actor: Actor, countyCode: string, id: number, q: { before?: string; limit?: number }): Promise<{ items: AuditEntry[]; nextBefore: string | null }> {
+    const privacy = privacyFor(actor.role, false);
+    return this.d.db.scoped(actor, async (tx) => {
+      const h = await this.repo.household(tx, countyCode, id);
+      if (!h) throw notFound('农户');
+      const members = await this.repo.members(tx, countyCode, id);
+      const limit = q.limit ?? 20;
+      const rows = await this.repo.history(tx, id, members.map((m) => Number(m.id)), q.before ?? null, limit + 1);
+      const page = rows.slice(0, limit);
+      return {
+        items: page.map((r) => {
+          const b = (maskAudit(r.before, privacy) ?? {}) as Record<string, unknown>;
+          const a = (maskAudit(r.after, privacy) ?? {}) as Record<string, unknown>;
+          return {
+            id: r.id, at: new Date(r.at).toISOString(), actorId: r.actor_id === null ? null : Number(r.actor_id), actorName: r.actor_name, ip: r.ip,
+            action: r.action, entity: r.entity, entityId: r.entity_id, regionCode: r.region_code, reason: r.reason,
+            changes: [...new Set([...Object.keys(b), ...Object.keys(a)])].map((field) => ({ field, before: b[field] ?? null, after: a[field] ?? null })),
+          };
+        }),
+        nextBefore: rows.length > limit ? page[page.length - 1]!.id : null,
+      };
+    });
+  }
+
   // ---- changes ------------------------------------------------------------------------------
+
+  /** A new household with its head (the first member); the village must be in the user's region. */
+  async createHousehold(actor: Actor, b: { household: Record<string, unknown>; head: Record<string, unknown>; reason: string }): Promise<HouseholdDetail> {
+    const allowed = new Set<string>([...HOUSEHOLD_KEYS, 'land', 'householdNo', 'villageCode']);
+    for (const k of Object.keys(b.household)) if (!allowed.has(k)) throw invalid(`body.household.${k}`, '未知字段');
+    const land = (b.household.land ?? {}) as Record<string, unknown>;
+    for (const k of Object.keys(land)) if (!(LAND_KEYS as readonly string[]).includes(k)) throw invalid(`body.household.land.${k}`, '未知的土地类型');
+    for (const k of Object.keys(b.head)) if (!(MEMBER_KEYS as readonly string[]).includes(k)) throw invalid(`body.head.${k}`, '未知字段');
+    if (b.head.relation !== undefined && b.head.relation !== 'head') throw invalid('body.head.relation', '新建农户时第一位成员应为户主');
+    const villageCode = typeof b.household.villageCode === 'string' ? b.household.villageCode : '';
+    const countyCode = villageCode.slice(0, 6);
+    const householdNo = typeof b.household.householdNo === 'string' ? b.household.householdNo.trim() : b.household.householdNo;
+    const h = {
+      otherCauses: [], ...b.household, householdNo, countyCode,
+      land: Object.fromEntries(LAND_KEYS.map((k) => [k, land[k] ?? null])),
+    } as unknown as Household;
+    const head = { idType: 'resident_id', health: [], ...b.head, relation: 'head' } as unknown as Member;
+    if (typeof head.idNumber === 'string') head.idNumber = normalizedId(head.idNumber);
+    const opts = { referenceDate: today() };
+    rejectErrors(validateHousehold(h, opts), 'body.household');
+    const id = await this.d.db.scoped(
+      actor,
+      async (tx) => {
+        const village = await this.regions.visible(tx, villageCode).catch((e: unknown) => {
+          throw e instanceof AppError && e.status === 404 ? invalid('body.household.villageCode', '所在村不存在或不在您的管辖范围内') : e;
+        });
+        if (village.level !== 5) throw invalid('body.household.villageCode', '请选择到村（社区）一级');
+        rejectErrors(validateMember(head, { ...opts, regionCode: villageCode }), 'body.head');
+        try {
+          const newId = await this.repo.insertHousehold(tx, countyCode, h.householdNo, villageCode, householdToColumns(h));
+          const memberId = await this.repo.insertMember(tx, countyCode, newId, villageCode, memberToColumns(head));
+          await this.repo.insertPerson(tx, { idNumber: head.idNumber, countyCode, villageCode, householdId: newId, memberId });
+          return newId;
+        } catch (e) {
+          const pe = pgError(e);
+          if (pe.code === '23505' && pe.constraint?.startsWith('households')) {
+            throw conflict(`户编号 ${h.householdNo} 在本县已经登记，请换一个户编号`, 'body.household.householdNo');
+          }
+          throw duplicateId(e, head.idNumber, 'body.head.idNumber');
+        }
+      },
+      { reason: b.reason },
+    );
+    return this.get(actor, countyCode, id);
+  }
 
   async updateHousehold(actor: Actor, countyCode: string, id: number, changes: Record<string, unknown>, reason: string): Promise<HouseholdDetail> {
     const allowed = new Set<string>([...HOUSEHOLD_KEYS, 'land']);
@@ -297,4 +450,12 @@ function checkDate(date: string, birthDate: string | null) {
 function duplicateId(e: unknown, idNumber: string, field: string): unknown {
   if (pgError(e).code === '23505') return conflict(`证件号码 ${idNumber} 已登记在其他农户中，同一证件号码只能属于一户`, field);
   return e;
+}
+
+function filterOf(regionCode: string, q: HouseholdListQuery): HouseholdFilter {
+  return {
+    regionPrefix: regionPrefix(regionCode), year: q.year ?? new Date().getFullYear(), q: q.q?.trim() || undefined,
+    status: q.status, attribute: q.attribute, mainCause: q.mainCause, monitored: q.monitored,
+    incomeMin: q.incomeMin, incomeMax: q.incomeMax, dangerousHouse: q.dangerousHouse, uninsured: q.uninsured,
+  };
 }

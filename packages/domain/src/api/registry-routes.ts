@@ -1,7 +1,7 @@
 /** Registry (建档立卡) endpoints of the API contract. */
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
-import { RegionCode, RegionRef } from './schemas';
+import { AuditEntry, RegionCode, RegionRef } from './schemas';
 
 const Code = Type.String({ description: 'A code of a registry code table (packages/domain/src/registry/codes.ts)' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -15,7 +15,7 @@ export const HouseholdListItem = Type.Object(
     village: RegionRef,
     headName: Nullable(Type.String()),
     headIdNumber: Nullable(Type.String({ description: 'Masked unless the role may see it' })),
-    size: Type.Integer({ description: 'Current members' }),
+    size: Type.Integer({ description: 'Members at the end of the selected year (today for the current year)' }),
     attribute: Nullable(Code),
     status: Nullable(Code),
     monitored: Type.Boolean(),
@@ -58,8 +58,8 @@ const MemberSchema = Type.Object({
   schoolStatus: Nullable(Code),
   dropoutReason: Nullable(Code),
   health: Type.Array(Code),
-  disabilityCategory: Nullable(Type.Integer()),
-  disabilityGrade: Nullable(Type.Integer()),
+  disabilityCategory: Nullable(Code),
+  disabilityGrade: Nullable(Code),
   labour: Nullable(Code),
   workMonths: Nullable(Type.Integer()),
   workPlace: Nullable(Code),
@@ -75,6 +75,7 @@ const MemberSchema = Type.Object({
   tekun: Code,
   phone: Nullable(Type.String()),
   active: Type.Boolean(),
+  joinedOn: Nullable(Type.String({ description: 'Date of the recorded move into the household (birth, marriage …); null for founding or imported members' })),
   leftOn: Nullable(Type.String()),
   leftReason: Nullable(Type.String()),
 });
@@ -82,7 +83,7 @@ const MemberSchema = Type.Object({
 const IncomeYear = Type.Object({
   year: Type.Integer(),
   items: Type.Record(Type.String(), Nullable(Type.Number())),
-  size: Type.Integer(),
+  size: Type.Integer({ description: 'Members at the end of that year (today for the current year)' }),
   perCapitaNetIncome: Nullable(Type.Number()),
   explanation: Type.Array(Type.String()),
 });
@@ -170,9 +171,38 @@ export const registryApi = {
     response: Type.Object({ items: Type.Array(HouseholdListItem), next: Nullable(Type.String()), total: Type.Integer() }),
   }),
   householdExport: endpoint({
-    method: 'GET', url: '/api/households/export.csv', summary: 'The filtered household list as CSV (UTF-8 with BOM), streamed; ID numbers and phones masked', tags: ['registry'], access: 'registry:read',
+    method: 'GET', url: '/api/households/export.csv',
+    summary: 'The filtered household list as CSV (UTF-8 with BOM), streamed; ID numbers and phones in full only for roles that may reveal them; logged',
+    tags: ['registry'], access: 'registry:read',
     querystring: Type.Omit(HouseholdListQuery, ['after', 'limit']),
     response: Type.String({ description: 'text/csv' }),
+  }),
+  householdExportXlsx: endpoint({
+    method: 'GET', url: '/api/households/export.xlsx',
+    summary: 'The filtered household list as XLSX, streamed; the same columns and masking as the CSV export; logged',
+    tags: ['registry'], access: 'registry:read',
+    querystring: Type.Omit(HouseholdListQuery, ['after', 'limit']),
+    response: Type.String({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+  }),
+  householdCreate: endpoint({
+    method: 'POST', url: '/api/households', summary: 'Register a household with its head (validated, audited)', tags: ['registry'], access: 'registry:write', status: 201,
+    body: Type.Object({
+      household: Changes,
+      head: Type.Record(Type.String(), Type.Unknown(), { description: 'The head of household (first member), fields as in memberAdd' }),
+      reason: ChangeReason,
+    }),
+    response: HouseholdDetail,
+  }),
+  householdHistory: endpoint({
+    method: 'GET', url: '/api/households/:countyCode/:id/history',
+    summary: 'Audit history of a household, its members (also those who left), moves, income and statuses; newest first; ID numbers and phones masked',
+    tags: ['registry'], access: 'registry:read',
+    params: HouseholdParams,
+    querystring: Type.Object({
+      before: Type.Optional(Type.String({ pattern: '^\\d+$' })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+    }),
+    response: Type.Object({ items: Type.Array(AuditEntry), nextBefore: Nullable(Type.String()) }),
   }),
   householdGet: endpoint({
     method: 'GET', url: '/api/households/:countyCode/:id', summary: 'One household with members, income by year and statuses', tags: ['registry'], access: 'registry:read',

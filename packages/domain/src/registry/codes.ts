@@ -94,6 +94,7 @@ export const RELATIONS = [
   { code: 'daughter', zh: '之女', en: 'Daughter' },
   { code: 'daughter_in_law', zh: '之儿媳', en: 'Daughter-in-law' },
   { code: 'grandson', zh: '之孙子', en: 'Grandson' },
+  { code: 'granddaughter', zh: '之孙女', en: 'Granddaughter' },
   { code: 'father', zh: '之父', en: 'Father' },
   { code: 'mother', zh: '之母', en: 'Mother' },
   { code: 'sibling', zh: '兄弟姐妹', en: 'Sibling' },
