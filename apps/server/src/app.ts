@@ -18,6 +18,8 @@ import { userRoutes } from './routes/users.routes';
 import { registryRoutes } from './routes/registry.routes';
 import { importRoutes, MAX_UPLOAD_BYTES } from './routes/import.routes';
 import { ImportService } from './services/import.service';
+import { qualityRoutes } from './routes/quality.routes';
+import { QualityService } from './services/quality.service';
 import { Jobs } from './jobs';
 import multipart from '@fastify/multipart';
 import { RegistryRepository } from './repositories/registry.repository';
@@ -41,6 +43,7 @@ export interface Services {
   registry: RegistryService;
   jobs: Jobs;
   imports: ImportService;
+  quality: QualityService;
 }
 
 export function createServices(db: Database, config: Config): Services {
@@ -50,6 +53,7 @@ export function createServices(db: Database, config: Config): Services {
   return {
     jobs,
     imports: new ImportService(d, jobs),
+    quality: new QualityService(d, regions, jobs),
     config, db, version: VERSION,
     auth: new AuthService(d),
     regions,
@@ -132,6 +136,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     userRoutes(api, services);
     registryRoutes(api, services);
     importRoutes(api, services);
+    qualityRoutes(api, services);
   });
 
   const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));

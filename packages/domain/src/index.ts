@@ -5,4 +5,6 @@ export * from './api/endpoint';
 export * from './api/schemas';
 export * from './api/routes';
 export * from './api/registry-routes';
+export * from './api/quality-routes';
+export * from './registry/quality-catalog';
 export * from './registry/index';

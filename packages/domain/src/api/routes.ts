@@ -5,6 +5,7 @@
 import { Type } from 'typebox';
 import { endpoint, Ok } from './endpoint';
 import { registryApi } from './registry-routes';
+import { qualityApi } from './quality-routes';
 import { AuditEntry, Me, RegionCode, RegionDetail, RegionNode, RoleSchema, User, UserStatus } from './schemas';
 
 const Health = Type.Object({
@@ -161,6 +162,7 @@ export const api = {
     response: Type.Object({ items: Type.Array(AuditEntry), nextBefore: Type.Union([Type.String(), Type.Null()]) }),
   }),
   ...registryApi,
+  ...qualityApi,
 } as const;
 
 export type Api = typeof api;

@@ -1,0 +1,91 @@
+/**
+ * One household through every rule of the domain: the data-quality checks (runQualityChecks) and the field
+ * validations of the household, its members, this year's income and status. Pure apart from the row mapping;
+ * used by the background run for each household of a batch and by the live check of one household.
+ */
+import {
+  INCOME_ITEMS, maskIdNumber, runQualityChecks, validateHousehold, validateIncome, validateMember, validateYearStatus,
+  VALIDATION_CHECKS_COVERED_BY_QUALITY, VALIDATION_RULE_PREFIX,
+  type IncomeRecord, type Severity, type ValidationProblem, type YearStatus,
+} from '@tuopin/domain';
+import { householdFromRow, memberFromRow } from './registry.mapping';
+
+export interface Evaluated {
+  /** Index into the household's members (as passed in); null for the household itself */
+  memberIndex: number | null;
+  checkId: string;
+  severity: Severity;
+  field: string;
+  message: string;
+}
+
+export interface HouseholdRows {
+  household: Record<string, unknown>;
+  /** Current members, head first */
+  members: Record<string, unknown>[];
+  income: Record<string, unknown> | null;
+  status: Record<string, unknown> | null;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** The reference date of a year: today for the current year, else the last day of the year. */
+export function referenceDateFor(year: number, today: string): string {
+  return year === Number(today.slice(0, 4)) ? today : `${year}-12-31`;
+}
+
+function incomeFromRow(r: Record<string, unknown>, householdNo: string): IncomeRecord {
+  const out: Record<string, unknown> = { householdNo, year: Number(r.year) };
+  for (const it of INCOME_ITEMS) out[it.key] = num(r[it.column]);
+  return out as unknown as IncomeRecord;
+}
+
+function statusFromRow(r: Record<string, unknown>, householdNo: string): YearStatus {
+  return {
+    householdNo, year: Number(r.year), status: r.status as YearStatus['status'], exitYear: num(r.exit_year),
+    monitored: r.monitored === true, monitoredType: (r.monitored_type as YearStatus['monitoredType']) ?? null,
+    riskTypes: Array.isArray(r.risk_types) ? (r.risk_types as YearStatus['riskTypes']) : [],
+  };
+}
+
+const fromValidation = (p: ValidationProblem, memberIndex: number | null, prefix: string): Evaluated => ({
+  memberIndex, checkId: VALIDATION_RULE_PREFIX + p.check, severity: p.severity, field: p.field, message: prefix + p.message,
+});
+
+/** Masks ID numbers quoted in a message (an old 15-digit number and its 18-digit form, for example). */
+export function maskIdsInText(text: string): string {
+  return text.replace(/(?<![0-9A-Za-z])\d{15,21}[\dXx]?(?![0-9A-Za-z])/g, (m) => (m.length >= 15 ? maskIdNumber(m) : m));
+}
+
+/**
+ * Every finding of one household: errors first, then warnings, each in rule order. A field validation that a
+ * quality check already reports (VALIDATION_CHECKS_COVERED_BY_QUALITY) is left out.
+ */
+export function evaluateHousehold(rows: HouseholdRows, referenceDate: string): Evaluated[] {
+  const household = householdFromRow(rows.household);
+  const members = rows.members.map(memberFromRow);
+  const income = rows.income ? incomeFromRow(rows.income, household.householdNo) : null;
+  const yearStatus = rows.status ? statusFromRow(rows.status, household.householdNo) : null;
+  const opts = { referenceDate };
+  const out: Evaluated[] = [];
+
+  for (const q of runQualityChecks({ household, members, income, yearStatus, referenceDate })) {
+    out.push({ memberIndex: q.memberIndex, checkId: q.check, severity: q.severity, field: q.field, message: q.message });
+  }
+  for (const p of validateHousehold(household, opts)) out.push(fromValidation(p, null, ''));
+  members.forEach((m, i) => {
+    const who = m.name && m.name.trim() !== '' ? m.name.trim() : `第${i + 1}位成员`;
+    for (const p of validateMember(m, { ...opts, regionCode: household.villageCode })) {
+      if (VALIDATION_CHECKS_COVERED_BY_QUALITY.includes(p.check)) continue;
+      out.push(fromValidation(p, i, `${who}：`));
+    }
+  });
+  if (income) for (const p of validateIncome(income, opts)) out.push(fromValidation(p, null, `${income.year}年收入：`));
+  if (yearStatus) for (const p of validateYearStatus(yearStatus, opts)) out.push(fromValidation(p, null, `${yearStatus.year}年状态：`));
+
+  const rank = (s: Severity) => (s === 'error' ? 0 : 1);
+  return out
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f.severity) - rank(b.f.severity) || a.i - b.i)
+    .map(({ f }) => ({ ...f, message: maskIdsInText(f.message) }));
+}

@@ -1,0 +1,336 @@
+import {
+  ancestorCodes, QUALITY_CHECKS, QUALITY_RULE_ORDER, qualityFieldLabel, qualityRuleLabel, regionLevel, regionPrefix,
+  type QualityCheckCount, type QualityFinding, type QualityHousehold, type QualityRegionCount, type QualityRun, type QualityTotals,
+  type RegionNode, type Role,
+} from '@tuopin/domain';
+import type { Readable } from 'node:stream';
+import type { Actor, Tx } from '../db/database';
+import { AppError, invalid, notFound } from '../errors';
+import { csvStream } from '../http/csv';
+import type { Jobs } from '../jobs';
+import {
+  QualityRepository, type FindingFilter, type FindingInsert, type FindingRow, type HouseholdKey, type QualityRunRow, type VillageCounts,
+} from '../repositories/quality.repository';
+import type { Deps } from './context';
+import { evaluateHousehold, referenceDateFor } from './quality.evaluate';
+import type { RegionsService } from './regions.service';
+
+export const QUALITY_RUN = 'quality.run';
+/** Households read, checked and written per batch. */
+export const QUALITY_BATCH = 2000;
+/** Finished runs kept per region and year (older ones are deleted with their findings). */
+const KEEP_RUNS = 5;
+const CSV_BATCH = 5000;
+
+const today = () => new Date().toISOString().slice(0, 10);
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+const keyOf = (countyCode: unknown, id: unknown) => `${String(countyCode)}:${String(id)}`;
+/** Length of the significant prefix of each region level's children. */
+const CHILD_PREFIX: Record<number, number> = { 0: 2, 1: 4, 2: 6, 3: 9, 4: 12 };
+
+export interface FindingQuery {
+  area?: string;
+  checkId?: string;
+  severity?: 'error' | 'warning';
+}
+
+function toRun(r: QualityRunRow): QualityRun {
+  return {
+    id: r.id,
+    region: { code: r.region_code, name: r.region_name, fullName: r.region_full_name, level: r.region_level },
+    year: r.year, referenceDate: r.reference_date, status: r.status, progress: Number(r.progress), message: r.message,
+    totals: r.totals, createdBy: r.created_by_name, createdAt: iso(r.created_at)!, startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
+  };
+}
+
+const regionRef = (n: RegionNode): QualityRun['region'] => ({ code: n.code, name: n.name, fullName: n.fullName, level: n.level });
+
+function toFinding(f: Pick<FindingRow, 'check_id' | 'severity' | 'field' | 'message' | 'member_id' | 'member_name'>): QualityFinding {
+  return {
+    checkId: f.check_id, checkName: qualityRuleLabel(f.check_id), severity: f.severity, field: f.field,
+    fieldLabel: qualityFieldLabel(f.field, f.member_id !== null), message: f.message, memberId: f.member_id, memberName: f.member_name,
+  };
+}
+
+/** Rule display order: the data-quality checks as listed in the domain, then the field validations by name. */
+function ruleRank(id: string): number {
+  const i = QUALITY_RULE_ORDER.indexOf(id);
+  return i >= 0 ? i : QUALITY_RULE_ORDER.length;
+}
+
+/**
+ * The data-quality page: runs every check of the domain (quality checks and field validations) over the
+ * households of a region as a background job, keeps the findings per run, and reads them back counted per
+ * check and per child region, grouped by household, or as CSV. One household can also be checked live.
+ */
+export class QualityService {
+  private readonly repo = new QualityRepository();
+
+  constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly jobs: Jobs) {
+    jobs.register(QUALITY_RUN, (data) => this.execute(Number(data.id)));
+  }
+
+  private checkYear(year: number | undefined, field: string): number {
+    const current = Number(today().slice(0, 4));
+    const y = year ?? current;
+    if (y > current) throw invalid(field, `年度不能晚于${current}年`);
+    return y;
+  }
+
+  /** Queues a run of the region (default: the user's own) and year; a run already waiting or running is returned instead. */
+  async start(actor: Actor, b: { regionCode?: string; year?: number }): Promise<QualityRun> {
+    const year = this.checkYear(b.year, 'body.year');
+    const { run, queued } = await this.d.db.scoped(actor, async (tx) => {
+      const region = await this.regions.visible(tx, b.regionCode ?? actor.regionCode);
+      const active = await this.repo.activeRun(tx, region.code, year);
+      if (active) return { run: active, queued: false };
+      const id = await this.repo.insertRun(tx, {
+        regionCode: region.code, regionPrefix: regionPrefix(region.code), year, referenceDate: referenceDateFor(year, today()),
+        userId: actor.id, username: actor.username,
+      });
+      return { run: (await this.repo.run(tx, id))!, queued: true };
+    });
+    if (queued) await this.jobs.enqueue(QUALITY_RUN, { id: run.id });
+    return toRun(run);
+  }
+
+  async get(actor: Actor, id: number): Promise<QualityRun> {
+    return this.d.db.scoped(actor, async (tx) => toRun(await this.visibleRun(tx, id)));
+  }
+
+  /** The newest finished run covering the region (its own or an enclosing region's), and a run of the region in progress. */
+  latest(actor: Actor, q: { regionCode?: string; year?: number }): Promise<{ run: QualityRun | null; active: QualityRun | null }> {
+    const year = this.checkYear(q.year, 'querystring.year');
+    return this.d.db.scoped(actor, async (tx) => {
+      const region = await this.regions.visible(tx, q.regionCode ?? actor.regionCode);
+      const [done, active] = await Promise.all([this.repo.latestDone(tx, region.code, year), this.repo.activeRun(tx, region.code, year)]);
+      return { run: done ? toRun(done) : null, active: active ? toRun(active) : null };
+    });
+  }
+
+  private async visibleRun(tx: Tx, id: number): Promise<QualityRunRow> {
+    const run = await this.repo.run(tx, id);
+    if (!run) throw notFound('数据质量检查');
+    return run;
+  }
+
+  /** The run (finished) and the area inside it that a read is about. */
+  private async runAndArea(tx: Tx, id: number, area: string | undefined): Promise<{ run: QualityRunRow; area: RegionNode }> {
+    const run = await this.visibleRun(tx, id);
+    if (run.status !== 'done') throw new AppError(409, 'CONFLICT', '该次检查尚未完成，请等待检查结束后再查看结果');
+    const node = await this.regions.visible(tx, area ?? run.region_code);
+    if (!node.code.startsWith(run.region_prefix)) throw invalid('querystring.area', `所选区域不在本次检查的范围（${run.region_full_name}）内`);
+    return { run, area: node };
+  }
+
+  async summary(actor: Actor, id: number, area: string | undefined) {
+    return this.d.db.scoped(actor, async (tx) => {
+      const { run, area: node } = await this.runAndArea(tx, id, area);
+      const prefix = regionPrefix(node.code);
+      const level = regionLevel(node.code);
+      const [totals, checks, children, ancestors] = await Promise.all([
+        this.repo.totals(tx, run.id, prefix),
+        this.repo.checkCounts(tx, run.id, prefix),
+        level < 5 ? this.repo.childCounts(tx, run.id, prefix, CHILD_PREFIX[level]!) : Promise.resolve([]),
+        this.d.repos.regions.getMany(tx, ancestorCodes(node.code).filter((c) => c.startsWith(run.region_prefix))),
+      ]);
+      const byRule = new Map(checks.map((c) => [`${c.check_id}|${c.severity}`, c]));
+      const rows: QualityCheckCount[] = QUALITY_CHECKS.map((c) => {
+        const hit = byRule.get(`${c.id}|${c.severity}`);
+        return { checkId: c.id, zh: c.zh, en: c.en, severity: c.severity, households: hit?.households ?? 0, findings: hit?.findings ?? 0 };
+      });
+      for (const c of checks) {
+        if (rows.some((r) => r.checkId === c.check_id && r.severity === c.severity)) continue;
+        rows.push({
+          checkId: c.check_id, zh: qualityRuleLabel(c.check_id, 'zh'), en: qualityRuleLabel(c.check_id, 'en'), severity: c.severity,
+          households: c.households, findings: c.findings,
+        });
+      }
+      rows.sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1) || ruleRank(a.checkId) - ruleRank(b.checkId)
+        || (ruleRank(a.checkId) === QUALITY_RULE_ORDER.length ? b.findings - a.findings || a.checkId.localeCompare(b.checkId) : 0));
+      const childRows: QualityRegionCount[] = children.map((c) => ({
+        region: { code: c.code, name: c.name ?? c.code, fullName: c.full_name ?? c.code, level: c.level ?? level + 1 },
+        totals: { households: c.households, withErrors: c.with_errors, withWarnings: c.with_warnings, errors: c.errors, warnings: c.warnings },
+      }));
+      const path = [...ancestors.map(regionRef), regionRef(node)];
+      return { run: toRun(run), area: regionRef(node), path, totals: totals as QualityTotals, checks: rows, children: childRows };
+    });
+  }
+
+  private filter(run: QualityRunRow, area: RegionNode, q: FindingQuery): FindingFilter {
+    return { runId: run.id, areaPrefix: regionPrefix(area.code), checkId: q.checkId, severity: q.severity };
+  }
+
+  async findings(actor: Actor, id: number, q: FindingQuery & { after?: string; limit?: number }) {
+    return this.d.db.scoped(actor, async (tx) => {
+      const { run, area } = await this.runAndArea(tx, id, q.area);
+      const f = this.filter(run, area, q);
+      const limit = q.limit ?? 20;
+      const after = q.after ? { villageCode: q.after.split(':')[0]!, id: Number(q.after.split(':')[1]) } : null;
+      const [households, total] = await Promise.all([this.repo.findingHouseholds(tx, f, after, limit + 1), this.repo.countFindingHouseholds(tx, f)]);
+      const page = households.slice(0, limit);
+      const findings = await this.repo.findingsOf(tx, f, page.map((h) => ({ county_code: h.county_code, id: h.household_id })));
+      const byHousehold = new Map<string, FindingRow[]>();
+      for (const r of findings) {
+        const k = keyOf(r.county_code, r.household_id);
+        const list = byHousehold.get(k);
+        if (list) list.push(r);
+        else byHousehold.set(k, [r]);
+      }
+      const items: QualityHousehold[] = page.map((h) => {
+        const list = byHousehold.get(keyOf(h.county_code, h.household_id)) ?? [];
+        return {
+          countyCode: h.county_code, id: h.household_id, householdNo: h.household_no, headName: h.head_name,
+          village: { code: h.village_code, name: h.village_name, fullName: h.village_full_name, level: 5 },
+          errors: list.filter((x) => x.severity === 'error').length, warnings: list.filter((x) => x.severity === 'warning').length,
+          findings: list.map(toFinding),
+        };
+      });
+      const last = page[page.length - 1];
+      return { items, next: households.length > limit && last ? `${last.village_code}:${last.household_id}` : null, total };
+    });
+  }
+
+  /** The matching findings of a run as CSV, read in keyset batches inside one scoped transaction. */
+  async findingsCsv(actor: Actor, id: number, q: FindingQuery): Promise<{ stream: Readable; fileName: string }> {
+    const { run, area } = await this.d.db.scoped(actor, (tx) => this.runAndArea(tx, id, q.area));
+    const f = this.filter(run, area, q);
+    const stream = csvStream(['所在村', '村代码', '户编号', '成员', '严重程度', '规则', '字段', '问题说明'], (write) =>
+      this.d.db.scoped(actor, async (tx) => {
+        let after: { villageCode: string; id: number; seq: number } | null = null;
+        for (;;) {
+          const rows = await this.repo.csvBatch(tx, f, after, CSV_BATCH);
+          for (const r of rows) {
+            await write([
+              r.village_full_name, r.village_code, r.household_no, r.member_name ?? '', r.severity === 'error' ? '错误' : '警告',
+              qualityRuleLabel(r.check_id), qualityFieldLabel(r.field, r.member_id !== null), r.message,
+            ]);
+          }
+          if (rows.length < CSV_BATCH) break;
+          const last = rows[rows.length - 1]!;
+          after = { villageCode: last.village_code, id: last.household_id, seq: last.seq };
+        }
+      }),
+    );
+    return { stream, fileName: `数据质量-${area.name}-${run.year}年.csv` };
+  }
+
+  /** One household checked now, against the registry as it is (after a correction, without a new run). */
+  async household(actor: Actor, countyCode: string, id: number, year: number | undefined) {
+    const y = this.checkYear(year, 'querystring.year');
+    const referenceDate = referenceDateFor(y, today());
+    return this.d.db.scoped(actor, async (tx) => {
+      const h = await this.repo.household(tx, countyCode, id);
+      if (!h) throw notFound('农户');
+      const keys: HouseholdKey[] = [{ county_code: countyCode, id }];
+      const [members, incomes, statuses] = await Promise.all([
+        this.repo.membersOf(tx, keys), this.repo.incomesOf(tx, keys, y), this.repo.statusesOf(tx, keys, y),
+      ]);
+      const found = evaluateHousehold({ household: h, members, income: incomes[0] ?? null, status: statuses[0] ?? null }, referenceDate);
+      const head = members.find((m) => m.relation === 'head');
+      const findings = found.map((f) => {
+        const m = f.memberIndex === null ? null : members[f.memberIndex]!;
+        return toFinding({
+          check_id: f.checkId, severity: f.severity, field: f.field, message: f.message,
+          member_id: m ? Number(m.id) : null, member_name: m ? String(m.name) : null,
+        });
+      });
+      const household: QualityHousehold = {
+        countyCode, id, householdNo: String(h.household_no), headName: head ? String(head.name) : null,
+        village: { code: String(h.village_code), name: String(h.village_name), fullName: String(h.village_full_name), level: Number(h.village_level) },
+        errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length,
+        findings,
+      };
+      return { year: y, referenceDate, household };
+    });
+  }
+
+  // ---- the background run ---------------------------------------------------------------------
+
+  private setState(id: number, f: Parameters<QualityRepository['setState']>[2]) {
+    return this.d.db.system({ name: 'quality' }, (tx) => this.repo.setState(tx, id, f));
+  }
+
+  /**
+   * The job: reads the households of the region in keyset batches (households, then their members, income and
+   * status of the year: four queries per batch), checks each household in JS and writes the batch's findings with
+   * one multi-row insert. Everything is written in one scoped transaction as the user who started the run, so a
+   * run that fails leaves no partial findings; progress is written outside it for the page to poll.
+   */
+  async execute(id: number): Promise<void> {
+    const row = await this.d.db.system({ name: 'quality' }, (tx) => this.repo.runWithCreator(tx, id));
+    if (!row || row.status !== 'queued') return;
+    const actor: Actor = { id: row.created_by!, username: row.username, role: row.role as Role, regionCode: row.user_region, ip: null };
+    await this.setState(id, { status: 'running', progress: 0, message: '正在统计农户数量', started: true });
+    try {
+      await this.d.db.scoped(actor, async (tx) => {
+        const total = await this.repo.countHouseholds(tx, row.region_prefix);
+        const villages = new Map<string, VillageCounts>();
+        const totals: QualityTotals = { households: 0, withErrors: 0, withWarnings: 0, errors: 0, warnings: 0 };
+        let after: { villageCode: string; id: number } | null = null;
+        for (;;) {
+          const households = await this.repo.householdBatch(tx, row.region_prefix, after, QUALITY_BATCH);
+          if (households.length === 0) break;
+          const keys = households.map((h) => ({ county_code: String(h.county_code), id: Number(h.id) }));
+          const members = await this.repo.membersOf(tx, keys);
+          const incomes = await this.repo.incomesOf(tx, keys, row.year);
+          const statuses = await this.repo.statusesOf(tx, keys, row.year);
+          const membersBy = new Map<string, Record<string, unknown>[]>();
+          for (const m of members) {
+            const k = keyOf(m.county_code, m.household_id);
+            const list = membersBy.get(k);
+            if (list) list.push(m);
+            else membersBy.set(k, [m]);
+          }
+          const incomeBy = new Map(incomes.map((r) => [keyOf(r.county_code, r.household_id), r]));
+          const statusBy = new Map(statuses.map((r) => [keyOf(r.county_code, r.household_id), r]));
+          const batch: FindingInsert[] = [];
+          for (const h of households) {
+            const k = keyOf(h.county_code, h.id);
+            const hm = membersBy.get(k) ?? [];
+            const found = evaluateHousehold({ household: h, members: hm, income: incomeBy.get(k) ?? null, status: statusBy.get(k) ?? null }, row.reference_date);
+            const villageCode = String(h.village_code);
+            let v = villages.get(villageCode);
+            if (!v) villages.set(villageCode, (v = { countyCode: String(h.county_code), villageCode, households: 0, withErrors: 0, withWarnings: 0, errors: 0, warnings: 0 }));
+            const errors = found.filter((f) => f.severity === 'error').length;
+            const warnings = found.length - errors;
+            v.households++;
+            v.errors += errors;
+            v.warnings += warnings;
+            if (errors) v.withErrors++;
+            if (warnings) v.withWarnings++;
+            found.forEach((f, seq) => {
+              batch.push({
+                countyCode: String(h.county_code), householdId: Number(h.id), seq, villageCode,
+                memberId: f.memberIndex === null ? null : Number(hm[f.memberIndex]!.id), checkId: f.checkId, severity: f.severity,
+                field: f.field, message: f.message,
+              });
+            });
+          }
+          await this.repo.insertFindings(tx, id, batch);
+          totals.households += households.length;
+          const last = households[households.length - 1]!;
+          after = { villageCode: String(last.village_code), id: Number(last.id) };
+          await this.setState(id, { progress: Math.min(0.99, totals.households / Math.max(total, 1)), message: `已检查 ${totals.households} / ${total} 户` });
+          if (households.length < QUALITY_BATCH) break;
+        }
+        const counts = [...villages.values()];
+        for (const v of counts) {
+          totals.withErrors += v.withErrors;
+          totals.withWarnings += v.withWarnings;
+          totals.errors += v.errors;
+          totals.warnings += v.warnings;
+        }
+        await this.repo.insertVillageCounts(tx, id, counts);
+        await this.repo.setState(tx, id, {
+          status: 'done', progress: 1, finished: true, totals,
+          message: `检查完成：${totals.households} 户，${totals.withErrors} 户有错误，${totals.withWarnings} 户有警告`,
+        });
+        await this.repo.prune(tx, row.region_code, row.year, KEEP_RUNS);
+      });
+    } catch (e) {
+      console.error('[quality] run failed', e);
+      await this.setState(id, { status: 'failed', progress: 1, finished: true, message: '检查时发生内部错误，本次没有保存结果，请重试或联系管理员' });
+    }
+  }
+}
