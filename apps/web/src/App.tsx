@@ -15,6 +15,7 @@ const AuditPage = lazy(() => import('./pages/AuditPage'));
 const HouseholdListPage = lazy(() => import('./pages/households/HouseholdListPage'));
 const HouseholdDetailPage = lazy(() => import('./pages/households/HouseholdDetailPage'));
 const ImportPage = lazy(() => import('./pages/imports/ImportPage'));
+const QualityPage = lazy(() => import('./pages/quality/QualityPage'));
 
 function FullPageSpin() {
   return (
@@ -123,6 +124,14 @@ export function App() {
               element={
                 <RequirePermission permission="registry:write">
                   <ImportPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="quality"
+              element={
+                <RequirePermission permission="registry:read">
+                  <QualityPage />
                 </RequirePermission>
               }
             />

@@ -13,6 +13,7 @@ import {
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
+  SafetyCertificateOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@tuopin/domain';
@@ -34,6 +35,7 @@ export const NAV: NavItem[] = [
   { path: '/', label: 'menu.dashboard', icon: <DashboardOutlined />, permission: 'dashboard:read' },
   { path: '/households', label: 'menu.households', icon: <HomeOutlined />, permission: 'registry:read', group: REGISTRY_GROUP },
   { path: '/imports', label: 'menu.imports', icon: <ImportOutlined />, permission: 'registry:write', group: REGISTRY_GROUP },
+  { path: '/quality', label: 'menu.quality', icon: <SafetyCertificateOutlined />, permission: 'registry:read', group: REGISTRY_GROUP },
   { path: '/regions', label: 'menu.regions', icon: <ApartmentOutlined />, permission: 'regions:read' },
   { path: '/users', label: 'menu.users', icon: <TeamOutlined />, permission: 'users:read' },
   { path: '/audit', label: 'menu.audit', icon: <AuditOutlined />, permission: 'audit:read' },

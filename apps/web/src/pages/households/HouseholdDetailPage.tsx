@@ -57,6 +57,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { HistoryPanel } from '../../components/HistoryPanel';
 import { EChart, type EChartsCoreOption } from '../../components/EChart';
 import { useIsMobile } from '../../utils/hooks';
+import { HouseholdQualityAlert } from '../quality/HouseholdQualityAlert';
 import { INCOME_WARNING_LINE, isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from './shared';
 import './households.css';
 
@@ -810,6 +811,7 @@ export default function HouseholdDetailPage() {
       {reveal && (
         <Alert type="warning" showIcon title={t('household.revealed')} style={{ marginBottom: 16 }} data-testid="household-revealed" />
       )}
+      <HouseholdQualityAlert countyCode={data.countyCode} id={data.id} version={data} />
       {basic}
       {isMobile ? (
         <Space orientation="vertical" size={12} style={{ width: '100%' }}>
