@@ -63,7 +63,7 @@ try {
     for (;;) {
       const { row } = await services.imports.get(admin, id, 5);
       if (states.includes(row.status)) return row;
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 50));
     }
   };
   t = performance.now();

@@ -9,6 +9,8 @@ export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 export class Jobs {
   private boss: PgBoss | null = null;
   private readonly handlers = new Map<string, JobHandler>();
+  /** Worker ids by queue: a job queued by this process wakes its worker at once instead of at the next poll. */
+  private readonly workers = new Map<string, string>();
 
   constructor(private readonly url: string) {}
 
@@ -22,9 +24,10 @@ export class Jobs {
     await boss.start();
     for (const [name, handler] of this.handlers) {
       await boss.createQueue(name);
-      await boss.work(name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
+      const worker = await boss.work(name, { pollingIntervalSeconds: 0.5, batchSize: 1 }, async (jobs) => {
         for (const job of jobs) await handler(job.data as Record<string, unknown>);
       });
+      this.workers.set(name, worker);
     }
     this.boss = boss;
   }
@@ -32,10 +35,13 @@ export class Jobs {
   async enqueue(name: string, data: Record<string, unknown>): Promise<void> {
     if (!this.boss) throw new Error('jobs not started');
     await this.boss.send(name, data, { retryLimit: 0 });
+    const worker = this.workers.get(name);
+    if (worker) this.boss.notifyWorker(worker);
   }
 
   async stop(): Promise<void> {
     await this.boss?.stop({ graceful: true, timeout: 10_000 });
     this.boss = null;
+    this.workers.clear();
   }
 }

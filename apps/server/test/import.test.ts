@@ -163,6 +163,9 @@ describe('registry import', () => {
       ['old xls', [{ name: 'old.xls', content: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]) }], /另存为 \.xlsx/],
       ['broken xlsx', [{ name: 'broken.xlsx', content: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), garbage]) }], /损坏/],
       ['header only', [{ name: '户信息.csv', content: csv([headers('households')]) }], /没有数据行/],
+      ['unclosed quote', [{ name: '户信息.csv', content: `${csv([headers('households')])}QH-0010,"${V1}\r\n` }], /CSV 文件格式错误：第 2 行：引号没有闭合/],
+      // the same after the first batch of rows: found while validating, not while reading the header
+      ['unclosed quote later', [{ name: '户信息.csv', content: `${csv([headers('households')])}${'QH-0011\r\n'.repeat(1500)}QH-0010,"${V1}\r\n` }], /CSV 文件格式错误：第 1502 行：引号没有闭合/],
     ];
     for (const [what, f, re] of cases) {
       const r = await upload(township, f);

@@ -4,10 +4,10 @@
  * in Chinese; nothing here touches the database.
  */
 import fs from 'node:fs';
-import { Transform } from 'node:stream';
-import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { matchHeaders, SHEETS, type SheetName } from '@tuopin/domain';
+import { csvBatches, CsvSyntaxError, type CsvRecord } from './csv';
+export { CsvSyntaxError };
 
 export interface UploadedFile {
   name: string;
@@ -20,7 +20,8 @@ export interface SheetSource {
   fileName: string;
   /** Column index in the row for each column of the sheet definition (-1: absent). */
   indexes: number[];
-  rows: () => AsyncIterable<{ rowNo: number; cells: string[] }>;
+  /** The data rows (after the header), in batches; row numbers as the spreadsheet shows them. */
+  batches: () => AsyncIterable<CsvRecord[]>;
 }
 
 export interface FileProblem {
@@ -127,14 +128,21 @@ async function readXlsx(file: UploadedFile, problems: FileProblem[]): Promise<Sh
     });
     out.push({
       sheet, fileName: file.name, indexes: m.indexes,
-      rows: async function* () {
+      batches: async function* () {
         const last = ws.actualRowCount > 0 ? ws.rowCount : 0;
+        let batch: CsvRecord[] = [];
         for (let r = 2; r <= last; r++) {
           const row = ws.getRow(r);
           if (!row.hasValues) continue;
           const cells = ((row.values as ExcelJS.CellValue[]) ?? []).slice(1).map(cellText);
-          yield { rowNo: r, cells };
+          if (cells.every((c) => c.trim() === '')) continue;
+          batch.push({ rowNo: r, cells });
+          if (batch.length === 1000) {
+            yield batch;
+            batch = [];
+          }
         }
+        if (batch.length) yield batch;
       },
     });
   }
@@ -150,24 +158,24 @@ async function readCsv(file: UploadedFile, problems: FileProblem[]): Promise<She
   }
   const open = () => {
     const decoder = new TextDecoder(encoding);
-    const text = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        cb(null, decoder.decode(chunk, { stream: true }));
-      },
-      flush(cb) {
-        cb(null, decoder.decode());
-      },
-    });
-    return fs.createReadStream(file.path).pipe(text).pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: false }));
+    return csvBatches(
+      (async function* () {
+        for await (const chunk of fs.createReadStream(file.path, { highWaterMark: 256 * 1024 })) yield decoder.decode(chunk as Buffer, { stream: true });
+        yield decoder.decode();
+      })(),
+    );
   };
   let header: string[] | null = null;
+  let headerRow = 1;
   try {
-    for await (const rec of open()) {
-      header = rec as string[];
+    for await (const batch of open()) {
+      header = batch[0]?.cells ?? null;
+      headerRow = batch[0]?.rowNo ?? 1;
       break;
     }
-  } catch {
-    problems.push({ file: file.name, message: 'CSV 格式错误，无法读取表头' });
+  } catch (e) {
+    const what = e instanceof CsvSyntaxError ? (e.record > 1 ? `：${e.message}` : `，无法读取表头：${e.message}`) : '，无法读取表头';
+    problems.push({ file: file.name, message: `CSV 文件格式错误${what}` });
     return [];
   }
   if (!header || header.every((h) => h.trim() === '')) {
@@ -184,13 +192,8 @@ async function readCsv(file: UploadedFile, problems: FileProblem[]): Promise<She
   return [
     {
       sheet, fileName: file.name, indexes: m.indexes,
-      rows: async function* () {
-        let rowNo = 0;
-        for await (const rec of open()) {
-          rowNo++;
-          if (rowNo === 1) continue;
-          yield { rowNo, cells: rec as string[] };
-        }
+      batches: async function* () {
+        for await (const batch of open()) yield batch[0]!.rowNo <= headerRow ? batch.filter((r) => r.rowNo > headerRow) : batch;
       },
     },
   ];

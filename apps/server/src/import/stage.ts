@@ -4,10 +4,10 @@
  * staged (the import as a whole cannot be committed while any error remains).
  */
 import {
-  getField, parseCell, parseIdNumber, setField, SHEETS, validateHousehold, validateIncome, validateMember, validateYearStatus,
+  getField, INCOME_ITEMS, parseCell, parseIdNumber, setField, SHEETS, validateHousehold, validateIncome, validateMember, validateYearStatus,
   type Column, type Household, type IncomeRecord, type Member, type SheetName, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
-import { HOUSEHOLD_DATA_COLUMNS, INCOME_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from '../repositories/import.repository';
+import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from '../repositories/import.repository';
 import { householdToColumns, memberToColumns } from '../services/registry.mapping';
 import type { SheetSource } from './source';
 
@@ -32,20 +32,40 @@ function headerOf(columns: readonly Column[], field: string): string | null {
   return columns.find((c) => c.key === field)?.header ?? columns.find((c) => c.key === field.split('.')[0])?.header ?? null;
 }
 
+/** A column's parser bound to its position in the file and its place in the record (compiled once per sheet). */
+interface BoundColumn {
+  col: Column;
+  index: number;
+  head: string;
+  sub: string | null;
+  empty: unknown;
+}
+
+function bindColumns(sheet: SheetName, indexes: number[]): BoundColumn[] {
+  return SHEETS[sheet].columns.map((col, i) => {
+    const dot = col.key.indexOf('.');
+    return {
+      col, index: indexes[i]!, head: dot < 0 ? col.key : col.key.slice(0, dot), sub: dot < 0 ? null : col.key.slice(dot + 1),
+      empty: col.type === 'codes' ? [] : null,
+    };
+  });
+}
+
 /** Parses the cells of one row; cell problems are reported, their fields left empty. */
-function parseRow(sheet: SheetName, indexes: number[], cells: string[], row: number, problems: RowProblem[]) {
-  const cols = SHEETS[sheet].columns;
+function parseRow(sheet: SheetName, bound: BoundColumn[], cells: string[], row: number, problems: RowProblem[]) {
   const rec: Record<string, unknown> = {};
   let ok = true;
-  cols.forEach((col, i) => {
-    const idx = indexes[i]!;
-    const r = parseCell(col, idx >= 0 ? cells[idx] : '');
+  for (const b of bound) {
+    const r = parseCell(b.col, b.index >= 0 ? cells[b.index] : '');
+    let value: unknown;
     if ('problem' in r) {
-      problems.push({ sheet, row, column: col.header, severity: 'error', message: r.problem });
+      problems.push({ sheet, row, column: b.col.header, severity: 'error', message: r.problem });
       ok = false;
-      setField(rec, col.key, col.type === 'codes' ? [] : null);
-    } else setField(rec, col.key, r.value);
-  });
+      value = b.empty;
+    } else value = r.value;
+    if (b.sub === null) rec[b.head] = value;
+    else ((rec[b.head] ??= {}) as Record<string, unknown>)[b.sub] = value;
+  }
   return { rec, ok };
 }
 
@@ -64,53 +84,90 @@ export interface StageContext {
   referenceDate: string;
   problems: RowProblem[];
   rowsRead: { households: number; members: number; income: number };
+  /** Village of each household staged from this file (household number → village code), for its members and income. */
+  villages: Map<string, string>;
 }
 
-export async function* householdRows(src: SheetSource, ctx: StageContext): AsyncGenerator<unknown[]> {
-  for await (const { rowNo, cells } of src.rows()) {
-    ctx.rowsRead.households++;
-    const { rec, ok } = parseRow('households', src.indexes, cells, rowNo, ctx.problems);
-    const villageCode = typeof rec.villageCode === 'string' ? rec.villageCode : '';
-    const household = { ...rec, countyCode: villageCode.slice(0, 6) } as unknown as Household;
-    const status = { householdNo: rec.householdNo, year: rec.year, status: rec.status, exitYear: rec.exitYear, monitored: rec.monitored ?? false,
-      monitoredType: rec.monitoredType, riskTypes: rec.riskTypes ?? [] } as unknown as YearStatus;
-    const bad = report('households', rowNo, validateHousehold(household, { referenceDate: ctx.referenceDate }), ctx.problems, new Set(['countyCode']));
-    const badStatus = report('households', rowNo, validateYearStatus(status, { referenceDate: ctx.referenceDate }), ctx.problems, new Set(['householdNo']));
-    if (!ok || bad || badStatus) continue;
-    const cols = householdToColumns(household);
-    const county = villageCode.slice(0, 6);
-    yield [
-      ctx.importId, rowNo, county, rec.householdNo, villageCode, ...withDefaults(cols, HOUSEHOLD_DATA_COLUMNS),
-      status.year, status.status, status.monitored, status.monitoredType ?? null, status.riskTypes,
-    ];
-  }
-}
+const placeOf = (ctx: StageContext, householdNo: unknown): [string | null, string | null] => {
+  const village = typeof householdNo === 'string' ? ctx.villages.get(householdNo) : undefined;
+  return village === undefined ? [null, null] : [village.slice(0, 6), village];
+};
 
-export async function* memberRows(src: SheetSource, ctx: StageContext): AsyncGenerator<unknown[]> {
-  for await (const { rowNo, cells } of src.rows()) {
-    ctx.rowsRead.members++;
-    const { rec, ok } = parseRow('members', src.indexes, cells, rowNo, ctx.problems);
-    const member = rec as unknown as Member;
-    if (typeof member.idNumber === 'string') {
-      const p = parseIdNumber(member.idNumber, { referenceDate: ctx.referenceDate });
-      if (p.ok) member.idNumber = p.normalized;
+/** Household rows for staging, a batch per batch of the file. */
+export async function* householdRows(src: SheetSource, ctx: StageContext): AsyncGenerator<unknown[][]> {
+  const bound = bindColumns('households', src.indexes);
+  const skipHousehold = new Set(['countyCode']);
+  const skipStatus = new Set(['householdNo']);
+  const options = { referenceDate: ctx.referenceDate };
+  for await (const batch of src.batches()) {
+    const out: unknown[][] = [];
+    for (const { rowNo, cells } of batch) {
+      ctx.rowsRead.households++;
+      const { rec, ok } = parseRow('households', bound, cells, rowNo, ctx.problems);
+      const villageCode = typeof rec.villageCode === 'string' ? rec.villageCode : '';
+      const county = villageCode.slice(0, 6);
+      rec.countyCode = county;
+      const household = rec as unknown as Household;
+      const status = { householdNo: rec.householdNo, year: rec.year, status: rec.status, exitYear: rec.exitYear, monitored: rec.monitored ?? false,
+        monitoredType: rec.monitoredType, riskTypes: rec.riskTypes ?? [] } as unknown as YearStatus;
+      const bad = report('households', rowNo, validateHousehold(household, options), ctx.problems, skipHousehold);
+      const badStatus = report('households', rowNo, validateYearStatus(status, options), ctx.problems, skipStatus);
+      if (!ok || bad || badStatus) continue;
+      const cols = householdToColumns(household);
+      if (!ctx.villages.has(rec.householdNo as string)) ctx.villages.set(rec.householdNo as string, villageCode);
+      out.push([
+        ctx.importId, rowNo, county, rec.householdNo, villageCode, ...withDefaults(cols, HOUSEHOLD_DATA_COLUMNS),
+        status.year, status.status, status.monitored, status.monitoredType ?? null, status.riskTypes,
+      ]);
     }
-    if (!member.idType && typeof member.idNumber === 'string' && member.idNumber.length > 18) member.idType = 'disability_cert';
-    if (!member.idType) member.idType = 'resident_id';
-    const bad = report('members', rowNo, validateMember(member, { referenceDate: ctx.referenceDate }), ctx.problems);
-    if (!ok || bad) continue;
-    yield [ctx.importId, rowNo, getField(rec, 'householdNo'), ...withDefaults(memberToColumns(member), MEMBER_DATA_COLUMNS)];
+    yield out;
   }
 }
 
-export async function* incomeRows(src: SheetSource, ctx: StageContext): AsyncGenerator<unknown[]> {
-  for await (const { rowNo, cells } of src.rows()) {
-    ctx.rowsRead.income++;
-    const { rec, ok } = parseRow('income', src.indexes, cells, rowNo, ctx.problems);
-    const bad = report('income', rowNo, validateIncome(rec as unknown as IncomeRecord, { referenceDate: ctx.referenceDate }), ctx.problems, new Set(['householdNo']));
-    if (!ok || bad) continue;
-    const snakeRec: Record<string, unknown> = {};
-    for (const col of SHEETS.income.columns) snakeRec[col.key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = rec[col.key];
-    yield [ctx.importId, rowNo, rec.householdNo, rec.year, ...INCOME_DATA_COLUMNS.map((c) => snakeRec[c] ?? null)];
+/** Member rows for staging; ID numbers normalised (15 → 18 digits), the ID type inferred from the number's length. */
+export async function* memberRows(src: SheetSource, ctx: StageContext): AsyncGenerator<unknown[][]> {
+  const bound = bindColumns('members', src.indexes);
+  const options = { referenceDate: ctx.referenceDate };
+  for await (const batch of src.batches()) {
+    const out: unknown[][] = [];
+    for (const { rowNo, cells } of batch) {
+      ctx.rowsRead.members++;
+      const { rec, ok } = parseRow('members', bound, cells, rowNo, ctx.problems);
+      const member = rec as unknown as Member;
+      // Normalise what is not already a clean 18-character number (15 digits, lower-case x, spaces …).
+      if (typeof member.idNumber === 'string' && (member.idNumber.length !== 18 || member.idNumber.endsWith('x'))) {
+        const p = parseIdNumber(member.idNumber, options);
+        if (p.ok) member.idNumber = p.normalized;
+      }
+      if (!member.idType && typeof member.idNumber === 'string' && member.idNumber.length > 18) member.idType = 'disability_cert';
+      if (!member.idType) member.idType = 'resident_id';
+      const bad = report('members', rowNo, validateMember(member, options), ctx.problems);
+      if (!ok || bad) continue;
+      const householdNo = getField(rec, 'householdNo');
+      out.push([ctx.importId, rowNo, householdNo, ...placeOf(ctx, householdNo), ...withDefaults(memberToColumns(member), MEMBER_DATA_COLUMNS)]);
+    }
+    yield out;
+  }
+}
+
+const INCOME_FIELDS = INCOME_ITEMS.map((i) => i.key);
+
+/** Income rows for staging. */
+export async function* incomeRows(src: SheetSource, ctx: StageContext): AsyncGenerator<unknown[][]> {
+  const bound = bindColumns('income', src.indexes);
+  const skip = new Set(['householdNo']);
+  const options = { referenceDate: ctx.referenceDate };
+  for await (const batch of src.batches()) {
+    const out: unknown[][] = [];
+    for (const { rowNo, cells } of batch) {
+      ctx.rowsRead.income++;
+      const { rec, ok } = parseRow('income', bound, cells, rowNo, ctx.problems);
+      const bad = report('income', rowNo, validateIncome(rec as unknown as IncomeRecord, options), ctx.problems, skip);
+      if (!ok || bad) continue;
+      const row: unknown[] = [ctx.importId, rowNo, rec.householdNo, ...placeOf(ctx, rec.householdNo), rec.year];
+      for (const f of INCOME_FIELDS) row.push(rec[f] ?? null);
+      out.push(row);
+    }
+    yield out;
   }
 }

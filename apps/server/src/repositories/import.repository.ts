@@ -21,37 +21,41 @@ export const STAGING = {
     table: 'import_households',
     columns: ['import_id', 'row_no', 'county_code', 'household_no', 'village_code', ...HOUSEHOLD_DATA_COLUMNS, 'year', 'status', 'monitored', 'monitored_type', 'risk_types'],
   },
-  members: { table: 'import_members', columns: ['import_id', 'row_no', 'household_no', ...MEMBER_DATA_COLUMNS] },
-  income: { table: 'import_income', columns: ['import_id', 'row_no', 'household_no', 'year', ...INCOME_DATA_COLUMNS] },
+  // county_code and village_code are filled while staging when the household is in the same file, else in checkStaged.
+  members: { table: 'import_members', columns: ['import_id', 'row_no', 'household_no', 'county_code', 'village_code', ...MEMBER_DATA_COLUMNS] },
+  income: { table: 'import_income', columns: ['import_id', 'row_no', 'household_no', 'county_code', 'village_code', 'year', ...INCOME_DATA_COLUMNS] },
 } as const;
 export type StagingName = keyof typeof STAGING;
 
-const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+const SPECIAL = /[\\\t\n\r]/;
+const esc = (s: string) =>
+  SPECIAL.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
 
 /** One value in COPY text format. */
 export function copyValue(v: unknown): string {
+  if (typeof v === 'string') return esc(v);
   if (v === null || v === undefined) return '\\N';
+  if (typeof v === 'number') return String(v);
   if (typeof v === 'boolean') return v ? 't' : 'f';
   if (Array.isArray(v)) return esc(`{${v.map((x) => `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
   return esc(String(v));
 }
 
-/** Streams rows (already ordered as STAGING[name].columns) into a staging table. */
-export async function copyInto(client: pg.PoolClient, name: StagingName, rows: AsyncIterable<unknown[]>): Promise<void> {
+/** Streams batches of rows (each ordered as STAGING[name].columns) into a staging table. */
+export async function copyInto(client: pg.PoolClient, name: StagingName, batches: AsyncIterable<unknown[][]>): Promise<void> {
   const { table, columns } = STAGING[name];
   await pipeline(
     Readable.from(
       (async function* () {
-        let batch = '';
-        let n = 0;
-        for await (const r of rows) {
-          batch += `${r.map(copyValue).join('\t')}\n`;
-          if (++n % 500 === 0) {
-            yield batch;
-            batch = '';
+        for await (const rows of batches) {
+          let text = '';
+          for (const r of rows) {
+            let line = copyValue(r[0]);
+            for (let i = 1; i < r.length; i++) line += `\t${copyValue(r[i])}`;
+            text += `${line}\n`;
           }
+          if (text) yield text;
         }
-        if (batch) yield batch;
       })(),
     ),
     client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)),
@@ -76,13 +80,8 @@ export async function checkStaged(client: pg.PoolClient, importId: number): Prom
        from import_households where import_id = $1`,
     [importId],
   );
-  // Where members and income rows belong: the household in this file, else an existing household in scope.
+  // Members and income of households that are not in this file belong to an existing household in scope.
   for (const table of ['import_members', 'import_income']) {
-    await client.query(
-      `update ${table} m set county_code = h.county_code, village_code = h.village_code
-         from import_households h where h.import_id = $1 and m.import_id = $1 and h.household_no = m.household_no`,
-      [importId],
-    );
     await client.query(
       `update ${table} m set county_code = h.county_code, village_code = h.village_code
          from households h where m.import_id = $1 and m.county_code is null and h.household_no = m.household_no`,
@@ -114,8 +113,10 @@ export async function checkStaged(client: pg.PoolClient, importId: number): Prom
         from import_id_conflicts($1) c`)),
     ...(await q(`
       select 'households' as sheet, h.row_no, '户编号' as column_name, '户编号 ' || h.household_no || ' 没有户主（成员信息表和系统中都没有与户主关系为“户主”的成员）' as message
-        from import_households h where h.import_id = $1
-         and not exists (select 1 from import_members m where m.import_id = $1 and m.household_no = h.household_no and m.relation = 'head')
+        from import_households h
+        -- heads of the file as one hashed set: a correlated probe per household flips into a nested loop on fresh staging stats
+        left join (select distinct household_no from import_members where import_id = $1 and relation = 'head') fh on fh.household_no = h.household_no
+       where h.import_id = $1 and fh.household_no is null
          and not exists (select 1 from households e join members m on m.county_code = e.county_code and m.household_id = e.id and m.active and m.relation = 'head'
                           where e.county_code = h.county_code and e.household_no = h.household_no)`)),
     ...(await q(`

@@ -9,7 +9,7 @@ import {
   checkStaged, clearProblems, clearStaged, copyInto, countChanges, finishCommit, ImportsRepository, mergeStaged, storeProblems,
   type ImportCounts, type ImportRow,
 } from '../repositories/import.repository';
-import { openUpload, type UploadedFile } from '../import/source';
+import { CsvSyntaxError, openUpload, type UploadedFile } from '../import/source';
 import { householdRows, incomeRows, memberRows, type RowProblem, type StageContext } from '../import/stage';
 import type { Deps } from './context';
 
@@ -73,7 +73,7 @@ export class ImportService {
     });
     await this.setState(id, { status: 'validating', progress: 0.02, message: '正在读取文件' });
     try {
-      const ctx: StageContext = { importId: id, referenceDate: today(), problems: [], rowsRead: { households: 0, members: 0, income: 0 } };
+      const ctx: StageContext = { importId: id, referenceDate: today(), problems: [], rowsRead: { households: 0, members: 0, income: 0 }, villages: new Map() };
       const { sources, problems: fileProblems } = await openUpload(files);
       let counts: ImportCounts | null = null;
       const timings: Record<string, number> = {};
@@ -122,6 +122,16 @@ export class ImportService {
         counts: { ...(counts ?? {}), rows: ctx.rowsRead, timingsMs: timings }, error_count: errors + (empty ? 1 : 0), warning_count: problems.length - errors,
       });
     } catch (e) {
+      if (e instanceof CsvSyntaxError) {
+        // A file that breaks off half-way (an unclosed quote …): nothing was staged for good; say where.
+        await this.setState(id, { status: 'invalid', progress: 1, message: `CSV 文件格式错误：${e.message}；没有写入任何数据`, error_count: 1, warning_count: 0 });
+        await this.d.db.scopedClient(actor, async (client) => {
+          await clearStaged(client, id);
+          await clearProblems(client, id);
+          await storeProblems(client, id, [{ sheet: '文件', row: e.record, column: null, severity: 'error', message: e.message }]);
+        });
+        return;
+      }
       console.error('[import] validation failed', e);
       await this.setState(id, { status: 'failed', progress: 1, message: '校验时发生内部错误，没有写入任何数据' });
     }

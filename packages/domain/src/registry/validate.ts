@@ -400,6 +400,7 @@ export function medicalInsuranceFromFlags(
 
 /** Decimal places of a number's shortest representation (0.285 → 3, 1e-7 → 7). */
 function decimalPlaces(v: number): number {
+  if (Number.isInteger(v)) return 0;
   const m = /^\d+(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(Math.abs(v).toString());
   if (!m) return 0;
   return Math.max(0, (m[1]?.length ?? 0) - Number(m[2] ?? 0));
