@@ -4,7 +4,7 @@
  * staged (the import as a whole cannot be committed while any error remains).
  */
 import {
-  getField, INCOME_ITEMS, parseCell, parseIdNumber, setField, SHEETS, validateHousehold, validateIncome, validateMember, validateYearStatus,
+  getField, INCOME_ITEMS, parseCell, parseIdNumber, SHEETS, validateHousehold, validateIncome, validateMember, validateYearStatus,
   type Column, type Household, type IncomeRecord, type Member, type SheetName, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
 import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from '../repositories/import.repository';

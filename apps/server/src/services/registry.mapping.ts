@@ -4,7 +4,13 @@
  */
 import type { Household, Member } from '@tuopin/domain';
 
-export const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snakeCache = new Map<string, string>();
+/** camelCase → snake_case (memoised: the import maps every cell of every row through it). */
+export const snake = (k: string): string => {
+  let s = snakeCache.get(k);
+  if (s === undefined) snakeCache.set(k, (s = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)));
+  return s;
+};
 
 export const MEMBER_KEYS = [
   'idType', 'idNumber', 'name', 'relation', 'sex', 'birthDate', 'ethnicity', 'education', 'schoolStatus', 'dropoutReason', 'health',

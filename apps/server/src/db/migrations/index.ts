@@ -3,6 +3,7 @@ import * as m0001 from './0001_foundation';
 import * as m0002 from './0002_registry';
 import * as m0003 from './0003_imports';
 import * as m0004 from './0004_quality';
+import * as m0005 from './0005_bulk_audit';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002_registry': m0002,
   '0003_imports': m0003,
   '0004_quality': m0004,
+  '0005_bulk_audit': m0005,
 };
