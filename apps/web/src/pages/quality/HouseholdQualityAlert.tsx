@@ -43,7 +43,7 @@ export function HouseholdQualityAlert({ countyCode, id, version }: { countyCode:
       title={
         <span>
           {t('quality.alert.title', { year: live.year, errors: h.errors, warnings: h.warnings })}{' '}
-          <Link to="/quality" className="tp-q-alert-link">
+          <Link to={`/quality?region=${h.village.code}`} className="tp-q-alert-link" data-testid="household-quality-link">
             {t('menu.quality')}
           </Link>
         </span>

@@ -83,6 +83,8 @@ export default function QualityPage() {
   const [findingsLoading, setFindingsLoading] = useState(false);
   /** Keyset cursors: the current page's and those before it ('' = first page). */
   const [cursors, setCursors] = useState<string[]>(['']);
+  /** On a phone, rules without findings are folded away unless asked for. */
+  const [allRules, setAllRules] = useState(false);
 
   const patch = (p: Partial<View>) => {
     setSp(writeView({ ...view, ...p }), { replace: true });
@@ -299,8 +301,12 @@ export default function QualityPage() {
         </span>
       ),
     },
-    { title: t('quality.col.findings'), dataIndex: 'findings', align: 'right', width: 80, render: (v: number) => <span data-testid="quality-check-findings">{v}</span> },
+    ...(isMobile
+      ? []
+      : [{ title: t('quality.col.findings'), dataIndex: 'findings', align: 'right' as const, width: 80, render: (v: number) => <span data-testid="quality-check-findings">{v}</span> }]),
   ];
+  const foldRules = isMobile && !allRules;
+  const shownChecks = summary ? (foldRules ? summary.checks.filter((c) => c.findings > 0 || c.checkId === view.check) : summary.checks) : [];
 
   const regionColumns: TableColumnsType<QualityRegionCount> = [
     {
@@ -332,8 +338,18 @@ export default function QualityPage() {
           size="small"
           rowKey={(c) => `${c.checkId}|${c.severity}`}
           columns={checkColumns}
-          dataSource={summary.checks}
+          dataSource={shownChecks}
           pagination={false}
+          locale={{ emptyText: t('quality.emptyNone') }}
+          footer={
+            isMobile && (allRules || summary.checks.length > shownChecks.length)
+              ? () => (
+                  <Button type="link" size="small" onClick={() => setAllRules((v) => !v)} data-testid="quality-all-rules">
+                    {allRules ? t('quality.fewerRules') : t('quality.allRules', { n: summary.checks.length })}
+                  </Button>
+                )
+              : undefined
+          }
           rowClassName={(c) => `tp-q-click${c.checkId === view.check && c.severity === (view.severity ?? c.severity) ? ' tp-q-selected' : ''}`}
           onRow={(c) =>
             ({

@@ -22,9 +22,9 @@ export function FindingLine({ f }: { f: QualityFinding }) {
           <SeverityTag severity={f.severity} />
         </span>
       </Tooltip>
-      <span className="tp-q-finding-field" data-testid="quality-finding-field">
+      <Tag variant="filled" className="tp-q-finding-field" data-testid="quality-finding-field">
         {f.fieldLabel}
-      </span>
+      </Tag>
       <span className="tp-q-finding-message" data-testid="quality-finding-message">
         {serverText(f.message)}
       </span>
