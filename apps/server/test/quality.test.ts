@@ -286,6 +286,49 @@ describe('data quality: runs, counts, findings, live check, scoping', () => {
     assert.equal((await admin.ok(api.qualityLatest, { query: { regionCode: ZHANGXIANG } })).run?.id, county.id);
   });
 
+  test('a region larger than one batch: every household is checked once, counts per village add up', async () => {
+    const villages = ['211204203200', '211204203201', '211204203202']; // 聂家满族乡
+    const n = 2500;
+    const rows = Array.from({ length: n }, (_, i) => {
+      const d = new Date(Date.UTC(1960, 0, 1 + i));
+      const birth = d.toISOString().slice(0, 10);
+      const body = `211204${birth.replace(/-/g, '')}101`;
+      return { no: `NJ${String(i).padStart(5, '0')}`, village: villages[i % 3]!, birth, id: body + idCheckCharacter(body), insured: i % 100 !== 0 };
+    });
+    await env.db.system({ name: 'fixture' }, async (tx) => {
+      await sql`insert into households (county_code, household_no, village_code, attribute, identified_year, exit_year, main_cause, housing_rating)
+        select '211204', no, v, 'general_poor', 2016, 2019, 'illness', 'A' from unnest(${rows.map((r) => r.no)}::text[], ${rows.map((r) => r.village)}::text[]) as x(no, v)`.execute(tx);
+      await sql`insert into members (county_code, household_id, village_code, id_type, id_number, name, relation, sex, birth_date, ethnicity, education,
+                                     school_status, health, labour, medical_insurance)
+        select '211204', h.id, h.village_code, 'resident_id', x.idn, '测试户主', 'head', 'male', x.birth::date, '01', 'junior', 'not_in_school', '{healthy}',
+               'ordinary', x.ins
+          from unnest(${rows.map((r) => r.no)}::text[], ${rows.map((r) => r.id)}::text[], ${rows.map((r) => r.birth)}::text[],
+                      ${rows.map((r) => (r.insured ? 'resident' : 'none'))}::text[]) as x(no, idn, birth, ins)
+          join households h on h.county_code = '211204' and h.household_no = x.no`.execute(tx);
+      await sql`insert into household_year_status (county_code, household_id, year, village_code, status, exit_year)
+        select county_code, id, ${YEAR}, village_code, 'exited', 2019 from households where household_no like 'NJ%'`.execute(tx);
+    });
+    const run = await runAndWait(admin, { regionCode: '211204203000' });
+    assert.equal(run.status, 'done', run.message ?? '');
+    const uninsured = rows.filter((r) => !r.insured);
+    assert.deepEqual(run.totals, { households: n, withErrors: uninsured.length, withWarnings: 0, errors: uninsured.length, warnings: 0 });
+    const s = await admin.ok(api.qualitySummary, { params: { id: run.id } });
+    assert.deepEqual(nonZero(s.checks), [`medical_insurance_not_one:error=${uninsured.length}/${uninsured.length}`]);
+    assert.deepEqual(
+      s.children.map((c) => [c.region.code, c.totals.households, c.totals.withErrors]),
+      villages.map((v) => [v, rows.filter((r) => r.village === v).length, uninsured.filter((r) => r.village === v).length]),
+    );
+    // keyset paging over the whole list returns each household once
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await admin.ok(api.qualityFindings, { params: { id: run.id }, query: { limit: 7, ...(after ? { after } : {}) } });
+      seen.push(...page.items.map((h) => h.householdNo));
+      after = page.next ?? undefined;
+    } while (after);
+    assert.deepEqual([...seen].sort(), uninsured.map((r) => r.no).sort());
+  });
+
   test('permissions and bad input', async () => {
     const { client: inspector } = await userClient(env, admin, { username: 'q_insp', role: 'inspector', regionCode: ZHANGXIANG });
     assert.equal((await inspector.call(api.qualityRunStart, { body: {} })).status, 403);
