@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Alert, Button, Empty, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
 import { ClockCircleOutlined, EnvironmentOutlined, UserOutlined } from '@ant-design/icons';
 import type { AuditEntry } from '@tuopin/domain';
@@ -9,9 +9,41 @@ import { ChangesList, colorOf, entryVerb, useAuditLabels } from './AuditBits';
 
 const PAGE = 20;
 
+type HistoryPage = { items: AuditEntry[]; nextBefore: string | null };
 
-/** The change history of one record, from the audit log, newest first. */
-export function HistoryPanel({ entity, entityId, version }: { entity: string; entityId: string | number; version?: unknown }) {
+/** Chinese / English names of the private fields named by reveal and export entries. */
+const PRIVATE_FIELD_LABELS: Record<string, { zh: string; en: string }> = {
+  idNumber: { zh: '证件号码', en: 'ID numbers' },
+  phone: { zh: '联系电话', en: 'phone numbers' },
+};
+
+/** A reveal entry (after: { fields: ['idNumber', 'phone'] }) as a sentence with the fields' names. */
+export function RevealedFields({ entry }: { entry: AuditEntry }) {
+  const { lang } = useI18n();
+  const fields = entry.changes.find((c) => c.field === 'fields')?.after;
+  const names = (Array.isArray(fields) ? fields : []).map((f) => PRIVATE_FIELD_LABELS[String(f)]?.[lang] ?? String(f));
+  if (names.length === 0) return null;
+  return (
+    <div className="tp-history-reason" data-testid="history-revealed">
+      {lang === 'zh' ? `查看了完整的${names.join('、')}` : `Viewed the full ${names.join(' and ')}`}
+    </div>
+  );
+}
+
+/**
+ * The change history of one record, from the audit log, newest first. `load` replaces the audit-log query (a
+ * household's history also covers its members); `entryLabel` and `renderChanges` replace the generic rendering.
+ */
+export function HistoryPanel({
+  entity, entityId, version, load: loadPage, entryLabel, renderChanges,
+}: {
+  entity: string;
+  entityId: string | number;
+  version?: unknown;
+  load?: (before: string | undefined, limit: number) => Promise<HistoryPage>;
+  entryLabel?: (e: AuditEntry) => ReactNode;
+  renderChanges?: (e: AuditEntry) => ReactNode;
+}) {
   const { t, errorText } = useI18n();
   const labels = useAuditLabels();
   const [items, setItems] = useState<AuditEntry[]>([]);
@@ -24,9 +56,9 @@ export function HistoryPanel({ entity, entityId, version }: { entity: string; en
       setLoading(true);
       setError(null);
       try {
-        const page = await call(api.auditList, {
-          query: { entity, entityId: String(entityId), before, limit: PAGE },
-        });
+        const page = loadPage
+          ? await loadPage(before, PAGE)
+          : await call(api.auditList, { query: { entity, entityId: String(entityId), before, limit: PAGE } });
         setItems((old) => (before ? [...old, ...page.items] : page.items));
         setNext(page.nextBefore);
       } catch (e) {
@@ -35,7 +67,7 @@ export function HistoryPanel({ entity, entityId, version }: { entity: string; en
         setLoading(false);
       }
     },
-    [entity, entityId, errorText],
+    [entity, entityId, errorText, loadPage],
   );
 
   useEffect(() => {
@@ -60,7 +92,7 @@ export function HistoryPanel({ entity, entityId, version }: { entity: string; en
                 <ClockCircleOutlined /> {fmtTime(e.at)}
               </div>
               <Space size={[8, 4]} wrap>
-                <Tag color={colorOf(entryVerb(e))}>{labels.entry(e)}</Tag>
+                <Tag color={colorOf(entryVerb(e))}>{entryLabel ? entryLabel(e) : labels.entry(e)}</Tag>
                 <span>
                   <UserOutlined /> {e.actorName ?? t('history.system')}
                 </span>
@@ -76,7 +108,13 @@ export function HistoryPanel({ entity, entityId, version }: { entity: string; en
                   {e.reason}
                 </div>
               )}
-              {e.changes.length > 0 && <ChangesList changes={e.changes} action={e.action} />}
+              {e.action === 'reveal' ? (
+                <RevealedFields entry={e} />
+              ) : renderChanges ? (
+                renderChanges(e)
+              ) : (
+                e.changes.length > 0 && <ChangesList changes={e.changes} action={e.action} />
+              )}
             </div>
           ),
         }))}

@@ -18,7 +18,7 @@ import {
   Typography,
 } from 'antd';
 import type { DescriptionsProps, TableColumnsType } from 'antd';
-import { ArrowLeftOutlined, EyeInvisibleOutlined, EyeOutlined, ReloadOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, EditOutlined, EyeInvisibleOutlined, EyeOutlined, LogoutOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import * as echarts from 'echarts/core';
 import { MarkLineComponent } from 'echarts/components';
 import {
@@ -54,11 +54,13 @@ import { api, call, isApiError } from '../../api/client';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
-import { HistoryPanel } from '../../components/HistoryPanel';
 import { EChart, type EChartsCoreOption } from '../../components/EChart';
 import { useIsMobile } from '../../utils/hooks';
 import { HouseholdQualityAlert } from '../quality/HouseholdQualityAlert';
 import { INCOME_WARNING_LINE, isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from './shared';
+import { HouseholdFormDrawer, MemberFormDrawer, MoveMemberModal } from './forms';
+import { useHhText } from './messages';
+import { HouseholdHistory } from './HouseholdHistory';
 import './households.css';
 
 echarts.use([MarkLineComponent]);
@@ -160,7 +162,25 @@ function LeftNote({ m }: { m: Member }) {
   );
 }
 
-function MembersSection({ members }: { members: Member[] }) {
+/** Edit / move buttons of an active member, for roles that may change the registry. */
+type MemberActions = { onEdit: (m: Member) => void; onMove: (m: Member) => void } | null;
+
+function MemberButtons({ m, actions }: { m: Member; actions: MemberActions }) {
+  const tt = useHhText();
+  if (!actions || !m.active) return null;
+  return (
+    <Space size={4} wrap>
+      <Button size="small" icon={<EditOutlined />} onClick={() => actions.onEdit(m)} data-testid="member-edit">
+        {tt('member.edit')}
+      </Button>
+      <Button size="small" icon={<LogoutOutlined />} onClick={() => actions.onMove(m)} data-testid="member-move">
+        {tt('member.move')}
+      </Button>
+    </Space>
+  );
+}
+
+function MembersSection({ members, actions }: { members: Member[]; actions: MemberActions }) {
   const { t } = useI18n();
   const codeLabel = useCodeLabel();
   const isMobile = useIsMobile();
@@ -212,6 +232,11 @@ function MembersSection({ members }: { members: Member[] }) {
             </>
           )}
         </dl>
+        {actions && m.active && (
+          <div style={{ marginTop: 8 }}>
+            <MemberButtons m={m} actions={actions} />
+          </div>
+        )}
       </div>
     );
     return (
@@ -261,6 +286,9 @@ function MembersSection({ members }: { members: Member[] }) {
     { title: t('member.school'), key: 'school', width: 85, render: (_: unknown, m) => <School m={m} /> },
     { title: t('member.insurance'), key: 'insurance', width: 110, render: (_: unknown, m) => <Insurance m={m} /> },
     { title: t('member.work'), key: 'work', width: 130, render: (_: unknown, m) => <Work m={m} /> },
+    ...(actions
+      ? [{ title: t('common.actions'), key: 'actions', width: 150, fixed: 'right' as const, render: (_: unknown, m: Member) => <MemberButtons m={m} actions={actions} /> }]
+      : []),
   ];
 
   return (
@@ -275,7 +303,7 @@ function MembersSection({ members }: { members: Member[] }) {
         columns={columns}
         dataSource={members}
         pagination={false}
-        scroll={{ x: 1050 }}
+        scroll={{ x: actions ? 1200 : 1050 }}
         rowClassName={(m) => (m.active ? '' : 'tp-hh-member-left')}
         onRow={(m) => ({ 'data-testid': m.active ? 'member-row' : 'member-row-left' }) as React.HTMLAttributes<HTMLElement>}
         expandable={{
@@ -644,6 +672,19 @@ export default function HouseholdDetailPage() {
   const [reveal, setReveal] = useState(false);
   const [reload, setReload] = useState(0);
   const canReveal = hasPermission('registry:reveal');
+  const canWrite = hasPermission('registry:write');
+  const tt = useHhText();
+  const [editingHousehold, setEditingHousehold] = useState(false);
+  const [memberForm, setMemberForm] = useState<{ member: Member | null } | null>(null);
+  const [moving, setMoving] = useState<Member | null>(null);
+  /** A saved change: show the answer, or load again when full numbers are shown (the answer is masked). */
+  const onSaved = (d: HouseholdDetail) => {
+    setEditingHousehold(false);
+    setMemberForm(null);
+    setMoving(null);
+    if (reveal) setReload((r) => r + 1);
+    else setData(d);
+  };
 
   useEffect(() => {
     if (!validParams) return;
@@ -752,6 +793,16 @@ export default function HouseholdDetailPage() {
       extra={
         <Space wrap>
           {backButton}
+          {canWrite && (
+            <Button icon={<EditOutlined />} onClick={() => setEditingHousehold(true)} data-testid="household-edit">
+              {tt('hh.edit')}
+            </Button>
+          )}
+          {canWrite && (
+            <Button icon={<PlusOutlined />} onClick={() => setMemberForm({ member: null })} data-testid="member-add">
+              {tt('member.add')}
+            </Button>
+          )}
           {canReveal &&
             (reveal ? (
               <Button icon={<EyeInvisibleOutlined />} onClick={() => setReveal(false)} data-testid="household-hide">
@@ -793,7 +844,16 @@ export default function HouseholdDetailPage() {
   );
 
   const sections: { key: string; label: string; children: ReactNode }[] = [
-    { key: 'members', label: t('household.tab.members'), children: <MembersSection members={data.members} /> },
+    {
+      key: 'members',
+      label: t('household.tab.members'),
+      children: (
+        <MembersSection
+          members={data.members}
+          actions={canWrite ? { onEdit: (m) => setMemberForm({ member: m }), onMove: (m) => setMoving(m) } : null}
+        />
+      ),
+    },
     { key: 'income', label: t('household.tab.income'), children: <IncomeSection incomes={data.incomes} /> },
     { key: 'conditions', label: t('household.tab.conditions'), children: <ConditionsSection f={f} /> },
     { key: 'security', label: t('household.tab.security'), children: <SecuritySection f={f} members={data.members} /> },
@@ -801,7 +861,7 @@ export default function HouseholdDetailPage() {
     {
       key: 'history',
       label: t('household.tab.history'),
-      children: <HistoryPanel entity="households" entityId={data.id} version={data} />,
+      children: <HouseholdHistory household={data} version={data} />,
     },
   ];
 
@@ -813,6 +873,13 @@ export default function HouseholdDetailPage() {
       )}
       <HouseholdQualityAlert countyCode={data.countyCode} id={data.id} version={data} />
       {basic}
+      {canWrite && (
+        <>
+          <HouseholdFormDrawer open={editingHousehold} household={data} onClose={() => setEditingHousehold(false)} onSaved={onSaved} />
+          <MemberFormDrawer open={memberForm !== null} household={data} member={memberForm?.member ?? null} onClose={() => setMemberForm(null)} onSaved={onSaved} />
+          <MoveMemberModal open={moving !== null} household={data} member={moving} onClose={() => setMoving(null)} onSaved={onSaved} />
+        </>
+      )}
       {isMobile ? (
         <Space orientation="vertical" size={12} style={{ width: '100%' }}>
           {sections.map((s) => (

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Checkbox, Dropdown, Empty, Input, InputNumber, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { DownloadOutlined, FilterOutlined, LeftOutlined, ReloadOutlined, RightOutlined, SettingOutlined } from '@ant-design/icons';
+import { DownOutlined, DownloadOutlined, FilterOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, SettingOutlined } from '@ant-design/icons';
 import {
   HOUSEHOLD_ATTRIBUTES,
   HOUSEHOLD_STATUSES,
@@ -13,12 +13,14 @@ import {
   type HouseholdListItem,
 } from '@tuopin/domain';
 import { api, buildUrl, call } from '../../api/client';
-import { useMe } from '../../auth/AuthContext';
+import { useAuth, useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useIsMobile } from '../../utils/hooks';
 import { isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from './shared';
+import { HouseholdFormDrawer } from './forms';
+import { useHhText } from './messages';
 import './households.css';
 
 type Query = NonNullable<EndpointQuery<typeof api.householdList>>;
@@ -158,6 +160,9 @@ export default function HouseholdListPage() {
   const [hidden, setHidden] = useState<ColumnKey[]>(readHiddenColumns);
   const [columnsOpen, setColumnsOpen] = useState(false);
   const [moreOpen, setMoreOpen] = useState(false);
+  const [creating, setCreating] = useState(false);
+  const { hasPermission } = useAuth();
+  const tt = useHhText();
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -521,13 +526,48 @@ export default function HouseholdListPage() {
         subtitle={t('households.subtitle', { region: me.region.fullName })}
         extra={
           <Space wrap>
-            <Button
-              icon={<DownloadOutlined />}
-              href={buildUrl(api.householdExport.url, undefined, { ...query, after: undefined, limit: undefined })}
-              data-testid="households-export"
+            {hasPermission('registry:write') && (
+              <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="households-new">
+                {tt('hh.new')}
+              </Button>
+            )}
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: [
+                  {
+                    key: 'xlsx',
+                    label: (
+                      <a href={buildUrl(api.householdExportXlsx.url, undefined, { ...query, after: undefined, limit: undefined })} data-testid="households-export-xlsx">
+                        {tt('export.xlsx')}
+                      </a>
+                    ),
+                  },
+                  {
+                    key: 'csv',
+                    label: (
+                      <a href={buildUrl(api.householdExport.url, undefined, { ...query, after: undefined, limit: undefined })} data-testid="households-export-csv">
+                        {tt('export.csv')}
+                      </a>
+                    ),
+                  },
+                  { type: 'divider' },
+                  {
+                    key: 'note',
+                    disabled: true,
+                    label: (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {hasPermission('registry:reveal') ? tt('export.fullNote') : tt('export.maskedNote')}
+                      </Typography.Text>
+                    ),
+                  },
+                ],
+              }}
             >
-              {t('households.export')}
-            </Button>
+              <Button icon={<DownloadOutlined />} data-testid="households-export">
+                {tt('export.button')} <DownOutlined />
+              </Button>
+            </Dropdown>
             {!isMobile && columnChooser}
           </Space>
         }
@@ -535,6 +575,9 @@ export default function HouseholdListPage() {
       <Card variant="borderless" className="tp-filter-card">
         {filters}
       </Card>
+      {hasPermission('registry:write') && (
+        <HouseholdFormDrawer open={creating} household={null} onClose={() => setCreating(false)} onSaved={(d) => navigate(householdPath(d))} />
+      )}
       {error && (
         <Alert
           type="error"
