@@ -20,6 +20,8 @@ import { importRoutes, MAX_UPLOAD_BYTES } from './routes/import.routes';
 import { ImportService } from './services/import.service';
 import { qualityRoutes } from './routes/quality.routes';
 import { QualityService } from './services/quality.service';
+import { policyRoutes } from './routes/policy.routes';
+import { PolicyService } from './services/policy.service';
 import { Jobs } from './jobs';
 import multipart from '@fastify/multipart';
 import { RegistryRepository } from './repositories/registry.repository';
@@ -44,6 +46,7 @@ export interface Services {
   jobs: Jobs;
   imports: ImportService;
   quality: QualityService;
+  policy: PolicyService;
 }
 
 export function createServices(db: Database, config: Config): Services {
@@ -54,6 +57,7 @@ export function createServices(db: Database, config: Config): Services {
     jobs,
     imports: new ImportService(d, jobs),
     quality: new QualityService(d, regions, jobs),
+    policy: new PolicyService(d, regions),
     config, db, version: VERSION,
     auth: new AuthService(d),
     regions,
@@ -137,6 +141,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     registryRoutes(api, services);
     importRoutes(api, services);
     qualityRoutes(api, services);
+    policyRoutes(api, services);
   });
 
   const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));

@@ -8,3 +8,5 @@ export * from './api/registry-routes';
 export * from './api/quality-routes';
 export * from './registry/quality-catalog';
 export * from './registry/index';
+export * from './policy/settings';
+export * from './api/policy-routes';

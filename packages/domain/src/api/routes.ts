@@ -6,6 +6,7 @@ import { Type } from 'typebox';
 import { endpoint, Ok } from './endpoint';
 import { registryApi } from './registry-routes';
 import { qualityApi } from './quality-routes';
+import { policyApi } from './policy-routes';
 import { AuditEntry, Me, RegionCode, RegionDetail, RegionNode, RoleSchema, User, UserStatus } from './schemas';
 
 const Health = Type.Object({
@@ -163,6 +164,7 @@ export const api = {
   }),
   ...registryApi,
   ...qualityApi,
+  ...policyApi,
 } as const;
 
 export type Api = typeof api;
