@@ -4,6 +4,9 @@
  */
 import PgBoss from 'pg-boss';
 
+/** The longest a job may run before pg-boss gives it up (a national run over millions of households). */
+const JOB_EXPIRY_S = 6 * 3600;
+
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 
 export class Jobs {
@@ -34,7 +37,8 @@ export class Jobs {
 
   async enqueue(name: string, data: Record<string, unknown>): Promise<void> {
     if (!this.boss) throw new Error('jobs not started');
-    await this.boss.send(name, data, { retryLimit: 0 });
+    // Province-scale imports and runs take longer than pg-boss's default 15-minute expiry.
+    await this.boss.send(name, data, { retryLimit: 0, expireInSeconds: JOB_EXPIRY_S });
     const worker = this.workers.get(name);
     if (worker) this.boss.notifyWorker(worker);
   }
