@@ -140,8 +140,13 @@ test('household forms: edit a member with live validation, history, create from 
     await form.getByTestId('household-householdNo').fill(householdNo(2));
     await pickRegion(page, 'household-form-village', '大孟屯', VILLAGE);
     await choose(page, 'household-attribute', '一般贫困户');
-    // a poor household needs its year and cause: the form says so before saving
+    // empty required fields are not shown as errors until saving is tried; then every one is, and nothing is sent
+    assert.equal(await form.getByTestId('field-help-identifiedYear').count(), 0);
+    await page.getByTestId('form-save').click();
+    await form.getByTestId('form-error').filter({ hasText: /还有 \d+ 处错误/ }).waitFor();
     await form.getByTestId('field-help-identifiedYear').filter({ hasText: '识别年度不能为空' }).waitFor();
+    await form.getByTestId('field-help-head.name').filter({ hasText: '姓名不能为空' }).waitFor();
+    await shot(page, 'household-04a-create-refused');
     await form.getByTestId('household-identifiedYear').locator('xpath=self::input | .//input').first().fill('2018');
     await choose(page, 'household-mainCause', '缺资金');
     await form.getByTestId('field-help-identifiedYear').waitFor({ state: 'detached' });

@@ -287,7 +287,7 @@ function MembersSection({ members, actions }: { members: Member[]; actions: Memb
     { title: t('member.insurance'), key: 'insurance', width: 110, render: (_: unknown, m) => <Insurance m={m} /> },
     { title: t('member.work'), key: 'work', width: 130, render: (_: unknown, m) => <Work m={m} /> },
     ...(actions
-      ? [{ title: t('common.actions'), key: 'actions', width: 150, fixed: 'right' as const, render: (_: unknown, m: Member) => <MemberButtons m={m} actions={actions} /> }]
+      ? [{ title: t('common.actions'), key: 'actions', width: 180, fixed: 'right' as const, render: (_: unknown, m: Member) => <MemberButtons m={m} actions={actions} /> }]
       : []),
   ];
 
@@ -303,7 +303,7 @@ function MembersSection({ members, actions }: { members: Member[]; actions: Memb
         columns={columns}
         dataSource={members}
         pagination={false}
-        scroll={{ x: actions ? 1200 : 1050 }}
+        scroll={{ x: actions ? 1230 : 1050 }}
         rowClassName={(m) => (m.active ? '' : 'tp-hh-member-left')}
         onRow={(m) => ({ 'data-testid': m.active ? 'member-row' : 'member-row-left' }) as React.HTMLAttributes<HTMLElement>}
         expandable={{

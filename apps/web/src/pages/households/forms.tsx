@@ -87,13 +87,19 @@ function householdValues(d: HouseholdDetail | null): Values {
   return v;
 }
 
-/** Problems by form field ('land.cultivated', 'head.idNumber'); errors the record already had become warnings. */
-function byField(list: ValidationProblem[], before: ValidationProblem[], prefix: string, note: string, localize: (s: string) => string, skip: Set<string>): Problems {
+/**
+ * Problems by form field ('land.cultivated', 'head.idNumber'); errors the record already had become warnings.
+ * `hide` leaves out problems not to be shown yet (an empty required field of a new record nobody has touched).
+ */
+function byField(
+  list: ValidationProblem[], before: ValidationProblem[], prefix: string, note: string, localize: (s: string) => string, skip: Set<string>,
+  hide: (key: string, check: string) => boolean = () => false,
+): Problems {
   const old = new Set(before.filter((p) => p.severity === 'error').map((p) => `${p.field}|${p.check}|${p.message}`));
   const out: Problems = {};
   for (const p of list) {
     const key = prefix + p.field.replace(/\.\d+$/, '');
-    if (skip.has(key)) continue;
+    if (skip.has(key) || hide(key, p.check)) continue;
     const slot = (out[key] ??= { errors: [], warnings: [] });
     if (p.severity === 'error' && !old.has(`${p.field}|${p.check}|${p.message}`)) slot.errors.push(localize(p.message));
     else slot.warnings.push(localize(p.message) + (p.severity === 'error' ? note : ''));
@@ -112,6 +118,32 @@ const merge = (...all: Problems[]): Problems => {
 };
 
 const errorCount = (p: Problems) => Object.values(p).reduce((n, s) => n + s.errors.length, 0);
+
+/** The field paths of a changed-values object ({ head: { idNumber } } → head.idNumber). */
+function pathsOf(changed: Values, prefix = ''): string[] {
+  return Object.entries(changed).flatMap(([k, v]) =>
+    v && typeof v === 'object' && !Array.isArray(v) && !dayjs.isDayjs(v) ? pathsOf(v as Values, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+
+/**
+ * Which fields of a new record were touched, and whether saving was tried: until then an empty required field
+ * nobody has touched is not shown as an error (every other problem is, as the user types).
+ */
+function useTouched(open: boolean) {
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [tried, setTried] = useState(false);
+  useEffect(() => {
+    if (!open) return;
+    setTouched(new Set());
+    setTried(false);
+  }, [open]);
+  return {
+    touch: (changed: Values) => setTouched((old) => new Set([...old, ...pathsOf(changed)])),
+    tried: () => setTried(true),
+    hide: (key: string, check: string) => !tried && check === 'required' && !touched.has(key),
+  };
+}
 
 /** Server refusals (details with body.changes.x, body.member.x, body.household.x, body.head.x, body.date …) by form field. */
 function serverProblems(e: unknown, localize: (s: string) => string): Problems {
@@ -200,10 +232,10 @@ function Field({
 const half = { xs: 24, sm: 12 } as const;
 const third = { xs: 24, sm: 8 } as const;
 
-function ReasonField() {
+function ReasonField({ isNew }: { isNew?: boolean }) {
   const t = useHhText();
   return (
-    <Form.Item name="reason" label={t('form.reason')} rules={[{ required: true, whitespace: true, message: t('form.reasonRequired') }, { max: 500 }]}>
+    <Form.Item name="reason" label={isNew ? t('form.reasonNew') : t('form.reason')} rules={[{ required: true, whitespace: true, message: t('form.reasonRequired') }, { max: 500 }]}>
       <Input.TextArea rows={2} maxLength={500} placeholder={t('form.reasonPlaceholder')} data-testid="form-reason" />
     </Form.Item>
   );
@@ -384,6 +416,7 @@ export function HouseholdFormDrawer({ open, household, onClose, onSaved }: {
   const { error, setError, show } = useSubmitError();
   const creating = household === null;
   const initial = useMemo(() => householdValues(household), [household]);
+  const touched = useTouched(open);
 
   useEffect(() => {
     if (!open) return;
@@ -394,28 +427,29 @@ export function HouseholdFormDrawer({ open, household, onClose, onSaved }: {
     setError(null);
   }, [open, initial, form, setError]);
 
-  const problems = useMemo(() => {
+  /** The domain's problems of the typed values (all of them, or without those `hide` holds back). */
+  const check = (vals: Values, hide?: (key: string, check: string) => boolean) => {
     const ref = { referenceDate: today() };
-    const base = { householdNo: creating ? String(values.householdNo ?? '').trim() : household.householdNo, villageCode: creating ? String(values.villageCode ?? '') : household.village.code };
+    const base = { householdNo: creating ? String(vals.householdNo ?? '').trim() : household.householdNo, villageCode: creating ? String(vals.villageCode ?? '') : household.village.code };
     const note = t('form.existing');
+    const values = vals;
     const hh = byField(
       validateHousehold(householdOf(values, base), ref),
       creating ? [] : validateHousehold(householdOf(initial, base), ref),
-      '', note, serverText, new Set(['countyCode']),
+      '', note, serverText, new Set(['countyCode']), hide,
     );
     if (!creating) return merge(hh, server);
     const head = memberOf((values.head ?? {}) as Values);
-    const m = byField(validateMember(head, { ...ref, regionCode: base.villageCode || undefined }), [], 'head.', note, serverText, new Set());
+    const m = byField(validateMember(head, { ...ref, regionCode: base.villageCode || undefined }), [], 'head.', note, serverText, new Set(), hide);
     return merge(hh, m, server);
-  }, [values, initial, creating, household, server, serverText, t]);
+  };
+  const problems = check(values, creating ? touched.hide : undefined);
 
   const save = async () => {
-    try {
-      await form.validateFields(['reason']);
-    } catch {
-      return;
-    }
-    const n = errorCount(problems);
+    touched.tried();
+    const n = errorCount(check(form.getFieldsValue(true) as Values));
+    const reasonOk = await form.validateFields(['reason']).then(() => true, () => false);
+    if (!reasonOk && n === 0) return;
     if (n > 0) {
       setError(t('form.fixErrors', { n }));
       return;
@@ -486,6 +520,7 @@ export function HouseholdFormDrawer({ open, household, onClose, onSaved }: {
         layout="vertical"
         onValuesChange={(changed: Values, all: Values) => {
           setServer({});
+          touched.touch(changed);
           const head = changed.head as Values | undefined;
           if (head && 'idNumber' in head) fillFromId(form, 'head.', head.idNumber, () => undefined);
           setValues({ ...(form.getFieldsValue(true) as Values), ...all });
@@ -516,7 +551,7 @@ export function HouseholdFormDrawer({ open, household, onClose, onSaved }: {
           </>
         )}
         <Divider />
-        <ReasonField />
+        <ReasonField isNew={creating} />
       </Form>
     </FormDrawer>
   );
@@ -538,6 +573,7 @@ export function MemberFormDrawer({ open, household, member, onClose, onSaved }: 
   const { error, setError, show } = useSubmitError();
   const adding = member === null;
   const initial = useMemo(() => ({ ...memberValues(member), ...(adding ? { kind: 'birth', date: dayjs() } : {}) }), [member, adding]);
+  const touched = useTouched(open);
   const masked = useMemo(
     () => ({ idNumber: member && isMasked(member.idNumber) ? member.idNumber : undefined, phone: member && isMasked(member.phone) ? (member.phone ?? undefined) : undefined }),
     [member],
@@ -560,22 +596,19 @@ export function MemberFormDrawer({ open, household, member, onClose, onSaved }: 
     return s;
   }, [masked, values.idNumber, values.phone]);
 
-  const problems = useMemo(() => {
+  /** The domain's problems of the typed values (all of them, or without those `hide` holds back). */
+  const check = (vals: Values, hide?: (key: string, check: string) => boolean) => {
     const ref = { referenceDate: today(), regionCode: household.village.code };
-    const current = memberOf(values);
     const base = adding ? [] : validateMember(memberOf(initial), ref);
-    const local = byField(validateMember(current, ref), base, '', t('form.existing'), serverText, skip);
-    if (!adding && skip.has('idNumber')) delete local.idNumber;
-    return merge(local, server);
-  }, [values, initial, adding, household.village.code, server, serverText, t, skip]);
+    return merge(byField(validateMember(memberOf(vals), ref), base, '', t('form.existing'), serverText, skip, hide), server);
+  };
+  const problems = check(values, adding ? touched.hide : undefined);
 
   const save = async () => {
-    try {
-      await form.validateFields(['reason', ...(adding ? ['date'] : [])]);
-    } catch {
-      return;
-    }
-    const n = errorCount(problems);
+    touched.tried();
+    const n = errorCount(check(form.getFieldsValue(true) as Values));
+    const fieldsOk = await form.validateFields(['reason', ...(adding ? ['date'] : [])]).then(() => true, () => false);
+    if (!fieldsOk && n === 0) return;
     if (n > 0) {
       setError(t('form.fixErrors', { n }));
       return;
@@ -636,6 +669,7 @@ export function MemberFormDrawer({ open, household, member, onClose, onSaved }: 
         layout="vertical"
         onValuesChange={(changed: Values) => {
           setServer({});
+          touched.touch(changed);
           if ('idNumber' in changed) fillFromId(form, '', changed.idNumber, () => message.info(t('member.idFromNumber'), 1.5));
           setValues({ ...(form.getFieldsValue(true) as Values) });
         }}
@@ -665,7 +699,7 @@ export function MemberFormDrawer({ open, household, member, onClose, onSaved }: 
         )}
         <MemberFields form={form} problems={problems} masked={masked} />
         <Divider />
-        <ReasonField />
+        <ReasonField isNew={adding} />
       </Form>
     </FormDrawer>
   );
