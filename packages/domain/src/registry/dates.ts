@@ -73,3 +73,26 @@ export function addMonths(date: CivilDate, months: number): CivilDate {
   const month = (index % 12) + 1;
   return { year, month, day: Math.min(date.day, daysInMonth(year, month)) };
 }
+
+/** Adds (or with a negative count subtracts) whole days to an ISO date, in civil-date arithmetic. */
+export function addDays(date: string, days: number): string {
+  const d = parseIsoDate(date);
+  if (!d) throw new RangeError(`invalid date: ${date}`);
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + days));
+  return t.toISOString().slice(0, 10);
+}
+
+/** Whole days from a to b (positive when b is later). */
+export function daysBetween(a: string, b: string): number {
+  const x = parseIsoDate(a);
+  const y = parseIsoDate(b);
+  if (!x || !y) throw new RangeError(`invalid date: ${x ? b : a}`);
+  return Math.round((Date.UTC(y.year, y.month - 1, y.day) - Date.UTC(x.year, x.month - 1, x.day)) / 86_400_000);
+}
+
+/** addMonths on ISO strings. */
+export function addMonthsIso(date: string, months: number): string {
+  const d = parseIsoDate(date);
+  if (!d) throw new RangeError(`invalid date: ${date}`);
+  return formatIsoDate(addMonths(d, months));
+}

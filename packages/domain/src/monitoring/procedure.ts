@@ -1,0 +1,310 @@
+/**
+ * The signed, public procedures of DOMAIN §7 as a pure state machine: identification of a monitored household
+ * (入户核实 → 信息比对 → 村民主评议 → 村公示 → 乡镇审核 → 县审定 → 公告) and risk elimination (评估 → 村民主评议 →
+ * 村公示 → 乡镇审核 → 县审定 → 公告). Each step belongs to one level and may be signed only by that level's role;
+ * reviews may send a case back to an earlier step with a reason; every step runs against a time limit from the
+ * policy settings. The server stores the state and the signed records; all decisions about what may happen
+ * next are made here.
+ */
+import type { Role } from '../roles';
+import { MONITORED_TYPES, RISK_TYPES } from '../registry/codes';
+import { addDays, daysBetween, parseIsoDate } from '../registry/dates';
+import { MAX_RISK_TYPES } from '../registry/validate';
+import type { PolicyKey, PolicyValues } from '../policy/settings';
+
+export const PROCEDURE_KINDS = ['identification', 'elimination'] as const;
+export type ProcedureKind = (typeof PROCEDURE_KINDS)[number];
+
+export type StepCode =
+  | 'verification' | 'comparison' | 'assessment' | 'village_review' | 'publicity' | 'township_review' | 'county_approval' | 'announcement';
+
+export interface StepDefinition {
+  code: StepCode;
+  zh: string;
+  en: string;
+  /** Roles that may sign the step (the level it belongs to) */
+  roles: readonly Role[];
+  /** The setting giving the step's time limit in days */
+  daysKey: PolicyKey;
+  /** A reviewer at this step may send the case back to an earlier step */
+  canSendBack: boolean;
+}
+
+const VILLAGE: readonly Role[] = ['village_officer'];
+const VILLAGE_OR_TOWNSHIP: readonly Role[] = ['village_officer', 'township_officer'];
+const TOWNSHIP: readonly Role[] = ['township_officer'];
+const COUNTY: readonly Role[] = ['county_admin'];
+
+const S = {
+  verification: { code: 'verification', zh: '入户核实', en: 'Home verification', roles: VILLAGE_OR_TOWNSHIP, daysKey: 'verificationDays', canSendBack: false },
+  comparison: { code: 'comparison', zh: '信息比对', en: 'Data comparison', roles: TOWNSHIP, daysKey: 'reviewDays', canSendBack: true },
+  assessment: { code: 'assessment', zh: '风险消除评估', en: 'Elimination assessment', roles: VILLAGE_OR_TOWNSHIP, daysKey: 'verificationDays', canSendBack: false },
+  village_review: { code: 'village_review', zh: '村民主评议', en: 'Village democratic review', roles: VILLAGE, daysKey: 'reviewDays', canSendBack: true },
+  publicity: { code: 'publicity', zh: '村级公示', en: 'Village publicity', roles: VILLAGE, daysKey: 'publicityDays', canSendBack: false },
+  township_review: { code: 'township_review', zh: '乡镇审核', en: 'Township review', roles: TOWNSHIP, daysKey: 'reviewDays', canSendBack: true },
+  county_approval: { code: 'county_approval', zh: '县级审定', en: 'County approval', roles: COUNTY, daysKey: 'reviewDays', canSendBack: true },
+  announcement: { code: 'announcement', zh: '公告', en: 'Announcement', roles: COUNTY, daysKey: 'reviewDays', canSendBack: false },
+} as const satisfies Record<StepCode, StepDefinition>;
+
+export const PROCEDURE_STEPS: Record<ProcedureKind, readonly StepDefinition[]> = {
+  identification: [S.verification, S.comparison, S.village_review, S.publicity, S.township_review, S.county_approval, S.announcement],
+  elimination: [S.assessment, S.village_review, S.publicity, S.township_review, S.county_approval, S.announcement],
+};
+
+export const PROCEDURE_TITLES: Record<ProcedureKind, { zh: string; en: string }> = {
+  identification: { zh: '监测对象识别', en: 'Identification of a monitored household' },
+  elimination: { zh: '风险消除', en: 'Risk elimination' },
+};
+
+export const ELIMINATION_TYPES = [
+  { code: 'assisted', zh: '帮扶消除', en: 'Eliminated through assistance' },
+  { code: 'natural', zh: '自然消除', en: 'Eliminated by itself' },
+] as const;
+export type EliminationTypeCode = (typeof ELIMINATION_TYPES)[number]['code'];
+
+export type ProcedureStatus = 'active' | 'completed' | 'rejected' | 'withdrawn';
+
+/** One entry of the signed record. */
+export interface ProcedureEvent {
+  action: 'sign' | 'send_back' | 'reject' | 'withdraw';
+  step: StepCode;
+  /** For send_back: the step the case returns to */
+  toStep?: StepCode;
+  data: Record<string, unknown>;
+  comment: string | null;
+  signerId: number;
+  signerName: string;
+  role: Role;
+  /** 'YYYY-MM-DD' */
+  on: string;
+}
+
+export interface ProcedureState {
+  kind: ProcedureKind;
+  status: ProcedureStatus;
+  /** Index into PROCEDURE_STEPS[kind] of the step to be signed next */
+  stepIndex: number;
+  /** 'YYYY-MM-DD' the clock started (the clue's date for an identification) */
+  startedOn: string;
+  /** 'YYYY-MM-DD' the current step became current */
+  stepSince: string;
+  events: ProcedureEvent[];
+}
+
+export interface StepProblem {
+  field: string;
+  message: string;
+}
+
+export function startProcedure(kind: ProcedureKind, startedOn: string): ProcedureState {
+  return { kind, status: 'active', stepIndex: 0, startedOn, stepSince: startedOn, events: [] };
+}
+
+export function currentStep(state: ProcedureState): StepDefinition | null {
+  return state.status === 'active' ? (PROCEDURE_STEPS[state.kind][state.stepIndex] ?? null) : null;
+}
+
+export function stepDefinition(kind: ProcedureKind, code: string): StepDefinition | undefined {
+  return PROCEDURE_STEPS[kind].find((s) => s.code === code);
+}
+
+/** Why a role may not act on the current step, or null when it may. */
+export function roleProblem(state: ProcedureState, role: Role): string | null {
+  const step = currentStep(state);
+  if (!step) return '该程序已经结束';
+  if (!step.roles.includes(role)) {
+    const who = step.roles.map((r) => ROLE_LEVEL_ZH[r] ?? r).join('或');
+    return `“${step.zh}”只能由${who}办理`;
+  }
+  return null;
+}
+
+const ROLE_LEVEL_ZH: Partial<Record<Role, string>> = {
+  village_officer: '村级工作人员', township_officer: '乡镇工作人员', county_admin: '县级管理员',
+};
+
+const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+const isDate = (v: unknown): v is string => typeof v === 'string' && parseIsoDate(v) !== null;
+const COMPARISON_CHECKS = ['vehicle', 'property', 'company', 'publicServant', 'pension', 'deposit'] as const;
+export const COMPARISON_CHECK_LABELS: Record<(typeof COMPARISON_CHECKS)[number], string> = {
+  vehicle: '车辆', property: '城镇房产', company: '工商注册', publicServant: '财政供养人员', pension: '养老金领取', deposit: '大额存款',
+};
+
+export interface StepContext {
+  policy: PolicyValues;
+  /** 'YYYY-MM-DD' */
+  today: string;
+}
+
+/**
+ * Checks the data a step is signed with. Returns every problem (Chinese, naming the field); an empty list means
+ * the step may be signed with this data.
+ */
+export function validateStepData(kind: ProcedureKind, step: StepCode, data: Record<string, unknown>, ctx: StepContext): StepProblem[] {
+  const p: StepProblem[] = [];
+  const need = (field: string, label: string) => {
+    if (!text(data[field])) p.push({ field, message: `请填写${label}` });
+  };
+  switch (step) {
+    case 'verification': {
+      const verifiers = Array.isArray(data.verifiers) ? data.verifiers.map(text).filter(Boolean) : [];
+      if (new Set(verifiers).size < 2) p.push({ field: 'verifiers', message: '入户核实应至少由两名工作人员进行，请填写两名核实人' });
+      need('findings', '核实情况');
+      if (data.authorisationSigned !== true) p.push({ field: 'authorisationSigned', message: '农户须签署家庭经济状况核对授权书' });
+      if (!isDate(data.visitedOn)) p.push({ field: 'visitedOn', message: '请填写入户日期' });
+      else if (data.visitedOn > ctx.today) p.push({ field: 'visitedOn', message: '入户日期不能晚于今天' });
+      break;
+    }
+    case 'comparison': {
+      const checks = (data.checks ?? {}) as Record<string, unknown>;
+      for (const c of COMPARISON_CHECKS) {
+        if (checks[c] !== 'none' && checks[c] !== 'found') p.push({ field: `checks.${c}`, message: `请填写${COMPARISON_CHECK_LABELS[c]}比对结果` });
+      }
+      if (COMPARISON_CHECKS.some((c) => checks[c] === 'found')) need('findings', '比对发现情况的说明');
+      break;
+    }
+    case 'assessment': {
+      if (data.eliminationType !== 'assisted' && data.eliminationType !== 'natural') p.push({ field: 'eliminationType', message: '请选择消除类型（帮扶消除或自然消除）' });
+      need('findings', '评估情况');
+      break;
+    }
+    case 'village_review': {
+      if (data.result !== 'agree' && data.result !== 'disagree') p.push({ field: 'result', message: '请选择评议结果' });
+      need('minutes', '评议会议记录');
+      const n = data.participants;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 3) p.push({ field: 'participants', message: '参加评议人数应为不少于 3 的整数' });
+      break;
+    }
+    case 'publicity': {
+      const { startDate, endDate } = data;
+      if (!isDate(startDate)) p.push({ field: 'startDate', message: '请填写公示开始日期' });
+      if (!isDate(endDate)) p.push({ field: 'endDate', message: '请填写公示结束日期' });
+      if (isDate(startDate) && isDate(endDate)) {
+        const days = daysBetween(startDate, endDate) + 1;
+        if (days < ctx.policy.publicityDays) p.push({ field: 'endDate', message: `公示期为 ${days} 天，不少于 ${ctx.policy.publicityDays} 天` });
+        if (endDate > ctx.today) p.push({ field: 'endDate', message: `公示到 ${endDate} 才结束，结束后才能办理下一步` });
+      }
+      const objections = Array.isArray(data.objections) ? (data.objections as Record<string, unknown>[]) : [];
+      objections.forEach((o, i) => {
+        if (!text(o.content)) p.push({ field: `objections.${i}.content`, message: `第 ${i + 1} 条异议没有内容` });
+        if (!text(o.answer)) p.push({ field: `objections.${i}.answer`, message: `第 ${i + 1} 条异议还没有答复，答复后才能结束公示` });
+      });
+      break;
+    }
+    case 'township_review':
+    case 'county_approval': {
+      if (data.result !== 'approve' && data.result !== 'reject') p.push({ field: 'result', message: '请选择审核结果' });
+      if (data.result === 'reject') need('reason', '不予通过的理由');
+      break;
+    }
+    case 'announcement': {
+      if (!isDate(data.announcedOn)) p.push({ field: 'announcedOn', message: '请填写公告日期' });
+      else if (data.announcedOn > ctx.today) p.push({ field: 'announcedOn', message: '公告日期不能晚于今天' });
+      if (kind === 'identification') {
+        if (!MONITORED_TYPES.some((t) => t.code === data.monitoredType)) p.push({ field: 'monitoredType', message: '请选择监测对象类型' });
+        const risks = Array.isArray(data.riskTypes) ? (data.riskTypes as unknown[]) : [];
+        if (risks.length === 0) p.push({ field: 'riskTypes', message: '请至少选择一项风险类型' });
+        else if (risks.length > MAX_RISK_TYPES) p.push({ field: 'riskTypes', message: `风险类型最多 ${MAX_RISK_TYPES} 项` });
+        else if (new Set(risks).size !== risks.length) p.push({ field: 'riskTypes', message: '风险类型不能重复' });
+        else if (risks.some((r) => !RISK_TYPES.some((t) => t.code === r))) p.push({ field: 'riskTypes', message: '风险类型不在代码表中' });
+      }
+      break;
+    }
+  }
+  return p;
+}
+
+export class ProcedureError extends Error {
+  constructor(message: string, readonly problems: StepProblem[] = [], readonly kind: 'forbidden' | 'conflict' | 'invalid' = 'invalid') {
+    super(message);
+  }
+}
+
+type Signer = { id: number; name: string; role: Role };
+
+/**
+ * Signs the current step. A village review that disagrees or a review that rejects ends the procedure as
+ * rejected; signing the announcement completes it. Throws ProcedureError naming every problem.
+ */
+export function signStep(state: ProcedureState, step: StepCode, data: Record<string, unknown>, comment: string | null, signer: Signer, ctx: StepContext): ProcedureState {
+  const cur = currentStep(state);
+  if (!cur) throw new ProcedureError('该程序已经结束，不能再办理', [], 'conflict');
+  if (cur.code !== step) throw new ProcedureError(`当前应办理“${cur.zh}”，不能办理“${stepDefinition(state.kind, step)?.zh ?? step}”`, [], 'conflict');
+  const who = roleProblem(state, signer.role);
+  if (who) throw new ProcedureError(who, [], 'forbidden');
+  const problems = validateStepData(state.kind, step, data, ctx);
+  if (problems.length) throw new ProcedureError(problems.map((x) => x.message).join('；'), problems);
+  const event: ProcedureEvent = { action: 'sign', step, data, comment: comment?.trim() || null, signerId: signer.id, signerName: signer.name, role: signer.role, on: ctx.today };
+  const rejected = (step === 'village_review' && data.result === 'disagree') || ((step === 'township_review' || step === 'county_approval') && data.result === 'reject');
+  const last = state.stepIndex === PROCEDURE_STEPS[state.kind].length - 1;
+  return {
+    ...state,
+    status: rejected ? 'rejected' : last ? 'completed' : 'active',
+    stepIndex: rejected || last ? state.stepIndex : state.stepIndex + 1,
+    stepSince: ctx.today,
+    events: [...state.events, event],
+  };
+}
+
+/** Sends the case back from a reviewing step to an earlier step, with the reason. */
+export function sendBack(state: ProcedureState, toStep: StepCode, reason: string, signer: Signer, today: string): ProcedureState {
+  const cur = currentStep(state);
+  if (!cur) throw new ProcedureError('该程序已经结束，不能退回', [], 'conflict');
+  if (!cur.canSendBack) throw new ProcedureError(`“${cur.zh}”环节不能退回`, [], 'conflict');
+  const who = roleProblem(state, signer.role);
+  if (who) throw new ProcedureError(who, [], 'forbidden');
+  const steps = PROCEDURE_STEPS[state.kind];
+  const to = steps.findIndex((s) => s.code === toStep);
+  if (to < 0 || to >= state.stepIndex) throw new ProcedureError('只能退回到之前已办理的环节', [{ field: 'toStep', message: '只能退回到之前已办理的环节' }]);
+  if (!reason.trim()) throw new ProcedureError('请填写退回理由', [{ field: 'reason', message: '请填写退回理由' }]);
+  const event: ProcedureEvent = { action: 'send_back', step: cur.code, toStep, data: {}, comment: reason.trim(), signerId: signer.id, signerName: signer.name, role: signer.role, on: today };
+  return { ...state, stepIndex: to, stepSince: today, events: [...state.events, event] };
+}
+
+export interface ProcedureClock {
+  /** 'YYYY-MM-DD' by which the whole procedure is due (identification: identificationDays from the start) */
+  dueOn: string;
+  /** 'YYYY-MM-DD' by which the current step is due, or null when the procedure has ended */
+  stepDueOn: string | null;
+  overdue: boolean;
+  stepOverdue: boolean;
+  /** Days left for the whole procedure (negative when overdue) */
+  daysLeft: number;
+}
+
+/**
+ * Time limits. Identification: policy.identificationDays from the clue; elimination: the sum of its steps' limits.
+ * A step is due policy[daysKey] days after it became current (publicity: after its required days).
+ */
+export function procedureClock(state: ProcedureState, policy: PolicyValues, today: string): ProcedureClock {
+  const steps = PROCEDURE_STEPS[state.kind];
+  const total = state.kind === 'identification' ? policy.identificationDays : steps.reduce((s, x) => s + policy[x.daysKey], 0);
+  const dueOn = addDays(state.startedOn, total);
+  const cur = currentStep(state);
+  const stepDueOn = cur ? addDays(state.stepSince, policy[cur.daysKey]) : null;
+  const active = state.status === 'active';
+  return {
+    dueOn,
+    stepDueOn,
+    overdue: active && today > dueOn,
+    stepOverdue: active && stepDueOn !== null && today > stepDueOn,
+    daysLeft: daysBetween(today, dueOn),
+  };
+}
+
+/** The facts of a finished identification: monitored type and ordered risk types, from the announcement. */
+export function identificationOutcome(state: ProcedureState): { monitoredType: string; riskTypes: string[]; announcedOn: string } | null {
+  if (state.kind !== 'identification' || state.status !== 'completed') return null;
+  const a = [...state.events].reverse().find((e) => e.action === 'sign' && e.step === 'announcement');
+  if (!a) return null;
+  return { monitoredType: String(a.data.monitoredType), riskTypes: (a.data.riskTypes as string[]) ?? [], announcedOn: String(a.data.announcedOn) };
+}
+
+/** The elimination type chosen in the assessment, once the elimination is announced. */
+export function eliminationOutcome(state: ProcedureState): { eliminationType: EliminationTypeCode; announcedOn: string } | null {
+  if (state.kind !== 'elimination' || state.status !== 'completed') return null;
+  const assess = [...state.events].reverse().find((e) => e.action === 'sign' && e.step === 'assessment');
+  const a = [...state.events].reverse().find((e) => e.action === 'sign' && e.step === 'announcement');
+  if (!assess || !a) return null;
+  return { eliminationType: assess.data.eliminationType as EliminationTypeCode, announcedOn: String(a.data.announcedOn) };
+}

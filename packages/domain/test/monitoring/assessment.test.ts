@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assessExit, checkElimination, POLICY_DEFAULTS, type AssessmentInput, type EliminationInput } from '../../src/index';
+
+const TODAY = '2026-11-30';
+const member = (name: string, birthDate: string, over: Partial<AssessmentInput['members'][number]> = {}): AssessmentInput['members'][number] => ({
+  name, birthDate, idNumber: '', idType: 'resident_id', schoolStatus: 'not_in_school', dropoutReason: null, medicalInsurance: 'resident', labour: 'ordinary', ...over,
+});
+const base = (): AssessmentInput => ({
+  household: { housingRating: 'B', relocated: false, relocationKeysReceived: null, safeWater: true, wholeNoLabour: false },
+  members: [member('王大山', '1975-03-01'), member('李秀兰', '1978-05-01'), member('王小明', '2014-09-01', { schoolStatus: 'junior_7', labour: 'none' })],
+  income: { otherWage: 30000, operatingIncome: 6000, operatingExpense: 2000 }, // 34,000 / 3 = 11,333.33
+  policy: { ...POLICY_DEFAULTS, povertyLine: 4400, monitoringLine: 7260 },
+  referenceDate: TODAY,
+});
+
+test('assessExit: a household meeting every item', () => {
+  const r = assessExit(base());
+  assert.deepEqual(r, { meets: true, perCapitaNetIncome: 11333.33, unmet: [] });
+});
+
+test('assessExit: lists every unmet item with details', () => {
+  const i = base();
+  i.income = { otherWage: 9000, operatingIncome: -1000, operatingExpense: 0 }; // 8,000 / 3 = 2,666.67
+  i.members[2] = member('王小明', '2014-09-01', { schoolStatus: 'not_in_school', dropoutReason: 'weariness', labour: 'none' });
+  i.members[1] = member('李秀兰', '1978-05-01', { medicalInsurance: 'none' });
+  i.household = { housingRating: 'C', relocated: false, relocationKeysReceived: null, safeWater: false, wholeNoLabour: false };
+  const r = assessExit(i);
+  assert.equal(r.meets, false);
+  assert.deepEqual(r.unmet.map((u) => u.code), ['income', 'education', 'medical', 'housing', 'water']);
+  assert.match(r.unmet[0]!.detail, /人均纯收入 2,666.67 元，未超过脱贫标准 4,400 元/);
+  assert.match(r.unmet[1]!.detail, /王小明/);
+  assert.match(r.unmet[2]!.detail, /李秀兰 未参加基本医疗保险/);
+  assert.match(r.unmet[3]!.detail, /C 级/);
+});
+
+test('assessExit: boundary and odd values', () => {
+  const i = base();
+  i.income = { otherWage: 13200 }; // exactly 4,400 per person: not ABOVE the line
+  assert.deepEqual(assessExit(i).unmet.map((u) => u.code), ['income']);
+  i.income = null;
+  assert.match(assessExit(i).unmet[0]!.detail, /没有本年度收入信息/);
+  // a child out of school for health reasons, a relocated household with its keys, and a 5-year-old (below school age)
+  const j = base();
+  j.members.push(member('王小花', '2021-01-01', { schoolStatus: 'not_in_school', labour: 'none' }));
+  j.members[2] = member('王小明', '2014-09-01', { schoolStatus: 'not_in_school', dropoutReason: 'illness', labour: 'none' });
+  j.household = { housingRating: 'D', relocated: true, relocationKeysReceived: true, safeWater: true, wholeNoLabour: false };
+  j.income = { otherWage: 40000 };
+  assert.deepEqual(assessExit(j), { meets: true, perCapitaNetIncome: 10000, unmet: [] });
+  // the school-age range is a setting
+  j.policy = { ...j.policy, compulsoryAgeMin: 5 };
+  assert.deepEqual(assessExit(j).unmet.map((u) => u.code), ['education']);
+});
+
+const elim = (over: Partial<EliminationInput> = {}): EliminationInput => ({ ...base(), lastIncome: { otherWage: 25000 }, formerPoor: true, identifiedOn: '2026-01-10', ...over });
+
+test('checkElimination: allowed when every condition holds; quick eliminations are flagged', () => {
+  assert.deepEqual(checkElimination(elim()), { allowed: true, blockers: [], quick: false, perCapitaNetIncome: 11333.33 });
+  const quick = checkElimination(elim({ identifiedOn: '2026-10-15' }));
+  assert.equal(quick.allowed, true); // last year's income was above the line too
+  assert.equal(quick.quick, true);
+});
+
+test('checkElimination: refuses naming each reason', () => {
+  const i = elim({ identifiedOn: '2026-09-01', lastIncome: { otherWage: 6000 } });
+  i.income = { otherWage: 21000, compliantOutOfPocket: 12000 }; // 7,000 per person: below 7,260
+  i.members = [member('张老汉', '1950-01-01', { labour: 'lost' }), member('张老太', '1952-01-01', { labour: 'none', medicalInsurance: 'none' }), member('张孙', '2012-01-01', { labour: 'none', schoolStatus: 'not_in_school' })];
+  i.household = { ...i.household, housingRating: null, safeWater: null };
+  const r = checkElimination(i);
+  assert.equal(r.allowed, false);
+  assert.deepEqual(r.blockers.map((b) => b.code), ['income_below_line', 'rigid_spending', 'education', 'medical', 'housing', 'water', 'no_labour']);
+  assert.match(r.blockers[1]!.detail, /合规自付支出 12,000 元，超过 10,000 元（上年农村居民人均可支配收入的 50%）/);
+  assert.match(r.blockers[4]!.detail, /住房未鉴定安全等级/);
+});
+
+test('checkElimination: income above the line but not yet stable for half a year', () => {
+  const r = checkElimination(elim({ identifiedOn: '2026-08-01', lastIncome: { otherWage: 15000 } })); // last year 5,000 per person
+  assert.deepEqual(r.blockers.map((b) => b.code), ['income_below_line']);
+  assert.match(r.blockers[0]!.detail, /纳入监测不足 6 个月，且上年人均纯收入 5,000 元未超过监测标准/);
+  // monitored for six months: this year's income suffices
+  assert.equal(checkElimination(elim({ identifiedOn: '2026-05-30', lastIncome: null })).allowed, true);
+  assert.equal(checkElimination(elim({ identifiedOn: '2026-06-01', lastIncome: null })).allowed, false);
+  // the others' threshold is higher (100%)
+  const others = elim({ formerPoor: false });
+  others.income = { otherWage: 40000, compliantOutOfPocket: 15000 };
+  assert.equal(checkElimination(others).allowed, true);
+});
