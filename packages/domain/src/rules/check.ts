@@ -323,6 +323,14 @@ class Checker {
     }
   }
 
+  /** The operator's own position between two operands (for errors about the operator). */
+  private opError(l: Node, r: Node, op: string, zh: string, en: string): null {
+    const between = this.source.slice(l.end, r.start);
+    const i = between.indexOf(op);
+    const start = i >= 0 ? l.end + i : l.end;
+    return this.error(start, start + op.length, zh, en);
+  }
+
   private scopeNames(scope: ScopeEntry | null): string[] {
     const names: string[] = [];
     for (let s = scope; s; s = s.parent) names.push(s.name);
@@ -380,7 +388,7 @@ class Checker {
     const lNull = left.type.kind === 'null';
     const rNull = right.type.kind === 'null';
     if (lNull || rNull) {
-      if (op !== '==' && op !== '!=') return this.error(node.start, node.end, `null 只能用 == 或 != 比较`, `null can only be compared with == or !=`);
+      if (op !== '==' && op !== '!=') return this.opError(l, r, op, `null 只能用 == 或 != 比较`, `null can only be compared with == or !=`);
       if (lNull && rNull) return { ...base, kind: 'literal', value: op === '==', type: T_BOOL };
       const other = lNull ? right : left;
       if (!isScalar(other.type)) {
@@ -393,10 +401,10 @@ class Checker {
     }
     const mixed = isNumeric(left.type) && isNumeric(right.type) && left.type.name !== right.type.name;
     if (left.type.name !== right.type.name && !mixed) {
-      return this.error(node.start, node.end, `不能用 ${op} 比较${typeZh(left.type)}和${typeZh(right.type)}`, `Cannot compare ${typeName(left.type)} with ${typeName(right.type)} using ${op}`);
+      return this.opError(l, r, op, `不能用 ${op} 比较${typeZh(left.type)}和${typeZh(right.type)}`, `Cannot compare ${typeName(left.type)} with ${typeName(right.type)} using ${op}`);
     }
     if (left.type.name === 'bool' && op !== '==' && op !== '!=') {
-      return this.error(node.start, node.end, `布尔值只能用 == 或 != 比较`, `bool values can only be compared with == or !=`);
+      return this.opError(l, r, op, `布尔值只能用 == 或 != 比较`, `bool values can only be compared with == or !=`);
     }
     return { ...base, kind: 'compare', op, left, right, mixed, type: T_BOOL };
   }
@@ -414,16 +422,16 @@ class Checker {
     }
     if (isNumeric(left.type) && isNumeric(right.type) && isScalar(left.type) && isScalar(right.type)) {
       if (left.type.name !== right.type.name) {
-        return this.error(node.start, node.end,
+        return this.opError(l, r, op,
           `${op} 两边类型不同：${typeZh(left.type)} 和 ${typeZh(right.type)}；CEL 不自动转换，请用 double(…) 或 int(…)`,
           `The operands of ${op} have different types: ${typeName(left.type)} and ${typeName(right.type)}; CEL does not convert implicitly, use double(…) or int(…)`);
       }
       if (op === '%' && left.type.name === 'double') {
-        return this.error(node.start, node.end, '% 只能用于整数', '% applies to int only');
+        return this.opError(l, r, op, '% 只能用于整数', '% applies to int only');
       }
       return { ...base, kind: 'arith', op, left, right, type: left.type };
     }
-    return this.error(node.start, node.end, `不能对${typeZh(left.type)}和${typeZh(right.type)}使用 ${op}`, `Operator ${op} is not defined for ${typeName(left.type)} and ${typeName(right.type)}`);
+    return this.opError(l, r, op, `不能对${typeZh(left.type)}和${typeZh(right.type)}使用 ${op}`, `Operator ${op} is not defined for ${typeName(left.type)} and ${typeName(right.type)}`);
   }
 
   private inList(node: Node, e: Node, l: Node, scope: ScopeEntry | null): RuleExpr | null {
@@ -445,7 +453,7 @@ class Checker {
     if (!isScalar(le)) return this.untranslatable(l, `不能在${typeZh(list.type)}中查找简单值`, `cannot look for a simple value in ${typeName(list.type)}`);
     const mixed = isNumeric(elem.type) && isNumeric(le) && elem.type.name !== le.name;
     if (elem.type.name !== le.name && !mixed) {
-      return this.error(node.start, node.end, `${typeZh(elem.type)}不能在${typeZh(list.type)}中查找`, `A ${typeName(elem.type)} cannot be looked up in ${typeName(list.type)}`);
+      return this.opError(e, l, 'in', `${typeZh(elem.type)}不能在${typeZh(list.type)}中查找`, `A ${typeName(elem.type)} cannot be looked up in ${typeName(list.type)}`);
     }
     return { start: node.start, end: node.end, kind: 'in', elem, list, mixed, type: T_BOOL };
   }
@@ -519,10 +527,14 @@ class Checker {
       }
       return { ...base, kind: 'stringTest', fn: name, target, arg, type: T_BOOL };
     }
+    // point at the method's name
+    const at = this.source.indexOf(name, receiver.end);
+    const start = at >= 0 && at < node.end ? at : node.start;
+    const end = start + name.length;
     const unsupported = UNSUPPORTED_FUNCTIONS[name];
-    if (unsupported) return this.untranslatable(node, unsupported[0], unsupported[1]);
-    if (name === 'existsOne') return this.error(node.start, node.end, '未知方法“existsOne”，请写 exists_one', "Unknown method 'existsOne'; write exists_one");
-    return this.error(node.start, node.end, `未知方法“${name}”`, `Unknown method '${name}'`);
+    if (unsupported) return this.error(start, end, UNTRANSLATABLE_ZH + unsupported[0], UNTRANSLATABLE_EN + unsupported[1]);
+    if (name === 'existsOne') return this.error(start, end, '未知方法“existsOne”，请写 exists_one', "Unknown method 'existsOne'; write exists_one");
+    return this.error(start, end, `未知方法“${name}”`, `Unknown method '${name}'`);
   }
 
   private macro(node: Node, name: MacroName, receiver: Node, args: readonly Node[], scope: ScopeEntry | null): RuleExpr | null {

@@ -1,0 +1,178 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compileRule, compileSql, sqlStringLiteral } from '../src/index';
+
+const sql = (source: string) => compileSql(compileRule(source, { requireBool: false })).sql;
+
+/** Every supported construct and its SQL (h = the household fact row, rule_member_facts = the member facts). */
+const CASES: [string, string][] = [
+  ["42",
+   "('42'::bigint)"],
+  ["-9223372036854775808",
+   "('-9223372036854775808'::bigint)"],
+  ["1.5",
+   "('1.5'::float8)"],
+  ["\"a'b\\\\c\"",
+   "(E'a''b\\\\c'::text)"],
+  ["true",
+   "TRUE"],
+  ["household.exitYear == null",
+   "(h.exit_year IS NULL)"],
+  ["null != household.exitYear",
+   "(h.exit_year IS NOT NULL)"],
+  ["null == null",
+   "TRUE"],
+  ["household.size",
+   "h.size"],
+  ["income.perCapitaNet",
+   "h.income_per_capita_net"],
+  ["lastIncome.total",
+   "h.last_income_net"],
+  ["policy.monitoringLine",
+   "h.policy_monitoring_line"],
+  ["policy.compulsoryAgeMin",
+   "h.policy_compulsory_age_min"],
+  ["household.monitored && household.relocated",
+   "(h.monitored AND h.relocated)"],
+  ["household.monitored || !household.relocated",
+   "(h.monitored OR (NOT h.relocated))"],
+  ["household.monitored ? 1 : 2",
+   "(CASE h.monitored WHEN TRUE THEN ('1'::bigint) WHEN FALSE THEN ('2'::bigint) END)"],
+  ["household.size == 3",
+   "(h.size = ('3'::bigint))"],
+  ["household.size != 3",
+   "(h.size <> ('3'::bigint))"],
+  ["household.size < 3",
+   "(h.size < ('3'::bigint))"],
+  ["household.size <= 3",
+   "(h.size <= ('3'::bigint))"],
+  ["household.size > 3",
+   "(h.size > ('3'::bigint))"],
+  ["household.villageCode >= \"2112\"",
+   "(h.village_code COLLATE \"C\" >= (E'2112'::text))"],
+  ["household.status == 'exited'",
+   "(h.status = (E'exited'::text))"],
+  ["household.size > 2.5",
+   "(h.size::float8 > ('2.5'::float8))"],
+  ["income.total <= household.size",
+   "(h.income_net <= h.size::float8)"],
+  ["household.size + 1",
+   "(h.size + ('1'::bigint))"],
+  ["household.size - 1",
+   "(h.size - ('1'::bigint))"],
+  ["household.size * 2",
+   "(h.size * ('2'::bigint))"],
+  ["household.size / 2",
+   "(h.size / NULLIF(('2'::bigint), '0'::bigint))"],
+  ["household.size % 2",
+   "(h.size % NULLIF(('2'::bigint), '0'::bigint))"],
+  ["income.total / 3.0",
+   "(h.income_net / NULLIF(('3'::float8), '0'::float8))"],
+  ["-income.total",
+   "(-h.income_net)"],
+  ["-household.size",
+   "(-h.size)"],
+  ["household.householdNo + \"-x\"",
+   "(h.household_no || (E'-x'::text))"],
+  ["household.mainCause in [\"illness\", \"disability\"]",
+   "(h.main_cause IN ((E'illness'::text), (E'disability'::text)))"],
+  ["household.size in [1, 2]",
+   "(h.size IN (('1'::bigint), ('2'::bigint)))"],
+  ["household.size in [1.0, 2.5]",
+   "(h.size::float8 IN (('1'::float8), ('2.5'::float8)))"],
+  ["income.total in [1, 2]",
+   "(h.income_net IN (('1'::bigint)::float8, ('2'::bigint)::float8))"],
+  ["household.size in []",
+   "FALSE"],
+  ["\"illness\" in household.riskTypes",
+   "((E'illness'::text) = ANY(h.risk_types))"],
+  ["size(household.riskTypes)",
+   "(cardinality(h.risk_types)::bigint)"],
+  ["household.riskTypes.size()",
+   "(cardinality(h.risk_types)::bigint)"],
+  ["size(members)",
+   "(SELECT count(*) FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id)"],
+  ["size([1, 2, 3])",
+   "('3'::bigint)"],
+  ["size(household.householdNo)",
+   "(char_length(h.household_no)::bigint)"],
+  ["has(income.perCapitaNet)",
+   "(h.income_per_capita_net IS NOT NULL)"],
+  ["has(household.riskTypes)",
+   "TRUE"],
+  ["household.villageCode.startsWith(\"211204\")",
+   "starts_with(h.village_code, (E'211204'::text))"],
+  ["household.villageCode.endsWith(\"01\")",
+   "(right(h.village_code, char_length((E'01'::text))) = (E'01'::text))"],
+  ["household.householdNo.contains(\"A\")",
+   "(strpos(h.household_no, (E'A'::text)) > 0)"],
+  ["int(income.total)",
+   "(trunc(h.income_net)::bigint)"],
+  ["double(household.size)",
+   "(h.size::float8)"],
+  ["int(household.size)",
+   "h.size"],
+  ["members.exists(m, m.age < 6)",
+   "EXISTS (SELECT 1 FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND ((m_1.age < ('6'::bigint))))"],
+  ["members.all(m, m.insured)",
+   "(NOT EXISTS (SELECT 1 FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND (m_1.insured) IS NOT TRUE))"],
+  ["members.exists_one(m, m.relation == \"head\")",
+   "((SELECT count(*) FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND ((m_1.relation = (E'head'::text)))) = 1)"],
+  ["members.filter(m, m.age >= 16).size()",
+   "(SELECT count(*) FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND ((m_1.age >= ('16'::bigint))))"],
+  ["size(members.filter(m, m.labourCapable))",
+   "(SELECT count(*) FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND (m_1.labour_capable))"],
+  ["members.map(m, m.age).exists(a, a > 60)",
+   "EXISTS (SELECT 1 FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND ((m_1.age > ('60'::bigint))))"],
+  ["household.size in members.map(m, m.age)",
+   "(h.size IN (SELECT m_1.age FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id))"],
+  ["income.total in members.map(m, m.age)",
+   "(h.income_net IN (SELECT m_1.age::float8 FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id))"],
+  ["members.map(m, m.age >= 16, m.workMonths).all(x, x > 6)",
+   "(NOT EXISTS (SELECT 1 FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND ((m_1.age >= ('16'::bigint))) AND ((m_1.work_months > ('6'::bigint))) IS NOT TRUE))"],
+  ["household.riskTypes.exists(r, r.startsWith(\"i\"))",
+   "EXISTS (SELECT 1 FROM unnest(h.risk_types) u_1(v) WHERE (starts_with(u_1.v, (E'i'::text))))"],
+  ["members.exists(m, m.health.exists(x, x == \"chronic\") && \"disabled\" in m.health)",
+   "EXISTS (SELECT 1 FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND ((EXISTS (SELECT 1 FROM unnest(m_1.health) u_2(v) WHERE ((u_2.v = (E'chronic'::text)))) AND ((E'disabled'::text) = ANY(m_1.health)))))"],
+  ["[1, 2].exists(x, x == household.size)",
+   "EXISTS (SELECT 1 FROM unnest(ARRAY[('1'::bigint), ('2'::bigint)]::bigint[]) u_1(v) WHERE ((u_1.v = h.size)))"],
+  ["members.exists(m, members.exists(n, n.age > m.age))",
+   "EXISTS (SELECT 1 FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND (EXISTS (SELECT 1 FROM rule_member_facts m_2 WHERE m_2.county_code = h.county_code AND m_2.household_id = h.household_id AND ((m_2.age > m_1.age)))))"],
+  ["members.map(m, m).exists(x, x.age > 1)",
+   "EXISTS (SELECT 1 FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND ((m_1.age > ('1'::bigint))))"],
+];
+
+test('the SQL of every supported construct', () => {
+  for (const [source, expected] of CASES) assert.equal(sql(source), expected, source);
+});
+
+test('string literals: escaped E-literals inline, or parameters from a given number', () => {
+  const source = `household.villageCode.startsWith('21') && household.householdNo == "O'B\\\\"`;
+  const inline = compileSql(compileRule(source));
+  assert.equal(inline.sql, `(starts_with(h.village_code, (E'21'::text)) AND (h.household_no = (E'O''B\\\\'::text)))`);
+  assert.deepEqual(inline.params, []);
+  const params = compileSql(compileRule(source), { literals: 'params', firstParam: 3 });
+  assert.equal(params.sql, '(starts_with(h.village_code, ($3::text)) AND (h.household_no = ($4::text)))');
+  assert.deepEqual(params.params, ['21', "O'B\\"]);
+  assert.equal(sqlStringLiteral("'; drop table x; --"), "E'''; drop table x; --'");
+  assert.equal(sqlStringLiteral('\\'), "E'\\\\'");
+  assert.throws(() => sqlStringLiteral('a\u0000'), /NUL/);
+});
+
+test('aliases and tables are options, checked as identifiers', () => {
+  const r = compileRule('members.exists(m, m.age < 6) && household.monitored');
+  assert.equal(
+    compileSql(r, { householdAlias: 'hf', memberTable: 'facts.members_2025' }).sql,
+    '(EXISTS (SELECT 1 FROM facts.members_2025 m_1 WHERE m_1.county_code = hf.county_code AND m_1.household_id = hf.household_id AND ((m_1.age < (\'6\'::bigint)))) AND hf.monitored)',
+  );
+  assert.throws(() => compileSql(r, { householdAlias: 'h; drop' }), /invalid household alias/);
+  assert.throws(() => compileSql(r, { householdAlias: 'm_1' }), /invalid household alias/);
+  assert.throws(() => compileSql(r, { memberTable: 'x y' }), /invalid member table/);
+});
+
+test('iteration variable names never reach the SQL', () => {
+  const s = sql('members.exists(drop_table, drop_table.age > 1) && household.riskTypes.exists(x, x == "a")');
+  assert.ok(!s.includes('drop_table'));
+  assert.match(s, /m_1\.age/);
+  assert.match(s, /u_2\.v/);
+});
