@@ -16,6 +16,7 @@ const HouseholdListPage = lazy(() => import('./pages/households/HouseholdListPag
 const HouseholdDetailPage = lazy(() => import('./pages/households/HouseholdDetailPage'));
 const ImportPage = lazy(() => import('./pages/imports/ImportPage'));
 const QualityPage = lazy(() => import('./pages/quality/QualityPage'));
+const PolicyPage = lazy(() => import('./pages/policy/PolicyPage'));
 
 function FullPageSpin() {
   return (
@@ -132,6 +133,14 @@ export function App() {
               element={
                 <RequirePermission permission="registry:read">
                   <QualityPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="policy"
+              element={
+                <RequirePermission permission="regions:read">
+                  <PolicyPage />
                 </RequirePermission>
               }
             />

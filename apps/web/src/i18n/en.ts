@@ -1,9 +1,11 @@
 import type { MsgKey } from './zh';
+import { policyEn } from './policy';
 import { qualityEn } from './quality';
 
 /** English. Must have exactly the keys of zh.ts (checked by the type). */
 export const en: Record<MsgKey, string> = {
   ...qualityEn,
+  ...policyEn,
   'app.name': 'Tuopin',
   'app.tagline': 'Return-to-poverty monitoring and assistance platform',
   'app.footer': 'Tuopin · Return-to-poverty monitoring and assistance platform · Open source',

@@ -1,8 +1,10 @@
 /** Simplified Chinese (the default language). Every UI string lives here and in en.ts. */
+import { policyZh } from './policy';
 import { qualityZh } from './quality';
 
 export const zh = {
   ...qualityZh,
+  ...policyZh,
   'app.name': '脱贫 Tuopin',
   'app.tagline': '防止返贫监测与帮扶信息平台',
   'app.footer': '脱贫 Tuopin · 防止返贫监测与帮扶信息平台 · 开源软件',

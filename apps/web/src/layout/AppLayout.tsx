@@ -3,6 +3,7 @@ import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Spin, Tag, Tooltip, Typography, type MenuProps } from 'antd';
 import {
   ApartmentOutlined,
+  ControlOutlined,
   AuditOutlined,
   DashboardOutlined,
   DownOutlined,
@@ -36,6 +37,7 @@ export const NAV: NavItem[] = [
   { path: '/households', label: 'menu.households', icon: <HomeOutlined />, permission: 'registry:read', group: REGISTRY_GROUP },
   { path: '/imports', label: 'menu.imports', icon: <ImportOutlined />, permission: 'registry:write', group: REGISTRY_GROUP },
   { path: '/quality', label: 'menu.quality', icon: <SafetyCertificateOutlined />, permission: 'registry:read', group: REGISTRY_GROUP },
+  { path: '/policy', label: 'menu.policy', icon: <ControlOutlined />, permission: 'regions:read' },
   { path: '/regions', label: 'menu.regions', icon: <ApartmentOutlined />, permission: 'regions:read' },
   { path: '/users', label: 'menu.users', icon: <TeamOutlined />, permission: 'users:read' },
   { path: '/audit', label: 'menu.audit', icon: <AuditOutlined />, permission: 'audit:read' },
