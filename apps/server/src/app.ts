@@ -22,6 +22,8 @@ import { qualityRoutes } from './routes/quality.routes';
 import { QualityService } from './services/quality.service';
 import { policyRoutes } from './routes/policy.routes';
 import { PolicyService } from './services/policy.service';
+import { monitoringRoutes } from './routes/monitoring.routes';
+import { MonitoringService } from './services/monitoring.service';
 import { Jobs } from './jobs';
 import multipart from '@fastify/multipart';
 import { RegistryRepository } from './repositories/registry.repository';
@@ -47,17 +49,20 @@ export interface Services {
   imports: ImportService;
   quality: QualityService;
   policy: PolicyService;
+  monitoring: MonitoringService;
 }
 
 export function createServices(db: Database, config: Config): Services {
   const d = createDeps(db, config);
   const regions = new RegionsService(d);
   const jobs = new Jobs(db.url);
+  const policy = new PolicyService(d, regions);
   return {
     jobs,
     imports: new ImportService(d, jobs),
     quality: new QualityService(d, regions, jobs),
-    policy: new PolicyService(d, regions),
+    policy,
+    monitoring: new MonitoringService(d, regions, policy),
     config, db, version: VERSION,
     auth: new AuthService(d),
     regions,
@@ -142,6 +147,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     importRoutes(api, services);
     qualityRoutes(api, services);
     policyRoutes(api, services);
+    monitoringRoutes(api, services);
   });
 
   const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));

@@ -10,5 +10,6 @@ export * from './registry/quality-catalog';
 export * from './registry/index';
 export * from './policy/settings';
 export * from './api/policy-routes';
+export * from './api/monitoring-routes';
 export * from './monitoring/index';
 export * from './rules/index';

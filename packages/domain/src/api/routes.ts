@@ -7,6 +7,7 @@ import { endpoint, Ok } from './endpoint';
 import { registryApi } from './registry-routes';
 import { qualityApi } from './quality-routes';
 import { policyApi } from './policy-routes';
+import { monitoringApi } from './monitoring-routes';
 import { AuditEntry, Me, RegionCode, RegionDetail, RegionNode, RoleSchema, User, UserStatus } from './schemas';
 
 const Health = Type.Object({
@@ -165,6 +166,7 @@ export const api = {
   ...registryApi,
   ...qualityApi,
   ...policyApi,
+  ...monitoringApi,
 } as const;
 
 export type Api = typeof api;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   currentStep, identificationOutcome, eliminationOutcome, POLICY_DEFAULTS, procedureClock, ProcedureError, sendBack, signStep, startProcedure,
-  validateStepData, type ProcedureState, type StepCode,
+  validateStepData, type ProcedureState, type Role, type StepCode,
 } from '../../src/index';
 
 const ctx = (today: string) => ({ policy: POLICY_DEFAULTS, today });
@@ -23,7 +23,7 @@ const DATA: Record<StepCode, Record<string, unknown>> = {
 
 function run(kind: 'identification' | 'elimination', upTo: StepCode | null = null): ProcedureState {
   let s = startProcedure(kind, '2026-11-01');
-  const signers: Record<StepCode, typeof village> = {
+  const signers: Record<StepCode, { id: number; name: string; role: Role }> = {
     verification: village, comparison: township, assessment: township, village_review: village, publicity: village,
     township_review: township, county_approval: county, announcement: county,
   };

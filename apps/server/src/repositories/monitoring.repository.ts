@@ -1,0 +1,244 @@
+/**
+ * SQL of the monitoring tables (clues, procedures, monitoring_records) and the yearly status it sets. Receives a
+ * scoped transaction: row-level security limits every statement to the caller's region.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import type { Tx } from '../db/database';
+
+export type Row = Record<string, unknown>;
+
+/** Household number, village name and the head's name of a row's household (aliased c / p). */
+const householdCols = (a: string) => sql.raw(`
+  h.household_no, r.name as village_name,
+  (select m.name from members m where m.county_code = ${a}.county_code and m.household_id = ${a}.household_id and m.active and m.relation = 'head'
+    order by m.id limit 1) as head_name`);
+
+const clueSelect = sql`
+  select c.county_code, c.id, c.household_id, c.village_code, c.channel, c.rule_id, c.rule_version, c.period, c.summary, c.facts, c.policy,
+         c.found_on::text as found_on, c.applied_on::text as applied_on, c.accept_due_on::text as accept_due_on, c.source_note, c.status,
+         c.dismiss_reason, c.assignee_id, c.assignee_name, c.assigned_at, c.procedure_id, c.created_by_name, c.created_at,
+         (c.channel = 'application' and c.status = 'open' and c.accept_due_on < current_date) as accept_overdue,
+         ${householdCols('c')}
+    from clues c
+    join households h on h.county_code = c.county_code and h.id = c.household_id
+    join regions r on r.code = c.village_code`;
+
+const procSelect = sql`
+  select p.county_code, p.id, p.household_id, p.village_code, p.kind, p.status, p.state, p.step, p.started_on::text as started_on,
+         p.step_since::text as step_since, p.due_on::text as due_on, p.step_due_on::text as step_due_on, p.year, p.clue_id, p.facts_start,
+         p.snapshots, p.policy, p.outcome, p.quick,
+         (p.status = 'active' and p.due_on < current_date) as overdue,
+         (p.status = 'active' and p.step_due_on < current_date) as step_overdue,
+         ${householdCols('p')}
+    from procedures p
+    join households h on h.county_code = p.county_code and h.id = p.household_id
+    join regions r on r.code = p.village_code`;
+
+export interface ClueFilter {
+  regionPrefix: string;
+  status?: string;
+  channel?: string;
+  overdue?: boolean;
+  assigneeId?: number;
+}
+
+export interface ProcedureFilter {
+  regionPrefix: string;
+  kind?: string;
+  status?: string;
+  step?: string;
+  overdue?: boolean;
+}
+
+const json = (v: unknown) => JSON.stringify(v);
+
+export class MonitoringRepository {
+  // ---- clues ---------------------------------------------------------------------------
+
+  private clueWhere(f: ClueFilter): RawBuilder<unknown> {
+    const conds: RawBuilder<unknown>[] = [sql`c.village_code like ${f.regionPrefix + '%'}`];
+    if (f.status) conds.push(sql`c.status = ${f.status}`);
+    if (f.channel) conds.push(sql`c.channel = ${f.channel}`);
+    if (f.overdue === true) conds.push(sql`c.channel = 'application' and c.status = 'open' and c.accept_due_on < current_date`);
+    if (f.overdue === false) conds.push(sql`not (c.channel = 'application' and c.status = 'open' and c.accept_due_on < current_date)`);
+    if (f.assigneeId) conds.push(sql`c.assignee_id = ${f.assigneeId}`);
+    return sql.join(conds, sql` and `);
+  }
+
+  async clueList(tx: Tx, f: ClueFilter, after: number | null, limit: number): Promise<Row[]> {
+    const r = await sql<Row>`${clueSelect} where ${this.clueWhere(f)} ${after ? sql`and c.id < ${after}` : sql``}
+      order by c.id desc limit ${limit}`.execute(tx);
+    return r.rows;
+  }
+
+  async clueCount(tx: Tx, f: ClueFilter): Promise<number> {
+    const r = await sql<{ n: number }>`select count(*)::int as n from clues c where ${this.clueWhere(f)}`.execute(tx);
+    return r.rows[0]!.n;
+  }
+
+  async clue(tx: Tx, countyCode: string, id: number, forUpdate = false): Promise<Row | undefined> {
+    const r = await sql<Row>`${clueSelect} where c.county_code = ${countyCode} and c.id = ${id} ${forUpdate ? sql`for update of c` : sql``}`.execute(tx);
+    return r.rows[0];
+  }
+
+  async householdClues(tx: Tx, countyCode: string, householdId: number): Promise<Row[]> {
+    const r = await sql<Row>`${clueSelect} where c.county_code = ${countyCode} and c.household_id = ${householdId} order by c.id desc`.execute(tx);
+    return r.rows;
+  }
+
+  async insertClue(tx: Tx, c: {
+    countyCode: string; householdId: number; villageCode: string; channel: string; summary: string; facts: unknown; policy: unknown; foundOn: string;
+    appliedOn: string | null; acceptDueOn: string | null; sourceNote: string | null; userId: number; userName: string;
+  }): Promise<number> {
+    const r = await sql<{ id: number }>`
+      insert into clues (county_code, household_id, village_code, channel, summary, facts, policy, found_on, applied_on, accept_due_on, source_note,
+                         created_by, created_by_name)
+      values (${c.countyCode}, ${c.householdId}, ${c.villageCode}, ${c.channel}, ${c.summary}, ${json(c.facts)}::jsonb, ${json(c.policy)}::jsonb,
+              ${c.foundOn}, ${c.appliedOn}, ${c.acceptDueOn}, ${c.sourceNote}, ${c.userId}, ${c.userName})
+      returning id`.execute(tx);
+    return r.rows[0]!.id;
+  }
+
+  async assignClue(tx: Tx, countyCode: string, id: number, assignee: { id: number; name: string }): Promise<void> {
+    await sql`update clues set status = 'assigned', assignee_id = ${assignee.id}, assignee_name = ${assignee.name}, assigned_at = now(), updated_at = now()
+               where county_code = ${countyCode} and id = ${id}`.execute(tx);
+  }
+
+  async setClueStatus(tx: Tx, countyCode: string, id: number, status: string, extra: { dismissReason?: string; procedureId?: number } = {}): Promise<void> {
+    await sql`update clues set status = ${status}, updated_at = now()
+               ${extra.dismissReason !== undefined ? sql`, dismiss_reason = ${extra.dismissReason}` : sql``}
+               ${extra.procedureId !== undefined ? sql`, procedure_id = ${extra.procedureId}` : sql``}
+               where county_code = ${countyCode} and id = ${id}`.execute(tx);
+  }
+
+  // ---- procedures ----------------------------------------------------------------------
+
+  async insertProcedure(tx: Tx, p: {
+    countyCode: string; householdId: number; villageCode: string; kind: string; state: unknown; step: string; startedOn: string; stepSince: string;
+    dueOn: string; stepDueOn: string | null; year: number; clueId: number | null; factsStart: unknown; policy: unknown; quick: boolean; userId: number;
+    userName: string;
+  }): Promise<number> {
+    const r = await sql<{ id: number }>`
+      insert into procedures (county_code, household_id, village_code, kind, status, state, step, started_on, step_since, due_on, step_due_on, year,
+                              clue_id, facts_start, policy, quick, created_by, created_by_name)
+      values (${p.countyCode}, ${p.householdId}, ${p.villageCode}, ${p.kind}, 'active', ${json(p.state)}::jsonb, ${p.step}, ${p.startedOn},
+              ${p.stepSince}, ${p.dueOn}, ${p.stepDueOn}, ${p.year}, ${p.clueId}, ${json(p.factsStart)}::jsonb, ${json(p.policy)}::jsonb, ${p.quick},
+              ${p.userId}, ${p.userName})
+      returning id`.execute(tx);
+    return r.rows[0]!.id;
+  }
+
+  async procedure(tx: Tx, countyCode: string, id: number, forUpdate = false): Promise<Row | undefined> {
+    const r = await sql<Row>`${procSelect} where p.county_code = ${countyCode} and p.id = ${id} ${forUpdate ? sql`for update of p` : sql``}`.execute(tx);
+    return r.rows[0];
+  }
+
+  async updateProcedure(tx: Tx, countyCode: string, id: number, p: {
+    status: string; state: unknown; step: string | null; stepSince: string; dueOn: string; stepDueOn: string | null; snapshots: unknown; outcome: unknown;
+    quick: boolean;
+  }): Promise<void> {
+    await sql`update procedures set status = ${p.status}, state = ${json(p.state)}::jsonb, step = ${p.step}, step_since = ${p.stepSince},
+                due_on = ${p.dueOn}, step_due_on = ${p.stepDueOn}, snapshots = ${json(p.snapshots)}::jsonb,
+                outcome = ${p.outcome === null ? null : json(p.outcome)}::jsonb, quick = ${p.quick}, updated_at = now()
+               where county_code = ${countyCode} and id = ${id}`.execute(tx);
+  }
+
+  async householdProcedures(tx: Tx, countyCode: string, householdId: number): Promise<Row[]> {
+    const r = await sql<Row>`${procSelect} where p.county_code = ${countyCode} and p.household_id = ${householdId} order by p.id desc`.execute(tx);
+    return r.rows;
+  }
+
+  async procedureList(tx: Tx, f: ProcedureFilter, after: number | null, limit: number): Promise<Row[]> {
+    const conds: RawBuilder<unknown>[] = [sql`p.village_code like ${f.regionPrefix + '%'}`];
+    if (f.kind) conds.push(sql`p.kind = ${f.kind}`);
+    if (f.status) conds.push(sql`p.status = ${f.status}`);
+    if (f.step) conds.push(sql`p.step = ${f.step}`);
+    if (f.overdue === true) conds.push(sql`p.status = 'active' and (p.due_on < current_date or p.step_due_on < current_date)`);
+    if (after) conds.push(sql`p.id < ${after}`);
+    const r = await sql<Row>`${procSelect} where ${sql.join(conds, sql` and `)} order by p.id desc limit ${limit}`.execute(tx);
+    return r.rows;
+  }
+
+  /** Active procedures at the publicity step of a region, with the household's size (no private fields selected). */
+  async publicity(tx: Tx, regionPrefix: string): Promise<Row[]> {
+    const r = await sql<Row>`
+      select p.county_code, p.id, p.household_id, p.kind, p.state, p.started_on::text as started_on, p.step_since::text as step_since,
+             r.name as village_name, t.name as township_name,
+             (select m.name from members m where m.county_code = p.county_code and m.household_id = p.household_id and m.active and m.relation = 'head'
+               order by m.id limit 1) as head_name,
+             (select count(*)::int from members m where m.county_code = p.county_code and m.household_id = p.household_id and m.active) as size,
+             mr.monitored_type, mr.risk_types
+        from procedures p
+        join regions r on r.code = p.village_code
+        left join regions t on t.code = r.parent_code
+        left join monitoring_records mr on mr.county_code = p.county_code and mr.household_id = p.household_id and mr.eliminated_on is null
+       where p.village_code like ${regionPrefix + '%'} and p.status = 'active' and p.step = 'publicity'
+       order by p.village_code, p.kind, p.id`.execute(tx);
+    return r.rows;
+  }
+
+  // ---- monitoring records and yearly status ---------------------------------------------
+
+  async records(tx: Tx, countyCode: string, householdId: number): Promise<Row[]> {
+    const r = await sql<Row>`
+      select id, identified_on::text as identified_on, monitored_type, risk_types, identification_id, eliminated_on::text as eliminated_on,
+             elimination_type, elimination_id, quick_elimination
+        from monitoring_records where county_code = ${countyCode} and household_id = ${householdId} order by identified_on desc, id desc`.execute(tx);
+    return r.rows;
+  }
+
+  async openRecord(tx: Tx, countyCode: string, householdId: number): Promise<Row | undefined> {
+    const r = await sql<Row>`
+      select id, identified_on::text as identified_on, monitored_type, risk_types from monitoring_records
+       where county_code = ${countyCode} and household_id = ${householdId} and eliminated_on is null`.execute(tx);
+    return r.rows[0];
+  }
+
+  async insertRecord(tx: Tx, r: { countyCode: string; householdId: number; villageCode: string; identifiedOn: string; monitoredType: string; riskTypes: string[]; procedureId: number }): Promise<void> {
+    await sql`insert into monitoring_records (county_code, household_id, village_code, identified_on, monitored_type, risk_types, identification_id)
+              values (${r.countyCode}, ${r.householdId}, ${r.villageCode}, ${r.identifiedOn}, ${r.monitoredType}, ${r.riskTypes}::text[], ${r.procedureId})`.execute(tx);
+  }
+
+  async closeRecord(tx: Tx, countyCode: string, id: number, e: { eliminatedOn: string; eliminationType: string; procedureId: number; quick: boolean }): Promise<void> {
+    await sql`update monitoring_records set eliminated_on = ${e.eliminatedOn}, elimination_type = ${e.eliminationType}, elimination_id = ${e.procedureId},
+                quick_elimination = ${e.quick}, updated_at = now()
+               where county_code = ${countyCode} and id = ${id}`.execute(tx);
+  }
+
+  /**
+   * Sets the monitoring flag of a year's status. Without a status row for the year, one is created with the status
+   * of the latest earlier year (or 一般农户).
+   */
+  async setYearMonitoring(tx: Tx, countyCode: string, householdId: number, villageCode: string, year: number,
+    m: { monitored: boolean; monitoredType: string | null; riskTypes: string[] }): Promise<void> {
+    await sql`
+      insert into household_year_status (county_code, household_id, year, village_code, status, exit_year, monitored, monitored_type, risk_types)
+      select ${countyCode}, ${householdId}, ${year}, ${villageCode}, coalesce(prev.status, 'ordinary'), prev.exit_year, ${m.monitored}, ${m.monitoredType},
+             ${m.riskTypes}::text[]
+        from (select 1) one
+        left join lateral (select status, exit_year from household_year_status
+                            where county_code = ${countyCode} and household_id = ${householdId} and year < ${year} order by year desc limit 1) prev on true
+      on conflict (county_code, household_id, year) do update
+        set monitored = excluded.monitored, monitored_type = excluded.monitored_type, risk_types = excluded.risk_types, updated_at = now()`.execute(tx);
+  }
+
+  // ---- users ---------------------------------------------------------------------------
+
+  async userName(tx: Tx, id: number): Promise<string | null> {
+    const r = await sql<{ display_name: string }>`select display_name from users where id = ${id}`.execute(tx);
+    return r.rows[0]?.display_name ?? null;
+  }
+
+  async verifiers(tx: Tx, regionPrefix: string): Promise<Row[]> {
+    const r = await sql<Row>`
+      select u.id, u.display_name, u.username, u.role, u.region_code, g.name as region_name from users u join regions g on g.code = u.region_code
+       where u.region_code like ${regionPrefix + '%'} and u.role in ('township_officer', 'village_officer') and u.status = 'active'
+       order by u.region_code, u.display_name`.execute(tx);
+    return r.rows;
+  }
+
+  async user(tx: Tx, id: number): Promise<Row | undefined> {
+    const r = await sql<Row>`select id, display_name, role, region_code, status from users where id = ${id}`.execute(tx);
+    return r.rows[0];
+  }
+}

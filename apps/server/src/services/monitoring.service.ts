@@ -1,0 +1,432 @@
+/**
+ * Monitoring (防返贫监测): the clue inbox, the identification and risk-elimination procedures and a household's
+ * monitoring path. Every decision about what may happen next is the domain's (packages/domain/src/monitoring);
+ * this service loads the facts and the settings in force, stores the state, the facts and the settings (values and
+ * the ids of the stored rows used) with every step, and applies the outcome to the registry. Scoping is the
+ * database's: everything runs in Database.scoped, so a case outside the caller's region is not found (404).
+ */
+import {
+  addDays, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, ProcedureError, procedureClock,
+  regionPrefix, roleProblem, sendBack, signStep, startProcedure,
+  type ClueDetail, type ClueItem, type FactsSnapshot, type HouseholdMonitoring, type PolicySnapshot, type PolicyValues, type ProcedureDetail,
+  type ProcedureKind, type ProcedureState, type ProcedureSummary, type PublicityEntry, type StepCode,
+} from '@tuopin/domain';
+import type { Actor, Tx } from '../db/database';
+import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
+import { MonitoringRepository, type Row } from '../repositories/monitoring.repository';
+import { RegistryRepository } from '../repositories/registry.repository';
+import type { Deps } from './context';
+import { loadFacts, policySnapshot } from './monitoring.facts';
+import type { PolicyService } from './policy.service';
+import type { RegionsService } from './regions.service';
+
+const today = () => new Date().toISOString().slice(0, 10);
+const yearOf = (d: string) => Number(d.slice(0, 4));
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
+const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
+/** A ProcedureError of the domain as an API error: forbidden → 403, conflict → 409, invalid → 400 with the fields. */
+function procedureError(e: unknown, fieldPrefix = ''): unknown {
+  if (!(e instanceof ProcedureError)) return e;
+  const details = e.problems.map((p) => ({ field: fieldPrefix + p.field, message: p.message }));
+  if (e.kind === 'forbidden') return new AppError(403, 'FORBIDDEN', e.message);
+  if (e.kind === 'conflict') return new AppError(409, 'CONFLICT', e.message, details.length ? details : undefined);
+  return new AppError(400, 'VALIDATION', e.message, details);
+}
+
+function householdRef(r: Row) {
+  return {
+    countyCode: String(r.county_code), id: Number(r.household_id), householdNo: String(r.household_no), headName: (r.head_name as string) ?? null,
+    villageCode: String(r.village_code), villageName: String(r.village_name),
+  };
+}
+
+function toClue(r: Row): ClueItem {
+  return {
+    countyCode: String(r.county_code), id: Number(r.id), household: householdRef(r), channel: r.channel as ClueItem['channel'],
+    ruleId: (r.rule_id as string) ?? null, ruleVersion: r.rule_version == null ? null : Number(r.rule_version), period: (r.period as string) ?? null,
+    summary: String(r.summary), foundOn: String(r.found_on), appliedOn: (r.applied_on as string) ?? null, acceptDueOn: (r.accept_due_on as string) ?? null,
+    acceptOverdue: r.accept_overdue === true, sourceNote: (r.source_note as string) ?? null, status: r.status as ClueItem['status'],
+    dismissReason: (r.dismiss_reason as string) ?? null,
+    assignee: r.assignee_id == null ? null : { id: Number(r.assignee_id), name: String(r.assignee_name ?? '') },
+    assignedAt: iso(r.assigned_at), procedureId: r.procedure_id == null ? null : Number(r.procedure_id),
+    createdBy: (r.created_by_name as string) ?? null, createdAt: iso(r.created_at) ?? '',
+  };
+}
+
+const toClueDetail = (r: Row): ClueDetail => ({ ...toClue(r), facts: (r.facts ?? {}) as Record<string, unknown>, policy: (r.policy ?? {}) as Record<string, unknown> });
+
+/** The stored state, with the clock dates taken from the columns (the same values; the columns are what queries use). */
+function stateOf(r: Row): ProcedureState {
+  const s = r.state as ProcedureState;
+  return { ...s, startedOn: String(r.started_on), stepSince: String(r.step_since) };
+}
+
+function toSummary(r: Row): ProcedureSummary {
+  return {
+    countyCode: String(r.county_code), id: Number(r.id), kind: r.kind as ProcedureKind, status: r.status as ProcedureSummary['status'],
+    step: (r.step as string) ?? null, household: householdRef(r), startedOn: String(r.started_on), stepSince: String(r.step_since),
+    dueOn: String(r.due_on), stepDueOn: (r.step_due_on as string) ?? null, overdue: r.overdue === true, stepOverdue: r.step_overdue === true,
+    clueId: r.clue_id == null ? null : Number(r.clue_id), quick: r.quick === true, outcome: (r.outcome as Record<string, unknown>) ?? null,
+  };
+}
+
+interface Snapshot { eventIndex: number; step: string; on: string; facts: FactsSnapshot }
+
+export class MonitoringService {
+  private readonly repo = new MonitoringRepository();
+  private readonly registry = new RegistryRepository();
+
+  constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly policy: PolicyService) {}
+
+  private async resolve(tx: Tx, villageCode: string, year: number): Promise<PolicySnapshot> {
+    return policySnapshot(await this.policy.resolve(tx, villageCode, year), villageCode, year);
+  }
+
+  private async signer(tx: Tx, actor: Actor) {
+    return { id: actor.id, name: (await this.repo.userName(tx, actor.id)) ?? actor.username, role: actor.role };
+  }
+
+  // ---- clues ---------------------------------------------------------------------------
+
+  clueList(actor: Actor, q: { regionCode?: string; status?: string; channel?: string; overdue?: boolean; assigneeId?: number; after?: string; limit?: number }) {
+    return this.d.db.scoped(actor, async (tx) => {
+      const region = await this.regions.visible(tx, q.regionCode ?? actor.regionCode);
+      const f = { regionPrefix: regionPrefix(region.code), status: q.status, channel: q.channel, overdue: q.overdue, assigneeId: q.assigneeId };
+      const limit = q.limit ?? 50;
+      const [rows, total] = await Promise.all([this.repo.clueList(tx, f, q.after ? Number(q.after) : null, limit), this.repo.clueCount(tx, f)]);
+      return { items: rows.map(toClue), next: rows.length === limit ? String(rows.at(-1)!.id) : null, total };
+    });
+  }
+
+  clueGet(actor: Actor, countyCode: string, id: number): Promise<ClueDetail> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const r = await this.repo.clue(tx, countyCode, id);
+      if (!r) throw notFound('线索');
+      return toClueDetail(r);
+    });
+  }
+
+  clueCreate(actor: Actor, b: { countyCode: string; householdId: number; channel: string; foundOn: string; summary: string; sourceNote?: string }): Promise<ClueDetail> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const summary = b.summary.trim();
+      if (!summary) throw invalid('summary', '请填写线索内容');
+      if (!isDate(b.foundOn)) throw invalid('foundOn', '日期不正确');
+      const now = today();
+      if (b.foundOn > now) throw invalid('foundOn', b.channel === 'application' ? '申报日期不能晚于今天' : '发现日期不能晚于今天');
+      const h = await this.registry.household(tx, b.countyCode, b.householdId);
+      if (!h) throw notFound('农户');
+      const village = String(h.village_code);
+      const year = yearOf(b.foundOn);
+      const effective = await this.policy.resolve(tx, village, year);
+      const facts = await loadFacts(tx, this.registry, b.countyCode, b.householdId, year, effective, now, null);
+      const application = b.channel === 'application';
+      const id = await this.repo.insertClue(tx, {
+        countyCode: b.countyCode, householdId: b.householdId, villageCode: village, channel: b.channel, summary, facts: facts.snapshot,
+        policy: policySnapshot(effective, village, year), foundOn: b.foundOn, appliedOn: application ? b.foundOn : null,
+        acceptDueOn: application ? addDays(b.foundOn, effective.values.acceptanceDays) : null, sourceNote: b.sourceNote?.trim() || null,
+        userId: actor.id, userName: (await this.repo.userName(tx, actor.id)) ?? actor.username,
+      });
+      return toClueDetail((await this.repo.clue(tx, b.countyCode, id))!);
+    });
+  }
+
+  verifiers(actor: Actor, regionCode: string | undefined) {
+    return this.d.db.scoped(actor, async (tx) => {
+      const region = await this.regions.visible(tx, regionCode ?? actor.regionCode);
+      // Officers of the region and below; for a village also those of its township (who verify its clues too).
+      const prefix = regionPrefix(region.level === 5 ? `${region.code.slice(0, 9)}000` : region.code);
+      const rows = await this.repo.verifiers(tx, prefix);
+      return rows
+        .filter((u) => isWithinRegion(region.code, String(u.region_code)) || isWithinRegion(String(u.region_code), region.code))
+        .map((u) => ({ id: Number(u.id), name: String(u.display_name), username: String(u.username), role: String(u.role), regionCode: String(u.region_code), regionName: String(u.region_name) }));
+    });
+  }
+
+  clueAssign(actor: Actor, b: { clues: { countyCode: string; id: number }[]; assigneeId: number }): Promise<{ assigned: number }> {
+    return this.d.db.scoped(actor, async (tx) => {
+      if (!['township_officer', 'county_admin', 'system_admin'].includes(actor.role)) throw forbidden('只有乡镇及以上工作人员可以分派线索');
+      const clues: Row[] = [];
+      for (const ref of b.clues) {
+        const c = await this.repo.clue(tx, ref.countyCode, ref.id, true);
+        if (!c) throw notFound(`线索 ${ref.id}`);
+        if (c.status !== 'open' && c.status !== 'assigned') throw conflict(`线索 ${ref.id}（${c.head_name ?? c.household_no}）已${statusZh(String(c.status))}，不能再分派`, 'clues');
+        clues.push(c);
+      }
+      const u = await this.repo.user(tx, b.assigneeId);
+      if (!u || u.status !== 'active') throw invalid('assigneeId', '核实人不存在、已停用或不在您的管辖范围内');
+      if (u.role !== 'township_officer' && u.role !== 'village_officer') throw invalid('assigneeId', '核实人应为乡镇或村级工作人员');
+      let n = 0;
+      for (const c of clues) {
+        if (!isWithinRegion(String(c.village_code), String(u.region_code))) {
+          throw invalid('assigneeId', `${u.display_name} 不负责线索 ${c.id} 所在的 ${c.village_name}`);
+        }
+        await this.repo.assignClue(tx, String(c.county_code), Number(c.id), { id: Number(u.id), name: String(u.display_name) });
+        n++;
+      }
+      return { assigned: n };
+    });
+  }
+
+  clueDismiss(actor: Actor, countyCode: string, id: number, reason: string): Promise<ClueItem> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const r = reason.trim();
+      if (!r) throw invalid('reason', '请填写排除理由');
+      const c = await this.repo.clue(tx, countyCode, id, true);
+      if (!c) throw notFound('线索');
+      if (c.status !== 'open' && c.status !== 'assigned') throw conflict(`该线索已${statusZh(String(c.status))}，不能排除`);
+      await this.repo.setClueStatus(tx, countyCode, id, 'dismissed', { dismissReason: r });
+      return toClue((await this.repo.clue(tx, countyCode, id))!);
+    }, { reason });
+  }
+
+  // ---- procedures ----------------------------------------------------------------------
+
+  identificationStart(actor: Actor, countyCode: string, clueId: number): Promise<ProcedureDetail> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const c = await this.repo.clue(tx, countyCode, clueId, true);
+      if (!c) throw notFound('线索');
+      if (c.status !== 'open' && c.status !== 'assigned') throw conflict(`该线索已${statusZh(String(c.status))}，不能再发起识别`);
+      const startedOn = String(c.applied_on ?? c.found_on);
+      const state = startProcedure('identification', startedOn);
+      const who = roleProblem(state, actor.role);
+      if (who) throw forbidden(who);
+      const householdId = Number(c.household_id);
+      if (await this.repo.openRecord(tx, countyCode, householdId)) throw conflict('该户已是监测对象，不需要再识别', 'clue');
+      const id = await this.insertProcedure(tx, actor, countyCode, householdId, String(c.village_code), state, clueId, null);
+      await this.repo.setClueStatus(tx, countyCode, clueId, 'verifying', { procedureId: id });
+      return this.detail(tx, actor, countyCode, id);
+    });
+  }
+
+  eliminationStart(actor: Actor, countyCode: string, householdId: number): Promise<ProcedureDetail> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const h = await this.registry.household(tx, countyCode, householdId);
+      if (!h) throw notFound('农户');
+      const rec = await this.repo.openRecord(tx, countyCode, householdId);
+      if (!rec) throw conflict('该户不是监测对象，不能发起风险消除');
+      const now = today();
+      const state = startProcedure('elimination', now);
+      const who = roleProblem(state, actor.role);
+      if (who) throw forbidden(who);
+      const village = String(h.village_code);
+      const effective = await this.policy.resolve(tx, village, yearOf(now));
+      const facts = await loadFacts(tx, this.registry, countyCode, householdId, yearOf(now), effective, now, String(rec.identified_on));
+      const check = facts.elimination!;
+      if (!check.allowed) {
+        const details = facts.snapshot.eliminationCheck!.blockers.map((b) => ({ field: `blockers.${b.code}`, message: `${b.zh}：${b.detail}` }));
+        throw new AppError(409, 'CONFLICT', `不能发起风险消除：${details.map((x) => x.message).join('；')}`, details);
+      }
+      const id = await this.insertProcedure(tx, actor, countyCode, householdId, village, state, null, { effective, facts: facts.snapshot, quick: check.quick });
+      return this.detail(tx, actor, countyCode, id);
+    });
+  }
+
+  private async insertProcedure(
+    tx: Tx, actor: Actor, countyCode: string, householdId: number, village: string, state: ProcedureState, clueId: number | null,
+    pre: { effective: Awaited<ReturnType<PolicyService['resolve']>>; facts: FactsSnapshot; quick: boolean } | null,
+  ): Promise<number> {
+    const now = today();
+    const year = yearOf(now);
+    const effective = pre?.effective ?? (await this.policy.resolve(tx, village, year));
+    const facts = pre?.facts ?? (await loadFacts(tx, this.registry, countyCode, householdId, year, effective, now, null)).snapshot;
+    const clock = procedureClock(state, effective.values, now);
+    try {
+      return await this.repo.insertProcedure(tx, {
+        countyCode, householdId, villageCode: village, kind: state.kind, state, step: currentStep(state)!.code, startedOn: state.startedOn,
+        stepSince: state.stepSince, dueOn: clock.dueOn, stepDueOn: clock.stepDueOn, year, clueId, factsStart: facts,
+        policy: policySnapshot(effective, village, year), quick: pre?.quick ?? false, userId: actor.id,
+        userName: (await this.repo.userName(tx, actor.id)) ?? actor.username,
+      });
+    } catch (e) {
+      if ((e as { constraint?: string }).constraint === 'procedures_one_active_uq') {
+        throw conflict(state.kind === 'identification' ? '该户已有正在办理的识别程序' : '该户已有正在办理的风险消除程序');
+      }
+      throw e;
+    }
+  }
+
+  procedureGet(actor: Actor, countyCode: string, id: number): Promise<ProcedureDetail> {
+    return this.d.db.scoped(actor, (tx) => this.detail(tx, actor, countyCode, id));
+  }
+
+  private async detail(tx: Tx, actor: Actor, countyCode: string, id: number): Promise<ProcedureDetail> {
+    const r = await this.repo.procedure(tx, countyCode, id);
+    if (!r) throw notFound('程序');
+    const state = stateOf(r);
+    const policyNow = await this.resolve(tx, String(r.village_code), Number(r.year));
+    const now = today();
+    const clock = procedureClock(state, policyNow.values as PolicyValues, now);
+    const who = state.status === 'active' ? roleProblem(state, actor.role) : null;
+    return {
+      ...toSummary(r),
+      overdue: clock.overdue, stepOverdue: clock.stepOverdue,
+      state: { kind: state.kind, status: state.status, stepIndex: state.stepIndex, startedOn: state.startedOn, stepSince: state.stepSince, events: state.events },
+      clock, policyNow, policy: r.policy as PolicySnapshot, factsStart: r.facts_start as FactsSnapshot, snapshots: (r.snapshots ?? []) as Snapshot[],
+      canAct: state.status === 'active' && who === null, waitingFor: who, year: Number(r.year),
+    };
+  }
+
+  procedureSign(actor: Actor, countyCode: string, id: number, b: { step: string; data: Record<string, unknown>; comment?: string }): Promise<ProcedureDetail> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const r = await this.repo.procedure(tx, countyCode, id, true);
+      if (!r) throw notFound('程序');
+      const state = stateOf(r);
+      const village = String(r.village_code);
+      const householdId = Number(r.household_id);
+      const now = today();
+      const year = yearOf(now);
+      const effective = await this.policy.resolve(tx, village, Number(r.year));
+      const rec = await this.repo.openRecord(tx, countyCode, householdId);
+      const factsYear = await this.policy.resolve(tx, village, year);
+      const facts = await loadFacts(tx, this.registry, countyCode, householdId, year, factsYear, now, state.kind === 'elimination' && rec ? String(rec.identified_on) : null);
+      const signer = await this.signer(tx, actor);
+      let next: ProcedureState;
+      try {
+        next = signStep(state, b.step as StepCode, b.data, b.comment ?? null, signer, { policy: effective.values, today: now });
+      } catch (e) {
+        throw procedureError(e, 'data.');
+      }
+      let quick = r.quick === true;
+      // Risk elimination is checked again at county approval on the facts of that day.
+      if (state.kind === 'elimination' && b.step === 'county_approval' && b.data.result === 'approve') {
+        const check = facts.snapshot.eliminationCheck;
+        if (!rec || !check) throw conflict('该户已不是监测对象');
+        if (!check.allowed) {
+          const details = check.blockers.map((x) => ({ field: `blockers.${x.code}`, message: `${x.zh}：${x.detail}` }));
+          throw new AppError(409, 'CONFLICT', `复核未通过，不能审定风险消除：${details.map((x) => x.message).join('；')}`, details);
+        }
+        quick = check.quick;
+      }
+      const snapshots = [...((r.snapshots ?? []) as Snapshot[]), { eventIndex: next.events.length - 1, step: b.step, on: now, facts: facts.snapshot }];
+      let outcome: Record<string, unknown> | null = null;
+      if (next.status === 'completed' && next.kind === 'identification') {
+        const o = identificationOutcome(next)!;
+        if (rec) throw conflict('该户已是监测对象');
+        await this.repo.insertRecord(tx, { countyCode, householdId, villageCode: village, identifiedOn: o.announcedOn, monitoredType: o.monitoredType, riskTypes: o.riskTypes, procedureId: id });
+        await this.repo.setYearMonitoring(tx, countyCode, householdId, village, year, { monitored: true, monitoredType: o.monitoredType, riskTypes: o.riskTypes });
+        outcome = o;
+      } else if (next.status === 'completed' && next.kind === 'elimination') {
+        const o = eliminationOutcome(next)!;
+        if (!rec) throw conflict('该户已不是监测对象');
+        await this.repo.closeRecord(tx, countyCode, Number(rec.id), { eliminatedOn: o.announcedOn, eliminationType: o.eliminationType, procedureId: id, quick });
+        await this.repo.setYearMonitoring(tx, countyCode, householdId, village, year, { monitored: false, monitoredType: null, riskTypes: [] });
+        outcome = { ...o, quick };
+      } else if (next.status === 'rejected') {
+        const last = next.events.at(-1)!;
+        outcome = { rejectedAt: last.step, reason: last.data.reason ?? last.data.minutes ?? null };
+      }
+      if (r.clue_id != null && (next.status === 'completed' || next.status === 'rejected')) {
+        await this.repo.setClueStatus(tx, countyCode, Number(r.clue_id), next.status === 'completed' ? 'identified' : 'rejected');
+      }
+      await this.save(tx, countyCode, id, next, effective.values, snapshots, outcome, quick);
+      return this.detail(tx, actor, countyCode, id);
+    }, { reason: b.comment ?? null });
+  }
+
+  procedureSendBack(actor: Actor, countyCode: string, id: number, b: { toStep: string; reason: string }): Promise<ProcedureDetail> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const r = await this.repo.procedure(tx, countyCode, id, true);
+      if (!r) throw notFound('程序');
+      const state = stateOf(r);
+      const effective = await this.policy.resolve(tx, String(r.village_code), Number(r.year));
+      let next: ProcedureState;
+      try {
+        next = sendBack(state, b.toStep as StepCode, b.reason, await this.signer(tx, actor), today());
+      } catch (e) {
+        throw procedureError(e);
+      }
+      await this.save(tx, countyCode, id, next, effective.values, (r.snapshots ?? []) as Snapshot[], null, r.quick === true);
+      return this.detail(tx, actor, countyCode, id);
+    }, { reason: b.reason });
+  }
+
+  private async save(tx: Tx, countyCode: string, id: number, s: ProcedureState, policy: PolicyValues, snapshots: Snapshot[], outcome: unknown, quick: boolean) {
+    const clock = procedureClock(s, policy, today());
+    await this.repo.updateProcedure(tx, countyCode, id, {
+      status: s.status, state: s, step: currentStep(s)?.code ?? null, stepSince: s.stepSince, dueOn: clock.dueOn, stepDueOn: clock.stepDueOn,
+      snapshots, outcome, quick,
+    });
+  }
+
+  procedureList(actor: Actor, q: { regionCode?: string; kind?: string; status?: string; step?: string; overdue?: boolean; after?: string; limit?: number }) {
+    return this.d.db.scoped(actor, async (tx) => {
+      const region = await this.regions.visible(tx, q.regionCode ?? actor.regionCode);
+      const limit = q.limit ?? 50;
+      const rows = await this.repo.procedureList(tx, { regionPrefix: regionPrefix(region.code), kind: q.kind, status: q.status, step: q.step, overdue: q.overdue },
+        q.after ? Number(q.after) : null, limit);
+      return { items: rows.map(toSummary), next: rows.length === limit ? String(rows.at(-1)!.id) : null };
+    });
+  }
+
+  householdMonitoring(actor: Actor, countyCode: string, householdId: number): Promise<HouseholdMonitoring> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const h = await this.registry.household(tx, countyCode, householdId);
+      if (!h) throw notFound('农户');
+      const [records, procs, clues] = await Promise.all([
+        this.repo.records(tx, countyCode, householdId), this.repo.householdProcedures(tx, countyCode, householdId), this.repo.householdClues(tx, countyCode, householdId),
+      ]);
+      const open = records.find((x) => x.eliminated_on == null);
+      const eliminationActive = procs.some((p) => p.kind === 'elimination' && p.status === 'active');
+      let elimination: HouseholdMonitoring['elimination'] = null;
+      if (open && !eliminationActive) {
+        const now = today();
+        const effective = await this.policy.resolve(tx, String(h.village_code), yearOf(now));
+        const f = await loadFacts(tx, this.registry, countyCode, householdId, yearOf(now), effective, now, String(open.identified_on));
+        const c = f.snapshot.eliminationCheck!;
+        elimination = { allowed: c.allowed, quick: c.quick, blockers: c.blockers, perCapitaNetIncome: f.elimination!.perCapitaNetIncome };
+      }
+      const head = await this.registry.members(tx, countyCode, householdId);
+      return {
+        household: {
+          countyCode, id: householdId, householdNo: String(h.household_no), headName: (head.find((m) => m.active && m.relation === 'head')?.name as string) ?? null,
+          villageCode: String(h.village_code), villageName: String(h.village_name),
+        },
+        monitored: open !== undefined,
+        records: records.map((x) => ({
+          id: Number(x.id), identifiedOn: String(x.identified_on), monitoredType: String(x.monitored_type), riskTypes: (x.risk_types as string[]) ?? [],
+          identificationId: Number(x.identification_id), eliminatedOn: (x.eliminated_on as string) ?? null, eliminationType: (x.elimination_type as string) ?? null,
+          eliminationId: x.elimination_id == null ? null : Number(x.elimination_id), quickElimination: x.quick_elimination === true,
+        })),
+        procedures: procs.map(toSummary),
+        clues: clues.map(toClue),
+        elimination,
+      };
+    });
+  }
+
+  /**
+   * The publicity list of a village (or any region): cases at the publicity step. Built from named, public fields
+   * only — head of household, village, type, risk types, dates — never ID numbers, phones, bank accounts or health.
+   */
+  publicity(actor: Actor, regionCode: string) {
+    return this.d.db.scoped(actor, async (tx) => {
+      const region = await this.regions.visible(tx, regionCode);
+      const effective = await this.policy.resolve(tx, region.code, yearOf(today()));
+      const days = effective.values.publicityDays;
+      const rows = await this.repo.publicity(tx, regionPrefix(region.code));
+      const entries: PublicityEntry[] = rows.map((r) => {
+        const state = r.state as ProcedureState;
+        const signed = (step: string) => [...state.events].reverse().find((e) => e.action === 'sign' && e.step === step);
+        const review = signed('village_review');
+        const assessment = signed('assessment');
+        const identification = state.kind === 'identification';
+        const proposedRisks = review?.data.proposedRiskTypes;
+        return {
+          procedureId: Number(r.id), countyCode: String(r.county_code), kind: state.kind, headName: String(r.head_name ?? ''), villageName: String(r.village_name),
+          townshipName: (r.township_name as string) ?? null, householdSize: Number(r.size),
+          monitoredType: identification ? ((review?.data.proposedMonitoredType as string) || null) : ((r.monitored_type as string) ?? null),
+          riskTypes: identification ? (Array.isArray(proposedRisks) ? proposedRisks.map(String) : []) : ((r.risk_types as string[]) ?? []),
+          eliminationType: identification ? null : ((assessment?.data.eliminationType as string) ?? null),
+          startedOn: String(r.started_on), reviewedOn: review?.on ?? null,
+          publicityFrom: String(r.step_since), publicityTo: addDays(String(r.step_since), days - 1),
+        };
+      });
+      return { regionName: region.fullName || region.name, publicityDays: days, today: today(), entries };
+    });
+  }
+}
+
+function statusZh(s: string): string {
+  return { open: '待受理', assigned: '分派', verifying: '进入识别程序', identified: '纳入监测', rejected: '办结（未纳入）', dismissed: '排除' }[s] ?? s;
+}
