@@ -193,7 +193,7 @@ function expr(kind: Kind, depth: number, m: string | null): fc.Arbitrary<string>
     options.push(
       fc.tuple(sub('int'), cmpOp, sub('int')).map(([a, o, b]) => `${p(a)} ${o} ${p(b)}`),
       fc.tuple(sub('double'), cmpOp, sub('double')).map(([a, o, b]) => `${p(a)} ${o} ${p(b)}`),
-      fc.tuple(sub('int'), cmpOp, sub('double')).map(([a, o, b]) => `${p(a)} ${o} ${p(b)}`),
+      fc.tuple(sub('int'), fc.constantFrom('<', '<=', '>', '>='), sub('double')).map(([a, o, b]) => `${p(a)} ${o} ${p(b)}`),
       fc.tuple(sub('string'), cmpOp, sub('string')).map(([a, o, b]) => `${p(a)} ${o} ${p(b)}`),
       fc.tuple(sub('bool'), fc.constantFrom('==', '!='), sub('bool')).map(([a, o, b]) => `${p(a)} ${o} ${p(b)}`),
       fc.tuple(sub('bool'), fc.constantFrom('&&', '||'), sub('bool')).map(([a, o, b]) => `${p(a)} ${o} ${p(b)}`),
@@ -202,7 +202,7 @@ function expr(kind: Kind, depth: number, m: string | null): fc.Arbitrary<string>
       fc.tuple(fc.constantFrom(...NULLABLE_FIELDS, ...(m ? MEMBER_NULLABLE.map((f) => `${m}.${f}`) : [])), fc.constantFrom('== null', '!= null', 'has')).map(([f, t]) =>
         t === 'has' ? `has(${f})` : `${f} ${t}`),
       fc.tuple(sub('int'), fc.array(intLit, { maxLength: 4 })).map(([a, l]) => `${p(a)} in [${l.join(', ')}]`),
-      fc.tuple(sub('double'), fc.array(intLit, { minLength: 1, maxLength: 3 })).map(([a, l]) => `${p(a)} in [${l.join(', ')}]`),
+      fc.tuple(sub('double'), fc.array(doubleLit, { minLength: 1, maxLength: 3 })).map(([a, l]) => `${p(a)} in [${l.join(', ')}]`),
       fc.tuple(fc.constantFrom('household.status', 'household.housingRating', ...(m ? [`${m}.labour`] : [])), fc.constantFrom(...Object.keys(CODE_SETS))).chain(([f, set]) =>
         fc.subarray(CODE_SETS[set]!, { minLength: 1 }).map((l) => `${f} in [${l.map(celString).join(', ')}]`)),
       fc.tuple(fc.constantFrom(...RISK_TYPES.map((r) => r.code))).map(([c]) => `${celString(c)} in household.riskTypes`),
@@ -280,7 +280,7 @@ const HAND_WRITTEN = [
   'members.map(m, m.age).all(a, a < 70)',
   '16 in members.map(m, m.age)',
   '!(16 in members.map(m, m.age))',
-  '60.0 in members.map(m, m.age)',
+  '60.0 in members.map(m, double(m.age))',
   'members.map(m, m.labour != null, m.workMonths).exists(w, w >= 6)',
   'members.exists(m, m.health.exists(x, x == "chronic") && !("healthy" in m.health))',
   'members.exists(m, members.exists(n, n.age > m.age + 20))',

@@ -88,6 +88,11 @@ test('type mismatch points at the operator', () => {
   const nullOrder = oneError('household.exitYear < null');
   assert.equal(nullOrder.position.offset, 19);
   assert.equal(nullOrder.message, 'null 只能用 == 或 != 比较');
+  const mixedEq = oneError('household.size == 2.0');
+  assert.equal(mixedEq.position.offset, 15);
+  assert.equal(mixedEq.message, '不能用 == 比较整数和小数；请用 double(…) 转换');
+  assert.match(oneError('household.size in [1.0, 2.0]').message, /整数（int）不能在列表（list\(double\)）中查找/);
+  assert.ok(checkRule('household.size < 2.5 && double(household.size) == 2.0').ok, 'ordering across int and double is allowed');
   const startsWith = oneError('household.size.startsWith("1")');
   assert.equal(startsWith.message, 'startsWith() 只能用于字符串，实际是整数（int）');
 });

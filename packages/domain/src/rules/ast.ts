@@ -64,14 +64,14 @@ export type RuleExpr =
   | (NodeBase & { readonly kind: 'neg'; readonly arg: RuleExpr })
   | (NodeBase & { readonly kind: 'and' | 'or'; readonly left: RuleExpr; readonly right: RuleExpr })
   | (NodeBase & { readonly kind: 'cond'; readonly test: RuleExpr; readonly then: RuleExpr; readonly otherwise: RuleExpr })
-  /** comparison; `numeric` when int is compared with double (the int is converted to double) */
+  /** comparison; `mixed` when an int is ordered against a double (the int is converted to double) */
   | (NodeBase & { readonly kind: 'compare'; readonly op: CompareOp; readonly left: RuleExpr; readonly right: RuleExpr; readonly mixed: boolean })
   /** `x == null` (negated: `x != null`) */
   | (NodeBase & { readonly kind: 'isNull'; readonly arg: RuleExpr; readonly negated: boolean })
   | (NodeBase & { readonly kind: 'arith'; readonly op: ArithOp; readonly left: RuleExpr; readonly right: RuleExpr })
   | (NodeBase & { readonly kind: 'concat'; readonly left: RuleExpr; readonly right: RuleExpr })
-  /** `elem in list`; `mixed` when int and double meet (compared as doubles) */
-  | (NodeBase & { readonly kind: 'in'; readonly elem: RuleExpr; readonly list: RuleExpr; readonly mixed: boolean })
+  /** `elem in list` (same element type) */
+  | (NodeBase & { readonly kind: 'in'; readonly elem: RuleExpr; readonly list: RuleExpr })
   | (NodeBase & { readonly kind: 'list'; readonly items: readonly RuleExpr[] })
   | (NodeBase & { readonly kind: 'size'; readonly arg: RuleExpr })
   | (NodeBase & { readonly kind: 'has'; readonly arg: RuleExpr & { kind: 'field' } })

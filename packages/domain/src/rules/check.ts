@@ -8,8 +8,9 @@
  * optional fields, list equality …) is refused here with "此表达式无法转换为 SQL：…", so a saved rule is never
  * evaluated differently in TypeScript and in SQL. Every error carries the position it refers to.
  *
- * Typing follows CEL: int and double do not mix in arithmetic (write double(x)); they may be compared with
- * each other (the int is converted to double). `null` may only be compared with `==` / `!=`.
+ * Typing follows CEL's type-checker: int and double do not mix in arithmetic, equality or `in` (write
+ * double(x)); they may be ordered against each other (<, <=, >, >=; the int is converted to double).
+ * `null` may only be compared with `==` / `!=`.
  */
 import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import {
@@ -400,6 +401,10 @@ class Checker {
       return this.untranslatable(node, `不能比较${typeZh(left.type)}和${typeZh(right.type)}（只能比较简单值）`, `cannot compare ${typeName(left.type)} with ${typeName(right.type)} (only simple values)`);
     }
     const mixed = isNumeric(left.type) && isNumeric(right.type) && left.type.name !== right.type.name;
+    if (mixed && (op === '==' || op === '!=')) {
+      // CEL's type-checker has no int == double overload (ordering across them is defined)
+      return this.opError(l, r, op, `不能用 ${op} 比较整数和小数；请用 double(…) 转换`, `Cannot compare int and double with ${op}; convert with double(…)`);
+    }
     if (left.type.name !== right.type.name && !mixed) {
       return this.opError(l, r, op, `不能用 ${op} 比较${typeZh(left.type)}和${typeZh(right.type)}`, `Cannot compare ${typeName(left.type)} with ${typeName(right.type)} using ${op}`);
     }
@@ -449,13 +454,12 @@ class Checker {
         : this.untranslatable(e, `不能判断${typeZh(elem.type)}是否在列表中`, `cannot test whether a ${typeName(elem.type)} is in a list`);
     }
     const le = list.type.elem;
-    if (le === null) return { start: node.start, end: node.end, kind: 'in', elem, list, mixed: false, type: T_BOOL };
+    if (le === null) return { start: node.start, end: node.end, kind: 'in', elem, list, type: T_BOOL };
     if (!isScalar(le)) return this.untranslatable(l, `不能在${typeZh(list.type)}中查找简单值`, `cannot look for a simple value in ${typeName(list.type)}`);
-    const mixed = isNumeric(elem.type) && isNumeric(le) && elem.type.name !== le.name;
-    if (elem.type.name !== le.name && !mixed) {
+    if (elem.type.name !== le.name) {
       return this.opError(e, l, 'in', `${typeZh(elem.type)}不能在${typeZh(list.type)}中查找`, `A ${typeName(elem.type)} cannot be looked up in ${typeName(list.type)}`);
     }
-    return { start: node.start, end: node.end, kind: 'in', elem, list, mixed, type: T_BOOL };
+    return { start: node.start, end: node.end, kind: 'in', elem, list, type: T_BOOL };
   }
 
   private call(node: Node, name: string, args: readonly Node[], scope: ScopeEntry | null): RuleExpr | null {

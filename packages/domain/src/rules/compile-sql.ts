@@ -198,20 +198,12 @@ class SqlCompiler {
   }
 
   private inList(e: RuleExpr & { kind: 'in' }): string {
-    const listElem = e.list.type.kind === 'list' ? e.list.type.elem : null;
-    const castElem = e.mixed && e.elem.type.kind === 'scalar' && e.elem.type.name === 'int';
-    const castList = e.mixed && !castElem;
-    let x = this.expr(e.elem);
-    if (castElem) x = `${x}::float8`;
+    const x = this.expr(e.elem);
     const l = this.list(e.list);
-    if (l.kind === 'literal') {
-      if (l.items.length === 0) return 'FALSE';
-      return `(${x} IN (${l.items.map((i) => (castList ? `${i}::float8` : i)).join(', ')}))`;
-    }
+    if (l.kind === 'literal') return l.items.length === 0 ? 'FALSE' : `(${x} IN (${l.items.join(', ')}))`;
     if (l.kind === 'array') return `(${x} = ANY(${l.sql}))`;
-    if (l.elem.kind !== 'value') throw new Error(`cannot look up a value among records (${pgType(listElem)})`);
-    const sel = castList ? `${l.elem.sql}::float8` : l.elem.sql;
-    return `(${x} IN (SELECT ${sel} FROM ${l.from} WHERE ${this.where(l.where)}))`;
+    if (l.elem.kind !== 'value') throw new Error('cannot look up a value among records');
+    return `(${x} IN (SELECT ${l.elem.sql} FROM ${l.from} WHERE ${this.where(l.where)}))`;
   }
 
   /** A list expression as SQL: a relation, an array column or a literal. */
