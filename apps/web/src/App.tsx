@@ -17,6 +17,9 @@ const HouseholdDetailPage = lazy(() => import('./pages/households/HouseholdDetai
 const ImportPage = lazy(() => import('./pages/imports/ImportPage'));
 const QualityPage = lazy(() => import('./pages/quality/QualityPage'));
 const PolicyPage = lazy(() => import('./pages/policy/PolicyPage'));
+const CluesPage = lazy(() => import('./pages/monitoring/CluesPage'));
+const ProcedurePage = lazy(() => import('./pages/monitoring/ProcedurePage'));
+const PublicityPage = lazy(() => import('./pages/monitoring/PublicityPage'));
 
 function FullPageSpin() {
   return (
@@ -133,6 +136,30 @@ export function App() {
               element={
                 <RequirePermission permission="registry:read">
                   <QualityPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="monitoring/clues"
+              element={
+                <RequirePermission permission="registry:read">
+                  <CluesPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="monitoring/procedures/:countyCode/:id"
+              element={
+                <RequirePermission permission="registry:read">
+                  <ProcedurePage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="monitoring/publicity"
+              element={
+                <RequirePermission permission="registry:read">
+                  <PublicityPage />
                 </RequirePermission>
               }
             />

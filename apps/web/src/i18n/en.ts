@@ -1,9 +1,11 @@
 import type { MsgKey } from './zh';
+import { monitoringEn } from './monitoring';
 import { policyEn } from './policy';
 import { qualityEn } from './quality';
 
 /** English. Must have exactly the keys of zh.ts (checked by the type). */
 export const en: Record<MsgKey, string> = {
+  ...monitoringEn,
   ...qualityEn,
   ...policyEn,
   'app.name': 'Tuopin',

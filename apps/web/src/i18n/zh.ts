@@ -1,8 +1,10 @@
 /** Simplified Chinese (the default language). Every UI string lives here and in en.ts. */
+import { monitoringZh } from './monitoring';
 import { policyZh } from './policy';
 import { qualityZh } from './quality';
 
 export const zh = {
+  ...monitoringZh,
   ...qualityZh,
   ...policyZh,
   'app.name': '脱贫 Tuopin',

@@ -4,6 +4,9 @@ import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Spin, Tag, Tooltip, Typ
 import {
   ApartmentOutlined,
   ControlOutlined,
+  AlertOutlined,
+  InboxOutlined,
+  NotificationOutlined,
   AuditOutlined,
   DashboardOutlined,
   DownOutlined,
@@ -31,12 +34,16 @@ type NavItem = { path: string; label: MsgKey; icon: ReactNode; permission: Permi
 
 /** 建档立卡: the household registry pages. */
 const REGISTRY_GROUP: NavGroup = { key: 'group-registry', label: 'menu.registry', icon: <IdcardOutlined /> };
+/** 防返贫监测: clues, procedures, publicity. */
+const MONITORING_GROUP: NavGroup = { key: 'group-monitoring', label: 'menu.monitoring', icon: <AlertOutlined /> };
 
 export const NAV: NavItem[] = [
   { path: '/', label: 'menu.dashboard', icon: <DashboardOutlined />, permission: 'dashboard:read' },
   { path: '/households', label: 'menu.households', icon: <HomeOutlined />, permission: 'registry:read', group: REGISTRY_GROUP },
   { path: '/imports', label: 'menu.imports', icon: <ImportOutlined />, permission: 'registry:write', group: REGISTRY_GROUP },
   { path: '/quality', label: 'menu.quality', icon: <SafetyCertificateOutlined />, permission: 'registry:read', group: REGISTRY_GROUP },
+  { path: '/monitoring/clues', label: 'menu.clues', icon: <InboxOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
+  { path: '/monitoring/publicity', label: 'menu.publicity', icon: <NotificationOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
   { path: '/policy', label: 'menu.policy', icon: <ControlOutlined />, permission: 'regions:read' },
   { path: '/regions', label: 'menu.regions', icon: <ApartmentOutlined />, permission: 'regions:read' },
   { path: '/users', label: 'menu.users', icon: <TeamOutlined />, permission: 'users:read' },

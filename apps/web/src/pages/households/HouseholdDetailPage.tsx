@@ -57,6 +57,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { EChart, type EChartsCoreOption } from '../../components/EChart';
 import { useIsMobile } from '../../utils/hooks';
 import { HouseholdQualityAlert } from '../quality/HouseholdQualityAlert';
+import { HouseholdMonitoringPanel } from '../monitoring/HouseholdMonitoringPanel';
 import { INCOME_WARNING_LINE, isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from './shared';
 import { HouseholdFormDrawer, MemberFormDrawer, MoveMemberModal } from './forms';
 import { useHhText } from './messages';
@@ -872,6 +873,7 @@ export default function HouseholdDetailPage() {
         <Alert type="warning" showIcon title={t('household.revealed')} style={{ marginBottom: 16 }} data-testid="household-revealed" />
       )}
       <HouseholdQualityAlert countyCode={data.countyCode} id={data.id} version={data} />
+      <HouseholdMonitoringPanel countyCode={data.countyCode} id={data.id} />
       {basic}
       {canWrite && (
         <>

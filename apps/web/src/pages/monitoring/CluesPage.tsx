@@ -1,0 +1,211 @@
+import { useCallback, useEffect, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { App, Button, Card, DatePicker, Empty, Form, Input, List, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { PlusOutlined, UserAddOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import { can, CLUE_CHANNELS, CLUE_STATUSES, MANUAL_CLUE_CHANNELS, type ClueItem, type EndpointResponse } from '@tuopin/domain';
+import { api, call } from '../../api/client';
+import { useMe } from '../../auth/AuthContext';
+import { useI18n } from '../../i18n';
+import { PageHeader } from '../../components/PageHeader';
+import { RegionPicker } from '../../components/RegionPicker';
+import { useDebounced, useIsMobile } from '../../utils/hooks';
+import { ClueStatusTag, useMonLabels } from './shared';
+import './monitoring.css';
+
+type Page = EndpointResponse<typeof api.clueList>;
+const PAGE = 30;
+
+function Acceptance({ c }: { c: ClueItem }) {
+  const { t } = useI18n();
+  if (!c.acceptDueOn) return <>—</>;
+  if (c.acceptOverdue) return <Tag color="red" data-testid="accept-overdue">{t('mon.acceptOverdue', { date: c.acceptDueOn })}</Tag>;
+  return c.status === 'open' ? <Tag color="orange">{t('mon.acceptBy', { date: c.acceptDueOn })}</Tag> : <>—</>;
+}
+
+/** Household search for the new-clue form (the registry list searched by number or name). */
+function HouseholdSearch({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
+  const [q, setQ] = useState('');
+  const dq = useDebounced(q, 300);
+  const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
+  useEffect(() => {
+    if (!dq.trim()) return;
+    let live = true;
+    call(api.householdList, { query: { q: dq.trim(), limit: 20 } }).then((r) => {
+      if (live) setOptions(r.items.map((h) => ({ value: `${h.countyCode}:${h.id}`, label: `${h.headName ?? ''}（${h.householdNo}，${h.village.name}）` })));
+    }).catch(() => {});
+    return () => { live = false; };
+  }, [dq]);
+  return <Select showSearch={{ filterOption: false, onSearch: setQ }} value={value} onChange={onChange} options={options} data-testid="clue-household" style={{ width: '100%' }} />;
+}
+
+export default function CluesPage() {
+  const { t, errorText } = useI18n();
+  const { message } = App.useApp();
+  const me = useMe();
+  const l = useMonLabels();
+  const isMobile = useIsMobile();
+  const navigate = useNavigate();
+  const [sp, setSp] = useSearchParams();
+  const region = sp.get('region') ?? undefined;
+  const status = sp.get('status') ?? undefined;
+  const channel = sp.get('channel') ?? undefined;
+  const overdue = sp.get('overdue') === '1';
+  const mine = sp.get('mine') === '1';
+  const [page, setPage] = useState<Page | null>(null);
+  const [items, setItems] = useState<ClueItem[]>([]);
+  const [selected, setSelected] = useState<string[]>([]);
+  const [assignOpen, setAssignOpen] = useState(false);
+  const [createOpen, setCreateOpen] = useState(false);
+  const [dismissing, setDismissing] = useState<ClueItem | null>(null);
+  const [verifiers, setVerifiers] = useState<{ value: number; label: string }[]>([]);
+  const [form] = Form.useForm();
+  const [assignForm] = Form.useForm();
+  const [dismissForm] = Form.useForm();
+  const canWrite = can(me.role, 'registry:write');
+  const canAssign = ['township_officer', 'county_admin', 'system_admin'].includes(me.role);
+
+  const set = (k: string, v: string | undefined) => {
+    const next = new URLSearchParams(sp);
+    if (v) next.set(k, v); else next.delete(k);
+    setSp(next, { replace: true });
+  };
+
+  const load = useCallback(async (after?: string) => {
+    try {
+      const r = await call(api.clueList, { query: { regionCode: region, status: status as ClueItem['status'] | undefined, channel: channel as ClueItem['channel'] | undefined, overdue: overdue || undefined, assigneeId: mine ? me.id : undefined, after, limit: PAGE } });
+      setPage(r);
+      setItems((prev) => (after ? [...prev, ...r.items] : r.items));
+    } catch (e) {
+      message.error(errorText(e));
+    }
+  }, [region, status, channel, overdue, mine, me.id, message, errorText]);
+  useEffect(() => { void load(); setSelected([]); }, [load]);
+
+  const openAssign = async () => {
+    setAssignOpen(true);
+    const vs = await call(api.clueVerifiers, { query: { regionCode: region } });
+    setVerifiers(vs.map((v) => ({ value: v.id, label: `${v.name}（${v.regionName}）` })));
+  };
+  const assign = async () => {
+    const v = await assignForm.validateFields();
+    try {
+      const r = await call(api.clueAssign, { body: { assigneeId: v.assigneeId, clues: selected.map((k) => { const [countyCode, id] = k.split(':'); return { countyCode: countyCode!, id: Number(id) }; }) } });
+      message.success(t('mon.assigned', { n: r.assigned }));
+      setAssignOpen(false);
+      setSelected([]);
+      void load();
+    } catch (e) { message.error(errorText(e)); }
+  };
+  const create = async () => {
+    const v = await form.validateFields();
+    const [countyCode, id] = String(v.household).split(':');
+    try {
+      await call(api.clueCreate, { body: { countyCode: countyCode!, householdId: Number(id), channel: v.channel, foundOn: v.date.format('YYYY-MM-DD'), summary: v.summary, sourceNote: v.source || undefined } });
+      message.success(t('mon.created'));
+      setCreateOpen(false);
+      form.resetFields();
+      void load();
+    } catch (e) { message.error(errorText(e)); }
+  };
+  const start = async (c: ClueItem) => {
+    try {
+      const p = await call(api.identificationStart, { params: { countyCode: c.countyCode, id: c.id } });
+      navigate(`/monitoring/procedures/${p.countyCode}/${p.id}`);
+    } catch (e) { message.error(errorText(e)); }
+  };
+  const dismiss = async () => {
+    const v = await dismissForm.validateFields();
+    try {
+      await call(api.clueDismiss, { params: { countyCode: dismissing!.countyCode, id: dismissing!.id }, body: { reason: v.reason } });
+      setDismissing(null);
+      dismissForm.resetFields();
+      void load();
+    } catch (e) { message.error(errorText(e)); }
+  };
+
+  const actions = (c: ClueItem) => (
+    <Space wrap size={4}>
+      {c.procedureId ? <Link to={`/monitoring/procedures/${c.countyCode}/${c.procedureId}`}>{t('mon.openProcedure')}</Link> : null}
+      {canWrite && (c.status === 'open' || c.status === 'assigned') && me.role !== 'county_admin' && me.role !== 'system_admin' && (
+        <Button size="small" type="primary" onClick={() => void start(c)} data-testid={`start-${c.id}`}>{t('mon.startIdentification')}</Button>
+      )}
+      {canWrite && (c.status === 'open' || c.status === 'assigned') && <Button size="small" onClick={() => setDismissing(c)}>{t('mon.dismiss')}</Button>}
+    </Space>
+  );
+
+  const columns: TableColumnsType<ClueItem> = [
+    { title: t('mon.col.household'), key: 'h', render: (_, c) => <Link to={`/households/${c.countyCode}/${c.household.id}`}>{c.household.headName ?? c.household.householdNo}</Link> },
+    { title: t('mon.col.village'), key: 'v', render: (_, c) => c.household.villageName },
+    { title: t('mon.col.channel'), key: 'ch', render: (_, c) => l.channel(c.channel) },
+    { title: t('mon.col.summary'), dataIndex: 'summary', ellipsis: true },
+    { title: t('mon.col.date'), dataIndex: 'foundOn', width: 110 },
+    { title: t('mon.col.acceptance'), key: 'acc', render: (_, c) => <Acceptance c={c} /> },
+    { title: t('mon.col.status'), key: 's', render: (_, c) => <ClueStatusTag status={c.status} /> },
+    { title: t('mon.col.assignee'), key: 'a', render: (_, c) => c.assignee?.name ?? '—' },
+    { title: t('common.actions'), key: 'x', render: (_, c) => actions(c) },
+  ];
+
+  return (
+    <div data-testid="clues-page">
+      <PageHeader title={t('menu.clues')} subtitle={t('mon.clues.subtitle')} extra={canWrite && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreateOpen(true)} data-testid="new-clue">{t('mon.newClue')}</Button>} />
+      <Card variant="borderless" size="small" style={{ marginBottom: 12 }}>
+        <Space wrap>
+          <RegionPicker value={region ?? me.region.code} onChange={(c) => set('region', c)} allowClear={false} style={{ width: isMobile ? 300 : 280 }} />
+          <Select allowClear placeholder={t('mon.filter.status')} value={status} onChange={(v) => set('status', v)} style={{ width: 130 }}
+            options={CLUE_STATUSES.map((s) => ({ value: s.code, label: l.clueStatus(s.code) }))} data-testid="filter-status" />
+          <Select allowClear placeholder={t('mon.filter.channel')} value={channel} onChange={(v) => set('channel', v)} style={{ width: 160 }}
+            options={CLUE_CHANNELS.map((s) => ({ value: s.code, label: l.channel(s.code) }))} />
+          <Space size={4}><Switch size="small" checked={overdue} onChange={(v) => set('overdue', v ? '1' : undefined)} data-testid="filter-overdue" />{t('mon.filter.overdue')}</Space>
+          <Space size={4}><Switch size="small" checked={mine} onChange={(v) => set('mine', v ? '1' : undefined)} />{t('mon.filter.mine')}</Space>
+        </Space>
+      </Card>
+      <Card variant="borderless" size="small"
+        title={<Typography.Text type="secondary">{t('mon.total', { n: page?.total ?? 0 })}</Typography.Text>}
+        extra={canAssign && <Button icon={<UserAddOutlined />} disabled={!selected.length} onClick={() => void openAssign()} data-testid="assign">{t('mon.assignSelected', { n: selected.length })}</Button>}>
+        {isMobile ? (
+          items.length ? (
+            <List dataSource={items} renderItem={(c) => (
+              <Card size="small" className={`clue-card${c.acceptOverdue ? ' clue-card-overdue' : ''}`} data-testid="clue-card" style={{ marginBottom: 8 }}>
+                <Space orientation="vertical" size={4} style={{ width: '100%' }}>
+                  <Space wrap><Typography.Text strong>{c.household.headName}</Typography.Text><ClueStatusTag status={c.status} /><Acceptance c={c} /></Space>
+                  <Typography.Text type="secondary">{c.household.villageName} · {l.channel(c.channel)} · {c.foundOn}</Typography.Text>
+                  <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0 }}>{c.summary}</Typography.Paragraph>
+                  {actions(c)}
+                </Space>
+              </Card>
+            )} />
+          ) : <Empty />
+        ) : (
+          <Table<ClueItem> rowKey={(c) => `${c.countyCode}:${c.id}`} size="small" columns={columns} dataSource={items} pagination={false} data-testid="clue-table"
+            rowSelection={canAssign ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (c) => ({ disabled: c.status !== 'open' && c.status !== 'assigned' }) } : undefined}
+            rowClassName={(c) => (c.acceptOverdue ? 'clue-row-overdue' : '')} />
+        )}
+        {page?.next && <Button block style={{ marginTop: 8 }} onClick={() => void load(page.next!)}>{t('common.loadMore')}</Button>}
+      </Card>
+
+      <Modal open={createOpen} title={t('mon.newClue')} onCancel={() => setCreateOpen(false)} onOk={() => void create()} okButtonProps={{ id: 'clue-save' }} destroyOnHidden>
+        <Form form={form} layout="vertical" initialValues={{ channel: 'application', date: dayjs() }}>
+          <Form.Item name="household" label={t('mon.form.household')} rules={[{ required: true, message: t('mon.form.household') }]}><HouseholdSearch /></Form.Item>
+          <Form.Item name="channel" label={t('mon.form.channel')} rules={[{ required: true }]}>
+            <Select options={MANUAL_CLUE_CHANNELS.map((c) => ({ value: c, label: l.channel(c) }))} />
+          </Form.Item>
+          <Form.Item name="date" label={t('mon.form.date')} rules={[{ required: true }]}><DatePicker disabledDate={(d) => d.isAfter(dayjs(), 'day')} style={{ width: '100%' }} /></Form.Item>
+          <Form.Item name="summary" label={t('mon.form.summary')} rules={[{ required: true, whitespace: true, message: t('mon.form.summary') }]}><Input.TextArea rows={3} maxLength={2000} data-testid="clue-summary" /></Form.Item>
+          <Form.Item name="source" label={t('mon.form.source')}><Input maxLength={500} /></Form.Item>
+        </Form>
+      </Modal>
+      <Modal open={assignOpen} title={t('mon.assign')} onCancel={() => setAssignOpen(false)} onOk={() => void assign()} okButtonProps={{ id: 'assign-ok' }}>
+        <Form form={assignForm} layout="vertical">
+          <Form.Item name="assigneeId" label={t('mon.assignee')} rules={[{ required: true }]}><Select options={verifiers} data-testid="assignee" /></Form.Item>
+        </Form>
+      </Modal>
+      <Modal open={dismissing !== null} title={t('mon.dismiss')} onCancel={() => setDismissing(null)} onOk={() => void dismiss()}>
+        <Form form={dismissForm} layout="vertical">
+          <Form.Item name="reason" label={t('mon.dismissReason')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={2} /></Form.Item>
+        </Form>
+      </Modal>
+    </div>
+  );
+}

@@ -1,0 +1,301 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, useParams } from 'react-router-dom';
+import {
+  Alert, App, Badge, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Skeleton, Space, Steps, Tag, Timeline, Typography,
+} from 'antd';
+import dayjs from 'dayjs';
+import {
+  COMPARISON_CHECK_LABELS, ELIMINATION_TYPES, MONITORED_TYPES, PROCEDURE_STEPS, RISK_TYPES, validateStepData,
+  type FactsSnapshot, type PolicyValues, type ProcedureDetail, type StepCode,
+} from '@tuopin/domain';
+import { api, call, isApiError } from '../../api/client';
+import { useI18n } from '../../i18n';
+import { PageHeader } from '../../components/PageHeader';
+import { useIsMobile } from '../../utils/hooks';
+import { ProcStatusTag, useMonLabels } from './shared';
+import './monitoring.css';
+
+const today = () => dayjs().format('YYYY-MM-DD');
+type Data = Record<string, unknown>;
+
+/** The form values of a step as the data the domain validates. */
+function toData(step: StepCode, v: Record<string, unknown>): Data {
+  const d = (x: unknown) => (dayjs.isDayjs(x) ? x.format('YYYY-MM-DD') : undefined);
+  switch (step) {
+    case 'verification':
+      return { verifiers: String(v.verifiers ?? '').split(/[,，、\s]+/).filter(Boolean), findings: v.findings ?? '', authorisationSigned: v.authorisationSigned === true, visitedOn: d(v.visitedOn) };
+    case 'comparison':
+      return { checks: v.checks ?? {}, findings: v.findings ?? '' };
+    case 'assessment':
+      return { eliminationType: v.eliminationType, findings: v.findings ?? '' };
+    case 'village_review':
+      return { result: v.result, minutes: v.minutes ?? '', participants: v.participants, proposedMonitoredType: v.proposedMonitoredType, proposedRiskTypes: v.proposedRiskTypes ?? [] };
+    case 'publicity':
+      return { startDate: d(v.startDate), endDate: d(v.endDate), objections: (v.objections as Data[] | undefined) ?? [] };
+    case 'township_review':
+    case 'county_approval':
+      return { result: v.result, reason: v.reason ?? '' };
+    case 'announcement':
+      return { announcedOn: d(v.announcedOn), monitoredType: v.monitoredType, riskTypes: v.riskTypes ?? [] };
+    default:
+      return {};
+  }
+}
+
+function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; form: ReturnType<typeof Form.useForm>[0] }) {
+  const { t, lang } = useI18n();
+  const result = Form.useWatch('result', form);
+  const types = MONITORED_TYPES.map((x) => ({ value: x.code, label: x[lang] }));
+  const risks = RISK_TYPES.map((x) => ({ value: x.code, label: x[lang] }));
+  switch (step) {
+    case 'verification':
+      return (<>
+        <Form.Item name="verifiers" label={t('mon.field.verifiers')}><Input data-testid="f-verifiers" /></Form.Item>
+        <Form.Item name="findings" label={t('mon.field.findings')}><Input.TextArea rows={3} data-testid="f-findings" /></Form.Item>
+        <Form.Item name="visitedOn" label={t('mon.field.visitedOn')}><DatePicker data-testid="f-visitedOn" /></Form.Item>
+        <Form.Item name="authorisationSigned" valuePropName="checked"><Checkbox data-testid="f-authorisation">{t('mon.field.authorisationSigned')}</Checkbox></Form.Item>
+      </>);
+    case 'comparison':
+      return (<>
+        <Typography.Text strong>{t('mon.field.checks')}</Typography.Text>
+        {Object.entries(COMPARISON_CHECK_LABELS).map(([k, zhLabel]) => (
+          <Form.Item key={k} name={['checks', k]} label={zhLabel} style={{ marginBottom: 8 }}>
+            <Radio.Group data-testid={`f-check-${k}`} options={[{ value: 'none', label: t('mon.field.none') }, { value: 'found', label: t('mon.field.found') }]} />
+          </Form.Item>
+        ))}
+        <Form.Item name="findings" label={t('mon.field.findings')}><Input.TextArea rows={2} /></Form.Item>
+      </>);
+    case 'assessment':
+      return (<>
+        <Form.Item name="eliminationType" label={t('mon.field.eliminationType')}>
+          <Radio.Group data-testid="f-eliminationType" options={ELIMINATION_TYPES.map((x) => ({ value: x.code, label: x[lang] }))} />
+        </Form.Item>
+        <Form.Item name="findings" label={t('mon.field.findings')}><Input.TextArea rows={3} data-testid="f-findings" /></Form.Item>
+      </>);
+    case 'village_review':
+      return (<>
+        <Form.Item name="result" label={t('mon.field.result')}>
+          <Radio.Group data-testid="f-result" options={[{ value: 'agree', label: t('mon.field.agree') }, { value: 'disagree', label: t('mon.field.disagree') }]} />
+        </Form.Item>
+        <Form.Item name="participants" label={t('mon.field.participants')}><InputNumber min={0} data-testid="f-participants" /></Form.Item>
+        <Form.Item name="minutes" label={t('mon.field.minutes')}><Input.TextArea rows={3} data-testid="f-minutes" /></Form.Item>
+        {p.kind === 'identification' && (<>
+          <Form.Item name="proposedMonitoredType" label={t('mon.field.proposedType')}><Select allowClear options={types} data-testid="f-proposedType" /></Form.Item>
+          <Form.Item name="proposedRiskTypes" label={t('mon.field.proposedRisks')}><Select mode="multiple" maxCount={5} options={risks} data-testid="f-proposedRisks" /></Form.Item>
+        </>)}
+      </>);
+    case 'publicity':
+      return (<>
+        <Space wrap>
+          <Form.Item name="startDate" label={t('mon.field.startDate')}><DatePicker data-testid="f-startDate" /></Form.Item>
+          <Form.Item name="endDate" label={t('mon.field.endDate')}><DatePicker data-testid="f-endDate" /></Form.Item>
+        </Space>
+        <Form.List name="objections">
+          {(fields, { add, remove }) => (<>
+            <Typography.Text strong>{t('mon.field.objections')}</Typography.Text>
+            {fields.map((f) => (
+              <Row key={f.key} gutter={8}>
+                <Col xs={24} md={11}><Form.Item name={[f.name, 'content']} label={t('mon.field.objection')}><Input /></Form.Item></Col>
+                <Col xs={20} md={11}><Form.Item name={[f.name, 'answer']} label={t('mon.field.answer')}><Input /></Form.Item></Col>
+                <Col xs={4} md={2}><Button type="link" danger onClick={() => remove(f.name)} style={{ marginTop: 30 }}>×</Button></Col>
+              </Row>
+            ))}
+            <div><Button size="small" onClick={() => add({ content: '', answer: '' })}>{t('mon.field.addObjection')}</Button></div>
+          </>)}
+        </Form.List>
+      </>);
+    case 'township_review':
+    case 'county_approval':
+      return (<>
+        <Form.Item name="result" label={t('mon.field.result')}>
+          <Radio.Group data-testid="f-result" options={[{ value: 'approve', label: t('mon.field.approve') }, { value: 'reject', label: t('mon.field.reject') }]} />
+        </Form.Item>
+        {result === 'reject' && <Form.Item name="reason" label={t('mon.field.reason')}><Input.TextArea rows={2} /></Form.Item>}
+      </>);
+    case 'announcement':
+      return (<>
+        <Form.Item name="announcedOn" label={t('mon.field.announcedOn')}><DatePicker data-testid="f-announcedOn" /></Form.Item>
+        {p.kind === 'identification' && (<>
+          <Form.Item name="monitoredType" label={t('mon.field.monitoredType')}><Select options={types} data-testid="f-monitoredType" /></Form.Item>
+          <Form.Item name="riskTypes" label={t('mon.field.riskTypes')}><Select mode="multiple" maxCount={5} options={risks} data-testid="f-riskTypes" /></Form.Item>
+        </>)}
+      </>);
+    default:
+      return null;
+  }
+}
+
+/** The initial values of a step's form: dates of today, the village review's proposal carried into the announcement. */
+function initialValues(p: ProcedureDetail, step: StepCode): Record<string, unknown> {
+  const review = [...p.state.events].reverse().find((e) => e.action === 'sign' && e.step === 'village_review');
+  switch (step) {
+    case 'verification': return { visitedOn: dayjs() };
+    case 'publicity': return { startDate: dayjs(p.stepSince), endDate: dayjs(p.stepSince).add((p.policyNow.values.publicityDays ?? 5) - 1, 'day'), objections: [] };
+    case 'announcement': return { announcedOn: dayjs(), monitoredType: review?.data.proposedMonitoredType, riskTypes: review?.data.proposedRiskTypes ?? [] };
+    default: return {};
+  }
+}
+
+function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDetail) => void }) {
+  const { t, errorText, serverText } = useI18n();
+  const { message } = App.useApp();
+  const step = p.step as StepCode;
+  const def = PROCEDURE_STEPS[p.kind].find((s) => s.code === step)!;
+  const [form] = Form.useForm();
+  const [backForm] = Form.useForm();
+  const values = Form.useWatch([], form) as Record<string, unknown> | undefined;
+  const [touched, setTouched] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const problems = useMemo(
+    () => (values ? validateStepData(p.kind, step, toData(step, values), { policy: p.policyNow.values as PolicyValues, today: today() }) : []),
+    [values, p, step],
+  );
+  const submit = async () => {
+    setTouched(true);
+    if (problems.length) return;
+    setBusy(true);
+    try {
+      const d = await call(api.procedureSign, { params: { countyCode: p.countyCode, id: p.id }, body: { step, data: toData(step, form.getFieldsValue(true)), comment: (form.getFieldValue('comment') as string) || undefined } });
+      message.success(t('mon.proc.signed'));
+      form.resetFields();
+      setTouched(false);
+      onDone(d);
+    } catch (e) {
+      message.error(errorText(e));
+      if (isApiError(e) && e.details?.length) message.error(e.details.map((x) => serverText(x.message)).join('；'));
+    } finally { setBusy(false); }
+  };
+  const back = async () => {
+    const v = await backForm.validateFields();
+    try {
+      onDone(await call(api.procedureSendBack, { params: { countyCode: p.countyCode, id: p.id }, body: { toStep: v.toStep, reason: v.reason } }));
+      backForm.resetFields();
+    } catch (e) { message.error(errorText(e)); }
+  };
+  const earlier = PROCEDURE_STEPS[p.kind].slice(0, p.state.stepIndex);
+  const l = useMonLabels();
+  return (
+    <Card size="small" title={t('mon.proc.current', { step: l.step(p.kind, step) })} data-testid="step-form">
+      <Form form={form} layout="vertical" initialValues={initialValues(p, step)} key={`${p.id}-${p.state.events.length}`}>
+        <StepFields p={p} step={step} form={form} />
+        <Form.Item name="comment" label={t('mon.proc.comment')}><Input.TextArea rows={2} data-testid="f-comment" /></Form.Item>
+      </Form>
+      {touched && problems.length > 0 && (
+        <Alert type="error" showIcon style={{ marginBottom: 12 }} data-testid="step-problems"
+          title={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((x) => <li key={x.field + x.message}>{serverText(x.message)}</li>)}</ul>} />
+      )}
+      <Button type="primary" loading={busy} onClick={() => void submit()} data-testid="sign">{t('mon.proc.sign')}</Button>
+      {def.canSendBack && earlier.length > 0 && (
+        <Card size="small" type="inner" title={t('mon.proc.sendBack')} style={{ marginTop: 16 }}>
+          <Form form={backForm} layout="vertical">
+            <Form.Item name="toStep" label={t('mon.proc.sendBackTo')} rules={[{ required: true }]}>
+              <Select options={earlier.map((s) => ({ value: s.code, label: l.step(p.kind, s.code) }))} data-testid="back-to" />
+            </Form.Item>
+            <Form.Item name="reason" label={t('mon.proc.sendBackReason')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={2} data-testid="back-reason" /></Form.Item>
+          </Form>
+          <Button danger onClick={() => void back()} data-testid="send-back">{t('mon.proc.sendBack')}</Button>
+        </Card>
+      )}
+    </Card>
+  );
+}
+
+const fmt = (v: unknown): string => {
+  if (v === null || v === undefined || v === '') return '—';
+  if (Array.isArray(v)) return v.map(fmt).join('、');
+  if (typeof v === 'boolean') return v ? '✓' : '✗';
+  if (typeof v === 'object') return Object.entries(v as Data).map(([k, x]) => `${COMPARISON_CHECK_LABELS[k as keyof typeof COMPARISON_CHECK_LABELS] ?? k}: ${fmt(x)}`).join('；');
+  return String(v);
+};
+
+export function FactsView({ f }: { f: FactsSnapshot }) {
+  const { t } = useI18n();
+  const unmet = f.eliminationCheck ? f.eliminationCheck.blockers : f.exitAssessment?.unmet ?? [];
+  return (
+    <Descriptions size="small" column={1} bordered className="mon-facts" items={[
+      { key: 'i', label: t('mon.facts.income'), children: f.perCapitaNetIncome ?? '—' },
+      { key: 'l', label: t('mon.facts.lastIncome'), children: f.lastPerCapitaNetIncome ?? '—' },
+      { key: 'm', label: t('mon.facts.members'), children: f.members.map((m) => `${String(m.name)}（${String(m.idNumber ?? '')}）`).join('、') },
+      { key: 'u', label: t('mon.facts.unmet'), children: unmet.length ? <ul style={{ margin: 0, paddingLeft: 18 }}>{unmet.map((u) => <li key={u.code}>{u.zh}：{u.detail}</li>)}</ul> : t('mon.facts.none') },
+    ]} />
+  );
+}
+
+export default function ProcedurePage() {
+  const { countyCode = '', id = '' } = useParams();
+  const { t, errorText } = useI18n();
+  const l = useMonLabels();
+  const isMobile = useIsMobile();
+  const [p, setP] = useState<ProcedureDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    call(api.procedureGet, { params: { countyCode, id: Number(id) } }).then(setP).catch((e) => setError(errorText(e)));
+  }, [countyCode, id, errorText]);
+  useEffect(load, [load]);
+  if (error) return <Alert type="error" title={error} />;
+  if (!p) return <Skeleton active />;
+  const steps = PROCEDURE_STEPS[p.kind];
+  const done = p.status === 'completed';
+  const sources = p.policy.sources;
+  const keys = ['monitoringLine', 'povertyLine', 'publicityDays', 'identificationDays', 'reviewDays', 'eliminationStableMonths', 'quickEliminationMonths'].filter((k) => k in p.policy.values);
+  return (
+    <div data-testid="procedure-page">
+      <PageHeader
+        title={t('mon.proc.title', { kind: l.kind(p.kind), name: p.household.headName ?? p.household.householdNo })}
+        subtitle={<Space wrap><ProcStatusTag status={p.status} /><span>{p.household.villageName}</span><Link to={`/households/${p.countyCode}/${p.household.id}`}>{t('mon.proc.household')}</Link>
+          {p.quick && <Tag color="orange" data-testid="quick-flag">{t('mon.proc.quick')}</Tag>}</Space>}
+      />
+      <Card size="small" style={{ marginBottom: 12 }}>
+        <Steps size="small" orientation={isMobile ? 'vertical' : 'horizontal'} current={done ? steps.length : p.state.stepIndex}
+          status={p.status === 'rejected' ? 'error' : done ? 'finish' : 'process'}
+          items={steps.map((s) => ({ title: l.step(p.kind, s.code) }))} data-testid="steps" />
+        {p.status === 'active' ? (
+          <Space wrap style={{ marginTop: 12 }} data-testid="clock">
+            <Badge status={p.clock.overdue ? 'error' : 'processing'} text={t('mon.proc.clock', { date: p.clock.dueOn, days: p.clock.daysLeft })} />
+            {p.clock.overdue && <Tag color="red" data-testid="overdue">{t('mon.proc.overdue')}</Tag>}
+            {p.clock.stepDueOn && <span>{t('mon.proc.stepDue', { date: p.clock.stepDueOn })}</span>}
+            {p.clock.stepOverdue && <Tag color="red">{t('mon.proc.stepOverdue')}</Tag>}
+          </Space>
+        ) : (
+          <Alert style={{ marginTop: 12 }} type={done ? 'success' : 'warning'} title={t('mon.proc.ended', { status: t(`mon.status.${p.status}` as 'mon.status.active') })}
+            description={p.outcome && p.kind === 'identification' && done ? `${l.monitoredType(String(p.outcome.monitoredType))} · ${l.riskTypes((p.outcome.riskTypes as string[]) ?? [])}` : p.outcome && done ? l.eliminationType(String(p.outcome.eliminationType)) : null} />
+        )}
+      </Card>
+      <Row gutter={[12, 12]}>
+        <Col xs={24} lg={12}>
+          {p.status === 'active' && (p.canAct ? <StepForm p={p} onDone={setP} /> : <Alert type="info" showIcon title={t('mon.proc.waiting', { who: p.waitingFor ?? '' })} data-testid="waiting" />)}
+          <Card size="small" title={t('mon.proc.timeline')} style={{ marginTop: 12 }}>
+            <Timeline data-testid="timeline" items={p.state.events.map((e, i) => ({
+              key: i,
+              color: e.action === 'send_back' ? 'red' : 'green',
+              content: (
+                <div>
+                  <Typography.Text strong>{l.step(p.kind, e.step)}{e.action === 'send_back' ? ` → ${t('mon.proc.sendBack')} ${l.step(p.kind, e.toStep ?? null)}` : ''}</Typography.Text>
+                  <div><Typography.Text type="secondary">{e.signerName} · {e.on}</Typography.Text></div>
+                  {e.comment && <div>{e.comment}</div>}
+                  {Object.keys(e.data).length > 0 && <div style={{ fontSize: 12, color: 'rgba(0,0,0,.6)' }}>{Object.entries(e.data).map(([k, v]) => `${k}: ${fmt(v)}`).join('；')}</div>}
+                </div>
+              ),
+            }))} />
+          </Card>
+        </Col>
+        <Col xs={24} lg={12}>
+          <Card size="small" title={t('mon.proc.facts')} data-testid="facts">
+            <Typography.Text strong>{t('mon.proc.factsStart')}（{p.factsStart.takenOn}）</Typography.Text>
+            <FactsView f={p.factsStart} />
+            {p.snapshots.length > 0 && (() => {
+              const s = p.snapshots.at(-1)!;
+              return (<><Typography.Text strong style={{ display: 'block', marginTop: 12 }}>{t('mon.proc.factsAt', { step: l.step(p.kind, s.step), date: s.on })}</Typography.Text><FactsView f={s.facts} /></>);
+            })()}
+          </Card>
+          <Card size="small" title={t('mon.proc.policy')} style={{ marginTop: 12 }} data-testid="policy-used">
+            <Descriptions size="small" column={1} items={keys.map((k) => {
+              const s = sources[k];
+              return { key: k, label: k, children: `${p.policy.values[k]}（${s?.id == null ? t('mon.proc.source.default') : t('mon.proc.source.row', { region: s.regionCode ?? '', year: s.year ?? '', id: s.id })}）` };
+            })} />
+          </Card>
+        </Col>
+      </Row>
+    </div>
+  );
+}

@@ -1,0 +1,70 @@
+import { useEffect, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
+import { Alert, Button, Empty, Space, Typography } from 'antd';
+import { PrinterOutlined } from '@ant-design/icons';
+import type { EndpointResponse } from '@tuopin/domain';
+import { api, call } from '../../api/client';
+import { useMe } from '../../auth/AuthContext';
+import { useI18n } from '../../i18n';
+import { RegionPicker } from '../../components/RegionPicker';
+import { useMonLabels } from './shared';
+import './monitoring.css';
+
+type List = EndpointResponse<typeof api.publicityList>;
+
+/**
+ * The printable publicity list of a village (公示名单): head of household, village, matter, type, risk types and
+ * the publicity period — the server sends no ID numbers, phones, bank accounts or health details.
+ */
+export default function PublicityPage() {
+  const { t, errorText } = useI18n();
+  const me = useMe();
+  const l = useMonLabels();
+  const [sp, setSp] = useSearchParams();
+  const village = sp.get('village') ?? (me.region.level === 5 ? me.region.code : undefined);
+  const [list, setList] = useState<List | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!village) return;
+    call(api.publicityList, { query: { regionCode: village } }).then((r) => { setList(r); setError(null); }).catch((e) => setError(errorText(e)));
+  }, [village, errorText]);
+  return (
+    <div data-testid="publicity-page">
+      <Space wrap className="no-print" style={{ marginBottom: 12 }}>
+        <RegionPicker value={village} onChange={(c) => { const n = new URLSearchParams(sp); if (c) n.set('village', c); else n.delete('village'); setSp(n, { replace: true }); }}
+          placeholder={t('mon.pub.choose')} style={{ width: 300 }} />
+        <Button icon={<PrinterOutlined />} onClick={() => window.print()} disabled={!list}>{t('mon.pub.print')}</Button>
+      </Space>
+      {error && <Alert type="error" title={error} />}
+      {!village && <Empty description={t('mon.pub.choose')} />}
+      {list && village && (
+        <div className="publicity-sheet" data-testid="publicity-sheet">
+          <h1>{t('mon.pub.title', { region: list.regionName })}</h1>
+          <Typography.Paragraph style={{ textAlign: 'center' }}>{t('mon.pub.subtitle', { days: list.publicityDays })}</Typography.Paragraph>
+          {list.entries.length === 0 ? <Empty description={t('mon.pub.empty')} /> : (
+            <table>
+              <thead>
+                <tr>
+                  <th>{t('mon.pub.col.no')}</th><th>{t('mon.pub.col.head')}</th><th>{t('mon.col.village')}</th><th>{t('mon.pub.col.size')}</th>
+                  <th>{t('mon.pub.col.matter')}</th><th>{t('mon.pub.col.type')}</th><th>{t('mon.pub.col.risks')}</th><th>{t('mon.pub.col.period')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.entries.map((e, i) => (
+                  <tr key={`${e.countyCode}-${e.procedureId}`} data-testid="publicity-row">
+                    <td>{i + 1}</td><td>{e.headName}</td><td>{e.villageName}</td><td>{e.householdSize}</td>
+                    <td>{e.kind === 'identification' ? t('mon.pub.identification') : t('mon.pub.elimination')}</td>
+                    <td>{e.kind === 'identification' ? l.monitoredType(e.monitoredType) : `${l.eliminationType(e.eliminationType)}（${l.monitoredType(e.monitoredType)}）`}</td>
+                    <td>{l.riskTypes(e.riskTypes)}</td>
+                    <td>{e.publicityFrom} – {e.publicityTo}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <Typography.Paragraph style={{ textAlign: 'right', marginTop: 16 }}>{list.today}</Typography.Paragraph>
+        </div>
+      )}
+    </div>
+  );
+}
