@@ -8,21 +8,46 @@ const cell = (v: unknown): string => {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 
+/** Raised into the producer when the consumer of an export went away (the browser closed the download). */
+export class ExportAbortedError extends Error {
+  constructor() {
+    super('export stream closed by the client');
+    this.name = 'ExportAbortedError';
+  }
+}
+
 /**
  * A CSV stream (UTF-8 with BOM so that Excel reads Chinese) fed by `produce`, which receives a `write`
  * that respects back-pressure. Errors end the stream with an error instead of a truncated file.
+ *
+ * When the consumer goes away (the HTTP response closes and Fastify destroys the stream), the pending and every later
+ * `write` reject with ExportAbortedError, so that the producer — typically a scoped database transaction reading in
+ * keyset batches — stops and rolls back instead of waiting forever for a 'drain' that never comes.
  */
 export function csvStream(header: string[], produce: (write: (row: unknown[]) => Promise<void>) => Promise<void>): Readable {
   const out = new PassThrough();
   out.write(`\uFEFF${header.map(cell).join(',')}\r\n`);
+  const gone = () => out.destroyed || out.writableEnded;
   const write = (row: unknown[]) =>
-    new Promise<void>((resolve) => {
-      if (out.write(`${row.map(cell).join(',')}\r\n`)) resolve();
-      else out.once('drain', resolve);
+    new Promise<void>((resolve, reject) => {
+      if (gone()) return reject(new ExportAbortedError());
+      if (out.write(`${row.map(cell).join(',')}\r\n`)) return resolve();
+      const done = () => {
+        out.off('drain', done);
+        out.off('close', done);
+        if (out.destroyed) reject(new ExportAbortedError());
+        else resolve();
+      };
+      out.on('drain', done);
+      out.on('close', done);
     });
   produce(write).then(
-    () => out.end(),
-    (e: unknown) => out.destroy(e instanceof Error ? e : new Error(String(e))),
+    () => {
+      if (!gone()) out.end();
+    },
+    (e: unknown) => {
+      if (!out.destroyed) out.destroy(e instanceof Error ? e : new Error(String(e)));
+    },
   );
   return out;
 }

@@ -1,5 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
+import { ExportAbortedError } from './csv';
 
 export interface XlsxColumn {
   header: string;
@@ -13,7 +14,7 @@ export interface XlsxColumn {
  * table growing with the file), so memory stays flat however many rows there are.
  *
  * Back-pressure: `write` waits while the consumer (the HTTP response) has not taken what was written, checked
- * every `BATCH` rows. When the consumer goes away, the pending and every later `write` reject, so that the producer
+ * every `BATCH` rows. When the consumer goes away, the pending and every later `write` reject (ExportAbortedError), so that the producer
  * (typically a database transaction reading in batches) stops and rolls back instead of waiting forever.
  * Errors of `produce` end the stream with an error instead of a truncated file.
  */
@@ -33,12 +34,12 @@ export function xlsxStream(
   const gone = () => out.destroyed || out.writableEnded;
   const drained = () =>
     new Promise<void>((resolve, reject) => {
-      if (gone()) return reject(new Error('export stream closed by the client'));
+      if (gone()) return reject(new ExportAbortedError());
       if (!out.writableNeedDrain) return resolve();
       const done = () => {
         out.off('drain', done);
         out.off('close', done);
-        if (out.destroyed) reject(new Error('export stream closed by the client'));
+        if (out.destroyed) reject(new ExportAbortedError());
         else resolve();
       };
       out.on('drain', done);
@@ -47,7 +48,7 @@ export function xlsxStream(
 
   let count = 0;
   const write = async (row: unknown[]) => {
-    if (gone()) throw new Error('export stream closed by the client');
+    if (gone()) throw new ExportAbortedError();
     ws.addRow(row).commit();
     if (++count % BATCH === 0) await drained();
   };

@@ -36,13 +36,21 @@ export interface HouseholdListRow {
   per_capita: string | null;
 }
 
+export interface HouseholdTotalsRow {
+  households: number;
+  persons: number;
+  with_income: number;
+  average_per_capita: string | null;
+}
+
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** Columns of a new row: a null is left out, so that the column's default applies (false flags, 'none' codes, empty lists). */
 const withoutNulls = (cols: Record<string, unknown>) => Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null && v !== undefined));
 
 /** Members at the end of the year: today's members, plus those who left after it, minus those who joined after it. */
 const yearSize = sql.raw('(m.size + coalesce(mv.delta, 0))');
-const perCapita = sql.raw(perCapitaNetIncomeSql('i', '(m.size + coalesce(mv.delta, 0))'));
+/** Per-capita net income of the year; NULL (not 0) for a household without an income record of that year. */
+const perCapita = sql.raw(`(case when i.household_id is null then null else ${perCapitaNetIncomeSql('i', '(m.size + coalesce(mv.delta, 0))')} end)`);
 
 /** Kinds of member_moves rows that start a membership in `to_household_id` / end one in `from_household_id`. */
 export const MOVE_IN_KINDS = ['birth', 'marriage_in', 'other_in', 'transfer_in'] as const;
@@ -136,6 +144,21 @@ export class RegistryRepository {
     return (r.rows[0] as { n: number }).n;
   }
 
+  /**
+   * Totals of the filtered list in one pass: households, persons at the end of the year, and the households with an
+   * income record (per-capita income not null) with the mean of their per-capita incomes — households without a
+   * record are left out, not counted as 0.
+   */
+  async totals(tx: Tx, f: HouseholdFilter): Promise<HouseholdTotalsRow> {
+    const r = await this.listQuery(
+      f,
+      sql`count(*)::int as households, coalesce(sum(${yearSize}), 0)::int as persons,
+          count(${perCapita})::int as with_income, round(avg(${perCapita}), 2)::text as average_per_capita`,
+      sql``,
+    ).execute(tx);
+    return r.rows[0] as HouseholdTotalsRow;
+  }
+
   async household(tx: Tx, countyCode: string, id: number): Promise<Record<string, unknown> | undefined> {
     const r = await sql<Record<string, unknown>>`
       select h.*, r.name as village_name, r.full_name as village_full_name, r.level as village_level
@@ -188,11 +211,21 @@ export class RegistryRepository {
     return r.rows;
   }
 
-  async statuses(tx: Tx, countyCode: string, householdId: number): Promise<Record<string, unknown>[]> {
+  async statuses(tx: Tx, countyCode: string, householdId: number, year?: number): Promise<Record<string, unknown>[]> {
     const r = await sql<Record<string, unknown>>`
       select year, status, exit_year, monitored, monitored_type, risk_types from household_year_status
-       where county_code = ${countyCode} and household_id = ${householdId} order by year desc`.execute(tx);
+       where county_code = ${countyCode} and household_id = ${householdId} ${year === undefined ? sql`` : sql`and year = ${year}`}
+       order by year desc`.execute(tx);
     return r.rows;
+  }
+
+  /** One year's income record of a household (item columns by snake_case name), if any. */
+  async income(tx: Tx, countyCode: string, householdId: number, year: number): Promise<Record<string, unknown> | undefined> {
+    const cols = INCOME_ITEMS.map((it) => sql.ref(`i.${it.column}`));
+    const r = await sql<Record<string, unknown>>`
+      select i.year, ${sql.join(cols)} from income_records i
+       where i.county_code = ${countyCode} and i.household_id = ${householdId} and i.year = ${year}`.execute(tx);
+    return r.rows[0];
   }
 
   // ---- writes (scoped transactions; audit triggers record each row change) -------------------
@@ -232,6 +265,32 @@ export class RegistryRepository {
     const r = await sql<{ id: number }>`
       insert into members (${sql.join(names.map((n) => sql.ref(n)))}) values (${sql.join(names.map((n) => all[n]))}) returning id`.execute(tx);
     return r.rows[0]!.id;
+  }
+
+  /**
+   * Sets a household's income record of a year: every item column is written (null = not recorded). A new record is an
+   * insert, an existing one an update; the audit trigger records the row or the changed items, with the transaction's
+   * reason.
+   */
+  async upsertIncome(tx: Tx, r: { countyCode: string; householdId: number; year: number; villageCode: string; items: Record<string, number | null> }): Promise<void> {
+    const cols = INCOME_ITEMS.map((it) => it.column);
+    await sql`
+      insert into income_records (county_code, household_id, year, village_code, ${sql.join(cols.map((c) => sql.ref(c)))})
+      values (${r.countyCode}, ${r.householdId}, ${r.year}, ${r.villageCode}, ${sql.join(INCOME_ITEMS.map((it) => r.items[it.key] ?? null))})
+      on conflict (county_code, household_id, year) do update
+         set ${sql.join(cols.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`))}, updated_at = now()`.execute(tx);
+  }
+
+  /**
+   * Sets a household's status (and exit year) of a year. The monitoring flag, type and risk types of an existing row
+   * are left as they are (the monitoring procedure sets them); a new row starts not monitored.
+   */
+  async upsertStatus(tx: Tx, r: { countyCode: string; householdId: number; year: number; villageCode: string; status: string; exitYear: number | null }): Promise<void> {
+    await sql`
+      insert into household_year_status (county_code, household_id, year, village_code, status, exit_year)
+      values (${r.countyCode}, ${r.householdId}, ${r.year}, ${r.villageCode}, ${r.status}, ${r.exitYear})
+      on conflict (county_code, household_id, year) do update
+         set status = excluded.status, exit_year = excluded.exit_year, updated_at = now()`.execute(tx);
   }
 
   async endMembership(tx: Tx, countyCode: string, id: number, date: string, reason: string): Promise<void> {

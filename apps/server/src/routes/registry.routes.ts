@@ -24,6 +24,9 @@ export function registryRoutes(app: FastifyInstance, s: Services) {
   route(app, s.auth, api.householdUpdate, ({ actor, params, body }) => s.registry.updateHousehold(actor, params.countyCode, params.id, body.changes, body.reason));
   route(app, s.auth, api.memberUpdate, ({ actor, params, body }) =>
     s.registry.updateMember(actor, params.countyCode, params.id, params.memberId, body.changes, body.reason));
+  route(app, s.auth, api.incomeUpsert, ({ actor, params, body }) =>
+    s.registry.upsertIncome(actor, params.countyCode, params.id, params.year, body.items, body.reason));
+  route(app, s.auth, api.statusUpsert, ({ actor, params, body }) => s.registry.upsertStatus(actor, params.countyCode, params.id, params.year, body));
   route(app, s.auth, api.memberAdd, ({ actor, params, body }) => s.registry.addMember(actor, params.countyCode, params.id, body));
   route(app, s.auth, api.memberMove, ({ actor, params, body }) => s.registry.moveMember(actor, params.countyCode, params.id, params.memberId, body));
 }

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import {
   ageAt, can, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
-  parseIdNumber, RELATIONS, validateHousehold, validateMember,
+  parseIdNumber, RELATIONS, REGISTRY_FIRST_YEAR, validateHousehold, validateIncome, validateMember, validateYearStatus,
   type AuditEntry, type Household, type Member, type Role, type ValidationProblem, INCOME_ITEMS, maskIdNumber, maskPhone, perCapitaNetIncome, regionPrefix,
-  type HouseholdDetail, type HouseholdListItem, type IncomeValues,
+  type HouseholdDetail, type HouseholdListItem, type HouseholdListTotals, type IncomeRecord, type IncomeValues, type YearStatus,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { AppError, conflict, invalid, notFound } from '../errors';
@@ -97,7 +97,7 @@ export class RegistryService {
     private readonly repo: RegistryRepository,
   ) {}
 
-  list(actor: Actor, q: HouseholdListQuery): Promise<{ items: HouseholdListItem[]; next: string | null; total: number }> {
+  list(actor: Actor, q: HouseholdListQuery): Promise<{ items: HouseholdListItem[]; next: string | null; total: number; totals: HouseholdListTotals }> {
     return this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, q.regionCode ?? actor.regionCode);
       if (q.incomeMin !== undefined && q.incomeMax !== undefined && q.incomeMin > q.incomeMax) {
@@ -107,7 +107,7 @@ export class RegistryService {
       const privacy = privacyFor(actor.role, false);
       const limit = q.limit ?? 50;
       const after = q.after ? { villageCode: q.after.split(':')[0]!, id: Number(q.after.split(':')[1]) } : null;
-      const [rows, total] = await Promise.all([this.repo.list(tx, filter, after, limit + 1), this.repo.count(tx, filter)]);
+      const [rows, totals] = await Promise.all([this.repo.list(tx, filter, after, limit + 1), this.repo.totals(tx, filter)]);
       const page = rows.slice(0, limit);
       const last = page[page.length - 1];
       return {
@@ -119,7 +119,11 @@ export class RegistryService {
           housingRating: r.housing_rating, perCapitaNetIncome: num(r.per_capita), uninsuredMembers: r.uninsured,
         })),
         next: rows.length > limit && last ? `${last.village_code}:${last.id}` : null,
-        total,
+        total: totals.households,
+        totals: {
+          households: totals.households, persons: totals.persons, withIncome: totals.with_income,
+          averagePerCapitaNetIncome: num(totals.average_per_capita),
+        },
       };
     });
   }
@@ -206,7 +210,7 @@ export class RegistryService {
         }),
         incomes: incomes.map((r) => {
           const items: IncomeValues = {};
-          for (const it of INCOME_ITEMS) items[it.key] = num(r[it.key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)]);
+          for (const it of INCOME_ITEMS) items[it.key] = num(r[it.column]);
           const year = Number(r.year);
           const size = sizeAtYearEnd(activeNow, moves, year);
           return {
@@ -218,6 +222,8 @@ export class RegistryService {
           year: Number(s.year), status: String(s.status), exitYear: num(s.exit_year), monitored: Boolean(s.monitored),
           monitoredType: (s.monitored_type as string) ?? null, riskTypes: (s.risk_types as string[]) ?? [],
         })),
+        yearSizes: Array.from({ length: new Date().getFullYear() + 2 - REGISTRY_FIRST_YEAR }, (_, i) => REGISTRY_FIRST_YEAR + i)
+          .map((year) => ({ year, size: sizeAtYearEnd(activeNow, moves, year) })),
       };
     });
   }
@@ -254,7 +260,10 @@ export class RegistryService {
   // ---- changes ------------------------------------------------------------------------------
 
   /** A new household with its head (the first member); the village must be in the user's region. */
-  async createHousehold(actor: Actor, b: { household: Record<string, unknown>; head: Record<string, unknown>; reason: string }): Promise<HouseholdDetail> {
+  async createHousehold(
+    actor: Actor,
+    b: { household: Record<string, unknown>; head: Record<string, unknown>; status?: { status: string; exitYear?: number | null }; reason: string },
+  ): Promise<HouseholdDetail> {
     const allowed = new Set<string>([...HOUSEHOLD_KEYS, 'land', 'householdNo', 'villageCode']);
     for (const k of Object.keys(b.household)) if (!allowed.has(k)) throw invalid(`body.household.${k}`, '未知字段');
     const land = (b.household.land ?? {}) as Record<string, unknown>;
@@ -272,6 +281,10 @@ export class RegistryService {
     if (typeof head.idNumber === 'string') head.idNumber = normalizedId(head.idNumber);
     const opts = { referenceDate: today() };
     rejectErrors(validateHousehold(h, opts), 'body.household');
+    // the status of the current year (一般农户 unless given); a new household is not monitored
+    const year = Number(today().slice(0, 4));
+    const status = { householdNo: String(h.householdNo), year, status: b.status?.status ?? 'ordinary', exitYear: b.status?.exitYear ?? null, monitored: false, monitoredType: null, riskTypes: [] } as YearStatus;
+    rejectErrors(validateYearStatus(status, opts), 'body.status', [], statusFieldZh);
     const id = await this.d.db.scoped(
       actor,
       async (tx) => {
@@ -284,6 +297,7 @@ export class RegistryService {
           const newId = await this.repo.insertHousehold(tx, countyCode, h.householdNo, villageCode, householdToColumns(h));
           const memberId = await this.repo.insertMember(tx, countyCode, newId, villageCode, memberToColumns(head));
           await this.repo.insertPerson(tx, { idNumber: head.idNumber, countyCode, villageCode, householdId: newId, memberId });
+          await this.repo.upsertStatus(tx, { countyCode, householdId: newId, year, villageCode, status: status.status, exitYear: status.exitYear });
           return newId;
         } catch (e) {
           const pe = pgError(e);
@@ -414,6 +428,67 @@ export class RegistryService {
     return this.get(actor, countyCode, id);
   }
 
+  /**
+   * Sets the income record of a year: every item of INCOME_ITEMS (a missing one is stored as not recorded). Validated
+   * with the domain's validateIncome; only errors the change introduces are refused, each named by its field in
+   * Chinese. Audited by the row trigger with the reason.
+   */
+  async upsertIncome(actor: Actor, countyCode: string, id: number, year: number, items: Record<string, unknown>, reason: string): Promise<HouseholdDetail> {
+    const keys = new Set<string>(INCOME_ITEMS.map((i) => i.key));
+    for (const k of Object.keys(items)) if (!keys.has(k)) throw invalid(`body.items.${k}`, '未知的收入项目');
+    await this.d.db.scoped(
+      actor,
+      async (tx) => {
+        const household = await this.repo.household(tx, countyCode, id);
+        if (!household) throw notFound('农户');
+        const existing = await this.repo.income(tx, countyCode, id, year);
+        const record = (values: (key: string, column: string) => unknown) =>
+          ({ householdNo: String(household.household_no), year, ...Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, values(i.key, i.column)])) }) as IncomeRecord;
+        const next = record((k) => items[k] ?? null);
+        const opts = { referenceDate: today() };
+        const before = existing ? validateIncome(record((_k, c) => num(existing[c])), opts) : [];
+        const problems = validateIncome(next, opts);
+        rejectErrors(problems.filter((p) => p.field === 'year'), 'params', [], incomeFieldZh);
+        rejectErrors(problems.filter((p) => p.field !== 'year'), 'body.items', before, incomeFieldZh);
+        await this.repo.upsertIncome(tx, {
+          countyCode, householdId: id, year, villageCode: String(household.village_code),
+          items: Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, next[i.key]])),
+        });
+      },
+      { reason },
+    );
+    return this.get(actor, countyCode, id);
+  }
+
+  /**
+   * Sets the status of a year (一般农户 / 未脱贫户 / 已脱贫户 with exit year / 返贫户). The monitoring flag, type and risk
+   * types stay as the monitoring procedure set them; they take part in the validation (only new errors are refused).
+   */
+  async upsertStatus(actor: Actor, countyCode: string, id: number, year: number, b: { status: string; exitYear?: number | null; reason: string }): Promise<HouseholdDetail> {
+    await this.d.db.scoped(
+      actor,
+      async (tx) => {
+        const household = await this.repo.household(tx, countyCode, id);
+        if (!household) throw notFound('农户');
+        const [row] = await this.repo.statuses(tx, countyCode, id, year);
+        const monitoring = {
+          monitored: Boolean(row?.monitored ?? false), monitoredType: (row?.monitored_type as YearStatus['monitoredType']) ?? null,
+          riskTypes: (row?.risk_types as YearStatus['riskTypes']) ?? [],
+        };
+        const householdNo = String(household.household_no);
+        const next = { householdNo, year, status: b.status, exitYear: b.exitYear ?? null, ...monitoring } as YearStatus;
+        const opts = { referenceDate: today() };
+        const before = row ? validateYearStatus({ householdNo, year, status: row.status as YearStatus['status'], exitYear: num(row.exit_year), ...monitoring }, opts) : [];
+        const problems = validateYearStatus(next, opts);
+        rejectErrors(problems.filter((p) => p.field === 'year'), 'params', [], statusFieldZh);
+        rejectErrors(problems.filter((p) => p.field !== 'year'), 'body', before, statusFieldZh);
+        await this.repo.upsertStatus(tx, { countyCode, householdId: id, year, villageCode: String(household.village_code), status: b.status, exitYear: next.exitYear });
+      },
+      { reason: b.reason },
+    );
+    return this.get(actor, countyCode, id);
+  }
+
   private async activeMember(tx: Tx, countyCode: string, id: number, memberId: number) {
     const household = await this.repo.household(tx, countyCode, id);
     if (!household) throw notFound('农户');
@@ -434,13 +509,21 @@ function normalizedId(raw: string): string {
  * change introduces count: a user can correct one field of a record that still has other problems (which the
  * data-quality page lists), but cannot make it worse.
  */
-function rejectErrors(problems: ValidationProblem[], prefix: string, before: ValidationProblem[] = []) {
+function rejectErrors(problems: ValidationProblem[], prefix: string, before: ValidationProblem[] = [], fieldZh?: (field: string) => string | undefined) {
   const existing = new Set(before.filter((p) => p.severity === 'error').map((p) => `${p.field}|${p.check}|${p.message}`));
   const errors = problems.filter((p) => p.severity === 'error' && !existing.has(`${p.field}|${p.check}|${p.message}`));
   if (errors.length === 0) return;
   const details = errors.map((p) => ({ field: `${prefix}.${p.field}`, message: p.message }));
-  throw new AppError(400, 'VALIDATION', `${details[0]!.message}（字段：${details[0]!.field}）`, details);
+  const first = errors[0]!;
+  throw new AppError(400, 'VALIDATION', `${first.message}（字段：${fieldZh?.(first.field) ?? details[0]!.field}）`, details);
 }
+
+/** Chinese names of the fields of an income record and of a year status, for refusals. */
+const incomeFieldZh = (field: string) => (field === 'year' ? '年度' : INCOME_ITEMS.find((i) => i.key === field)?.zh);
+const STATUS_FIELDS_ZH: Record<string, string> = {
+  year: '年度', status: '户状态', exitYear: '脱贫年度', monitored: '是否监测对象', monitoredType: '监测对象类型', riskTypes: '风险类型',
+};
+const statusFieldZh = (field: string) => STATUS_FIELDS_ZH[field.replace(/\.\d+$/, '')];
 
 function checkDate(date: string, birthDate: string | null) {
   if (date > today()) throw invalid('body.date', '日期不能晚于今天');

@@ -2,6 +2,7 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
 import { AuditEntry, RegionCode, RegionRef } from './schemas';
+import { INCOME_ITEMS } from '../registry/income';
 
 const Code = Type.String({ description: 'A code of a registry code table (packages/domain/src/registry/codes.ts)' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -107,12 +108,40 @@ export const HouseholdDetail = Type.Object(
     members: Type.Array(MemberSchema),
     incomes: Type.Array(IncomeYear),
     statuses: Type.Array(StatusYear),
+    yearSizes: Type.Array(Type.Object({ year: Type.Integer(), size: Type.Integer() }), {
+      description: 'Members at the end of each year from 2013 to next year (today for the current year), computed as for income',
+    }),
   },
   { title: 'HouseholdDetail' },
 );
 export type HouseholdDetail = Static<typeof HouseholdDetail>;
 
 const HouseholdParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }) });
+const HouseholdYearParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }), year: Year });
+
+/** The items of an income record (every key of INCOME_ITEMS, in yuan); a missing or null item is not recorded (counts as 0). */
+export const IncomeItemsBody = Type.Object(
+  Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, Type.Optional(Nullable(Type.Number({ description: `${i.zh} (${i.en}), yuan` })))])),
+  { description: 'Income items in yuan (keys of INCOME_ITEMS; other keys are refused)' },
+);
+
+/** The part of a year's status that people set: 户状态 and 脱贫年度. The monitoring flag, type and risks are the monitoring procedure's. */
+export const YearStatusBody = Type.Object({
+  status: Code,
+  exitYear: Type.Optional(Nullable(Type.Integer())),
+});
+
+/** Totals of the filtered list; households without an income record of the year are left out of the income figures. */
+export const HouseholdListTotals = Type.Object(
+  {
+    households: Type.Integer(),
+    persons: Type.Integer({ description: 'Members of the listed households at the end of the year' }),
+    withIncome: Type.Integer({ description: 'Households with an income record of the year (and at least one member)' }),
+    averagePerCapitaNetIncome: Nullable(Type.Number({ description: 'Mean of the per-capita net incomes of the households with income; null when none' })),
+  },
+  { title: 'HouseholdListTotals' },
+);
+export type HouseholdListTotals = Static<typeof HouseholdListTotals>;
 
 const Changes = Type.Record(Type.String(), Type.Unknown(), { description: 'Fields to change, camelCase as in the domain types (land.cultivated for land)' });
 const ChangeReason = Type.String({ minLength: 1, maxLength: 500, description: 'Why (kept in the audit log)' });
@@ -168,7 +197,7 @@ export const registryApi = {
   householdList: endpoint({
     method: 'GET', url: '/api/households', summary: 'Households in the region subtree, filtered, keyset-paged', tags: ['registry'], access: 'registry:read',
     querystring: HouseholdListQuery,
-    response: Type.Object({ items: Type.Array(HouseholdListItem), next: Nullable(Type.String()), total: Type.Integer() }),
+    response: Type.Object({ items: Type.Array(HouseholdListItem), next: Nullable(Type.String()), total: Type.Integer(), totals: HouseholdListTotals }),
   }),
   householdExport: endpoint({
     method: 'GET', url: '/api/households/export.csv',
@@ -189,6 +218,7 @@ export const registryApi = {
     body: Type.Object({
       household: Changes,
       head: Type.Record(Type.String(), Type.Unknown(), { description: 'The head of household (first member), fields as in memberAdd' }),
+      status: Type.Optional(Type.Object(YearStatusBody.properties, { description: "The household's status of the current year; 一般农户 (ordinary) when left out" })),
       reason: ChangeReason,
     }),
     response: HouseholdDetail,
@@ -220,6 +250,22 @@ export const registryApi = {
     method: 'PATCH', url: '/api/households/:countyCode/:id/members/:memberId', summary: 'Change a member (validated, audited)', tags: ['registry'], access: 'registry:write',
     params: MemberParams,
     body: Type.Object({ changes: Changes, reason: ChangeReason }),
+    response: HouseholdDetail,
+  }),
+  incomeUpsert: endpoint({
+    method: 'PUT', url: '/api/households/:countyCode/:id/income/:year',
+    summary: "Set a household's income record of a year (every item; validated, only new errors refused; audited with the reason)",
+    tags: ['registry'], access: 'registry:write',
+    params: HouseholdYearParams,
+    body: Type.Object({ items: IncomeItemsBody, reason: ChangeReason }),
+    response: HouseholdDetail,
+  }),
+  statusUpsert: endpoint({
+    method: 'PUT', url: '/api/households/:countyCode/:id/status/:year',
+    summary: "Set a household's status of a year (一般农户 / 未脱贫户 / 已脱贫户 with exit year / 返贫户); the monitoring flag, type and risk types are kept (set by the monitoring procedure); audited",
+    tags: ['registry'], access: 'registry:write',
+    params: HouseholdYearParams,
+    body: Type.Object({ ...YearStatusBody.properties, reason: ChangeReason }),
     response: HouseholdDetail,
   }),
   memberAdd: endpoint({
