@@ -61,7 +61,7 @@ describe('registry: income and status by year', () => {
     ({ client: township } = await userClient(env, admin, { username: 'i_zx', role: 'township_officer', regionCode: ZHANGXIANG }));
     ({ client: otherTownship } = await userClient(env, admin, { username: 'i_ym', role: 'township_officer', regionCode: YANGMULINZI }));
     ({ client: inspector } = await userClient(env, admin, { username: 'i_insp', role: 'inspector', regionCode: QINGHE }));
-    const h = await create(township, 'I0001');
+    const h = await create(township, 'I0001', { status: { status: 'ordinary', exitYear: null } });
     hid = h.id;
     // two more members: household size 3
     for (const [name, birth, sex] of [['配偶甲', '1972-01-02', 'female'], ['之子乙', '1996-07-08', 'male']] as const) {
@@ -77,6 +77,8 @@ describe('registry: income and status by year', () => {
   test('a new household gets the status of the current year: 一般农户 by default, or the one given', async () => {
     const d = await township.ok(api.householdGet, { params: { countyCode: '211204', id: bareId } });
     assert.deepEqual(d.statuses.map((s) => [s.year, s.status, s.exitYear, s.monitored]), [[YEAR, 'ordinary', null, false]]);
+    const withNull = await township.ok(api.householdGet, { params: { countyCode: '211204', id: hid } });
+    assert.deepEqual(withNull.statuses.map((s) => [s.year, s.status, s.exitYear]), [[YEAR, 'ordinary', null]]);
     const poor = await create(township, 'I0003', { status: { status: 'exited', exitYear: 2019 } });
     assert.deepEqual(poor.statuses.map((s) => [s.year, s.status, s.exitYear]), [[YEAR, 'exited', 2019]]);
     const bad = await township.call(api.householdCreate, {
@@ -101,6 +103,11 @@ describe('registry: income and status by year', () => {
     assert.equal(r.status, 400, JSON.stringify(r.body));
     assert.deepEqual(err(r.body).details, [{ field: 'body.items.operatingExpense', message: '生产经营性支出不能为负数' }]);
     assert.match(err(r.body).message, /（字段：生产经营性支出）/);
+    const text = await township.call(api.incomeUpsert, {
+      params: { countyCode: '211204', id: hid, year: LAST_YEAR }, body: { items: { otherWage: '一万' }, reason: '入户核实' },
+    });
+    assert.equal(text.status, 400);
+    assert.deepEqual(err(text.body).details, [{ field: 'body.items.otherWage', message: '其他工资性收入应为数字' }]);
     const unknown = await township.call(api.incomeUpsert, {
       params: { countyCode: '211204', id: hid, year: LAST_YEAR },
       body: { items: { salary: 1 } as never, reason: '入户核实' },
@@ -132,6 +139,8 @@ describe('registry: income and status by year', () => {
     const expected = perCapitaNetIncome(items, 3);
     assert.equal(income.perCapitaNetIncome, expected);
     assert.equal(income.items.compliantOutOfPocket, 8000);
+    assert.equal(income.items.tekunPayment, null, 'an item left empty stays "not recorded", not 0');
+    assert.equal(income.items.operatingExpense, 1500);
     assert.equal(income.items.otherPropertyIncome, 0.29, 'stored in fen');
     assert.ok(income.explanation.some((l) => l.includes('合规自付支出 8,000.00')));
     assert.equal(d.yearSizes.find((y) => y.year === LAST_YEAR)?.size, 3);

@@ -262,7 +262,7 @@ export class RegistryService {
   /** A new household with its head (the first member); the village must be in the user's region. */
   async createHousehold(
     actor: Actor,
-    b: { household: Record<string, unknown>; head: Record<string, unknown>; status?: { status: string; exitYear?: number | null }; reason: string },
+    b: { household: Record<string, unknown>; head: Record<string, unknown>; status?: { status: string; exitYear?: unknown }; reason: string },
   ): Promise<HouseholdDetail> {
     const allowed = new Set<string>([...HOUSEHOLD_KEYS, 'land', 'householdNo', 'villageCode']);
     for (const k of Object.keys(b.household)) if (!allowed.has(k)) throw invalid(`body.household.${k}`, '未知字段');
@@ -283,7 +283,7 @@ export class RegistryService {
     rejectErrors(validateHousehold(h, opts), 'body.household');
     // the status of the current year (一般农户 unless given); a new household is not monitored
     const year = Number(today().slice(0, 4));
-    const status = { householdNo: String(h.householdNo), year, status: b.status?.status ?? 'ordinary', exitYear: b.status?.exitYear ?? null, monitored: false, monitoredType: null, riskTypes: [] } as YearStatus;
+    const status = { householdNo: String(h.householdNo), year, status: b.status?.status ?? 'ordinary', exitYear: (b.status?.exitYear ?? null) as number | null, monitored: false, monitoredType: null, riskTypes: [] } as YearStatus;
     rejectErrors(validateYearStatus(status, opts), 'body.status', [], statusFieldZh);
     const id = await this.d.db.scoped(
       actor,
@@ -464,7 +464,7 @@ export class RegistryService {
    * Sets the status of a year (一般农户 / 未脱贫户 / 已脱贫户 with exit year / 返贫户). The monitoring flag, type and risk
    * types stay as the monitoring procedure set them; they take part in the validation (only new errors are refused).
    */
-  async upsertStatus(actor: Actor, countyCode: string, id: number, year: number, b: { status: string; exitYear?: number | null; reason: string }): Promise<HouseholdDetail> {
+  async upsertStatus(actor: Actor, countyCode: string, id: number, year: number, b: { status: string; exitYear?: unknown; reason: string }): Promise<HouseholdDetail> {
     await this.d.db.scoped(
       actor,
       async (tx) => {
@@ -476,7 +476,7 @@ export class RegistryService {
           riskTypes: (row?.risk_types as YearStatus['riskTypes']) ?? [],
         };
         const householdNo = String(household.household_no);
-        const next = { householdNo, year, status: b.status, exitYear: b.exitYear ?? null, ...monitoring } as YearStatus;
+        const next = { householdNo, year, status: b.status, exitYear: (b.exitYear ?? null) as number | null, ...monitoring } as YearStatus;
         const opts = { referenceDate: today() };
         const before = row ? validateYearStatus({ householdNo, year, status: row.status as YearStatus['status'], exitYear: num(row.exit_year), ...monitoring }, opts) : [];
         const problems = validateYearStatus(next, opts);

@@ -119,16 +119,20 @@ export type HouseholdDetail = Static<typeof HouseholdDetail>;
 const HouseholdParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }) });
 const HouseholdYearParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }), year: Year });
 
-/** The items of an income record (every key of INCOME_ITEMS, in yuan); a missing or null item is not recorded (counts as 0). */
+/**
+ * The items of an income record (every key of INCOME_ITEMS, in yuan); a missing or null item is not recorded (counts as
+ * 0). Typed by the domain's validateIncome, not by the schema: a schema "number or null" would let the validator's type
+ * coercion turn null into 0 and erase the difference between "not recorded" and 0.
+ */
 export const IncomeItemsBody = Type.Object(
-  Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, Type.Optional(Nullable(Type.Number({ description: `${i.zh} (${i.en}), yuan` })))])),
+  Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, Type.Optional(Type.Unknown({ description: `${i.zh} (${i.en}): yuan, a number or null` }))])),
   { description: 'Income items in yuan (keys of INCOME_ITEMS; other keys are refused)' },
 );
 
 /** The part of a year's status that people set: 户状态 and 脱贫年度. The monitoring flag, type and risks are the monitoring procedure's. */
 export const YearStatusBody = Type.Object({
   status: Code,
-  exitYear: Type.Optional(Nullable(Type.Integer())),
+  exitYear: Type.Optional(Type.Unknown({ description: '脱贫年度: an integer, or null (checked by validateYearStatus, so that null is not coerced to 0)' })),
 });
 
 /** Totals of the filtered list; households without an income record of the year are left out of the income figures. */
