@@ -9,20 +9,34 @@ import { useI18n } from '../i18n';
 import { PageHeader } from '../components/PageHeader';
 import { RegionPicker } from '../components/RegionPicker';
 import { ChangesList, colorOf, entryVerb, RegionName, useAuditLabels } from '../components/AuditBits';
+import { RevealedFields } from '../components/HistoryPanel';
 import { fmtTime } from '../utils/format';
 import { useIsMobile } from '../utils/hooks';
+import { isRegistryEntity, REGISTRY_ENTITIES, RegistryChanges, useRegistryAuditText } from './households/HouseholdHistory';
 
 type Filters = Pick<NonNullable<EndpointQuery<typeof api.auditList>>, 'entity' | 'regionCode'>;
 
 /** Entities the server records today; other values still show (by their raw name). */
-export const AUDIT_ENTITIES = ['users', 'regions'] as const;
+export const AUDIT_ENTITIES = ['users', 'regions', ...REGISTRY_ENTITIES] as const;
 
 const PAGE = 50;
 
 export default function AuditPage() {
   const me = useMe();
   const { t, errorText } = useI18n();
-  const labels = useAuditLabels();
+  const auditLabels = useAuditLabels();
+  const registry = useRegistryAuditText();
+  /** The app's audit labels, and the household pages' for registry entries (reveal, export, income, status …). */
+  const labels = {
+    entry: (e: AuditEntry) => {
+      const general = auditLabels.entry(e);
+      return general === e.action ? (registry.action(e.action) ?? general) : general;
+    },
+    entity: (entity: string) => {
+      const general = auditLabels.entity(entity);
+      return general === entity ? (registry.entity(entity) ?? general) : general;
+    },
+  };
   const isMobile = useIsMobile();
   const [filters, setFilters] = useState<Filters>({});
   const [items, setItems] = useState<AuditEntry[]>([]);
@@ -69,7 +83,11 @@ export default function AuditPage() {
       title: t('audit.action'),
       dataIndex: 'action',
       width: 120,
-      render: (_: string, e) => <Tag color={colorOf(entryVerb(e))}>{labels.entry(e)}</Tag>,
+      render: (_: string, e) => (
+        <Tag color={colorOf(entryVerb(e))} data-testid="audit-action">
+          {labels.entry(e)}
+        </Tag>
+      ),
     },
     {
       title: t('audit.entity'),
@@ -147,7 +165,13 @@ export default function AuditPage() {
                     {e.reason}
                   </div>
                 )}
-                <ChangesList changes={e.changes} action={e.action} />
+                {e.action === 'reveal' ? (
+                  <RevealedFields entry={e} />
+                ) : isRegistryEntity(e.entity) ? (
+                  <RegistryChanges e={e} />
+                ) : (
+                  <ChangesList changes={e.changes} action={e.action} />
+                )}
               </div>
             ),
             rowExpandable: (e) => e.changes.length > 0 || !!e.reason,

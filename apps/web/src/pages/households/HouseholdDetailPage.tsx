@@ -59,7 +59,7 @@ import { useIsMobile } from '../../utils/hooks';
 import { HouseholdQualityAlert } from '../quality/HouseholdQualityAlert';
 import { HouseholdMonitoringPanel } from '../monitoring/HouseholdMonitoringPanel';
 import { INCOME_WARNING_LINE, isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from './shared';
-import { HouseholdFormDrawer, MemberFormDrawer, MoveMemberModal } from './forms';
+import { HouseholdFormDrawer, IncomeFormDrawer, MemberFormDrawer, MoveMemberModal, StatusFormDrawer } from './forms';
 import { useHhText } from './messages';
 import { HouseholdHistory } from './HouseholdHistory';
 import './households.css';
@@ -340,10 +340,18 @@ function MemberMore({ m }: { m: Member }) {
 // ------------------------------------------------------------------------------------------
 // 收入情况
 
-function IncomeSection({ incomes }: { incomes: IncomeYear[] }) {
+/** Add / edit buttons of the income and status tabs, for roles that may change the registry. */
+type YearActions = { onAdd: () => void; onEdit: (year: number) => void } | null;
+
+function IncomeSection({ incomes, actions, shownYear }: { incomes: IncomeYear[]; actions: YearActions; shownYear?: number }) {
   const { t, lang } = useI18n();
+  const tt = useHhText();
   const years = useMemo(() => [...incomes].sort((a, b) => b.year - a.year), [incomes]);
-  const [year, setYear] = useState<number | undefined>(years[0]?.year);
+  const [year, setYear] = useState<number | undefined>(shownYear ?? years[0]?.year);
+  // a year just saved is shown
+  useEffect(() => {
+    if (shownYear !== undefined) setYear(shownYear);
+  }, [shownYear, incomes]);
   const current = years.find((y) => y.year === year) ?? years[0];
 
   const chart = useMemo<EChartsCoreOption | null>(() => {
@@ -384,7 +392,18 @@ function IncomeSection({ incomes }: { incomes: IncomeYear[] }) {
     };
   }, [years, t]);
 
-  if (!current) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('income.none')} />;
+  const addButton = actions && (
+    <Button icon={<PlusOutlined />} onClick={actions.onAdd} data-testid="income-add">
+      {tt('income.add')}
+    </Button>
+  );
+  if (!current) {
+    return (
+      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('income.none')}>
+        {addButton}
+      </Empty>
+    );
+  }
 
   const totals = incomeTotals(current.items);
   const explanation = lang === 'zh' ? current.explanation : explainIncome(current.items, current.size, lang);
@@ -392,15 +411,27 @@ function IncomeSection({ incomes }: { incomes: IncomeYear[] }) {
 
   return (
     <div data-testid="income">
-      {years.length > 1 && (
-        <Segmented<number>
-          value={current.year}
-          onChange={setYear}
-          options={years.map((y) => ({ value: y.year, label: t('household.yearN', { year: y.year }) }))}
-          style={{ marginBottom: 16 }}
-          data-testid="income-year"
-        />
-      )}
+      <div className="tp-hh-income-bar">
+        {years.length > 1 ? (
+          <Segmented<number>
+            value={current.year}
+            onChange={setYear}
+            options={years.map((y) => ({ value: y.year, label: t('household.yearN', { year: y.year }) }))}
+            className="tp-hh-year-switch"
+            data-testid="income-year"
+          />
+        ) : (
+          <Typography.Text strong>{t('income.yearTitle', { year: current.year })}</Typography.Text>
+        )}
+        {actions && (
+          <Space wrap>
+            <Button icon={<EditOutlined />} onClick={() => actions.onEdit(current.year)} data-testid="income-edit">
+              {tt('income.edit', { year: current.year })}
+            </Button>
+            {addButton}
+          </Space>
+        )}
+      </div>
       <div className="tp-hh-kpis">
         <div>
           <Typography.Text type="secondary">{t('income.perCapita')}</Typography.Text>
@@ -593,12 +624,26 @@ function SecuritySection({ f, members }: { f: Fields; members: Member[] }) {
   );
 }
 
-function StatusSection({ statuses }: { statuses: StatusYear[] }) {
+function StatusSection({ statuses, actions }: { statuses: StatusYear[]; actions: YearActions }) {
   const { t } = useI18n();
+  const tt = useHhText();
   const codeLabel = useCodeLabel();
   const sorted = [...statuses].sort((a, b) => b.year - a.year);
-  if (sorted.length === 0) return <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('statusHistory.none')} />;
+  const addButton = actions && (
+    <Button icon={<PlusOutlined />} onClick={actions.onAdd} data-testid="status-add">
+      {tt('status.set')}
+    </Button>
+  );
+  if (sorted.length === 0) {
+    return (
+      <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('statusHistory.none')}>
+        {addButton}
+      </Empty>
+    );
+  }
   return (
+    <div>
+      {addButton && <div style={{ marginBottom: 16 }}>{addButton}</div>}
     <Timeline
       data-testid="status-history"
       items={sorted.map((s) => ({
@@ -615,6 +660,11 @@ function StatusSection({ statuses }: { statuses: StatusYear[] }) {
               ) : (
                 <Typography.Text type="secondary">{t('statusHistory.notMonitored')}</Typography.Text>
               )}
+              {actions && (
+                <Button size="small" type="link" icon={<EditOutlined />} onClick={() => actions.onEdit(s.year)} data-testid="status-edit">
+                  {tt('status.edit')}
+                </Button>
+              )}
             </Space>
             {s.riskTypes.length > 0 && (
               <div style={{ marginTop: 6 }}>
@@ -630,6 +680,7 @@ function StatusSection({ statuses }: { statuses: StatusYear[] }) {
         ),
       }))}
     />
+    </div>
   );
 }
 
@@ -678,11 +729,17 @@ export default function HouseholdDetailPage() {
   const [editingHousehold, setEditingHousehold] = useState(false);
   const [memberForm, setMemberForm] = useState<{ member: Member | null } | null>(null);
   const [moving, setMoving] = useState<Member | null>(null);
+  /** The income / status form: null closed, { year: null } a new year, { year } that year. */
+  const [incomeForm, setIncomeForm] = useState<{ year: number | null } | null>(null);
+  const [savedIncomeYear, setSavedIncomeYear] = useState<number | undefined>(undefined);
+  const [statusForm, setStatusForm] = useState<{ year: number | null } | null>(null);
   /** A saved change: show the answer, or load again when full numbers are shown (the answer is masked). */
   const onSaved = (d: HouseholdDetail) => {
     setEditingHousehold(false);
     setMemberForm(null);
     setMoving(null);
+    setIncomeForm(null);
+    setStatusForm(null);
     if (reveal) setReload((r) => r + 1);
     else setData(d);
   };
@@ -855,10 +912,29 @@ export default function HouseholdDetailPage() {
         />
       ),
     },
-    { key: 'income', label: t('household.tab.income'), children: <IncomeSection incomes={data.incomes} /> },
+    {
+      key: 'income',
+      label: t('household.tab.income'),
+      children: (
+        <IncomeSection
+          incomes={data.incomes}
+          shownYear={savedIncomeYear}
+          actions={canWrite ? { onAdd: () => setIncomeForm({ year: null }), onEdit: (year) => setIncomeForm({ year }) } : null}
+        />
+      ),
+    },
     { key: 'conditions', label: t('household.tab.conditions'), children: <ConditionsSection f={f} /> },
     { key: 'security', label: t('household.tab.security'), children: <SecuritySection f={f} members={data.members} /> },
-    { key: 'status', label: t('household.tab.status'), children: <StatusSection statuses={data.statuses} /> },
+    {
+      key: 'status',
+      label: t('household.tab.status'),
+      children: (
+        <StatusSection
+          statuses={data.statuses}
+          actions={canWrite ? { onAdd: () => setStatusForm({ year: null }), onEdit: (year) => setStatusForm({ year }) } : null}
+        />
+      ),
+    },
     {
       key: 'history',
       label: t('household.tab.history'),
@@ -880,6 +956,17 @@ export default function HouseholdDetailPage() {
           <HouseholdFormDrawer open={editingHousehold} household={data} onClose={() => setEditingHousehold(false)} onSaved={onSaved} />
           <MemberFormDrawer open={memberForm !== null} household={data} member={memberForm?.member ?? null} onClose={() => setMemberForm(null)} onSaved={onSaved} />
           <MoveMemberModal open={moving !== null} household={data} member={moving} onClose={() => setMoving(null)} onSaved={onSaved} />
+          <IncomeFormDrawer
+            open={incomeForm !== null}
+            household={data}
+            year={incomeForm?.year ?? null}
+            onClose={() => setIncomeForm(null)}
+            onSaved={(d, year) => {
+              setSavedIncomeYear(year);
+              onSaved(d);
+            }}
+          />
+          <StatusFormDrawer open={statusForm !== null} household={data} year={statusForm?.year ?? null} onClose={() => setStatusForm(null)} onSaved={onSaved} />
         </>
       )}
       {isMobile ? (

@@ -7,7 +7,7 @@ import { useCallback, useMemo } from 'react';
 import { Typography } from 'antd';
 import { ArrowRightOutlined } from '@ant-design/icons';
 import {
-  HOUSEHOLD_COLUMNS, INCOME_COLUMNS, label, MEMBER_COLUMNS, MEMBER_MOVE_LABELS, type AuditEntry, type Column, type HouseholdDetail,
+  formatYuan, HOUSEHOLD_COLUMNS, INCOME_COLUMNS, INCOME_ITEMS, label, MEMBER_COLUMNS, MEMBER_MOVE_LABELS, type AuditEntry, type Column, type HouseholdDetail,
 } from '@tuopin/domain';
 import { api, call } from '../../api/client';
 import { HistoryPanel } from '../../components/HistoryPanel';
@@ -20,6 +20,9 @@ const HIDDEN = new Set(['id', 'county_code', 'household_id', 'member_id', 'from_
 
 const columnsOf = (entity: string): readonly Column[] =>
   entity === 'members' ? MEMBER_COLUMNS : entity === 'income_records' ? INCOME_COLUMNS : HOUSEHOLD_COLUMNS;
+
+/** Income items are shown in yuan with two decimals. */
+const INCOME_KEYS = new Set<string>(INCOME_ITEMS.map((i) => i.key));
 
 function Value({ entity, field, value }: { entity: string; field: string; value: unknown }) {
   const { t, lang } = useI18n();
@@ -40,17 +43,57 @@ function Value({ entity, field, value }: { entity: string; field: string; value:
     return <span>{codes.map((c) => label(col.table!, String(c), lang) ?? String(c)).join('、')}</span>;
   }
   if (typeof value === 'object') return <code style={{ wordBreak: 'break-all' }}>{JSON.stringify(value)}</code>;
+  if (entity === 'income_records' && INCOME_KEYS.has(key) && typeof value === 'number') return <span className="tp-mono">{formatYuan(value)}</span>;
   return <span className={/idNumber|phone/.test(key) ? 'tp-mono' : undefined}>{String(value)}</span>;
 }
 
-function RegistryChanges({ e }: { e: AuditEntry }) {
-  const { lang } = useI18n();
+/** The audit entities of the registry, whose entries are shown with the registry's field labels. */
+export const REGISTRY_ENTITIES = ['households', 'members', 'member_moves', 'income_records', 'household_year_status'] as const;
+export const isRegistryEntity = (entity: string) => (REGISTRY_ENTITIES as readonly string[]).includes(entity);
+
+/** Names of registry audit entities and actions (household history and audit log share them). */
+export function useRegistryAuditText() {
   const tt = useHhText();
+  return useMemo(
+    () => ({
+      entity: (entity: string): string | null => (isRegistryEntity(entity) ? tt(`history.entity.${entity}` as HhKey) : null),
+      action: (action: string): string | null => {
+        const key = `history.action.${action}` as HhKey;
+        return ['insert', 'update', 'delete', 'reveal', 'export'].includes(action) ? tt(key) : null;
+      },
+    }),
+    [tt],
+  );
+}
+
+/** An export entry (after: { format, fields, filter }) as a sentence: format, whether full numbers were included, year. */
+export function ExportedSummary({ e }: { e: AuditEntry }) {
+  const tt = useHhText();
+  const format = e.changes.find((c) => c.field === 'format')?.after;
+  const fields = e.changes.find((c) => c.field === 'fields')?.after;
+  const filter = e.changes.find((c) => c.field === 'filter')?.after as Record<string, unknown> | null | undefined;
+  const full = Array.isArray(fields) && fields.length > 0;
+  const year = filter && typeof filter.year === 'number' ? filter.year : null;
+  return (
+    <div className="tp-history-reason" data-testid="history-exported">
+      {tt('history.exported', { format: String(format ?? '').toUpperCase() })}
+      {year !== null && tt('audit.exportYear', { year })}
+      {full ? tt('audit.exportFull') : tt('audit.exportMasked')}
+      {filter && typeof filter.regionCode === 'string' && (
+        <>
+          {' · '}
+          <RegionName code={filter.regionCode} />
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The changed fields of a registry audit entry with Chinese field labels and code names (export entries as a sentence). */
+export function RegistryChanges({ e }: { e: AuditEntry }) {
+  const { lang } = useI18n();
   const entity = e.entity === 'members' || e.entity === 'member_moves' ? 'member' : 'household';
-  if (e.action === 'export') {
-    const format = e.changes.find((c) => c.field === 'format')?.after;
-    return <div className="tp-history-reason">{tt('history.exported', { format: String(format ?? '').toUpperCase() })}</div>;
-  }
+  if (e.action === 'export') return <ExportedSummary e={e} />;
   const onlyAfter = e.action === 'insert';
   const onlyBefore = e.action === 'delete';
   const shown = e.changes.filter((c) => {

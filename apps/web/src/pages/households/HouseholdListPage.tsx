@@ -4,6 +4,7 @@ import { Alert, Button, Card, Checkbox, Dropdown, Empty, Input, InputNumber, Sel
 import type { TableColumnsType } from 'antd';
 import { DownOutlined, DownloadOutlined, FilterOutlined, LeftOutlined, PlusOutlined, ReloadOutlined, RightOutlined, SettingOutlined } from '@ant-design/icons';
 import {
+  formatYuan,
   HOUSEHOLD_ATTRIBUTES,
   HOUSEHOLD_STATUSES,
   HOUSING_RATINGS,
@@ -11,6 +12,7 @@ import {
   POVERTY_CAUSES,
   type EndpointQuery,
   type HouseholdListItem,
+  type HouseholdListTotals,
 } from '@tuopin/domain';
 import { api, buildUrl, call } from '../../api/client';
 import { useAuth, useMe } from '../../auth/AuthContext';
@@ -24,7 +26,7 @@ import { useHhText } from './messages';
 import './households.css';
 
 type Query = NonNullable<EndpointQuery<typeof api.householdList>>;
-type ListPage = { items: HouseholdListItem[]; next: string | null; total: number };
+type ListPage = { items: HouseholdListItem[]; next: string | null; total: number; totals: HouseholdListTotals };
 
 const CURRENT_YEAR = new Date().getFullYear();
 /** 建档立卡 began in 2014. */
@@ -495,6 +497,16 @@ export default function HouseholdListPage() {
         <Typography.Text strong data-testid="households-total">
           {t('households.total', { n: data?.total ?? 0 })}
         </Typography.Text>
+        {data && data.totals.households > 0 && (
+          <Tooltip title={tt('list.averageHint')}>
+            <Typography.Text type="secondary" data-testid="households-totals">
+              {tt('list.persons', { n: data.totals.persons })} · {tt('list.withIncome', { n: data.totals.withIncome })}
+              {data.totals.averagePerCapitaNetIncome !== null && (
+                <> · {tt('list.average', { value: formatYuan(data.totals.averagePerCapitaNetIncome) })}</>
+              )}
+            </Typography.Text>
+          </Tooltip>
+        )}
         {pageNo !== null && data && data.total > 0 && (
           <Typography.Text type="secondary" data-testid="households-page-no">
             {pageCount && pageCount > 1 ? t('households.pageNofM', { n: pageNo, m: pageCount }) : t('households.pageN', { n: pageNo })}

@@ -1,20 +1,23 @@
 /**
- * The registry forms: new household (with its head), household fields, new member, member fields, member move.
+ * The registry forms: new household (with its head and the status of the current year), household fields, new member,
+ * member fields, member move, the income record of a year (with the per-capita net income computed live by the domain's
+ * perCapitaNetIncome and explained by explainIncome), the status of a year (the monitoring fields read-only).
  * Every change runs the domain's validation (validateHousehold / validateMember) in the browser as the user types
  * and shows each problem at its field, in Chinese; the server validates again and its refusals are put at the
  * fields too. As on the server, only errors a change introduces block it: problems the record already had are shown
  * as warnings.
  */
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Alert, App, Button, Col, DatePicker, Divider, Drawer, Form, Input, InputNumber, Modal, Radio, Row, Select, Space, Switch, Typography } from 'antd';
+import { Alert, App, Button, Col, DatePicker, Descriptions, Divider, Drawer, Form, Input, InputNumber, Modal, Radio, Row, Select, Space, Switch, Typography } from 'antd';
 import type { FormInstance } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import {
-  DIBAO_TYPES, DISABILITY_CATEGORIES, DISABILITY_GRADES, DROPOUT_REASONS, EDUCATION_LEVELS, ETHNICITIES, FUELS, HEALTH_CONDITIONS,
-  HOUSEHOLD_ATTRIBUTES, HOUSING_RATINGS, ID_TYPES, LABOUR_SKILLS, label, MEDICAL_INSURANCES, MEMBER_MOVE_IN_KINDS, MEMBER_MOVE_LABELS,
-  MEMBER_MOVE_OUT_KINDS, parseIdNumber, POVERTY_CAUSES, RELATIONS, ROAD_TYPES, SCHOOL_STATUSES, SEXES, TEKUN_TYPES, validateHousehold,
-  validateMember, WATER_PROBLEMS, WORK_PLACES, type CodeTable, type Household, type HouseholdDetail, type HouseholdListItem, type Member,
-  type ValidationProblem,
+  DIBAO_TYPES, DISABILITY_CATEGORIES, DISABILITY_GRADES, DROPOUT_REASONS, EDUCATION_LEVELS, ETHNICITIES, explainIncome, formatYuan, FUELS,
+  HEALTH_CONDITIONS, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, ID_TYPES, INCOME_GROUPS, INCOME_ITEMS, incomeTotals, LABOUR_SKILLS,
+  label, MEDICAL_INSURANCES, MEMBER_MOVE_IN_KINDS, MEMBER_MOVE_LABELS, MEMBER_MOVE_OUT_KINDS, MONITORED_TYPES, parseIdNumber, perCapitaNetIncome,
+  POVERTY_CAUSES, REGISTRY_FIRST_YEAR, RELATIONS, RISK_TYPES, ROAD_TYPES, SCHOOL_STATUSES, SEXES, TEKUN_TYPES, validateHousehold, validateIncome,
+  validateMember, validateYearStatus, WATER_PROBLEMS, WORK_PLACES, type CodeTable, type Household, type HouseholdDetail, type HouseholdListItem,
+  type IncomeRecord, type IncomeValues, type Member, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
 import { api, call, isApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
@@ -78,7 +81,12 @@ function householdOf(v: Values, base: { householdNo: string; villageCode: string
 }
 
 function householdValues(d: HouseholdDetail | null): Values {
-  if (!d) return { attribute: 'none', dibao: 'none', tekun: 'none', otherCauses: [], land: {}, head: { ...memberValues(null), relation: 'head' } };
+  if (!d) {
+    return {
+      attribute: 'none', dibao: 'none', tekun: 'none', otherCauses: [], land: {}, head: { ...memberValues(null), relation: 'head' },
+      status: { status: 'ordinary', exitYear: null },
+    };
+  }
   const f = d.fields;
   const v: Values = {};
   for (const k of HOUSEHOLD_FIELDS) v[k] = f[k] ?? null;
@@ -150,7 +158,7 @@ function serverProblems(e: unknown, localize: (s: string) => string): Problems {
   if (!isApiError(e)) return {};
   const out: Problems = {};
   for (const d of e.details) {
-    const key = d.field.replace(/^\/?body[./]/, '').replace(/^(changes|member|household)\./, '').replace(/\.\d+$/, '');
+    const key = d.field.replace(/^\/?(body|params)[./]/, '').replace(/^(changes|member|household|items)\./, '').replace(/\.\d+$/, '');
     (out[key] ??= { errors: [], warnings: [] }).errors.push(localize(d.message));
   }
   return out;
@@ -441,7 +449,8 @@ export function HouseholdFormDrawer({ open, household, onClose, onSaved }: {
     if (!creating) return merge(hh, server);
     const head = memberOf((values.head ?? {}) as Values);
     const m = byField(validateMember(head, { ...ref, regionCode: base.villageCode || undefined }), [], 'head.', note, serverText, new Set(), hide);
-    return merge(hh, m, server);
+    const st = byField(validateYearStatus(yearStatusOf((values.status ?? {}) as Values, thisYear(), undefined), ref), [], 'status.', note, serverText, new Set(['status.year']), hide);
+    return merge(hh, m, st, server);
   };
   const problems = check(values, creating ? touched.hide : undefined);
 
@@ -466,7 +475,9 @@ export function HouseholdFormDrawer({ open, household, onClose, onSaved }: {
         const land = Object.fromEntries(Object.entries(h.land ?? {}).filter(([, x]) => x !== null));
         if (Object.keys(land).length > 0) body.land = land;
         const head = Object.fromEntries(Object.entries(memberOf((v.head ?? {}) as Values)).filter(([, x]) => x !== null));
-        saved = await call(api.householdCreate, { body: { household: body, head: { ...head, relation: 'head' }, reason: String(v.reason).trim() } });
+        const st = (v.status ?? {}) as Values;
+        const status = { status: String(st.status ?? 'ordinary'), exitYear: (blank(st.exitYear) as number | null) ?? null };
+        saved = await call(api.householdCreate, { body: { household: body, head: { ...head, relation: 'head' }, status, reason: String(v.reason).trim() } });
         message.success(t('hh.created', { no: saved.householdNo }));
       } else {
         const base = { householdNo: household.householdNo, villageCode: household.village.code };
@@ -541,6 +552,8 @@ export function HouseholdFormDrawer({ open, household, onClose, onSaved }: {
                 </Field>
               </Col>
             </Row>
+            <Divider titlePlacement="start" plain>{t('hh.sectionStatus', { year: thisYear() })}</Divider>
+            <StatusFields problems={problems} prefix="status." />
           </>
         )}
         <HouseholdFields problems={problems} />
@@ -822,5 +835,401 @@ export function MoveMemberModal({ open, household, member, onClose, onSaved }: {
         </Form.Item>
       </Form>
     </Modal>
+  );
+}
+
+// ------------------------------------------------------------------------------------------
+// 收入情况：一个年度的收入记录
+
+const thisYear = () => new Date().getFullYear();
+/** Years a record may be set for (the domain accepts 2013 … next year), newest first. */
+const yearOptions = () => Array.from({ length: thisYear() + 2 - REGISTRY_FIRST_YEAR }, (_, i) => thisYear() + 1 - i);
+
+/** The typed income values as the domain's record (numbers, or null when empty). */
+function incomeOf(v: Values, year: number): Partial<IncomeRecord> {
+  const r: Record<string, unknown> = { year };
+  for (const it of INCOME_ITEMS) r[it.key] = v[it.key] === undefined || v[it.key] === '' ? null : v[it.key];
+  return r as Partial<IncomeRecord>;
+}
+
+function incomeValuesOf(d: HouseholdDetail, year: number): Values {
+  const rec = d.incomes.find((i) => i.year === year);
+  return Object.fromEntries(INCOME_ITEMS.map((it) => [it.key, rec?.items[it.key] ?? null]));
+}
+
+/** Members at the end of a year, as the server computes it for the income of that year. */
+const sizeOfYear = (d: HouseholdDetail, year: number) =>
+  d.yearSizes.find((y) => y.year === year)?.size ?? d.incomes.find((i) => i.year === year)?.size ?? d.members.filter((m) => m.active).length;
+
+export function IncomeFormDrawer({ open, household, year: initialYear, onClose, onSaved }: {
+  open: boolean; household: HouseholdDetail; year: number | null; onClose: () => void; onSaved: (d: HouseholdDetail, year: number) => void;
+}) {
+  const t = useHhText();
+  const { t: tg, lang, serverText } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm();
+  const [values, setValues] = useState<Values>({});
+  const [server, setServer] = useState<Problems>({});
+  const [saving, setSaving] = useState(false);
+  const { error, setError, show } = useSubmitError();
+  const adding = initialYear === null;
+  const start = useMemo(() => {
+    const year = initialYear ?? thisYear() - 1;
+    return { year, ...incomeValuesOf(household, year) };
+  }, [household, initialYear]);
+
+  useEffect(() => {
+    if (!open) return;
+    form.resetFields();
+    form.setFieldsValue(start);
+    setValues(start);
+    setServer({});
+    setError(null);
+  }, [open, start, form, setError]);
+
+  const year = Number(values.year ?? start.year);
+  const existing = household.incomes.find((i) => i.year === year);
+  const size = sizeOfYear(household, year);
+  const check = (vals: Values) => {
+    const ref = { referenceDate: today() };
+    const y = Number(vals.year ?? start.year);
+    const base = existing ? validateIncome(incomeOf(incomeValuesOf(household, y), y), ref) : [];
+    return merge(byField(validateIncome(incomeOf(vals, y), ref), base, '', t('form.existing'), serverText, new Set()), server);
+  };
+  const problems = check(values);
+  const errors = errorCount(problems);
+  const record = incomeOf(values, year) as IncomeValues;
+  const perCapita = errors === 0 ? perCapitaNetIncome(record, size) : null;
+  const explanation = errors === 0 ? explainIncome(record, size, lang) : null;
+  const net = errors === 0 ? incomeTotals(record).net : null;
+
+  const save = async () => {
+    const n = errorCount(check(form.getFieldsValue(true) as Values));
+    const reasonOk = await form.validateFields(['reason']).then(() => true, () => false);
+    if (!reasonOk && n === 0) return;
+    if (n > 0) {
+      setError(t('form.fixErrors', { n }));
+      return;
+    }
+    const v = form.getFieldsValue(true) as Values;
+    const y = Number(v.year);
+    const rec = incomeOf(v, y) as Record<string, unknown>;
+    const items = Object.fromEntries(INCOME_ITEMS.map((it) => [it.key, (rec[it.key] as number | null) ?? null]));
+    setSaving(true);
+    setError(null);
+    try {
+      const saved = await call(api.incomeUpsert, {
+        params: { countyCode: household.countyCode, id: household.id, year: y },
+        body: { items, reason: String(v.reason).trim() },
+      });
+      message.success(t('income.saved', { year: y }));
+      onSaved(saved, y);
+    } catch (e) {
+      setServer(serverProblems(e, serverText));
+      show(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const itemField = (it: (typeof INCOME_ITEMS)[number]) => {
+    const p = problems[it.key];
+    return (
+      <Col key={it.key} xs={24} sm={12}>
+        <Form.Item
+          name={it.key}
+          label={lang === 'zh' ? it.zh : it.en}
+          validateStatus={p?.errors.length ? 'error' : p?.warnings.length ? 'warning' : undefined}
+          help={
+            p && (p.errors.length > 0 || p.warnings.length > 0) ? (
+              <div data-testid={`field-help-${it.key}`}>
+                {[...p.errors, ...p.warnings].map((m, i) => (
+                  <div key={i}>{m}</div>
+                ))}
+              </div>
+            ) : undefined
+          }
+          data-testid={`field-${it.key}`}
+        >
+          <InputNumber<number> style={{ width: '100%' }} suffix={tg('income.yuan')} inputMode="decimal" data-testid={`income-${it.key}`} />
+        </Form.Item>
+      </Col>
+    );
+  };
+
+  return (
+    <FormDrawer
+      open={open}
+      title={adding ? t('income.newTitle') : t('income.editTitle', { year })}
+      onClose={onClose}
+      onSave={() => void save()}
+      saving={saving}
+      testId="income-form"
+    >
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="form-error" />}
+      <Form
+        form={form}
+        layout="vertical"
+        onValuesChange={(changed: Values) => {
+          setServer({});
+          if ('year' in changed) {
+            // another year: start from its record when there is one
+            const y = Number(changed.year);
+            form.setFieldsValue(incomeValuesOf(household, y));
+          }
+          setValues({ ...(form.getFieldsValue(true) as Values) });
+        }}
+      >
+        <Row gutter={12}>
+          <Col xs={24} sm={12}>
+            <Form.Item
+              name="year"
+              label={t('income.year')}
+              extra={t('income.sizeOfYear', { year, n: size })}
+              validateStatus={problems.year?.errors.length ? 'error' : undefined}
+              help={problems.year?.errors.join(' ') || undefined}
+            >
+              <Select<number>
+                disabled={!adding}
+                options={yearOptions().map((y) => ({ value: y, label: lang === 'zh' ? `${y} 年` : String(y) }))}
+                data-testid="income-year-select"
+              />
+            </Form.Item>
+          </Col>
+        </Row>
+        {adding && existing && <Alert type="info" showIcon title={t('income.yearHasRecord', { year })} style={{ marginBottom: 12 }} />}
+        <Typography.Paragraph type="secondary" style={{ fontSize: 13 }}>
+          {t('income.itemsHint')}
+        </Typography.Paragraph>
+        {INCOME_GROUPS.map((g) => (
+          <div key={g.code}>
+            <Divider titlePlacement="start" plain>
+              {lang === 'zh' ? g.zh : g.en}
+            </Divider>
+            <Row gutter={12}>{INCOME_ITEMS.filter((it) => it.group === g.code).map(itemField)}</Row>
+          </div>
+        ))}
+        <Divider titlePlacement="start" plain>
+          {t('income.live')}
+        </Divider>
+        <div className="tp-hh-kpis" data-testid="income-form-result">
+          <div>
+            <Typography.Text type="secondary">{tg('income.perCapita')}</Typography.Text>
+            <div style={{ fontSize: 22, fontWeight: 600 }} data-testid="income-form-per-capita">
+              {perCapita !== null ? formatYuan(perCapita) : '—'}
+            </div>
+          </div>
+          <div>
+            <Typography.Text type="secondary">{tg('income.net')}</Typography.Text>
+            <div style={{ fontSize: 22, fontWeight: 600 }}>{net !== null ? formatYuan(net) : '—'}</div>
+          </div>
+          <div>
+            <Typography.Text type="secondary">{tg('household.size')}</Typography.Text>
+            <div style={{ fontSize: 22, fontWeight: 600 }}>{tg('households.persons', { n: size })}</div>
+          </div>
+        </div>
+        {explanation ? (
+          <pre className="tp-hh-explain tp-mono" data-testid="income-form-explanation">
+            {explanation.join('\n')}
+          </pre>
+        ) : (
+          <Typography.Text type="secondary" data-testid="income-form-explanation">
+            {t('income.fixFirst')}
+          </Typography.Text>
+        )}
+        <Divider />
+        <ReasonField />
+      </Form>
+    </FormDrawer>
+  );
+}
+
+// ------------------------------------------------------------------------------------------
+// 状态历史：一个年度的户状态
+
+type DetailStatus = HouseholdDetail['statuses'][number];
+
+/** The year's status as the domain's record: the typed status and exit year, the monitoring fields as stored. */
+function yearStatusOf(v: Values, year: number, stored: DetailStatus | undefined): Partial<YearStatus> {
+  return {
+    year, status: (blank(v.status) ?? undefined) as YearStatus['status'] | undefined, exitYear: (blank(v.exitYear) as number | null) ?? null,
+    monitored: stored?.monitored ?? false, monitoredType: (stored?.monitoredType ?? null) as YearStatus['monitoredType'],
+    riskTypes: (stored?.riskTypes ?? []) as YearStatus['riskTypes'],
+  };
+}
+
+const statusValuesOf = (d: HouseholdDetail, year: number): Values => {
+  const s = d.statuses.find((x) => x.year === year);
+  return { status: s?.status ?? 'ordinary', exitYear: s?.exitYear ?? null };
+};
+
+/** Statuses that carry an exit year. */
+const WITH_EXIT = ['exited', 'returned'];
+
+/** 户状态 and 脱贫年度 of a status form (the create-household form nests them under `status.`). */
+function StatusFields({ problems, prefix = '' }: { problems: Problems; prefix?: string }) {
+  const t = useHhText();
+  const form = Form.useFormInstance();
+  const path = (k: string) => (prefix ? [prefix.replace(/\.$/, ''), k] : [k]);
+  const status = Form.useWatch(path('status'), form) as string | undefined;
+  const showExit = WITH_EXIT.includes(status ?? '') || !!problems[`${prefix}exitYear`];
+  const options = useCodeOptions();
+  return (
+    <Row gutter={12}>
+      <Col xs={24} sm={14}>
+        <Field name="status" entity="household" problems={problems} prefix={prefix}>
+          <Radio.Group optionType="button" options={options(HOUSEHOLD_STATUSES)} data-testid="status-status" />
+        </Field>
+      </Col>
+      {showExit && (
+        <Col xs={24} sm={10}>
+          <Field name="exitYear" entity="household" problems={problems} prefix={prefix} extra={t('status.exitHint')}>
+            <InputNumber<number> min={2013} max={2100} precision={0} style={{ width: '100%' }} data-testid="status-exitYear" />
+          </Field>
+        </Col>
+      )}
+    </Row>
+  );
+}
+
+/** The monitoring fields of a year, read-only (set by the monitoring procedures). */
+function MonitoringReadOnly({ stored }: { stored: DetailStatus | undefined }) {
+  const t = useHhText();
+  const { t: tg, lang } = useI18n();
+  const risks = stored?.riskTypes ?? [];
+  return (
+    <div data-testid="status-monitoring">
+      <Divider titlePlacement="start" plain>
+        {t('status.monitoring')}
+      </Divider>
+      <Descriptions
+        size="small"
+        column={1}
+        bordered
+        items={[
+          { key: 'monitored', label: fieldLabel('household', 'monitored', lang), children: stored?.monitored ? tg('common.yes') : tg('common.no') },
+          {
+            key: 'type', label: fieldLabel('household', 'monitoredType', lang),
+            children: stored?.monitoredType ? (label(MONITORED_TYPES, stored.monitoredType, lang) ?? stored.monitoredType) : '—',
+          },
+          {
+            key: 'risks', label: fieldLabel('household', 'riskTypes', lang),
+            children: risks.length > 0 ? risks.map((r) => label(RISK_TYPES, r, lang) ?? r).join('、') : '—',
+          },
+        ]}
+      />
+      <Typography.Paragraph type="secondary" style={{ fontSize: 13, marginTop: 8 }}>
+        {t('status.monitoringNote')}
+      </Typography.Paragraph>
+    </div>
+  );
+}
+
+export function StatusFormDrawer({ open, household, year: initialYear, onClose, onSaved }: {
+  open: boolean; household: HouseholdDetail; year: number | null; onClose: () => void; onSaved: (d: HouseholdDetail) => void;
+}) {
+  const t = useHhText();
+  const { lang, serverText } = useI18n();
+  const { message } = App.useApp();
+  const [form] = Form.useForm();
+  const [values, setValues] = useState<Values>({});
+  const [server, setServer] = useState<Problems>({});
+  const [saving, setSaving] = useState(false);
+  const { error, setError, show } = useSubmitError();
+  const adding = initialYear === null;
+  const start = useMemo(() => {
+    const year = initialYear ?? thisYear();
+    return { year, ...statusValuesOf(household, year) };
+  }, [household, initialYear]);
+
+  useEffect(() => {
+    if (!open) return;
+    form.resetFields();
+    form.setFieldsValue(start);
+    setValues(start);
+    setServer({});
+    setError(null);
+  }, [open, start, form, setError]);
+
+  const year = Number(values.year ?? start.year);
+  const stored = household.statuses.find((s) => s.year === year);
+  const check = (vals: Values) => {
+    const ref = { referenceDate: today() };
+    const y = Number(vals.year ?? start.year);
+    const st = household.statuses.find((s) => s.year === y);
+    const base = st ? validateYearStatus(yearStatusOf(statusValuesOf(household, y), y, st), ref) : [];
+    return merge(byField(validateYearStatus(yearStatusOf(vals, y, st), ref), base, '', t('form.existing'), serverText, new Set()), server);
+  };
+  const problems = check(values);
+
+  const save = async () => {
+    const n = errorCount(check(form.getFieldsValue(true) as Values));
+    const reasonOk = await form.validateFields(['reason']).then(() => true, () => false);
+    if (!reasonOk && n === 0) return;
+    if (n > 0) {
+      setError(t('form.fixErrors', { n }));
+      return;
+    }
+    const v = form.getFieldsValue(true) as Values;
+    const y = Number(v.year);
+    setSaving(true);
+    setError(null);
+    try {
+      const saved = await call(api.statusUpsert, {
+        params: { countyCode: household.countyCode, id: household.id, year: y },
+        body: { status: String(v.status), exitYear: (blank(v.exitYear) as number | null) ?? null, reason: String(v.reason).trim() },
+      });
+      message.success(t('status.saved', { year: y }));
+      onSaved(saved);
+    } catch (e) {
+      setServer(serverProblems(e, serverText));
+      show(e);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const householdExit = typeof household.fields.exitYear === 'number' ? household.fields.exitYear : null;
+  return (
+    <FormDrawer
+      open={open}
+      title={adding ? t('status.newTitle') : t('status.editTitle', { year })}
+      onClose={onClose}
+      onSave={() => void save()}
+      saving={saving}
+      testId="status-form"
+    >
+      {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="form-error" />}
+      <Form
+        form={form}
+        layout="vertical"
+        onValuesChange={(changed: Values) => {
+          setServer({});
+          if ('year' in changed) form.setFieldsValue(statusValuesOf(household, Number(changed.year)));
+          // an exited or returned household: start from the household's exit year
+          if ('status' in changed && WITH_EXIT.includes(String(changed.status)) && blank(form.getFieldValue('exitYear')) === null && householdExit !== null) {
+            form.setFieldValue('exitYear', householdExit);
+          }
+          setValues({ ...(form.getFieldsValue(true) as Values) });
+        }}
+      >
+        <Row gutter={12}>
+          <Col xs={24} sm={12}>
+            <Form.Item name="year" label={t('income.year')} validateStatus={problems.year?.errors.length ? 'error' : undefined} help={problems.year?.errors.join(' ') || undefined}>
+              <Select<number>
+                disabled={!adding}
+                options={yearOptions().map((y) => ({ value: y, label: lang === 'zh' ? `${y} 年` : String(y) }))}
+                data-testid="status-year-select"
+              />
+            </Form.Item>
+          </Col>
+        </Row>
+        {adding && stored && <Alert type="info" showIcon title={t('status.yearHasRecord', { year })} style={{ marginBottom: 12 }} />}
+        <StatusFields problems={problems} />
+        <MonitoringReadOnly stored={stored} />
+        <Divider />
+        <ReasonField />
+      </Form>
+    </FormDrawer>
   );
 }
