@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState, type ReactNode } from 'react';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import {
   Alert,
   App,
@@ -731,6 +731,19 @@ export default function HouseholdDetailPage() {
   const [moving, setMoving] = useState<Member | null>(null);
   /** The income / status form: null closed, { year: null } a new year, { year } that year. */
   const [incomeForm, setIncomeForm] = useState<{ year: number | null } | null>(null);
+  /** The open tab lives in the address (?tab=income): kept across reloads, and shareable. */
+  const [searchParams, setSearchParams] = useSearchParams();
+  const tab = searchParams.get('tab');
+  const setTab = (key: string) =>
+    setSearchParams(
+      (old) => {
+        const next = new URLSearchParams(old);
+        if (key === 'members') next.delete('tab');
+        else next.set('tab', key);
+        return next;
+      },
+      { replace: true },
+    );
   const [savedIncomeYear, setSavedIncomeYear] = useState<number | undefined>(undefined);
   const [statusForm, setStatusForm] = useState<{ year: number | null } | null>(null);
   /** A saved change: show the answer, or load again when full numbers are shown (the answer is masked). */
@@ -979,7 +992,13 @@ export default function HouseholdDetailPage() {
         </Space>
       ) : (
         <Card variant="borderless" styles={{ body: { paddingTop: 4 } }}>
-          <Tabs items={sections} destroyOnHidden={false} data-testid="household-tabs" />
+          <Tabs
+            items={sections}
+            activeKey={sections.some((x) => x.key === tab) ? (tab as string) : 'members'}
+            onChange={setTab}
+            destroyOnHidden={false}
+            data-testid="household-tabs"
+          />
         </Card>
       )}
     </div>
