@@ -22,6 +22,8 @@ import { qualityRoutes } from './routes/quality.routes';
 import { QualityService } from './services/quality.service';
 import { policyRoutes } from './routes/policy.routes';
 import { PolicyService } from './services/policy.service';
+import { rulesRoutes } from './routes/rules.routes';
+import { RulesService } from './services/rules.service';
 import { monitoringRoutes } from './routes/monitoring.routes';
 import { MonitoringService } from './services/monitoring.service';
 import { Jobs } from './jobs';
@@ -49,6 +51,7 @@ export interface Services {
   imports: ImportService;
   quality: QualityService;
   policy: PolicyService;
+  rules: RulesService;
   monitoring: MonitoringService;
 }
 
@@ -62,6 +65,7 @@ export function createServices(db: Database, config: Config): Services {
     imports: new ImportService(d, jobs),
     quality: new QualityService(d, regions, jobs),
     policy,
+    rules: new RulesService(d, regions, jobs),
     monitoring: new MonitoringService(d, regions, policy),
     config, db, version: VERSION,
     auth: new AuthService(d),
@@ -147,6 +151,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     importRoutes(api, services);
     qualityRoutes(api, services);
     policyRoutes(api, services);
+    rulesRoutes(api, services);
     monitoringRoutes(api, services);
   });
 

@@ -13,3 +13,4 @@ export * from './api/policy-routes';
 export * from './api/monitoring-routes';
 export * from './monitoring/index';
 export * from './rules/index';
+export * from './api/rules-routes';

@@ -42,11 +42,12 @@ export const PERMISSIONS = [
   'registry:write',
   'registry:reveal',
   'policy:write',
+  'rules:write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  system_admin: ['regions:read', 'users:read', 'users:write', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal', 'policy:write'],
+  system_admin: ['regions:read', 'users:read', 'users:write', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal', 'policy:write', 'rules:write'],
   county_admin: ['regions:read', 'users:read', 'users:write', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal', 'policy:write'],
   township_officer: ['regions:read', 'users:read', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal'],
   village_officer: ['regions:read', 'users:read', 'dashboard:read', 'registry:read', 'registry:write'],

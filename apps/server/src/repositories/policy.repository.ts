@@ -60,19 +60,4 @@ export class PolicyRepository {
       returning id`.execute(tx);
     return r.rows[0]!.id;
   }
-
-  /**
-   * Effective stored values for every county under `prefix` (or the county containing it) for a year: one row per
-   * county and key that has any stored value on its chain (keys without one take the built-in default).
-   * Used by bulk evaluations; the same rule as resolvePolicy in the domain package.
-   */
-  async effectiveByCounty(tx: Tx, prefix: string, year: number): Promise<{ county_code: string; key: string; value: number; id: number }[]> {
-    const r = await sql<{ county_code: string; key: string; value: number; id: number }>`
-      select distinct on (c.code, v.key) left(c.code, 6) as county_code, v.key, v.value, v.id
-        from regions c
-        join policy_values v on v.retired_at is null and v.year <= ${year} and starts_with(c.code, v.region_prefix)
-       where c.level = 3 and (starts_with(c.code, ${prefix}) or starts_with(${prefix}, left(c.code, 6)))
-       order by c.code, v.key, v.year desc, length(v.region_prefix) desc`.execute(tx);
-    return r.rows.map(numeric);
-  }
 }

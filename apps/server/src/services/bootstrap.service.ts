@@ -5,6 +5,7 @@ import type { Deps } from './context';
 import { hashPassword } from './auth.service';
 import { loadRegions } from './region-loader';
 import { loadDemoData } from '../generate/index';
+import { ensureBuiltInRules } from './rules.service';
 
 /** First-start work: regions of the default province and the first administrator. */
 export async function bootstrap(d: Deps, log: (msg: string) => void): Promise<void> {
@@ -38,6 +39,8 @@ export async function bootstrap(d: Deps, log: (msg: string) => void): Promise<vo
       log('First start: administrator "admin" created with the password from ADMIN_PASSWORD.');
     }
   }
+  const rules = await ensureBuiltInRules(d);
+  if (rules) log(`added ${rules} built-in warning rules`);
   if (config.demoData && regionCount === 0) {
     const t = Date.now();
     const r = await loadDemoData(db);

@@ -7,6 +7,7 @@ import { endpoint, Ok } from './endpoint';
 import { registryApi } from './registry-routes';
 import { qualityApi } from './quality-routes';
 import { policyApi } from './policy-routes';
+import { rulesApi } from './rules-routes';
 import { monitoringApi } from './monitoring-routes';
 import { AuditEntry, Me, RegionCode, RegionDetail, RegionNode, RoleSchema, User, UserStatus } from './schemas';
 
@@ -166,6 +167,7 @@ export const api = {
   ...registryApi,
   ...qualityApi,
   ...policyApi,
+  ...rulesApi,
   ...monitoringApi,
 } as const;
 

@@ -6,6 +6,7 @@ import * as m0004 from './0004_quality';
 import * as m0005 from './0005_bulk_audit';
 import * as m0006 from './0006_policy';
 import * as m0007 from './0007_monitoring';
+import * as m0008 from './0008_rules';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_bulk_audit': m0005,
   '0006_policy': m0006,
   '0007_monitoring': m0007,
+  '0008_rules': m0008,
 };

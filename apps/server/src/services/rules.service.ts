@@ -1,0 +1,255 @@
+/**
+ * Warning rules (预警规则) in CEL: saved only when they type-check and translate to SQL, versioned, previewed
+ * on a region before saving (count, households, and the TypeScript evaluation checked against the SQL on the
+ * same facts), and run all together over a region as a background job that creates platform clues.
+ */
+import {
+  ancestorCodes, BUILT_IN_RULES, checkRule, compileSql, evaluateRule, MEMBER_FACTS_TABLE, regionLevel, regionPrefix, resolvePolicy,
+  RISK_TYPES, type CheckedRule, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
+} from '@tuopin/domain';
+import type { Actor, Tx } from '../db/database';
+import { AppError, conflict, notFound } from '../errors';
+import type { Jobs } from '../jobs';
+import { PolicyRepository } from '../repositories/policy.repository';
+import { buildFacts, readFacts, type CountyPolicy } from '../repositories/rule-facts.repository';
+import {
+  insertRuleClues, matchFacts, matchingKeys, RulesRepository, type CompiledRule, type RuleRow, type RuleRunRow,
+} from '../repositories/rules.repository';
+import type { Deps } from './context';
+import type { RegionsService } from './regions.service';
+
+export const RULES_RUN = 'rules.run';
+const PREVIEW_LIMIT = 20;
+/** Households whose facts are read back to check the TypeScript evaluation against the SQL in a dry run. */
+const AGREEMENT_SAMPLE = 200;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+const today = () => new Date().toISOString().slice(0, 10);
+/** Ages and durations of a year are computed at its last day, or today for the current year. */
+const referenceDateOf = (year: number) => (year >= new Date().getFullYear() ? today() : `${year}-12-31`);
+
+const toRecord = (r: RuleRow): RuleRecord => ({
+  id: r.id, name: r.name, nameEn: r.name_en, description: r.description, severity: r.severity, riskType: r.risk_type, channel: 'platform',
+  expression: r.expression, version: r.version, active: r.active, builtin: r.builtin, updatedBy: r.updated_by_name, updatedAt: r.updated_at.toISOString(),
+});
+
+const toRun = (r: RuleRunRow): RuleRun => ({
+  id: r.id, region: { code: r.region_code, name: r.region_name, fullName: r.region_full_name, level: r.region_level }, year: r.year, period: r.period,
+  status: r.status, progress: r.progress, message: r.message, households: r.households, results: r.results ?? [], createdBy: r.created_by_name,
+  createdAt: r.created_at.toISOString(), startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
+});
+
+/** Type-checks and translates an expression; a refusal names every error with its line and column. */
+function compile(expression: string): { rule: CheckedRule; sql: string } {
+  const c = checkRule(expression);
+  if (!c.ok) {
+    const details = c.errors.map((e) => ({ field: 'expression', message: `第 ${e.position.line} 行第 ${e.position.column} 列：${e.message}` }));
+    throw new AppError(400, 'VALIDATION', `规则表达式有误：${details[0]!.message}${details.length > 1 ? ` 等 ${details.length} 处` : ''}`, details);
+  }
+  return { rule: c.rule, sql: compileSql(c.rule, { householdAlias: 'h', memberTable: MEMBER_FACTS_TABLE, literals: 'inline' }).sql };
+}
+
+/** Adds the built-in rules that are not in the table yet (first start and upgrades); edited rules are left alone. */
+export async function ensureBuiltInRules(d: Deps): Promise<number> {
+  const repo = new RulesRepository();
+  return d.db.system({ name: 'bootstrap' }, async (tx) => {
+    let added = 0;
+    for (const b of BUILT_IN_RULES) {
+      if (await repo.get(tx, b.id)) continue;
+      compile(b.expression);
+      await repo.insert(tx, {
+        id: b.id, name: b.name, name_en: b.nameEn, description: b.description, severity: b.severity, risk_type: b.riskType,
+        expression: b.expression, version: b.version, active: true, builtin: true, updated_by_name: 'system',
+      }, '内置规则');
+      added++;
+    }
+    return added;
+  });
+}
+
+export class RulesService {
+  private readonly repo = new RulesRepository();
+  private readonly policies = new PolicyRepository();
+
+  constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly jobs: Jobs) {
+    jobs.register(RULES_RUN, (data) => this.execute(Number(data.id)));
+  }
+
+  list(actor: Actor): Promise<RuleRecord[]> {
+    return this.d.db.scoped(actor, async (tx) => (await this.repo.list(tx)).map(toRecord));
+  }
+
+  versions(actor: Actor, id: string): Promise<RuleVersionRecord[]> {
+    return this.d.db.scoped(actor, async (tx) => {
+      if (!(await this.repo.get(tx, id))) throw notFound('规则');
+      return (await this.repo.versions(tx, id)).map((v) => ({
+        version: v.version, name: v.name, severity: v.severity, riskType: v.risk_type, expression: v.expression, note: v.note,
+        createdBy: v.created_by_name, createdAt: v.created_at.toISOString(),
+      }));
+    });
+  }
+
+  private checkBody(b: { riskType: string; expression: string }) {
+    if (!RISK_TYPES.some((t) => t.code === b.riskType)) {
+      throw new AppError(400, 'VALIDATION', `风险类型“${b.riskType}”不在代码表中`, [{ field: 'riskType', message: '风险类型不在代码表中' }]);
+    }
+    compile(b.expression);
+  }
+
+  create(actor: Actor, b: { id: string; name: string; nameEn?: string; description?: string; severity: RuleRow['severity']; riskType: string; expression: string; active: boolean; note?: string }) {
+    this.checkBody(b);
+    return this.d.db.scoped(actor, async (tx) => {
+      if (await this.repo.get(tx, b.id)) throw conflict(`规则编号 ${b.id} 已存在`, 'id');
+      await this.repo.insert(tx, {
+        id: b.id, name: b.name.trim(), name_en: b.nameEn?.trim() || null, description: b.description?.trim() || null, severity: b.severity,
+        risk_type: b.riskType, expression: b.expression, version: 1, active: b.active, builtin: false, updated_by_name: actor.username,
+      }, b.note?.trim() || null);
+      return toRecord((await this.repo.get(tx, b.id))!);
+    }, { reason: b.note ?? null });
+  }
+
+  update(actor: Actor, id: string, b: { name: string; nameEn?: string; description?: string; severity: RuleRow['severity']; riskType: string; expression: string; active: boolean; note?: string }) {
+    this.checkBody(b);
+    return this.d.db.scoped(actor, async (tx) => {
+      const cur = await this.repo.get(tx, id, true);
+      if (!cur) throw notFound('规则');
+      const changed = cur.expression !== b.expression || cur.severity !== b.severity || cur.risk_type !== b.riskType || cur.name !== b.name.trim();
+      const next = {
+        id, name: b.name.trim(), name_en: b.nameEn?.trim() || null, description: b.description?.trim() || null, severity: b.severity,
+        risk_type: b.riskType, expression: b.expression, version: changed ? cur.version + 1 : cur.version, active: b.active,
+        updated_by_name: actor.username,
+      };
+      await this.repo.update(tx, next);
+      if (changed) await this.repo.addVersion(tx, next, b.note?.trim() || null);
+      return toRecord((await this.repo.get(tx, id))!);
+    }, { reason: b.note ?? null });
+  }
+
+  /** The settings in force per county of the households under `prefix`, by the domain's one resolution rule. */
+  private async countyPolicies(tx: Tx, prefix: string, year: number): Promise<CountyPolicy[]> {
+    const counties = await this.repo.counties(tx, prefix);
+    if (!counties.length) return [];
+    const prefixes = new Set<string>();
+    for (const c of counties) for (const a of [...ancestorCodes(`${c}000000`), `${c}000000`]) if (regionLevel(a) <= 3) prefixes.add(regionPrefix(a));
+    const rows = (await this.policies.chain(tx, [...prefixes], year)).map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
+    return counties.map((c) => {
+      const { values, sources } = resolvePolicy(rows, `${c}000000`, year);
+      return { countyCode: c, values, sources: Object.fromEntries(Object.entries(sources).filter(([, s]) => s.id !== null).map(([k, s]) => [k, s.id!])) };
+    });
+  }
+
+  /** Count and preview of the households an expression matches; nothing is written. */
+  async dryRun(actor: Actor, b: { expression: string; regionCode?: string; year: number }): Promise<RuleDryRun> {
+    const { rule, sql } = compile(b.expression);
+    const t = performance.now();
+    const { prefix, policies } = await this.d.db.scoped(actor, async (tx) => {
+      const region = await this.regions.visible(tx, b.regionCode ?? actor.regionCode);
+      const prefix = regionPrefix(region.code);
+      return { prefix, policies: await this.countyPolicies(tx, prefix, b.year) };
+    });
+    return this.d.db.scopedClient(actor, async (client) => {
+      const households = await buildFacts(client, { prefix, year: b.year, referenceDate: referenceDateOf(b.year), policies });
+      const { total, keys } = await matchFacts(client, sql, PREVIEW_LIMIT);
+      // The TypeScript evaluator must give the same answer on the same facts (a sample of the region).
+      const sample = await readFacts(client, AGREEMENT_SAMPLE);
+      const sqlHits = await matchingKeys(client, sql);
+      const agrees = sample.every((s) => {
+        try {
+          return evaluateRule(rule, s.facts) === sqlHits.has(`${s.countyCode}:${s.householdId}`);
+        } catch {
+          return false;
+        }
+      });
+      const preview = keys.length
+        ? (await client.query(
+            `select h.county_code, h.id::int, h.household_no, r.name as village, hm.name as head_name, f.income_per_capita_net as per_capita, f.status, f.monitored
+               from unnest($1::text[], $2::bigint[]) k(county_code, id)
+               join households h on h.county_code = k.county_code and h.id = k.id
+               join rule_household_facts f on f.county_code = h.county_code and f.household_id = h.id
+               left join regions r on r.code = h.village_code
+               left join lateral (select name from members m where m.county_code = h.county_code and m.household_id = h.id and m.active and m.relation = 'head' limit 1) hm on true
+              order by h.county_code, h.id`,
+            [keys.map((k) => k.county_code), keys.map((k) => k.household_id)],
+          )).rows.map((r) => ({
+            countyCode: r.county_code, id: r.id, householdNo: r.household_no, village: r.village ?? '', headName: r.head_name,
+            perCapitaNet: r.per_capita === null ? null : Number(r.per_capita), status: r.status, monitored: r.monitored,
+          }))
+        : [];
+      return { households, matches: total, preview, agreesWithTypeScript: agrees, ms: Math.round(performance.now() - t) };
+    });
+  }
+
+  /** Queues a warning run over a region (the caller's by default) for a year; the period is the current month. */
+  async start(actor: Actor, b: { regionCode?: string; year: number }): Promise<RuleRun> {
+    const id = await this.d.db.scoped(actor, async (tx) => {
+      const region = await this.regions.visible(tx, b.regionCode ?? actor.regionCode);
+      return this.repo.insertRun(tx, { regionCode: region.code, year: b.year, period: today().slice(0, 7), userId: actor.id, username: actor.username });
+    });
+    await this.jobs.enqueue(RULES_RUN, { id });
+    return this.getRun(actor, id);
+  }
+
+  getRun(actor: Actor, id: number): Promise<RuleRun> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const r = await this.repo.getRun(tx, id);
+      if (!r) throw notFound('预警运行记录');
+      return toRun(r);
+    });
+  }
+
+  listRuns(actor: Actor): Promise<RuleRun[]> {
+    return this.d.db.scoped(actor, async (tx) => (await this.repo.listRuns(tx, regionPrefix(actor.regionCode))).map(toRun));
+  }
+
+  private setRun(id: number, f: Parameters<RulesRepository['setRun']>[2]) {
+    return this.d.db.system({ name: 'rules' }, (tx) => this.repo.setRun(tx, id, f));
+  }
+
+  /**
+   * The job: as the user who started it (their scope), in one transaction — build the fact tables of the region,
+   * then per county one statement evaluating every active rule and inserting the new clues. Progress is
+   * written outside the transaction; a failure leaves no clue of the run.
+   */
+  async execute(id: number): Promise<void> {
+    const run = await this.d.db.system({ name: 'rules' }, (tx) => this.repo.getRunWithCreator(tx, id));
+    if (!run) throw new Error(`rule run ${id} not found`);
+    const actor: Actor = { id: run.created_by!, username: run.username, role: run.role as Role, regionCode: run.user_region, ip: null };
+    await this.setRun(id, { status: 'running', progress: 0.02, message: '正在准备事实数据', started: true });
+    try {
+      const prefix = regionPrefix(run.region_code);
+      const { rules, policies } = await this.d.db.scoped(actor, async (tx) => ({
+        rules: await this.repo.list(tx), policies: await this.countyPolicies(tx, prefix, run.year),
+      }));
+      const compiled: CompiledRule[] = rules.filter((r) => r.active).map((r) => ({ id: r.id, version: r.version, name: r.name, sql: compile(r.expression).sql }));
+      const results = await this.d.db.scopedClient(actor, async (client) => {
+        const households = await buildFacts(client, { prefix, year: run.year, referenceDate: referenceDateOf(run.year), policies });
+        await this.setRun(id, { progress: 0.3, households, message: `已准备 ${households} 户的事实数据，正在运行 ${compiled.length} 条规则` });
+        const totals = new Map(compiled.map((r) => [r.id, { matches: 0, newClues: 0 }]));
+        for (const [i, p] of policies.entries()) {
+          const byRule = await insertRuleClues(client, compiled, {
+            countyCode: p.countyCode, period: run.period, foundOn: today(), userId: actor.id, username: actor.username,
+          });
+          for (const [rid, v] of byRule) {
+            const t = totals.get(rid)!;
+            t.matches += v.matches;
+            t.newClues += v.newClues;
+          }
+          await this.setRun(id, { progress: 0.3 + (0.68 * (i + 1)) / policies.length, message: `正在运行规则（${i + 1}/${policies.length} 个县）` });
+        }
+        const res = compiled.map((r) => ({ ruleId: r.id, ruleName: r.name, version: r.version, ...totals.get(r.id)! }));
+        await client.query(`select audit_append('run', 'rule_runs', $1, $2, null, $3::jsonb, null)`, [
+          String(id), run.region_code, JSON.stringify({ year: run.year, period: run.period, households, results: res }),
+        ]);
+        return { res, households };
+      }, { bulk: true, reason: `预警运行 ${run.period}` });
+      const created = results.res.reduce((s, r) => s + r.newClues, 0);
+      await this.setRun(id, {
+        status: 'done', progress: 1, finished: true, results: results.res,
+        message: `完成：${results.households} 户，${results.res.reduce((s, r) => s + r.matches, 0)} 次命中，新增线索 ${created} 条`,
+      });
+    } catch (e) {
+      console.error('[rules] run failed', e);
+      await this.setRun(id, { status: 'failed', progress: 1, finished: true, message: e instanceof AppError ? e.message : '运行失败，没有生成任何线索' });
+    }
+  }
+}

@@ -1,0 +1,143 @@
+/** Warning rules (预警规则) and warning runs (预警运行) of the API contract. */
+import { Type, type Static, type TSchema } from 'typebox';
+import { endpoint } from './endpoint';
+import { RegionCode, RegionRef } from './schemas';
+
+const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+const Year = Type.Integer({ minimum: 2014, maximum: 2100 });
+const RuleId = Type.String({ pattern: '^[a-z][a-z0-9_]{2,60}$', description: 'Stable rule id (lower-case letters, digits, _)' });
+const Severity = Type.Enum(['high', 'medium', 'low'] as const);
+
+export const RuleRecord = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    nameEn: Nullable(Type.String()),
+    description: Nullable(Type.String()),
+    severity: Severity,
+    riskType: Type.String(),
+    channel: Type.Literal('platform'),
+    expression: Type.String(),
+    version: Type.Integer(),
+    active: Type.Boolean(),
+    builtin: Type.Boolean(),
+    updatedBy: Nullable(Type.String()),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { title: 'RuleRecord' },
+);
+export type RuleRecord = Static<typeof RuleRecord>;
+
+export const RuleVersionRecord = Type.Object({
+  version: Type.Integer(),
+  name: Type.String(),
+  severity: Severity,
+  riskType: Type.String(),
+  expression: Type.String(),
+  note: Nullable(Type.String()),
+  createdBy: Nullable(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type RuleVersionRecord = Static<typeof RuleVersionRecord>;
+
+const ruleBodyProps = {
+  name: Type.String({ minLength: 1, maxLength: 100 }),
+  nameEn: Type.Optional(Type.String({ maxLength: 200 })),
+  description: Type.Optional(Type.String({ maxLength: 1000 })),
+  severity: Severity,
+  riskType: Type.String({ maxLength: 40 }),
+  expression: Type.String({ minLength: 1, maxLength: 4000 }),
+  active: Type.Boolean(),
+  note: Type.Optional(Type.String({ maxLength: 500, description: 'Why the rule is changed (kept with the version)' })),
+};
+const RuleBody = Type.Object(ruleBodyProps);
+
+export const RulePreviewHousehold = Type.Object({
+  countyCode: Type.String(),
+  id: Type.Integer(),
+  householdNo: Type.String(),
+  village: Type.String(),
+  headName: Nullable(Type.String()),
+  perCapitaNet: Nullable(Type.Number()),
+  status: Type.String(),
+  monitored: Type.Boolean(),
+});
+
+export const RuleDryRun = Type.Object({
+  households: Type.Integer({ description: 'Households evaluated' }),
+  matches: Type.Integer({ description: 'Households the expression matches (SQL over the fact tables)' }),
+  preview: Type.Array(RulePreviewHousehold),
+  agreesWithTypeScript: Type.Boolean({ description: 'The TypeScript evaluation gives the same answer on the previewed and sampled households' }),
+  ms: Type.Number(),
+});
+export type RuleDryRun = Static<typeof RuleDryRun>;
+
+export const RuleRunResult = Type.Object({
+  ruleId: Type.String(),
+  ruleName: Type.String(),
+  version: Type.Integer(),
+  matches: Type.Integer(),
+  newClues: Type.Integer(),
+});
+
+export const RuleRun = Type.Object(
+  {
+    id: Type.Integer(),
+    region: RegionRef,
+    year: Year,
+    period: Type.String(),
+    status: Type.Enum(['queued', 'running', 'done', 'failed'] as const),
+    progress: Type.Number(),
+    message: Nullable(Type.String()),
+    households: Nullable(Type.Integer()),
+    results: Type.Array(RuleRunResult),
+    createdBy: Nullable(Type.String()),
+    createdAt: Type.String({ format: 'date-time' }),
+    startedAt: Nullable(Type.String({ format: 'date-time' })),
+    finishedAt: Nullable(Type.String({ format: 'date-time' })),
+  },
+  { title: 'RuleRun' },
+);
+export type RuleRun = Static<typeof RuleRun>;
+
+export const rulesApi = {
+  rulesList: endpoint({
+    method: 'GET', url: '/api/rules', summary: 'Warning rules with their current version', tags: ['rules'], access: 'registry:read',
+    response: Type.Array(RuleRecord),
+  }),
+  ruleVersions: endpoint({
+    method: 'GET', url: '/api/rules/:id/versions', summary: "A rule's versions, newest first", tags: ['rules'], access: 'registry:read',
+    params: Type.Object({ id: RuleId }),
+    response: Type.Array(RuleVersionRecord),
+  }),
+  ruleCreate: endpoint({
+    method: 'POST', url: '/api/rules', summary: 'Add a rule (type-checked and translated to SQL before it is saved)', tags: ['rules'], access: 'rules:write',
+    body: Type.Object({ id: RuleId, ...ruleBodyProps }),
+    response: RuleRecord, status: 201,
+  }),
+  ruleUpdate: endpoint({
+    method: 'PUT', url: '/api/rules/:id', summary: 'Change a rule: a changed expression, severity or risk type makes a new version', tags: ['rules'], access: 'rules:write',
+    params: Type.Object({ id: RuleId }),
+    body: RuleBody,
+    response: RuleRecord,
+  }),
+  ruleDryRun: endpoint({
+    method: 'POST', url: '/api/rules/dry-run', summary: 'Count and preview the households an expression matches in a region (nothing is written)', tags: ['rules'], access: 'registry:read',
+    body: Type.Object({ expression: Type.String({ minLength: 1, maxLength: 4000 }), regionCode: Type.Optional(RegionCode), year: Year }),
+    response: RuleDryRun,
+  }),
+  ruleRunStart: endpoint({
+    method: 'POST', url: '/api/rule-runs', summary: 'Run every active rule over a region for a year (background job); creates platform clues', tags: ['rules'], access: 'registry:write',
+    body: Type.Object({ regionCode: Type.Optional(RegionCode), year: Year }),
+    response: RuleRun, status: 201,
+  }),
+  ruleRunGet: endpoint({
+    method: 'GET', url: '/api/rule-runs/:id', summary: 'A warning run with its progress and results', tags: ['rules'], access: 'registry:read',
+    params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+    response: RuleRun,
+  }),
+  ruleRunList: endpoint({
+    method: 'GET', url: '/api/rule-runs', summary: 'Recent warning runs in the caller’s region', tags: ['rules'], access: 'registry:read',
+    response: Type.Array(RuleRun),
+  }),
+};
