@@ -19,7 +19,10 @@ const QualityPage = lazy(() => import('./pages/quality/QualityPage'));
 const PolicyPage = lazy(() => import('./pages/policy/PolicyPage'));
 const CluesPage = lazy(() => import('./pages/monitoring/CluesPage'));
 const ProcedurePage = lazy(() => import('./pages/monitoring/ProcedurePage'));
+const ProceduresPage = lazy(() => import('./pages/monitoring/ProceduresPage'));
 const PublicityPage = lazy(() => import('./pages/monitoring/PublicityPage'));
+const RulesPage = lazy(() => import('./pages/rules/RulesPage'));
+const RuleRunsPage = lazy(() => import('./pages/rules/RuleRunsPage'));
 
 function FullPageSpin() {
   return (
@@ -148,6 +151,14 @@ export function App() {
               }
             />
             <Route
+              path="monitoring/procedures"
+              element={
+                <RequirePermission permission="registry:read">
+                  <ProceduresPage />
+                </RequirePermission>
+              }
+            />
+            <Route
               path="monitoring/procedures/:countyCode/:id"
               element={
                 <RequirePermission permission="registry:read">
@@ -160,6 +171,22 @@ export function App() {
               element={
                 <RequirePermission permission="registry:read">
                   <PublicityPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="monitoring/rules"
+              element={
+                <RequirePermission permission="registry:read">
+                  <RulesPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="monitoring/rule-runs"
+              element={
+                <RequirePermission permission="registry:read">
+                  <RuleRunsPage />
                 </RequirePermission>
               }
             />

@@ -8,6 +8,7 @@ import {
   InboxOutlined,
   NotificationOutlined,
   AuditOutlined,
+  BranchesOutlined,
   DashboardOutlined,
   DownOutlined,
   HomeOutlined,
@@ -18,7 +19,9 @@ import {
   MenuFoldOutlined,
   MenuUnfoldOutlined,
   SafetyCertificateOutlined,
+  ScheduleOutlined,
   TeamOutlined,
+  ThunderboltOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@tuopin/domain';
 import { useAuth, useMe } from '../auth/AuthContext';
@@ -43,7 +46,10 @@ export const NAV: NavItem[] = [
   { path: '/imports', label: 'menu.imports', icon: <ImportOutlined />, permission: 'registry:write', group: REGISTRY_GROUP },
   { path: '/quality', label: 'menu.quality', icon: <SafetyCertificateOutlined />, permission: 'registry:read', group: REGISTRY_GROUP },
   { path: '/monitoring/clues', label: 'menu.clues', icon: <InboxOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
+  { path: '/monitoring/procedures', label: 'menu.procedures', icon: <ScheduleOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
   { path: '/monitoring/publicity', label: 'menu.publicity', icon: <NotificationOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
+  { path: '/monitoring/rules', label: 'menu.rules', icon: <BranchesOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
+  { path: '/monitoring/rule-runs', label: 'menu.ruleRuns', icon: <ThunderboltOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
   { path: '/policy', label: 'menu.policy', icon: <ControlOutlined />, permission: 'regions:read' },
   { path: '/regions', label: 'menu.regions', icon: <ApartmentOutlined />, permission: 'regions:read' },
   { path: '/users', label: 'menu.users', icon: <TeamOutlined />, permission: 'users:read' },

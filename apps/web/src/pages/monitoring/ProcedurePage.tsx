@@ -5,14 +5,17 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import {
-  COMPARISON_CHECK_LABELS, ELIMINATION_TYPES, MONITORED_TYPES, PROCEDURE_STEPS, RISK_TYPES, validateStepData,
+  COMPARISON_CHECK_LABELS, ELIMINATION_BLOCKERS, ELIMINATION_TYPES, EXIT_ITEMS, MONITORED_TYPES, policyDefinition, PROCEDURE_STEPS, RISK_TYPES,
+  validateStepData,
   type FactsSnapshot, type PolicyValues, type ProcedureDetail, type StepCode,
 } from '@tuopin/domain';
 import { api, call, isApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
 import { useIsMobile } from '../../utils/hooks';
+import { fmtValue } from '../policy/format';
 import { ProcStatusTag, useMonLabels } from './shared';
+import { checkLabel, stepDataLines } from './stepData';
 import './monitoring.css';
 
 const today = () => dayjs().format('YYYY-MM-DD');
@@ -58,8 +61,8 @@ function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; for
     case 'comparison':
       return (<>
         <Typography.Text strong>{t('mon.field.checks')}</Typography.Text>
-        {Object.entries(COMPARISON_CHECK_LABELS).map(([k, zhLabel]) => (
-          <Form.Item key={k} name={['checks', k]} label={zhLabel} style={{ marginBottom: 8 }}>
+        {Object.keys(COMPARISON_CHECK_LABELS).map((k) => (
+          <Form.Item key={k} name={['checks', k]} label={checkLabel(k, lang)} style={{ marginBottom: 8 }}>
             <Radio.Group data-testid={`f-check-${k}`} options={[{ value: 'none', label: t('mon.field.none') }, { value: 'found', label: t('mon.field.found') }]} />
           </Form.Item>
         ))}
@@ -80,6 +83,7 @@ function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; for
         <Form.Item name="participants" label={t('mon.field.participants')}><InputNumber min={0} data-testid="f-participants" /></Form.Item>
         <Form.Item name="minutes" label={t('mon.field.minutes')}><Input.TextArea rows={3} data-testid="f-minutes" /></Form.Item>
         {p.kind === 'identification' && (<>
+          <Typography.Paragraph type="secondary" style={{ fontSize: 12 }}>{t('mon.field.proposedHelp')}</Typography.Paragraph>
           <Form.Item name="proposedMonitoredType" label={t('mon.field.proposedType')}><Select allowClear options={types} data-testid="f-proposedType" /></Form.Item>
           <Form.Item name="proposedRiskTypes" label={t('mon.field.proposedRisks')}><Select mode="multiple" maxCount={5} options={risks} data-testid="f-proposedRisks" /></Form.Item>
         </>)}
@@ -200,30 +204,28 @@ function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDeta
   );
 }
 
-const fmt = (v: unknown): string => {
-  if (v === null || v === undefined || v === '') return '—';
-  if (Array.isArray(v)) return v.map(fmt).join('、');
-  if (typeof v === 'boolean') return v ? '✓' : '✗';
-  if (typeof v === 'object') return Object.entries(v as Data).map(([k, x]) => `${COMPARISON_CHECK_LABELS[k as keyof typeof COMPARISON_CHECK_LABELS] ?? k}: ${fmt(x)}`).join('；');
-  return String(v);
-};
+/** The name of an unmet exit item or elimination condition in the UI language (the stored Chinese name otherwise). */
+function unmetLabel(u: { code: string; zh: string }, lang: 'zh' | 'en'): string {
+  const hit = [...ELIMINATION_BLOCKERS, ...EXIT_ITEMS].find((x) => x.code === u.code);
+  return hit ? hit[lang] : u.zh;
+}
 
 export function FactsView({ f }: { f: FactsSnapshot }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const unmet = f.eliminationCheck ? f.eliminationCheck.blockers : f.exitAssessment?.unmet ?? [];
   return (
     <Descriptions size="small" column={1} bordered className="mon-facts" items={[
       { key: 'i', label: t('mon.facts.income'), children: f.perCapitaNetIncome ?? '—' },
       { key: 'l', label: t('mon.facts.lastIncome'), children: f.lastPerCapitaNetIncome ?? '—' },
       { key: 'm', label: t('mon.facts.members'), children: f.members.map((m) => `${String(m.name)}（${String(m.idNumber ?? '')}）`).join('、') },
-      { key: 'u', label: t('mon.facts.unmet'), children: unmet.length ? <ul style={{ margin: 0, paddingLeft: 18 }}>{unmet.map((u) => <li key={u.code}>{u.zh}：{u.detail}</li>)}</ul> : t('mon.facts.none') },
+      { key: 'u', label: t('mon.facts.unmet'), children: unmet.length ? <ul style={{ margin: 0, paddingLeft: 18 }}>{unmet.map((u) => <li key={u.code}>{unmetLabel(u, lang)}{lang === 'zh' ? '：' : ': '}{u.detail}</li>)}</ul> : t('mon.facts.none') },
     ]} />
   );
 }
 
 export default function ProcedurePage() {
   const { countyCode = '', id = '' } = useParams();
-  const { t, errorText } = useI18n();
+  const { t, lang, errorText } = useI18n();
   const l = useMonLabels();
   const isMobile = useIsMobile();
   const [p, setP] = useState<ProcedureDetail | null>(null);
@@ -273,7 +275,15 @@ export default function ProcedurePage() {
                   <Typography.Text strong>{l.step(p.kind, e.step)}{e.action === 'send_back' ? ` → ${t('mon.proc.sendBack')} ${l.step(p.kind, e.toStep ?? null)}` : ''}</Typography.Text>
                   <div><Typography.Text type="secondary">{e.signerName} · {e.on}</Typography.Text></div>
                   {e.comment && <div>{e.comment}</div>}
-                  {Object.keys(e.data).length > 0 && <div style={{ fontSize: 12, color: 'rgba(0,0,0,.6)' }}>{Object.entries(e.data).map(([k, v]) => `${k}: ${fmt(v)}`).join('；')}</div>}
+                  {stepDataLines(e.step, e.data, lang).length > 0 && (
+                    <div className="mon-step-data" data-testid="event-data">
+                      {stepDataLines(e.step, e.data, lang).map((x) => (
+                        <div key={x.field} data-field={x.field}>
+                          <span className="k">{x.label}{lang === 'zh' ? '：' : ': '}</span><span className="v">{x.value}</span>
+                        </div>
+                      ))}
+                    </div>
+                  )}
                 </div>
               ),
             }))} />
@@ -291,7 +301,18 @@ export default function ProcedurePage() {
           <Card size="small" title={t('mon.proc.policy')} style={{ marginTop: 12 }} data-testid="policy-used">
             <Descriptions size="small" column={1} items={keys.map((k) => {
               const s = sources[k];
-              return { key: k, label: k, children: `${p.policy.values[k]}（${s?.id == null ? t('mon.proc.source.default') : t('mon.proc.source.row', { region: s.regionCode ?? '', year: s.year ?? '', id: s.id })}）` };
+              const def = policyDefinition(k);
+              const value = p.policy.values[k]!;
+              return {
+                key: k,
+                label: def ? def[lang] : k,
+                children: (
+                  <span data-testid={`policy-${k}`}>
+                    {def ? fmtValue(def, value, lang, t) : value}
+                    <Typography.Text type="secondary">（{s?.id == null ? t('mon.proc.source.default') : t('mon.proc.source.row', { region: s.regionCode ?? '', year: s.year ?? '', id: s.id })}）</Typography.Text>
+                  </span>
+                ),
+              };
             })} />
           </Card>
         </Col>

@@ -24,6 +24,8 @@ export default function PublicityPage() {
   const village = sp.get('village') ?? (me.region.level === 5 ? me.region.code : undefined);
   const [list, setList] = useState<List | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** What the list shows for a type or risks not decided yet (an identification without a proposal at the village review) */
+  const pending = t('mon.pub.pending');
   useEffect(() => {
     if (!village) return;
     call(api.publicityList, { query: { regionCode: village } }).then((r) => { setList(r); setError(null); }).catch((e) => setError(errorText(e)));
@@ -54,8 +56,10 @@ export default function PublicityPage() {
                   <tr key={`${e.countyCode}-${e.procedureId}`} data-testid="publicity-row">
                     <td>{i + 1}</td><td>{e.headName}</td><td>{e.villageName}</td><td>{e.householdSize}</td>
                     <td>{e.kind === 'identification' ? t('mon.pub.identification') : t('mon.pub.elimination')}</td>
-                    <td>{e.kind === 'identification' ? l.monitoredType(e.monitoredType) : `${l.eliminationType(e.eliminationType)}（${l.monitoredType(e.monitoredType)}）`}</td>
-                    <td>{l.riskTypes(e.riskTypes)}</td>
+                    <td data-testid="publicity-type">{e.kind === 'identification'
+                      ? (e.monitoredType ? l.monitoredType(e.monitoredType) : pending)
+                      : `${e.eliminationType ? l.eliminationType(e.eliminationType) : pending}（${e.monitoredType ? l.monitoredType(e.monitoredType) : pending}）`}</td>
+                    <td data-testid="publicity-risks">{e.riskTypes.length ? l.riskTypes(e.riskTypes) : pending}</td>
                     <td>{e.publicityFrom} – {e.publicityTo}</td>
                   </tr>
                 ))}
