@@ -2,12 +2,14 @@ import type { MsgKey } from './zh';
 import { monitoringEn } from './monitoring';
 import { policyEn } from './policy';
 import { qualityEn } from './quality';
+import { rulesEn } from './rules';
 
 /** English. Must have exactly the keys of zh.ts (checked by the type). */
 export const en: Record<MsgKey, string> = {
   ...monitoringEn,
   ...qualityEn,
   ...policyEn,
+  ...rulesEn,
   'app.name': 'Tuopin',
   'app.tagline': 'Return-to-poverty monitoring and assistance platform',
   'app.footer': 'Tuopin · Return-to-poverty monitoring and assistance platform · Open source',

@@ -2,11 +2,13 @@
 import { monitoringZh } from './monitoring';
 import { policyZh } from './policy';
 import { qualityZh } from './quality';
+import { rulesZh } from './rules';
 
 export const zh = {
   ...monitoringZh,
   ...qualityZh,
   ...policyZh,
+  ...rulesZh,
   'app.name': '脱贫 Tuopin',
   'app.tagline': '防止返贫监测与帮扶信息平台',
   'app.footer': '脱贫 Tuopin · 防止返贫监测与帮扶信息平台 · 开源软件',

@@ -1,0 +1,326 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Link, useSearchParams } from 'react-router-dom';
+import { Alert, App, Button, Card, Empty, Progress, Select, Skeleton, Table, Tag, Typography } from 'antd';
+import type { TableColumnsType } from 'antd';
+import { InboxOutlined, PlayCircleOutlined, SettingOutlined } from '@ant-design/icons';
+import dayjs from 'dayjs';
+import type { RuleRun } from '@tuopin/domain';
+import { api, call } from '../../api/client';
+import { useAuth, useMe } from '../../auth/AuthContext';
+import { useI18n, type MsgKey } from '../../i18n';
+import { PageHeader } from '../../components/PageHeader';
+import { RegionPicker } from '../../components/RegionPicker';
+import { useIsMobile } from '../../utils/hooks';
+import { CURRENT_YEAR, YEARS } from './shared';
+import './rules.css';
+
+type Result = RuleRun['results'][number];
+const POLL_MS = 700;
+const RUNNING: readonly RuleRun['status'][] = ['queued', 'running'];
+const STATUS_COLORS: Record<RuleRun['status'], string> = { queued: 'default', running: 'processing', done: 'success', failed: 'error' };
+const fmtTime = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm');
+const sum = (r: RuleRun, k: 'matches' | 'newClues') => r.results.reduce((s, x) => s + x[k], 0);
+
+/** 预警运行: run every active rule over a region and year, follow its progress, read the results. */
+export default function RuleRunsPage() {
+  const me = useMe();
+  const { hasPermission } = useAuth();
+  const { t, errorText, serverText } = useI18n();
+  const { message } = App.useApp();
+  const isMobile = useIsMobile();
+  const canRun = hasPermission('registry:write');
+  const [sp, setSp] = useSearchParams();
+  const region = useMemo(() => {
+    const r = sp.get('region');
+    return r && /^\d{12}$/.test(r) ? r : me.region.code;
+  }, [sp, me.region.code]);
+  const year = useMemo(() => {
+    const y = Number(sp.get('year'));
+    return Number.isInteger(y) && YEARS.includes(y) ? y : CURRENT_YEAR;
+  }, [sp]);
+  const selectedId = Number(sp.get('run')) || null;
+
+  const [runs, setRuns] = useState<RuleRun[] | null>(null);
+  const [active, setActive] = useState<RuleRun | null>(null);
+  const [starting, setStarting] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const patch = (p: { region?: string; year?: number; run?: number | null }) => {
+    const next = new URLSearchParams(sp);
+    if (p.region !== undefined) next.set('region', p.region);
+    if (p.year !== undefined) next.set('year', String(p.year));
+    if (p.run !== undefined) {
+      if (p.run === null) next.delete('run');
+      else next.set('run', String(p.run));
+    }
+    setSp(next, { replace: true });
+  };
+
+  const load = useCallback(
+    (signal?: AbortSignal) =>
+      call(api.ruleRunList, { signal })
+        .then((r) => {
+          setRuns(r);
+          const going = r.find((x) => RUNNING.includes(x.status));
+          if (going) setActive((a) => a ?? going);
+        })
+        .catch((e: unknown) => !signal?.aborted && setError(errorText(e))),
+    [errorText],
+  );
+  useEffect(() => {
+    const ctl = new AbortController();
+    void load(ctl.signal);
+    return () => ctl.abort();
+  }, [load]);
+
+  // Poll a run in progress; when it ends, reload the list and show its results.
+  const activeId = active && RUNNING.includes(active.status) ? active.id : null;
+  useEffect(() => {
+    if (activeId === null) return;
+    const ctl = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = () => {
+      call(api.ruleRunGet, { params: { id: activeId }, signal: ctl.signal })
+        .then((r) => {
+          setActive(r);
+          if (RUNNING.includes(r.status)) timer = setTimeout(poll, POLL_MS);
+          else {
+            if (r.status === 'failed') void message.error(serverText(r.message ?? t('runs.failed')));
+            void load();
+          }
+        })
+        .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)));
+    };
+    timer = setTimeout(poll, POLL_MS);
+    return () => {
+      ctl.abort();
+      if (timer) clearTimeout(timer);
+    };
+  }, [activeId, errorText, load, message, serverText, t]);
+
+  const start = async () => {
+    setStarting(true);
+    setError(null);
+    try {
+      const r = await call(api.ruleRunStart, { body: { regionCode: region, year } });
+      setActive(r);
+      patch({ run: r.id });
+      void message.info(t('runs.started'));
+    } catch (e) {
+      setError(errorText(e));
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  const running = activeId !== null && active !== null;
+  // The run shown: the chosen one, else the newest finished one.
+  const shown = runs ? (runs.find((r) => r.id === selectedId) ?? (selectedId === null ? runs.find((r) => r.status === 'done') : undefined)) : undefined;
+
+  const toolbar = (
+    <div className="tp-filters">
+      <RegionPicker
+        value={region}
+        allowClear={false}
+        onChange={(c) => c && patch({ region: c })}
+        style={{ width: isMobile ? '100%' : 280 }}
+        data-testid="runs-region"
+      />
+      <Select<number>
+        value={year}
+        onChange={(y) => patch({ year: y })}
+        options={YEARS.map((y) => ({ value: y, label: t('households.yearOption', { year: y }) }))}
+        style={{ width: isMobile ? '100%' : 110 }}
+        data-testid="runs-year"
+      />
+      {canRun && (
+        <Button type="primary" icon={<PlayCircleOutlined />} loading={starting} disabled={running} onClick={() => void start()} data-testid="runs-start">
+          {t('runs.run')}
+        </Button>
+      )}
+    </div>
+  );
+
+  const progress = running && (
+    <div className="tp-r-progress" data-testid="runs-progress">
+      <Progress percent={Math.round(active.progress * 100)} status="active" />
+      <Typography.Text type="secondary" data-testid="runs-progress-message">
+        {active.status === 'queued' ? t('runs.queued') : active.message ? serverText(active.message) : t('runs.running')}
+      </Typography.Text>
+    </div>
+  );
+
+  const resultColumns: TableColumnsType<Result> = [
+    {
+      title: t('runs.col.rule'),
+      key: 'rule',
+      render: (_: unknown, r) => (
+        <Link to={`/monitoring/rules?rule=${r.ruleId}`} data-testid="run-result-rule">
+          {r.ruleName}
+        </Link>
+      ),
+    },
+    { title: t('runs.col.version'), key: 'v', width: 70, render: (_: unknown, r) => t('rules.versionN', { n: r.version }) },
+    {
+      title: t('runs.col.matches'),
+      dataIndex: 'matches',
+      align: 'right',
+      width: 100,
+      render: (v: number) => <span className={v ? 'tp-r-num' : 'tp-r-num-zero'} data-testid="run-result-matches">{v}</span>,
+    },
+    {
+      title: t('runs.col.newClues'),
+      dataIndex: 'newClues',
+      align: 'right',
+      width: 100,
+      render: (v: number) => <span className={v ? 'tp-r-num-new' : 'tp-r-num-zero'} data-testid="run-result-new">{v}</span>,
+    },
+  ];
+
+  const resultCard = shown && (
+    <Card
+      variant="borderless"
+      size="small"
+      className="tp-r-run-result"
+      data-testid="run-result"
+      data-run={shown.id}
+      title={
+        <span className="tp-r-run-title" data-testid="run-result-title">
+          {t('runs.result', { region: shown.region.fullName || shown.region.name, year: shown.year, period: shown.period })}
+        </span>
+      }
+      extra={
+        !isMobile && (
+          <Link to={`/monitoring/clues?channel=platform&region=${shown.region.code}`} data-testid="run-to-clues">
+            <InboxOutlined /> {t('runs.toClues')}
+          </Link>
+        )
+      }
+    >
+      <div className="tp-r-run-summary">
+        <Tag color={STATUS_COLORS[shown.status]}>{t(`runs.status.${shown.status}` as MsgKey)}</Tag>
+        <span data-testid="run-result-summary">
+          {t('runs.resultSummary', { households: shown.households ?? 0, matches: sum(shown, 'matches'), newClues: sum(shown, 'newClues') })}
+        </span>
+        <Typography.Text type="secondary">{t('runs.resultBy', { user: shown.createdBy ?? '—', time: fmtTime(shown.finishedAt ?? shown.createdAt) })}</Typography.Text>
+      </div>
+      {shown.status === 'failed' && shown.message && <Alert type="error" showIcon title={serverText(shown.message)} />}
+      {isMobile && (
+        <Link to={`/monitoring/clues?channel=platform&region=${shown.region.code}`} className="tp-r-run-clues-link" data-testid="run-to-clues">
+          <InboxOutlined /> {t('runs.toClues')}
+        </Link>
+      )}
+      {isMobile ? (
+        <div className="tp-r-run-cards">
+          {shown.results.map((r) => (
+            <div key={r.ruleId} className="tp-r-run-line" data-testid="run-result-row" data-rule={r.ruleId}>
+              <Link to={`/monitoring/rules?rule=${r.ruleId}`} className="tp-r-run-line-name" data-testid="run-result-rule">
+                {r.ruleName}
+              </Link>
+              <span className="tp-r-run-line-nums">
+                <span className={r.matches ? 'tp-r-num' : 'tp-r-num-zero'}>
+                  {t('runs.matchesN', { n: '' })}
+                  <span data-testid="run-result-matches">{r.matches}</span>
+                </span>
+                <span className={r.newClues ? 'tp-r-num-new' : 'tp-r-num-zero'}>
+                  {t('runs.newN', { n: '' })}
+                  <span data-testid="run-result-new">{r.newClues}</span>
+                </span>
+              </span>
+            </div>
+          ))}
+        </div>
+      ) : (
+        <Table<Result>
+          size="small"
+          rowKey="ruleId"
+          columns={resultColumns}
+          dataSource={shown.results}
+          pagination={false}
+          onRow={(r) => ({ 'data-testid': 'run-result-row', 'data-rule': r.ruleId }) as React.HTMLAttributes<HTMLElement>}
+        />
+      )}
+    </Card>
+  );
+
+  const runColumns: TableColumnsType<RuleRun> = [
+    { title: t('runs.col.time'), key: 'time', width: 140, render: (_: unknown, r) => fmtTime(r.createdAt) },
+    { title: t('runs.col.region'), key: 'region', render: (_: unknown, r) => r.region.fullName || r.region.name },
+    { title: t('runs.col.year'), dataIndex: 'year', width: 70 },
+    { title: t('runs.col.status'), key: 'status', width: 90, render: (_: unknown, r) => <Tag color={STATUS_COLORS[r.status]}>{t(`runs.status.${r.status}` as MsgKey)}</Tag> },
+    { title: t('runs.col.households'), key: 'h', align: 'right', width: 80, render: (_: unknown, r) => r.households ?? '—' },
+    { title: t('runs.col.matches'), key: 'm', align: 'right', width: 100, render: (_: unknown, r) => sum(r, 'matches') },
+    { title: t('runs.col.newClues'), key: 'n', align: 'right', width: 90, render: (_: unknown, r) => sum(r, 'newClues') },
+    { title: t('runs.col.by'), key: 'by', width: 100, render: (_: unknown, r) => r.createdBy ?? '—' },
+  ];
+
+  const recent = runs && (
+    <Card variant="borderless" size="small" title={t('runs.recent')} className="tp-r-runs" data-testid="runs-list">
+      {runs.length === 0 ? (
+        <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('runs.none')} />
+      ) : isMobile ? (
+        <div className="tp-r-run-cards">
+          {runs.map((r) => (
+            <div
+              key={r.id}
+              className={`tp-r-run-item${shown?.id === r.id ? ' tp-r-selected' : ''}`}
+              onClick={() => patch({ run: r.id })}
+              data-testid="runs-item"
+              data-run={r.id}
+            >
+              <div className="tp-r-run-item-head">
+                <span>{r.region.name}</span>
+                <Tag color={STATUS_COLORS[r.status]}>{t(`runs.status.${r.status}` as MsgKey)}</Tag>
+              </div>
+              <div className="tp-r-run-item-sub">
+                {fmtTime(r.createdAt)} · {r.year} · {r.createdBy ?? '—'}
+              </div>
+              <div className="tp-r-run-item-sub">
+                {t('runs.resultSummary', { households: r.households ?? 0, matches: sum(r, 'matches'), newClues: sum(r, 'newClues') })}
+              </div>
+            </div>
+          ))}
+        </div>
+      ) : (
+        <Table<RuleRun>
+          size="small"
+          rowKey="id"
+          columns={runColumns}
+          dataSource={runs}
+          pagination={runs.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+          rowClassName={(r) => `tp-r-click${shown?.id === r.id ? ' tp-r-selected' : ''}`}
+          onRow={(r) => ({ onClick: () => patch({ run: r.id }), 'data-testid': 'runs-item', 'data-run': r.id }) as React.HTMLAttributes<HTMLElement>}
+        />
+      )}
+    </Card>
+  );
+
+  return (
+    <div className="tp-r" data-testid="runs-page">
+      <PageHeader
+        title={t('menu.ruleRuns')}
+        subtitle={t('runs.subtitle')}
+        extra={
+          <Link to="/monitoring/rules">
+            <Button icon={<SettingOutlined />} data-testid="runs-to-rules">
+              {t('runs.toRules')}
+            </Button>
+          </Link>
+        }
+      />
+      <Card variant="borderless" className="tp-r-top">
+        {toolbar}
+        {!canRun && <Typography.Paragraph type="secondary" className="tp-r-runs-readonly">{t('runs.readOnly')}</Typography.Paragraph>}
+        {progress}
+        {error && <Alert type="error" showIcon title={error} style={{ marginTop: 12 }} data-testid="runs-error" />}
+      </Card>
+      {!runs && !error && (
+        <Card variant="borderless" style={{ marginTop: 16 }}>
+          <Skeleton active />
+        </Card>
+      )}
+      {resultCard}
+      {recent}
+    </div>
+  );
+}
