@@ -23,8 +23,6 @@ const ProceduresPage = lazy(() => import('./pages/monitoring/ProceduresPage'));
 const PublicityPage = lazy(() => import('./pages/monitoring/PublicityPage'));
 const RulesPage = lazy(() => import('./pages/rules/RulesPage'));
 const RuleRunsPage = lazy(() => import('./pages/rules/RuleRunsPage'));
-const RulesPage = lazy(() => import('./pages/rules/RulesPage'));
-const RuleRunsPage = lazy(() => import('./pages/rules/RuleRunsPage'));
 
 function FullPageSpin() {
   return (
@@ -173,22 +171,6 @@ export function App() {
               element={
                 <RequirePermission permission="registry:read">
                   <PublicityPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="monitoring/rules"
-              element={
-                <RequirePermission permission="registry:read">
-                  <RulesPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="monitoring/rule-runs"
-              element={
-                <RequirePermission permission="registry:read">
-                  <RuleRunsPage />
                 </RequirePermission>
               }
             />

@@ -9,7 +9,6 @@ import {
   NotificationOutlined,
   AuditOutlined,
   BranchesOutlined,
-  BranchesOutlined,
   DashboardOutlined,
   DownOutlined,
   HomeOutlined,
@@ -22,7 +21,6 @@ import {
   SafetyCertificateOutlined,
   ScheduleOutlined,
   TeamOutlined,
-  ThunderboltOutlined,
   ThunderboltOutlined,
 } from '@ant-design/icons';
 import type { Permission } from '@tuopin/domain';
@@ -50,8 +48,6 @@ export const NAV: NavItem[] = [
   { path: '/monitoring/clues', label: 'menu.clues', icon: <InboxOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
   { path: '/monitoring/procedures', label: 'menu.procedures', icon: <ScheduleOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
   { path: '/monitoring/publicity', label: 'menu.publicity', icon: <NotificationOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
-  { path: '/monitoring/rules', label: 'menu.rules', icon: <BranchesOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
-  { path: '/monitoring/rule-runs', label: 'menu.ruleRuns', icon: <ThunderboltOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
   { path: '/monitoring/rules', label: 'menu.rules', icon: <BranchesOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
   { path: '/monitoring/rule-runs', label: 'menu.ruleRuns', icon: <ThunderboltOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
   { path: '/policy', label: 'menu.policy', icon: <ControlOutlined />, permission: 'regions:read' },
