@@ -1074,11 +1074,17 @@ function StatusFields({ problems, prefix = '' }: { problems: Problems; prefix?: 
   const status = Form.useWatch(path('status'), form) as string | undefined;
   const showExit = WITH_EXIT.includes(status ?? '') || !!problems[`${prefix}exitYear`];
   const options = useCodeOptions();
+  // four buttons do not fit a phone's width: a list there
+  const isMobile = useIsMobile();
   return (
     <Row gutter={12}>
       <Col xs={24} sm={14}>
         <Field name="status" entity="household" problems={problems} prefix={prefix}>
-          <Radio.Group optionType="button" options={options(HOUSEHOLD_STATUSES)} data-testid="status-status" />
+          {isMobile ? (
+            <Select options={options(HOUSEHOLD_STATUSES)} data-testid="status-status" />
+          ) : (
+            <Radio.Group optionType="button" options={options(HOUSEHOLD_STATUSES)} data-testid="status-status" />
+          )}
         </Field>
       </Col>
       {showExit && (
