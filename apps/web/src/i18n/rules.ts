@@ -55,7 +55,7 @@ export const rulesZh = {
   'rules.errorAt': '第 {line} 行第 {column} 列',
   'rules.errorShow': '定位',
   'rules.save': '保存',
-  'rules.saveNew': '保存并启用版本 1',
+  'rules.saveNew': '保存为版本 1',
   'rules.saveVersion': '保存为版本 {n}',
   'rules.saved': '已保存：{name}，版本 {version}',
   'rules.savedSame': '已保存：{name}（表达式和级别未变，版本仍为 {version}）',
