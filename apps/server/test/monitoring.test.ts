@@ -2,12 +2,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { addDays, api, idCheckCharacter, type ProcedureDetail } from '@tuopin/domain';
+import { today as chinaToday } from '../src/services/monitoring.service';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
 
 const V1 = '211204101200'; // a village of 张相镇
 const CC = '211204';
 const YEAR = new Date().getFullYear();
-const TODAY = new Date().toISOString().slice(0, 10);
+const TODAY = chinaToday(); // the service signs and runs its clocks on the date in China
 const born = (age: number) => `${YEAR - age}-01-01`;
 
 let seq = 0;
@@ -368,5 +369,49 @@ describe('monitoring: clues, identification, elimination', () => {
     // in their own region they see no clue and no procedure
     assert.equal((await other.ok(api.clueList, { query: {} })).total, 0);
     assert.equal((await other.ok(api.procedureList, { query: {} })).items.length, 0);
+  });
+
+  test('the village review proposal printed on the publicity list must be of the code tables', async () => {
+    // h3's identification from the overdue test, still at the home verification
+    const p = (await township.ok(api.procedureList, { query: { status: 'active', kind: 'identification' } })).items.find((x) => x.household.id === h3.id)!;
+    assert.equal(p.step, 'verification');
+    await signOk(village, p, 'verification', DATA.verification);
+    await signOk(township, p, 'comparison', DATA.comparison);
+    const bad = await sign(village, p, 'village_review', { ...DATA.village_review, proposedMonitoredType: '贫困户', proposedRiskTypes: ['illness', 'illness'] });
+    assert.equal(bad.status, 400);
+    assert.deepEqual((bad.body as unknown as { details: { field: string; message: string }[] }).details, [
+      { field: 'data.proposedMonitoredType', message: '拟认定监测类型不在代码表中' },
+      { field: 'data.proposedRiskTypes', message: '拟认定风险类型不能重复' },
+    ]);
+    const tooMany = await sign(village, p, 'village_review', { ...DATA.village_review, proposedRiskTypes: ['illness', 'disability', 'education', 'disaster', 'accident', 'other'] });
+    assert.equal(tooMany.status, 400);
+    assert.equal((await township.ok(api.procedureGet, { params: { countyCode: CC, id: p.id } })).step, 'village_review'); // nothing signed
+    // without a proposal the review is signed and the list shows no type and no risks (the page prints 待定)
+    await signOk(village, p, 'village_review', { result: 'agree', minutes: '同意', participants: 7 });
+    const list = await village.ok(api.publicityList, { query: { regionCode: V1 } });
+    const e = list.entries.find((x) => x.procedureId === p.id)!;
+    assert.deepEqual([e.kind, e.monitoredType, e.riskTypes], ['identification', null, []]);
+  });
+
+  test('the clocks run on the date in China, not the UTC date (01:30 Beijing time is still yesterday in UTC)', async (t) => {
+    const utc = new Date().toISOString().slice(0, 10);
+    const [y, m, d] = utc.split('-').map(Number) as [number, number, number];
+    t.mock.timers.enable({ apis: ['Date'], now: Date.UTC(y, m - 1, d, 17, 30) });
+    const china = addDays(utc, 1);
+    assert.equal(chinaToday(), china);
+    // an application made today in China is accepted, with its two days from today
+    const fresh = await village.call(api.clueCreate, { body: { countyCode: CC, householdId: h2.id, channel: 'application', foundOn: china, summary: '凌晨来电申报' } });
+    assert.equal(fresh.status, 201, JSON.stringify(fresh.body));
+    assert.deepEqual([fresh.body.acceptDueOn, fresh.body.acceptOverdue], [addDays(china, 2), false]);
+    // one made three days ago was due yesterday (China): overdue in the clue and in the inbox filter
+    const old = await village.ok(api.clueCreate, { body: { countyCode: CC, householdId: h2.id, channel: 'application', foundOn: addDays(china, -3), summary: '三天前的申报' } });
+    assert.deepEqual([old.acceptDueOn, old.acceptOverdue], [addDays(china, -1), true]);
+    assert.ok((await township.ok(api.clueList, { query: { overdue: true } })).items.some((c) => c.id === old.id));
+    // the home verification is signed with today's date in China
+    const p = await village.ok(api.identificationStart, { params: { countyCode: CC, id: fresh.body.id } });
+    assert.deepEqual([p.startedOn, p.clock.dueOn, p.clock.daysLeft], [china, addDays(china, 15), 15]);
+    const signed = await signOk(village, p, 'verification', { ...DATA.verification, visitedOn: china });
+    assert.equal(signed.state.events.at(-1)!.on, china);
+    assert.equal(signed.stepSince, china);
   });
 });

@@ -13,22 +13,24 @@ const householdCols = (a: string) => sql.raw(`
   (select m.name from members m where m.county_code = ${a}.county_code and m.household_id = ${a}.household_id and m.active and m.relation = 'head'
     order by m.id limit 1) as head_name`);
 
-const clueSelect = sql`
+/** The clue columns; `today` (the service's date in China, YYYY-MM-DD) decides the acceptance clock. */
+const clueSelect = (today: string) => sql`
   select c.county_code, c.id, c.household_id, c.village_code, c.channel, c.rule_id, c.rule_version, c.period, c.summary, c.facts, c.policy,
          c.found_on::text as found_on, c.applied_on::text as applied_on, c.accept_due_on::text as accept_due_on, c.source_note, c.status,
          c.dismiss_reason, c.assignee_id, c.assignee_name, c.assigned_at, c.procedure_id, c.created_by_name, c.created_at,
-         (c.channel = 'application' and c.status = 'open' and c.accept_due_on < current_date) as accept_overdue,
+         (c.channel = 'application' and c.status = 'open' and c.accept_due_on < ${today}::date) as accept_overdue,
          ${householdCols('c')}
     from clues c
     join households h on h.county_code = c.county_code and h.id = c.household_id
     join regions r on r.code = c.village_code`;
 
-const procSelect = sql`
+/** The procedure columns; `today` decides the overdue flags. */
+const procSelect = (today: string) => sql`
   select p.county_code, p.id, p.household_id, p.village_code, p.kind, p.status, p.state, p.step, p.started_on::text as started_on,
          p.step_since::text as step_since, p.due_on::text as due_on, p.step_due_on::text as step_due_on, p.year, p.clue_id, p.facts_start,
          p.snapshots, p.policy, p.outcome, p.quick,
-         (p.status = 'active' and p.due_on < current_date) as overdue,
-         (p.status = 'active' and p.step_due_on < current_date) as step_overdue,
+         (p.status = 'active' and p.due_on < ${today}::date) as overdue,
+         (p.status = 'active' and p.step_due_on < ${today}::date) as step_overdue,
          ${householdCols('p')}
     from procedures p
     join households h on h.county_code = p.county_code and h.id = p.household_id
@@ -53,20 +55,26 @@ export interface ProcedureFilter {
 const json = (v: unknown) => JSON.stringify(v);
 
 export class MonitoringRepository {
+  /**
+   * @param today the date the clocks are read against ('YYYY-MM-DD'), the one the service decides with — not the
+   * database's current_date, which follows the session's time zone
+   */
+  constructor(private readonly today: () => string) {}
+
   // ---- clues ---------------------------------------------------------------------------
 
   private clueWhere(f: ClueFilter): RawBuilder<unknown> {
     const conds: RawBuilder<unknown>[] = [sql`c.village_code like ${f.regionPrefix + '%'}`];
     if (f.status) conds.push(sql`c.status = ${f.status}`);
     if (f.channel) conds.push(sql`c.channel = ${f.channel}`);
-    if (f.overdue === true) conds.push(sql`c.channel = 'application' and c.status = 'open' and c.accept_due_on < current_date`);
-    if (f.overdue === false) conds.push(sql`not (c.channel = 'application' and c.status = 'open' and c.accept_due_on < current_date)`);
+    if (f.overdue === true) conds.push(sql`c.channel = 'application' and c.status = 'open' and c.accept_due_on < ${this.today()}::date`);
+    if (f.overdue === false) conds.push(sql`not (c.channel = 'application' and c.status = 'open' and c.accept_due_on < ${this.today()}::date)`);
     if (f.assigneeId) conds.push(sql`c.assignee_id = ${f.assigneeId}`);
     return sql.join(conds, sql` and `);
   }
 
   async clueList(tx: Tx, f: ClueFilter, after: number | null, limit: number): Promise<Row[]> {
-    const r = await sql<Row>`${clueSelect} where ${this.clueWhere(f)} ${after ? sql`and c.id < ${after}` : sql``}
+    const r = await sql<Row>`${clueSelect(this.today())} where ${this.clueWhere(f)} ${after ? sql`and c.id < ${after}` : sql``}
       order by c.id desc limit ${limit}`.execute(tx);
     return r.rows;
   }
@@ -77,12 +85,12 @@ export class MonitoringRepository {
   }
 
   async clue(tx: Tx, countyCode: string, id: number, forUpdate = false): Promise<Row | undefined> {
-    const r = await sql<Row>`${clueSelect} where c.county_code = ${countyCode} and c.id = ${id} ${forUpdate ? sql`for update of c` : sql``}`.execute(tx);
+    const r = await sql<Row>`${clueSelect(this.today())} where c.county_code = ${countyCode} and c.id = ${id} ${forUpdate ? sql`for update of c` : sql``}`.execute(tx);
     return r.rows[0];
   }
 
   async householdClues(tx: Tx, countyCode: string, householdId: number): Promise<Row[]> {
-    const r = await sql<Row>`${clueSelect} where c.county_code = ${countyCode} and c.household_id = ${householdId} order by c.id desc`.execute(tx);
+    const r = await sql<Row>`${clueSelect(this.today())} where c.county_code = ${countyCode} and c.household_id = ${householdId} order by c.id desc`.execute(tx);
     return r.rows;
   }
 
@@ -129,7 +137,7 @@ export class MonitoringRepository {
   }
 
   async procedure(tx: Tx, countyCode: string, id: number, forUpdate = false): Promise<Row | undefined> {
-    const r = await sql<Row>`${procSelect} where p.county_code = ${countyCode} and p.id = ${id} ${forUpdate ? sql`for update of p` : sql``}`.execute(tx);
+    const r = await sql<Row>`${procSelect(this.today())} where p.county_code = ${countyCode} and p.id = ${id} ${forUpdate ? sql`for update of p` : sql``}`.execute(tx);
     return r.rows[0];
   }
 
@@ -144,7 +152,7 @@ export class MonitoringRepository {
   }
 
   async householdProcedures(tx: Tx, countyCode: string, householdId: number): Promise<Row[]> {
-    const r = await sql<Row>`${procSelect} where p.county_code = ${countyCode} and p.household_id = ${householdId} order by p.id desc`.execute(tx);
+    const r = await sql<Row>`${procSelect(this.today())} where p.county_code = ${countyCode} and p.household_id = ${householdId} order by p.id desc`.execute(tx);
     return r.rows;
   }
 
@@ -153,9 +161,9 @@ export class MonitoringRepository {
     if (f.kind) conds.push(sql`p.kind = ${f.kind}`);
     if (f.status) conds.push(sql`p.status = ${f.status}`);
     if (f.step) conds.push(sql`p.step = ${f.step}`);
-    if (f.overdue === true) conds.push(sql`p.status = 'active' and (p.due_on < current_date or p.step_due_on < current_date)`);
+    if (f.overdue === true) conds.push(sql`p.status = 'active' and (p.due_on < ${this.today()}::date or p.step_due_on < ${this.today()}::date)`);
     if (after) conds.push(sql`p.id < ${after}`);
-    const r = await sql<Row>`${procSelect} where ${sql.join(conds, sql` and `)} order by p.id desc limit ${limit}`.execute(tx);
+    const r = await sql<Row>`${procSelect(this.today())} where ${sql.join(conds, sql` and `)} order by p.id desc limit ${limit}`.execute(tx);
     return r.rows;
   }
 

@@ -6,8 +6,8 @@
  * database's: everything runs in Database.scoped, so a case outside the caller's region is not found (404).
  */
 import {
-  addDays, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, ProcedureError, procedureClock,
-  regionPrefix, roleProblem, sendBack, signStep, startProcedure,
+  addDays, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, MAX_RISK_TYPES, MONITORED_TYPES, ProcedureError, procedureClock,
+  regionPrefix, RISK_TYPES, roleProblem, sendBack, signStep, startProcedure,
   type ClueDetail, type ClueItem, type FactsSnapshot, type HouseholdMonitoring, type PolicySnapshot, type PolicyValues, type ProcedureDetail,
   type ProcedureKind, type ProcedureState, type ProcedureSummary, type PublicityEntry, type StepCode,
 } from '@tuopin/domain';
@@ -20,7 +20,12 @@ import { loadFacts, policySnapshot } from './monitoring.facts';
 import type { PolicyService } from './policy.service';
 import type { RegionsService } from './regions.service';
 
-const today = () => new Date().toISOString().slice(0, 10);
+const CHINA_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+/**
+ * Today in China ('YYYY-MM-DD'): the date officers sign with and every clock runs on. Not the UTC date, which is still
+ * yesterday from 00:00 to 08:00 Beijing time.
+ */
+export const today = (): string => CHINA_DATE.format(new Date());
 const yearOf = (d: string) => Number(d.slice(0, 4));
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
@@ -74,7 +79,7 @@ function toSummary(r: Row): ProcedureSummary {
 interface Snapshot { eventIndex: number; step: string; on: string; facts: FactsSnapshot }
 
 export class MonitoringService {
-  private readonly repo = new MonitoringRepository();
+  private readonly repo = new MonitoringRepository(today);
   private readonly registry = new RegistryRepository();
 
   constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly policy: PolicyService) {}
@@ -287,6 +292,10 @@ export class MonitoringService {
       } catch (e) {
         throw procedureError(e, 'data.');
       }
+      if (state.kind === 'identification' && b.step === 'village_review') {
+        const problems = proposalProblems(b.data);
+        if (problems.length) throw new AppError(400, 'VALIDATION', problems.map((x) => x.message).join('；'), problems.map((x) => ({ field: `data.${x.field}`, message: x.message })));
+      }
       let quick = r.quick === true;
       // Risk elimination is checked again at county approval on the facts of that day.
       if (state.kind === 'elimination' && b.step === 'county_approval' && b.data.result === 'approve') {
@@ -425,6 +434,26 @@ export class MonitoringService {
       return { regionName: region.fullName || region.name, publicityDays: days, today: today(), entries };
     });
   }
+}
+
+/**
+ * The village review's proposal (拟认定类型和风险) is optional, but the publicity list prints it: when given it must be
+ * a monitored type of the code table and at most MAX_RISK_TYPES distinct risk types of theirs.
+ */
+function proposalProblems(data: Record<string, unknown>): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  const type = data.proposedMonitoredType;
+  if (type !== undefined && type !== null && type !== '' && !MONITORED_TYPES.some((t) => t.code === type)) {
+    out.push({ field: 'proposedMonitoredType', message: '拟认定监测类型不在代码表中' });
+  }
+  const risks = data.proposedRiskTypes;
+  if (risks !== undefined && risks !== null) {
+    if (!Array.isArray(risks)) out.push({ field: 'proposedRiskTypes', message: '拟认定风险类型应为列表' });
+    else if (risks.length > MAX_RISK_TYPES) out.push({ field: 'proposedRiskTypes', message: `拟认定风险类型最多 ${MAX_RISK_TYPES} 项` });
+    else if (new Set(risks).size !== risks.length) out.push({ field: 'proposedRiskTypes', message: '拟认定风险类型不能重复' });
+    else if (risks.some((x) => !RISK_TYPES.some((t) => t.code === x))) out.push({ field: 'proposedRiskTypes', message: '拟认定风险类型不在代码表中' });
+  }
+  return out;
 }
 
 function statusZh(s: string): string {
