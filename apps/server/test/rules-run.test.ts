@@ -109,14 +109,20 @@ describe('warning rules and runs', () => {
       income_sharp_drop: [1, 1],
     });
     const clues = await env.db.system({ name: 't' }, (tx) =>
-      sql<{ household_id: number; rule_id: string; rule_version: number; channel: string; period: string; facts: { household: { income_per_capita_net: number }; members: unknown[] }; policy: { values: { monitoring_line: number } } }>`
+      sql<{ household_id: number; rule_id: string; rule_version: number; channel: string; period: string; facts: { household: Record<string, unknown>; members: unknown[] | null; rule: { id: string; version: number } }; policy: { sources: Record<string, number> } }>`
         select household_id::int, rule_id, rule_version, channel, period, facts, policy from clues order by household_id, rule_id`.execute(tx));
     assert.equal(clues.rows.length, 6);
     const low = clues.rows.find((c) => c.household_id === ids.low)!;
     assert.deepEqual([low.rule_id, low.rule_version, low.channel, low.period], ['income_below_monitoring_line', 1, 'platform', new Date().toISOString().slice(0, 7)]);
-    assert.equal(low.facts.household.income_per_capita_net, 5000);
-    assert.equal(low.facts.members.length, 2);
-    assert.equal(low.policy.values.monitoring_line, 7260);
+    // the snapshot holds what the rule read, as it was, plus the rule version
+    assert.deepEqual(low.facts.household, {
+      householdNo: 'R-LOW', status: 'ordinary', size: 2, 'household.monitored': false, 'income.perCapitaNet': 5000, 'policy.monitoringLine': 7260,
+    });
+    assert.equal(low.facts.members, null);
+    assert.deepEqual(low.facts.rule, { id: 'income_below_monitoring_line', version: 1 });
+    assert.deepEqual(low.policy.sources, {});
+    const unins = clues.rows.find((c) => c.household_id === ids.uninsured)!;
+    assert.deepEqual(unins.facts.members?.map((m) => (m as { insured: boolean }).insured), [true, false]);
     assert.ok(!clues.rows.some((c) => c.household_id === ids.clean || c.household_id === ids.other || c.household_id === ids.noIncome));
 
     const again = await runAndWait(county, { regionCode: ZHANGXIANG, year: YEAR });

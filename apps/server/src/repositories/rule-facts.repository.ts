@@ -1,13 +1,12 @@
 /**
- * The fact tables that warning rules read (packages/domain/src/rules/environment.ts), built from the registry
- * with set-based SQL for a region and an assessment year: one row per household (its fields, this year's and
- * last year's income, the policy settings in force for its county) and one row per current member. They are
- * temporary tables of the caller's transaction, so row-level security of the registry applies while building
- * them and nothing outlives the run. The same query, limited to one household, gives the facts a rule is
+ * The fact tables that warning rules read (packages/domain/src/rules/environment.ts), as views over the registry
+ * for a region and an assessment year: one row per household (its fields, this year's and last year's income,
+ * the policy settings in force for its county) and one row per current member. They are temporary views of the
+ * caller's session, dropped after use, and run with the caller's rights, so row-level security applies. The same query, limited to one household, gives the facts a rule is
  * previewed on, so the TypeScript and SQL evaluations of a rule always read the same facts.
  */
 import {
-  factColumns, factTablesDdl, HOUSEHOLD_FACTS_TABLE, INCOME_ITEMS, MEMBER_FACTS_TABLE, netIncomeSql, perCapitaNetIncomeSql, POLICY_DEFINITIONS,
+  factColumns, HOUSEHOLD_FACTS_TABLE, INCOME_ITEMS, MEMBER_FACTS_TABLE, netIncomeSql, perCapitaNetIncomeSql, POLICY_DEFINITIONS,
   type FactColumn, type IncomeFacts, type MemberFacts, type HouseholdFacts, type PolicyValues, type RuleFacts,
 } from '@tuopin/domain';
 import type pg from 'pg';
@@ -79,8 +78,8 @@ function householdExpressions(): Record<string, string> {
 }
 
 const LABOUR_CAPABLE_SQL = "('ordinary', 'skilled', 'weak')";
-/** Age in full years at $2 from the birth date, else from the birth date inside an 18-character ID number. */
-const AGE_SQL = `extract(year from age($2::date, coalesce(m.birth_date,
+/** Age in full years at $3 from the birth date, else from the birth date inside an 18-character ID number. */
+const AGE_SQL = `extract(year from age($3::date, coalesce(m.birth_date,
   case when m.id_number ~ '^\\d{17}[0-9X]' then to_date(substr(m.id_number, 7, 8), 'YYYYMMDD') end)))::bigint`;
 
 function memberExpressions(): Record<string, string> {
@@ -94,7 +93,7 @@ function memberExpressions(): Record<string, string> {
     education: 'm.education',
     school_status: 'm.school_status',
     dropout_reason: 'm.dropout_reason',
-    in_compulsory_age: 'a.age between f.policy_compulsory_age_min and f.policy_compulsory_age_max',
+    in_compulsory_age: 'a.age between f.compulsory_age_min and f.compulsory_age_max',
     health: "coalesce(m.health, '{}')",
     disabled: "('disabled' = any(coalesce(m.health, '{}')) or m.disability_category is not null)",
     disability_category: 'm.disability_category::text',
@@ -130,30 +129,36 @@ export interface CountyPolicy {
   sources: Record<string, number>;
 }
 
+const DIGITS = /^\d{0,12}$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** The fact tables as SQL: WITH-clause items to put before a query that reads them, and their parameter. */
+export interface Facts {
+  /** `rule_policy as (…), rule_household_facts as not materialized (…), rule_member_facts as not materialized (…)` */
+  with: string;
+  /** the value of the one parameter the items use (the settings of each county, as JSON) */
+  param: string;
+  /** number of that parameter in the query */
+  paramIndex: number;
+}
+
 /**
- * Creates the temporary fact tables (and the per-county policy table) in the caller's transaction.
- * `household` limits the facts to one household (previews); otherwise every household under `prefix`.
+ * The fact tables of a region and year, as common table expressions over the registry. Nothing is
+ * materialised but the settings: a query over them is planned as one pass over the registry, computing only the
+ * columns it reads, with the member list as correlated subqueries on the members' index. They are read in the
+ * caller's scoped transaction, so row-level security applies, and need no DDL (read-only transactions can preview).
+ * Prefix, year and date are checked and written into the SQL; the settings are parameter `$paramIndex`.
  */
-export async function buildFacts(
-  client: pg.PoolClient,
-  opts: { prefix: string; year: number; referenceDate: string; policies: CountyPolicy[]; household?: { countyCode: string; id: number } },
-): Promise<number> {
-  for (const t of [HOUSEHOLD_FACTS_TABLE, MEMBER_FACTS_TABLE, POLICY_TABLE]) await client.query(`drop table if exists pg_temp.${t}`);
-  for (const ddl of factTablesDdl()) await client.query(`${ddl.replace(/^create table/, 'create temp table')} on commit drop`);
-  const policyCols = POLICY_DEFINITIONS.map((d) => `${snake(d.key)} ${d.integer ? 'bigint' : 'float8'} not null`);
-  await client.query(`create temp table ${POLICY_TABLE} (county_code text primary key, ${policyCols.join(', ')}, sources jsonb not null) on commit drop`);
-  await client.query(
-    `insert into ${POLICY_TABLE} select * from json_populate_recordset(null::${POLICY_TABLE}, $1::json)`,
-    [JSON.stringify(opts.policies.map((p) => ({
-      county_code: p.countyCode, sources: p.sources, ...Object.fromEntries(POLICY_DEFINITIONS.map((d) => [snake(d.key), p.values[d.key]])),
-    })))],
-  );
+export function factsSql(opts: { prefix: string; year: number; referenceDate: string; policies: CountyPolicy[]; paramIndex: number }): Facts {
+  const { prefix, year, referenceDate, paramIndex } = opts;
+  if (!DIGITS.test(prefix) || !Number.isInteger(year) || !ISO_DATE.test(referenceDate) || !Number.isInteger(paramIndex)) throw new Error('invalid fact parameters');
+  const bind = (text: string) => text.replaceAll('$1', `'${prefix}'`).replaceAll('$2', String(year)).replaceAll('$3', `'${referenceDate}'`);
+  const policyCols = POLICY_DEFINITIONS.map((d) => `${snake(d.key)} ${d.integer ? 'bigint' : 'float8'}`);
   const hCols = factColumns('household');
-  const one = opts.household ? 'and h.county_code = $4 and h.id = $5' : '';
-  const params: unknown[] = [opts.prefix, opts.year, opts.referenceDate];
-  if (opts.household) params.push(opts.household.countyCode, opts.household.id);
-  const r = await client.query(
-    `insert into ${HOUSEHOLD_FACTS_TABLE} (${hCols.map((c) => c.column).join(', ')})
+  const mCols = factColumns('member');
+  const items = [
+    `${POLICY_TABLE} as materialized (select * from jsonb_to_recordset($${paramIndex}::jsonb) as p(county_code text, ${policyCols.join(', ')}, sources jsonb))`,
+    bind(`${HOUSEHOLD_FACTS_TABLE} as not materialized (
      select
     ${select(hCols, householdExpressions())}
        from households h
@@ -162,26 +167,39 @@ export async function buildFacts(
        left join income_records i on i.county_code = h.county_code and i.household_id = h.id and i.year = $2
        left join income_records li on li.county_code = h.county_code and li.household_id = h.id and li.year = $2 - 1
        left join (select county_code, household_id, count(*) as size, count(*) filter (where labour in ${LABOUR_CAPABLE_SQL}) as labour_count
-                    from members where active and village_code like $1 || '%' group by county_code, household_id) ms
+                    from members mc where active and village_code like $1 || '%' group by county_code, household_id) ms
               on ms.county_code = h.county_code and ms.household_id = h.id
        left join monitoring_records mr on mr.county_code = h.county_code and mr.household_id = h.id and mr.eliminated_on is null
-      where h.village_code like $1 || '%' ${one}`,
-    params,
-  );
-  const mCols = factColumns('member');
-  await client.query(
-    `insert into ${MEMBER_FACTS_TABLE} (${mCols.map((c) => c.column).join(', ')})
+      where h.village_code like $1 || '%')`),
+    bind(`${MEMBER_FACTS_TABLE} as not materialized (
      select
     ${select(mCols, memberExpressions())}
        from members m
-       join ${HOUSEHOLD_FACTS_TABLE} f on f.county_code = m.county_code and f.household_id = m.household_id
+       join ${POLICY_TABLE} f on f.county_code = m.county_code
        cross join lateral (select ${AGE_SQL} as age) a
-      where m.active and m.village_code like $1 || '%'`,
-    [opts.prefix, opts.referenceDate],
-  );
-  await client.query(`analyze ${HOUSEHOLD_FACTS_TABLE}`);
-  await client.query(`analyze ${MEMBER_FACTS_TABLE}`);
-  return r.rowCount ?? 0;
+      where m.active and m.village_code like $1 || '%')`),
+  ];
+  const param = JSON.stringify(opts.policies.map((p) => ({
+    county_code: p.countyCode, sources: p.sources, ...Object.fromEntries(POLICY_DEFINITIONS.map((d) => [snake(d.key), p.values[d.key]])),
+  })));
+  return { with: items.join(',\n'), param, paramIndex };
+}
+
+/**
+ * Materialises the fact tables as temporary tables of the transaction (a run reads them many times: once per
+ * group of counties). Needs a writable transaction; previews read the common table expressions directly.
+ */
+export async function materializeFacts(client: pg.PoolClient, facts: Facts): Promise<number> {
+  if (facts.paramIndex !== 1) throw new Error('materializeFacts expects the facts parameter as $1');
+  for (const t of [HOUSEHOLD_FACTS_TABLE, MEMBER_FACTS_TABLE, POLICY_TABLE]) {
+    await client.query(`create temp table ${t} on commit drop as with ${facts.with} select * from ${t}`, [facts.param]);
+  }
+  await client.query(`alter table ${HOUSEHOLD_FACTS_TABLE} add primary key (county_code, household_id)`);
+  await client.query(`create index on ${MEMBER_FACTS_TABLE} (county_code, household_id)`);
+  await client.query(`alter table ${POLICY_TABLE} add primary key (county_code)`);
+  await client.query(`analyze ${HOUSEHOLD_FACTS_TABLE} (county_code, household_id)`);
+  await client.query(`analyze ${MEMBER_FACTS_TABLE} (county_code, household_id)`);
+  return Number((await client.query(`select count(*)::int as n from ${HOUSEHOLD_FACTS_TABLE}`)).rows[0].n);
 }
 
 type Row = Record<string, unknown>;
@@ -210,14 +228,17 @@ export function factsFromRows(h: Row, members: Row[]): RuleFacts {
   };
 }
 
-/** Reads back the facts of the households in the fact tables (for previews and snapshots). */
-export async function readFacts(client: pg.PoolClient, limit: number): Promise<{ countyCode: string; householdId: number; facts: RuleFacts }[]> {
-  const hs = (await client.query(`select * from ${HOUSEHOLD_FACTS_TABLE} order by county_code, household_id limit $1`, [limit])).rows as Row[];
+/** Reads back the facts of the first `limit` households of the fact tables (previews and agreement checks). */
+export async function readFacts(client: pg.PoolClient, facts: Facts, limit: number): Promise<{ countyCode: string; householdId: number; facts: RuleFacts }[]> {
+  if (facts.paramIndex !== 1) throw new Error('readFacts expects the facts parameter as $1');
+  const hs = (await client.query(
+    `with ${facts.with} select * from ${HOUSEHOLD_FACTS_TABLE} order by county_code, household_id limit $2`, [facts.param, limit],
+  )).rows as Row[];
   if (!hs.length) return [];
   const ms = (await client.query(
-    `select m.* from ${MEMBER_FACTS_TABLE} m join (select county_code, household_id from ${HOUSEHOLD_FACTS_TABLE} order by county_code, household_id limit $1) h
-       using (county_code, household_id) order by m.member_id`,
-    [limit],
+    `with ${facts.with} select m.* from ${MEMBER_FACTS_TABLE} m
+      where (m.county_code, m.household_id) in (select u.c, u.h from unnest($2::text[], $3::bigint[]) u(c, h)) order by m.member_id`,
+    [facts.param, hs.map((h) => h.county_code), hs.map((h) => h.household_id)],
   )).rows as Row[];
   return hs.map((h) => ({
     countyCode: String(h.county_code),

@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import { HOUSEHOLD_FACTS_TABLE, MEMBER_FACTS_TABLE } from '@tuopin/domain';
 import type { Tx } from '../db/database';
-import { POLICY_TABLE } from './rule-facts.repository';
+import { POLICY_TABLE, type Facts } from './rule-facts.repository';
 
 export interface RuleRow {
   id: string;
@@ -59,7 +59,28 @@ export interface CompiledRule {
   id: string;
   version: number;
   name: string;
+  /** the rule as a boolean SQL expression over the household fact row h */
   sql: string;
+  /** household fact columns the rule reads (CEL path → column) */
+  household: { path: string; column: string }[];
+  /** member fact columns it reads, when it looks at the members */
+  member: { path: string; column: string }[] | null;
+}
+
+const SAFE_ID = /^[a-z][a-z0-9_]*$/;
+const quoteKey = (k: string) => {
+  if (!/^[A-Za-z][A-Za-z0-9_.]*$/.test(k)) throw new Error(`unsafe key ${k}`);
+  return `'${k}'`;
+};
+
+/** The snapshot of the facts a rule read, as a jsonb expression over h (evaluated for matches only). */
+function snapshotSql(r: CompiledRule): string {
+  const base = [['householdNo', 'household_no'], ['status', 'status'], ['size', 'size']];
+  const hh = [...base.map(([k, c]) => `${quoteKey(k!)}, h.${c}`), ...r.household.map((x) => `${quoteKey(x.path)}, h.${x.column}`)].join(', ');
+  const members = r.member === null ? 'null'
+    : `coalesce((select jsonb_agg(jsonb_build_object('memberId', m.member_id${r.member.map((x) => `, ${quoteKey(x.path)}, m.${x.column}`).join('')}) order by m.member_id)
+         from ${MEMBER_FACTS_TABLE} m where m.county_code = h.county_code and m.household_id = h.household_id), '[]'::jsonb)`;
+  return `jsonb_build_object('household', jsonb_build_object(${hh}), 'members', ${members}, 'rule', jsonb_build_object('id', '${r.id}', 'version', ${r.version}))`;
 }
 
 const RUN_COLUMNS = sql`r.*, g.name as region_name, g.full_name as region_full_name, g.level as region_level`;
@@ -136,64 +157,71 @@ export class RulesRepository {
   }
 }
 
-/** Households of the fact tables an expression matches, and how many there are (dry runs). */
-export async function matchFacts(client: pg.PoolClient, condition: string, limit: number): Promise<{ total: number; keys: { county_code: string; household_id: number }[] }> {
-  const total = Number((await client.query(`select count(*)::int as n from ${HOUSEHOLD_FACTS_TABLE} h where ${condition}`)).rows[0].n);
+/** How many households the facts hold, and which of them an expression matches (the first `limit` keys). */
+export async function matchFacts(client: pg.PoolClient, facts: Facts, condition: string, limit: number): Promise<{ households: number; total: number; keys: { county_code: string; household_id: number }[] }> {
+  if (facts.paramIndex !== 1) throw new Error('matchFacts expects the facts parameter as $1');
+  const c = (await client.query(
+    `with ${facts.with} select count(*)::int as households, count(*) filter (where coalesce((${condition}), false))::int as total from ${HOUSEHOLD_FACTS_TABLE} h`,
+    [facts.param],
+  )).rows[0];
   const keys = (await client.query(
-    `select county_code, household_id::int from ${HOUSEHOLD_FACTS_TABLE} h where ${condition} order by county_code, household_id limit $1`, [limit],
+    `with ${facts.with} select county_code, household_id::int from ${HOUSEHOLD_FACTS_TABLE} h where ${condition} order by county_code, household_id limit $2`,
+    [facts.param, limit],
   )).rows;
-  return { total, keys };
+  return { households: c.households, total: c.total, keys };
 }
 
-/** Keys of the households an expression matches among the given ones (TypeScript/SQL agreement check). */
-export async function matchingKeys(client: pg.PoolClient, condition: string): Promise<Set<string>> {
-  const rows = (await client.query(`select county_code || ':' || household_id as k from ${HOUSEHOLD_FACTS_TABLE} h where ${condition}`)).rows;
+/** Which of the given households an expression matches (the TypeScript/SQL agreement check of a dry run). */
+export async function matchingKeys(client: pg.PoolClient, facts: Facts, condition: string, keys: { countyCode: string; householdId: number }[]): Promise<Set<string>> {
+  if (facts.paramIndex !== 1) throw new Error('matchingKeys expects the facts parameter as $1');
+  const rows = (await client.query(
+    `with ${facts.with} select county_code || ':' || household_id as k from ${HOUSEHOLD_FACTS_TABLE} h
+      where (h.county_code, h.household_id) in (select u.c, u.h from unnest($2::text[], $3::bigint[]) u(c, h)) and ${condition}`,
+    [facts.param, keys.map((k) => k.countyCode), keys.map((k) => k.householdId)],
+  )).rows;
   return new Set(rows.map((r: { k: string }) => r.k));
 }
 
 /**
- * Evaluates every rule over the households of one county in the fact tables — one pass: each household row is
- * matched against all rules through a lateral VALUES list — and inserts a platform clue per match unless the
- * household already has one for that rule and period. Returns matches and new clues per rule.
+ * Evaluates every rule over the households of the given counties in the materialised fact tables
+ * (materializeFacts) — one pass: each household
+ * row is matched against all rules through a lateral VALUES list — and inserts a platform clue per match unless
+ * the household already has one for that rule and period. Returns matches and new clues per rule.
  */
 export async function insertRuleClues(
   client: pg.PoolClient,
   rules: CompiledRule[],
-  v: { countyCode: string; period: string; foundOn: string; userId: number; username: string },
+  v: { countyCodes: string[]; period: string; foundOn: string; userId: number; username: string },
 ): Promise<Map<string, { matches: number; newClues: number }>> {
   const out = new Map<string, { matches: number; newClues: number }>();
   if (!rules.length) return out;
+  for (const r of rules) if (!SAFE_ID.test(r.id)) throw new Error(`unsafe rule id ${r.id}`);
   const values = rules.map((r, i) => `($${6 + i * 3}::text, $${7 + i * 3}::int, $${8 + i * 3}::text, coalesce((${r.sql}), false))`).join(',\n       ');
-  const params: unknown[] = [v.countyCode, v.period, v.foundOn, v.userId, v.username];
+  const params: unknown[] = [v.countyCodes, v.period, v.foundOn, v.userId, v.username];
   for (const r of rules) params.push(r.id, r.version, r.name);
+  params.push(rules.map((r) => r.id));
   const res = await client.query(
     `with hits as (
-       select h.county_code, h.household_id, h.village_code, r.rule_id, r.version, r.name
+       -- one pass: every household row against every rule; the snapshot is built for matches only
+       select h.county_code, h.household_id, h.village_code, r.rule_id, r.version, r.name,
+              case r.rule_id ${rules.map((r) => `when '${r.id}' then ${snapshotSql(r)}`).join('\n              ')} end as facts
          from ${HOUSEHOLD_FACTS_TABLE} h
          cross join lateral (values
        ${values}) as r(rule_id, version, name, hit)
-        where h.county_code = $1 and r.hit
+        where h.county_code = any($1::text[]) and r.hit
      ), ins as (
        insert into clues (county_code, household_id, village_code, channel, rule_id, rule_version, period, summary, facts, policy, found_on,
                           status, created_by, created_by_name)
-       select x.county_code, x.household_id, x.village_code, 'platform', x.rule_id, x.version, $2, x.name || '（平台监测分析）',
-              jsonb_build_object(
-                'household', to_jsonb(h) - 'county_code' - 'household_id',
-                'members', coalesce((select jsonb_agg(to_jsonb(m) - 'county_code' - 'household_id' order by m.member_id)
-                                       from ${MEMBER_FACTS_TABLE} m where m.county_code = x.county_code and m.household_id = x.household_id), '[]'::jsonb),
-                'rule', jsonb_build_object('id', x.rule_id, 'version', x.version)),
-              jsonb_build_object('values', to_jsonb(p) - 'county_code' - 'sources', 'sources', p.sources),
-              $3::date, 'open', $4, $5
-         from hits x
-         join ${HOUSEHOLD_FACTS_TABLE} h on h.county_code = x.county_code and h.household_id = x.household_id
-         join ${POLICY_TABLE} p on p.county_code = x.county_code
+       select x.county_code, x.household_id, x.village_code, 'platform', x.rule_id, x.version, $2, x.name || '（平台监测分析）', x.facts,
+              jsonb_build_object('sources', p.sources), $3::date, 'open', $4, $5
+         from hits x join ${POLICY_TABLE} p on p.county_code = x.county_code
        on conflict (county_code, household_id, rule_id, period) where rule_id is not null do nothing
        returning rule_id
      )
      select r.rule_id, (select count(*) from hits where hits.rule_id = r.rule_id)::int as matches,
             (select count(*) from ins where ins.rule_id = r.rule_id)::int as new_clues
        from (select unnest($${6 + rules.length * 3}::text[]) as rule_id) r`,
-    [...params, rules.map((r) => r.id)],
+    params,
   );
   for (const row of res.rows as { rule_id: string; matches: number; new_clues: number }[]) out.set(row.rule_id, { matches: row.matches, newClues: row.new_clues });
   return out;

@@ -5,13 +5,13 @@
  */
 import {
   ancestorCodes, BUILT_IN_RULES, checkRule, compileSql, evaluateRule, MEMBER_FACTS_TABLE, regionLevel, regionPrefix, resolvePolicy,
-  RISK_TYPES, type CheckedRule, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
+  RISK_TYPES, ruleReferences, type CheckedRule, type RuleReferences, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
 import { AppError, conflict, notFound } from '../errors';
 import type { Jobs } from '../jobs';
 import { PolicyRepository } from '../repositories/policy.repository';
-import { buildFacts, readFacts, type CountyPolicy } from '../repositories/rule-facts.repository';
+import { factsSql, materializeFacts, readFacts, type CountyPolicy } from '../repositories/rule-facts.repository';
 import {
   insertRuleClues, matchFacts, matchingKeys, RulesRepository, type CompiledRule, type RuleRow, type RuleRunRow,
 } from '../repositories/rules.repository';
@@ -20,6 +20,9 @@ import type { RegionsService } from './regions.service';
 
 export const RULES_RUN = 'rules.run';
 const PREVIEW_LIMIT = 20;
+/** A run evaluates its counties in at most this many statements (progress is reported between them). */
+const RUN_GROUPS = 8;
+const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 /** Households whose facts are read back to check the TypeScript evaluation against the SQL in a dry run. */
 const AGREEMENT_SAMPLE = 200;
 
@@ -40,13 +43,13 @@ const toRun = (r: RuleRunRow): RuleRun => ({
 });
 
 /** Type-checks and translates an expression; a refusal names every error with its line and column. */
-function compile(expression: string): { rule: CheckedRule; sql: string } {
+function compile(expression: string): { rule: CheckedRule; sql: string; refs: RuleReferences } {
   const c = checkRule(expression);
   if (!c.ok) {
     const details = c.errors.map((e) => ({ field: 'expression', message: `第 ${e.position.line} 行第 ${e.position.column} 列：${e.message}` }));
     throw new AppError(400, 'VALIDATION', `规则表达式有误：${details[0]!.message}${details.length > 1 ? ` 等 ${details.length} 处` : ''}`, details);
   }
-  return { rule: c.rule, sql: compileSql(c.rule, { householdAlias: 'h', memberTable: MEMBER_FACTS_TABLE, literals: 'inline' }).sql };
+  return { rule: c.rule, sql: compileSql(c.rule, { householdAlias: 'h', memberTable: MEMBER_FACTS_TABLE, literals: 'inline' }).sql, refs: ruleReferences(c.rule) };
 }
 
 /** Adds the built-in rules that are not in the table yet (first start and upgrades); edited rules are left alone. */
@@ -147,12 +150,12 @@ export class RulesService {
       const prefix = regionPrefix(region.code);
       return { prefix, policies: await this.countyPolicies(tx, prefix, b.year) };
     });
+    const facts = factsSql({ prefix, year: b.year, referenceDate: referenceDateOf(b.year), policies, paramIndex: 1 });
     return this.d.db.scopedClient(actor, async (client) => {
-      const households = await buildFacts(client, { prefix, year: b.year, referenceDate: referenceDateOf(b.year), policies });
-      const { total, keys } = await matchFacts(client, sql, PREVIEW_LIMIT);
+      const { households, total, keys } = await matchFacts(client, facts, sql, PREVIEW_LIMIT);
       // The TypeScript evaluator must give the same answer on the same facts (a sample of the region).
-      const sample = await readFacts(client, AGREEMENT_SAMPLE);
-      const sqlHits = await matchingKeys(client, sql);
+      const sample = await readFacts(client, facts, AGREEMENT_SAMPLE);
+      const sqlHits = await matchingKeys(client, facts, sql, sample);
       const agrees = sample.every((s) => {
         try {
           return evaluateRule(rule, s.facts) === sqlHits.has(`${s.countyCode}:${s.householdId}`);
@@ -162,14 +165,15 @@ export class RulesService {
       });
       const preview = keys.length
         ? (await client.query(
-            `select h.county_code, h.id::int, h.household_no, r.name as village, hm.name as head_name, f.income_per_capita_net as per_capita, f.status, f.monitored
-               from unnest($1::text[], $2::bigint[]) k(county_code, id)
+            `with ${facts.with}
+             select h.county_code, h.id::int, h.household_no, r.name as village, hm.name as head_name, f.income_per_capita_net as per_capita, f.status, f.monitored
+               from unnest($2::text[], $3::bigint[]) k(county_code, id)
                join households h on h.county_code = k.county_code and h.id = k.id
                join rule_household_facts f on f.county_code = h.county_code and f.household_id = h.id
                left join regions r on r.code = h.village_code
                left join lateral (select name from members m where m.county_code = h.county_code and m.household_id = h.id and m.active and m.relation = 'head' limit 1) hm on true
               order by h.county_code, h.id`,
-            [keys.map((k) => k.county_code), keys.map((k) => k.household_id)],
+            [facts.param, keys.map((k) => k.county_code), keys.map((k) => k.household_id)],
           )).rows.map((r) => ({
             countyCode: r.county_code, id: r.id, householdNo: r.household_no, village: r.village ?? '', headName: r.head_name,
             perCapitaNet: r.per_capita === null ? null : Number(r.per_capita), status: r.status, monitored: r.monitored,
@@ -220,21 +224,24 @@ export class RulesService {
       const { rules, policies } = await this.d.db.scoped(actor, async (tx) => ({
         rules: await this.repo.list(tx), policies: await this.countyPolicies(tx, prefix, run.year),
       }));
-      const compiled: CompiledRule[] = rules.filter((r) => r.active).map((r) => ({ id: r.id, version: r.version, name: r.name, sql: compile(r.expression).sql }));
+      const compiled: CompiledRule[] = rules.filter((r) => r.active).map((r) => {
+        const c = compile(r.expression);
+        return { id: r.id, version: r.version, name: r.name, sql: c.sql, household: c.refs.household, member: c.refs.members ? c.refs.member : null };
+      });
       const results = await this.d.db.scopedClient(actor, async (client) => {
-        const households = await buildFacts(client, { prefix, year: run.year, referenceDate: referenceDateOf(run.year), policies });
+        const households = await materializeFacts(client, factsSql({ prefix, year: run.year, referenceDate: referenceDateOf(run.year), policies, paramIndex: 1 }));
         await this.setRun(id, { progress: 0.3, households, message: `已准备 ${households} 户的事实数据，正在运行 ${compiled.length} 条规则` });
         const totals = new Map(compiled.map((r) => [r.id, { matches: 0, newClues: 0 }]));
-        for (const [i, p] of policies.entries()) {
-          const byRule = await insertRuleClues(client, compiled, {
-            countyCode: p.countyCode, period: run.period, foundOn: today(), userId: actor.id, username: actor.username,
-          });
+        // Counties in a few groups: one statement per group (progress between them), each one pass over its households.
+        const groups = chunk(policies.map((p) => p.countyCode), Math.max(1, Math.ceil(policies.length / RUN_GROUPS)));
+        for (const [i, countyCodes] of groups.entries()) {
+          const byRule = await insertRuleClues(client, compiled, { countyCodes, period: run.period, foundOn: today(), userId: actor.id, username: actor.username });
           for (const [rid, v] of byRule) {
             const t = totals.get(rid)!;
             t.matches += v.matches;
             t.newClues += v.newClues;
           }
-          await this.setRun(id, { progress: 0.3 + (0.68 * (i + 1)) / policies.length, message: `正在运行规则（${i + 1}/${policies.length} 个县）` });
+          await this.setRun(id, { progress: 0.3 + (0.68 * (i + 1)) / groups.length, message: `正在运行规则（${Math.min((i + 1) * countyCodes.length, policies.length)}/${policies.length} 个县）` });
         }
         const res = compiled.map((r) => ({ ruleId: r.id, ruleName: r.name, version: r.version, ...totals.get(r.id)! }));
         await client.query(`select audit_append('run', 'rule_runs', $1, $2, null, $3::jsonb, null)`, [

@@ -4,3 +4,4 @@ export * from './check';
 export * from './evaluate';
 export * from './compile-sql';
 export * from './library';
+export * from './references';
