@@ -158,6 +158,12 @@ async function waitImport(ctx: BrowserContext, id: number, statuses: string[]): 
 
 const text = async (l: Locator) => (await l.innerText()).trim();
 
+/** The screen as seen (a drawer is fixed to the viewport, so a full-page picture would cut it). */
+async function drawerShot(page: Page, name: string): Promise<void> {
+  await page.waitForTimeout(350);
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
+}
+
 async function viewShot(page: Page, name: string): Promise<void> {
   await shot(page, name);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-view.png`) });
@@ -248,7 +254,7 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     assert.equal(snippet[1], `${' '.repeat(column - 1)}${'^'.repeat('monitoringLin'.length)}`);
     assert.equal(await text(page.getByTestId('rule-error-mark')), 'monitoringLin');
     assert.ok(await page.getByTestId('dry-run').isDisabled(), 'no dry run of a wrong expression');
-    await shot(page, 'rules-02-error');
+    await drawerShot(page, 'rules-02-error');
 
     // clicking the position selects the part in the box
     await err.getByTestId('rule-error-position').click();
@@ -291,7 +297,8 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     for (let i = 0; i < ` || household.householdNo == '${householdNo(2)}'`.length; i++) await box.press('Backspace');
     assert.equal(await box.inputValue(), `${expr}e`);
     await page.getByTestId('dry-count').filter({ hasText: `命中 1 户 / 共 ${townHouseholds} 户` }).waitFor({ timeout: 30_000 });
-    await shot(page, 'rules-03-dry-run');
+    await page.getByTestId('dry-preview').scrollIntoViewIfNeeded();
+    await drawerShot(page, 'rules-03-dry-run');
 
     // ---- 4. save: version 1; change it: a reason is required, version 2 ----------------------------------
     assert.equal(await text(page.getByTestId('rule-save')), '保存为版本 1');
@@ -311,7 +318,8 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     await page.getByTestId('rule-saved').filter({ hasText: `已保存：${RULE_NAME}，版本 2` }).waitFor();
     assert.equal(await text(page.getByTestId('rule-editor-version')), 'v2');
     await page.getByTestId('dry-count').filter({ hasText: `命中 1 户 / 共 ${townHouseholds} 户` }).waitFor({ timeout: 30_000 });
-    await shot(page, 'rules-04-saved');
+    await page.getByTestId('rule-saved').scrollIntoViewIfNeeded();
+    await drawerShot(page, 'rules-04-saved');
     await page.keyboard.press('Escape');
     await page.getByTestId('rule-editor').waitFor({ state: 'detached' });
 
@@ -324,7 +332,7 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     assert.deepEqual(await page.getByTestId('rule-version-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-version'))), ['2', '1']);
     assert.equal(await text(page.getByTestId('rule-version-note').first()), '修改说明：只看未纳入监测的农户');
     assert.match(await text(page.getByTestId('rule-version-expression').first()), /&& !household\.monitored$/);
-    await shot(page, 'rules-05-versions');
+    await drawerShot(page, 'rules-05-versions');
     await page.keyboard.press('Escape');
 
     // What each rule matches in the township now, by the dry run (the warning run must agree).
@@ -429,8 +437,9 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     await tp.getByTestId('dry-count').filter({ hasText: `命中 1 户 / 共 ${townHouseholds} 户` }).waitFor({ timeout: 30_000 });
     assert.equal(await tp.getByTestId('dry-household').getAttribute('data-household-no'), householdNo(1));
     await assertNoOverflow(tp, PHONE_375.width);
+    await drawerShot(tp, 'rules-10-phone-editor');
     await tp.getByTestId('dry-count').scrollIntoViewIfNeeded();
-    await viewShot(tp, 'rules-10-phone-dry-run');
+    await drawerShot(tp, 'rules-11-phone-dry-run');
     await tp.keyboard.press('Escape');
     await tp.getByTestId('rule-editor').waitFor({ state: 'detached' });
 
@@ -441,7 +450,7 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     assert.equal(await tp.locator(`[data-testid="run-result-row"][data-rule="${RULE_ID}"]`).getByTestId('run-result-matches').innerText(), '1');
     assert.ok((await tp.getByTestId('runs-item').count()) >= 2);
     await assertNoOverflow(tp, PHONE_375.width);
-    await viewShot(tp, 'rules-11-phone-runs');
+    await viewShot(tp, 'rules-12-phone-runs');
 
     assert.deepEqual(errors, []);
   } finally {

@@ -187,6 +187,7 @@ export function RuleEditor({ rule, canWrite, onClose, onSaved }: Props) {
             value={d.severity}
             onChange={(v) => set('severity', v)}
             disabled={readOnly}
+            style={{ width: '100%' }}
             options={RULE_SEVERITIES.map((s) => ({ value: s.code, label: <SeverityTag severity={s.code} /> }))}
             data-testid="rule-severity-select"
           />,
@@ -197,6 +198,7 @@ export function RuleEditor({ rule, canWrite, onClose, onSaved }: Props) {
             value={d.riskType}
             onChange={(v) => set('riskType', v)}
             disabled={readOnly}
+            style={{ width: '100%' }}
             showSearch={{ optionFilterProp: 'label' }}
             options={RISK_TYPES.map((r) => ({ value: r.code, label: lang === 'zh' ? r.zh : r.en }))}
             data-testid="rule-risk-type"

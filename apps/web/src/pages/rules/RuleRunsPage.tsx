@@ -249,7 +249,7 @@ export default function RuleRunsPage() {
     { title: t('runs.col.year'), dataIndex: 'year', width: 70 },
     { title: t('runs.col.status'), key: 'status', width: 90, render: (_: unknown, r) => <Tag color={STATUS_COLORS[r.status]}>{t(`runs.status.${r.status}` as MsgKey)}</Tag> },
     { title: t('runs.col.households'), key: 'h', align: 'right', width: 80, render: (_: unknown, r) => r.households ?? '—' },
-    { title: t('runs.col.matches'), key: 'm', align: 'right', width: 100, render: (_: unknown, r) => sum(r, 'matches') },
+    { title: t('runs.col.hits'), key: 'm', align: 'right', width: 100, render: (_: unknown, r) => sum(r, 'matches') },
     { title: t('runs.col.newClues'), key: 'n', align: 'right', width: 90, render: (_: unknown, r) => sum(r, 'newClues') },
     { title: t('runs.col.by'), key: 'by', width: 100, render: (_: unknown, r) => r.createdBy ?? '—' },
   ];
