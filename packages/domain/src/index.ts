@@ -14,3 +14,4 @@ export * from './api/monitoring-routes';
 export * from './monitoring/index';
 export * from './rules/index';
 export * from './api/rules-routes';
+export * from './monitoring/exit-criteria';
