@@ -39,7 +39,7 @@ with m as (
 ), f as (
   select coalesce(s.status, 'ordinary') as status, coalesce(s.monitored, false) as monitored, h.housing_rating,
          coalesce(h.relocated, false) as relocated, h.relocation_keys_received as keys, coalesce(h.dibao, 'none') as dibao,
-         coalesce(h.tekun, 'none') as tekun, m.uninsured, m.child_out, m.no_labour, coalesce(m.labour_count, 0) as labour_count,
+         coalesce(h.tekun, 'none') as tekun, coalesce(h.whole_no_labour, false) as whole_no_labour, m.uninsured, m.child_out, m.no_labour, coalesce(m.labour_count, 0) as labour_count,
          case when i.household_id is not null then round(${netIncomeSql('i')} / nullif(coalesce(m.n, 0), 0), 2) end as pc,
          case when li.household_id is not null then round(${netIncomeSql('li')} / nullif(coalesce(m.n, 0), 0), 2) end as lpc,
          case when i.household_id is not null then coalesce(i.compliant_out_of_pocket, 0) end as self_pay
@@ -58,7 +58,7 @@ select count(*) filter (where not monitored and pc < ${P.monitoringLine}) as inc
        count(*) filter (where housing_rating in ('C', 'D') and not (relocated and keys is not null and keys)) as unsafe_housing,
        count(*) filter (where self_pay > ${P.ruralDisposableIncome} * case when status in ('poor', 'exited', 'returned')
                           then ${P.medicalSelfPayShareFormerPoor} else ${P.medicalSelfPayShareOthers} end) as medical_self_pay_high,
-       count(*) filter (where no_labour) as whole_household_no_labour,
+       count(*) filter (where no_labour and not whole_no_labour and dibao = 'none' and tekun = 'none') as whole_household_no_labour,
        0::bigint as no_development_measure -- needs monitoring records older than the limit: none in generated data
   from f`;
 

@@ -226,6 +226,10 @@ test('built-in: the whole household without labour capacity', () => {
   assert.equal(evaluateRule(r, facts({ members: [noLabour('lost'), member({ labour: 'weak' })] })), false);
   assert.equal(evaluateRule(r, facts({ members: [noLabour('lost'), noLabour(null)] })), false, 'an unknown labour skill does not count');
   assert.equal(evaluateRule(r, facts({ members: [] })), false);
+  // already covered by social security: nothing to warn about
+  assert.equal(evaluateRule(r, facts({ members: [noLabour('none')], household: { wholeNoLabour: true } })), false);
+  assert.equal(evaluateRule(r, facts({ members: [noLabour('none')], household: { dibao: 'rural' } })), false);
+  assert.equal(evaluateRule(r, facts({ members: [noLabour('none')], household: { tekun: 'rural' } })), false);
 });
 
 test('built-in: no development measure 6 months after identification for a monitored household with labour', () => {

@@ -129,14 +129,16 @@ export const BUILT_IN_RULES: readonly BuiltInRule[] = [
   },
   {
     id: 'whole_household_no_labour',
-    name: '整户无劳动能力',
-    nameEn: 'No member with labour capacity',
-    description: '所有成员都是丧失劳动力或无劳动力，需要兜底保障。',
+    name: '整户无劳动能力且未纳入兜底保障',
+    nameEn: 'No member with labour capacity and no social-security cover',
+    description: '所有成员都是丧失劳动力或无劳动力，但尚未认定为整户无劳动能力兜底户，也未享受低保或特困供养，需要核实并落实兜底保障。',
     severity: 'medium',
     riskType: 'lack_labour',
     channel: 'platform',
     version: 1,
-    expression: "size(members) > 0 && members.all(m, m.labour in ['lost', 'none'])",
+    expression:
+      "size(members) > 0 && members.all(m, m.labour in ['lost', 'none'])\n" +
+      "  && !household.wholeNoLabour && household.dibao == 'none' && household.tekun == 'none'",
   },
   {
     id: 'no_development_measure',
