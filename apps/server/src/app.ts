@@ -26,6 +26,8 @@ import { rulesRoutes } from './routes/rules.routes';
 import { RulesService } from './services/rules.service';
 import { monitoringRoutes } from './routes/monitoring.routes';
 import { MonitoringService } from './services/monitoring.service';
+import { exitRoutes } from './routes/exit.routes';
+import { ExitService } from './services/exit.service';
 import { Jobs } from './jobs';
 import multipart from '@fastify/multipart';
 import { RegistryRepository } from './repositories/registry.repository';
@@ -53,6 +55,7 @@ export interface Services {
   policy: PolicyService;
   rules: RulesService;
   monitoring: MonitoringService;
+  exit: ExitService;
 }
 
 export function createServices(db: Database, config: Config): Services {
@@ -67,6 +70,7 @@ export function createServices(db: Database, config: Config): Services {
     policy,
     rules: new RulesService(d, regions, jobs),
     monitoring: new MonitoringService(d, regions, policy),
+    exit: new ExitService(d, regions, policy),
     config, db, version: VERSION,
     auth: new AuthService(d),
     regions,
@@ -153,6 +157,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     policyRoutes(api, services);
     rulesRoutes(api, services);
     monitoringRoutes(api, services);
+    exitRoutes(api, services);
   });
 
   const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));

@@ -15,3 +15,4 @@ export * from './monitoring/index';
 export * from './rules/index';
 export * from './api/rules-routes';
 export * from './monitoring/exit-criteria';
+export * from './api/exit-routes';

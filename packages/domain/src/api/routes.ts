@@ -9,6 +9,7 @@ import { qualityApi } from './quality-routes';
 import { policyApi } from './policy-routes';
 import { rulesApi } from './rules-routes';
 import { monitoringApi } from './monitoring-routes';
+import { exitApi } from './exit-routes';
 import { AuditEntry, Me, RegionCode, RegionDetail, RegionNode, RoleSchema, User, UserStatus } from './schemas';
 
 const Health = Type.Object({
@@ -169,6 +170,7 @@ export const api = {
   ...policyApi,
   ...rulesApi,
   ...monitoringApi,
+  ...exitApi,
 } as const;
 
 export type Api = typeof api;

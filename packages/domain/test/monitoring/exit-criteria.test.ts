@@ -114,7 +114,7 @@ test('exit criteria agree with assessExit on hand-built households', () => {
   }
 });
 
-const codes = <T extends readonly { code: string }[]>(t: T) => t.map((c) => c.code);
+const codes = <T extends readonly { code: string }[]>(t: T): T[number]['code'][] => t.map((c) => c.code);
 const orNull = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: null, freq: 4 });
 const birth = fc.integer({ min: 0, max: 25 }).chain((age) => fc.tuple(fc.constant(2026 - age), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 })))
   .map(([y, m, d]) => `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`);
