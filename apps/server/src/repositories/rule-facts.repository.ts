@@ -189,10 +189,21 @@ export function factsSql(opts: { prefix: string; year: number; referenceDate: st
  * Materialises the fact tables as temporary tables of the transaction (a run reads them many times: once per
  * group of counties). Needs a writable transaction; previews read the common table expressions directly.
  */
-export async function materializeFacts(client: pg.PoolClient, facts: Facts): Promise<number> {
+export async function materializeFacts(
+  client: pg.PoolClient, facts: Facts, columns?: { household: string[]; member: string[] },
+): Promise<number> {
   if (facts.paramIndex !== 1) throw new Error('materializeFacts expects the facts parameter as $1');
+  // Only the columns the rules read (plus keys and what a clue's snapshot always shows) are computed.
+  const keep = (table: 'household' | 'member', wanted: string[] | undefined) => {
+    const all = factColumns(table).map((c) => c.column);
+    if (!wanted) return '*';
+    const base = table === 'household' ? ['county_code', 'household_id', 'household_no', 'village_code', 'status', 'size'] : ['county_code', 'household_id', 'member_id'];
+    const set = new Set([...base, ...wanted]);
+    return all.filter((c) => set.has(c)).join(', ');
+  };
+  const cols: Record<string, string> = { [HOUSEHOLD_FACTS_TABLE]: keep('household', columns?.household), [MEMBER_FACTS_TABLE]: keep('member', columns?.member), [POLICY_TABLE]: '*' };
   for (const t of [HOUSEHOLD_FACTS_TABLE, MEMBER_FACTS_TABLE, POLICY_TABLE]) {
-    await client.query(`create temp table ${t} on commit drop as with ${facts.with} select * from ${t}`, [facts.param]);
+    await client.query(`create temp table ${t} on commit drop as with ${facts.with} select ${cols[t]} from ${t}`, [facts.param]);
   }
   await client.query(`alter table ${HOUSEHOLD_FACTS_TABLE} add primary key (county_code, household_id)`);
   await client.query(`create index on ${MEMBER_FACTS_TABLE} (county_code, household_id)`);

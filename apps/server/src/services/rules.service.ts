@@ -229,7 +229,10 @@ export class RulesService {
         return { id: r.id, version: r.version, name: r.name, sql: c.sql, household: c.refs.household, member: c.refs.members ? c.refs.member : null };
       });
       const results = await this.d.db.scopedClient(actor, async (client) => {
-        const households = await materializeFacts(client, factsSql({ prefix, year: run.year, referenceDate: referenceDateOf(run.year), policies, paramIndex: 1 }));
+        const households = await materializeFacts(client, factsSql({ prefix, year: run.year, referenceDate: referenceDateOf(run.year), policies, paramIndex: 1 }), {
+          household: compiled.flatMap((r) => r.household.map((x) => x.column)),
+          member: compiled.flatMap((r) => (r.member ?? []).map((x) => x.column)),
+        });
         await this.setRun(id, { progress: 0.3, households, message: `已准备 ${households} 户的事实数据，正在运行 ${compiled.length} 条规则` });
         const totals = new Map(compiled.map((r) => [r.id, { matches: 0, newClues: 0 }]));
         // Counties in a few groups: one statement per group (progress between them), each one pass over its households.
