@@ -20,8 +20,8 @@ const PAGE = 30;
 function Acceptance({ c }: { c: ClueItem }) {
   const { t } = useI18n();
   if (!c.acceptDueOn) return <>—</>;
-  if (c.acceptOverdue) return <Tag color="red" data-testid="accept-overdue">{t('mon.acceptOverdue', { date: c.acceptDueOn })}</Tag>;
-  return c.status === 'open' ? <Tag color="orange">{t('mon.acceptBy', { date: c.acceptDueOn })}</Tag> : <>—</>;
+  if (c.acceptOverdue) return <Tag color="red" className="mon-wrap-tag" data-testid="accept-overdue">{t('mon.acceptOverdue', { date: c.acceptDueOn })}</Tag>;
+  return c.status === 'open' ? <Tag color="orange" className="mon-wrap-tag">{t('mon.acceptBy', { date: c.acceptDueOn })}</Tag> : <>—</>;
 }
 
 /** Household search for the new-clue form (the registry list searched by number or name). */
@@ -136,15 +136,15 @@ export default function CluesPage() {
   );
 
   const columns: TableColumnsType<ClueItem> = [
-    { title: t('mon.col.household'), key: 'h', render: (_, c) => <Link to={`/households/${c.countyCode}/${c.household.id}`}>{c.household.headName ?? c.household.householdNo}</Link> },
-    { title: t('mon.col.village'), key: 'v', render: (_, c) => c.household.villageName },
-    { title: t('mon.col.channel'), key: 'ch', render: (_, c) => l.channel(c.channel) },
-    { title: t('mon.col.summary'), dataIndex: 'summary', ellipsis: true },
-    { title: t('mon.col.date'), dataIndex: 'foundOn', width: 110 },
-    { title: t('mon.col.acceptance'), key: 'acc', render: (_, c) => <Acceptance c={c} /> },
-    { title: t('mon.col.status'), key: 's', render: (_, c) => <ClueStatusTag status={c.status} /> },
-    { title: t('mon.col.assignee'), key: 'a', render: (_, c) => c.assignee?.name ?? '—' },
-    { title: t('common.actions'), key: 'x', render: (_, c) => actions(c) },
+    { title: t('mon.col.household'), key: 'h', width: 90, render: (_, c) => <Link to={`/households/${c.countyCode}/${c.household.id}`}>{c.household.headName ?? c.household.householdNo}</Link> },
+    { title: t('mon.col.village'), key: 'v', width: 130, render: (_, c) => c.household.villageName },
+    { title: t('mon.col.channel'), key: 'ch', width: 120, render: (_, c) => l.channel(c.channel) },
+    { title: t('mon.col.summary'), dataIndex: 'summary', ellipsis: { showTitle: true } },
+    { title: t('mon.col.date'), dataIndex: 'foundOn', width: 105 },
+    { title: t('mon.col.acceptance'), key: 'acc', width: 150, render: (_, c) => <Acceptance c={c} /> },
+    { title: t('mon.col.status'), key: 's', width: 90, render: (_, c) => <ClueStatusTag status={c.status} /> },
+    { title: t('mon.col.assignee'), key: 'a', width: 110, render: (_, c) => c.assignee?.name ?? '—' },
+    { title: t('common.actions'), key: 'x', width: 150, render: (_, c) => actions(c) },
   ];
 
   return (
@@ -178,7 +178,7 @@ export default function CluesPage() {
             )} />
           ) : <Empty />
         ) : (
-          <Table<ClueItem> rowKey={(c) => `${c.countyCode}:${c.id}`} size="small" columns={columns} dataSource={items} pagination={false} data-testid="clue-table"
+          <Table<ClueItem> rowKey={(c) => `${c.countyCode}:${c.id}`} size="small" columns={columns} scroll={{ x: 1000 }} dataSource={items} pagination={false} data-testid="clue-table"
             rowSelection={canAssign ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (c) => ({ disabled: c.status !== 'open' && c.status !== 'assigned' }) } : undefined}
             rowClassName={(c) => (c.acceptOverdue ? 'clue-row-overdue' : '')} />
         )}

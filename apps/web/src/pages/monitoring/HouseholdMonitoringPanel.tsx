@@ -76,7 +76,7 @@ export function HouseholdMonitoringPanel({ countyCode, id }: { countyCode: strin
           )} />
       )}
       {data.clues.length > 0 && (
-        <List size="small" dataSource={data.clues} renderItem={(c) => (
+        <List size="small" header={<Typography.Text strong>{t('mon.panel.clues')}</Typography.Text>} dataSource={data.clues} renderItem={(c) => (
           <List.Item><Space wrap size={4}><span>{l.channel(c.channel)}</span><ClueStatusTag status={c.status} /><Typography.Text type="secondary">{c.foundOn} {c.summary}</Typography.Text></Space></List.Item>
         )} />
       )}

@@ -5,7 +5,7 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import {
-  COMPARISON_CHECK_LABELS, ELIMINATION_BLOCKERS, ELIMINATION_TYPES, EXIT_ITEMS, MONITORED_TYPES, policyDefinition, PROCEDURE_STEPS, RISK_TYPES,
+  COMPARISON_CHECK_LABELS, ELIMINATION_BLOCKERS, ELIMINATION_TYPES, EXIT_ITEMS, formatYuan, MONITORED_TYPES, policyDefinition, PROCEDURE_STEPS, RISK_TYPES,
   validateStepData,
   type FactsSnapshot, type PolicyValues, type ProcedureDetail, type StepCode,
 } from '@tuopin/domain';
@@ -95,8 +95,8 @@ function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; for
           <Form.Item name="endDate" label={t('mon.field.endDate')}><DatePicker data-testid="f-endDate" /></Form.Item>
         </Space>
         <Form.List name="objections">
-          {(fields, { add, remove }) => (<>
-            <Typography.Text strong>{t('mon.field.objections')}</Typography.Text>
+          {(fields, { add, remove }) => (<div className="mon-objections">
+            <Typography.Text strong style={{ display: 'block', marginBottom: 8 }}>{t('mon.field.objections')}</Typography.Text>
             {fields.map((f) => (
               <Row key={f.key} gutter={8}>
                 <Col xs={24} md={11}><Form.Item name={[f.name, 'content']} label={t('mon.field.objection')}><Input /></Form.Item></Col>
@@ -104,8 +104,8 @@ function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; for
                 <Col xs={4} md={2}><Button type="link" danger onClick={() => remove(f.name)} style={{ marginTop: 30 }}>×</Button></Col>
               </Row>
             ))}
-            <div><Button size="small" onClick={() => add({ content: '', answer: '' })}>{t('mon.field.addObjection')}</Button></div>
-          </>)}
+            <Button size="small" onClick={() => add({ content: '', answer: '' })}>{t('mon.field.addObjection')}</Button>
+          </div>)}
         </Form.List>
       </>);
     case 'township_review':
@@ -210,14 +210,19 @@ function unmetLabel(u: { code: string; zh: string }, lang: 'zh' | 'en'): string 
   return hit ? hit[lang] : u.zh;
 }
 
+const yuan = (v: number | null, unit: string) => (v === null ? '—' : `${formatYuan(v)} ${unit}`);
+
 export function FactsView({ f }: { f: FactsSnapshot }) {
   const { t, lang } = useI18n();
+  const isMobile = useIsMobile();
   const unmet = f.eliminationCheck ? f.eliminationCheck.blockers : f.exitAssessment?.unmet ?? [];
+  const unit = t('mon.facts.yuan');
   return (
-    <Descriptions size="small" column={1} bordered className="mon-facts" items={[
-      { key: 'i', label: t('mon.facts.income'), children: f.perCapitaNetIncome ?? '—' },
-      { key: 'l', label: t('mon.facts.lastIncome'), children: f.lastPerCapitaNetIncome ?? '—' },
-      { key: 'm', label: t('mon.facts.members'), children: f.members.map((m) => `${String(m.name)}（${String(m.idNumber ?? '')}）`).join('、') },
+    <Descriptions size="small" column={1} bordered className="mon-facts" layout={isMobile ? 'vertical' : 'horizontal'}
+      styles={{ label: isMobile ? undefined : { width: lang === 'zh' ? 130 : 170 } }} items={[
+      { key: 'i', label: t('mon.facts.income'), children: <span data-testid="facts-income">{yuan(f.perCapitaNetIncome, unit)}</span> },
+      { key: 'l', label: t('mon.facts.lastIncome'), children: yuan(f.lastPerCapitaNetIncome, unit) },
+      { key: 'm', label: t('mon.facts.members'), children: f.members.map((m) => `${String(m.name)}${lang === 'zh' ? `（${String(m.idNumber ?? '')}）` : ` (${String(m.idNumber ?? '')})`}`).join(lang === 'zh' ? '、' : ', ') },
       { key: 'u', label: t('mon.facts.unmet'), children: unmet.length ? <ul style={{ margin: 0, paddingLeft: 18 }}>{unmet.map((u) => <li key={u.code}>{unmetLabel(u, lang)}{lang === 'zh' ? '：' : ': '}{u.detail}</li>)}</ul> : t('mon.facts.none') },
     ]} />
   );
@@ -248,7 +253,7 @@ export default function ProcedurePage() {
           {p.quick && <Tag color="orange" data-testid="quick-flag">{t('mon.proc.quick')}</Tag>}</Space>}
       />
       <Card size="small" style={{ marginBottom: 12 }}>
-        <Steps size="small" orientation={isMobile ? 'vertical' : 'horizontal'} current={done ? steps.length : p.state.stepIndex}
+        <Steps size="small" orientation={isMobile ? 'vertical' : 'horizontal'} titlePlacement={isMobile || lang === 'zh' ? 'horizontal' : 'vertical'} current={done ? steps.length : p.state.stepIndex}
           status={p.status === 'rejected' ? 'error' : done ? 'finish' : 'process'}
           items={steps.map((s) => ({ title: l.step(p.kind, s.code) }))} data-testid="steps" />
         {p.status === 'active' ? (
@@ -267,6 +272,7 @@ export default function ProcedurePage() {
         <Col xs={24} lg={12}>
           {p.status === 'active' && (p.canAct ? <StepForm p={p} onDone={setP} /> : <Alert type="info" showIcon title={t('mon.proc.waiting', { who: p.waitingFor ?? '' })} data-testid="waiting" />)}
           <Card size="small" title={t('mon.proc.timeline')} style={{ marginTop: 12 }}>
+            {p.state.events.length === 0 && <Typography.Text type="secondary" data-testid="timeline-empty">{t('mon.proc.noEvents')}</Typography.Text>}
             <Timeline data-testid="timeline" items={p.state.events.map((e, i) => ({
               key: i,
               color: e.action === 'send_back' ? 'red' : 'green',
@@ -291,7 +297,7 @@ export default function ProcedurePage() {
         </Col>
         <Col xs={24} lg={12}>
           <Card size="small" title={t('mon.proc.facts')} data-testid="facts">
-            <Typography.Text strong>{t('mon.proc.factsStart')}（{p.factsStart.takenOn}）</Typography.Text>
+            <Typography.Text strong>{t('mon.proc.factsStart')}{lang === 'zh' ? `（${p.factsStart.takenOn}）` : ` (${p.factsStart.takenOn})`}</Typography.Text>
             <FactsView f={p.factsStart} />
             {p.snapshots.length > 0 && (() => {
               const s = p.snapshots.at(-1)!;
@@ -309,7 +315,7 @@ export default function ProcedurePage() {
                 children: (
                   <span data-testid={`policy-${k}`}>
                     {def ? fmtValue(def, value, lang, t) : value}
-                    <Typography.Text type="secondary">（{s?.id == null ? t('mon.proc.source.default') : t('mon.proc.source.row', { region: s.regionCode ?? '', year: s.year ?? '', id: s.id })}）</Typography.Text>
+                    <Typography.Text type="secondary">{lang === 'zh' ? '（' : ' ('}{s?.id == null ? t('mon.proc.source.default') : t('mon.proc.source.row', { region: s.regionCode ?? '', year: s.year ?? '', id: s.id })}{lang === 'zh' ? '）' : ')'}</Typography.Text>
                   </span>
                 ),
               };

@@ -54,13 +54,14 @@ export default function PublicityPage() {
               <tbody>
                 {list.entries.map((e, i) => (
                   <tr key={`${e.countyCode}-${e.procedureId}`} data-testid="publicity-row">
-                    <td>{i + 1}</td><td>{e.headName}</td><td>{e.villageName}</td><td>{e.householdSize}</td>
-                    <td>{e.kind === 'identification' ? t('mon.pub.identification') : t('mon.pub.elimination')}</td>
-                    <td data-testid="publicity-type">{e.kind === 'identification'
+                    <td data-label={t('mon.pub.col.no')}>{i + 1}</td><td data-label={t('mon.pub.col.head')}>{e.headName}</td>
+                    <td data-label={t('mon.col.village')}>{e.villageName}</td><td data-label={t('mon.pub.col.size')} data-testid="publicity-size">{e.householdSize}</td>
+                    <td data-label={t('mon.pub.col.matter')}>{e.kind === 'identification' ? t('mon.pub.identification') : t('mon.pub.elimination')}</td>
+                    <td data-label={t('mon.pub.col.type')} data-testid="publicity-type">{e.kind === 'identification'
                       ? (e.monitoredType ? l.monitoredType(e.monitoredType) : pending)
                       : `${e.eliminationType ? l.eliminationType(e.eliminationType) : pending}（${e.monitoredType ? l.monitoredType(e.monitoredType) : pending}）`}</td>
-                    <td data-testid="publicity-risks">{e.riskTypes.length ? l.riskTypes(e.riskTypes) : pending}</td>
-                    <td>{e.publicityFrom} – {e.publicityTo}</td>
+                    <td data-label={t('mon.pub.col.risks')} data-testid="publicity-risks">{e.riskTypes.length ? l.riskTypes(e.riskTypes) : pending}</td>
+                    <td data-label={t('mon.pub.col.period')} data-testid="publicity-period">{e.publicityFrom} – {e.publicityTo}</td>
                   </tr>
                 ))}
               </tbody>

@@ -23,7 +23,7 @@ export function useMonLabels() {
       return s ? s[lang] : (code ?? '—');
     },
     monitoredType: (c: string | null) => (c ? (label(MONITORED_TYPES, c, lang) ?? c) : '—'),
-    riskTypes: (cs: readonly string[]) => cs.map((c) => label(RISK_TYPES, c, lang) ?? c).join('、') || '—',
+    riskTypes: (cs: readonly string[]) => cs.map((c) => label(RISK_TYPES, c, lang) ?? c).join(lang === 'zh' ? '、' : ', ') || '—',
   };
 }
 
