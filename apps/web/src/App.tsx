@@ -21,6 +21,7 @@ const CluesPage = lazy(() => import('./pages/monitoring/CluesPage'));
 const ProcedurePage = lazy(() => import('./pages/monitoring/ProcedurePage'));
 const ProceduresPage = lazy(() => import('./pages/monitoring/ProceduresPage'));
 const PublicityPage = lazy(() => import('./pages/monitoring/PublicityPage'));
+const ExitAssessmentPage = lazy(() => import('./pages/exit/ExitAssessmentPage'));
 const RulesPage = lazy(() => import('./pages/rules/RulesPage'));
 const RuleRunsPage = lazy(() => import('./pages/rules/RuleRunsPage'));
 
@@ -171,6 +172,14 @@ export function App() {
               element={
                 <RequirePermission permission="registry:read">
                   <PublicityPage />
+                </RequirePermission>
+              }
+            />
+            <Route
+              path="monitoring/exit-assessment"
+              element={
+                <RequirePermission permission="registry:read">
+                  <ExitAssessmentPage />
                 </RequirePermission>
               }
             />

@@ -1,4 +1,5 @@
 import type { MsgKey } from './zh';
+import { exitEn } from './exit';
 import { monitoringEn } from './monitoring';
 import { policyEn } from './policy';
 import { qualityEn } from './quality';
@@ -7,6 +8,7 @@ import { rulesEn } from './rules';
 /** English. Must have exactly the keys of zh.ts (checked by the type). */
 export const en: Record<MsgKey, string> = {
   ...monitoringEn,
+  ...exitEn,
   ...qualityEn,
   ...policyEn,
   ...rulesEn,

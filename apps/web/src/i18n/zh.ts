@@ -1,4 +1,5 @@
 /** Simplified Chinese (the default language). Every UI string lives here and in en.ts. */
+import { exitZh } from './exit';
 import { monitoringZh } from './monitoring';
 import { policyZh } from './policy';
 import { qualityZh } from './quality';
@@ -6,6 +7,7 @@ import { rulesZh } from './rules';
 
 export const zh = {
   ...monitoringZh,
+  ...exitZh,
   ...qualityZh,
   ...policyZh,
   ...rulesZh,

@@ -58,6 +58,7 @@ import { EChart, type EChartsCoreOption } from '../../components/EChart';
 import { useIsMobile } from '../../utils/hooks';
 import { HouseholdQualityAlert } from '../quality/HouseholdQualityAlert';
 import { HouseholdMonitoringPanel } from '../monitoring/HouseholdMonitoringPanel';
+import { HouseholdExitPanel } from '../exit/HouseholdExitPanel';
 import { INCOME_WARNING_LINE, isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from './shared';
 import { HouseholdFormDrawer, IncomeFormDrawer, MemberFormDrawer, MoveMemberModal, StatusFormDrawer } from './forms';
 import { useHhText } from './messages';
@@ -963,6 +964,7 @@ export default function HouseholdDetailPage() {
       )}
       <HouseholdQualityAlert countyCode={data.countyCode} id={data.id} version={data} />
       <HouseholdMonitoringPanel countyCode={data.countyCode} id={data.id} />
+      <HouseholdExitPanel countyCode={data.countyCode} id={data.id} version={data} />
       {basic}
       {canWrite && (
         <>

@@ -1,0 +1,89 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router-dom';
+import { Card, Select, Space, Tag, Typography } from 'antd';
+import type { ExitHouseholdAssessment } from '@tuopin/domain';
+import { api, call } from '../../api/client';
+import { useI18n } from '../../i18n';
+import { ExitItemTag, money } from './shared';
+import './exit.css';
+
+const CURRENT_YEAR = new Date().getFullYear();
+const YEARS = Array.from({ length: 6 }, (_, i) => CURRENT_YEAR - i);
+
+/**
+ * The household against the exit standard (脱贫标准) for a chosen year, for the household page: whether it meets
+ * it, and every unmet item with what exactly is unmet. `version` changes when the household is reloaded.
+ */
+export function HouseholdExitPanel({ countyCode, id, version }: { countyCode: string; id: number; version?: unknown }) {
+  const { t } = useI18n();
+  const [year, setYear] = useState(CURRENT_YEAR);
+  const [data, setData] = useState<ExitHouseholdAssessment | null>(null);
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    call(api.exitHousehold, { params: { countyCode, id }, query: { year }, signal: ctl.signal })
+      .then(setData)
+      .catch(() => !ctl.signal.aborted && setData(null));
+    return () => ctl.abort();
+  }, [countyCode, id, year, version]);
+
+  if (!data) return null;
+  const line = data.policy.values.povertyLine;
+  const lineSet = data.policy.sources.povertyLine?.id != null;
+  return (
+    <Card
+      size="small"
+      variant="borderless"
+      className="tp-exit-panel"
+      data-testid="exit-panel"
+      data-meets={String(data.meets)}
+      title={
+        <Space wrap size={8}>
+          {t('exit.panel.title')}
+          {data.meets ? (
+            <Tag color="green" data-testid="exit-panel-status">{t('exit.panel.meets')}</Tag>
+          ) : (
+            <Tag color="red" data-testid="exit-panel-status">{t('exit.panel.notMeets', { n: data.unmet.length })}</Tag>
+          )}
+        </Space>
+      }
+      extra={
+        <Select<number>
+          size="small"
+          value={year}
+          onChange={setYear}
+          options={YEARS.map((y) => ({ value: y, label: t('household.yearN', { year: y }) }))}
+          style={{ width: 96 }}
+          data-testid="exit-panel-year"
+        />
+      }
+    >
+      <div className="tp-exit-panel-facts">
+        <Typography.Text>
+          {t('exit.panel.income', { v: data.perCapitaNetIncome === null ? t('exit.noIncome') : `${money(data.perCapitaNetIncome)} 元` })}
+        </Typography.Text>
+        {line !== undefined && (
+          <Typography.Text type="secondary" data-testid="exit-panel-line">
+            {t('exit.panel.line', { v: money(line) })}
+            {lineSet && t('exit.panel.lineSource')}
+          </Typography.Text>
+        )}
+        <Link to={`/monitoring/exit-assessment?region=${data.policy.regionCode}${year !== CURRENT_YEAR ? `&year=${year}` : ''}`} data-testid="exit-panel-region">
+          {t('exit.panel.region')}
+        </Link>
+      </div>
+      {data.meets ? (
+        <Typography.Text type="secondary" className="tp-exit-panel-all">{t('exit.panel.all')}</Typography.Text>
+      ) : (
+        <ul className="tp-exit-unmet" data-testid="exit-panel-unmet">
+          {data.unmet.map((u) => (
+            <li key={u.code} data-item={u.code}>
+              <ExitItemTag code={u.code} />
+              <span className="tp-exit-unmet-detail">{u.detail}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
