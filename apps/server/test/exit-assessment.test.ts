@@ -149,6 +149,16 @@ describe('exit assessment', () => {
     assert.deepEqual([ok.meets, ok.unmet, ok.perCapitaNetIncome], [true, [], 10000]);
   });
 
+  test('the SQL pass over the registry and assessExit on each household give the same unmet items', async () => {
+    const list = await county.ok(api.exitHouseholds, { query: { regionCode: QINGHE, year: YEAR, limit: 200 } });
+    const bySql = new Map(list.items.map((i) => [i.id, i.unmet as string[]]));
+    for (const [name, id] of Object.entries(ids)) {
+      const one = await county.ok(api.exitHousehold, { params: { countyCode: '211204', id }, query: { year: YEAR } });
+      assert.deepEqual(one.unmet.map((u) => u.code), bySql.get(id) ?? [], name);
+      assert.equal(one.meets, !bySql.has(id), name);
+    }
+  });
+
   test('a county override of the poverty line changes the income count and is reported as the source', async () => {
     const set = await county.ok(api.policySet, { body: { regionCode: QINGHE, year: YEAR, key: 'povertyLine', value: 6000, note: '测试' } });
     const v = await county.ok(api.exitRegion, { query: { regionCode: ZHANGXIANG, year: YEAR } });
