@@ -31,6 +31,11 @@ export const exitZh = {
   'exit.panel.lineSource': '（本地设置）',
   'exit.panel.all': '全部项目均已达标：收入超过脱贫标准，义务教育、基本医疗、住房安全有保障，饮水安全',
   'exit.panel.region': '区域评估',
+  'exit.short.income': '收入',
+  'exit.short.education': '义务教育',
+  'exit.short.medical': '基本医疗',
+  'exit.short.housing': '住房安全',
+  'exit.short.water': '饮水安全',
 } as const;
 
 export const exitEn: Record<keyof typeof exitZh, string> = {
@@ -65,4 +70,9 @@ export const exitEn: Record<keyof typeof exitZh, string> = {
   'exit.panel.lineSource': '(set locally)',
   'exit.panel.all': 'Every item is met: income above the line; education, medical care and housing secured; safe water',
   'exit.panel.region': 'Region assessment',
+  'exit.short.income': 'Income',
+  'exit.short.education': 'Education',
+  'exit.short.medical': 'Medical',
+  'exit.short.housing': 'Housing',
+  'exit.short.water': 'Water',
 };

@@ -174,7 +174,7 @@ export default function ExitAssessmentPage() {
     ...(isMobile
       ? []
       : EXIT_ITEMS.map((i) => ({
-          title: <span className="tp-exit-col-item">{lang === 'zh' ? i.zh.replace(/无保障|未达标/, '') : i.code}</span>,
+          title: <span className="tp-exit-col-item">{t(`exit.short.${i.code}` as MsgKey)}</span>,
           key: i.code,
           align: 'right' as const,
           width: 64,
