@@ -12,12 +12,14 @@ import {
 import { CsvSyntaxError, openUpload, type UploadedFile } from '../import/source';
 import { householdRows, incomeRows, memberRows, type RowProblem, type StageContext } from '../import/stage';
 import type { Deps } from './context';
+import { todayInChina } from '../clock';
 
 export const IMPORT_VALIDATE = 'import.validate';
 export const IMPORT_COMMIT = 'import.commit';
 const MAX_STORED_PROBLEMS = 50_000;
 const SHEET_ORDER: SheetName[] = ['households', 'members', 'income'];
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today in China (see clock.ts). */
+const today = todayInChina;
 
 /**
  * Registry import: upload → validation job (dry run: parse, validate, COPY into staging, set-based checks, counts)

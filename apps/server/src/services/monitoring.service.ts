@@ -16,16 +16,13 @@ import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
 import { MonitoringRepository, type Row } from '../repositories/monitoring.repository';
 import { RegistryRepository } from '../repositories/registry.repository';
 import type { Deps } from './context';
+import { todayInChina } from '../clock';
 import { loadFacts, policySnapshot } from './monitoring.facts';
 import type { PolicyService } from './policy.service';
 import type { RegionsService } from './regions.service';
 
-const CHINA_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
-/**
- * Today in China ('YYYY-MM-DD'): the date officers sign with and every clock runs on. Not the UTC date, which is still
- * yesterday from 00:00 to 08:00 Beijing time.
- */
-export const today = (): string => CHINA_DATE.format(new Date());
+/** Today in China: the date officers sign with and every clock runs on (see clock.ts). */
+export const today = todayInChina;
 const yearOf = (d: string) => Number(d.slice(0, 4));
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);

@@ -12,6 +12,7 @@ import {
   QualityRepository, type FindingFilter, type FindingInsert, type FindingRow, type HouseholdKey, type QualityRunRow, type VillageCounts,
 } from '../repositories/quality.repository';
 import type { Deps } from './context';
+import { todayInChina } from '../clock';
 import { evaluateHousehold, referenceDateFor } from './quality.evaluate';
 import type { RegionsService } from './regions.service';
 
@@ -22,7 +23,8 @@ export const QUALITY_BATCH = 2000;
 const KEEP_RUNS = 5;
 const CSV_BATCH = 5000;
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today in China (see clock.ts). */
+const today = todayInChina;
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const keyOf = (countyCode: unknown, id: unknown) => `${String(countyCode)}:${String(id)}`;
 /** Length of the significant prefix of each region level's children. */

@@ -13,6 +13,7 @@ import { pgError } from './context';
 import { csvStream } from '../http/csv';
 import { xlsxStream } from '../http/xlsx';
 import type { Deps } from './context';
+import { currentYearInChina, todayInChina } from '../clock';
 import type { RegionsService } from './regions.service';
 import {
   MOVE_IN_KINDS, MOVE_OUT_KINDS, type HouseholdFilter, type HouseholdListRow, type MoveRow, type RegistryRepository,
@@ -20,7 +21,8 @@ import {
 
 const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today in China (see clock.ts). */
+const today = todayInChina;
 
 export type HouseholdListQuery = Partial<Omit<HouseholdFilter, 'regionPrefix'>> & { regionCode?: string; after?: string; limit?: number };
 
@@ -222,7 +224,7 @@ export class RegistryService {
           year: Number(s.year), status: String(s.status), exitYear: num(s.exit_year), monitored: Boolean(s.monitored),
           monitoredType: (s.monitored_type as string) ?? null, riskTypes: (s.risk_types as string[]) ?? [],
         })),
-        yearSizes: Array.from({ length: new Date().getFullYear() + 2 - REGISTRY_FIRST_YEAR }, (_, i) => REGISTRY_FIRST_YEAR + i)
+        yearSizes: Array.from({ length: currentYearInChina() + 2 - REGISTRY_FIRST_YEAR }, (_, i) => REGISTRY_FIRST_YEAR + i)
           .map((year) => ({ year, size: sizeAtYearEnd(activeNow, moves, year) })),
       };
     });
@@ -537,7 +539,7 @@ function duplicateId(e: unknown, idNumber: string, field: string): unknown {
 
 function filterOf(regionCode: string, q: HouseholdListQuery): HouseholdFilter {
   return {
-    regionPrefix: regionPrefix(regionCode), year: q.year ?? new Date().getFullYear(), q: q.q?.trim() || undefined,
+    regionPrefix: regionPrefix(regionCode), year: q.year ?? currentYearInChina(), q: q.q?.trim() || undefined,
     status: q.status, attribute: q.attribute, mainCause: q.mainCause, monitored: q.monitored,
     incomeMin: q.incomeMin, incomeMax: q.incomeMax, dangerousHouse: q.dangerousHouse, uninsured: q.uninsured,
   };

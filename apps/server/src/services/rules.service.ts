@@ -16,6 +16,7 @@ import {
   insertRuleClues, matchFacts, matchingKeys, RulesRepository, type CompiledRule, type RuleRow, type RuleRunRow,
 } from '../repositories/rules.repository';
 import type { Deps } from './context';
+import { todayInChina } from '../clock';
 import type { RegionsService } from './regions.service';
 
 export const RULES_RUN = 'rules.run';
@@ -27,9 +28,10 @@ const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(x
 const AGREEMENT_SAMPLE = 200;
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today in China (see clock.ts). */
+const today = todayInChina;
 /** Ages and durations of a year are computed at its last day, or today for the current year. */
-const referenceDateOf = (year: number) => (year >= new Date().getFullYear() ? today() : `${year}-12-31`);
+const referenceDateOf = (year: number) => (year >= Number(today().slice(0, 4)) ? today() : `${year}-12-31`);
 
 const toRecord = (r: RuleRow): RuleRecord => ({
   id: r.id, name: r.name, nameEn: r.name_en, description: r.description, severity: r.severity, riskType: r.risk_type, channel: 'platform',
