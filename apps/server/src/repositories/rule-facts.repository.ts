@@ -10,6 +10,10 @@ import {
   type FactColumn, type IncomeFacts, type MemberFacts, type HouseholdFacts, type PolicyValues, type RuleFacts,
 } from '@tuopin/domain';
 import type pg from 'pg';
+import { sql } from 'kysely';
+import { ancestorCodes, regionLevel, regionPrefix, resolvePolicy } from '@tuopin/domain';
+import type { Tx } from '../db/database';
+import { PolicyRepository } from './policy.repository';
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -127,6 +131,23 @@ export interface CountyPolicy {
   values: PolicyValues;
   /** key → id of the stored setting row used (absent: the built-in default) */
   sources: Record<string, number>;
+}
+
+/**
+ * The settings in force for each county that has households under `prefix` (visible to the caller), by the
+ * domain's one resolution rule, with the ids of the stored rows used.
+ */
+export async function countyPolicies(tx: Tx, prefix: string, year: number): Promise<CountyPolicy[]> {
+  const counties = (await sql<{ county_code: string }>`
+    select distinct county_code from households where village_code like ${prefix + '%'} order by 1`.execute(tx)).rows.map((r) => r.county_code);
+  if (!counties.length) return [];
+  const prefixes = new Set<string>();
+  for (const c of counties) for (const a of [...ancestorCodes(`${c}000000`), `${c}000000`]) if (regionLevel(a) <= 3) prefixes.add(regionPrefix(a));
+  const rows = (await new PolicyRepository().chain(tx, [...prefixes], year)).map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
+  return counties.map((c) => {
+    const { values, sources } = resolvePolicy(rows, `${c}000000`, year);
+    return { countyCode: c, values, sources: Object.fromEntries(Object.entries(sources).filter(([, s]) => s.id !== null).map(([k, s]) => [k, s.id!])) };
+  });
 }
 
 const DIGITS = /^\d{0,12}$/;

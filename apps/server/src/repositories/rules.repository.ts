@@ -133,12 +133,6 @@ export class RulesRepository {
         from rule_runs r join regions g on g.code = r.region_code join users u on u.id = r.created_by where r.id = ${id}`.execute(tx)).rows[0];
   }
 
-  /** Counties that have households under the prefix (those whose settings a run needs). */
-  async counties(tx: Tx, prefix: string): Promise<string[]> {
-    return (await sql<{ county_code: string }>`select distinct county_code from households where village_code like ${prefix + '%'} order by 1`.execute(tx))
-      .rows.map((r) => r.county_code);
-  }
-
   async listRuns(tx: Tx, prefix: string): Promise<RuleRunRow[]> {
     return (await sql<RuleRunRow>`select ${RUN_COLUMNS} from rule_runs r join regions g on g.code = r.region_code
       where r.region_code like ${prefix + '%'} order by r.id desc limit 30`.execute(tx)).rows;

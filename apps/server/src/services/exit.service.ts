@@ -5,19 +5,17 @@
  * settings in force per county (resolvePolicy) and are proven to agree by the domain's unit test.
  */
 import {
-  ancestorCodes, EXIT_ITEMS, regionLevel, regionPrefix, resolvePolicy,
+  EXIT_ITEMS, regionPrefix,
   type ExitHouseholdAssessment, type ExitHouseholdItem, type ExitItemCode, type ExitRegionView,
 } from '@tuopin/domain';
-import type { Actor, Tx } from '../db/database';
+import type { Actor } from '../db/database';
 import { notFound } from '../errors';
 import { exitCounts, exitHouseholds } from '../repositories/exit.repository';
-import { PolicyRepository } from '../repositories/policy.repository';
 import { RegistryRepository } from '../repositories/registry.repository';
-import { factsSql, type CountyPolicy, type Facts } from '../repositories/rule-facts.repository';
-import { RulesRepository } from '../repositories/rules.repository';
+import { countyPolicies, factsSql, type Facts } from '../repositories/rule-facts.repository';
 import type { Deps } from './context';
 import { loadFacts, policySnapshot } from './monitoring.facts';
-import { today } from './monitoring.service';
+import { todayInChina as today } from '../clock';
 import type { PolicyService } from './policy.service';
 import { referenceDateFor } from './quality.evaluate';
 import type { RegionsService } from './regions.service';
@@ -27,24 +25,10 @@ const CHILD_PREFIX_LENGTH: Record<number, number | null> = { 0: 2, 1: 4, 2: 6, 3
 const DEFAULT_LIMIT = 50;
 
 export class ExitService {
-  private readonly rulesRepo = new RulesRepository();
-  private readonly policies = new PolicyRepository();
   private readonly registry = new RegistryRepository();
 
   constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly policy: PolicyService) {}
 
-  /** The settings in force per county of the households under `prefix` (the warning run's resolution). */
-  private async countyPolicies(tx: Tx, prefix: string, year: number): Promise<CountyPolicy[]> {
-    const counties = await this.rulesRepo.counties(tx, prefix);
-    if (!counties.length) return [];
-    const prefixes = new Set<string>();
-    for (const c of counties) for (const a of [...ancestorCodes(`${c}000000`), `${c}000000`]) if (regionLevel(a) <= 3) prefixes.add(regionPrefix(a));
-    const rows = (await this.policies.chain(tx, [...prefixes], year)).map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
-    return counties.map((c) => {
-      const { values, sources } = resolvePolicy(rows, `${c}000000`, year);
-      return { countyCode: c, values, sources: Object.fromEntries(Object.entries(sources).filter(([, s]) => s.id !== null).map(([k, s]) => [k, s.id!])) };
-    });
-  }
 
   /** The visible region, its children and the fact tables of its households for the year. */
   private async prepare(actor: Actor, regionCode: string | undefined, year: number) {
@@ -52,7 +36,7 @@ export class ExitService {
     return this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, regionCode ?? actor.regionCode);
       const prefix = regionPrefix(region.code);
-      const policies = await this.countyPolicies(tx, prefix, year);
+      const policies = await countyPolicies(tx, prefix, year);
       const facts: Facts = factsSql({ prefix, year, referenceDate, policies, paramIndex: 1 });
       const children = (await this.d.repos.regions.children(tx, region.code)).map((c) => ({ code: c.code, name: c.name, level: c.level }));
       return { region, facts, children, referenceDate };

@@ -4,14 +4,13 @@
  * same facts), and run all together over a region as a background job that creates platform clues.
  */
 import {
-  ancestorCodes, BUILT_IN_RULES, checkRule, compileSql, evaluateRule, MEMBER_FACTS_TABLE, regionLevel, regionPrefix, resolvePolicy,
+  BUILT_IN_RULES, checkRule, compileSql, evaluateRule, MEMBER_FACTS_TABLE, regionPrefix,
   RISK_TYPES, ruleReferences, type CheckedRule, type RuleReferences, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
 } from '@tuopin/domain';
-import type { Actor, Tx } from '../db/database';
+import type { Actor } from '../db/database';
 import { AppError, conflict, notFound } from '../errors';
 import type { Jobs } from '../jobs';
-import { PolicyRepository } from '../repositories/policy.repository';
-import { factsSql, materializeFacts, readFacts, type CountyPolicy } from '../repositories/rule-facts.repository';
+import { countyPolicies, factsSql, materializeFacts, readFacts } from '../repositories/rule-facts.repository';
 import {
   insertRuleClues, matchFacts, matchingKeys, RulesRepository, type CompiledRule, type RuleRow, type RuleRunRow,
 } from '../repositories/rules.repository';
@@ -74,7 +73,6 @@ export async function ensureBuiltInRules(d: Deps): Promise<number> {
 
 export class RulesService {
   private readonly repo = new RulesRepository();
-  private readonly policies = new PolicyRepository();
 
   constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly jobs: Jobs) {
     jobs.register(RULES_RUN, (data) => this.execute(Number(data.id)));
@@ -130,18 +128,6 @@ export class RulesService {
     }, { reason: b.note ?? null });
   }
 
-  /** The settings in force per county of the households under `prefix`, by the domain's one resolution rule. */
-  private async countyPolicies(tx: Tx, prefix: string, year: number): Promise<CountyPolicy[]> {
-    const counties = await this.repo.counties(tx, prefix);
-    if (!counties.length) return [];
-    const prefixes = new Set<string>();
-    for (const c of counties) for (const a of [...ancestorCodes(`${c}000000`), `${c}000000`]) if (regionLevel(a) <= 3) prefixes.add(regionPrefix(a));
-    const rows = (await this.policies.chain(tx, [...prefixes], year)).map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
-    return counties.map((c) => {
-      const { values, sources } = resolvePolicy(rows, `${c}000000`, year);
-      return { countyCode: c, values, sources: Object.fromEntries(Object.entries(sources).filter(([, s]) => s.id !== null).map(([k, s]) => [k, s.id!])) };
-    });
-  }
 
   /** Count and preview of the households an expression matches; nothing is written. */
   async dryRun(actor: Actor, b: { expression: string; regionCode?: string; year: number }): Promise<RuleDryRun> {
@@ -150,7 +136,7 @@ export class RulesService {
     const { prefix, policies } = await this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, b.regionCode ?? actor.regionCode);
       const prefix = regionPrefix(region.code);
-      return { prefix, policies: await this.countyPolicies(tx, prefix, b.year) };
+      return { prefix, policies: await countyPolicies(tx, prefix, b.year) };
     });
     const facts = factsSql({ prefix, year: b.year, referenceDate: referenceDateOf(b.year), policies, paramIndex: 1 });
     return this.d.db.scopedClient(actor, async (client) => {
@@ -224,7 +210,7 @@ export class RulesService {
     try {
       const prefix = regionPrefix(run.region_code);
       const { rules, policies } = await this.d.db.scoped(actor, async (tx) => ({
-        rules: await this.repo.list(tx), policies: await this.countyPolicies(tx, prefix, run.year),
+        rules: await this.repo.list(tx), policies: await countyPolicies(tx, prefix, run.year),
       }));
       const compiled: CompiledRule[] = rules.filter((r) => r.active).map((r) => {
         const c = compile(r.expression);
