@@ -11,9 +11,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { idCheckCharacter, SHEETS, type SheetName } from '@tuopin/domain';
+import { SHEETS } from '@tuopin/domain';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, launch, login, newContext, pickRegion, shot, texts, watchErrors } from './helpers';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, launch, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow } from './helpers';
 
 const TOWNSHIP = '211204101000'; // 张相镇
 const VILLAGES = ['211204101209', '211204101210'] as const; // 前马家沟村, 尹家堡子村: no other browser test writes here
@@ -32,19 +32,8 @@ after(async () => {
   await browser?.close();
 });
 
-function idNumber(birth: string, male: boolean, k: number): string {
-  const seq = ((STAMP * 7 + k * 43) % 450) * 2 + (male ? 1 : 0) + 100;
-  const first17 = `211204${birth.replace(/-/g, '')}${String(seq).padStart(3, '0').slice(-3)}`;
-  return first17 + idCheckCharacter(first17);
-}
 
-type Row = Record<string, string>;
-function csv(sheet: SheetName, rows: Row[]): string {
-  const cols = SHEETS[sheet].columns;
-  for (const r of rows) for (const k of Object.keys(r)) assert.ok(cols.some((c) => c.header === k), `${k} is a column of ${sheet}`);
-  const lines = [cols.map((c) => c.header).join(','), ...rows.map((r) => cols.map((c) => r[c.header] ?? '').join(','))];
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
-}
+type Row = SheetRow;
 
 const houses: { n: number; village: string; housing: string; water: string; income: number }[] = [
   { n: 1, village: VILLAGES[0], housing: 'A级', water: '是', income: 20000 }, // meets every item
@@ -83,7 +72,7 @@ const people: Person[] = [
 const members: Row[] = people.map((p, i) => ({
   户编号: householdNo(p.hh),
   证件类型: '居民身份证',
-  证件号码: idNumber(born(p.age), p.male, i),
+  证件号码: testIdNumber(born(p.age), p.male, i, STAMP * 7),
   姓名: p.name,
   与户主关系: p.relation,
   性别: p.male ? '男' : '女',
@@ -98,34 +87,8 @@ const members: Row[] = people.map((p, i) => ({
 }));
 
 /** Imports the households through the product's own import API (upload, dry run, commit), as the logged-in user. */
-async function seed(page: Page): Promise<void> {
-  const me = (await (await page.request.get('/api/auth/me')).json()) as { csrfToken: string };
-  const headers = { 'x-csrf-token': me.csrfToken };
-  const fd = new FormData();
-  for (const [name, content] of [
-    ['户信息.csv', csv('households', households)],
-    ['成员信息.csv', csv('members', members)],
-    ['收入信息.csv', csv('income', incomes)],
-  ] as const) fd.append('files', new Blob([content], { type: 'text/csv' }), name);
-  const up = await page.request.fetch('/api/imports', { method: 'POST', headers, multipart: fd });
-  assert.equal(up.status(), 201, await up.text());
-  const id = ((await up.json()) as { id: number }).id;
-  const validated = await waitImport(page, id, ['validated', 'invalid', 'failed']);
-  assert.equal(validated, 'validated', `import ${id} was ${validated}: ${(await (await page.request.get(`/api/imports/${id}`)).text()).slice(0, 3000)}`);
-  const commit = await page.request.post(`/api/imports/${id}/commit`, { headers });
-  assert.equal(commit.status(), 200, await commit.text());
-  assert.equal(await waitImport(page, id, ['committed', 'failed']), 'committed');
-}
+const seed = (page: Page) => importSheets(page.request, { households, members, income: incomes });
 
-async function waitImport(page: Page, id: number, statuses: string[]): Promise<string> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const r = (await (await page.request.get(`/api/imports/${id}`)).json()) as { import: { status: string } };
-    if (statuses.includes(r.import.status)) return r.import.status;
-    if (Date.now() > end) throw new Error(`import ${id} still ${r.import.status}`);
-    await page.waitForTimeout(250);
-  }
-}
 
 const childRow = (page: Page, code: string) => page.locator(`[data-testid="exit-child-row"][data-code="${code}"]`);
 const itemRow = (page: Page, item: string) => page.locator(`[data-testid="exit-item-row"][data-item="${item}"]`);

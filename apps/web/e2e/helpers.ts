@@ -10,7 +10,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { idCheckCharacter, SHEETS, type SheetName } from '@tuopin/domain';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Repository root (apps/web/e2e → ../../..). */
@@ -104,4 +105,55 @@ export async function pickRegion(page: Page, pickerTestId: string, text: string,
 /** The visible texts of all elements matching a test id. */
 export async function texts(page: Page, testId: string): Promise<string[]> {
   return (await page.getByTestId(testId).allInnerTexts()).map((s) => s.trim());
+}
+
+// ---- seeding the registry through the product's own import API --------------------------------------------
+
+/** A row of an import sheet: Chinese header → cell text. */
+export type SheetRow = Record<string, string>;
+
+/** A valid resident ID number of 清河区 for a birth date and sex; `salt` and `k` spread the sequence numbers. */
+export function testIdNumber(birth: string, male: boolean, k: number, salt: number): string {
+  const seq = ((salt + k * 41) % 450) * 2 + (male ? 1 : 0) + 100;
+  const first17 = `211204${birth.replace(/-/g, '')}${String(seq).padStart(3, '0').slice(-3)}`;
+  return first17 + idCheckCharacter(first17);
+}
+
+/** A sheet of the import template as CSV (every key must be a header of the sheet). */
+export function sheetCsv(sheet: SheetName, rows: SheetRow[]): string {
+  const cols = SHEETS[sheet].columns;
+  for (const r of rows) for (const k of Object.keys(r)) if (!cols.some((c) => c.header === k)) throw new Error(`${k} is not a column of ${sheet}`);
+  const lines = [cols.map((c) => c.header).join(','), ...rows.map((r) => cols.map((c) => r[c.header] ?? '').join(','))];
+  return '\uFEFF' + lines.join('\r\n') + '\r\n';
+}
+
+async function waitImport(request: APIRequestContext, id: number, statuses: string[]): Promise<{ status: string; body: string }> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const res = await request.get(`/api/imports/${id}`);
+    const body = await res.text();
+    const status = (JSON.parse(body) as { import: { status: string } }).import.status;
+    if (statuses.includes(status)) return { status, body };
+    if (Date.now() > end) throw new Error(`import ${id} still ${status}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Imports sheets through the import API as the logged-in user: upload, dry run, commit; fails unless committed. */
+export async function importSheets(request: APIRequestContext, sheets: Partial<Record<SheetName, SheetRow[]>>): Promise<void> {
+  const me = (await (await request.get('/api/auth/me')).json()) as { csrfToken: string };
+  const headers = { 'x-csrf-token': me.csrfToken };
+  const fd = new FormData();
+  for (const [sheet, rows] of Object.entries(sheets) as [SheetName, SheetRow[]][]) {
+    fd.append('files', new Blob([sheetCsv(sheet, rows)], { type: 'text/csv' }), `${SHEETS[sheet].title}.csv`);
+  }
+  const up = await request.fetch('/api/imports', { method: 'POST', headers, multipart: fd });
+  if (up.status() !== 201) throw new Error(`upload: ${up.status()} ${await up.text()}`);
+  const id = ((await up.json()) as { id: number }).id;
+  const validated = await waitImport(request, id, ['validated', 'invalid', 'failed']);
+  if (validated.status !== 'validated') throw new Error(`import ${id} was ${validated.status}: ${validated.body.slice(0, 3000)}`);
+  const commit = await request.post(`/api/imports/${id}/commit`, { headers });
+  if (commit.status() !== 200) throw new Error(`commit: ${commit.status()} ${await commit.text()}`);
+  const committed = await waitImport(request, id, ['committed', 'failed']);
+  if (committed.status !== 'committed') throw new Error(`import ${id} was ${committed.status}`);
 }

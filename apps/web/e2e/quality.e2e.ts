@@ -12,9 +12,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { idCheckCharacter, SHEETS, type SheetName } from '@tuopin/domain';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, launch, login, newContext, pickRegion, shot, texts, watchErrors } from './helpers';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, launch, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow } from './helpers';
 
 const TOWNSHIP = '211204102000'; // 杨木林子镇, 清河区
 const VILLAGES = ['211204102200', '211204102201'] as const; // 前杨木林子村, 后杨木林子村
@@ -33,19 +32,8 @@ after(async () => {
   await browser?.close();
 });
 
-function idNumber(birth: string, male: boolean, k: number): string {
-  const seq = ((STAMP * 3 + k * 41) % 450) * 2 + (male ? 1 : 0) + 100;
-  const first17 = `211204${birth.replace(/-/g, '')}${String(seq).padStart(3, '0').slice(-3)}`;
-  return first17 + idCheckCharacter(first17);
-}
 
-type Row = Record<string, string>;
-function csv(sheet: SheetName, rows: Row[]): string {
-  const cols = SHEETS[sheet].columns;
-  for (const r of rows) for (const k of Object.keys(r)) assert.ok(cols.some((c) => c.header === k), `${k} is a column of ${sheet}`);
-  const lines = [cols.map((c) => c.header).join(','), ...rows.map((r) => cols.map((c) => r[c.header] ?? '').join(','))];
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
-}
+type Row = SheetRow;
 
 const households: Row[] = [1, 2, 3].map((n) => ({
   户编号: householdNo(n),
@@ -71,7 +59,7 @@ const people: Person[] = [
 const members: Row[] = people.map((p, i) => ({
   户编号: householdNo(p.hh),
   证件类型: '居民身份证',
-  证件号码: idNumber(born(p.age), p.male, i),
+  证件号码: testIdNumber(born(p.age), p.male, i, STAMP * 3),
   姓名: p.name,
   与户主关系: p.relation,
   性别: p.male ? '男' : '女',
@@ -85,41 +73,9 @@ const members: Row[] = people.map((p, i) => ({
 }));
 
 /** Imports the households through the product's own import API (upload, dry run, commit), as the logged-in user. */
-async function seed(page: Page): Promise<void> {
-  const me = (await (await page.request.get('/api/auth/me')).json()) as { csrfToken: string };
-  const headers = { 'x-csrf-token': me.csrfToken };
-  const both = await page.request.fetch('/api/imports', {
-    method: 'POST',
-    headers,
-    multipart: formData([
-      ['户信息.csv', csv('households', households)],
-      ['成员信息.csv', csv('members', members)],
-    ]),
-  });
-  assert.equal(both.status(), 201, await both.text());
-  const id = ((await both.json()) as { id: number }).id;
-  const validated = await waitImport(page, id, ['validated', 'invalid', 'failed']);
-  assert.equal(validated, 'validated', `import ${id} was ${validated}`);
-  const commit = await page.request.post(`/api/imports/${id}/commit`, { headers });
-  assert.equal(commit.status(), 200, await commit.text());
-  assert.equal(await waitImport(page, id, ['committed', 'failed']), 'committed');
-}
+const seed = (page: Page) => importSheets(page.request, { households, members });
 
-function formData(files: [string, string][]): FormData {
-  const fd = new FormData();
-  for (const [name, content] of files) fd.append('files', new Blob([content], { type: 'text/csv' }), name);
-  return fd;
-}
 
-async function waitImport(page: Page, id: number, statuses: string[]): Promise<string> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const r = (await (await page.request.get(`/api/imports/${id}`)).json()) as { import: { status: string } };
-    if (statuses.includes(r.import.status)) return r.import.status;
-    if (Date.now() > end) throw new Error(`import ${id} still ${r.import.status}`);
-    await page.waitForTimeout(250);
-  }
-}
 
 test('data quality: run the checks on a township, read the counts, filter, open a household', { timeout: 240_000 }, async () => {
   const ctx = await newContext(browser);

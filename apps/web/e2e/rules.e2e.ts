@@ -16,8 +16,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { idCheckCharacter, SHEETS, type RuleDryRun, type RuleRecord, type SheetName } from '@tuopin/domain';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, launch, login, newContext, pickRegion, shot, watchErrors } from './helpers';
+import type { RuleDryRun, RuleRecord } from '@tuopin/domain';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, launch, login, newContext, pickRegion, shot, watchErrors, importSheets, testIdNumber, type SheetRow } from './helpers';
 
 const ZHANGXIANG = '211204101000'; // 张相镇, 清河区
 const VILLAGES = ['211204101206', '211204101207'] as const; // 张相屯村, 十八道岗子村
@@ -44,19 +44,8 @@ after(async () => {
 
 // ---- the households ------------------------------------------------------------------------------------
 
-function idNumber(birth: string, male: boolean, k: number): string {
-  const seq = ((STAMP * 7 + k * 53) % 450) * 2 + (male ? 1 : 0) + 100;
-  const first17 = `211204${birth.replace(/-/g, '')}${String(seq).padStart(3, '0').slice(-3)}`;
-  return first17 + idCheckCharacter(first17);
-}
 
-type Row = Record<string, string>;
-function csv(sheet: SheetName, rows: Row[]): string {
-  const cols = SHEETS[sheet].columns;
-  for (const r of rows) for (const k of Object.keys(r)) assert.ok(cols.some((c) => c.header === k), `${k} is a column of ${sheet}`);
-  const lines = [cols.map((c) => c.header).join(','), ...rows.map((r) => cols.map((c) => r[c.header] ?? '').join(','))];
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
-}
+type Row = SheetRow;
 
 const households: Row[] = [1, 2, 3].map((n) => ({
   户编号: householdNo(n),
@@ -93,7 +82,7 @@ const members: Row[] = people.map((p, i) => {
   return {
     户编号: householdNo(p.hh),
     证件类型: '居民身份证',
-    证件号码: idNumber(birth, p.male, i),
+    证件号码: testIdNumber(birth, p.male, i, STAMP * 11),
     姓名: p.name,
     与户主关系: p.relation,
     性别: p.male ? '男' : '女',
@@ -124,35 +113,9 @@ async function get<T>(ctx: BrowserContext, url: string): Promise<T> {
   return (await r.json()) as T;
 }
 
-/** Imports the households through the product's own import API (upload, dry run, commit). */
-async function seed(ctx: BrowserContext): Promise<void> {
-  const headers = { 'x-csrf-token': await csrf(ctx) };
-  const fd = new FormData();
-  for (const [name, content] of [
-    ['户信息.csv', csv('households', households)],
-    ['成员信息.csv', csv('members', members)],
-    ['收入信息.csv', csv('income', income)],
-  ] as const) {
-    fd.append('files', new Blob([content], { type: 'text/csv' }), name);
-  }
-  const up = await ctx.request.fetch('/api/imports', { method: 'POST', headers, multipart: fd });
-  assert.equal(up.status(), 201, await up.text());
-  const id = ((await up.json()) as { id: number }).id;
-  assert.equal(await waitImport(ctx, id, ['validated', 'invalid', 'failed']), 'validated');
-  const commit = await ctx.request.post(`/api/imports/${id}/commit`, { headers });
-  assert.equal(commit.status(), 200, await commit.text());
-  assert.equal(await waitImport(ctx, id, ['committed', 'failed']), 'committed');
-}
+/** Imports the households through the product's own import API (upload, dry run, commit), as the logged-in user. */
+const seed = (ctx: BrowserContext) => importSheets(ctx.request, { households, members, income });
 
-async function waitImport(ctx: BrowserContext, id: number, statuses: string[]): Promise<string> {
-  const end = Date.now() + 60_000;
-  for (;;) {
-    const r = await get<{ import: { status: string } }>(ctx, `/api/imports/${id}`);
-    if (statuses.includes(r.import.status)) return r.import.status;
-    if (Date.now() > end) throw new Error(`import ${id} still ${r.import.status}`);
-    await new Promise((res) => setTimeout(res, 250));
-  }
-}
 
 // ---- page helpers ----------------------------------------------------------------------------------------
 
