@@ -125,6 +125,12 @@ describe('warning rules and runs', () => {
     assert.deepEqual(unins.facts.members?.map((m) => (m as { insured: boolean }).insured), [true, false]);
     assert.ok(!clues.rows.some((c) => c.household_id === ids.clean || c.household_id === ids.other || c.household_id === ids.noIncome));
 
+    // the inbox shows the clues of one rule and run period (the run page links there)
+    const byRule = await county.ok(api.clueList, { query: { regionCode: ZHANGXIANG, channel: 'platform', ruleId: 'member_uninsured', period: run.period } });
+    assert.deepEqual(byRule.items.map((c) => c.household.householdNo), ['R-UNINS']);
+    assert.equal(byRule.total, 1);
+    assert.equal((await county.ok(api.clueList, { query: { regionCode: ZHANGXIANG, ruleId: 'member_uninsured', period: '2000-01' } })).total, 0);
+
     const again = await runAndWait(county, { regionCode: ZHANGXIANG, year: YEAR });
     assert.deepEqual(hits(again), {
       income_below_monitoring_line: [2, 0], exited_below_unstable_line: [1, 0], member_uninsured: [1, 0], child_out_of_school: [1, 0], income_sharp_drop: [1, 0],

@@ -42,6 +42,8 @@ export interface ClueFilter {
   channel?: string;
   overdue?: boolean;
   assigneeId?: number;
+  ruleId?: string;
+  period?: string;
 }
 
 export interface ProcedureFilter {
@@ -67,6 +69,8 @@ export class MonitoringRepository {
     const conds: RawBuilder<unknown>[] = [sql`c.village_code like ${f.regionPrefix + '%'}`];
     if (f.status) conds.push(sql`c.status = ${f.status}`);
     if (f.channel) conds.push(sql`c.channel = ${f.channel}`);
+    if (f.ruleId) conds.push(sql`c.rule_id = ${f.ruleId}`);
+    if (f.period) conds.push(sql`c.period = ${f.period}`);
     if (f.overdue === true) conds.push(sql`c.channel = 'application' and c.status = 'open' and c.accept_due_on < ${this.today()}::date`);
     if (f.overdue === false) conds.push(sql`not (c.channel = 'application' and c.status = 'open' and c.accept_due_on < ${this.today()}::date)`);
     if (f.assigneeId) conds.push(sql`c.assignee_id = ${f.assigneeId}`);

@@ -91,10 +91,10 @@ export class MonitoringService {
 
   // ---- clues ---------------------------------------------------------------------------
 
-  clueList(actor: Actor, q: { regionCode?: string; status?: string; channel?: string; overdue?: boolean; assigneeId?: number; after?: string; limit?: number }) {
+  clueList(actor: Actor, q: { regionCode?: string; status?: string; channel?: string; overdue?: boolean; assigneeId?: number; ruleId?: string; period?: string; after?: string; limit?: number }) {
     return this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, q.regionCode ?? actor.regionCode);
-      const f = { regionPrefix: regionPrefix(region.code), status: q.status, channel: q.channel, overdue: q.overdue, assigneeId: q.assigneeId };
+      const f = { regionPrefix: regionPrefix(region.code), status: q.status, channel: q.channel, overdue: q.overdue, assigneeId: q.assigneeId, ruleId: q.ruleId, period: q.period };
       const limit = q.limit ?? 50;
       const [rows, total] = await Promise.all([this.repo.clueList(tx, f, q.after ? Number(q.after) : null, limit), this.repo.clueCount(tx, f)]);
       return { items: rows.map(toClue), next: rows.length === limit ? String(rows.at(-1)!.id) : null, total };

@@ -235,6 +235,8 @@ export const monitoringApi = {
       channel: Type.Optional(ChannelSchema),
       overdue: Type.Optional(Type.Boolean({ description: 'Only applications past their acceptance days' })),
       assigneeId: Type.Optional(Id),
+      ruleId: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{2,60}$', description: 'Platform clues of this warning rule' })),
+      period: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'Platform clues of this run period (YYYY-MM)' })),
       after: Type.Optional(Type.String({ pattern: '^\\d+$', description: 'next from the previous page' })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     }),

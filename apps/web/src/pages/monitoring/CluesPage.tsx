@@ -53,6 +53,9 @@ export default function CluesPage() {
   const channel = sp.get('channel') ?? undefined;
   const overdue = sp.get('overdue') === '1';
   const mine = sp.get('mine') === '1';
+  // platform clues of one warning rule and run period (links from the warning-run results)
+  const ruleId = sp.get('rule') ?? undefined;
+  const period = sp.get('period') ?? undefined;
   const [page, setPage] = useState<Page | null>(null);
   const [items, setItems] = useState<ClueItem[]>([]);
   const [selected, setSelected] = useState<string[]>([]);
@@ -74,13 +77,13 @@ export default function CluesPage() {
 
   const load = useCallback(async (after?: string) => {
     try {
-      const r = await call(api.clueList, { query: { regionCode: region, status: status as ClueItem['status'] | undefined, channel: channel as ClueItem['channel'] | undefined, overdue: overdue || undefined, assigneeId: mine ? me.id : undefined, after, limit: PAGE } });
+      const r = await call(api.clueList, { query: { regionCode: region, status: status as ClueItem['status'] | undefined, channel: channel as ClueItem['channel'] | undefined, overdue: overdue || undefined, assigneeId: mine ? me.id : undefined, ruleId, period, after, limit: PAGE } });
       setPage(r);
       setItems((prev) => (after ? [...prev, ...r.items] : r.items));
     } catch (e) {
       message.error(errorText(e));
     }
-  }, [region, status, channel, overdue, mine, me.id, message, errorText]);
+  }, [region, status, channel, overdue, mine, ruleId, period, me.id, message, errorText]);
   useEffect(() => { void load(); setSelected([]); }, [load]);
 
   const openAssign = async () => {
@@ -159,6 +162,11 @@ export default function CluesPage() {
             options={CLUE_CHANNELS.map((s) => ({ value: s.code, label: l.channel(s.code) }))} />
           <Space size={4}><Switch size="small" checked={overdue} onChange={(v) => set('overdue', v ? '1' : undefined)} data-testid="filter-overdue" />{t('mon.filter.overdue')}</Space>
           <Space size={4}><Switch size="small" checked={mine} onChange={(v) => set('mine', v ? '1' : undefined)} />{t('mon.filter.mine')}</Space>
+          {(ruleId || period) && (
+            <Tag closable onClose={() => { const next = new URLSearchParams(sp); next.delete('rule'); next.delete('period'); setSp(next, { replace: true }); }} data-testid="filter-rule">
+              {t('mon.filter.rule', { rule: ruleId ?? '—', period: period ?? '—' })}
+            </Tag>
+          )}
         </Space>
       </Card>
       <Card variant="borderless" size="small"

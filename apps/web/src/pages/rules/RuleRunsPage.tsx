@@ -20,6 +20,8 @@ const RUNNING: readonly RuleRun['status'][] = ['queued', 'running'];
 const STATUS_COLORS: Record<RuleRun['status'], string> = { queued: 'default', running: 'processing', done: 'success', failed: 'error' };
 const fmtTime = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm');
 const sum = (r: RuleRun, k: 'matches' | 'newClues') => r.results.reduce((s, x) => s + x[k], 0);
+/** The clue inbox filtered to the platform clues of one rule in a run's region and period. */
+const cluesOf = (run: RuleRun, ruleId: string) => `/monitoring/clues?channel=platform&region=${run.region.code}&period=${run.period}&rule=${ruleId}`;
 
 /** 预警运行: run every active rule over a region and year, follow its progress, read the results. */
 export default function RuleRunsPage() {
@@ -173,7 +175,9 @@ export default function RuleRunsPage() {
       dataIndex: 'newClues',
       align: 'right',
       width: 100,
-      render: (v: number) => <span className={v ? 'tp-r-num-new' : 'tp-r-num-zero'} data-testid="run-result-new">{v}</span>,
+      render: (v: number, r) => (shown
+        ? <Link to={cluesOf(shown, r.ruleId)} className={v ? 'tp-r-num-new' : 'tp-r-num-zero'} data-testid="run-result-new">{v}</Link>
+        : <span data-testid="run-result-new">{v}</span>),
     },
   ];
 
@@ -191,7 +195,7 @@ export default function RuleRunsPage() {
       }
       extra={
         !isMobile && (
-          <Link to={`/monitoring/clues?channel=platform&region=${shown.region.code}`} data-testid="run-to-clues">
+          <Link to={`/monitoring/clues?channel=platform&region=${shown.region.code}&period=${shown.period}`} data-testid="run-to-clues">
             <InboxOutlined /> {t('runs.toClues')}
           </Link>
         )
@@ -206,7 +210,7 @@ export default function RuleRunsPage() {
       </div>
       {shown.status === 'failed' && shown.message && <Alert type="error" showIcon title={serverText(shown.message)} />}
       {isMobile && (
-        <Link to={`/monitoring/clues?channel=platform&region=${shown.region.code}`} className="tp-r-run-clues-link" data-testid="run-to-clues">
+        <Link to={`/monitoring/clues?channel=platform&region=${shown.region.code}&period=${shown.period}`} className="tp-r-run-clues-link" data-testid="run-to-clues">
           <InboxOutlined /> {t('runs.toClues')}
         </Link>
       )}
@@ -222,10 +226,10 @@ export default function RuleRunsPage() {
                   {t('runs.matchesN', { n: '' })}
                   <span data-testid="run-result-matches">{r.matches}</span>
                 </span>
-                <span className={r.newClues ? 'tp-r-num-new' : 'tp-r-num-zero'}>
+                <Link to={cluesOf(shown, r.ruleId)} className={r.newClues ? 'tp-r-num-new' : 'tp-r-num-zero'}>
                   {t('runs.newN', { n: '' })}
                   <span data-testid="run-result-new">{r.newClues}</span>
-                </span>
+                </Link>
               </span>
             </div>
           ))}
