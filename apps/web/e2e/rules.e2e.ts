@@ -415,6 +415,52 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     await assertNoOverflow(tp, PHONE_375.width);
     await viewShot(tp, 'rules-12-phone-runs');
 
+    // ---- 8. from the rule match to a monitored household: the platform clue starts the identification, and
+    //         every step is signed by the user of its level (the step forms themselves: monitoring.e2e.ts) -----
+    const chinaToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const dayOffset = (n: number) => new Date(Date.parse(`${chinaToday}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const userCtx = async (username: string, displayName: string, role: string, regionCode: string) => {
+      await post(adminCtx, '/api/users', { username, displayName, role, regionCode, password: INITIAL, reason: '预警规则端到端测试' });
+      const ctx = await newContext(browser);
+      contexts.push(ctx);
+      const m = await post<{ csrfToken: string }>(ctx, '/api/auth/login', { username, password: INITIAL }, '');
+      await post(ctx, '/api/auth/password', { currentPassword: INITIAL, newPassword: CHANGED }, m.csrfToken);
+      return ctx;
+    };
+    const villageCtx = await userCtx(`rules_v_${STAMP}`, '张相屯村干部吴军', 'village_officer', VILLAGES[0]);
+    const countyCtx = await userCtx(`rules_c_${STAMP}`, '清河区审定人钱芳', 'county_admin', '211204000000');
+    const inbox = await get<{ items: { countyCode: string; id: number; household: { id: number; householdNo: string } }[] }>(
+      adminCtx, `/api/monitoring/clues?regionCode=${ZHANGXIANG}&channel=platform&ruleId=${RULE_ID}`);
+    const ruleClue = inbox.items.find((c) => c.household.householdNo === householdNo(1));
+    assert.ok(ruleClue, 'the platform clue of the rule is in the inbox');
+    // the village officer opens the inbox filtered to the rule and starts the identification from the clue
+    const vp = await villageCtx.newPage();
+    errors.push(...watchErrors(vp));
+    await vp.goto(`/monitoring/clues?channel=platform&rule=${RULE_ID}`);
+    await vp.getByTestId('filter-rule').waitFor();
+    await vp.getByTestId(`start-${ruleClue.id}`).click();
+    await vp.getByTestId('procedure-page').waitFor();
+    const procPath = new URL(vp.url()).pathname;
+    const signUrl = `/api${procPath}/sign`;
+    await post(villageCtx, signUrl, { step: 'verification', data: { verifiers: ['吴军', '孙丽'], findings: '家庭年收入仅 4,000 元，户主务工中断', authorisationSigned: true, visitedOn: chinaToday } });
+    await post(townCtx, signUrl, { step: 'comparison', data: { checks: { vehicle: 'none', property: 'none', company: 'none', publicServant: 'none', pension: 'none', deposit: 'none' } } });
+    await post(villageCtx, signUrl, { step: 'village_review', data: { result: 'agree', minutes: '村民代表一致同意纳入监测', participants: 9 } });
+    await post(villageCtx, signUrl, { step: 'publicity', data: { startDate: dayOffset(-5), endDate: dayOffset(-1), objections: [] } });
+    await post(townCtx, signUrl, { step: 'township_review', data: { result: 'approve' } });
+    // the township officer cannot sign the county's step
+    const wrong = await townCtx.request.post(signUrl, { data: { step: 'county_approval', data: { result: 'approve' } }, headers: { 'x-csrf-token': await csrf(townCtx) } });
+    assert.equal(wrong.status(), 403, await wrong.text());
+    await post(countyCtx, signUrl, { step: 'county_approval', data: { result: 'approve' } });
+    await post(countyCtx, signUrl, { step: 'announcement', data: { announcedOn: chinaToday, monitoredType: 'unstable_exited', riskTypes: ['unstable_employment'] } });
+    // the procedure page shows it finished with every signature; the household is a monitored household now
+    await vp.reload();
+    await vp.getByTestId('procedure-page').waitFor();
+    assert.match(await text(vp.getByTestId('procedure-page')), /已办结/);
+    await shot(vp, 'rules-13-rule-clue-identified');
+    await vp.goto(`/households/${ruleClue.countyCode}/${ruleClue.household.id}`);
+    await vp.getByTestId('household-monitored').waitFor();
+    assert.match(await text(vp.getByTestId('household-monitored')), /脱贫不稳定户/);
+
     assert.deepEqual(errors, []);
   } finally {
     for (const c of contexts) await c.close();
