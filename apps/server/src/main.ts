@@ -3,6 +3,7 @@ import { loadConfig } from './config';
 import { startServerDatabase } from './db/connect';
 import { bootstrap } from './services/bootstrap.service';
 import { createDeps } from './services/context';
+import { currentYear, DEMO_REGION } from './generate/index';
 
 const config = loadConfig();
 const log = (m: string) => console.log(`[tuopin] ${m}`);
@@ -10,11 +11,19 @@ const log = (m: string) => console.log(`[tuopin] ${m}`);
 const { db, stop: stopDb } = await startServerDatabase(config, log);
 const applied = await db.migrate();
 if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
-await bootstrap(createDeps(db, config), log);
+const { demoLoaded } = await bootstrap(createDeps(db, config), log);
 
 const services = createServices(db, config);
 const app = await buildApp(services);
 await services.jobs.start();
+if (demoLoaded) {
+  // The demo registry gets its first warning run, so that the clue inbox of a new installation is not empty.
+  const admin = await db.system({ name: 'bootstrap' }, (tx) => tx.selectFrom('users').select(['id', 'username']).where('username', '=', 'admin').executeTakeFirst());
+  if (admin) {
+    const run = await services.rules.start({ id: admin.id, username: admin.username, role: 'system_admin', regionCode: '000000000000', ip: null }, { regionCode: `${DEMO_REGION}000000`, year: currentYear() });
+    log(`warning rules queued on the demo registry (run ${run.id})`);
+  }
+}
 await app.listen({ port: config.port, host: config.host });
 log(`listening on http://localhost:${config.port}  (API docs: http://localhost:${config.port}/api/docs)`);
 

@@ -7,8 +7,12 @@ import { loadRegions } from './region-loader';
 import { loadDemoData } from '../generate/index';
 import { ensureBuiltInRules } from './rules.service';
 
-/** First-start work: regions of the default province and the first administrator. */
-export async function bootstrap(d: Deps, log: (msg: string) => void): Promise<void> {
+/**
+ * First-start work: regions of the default province, the first administrator, the built-in warning rules and the
+ * demo registry. Returns whether the demo registry was loaded now (the caller then runs the warning rules on it,
+ * once the job queue is up, so that a new installation also shows clues).
+ */
+export async function bootstrap(d: Deps, log: (msg: string) => void): Promise<{ demoLoaded: boolean }> {
   const { db, repos, config } = d;
   const regionCount = await db.system({ name: 'bootstrap' }, async (tx) => {
     const r = await sql<{ n: number }>`select count(*)::int as n from regions where level > 0`.execute(tx);
@@ -45,5 +49,7 @@ export async function bootstrap(d: Deps, log: (msg: string) => void): Promise<vo
     const t = Date.now();
     const r = await loadDemoData(db);
     if (r) log(`demo registry loaded: ${r.households} households, ${r.persons} persons of 清河区 in ${Date.now() - t} ms (TUOPIN_DEMO_DATA=false to skip)`);
+    return { demoLoaded: !!r };
   }
+  return { demoLoaded: false };
 }
