@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { api, idCheckCharacter, type RuleRun } from '@tuopin/domain';
+import { api, BUILT_IN_RULES, checkRule, evaluateRule, idCheckCharacter, type RuleFacts, type RuleRun } from '@tuopin/domain';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
 
 const V1 = '211204101200'; // 张相镇
@@ -169,6 +169,23 @@ describe('warning rules and runs', () => {
     // inactive rules are not run
     const run = await runAndWait(county, { regionCode: ZHANGXIANG, year: YEAR });
     assert.ok(!run.results.some((x) => x.ruleId === 'big_family'));
+  });
+
+  test("one household's rule facts: the same facts as a run, and the TypeScript evaluation agrees with the run's clues", async () => {
+    const r = await county.ok(api.householdRuleFacts, { params: { countyCode: '211204', id: ids.low! }, query: { year: YEAR } });
+    const facts = r.facts as RuleFacts;
+    assert.equal(facts.household.householdNo, 'R-LOW');
+    assert.equal(facts.income?.perCapitaNet, 5000);
+    assert.equal(facts.members.length, 2);
+    assert.equal(facts.policy.monitoringLine, 7260);
+    const matched = BUILT_IN_RULES.filter((b) => {
+      const c = checkRule(b.expression);
+      return c.ok && evaluateRule(c.rule, facts);
+    }).map((b) => b.id);
+    assert.deepEqual(matched, ['income_below_monitoring_line']);
+    const unins = (await county.ok(api.householdRuleFacts, { params: { countyCode: '211204', id: ids.uninsured! }, query: { year: YEAR } })).facts as RuleFacts;
+    assert.deepEqual(unins.members.map((m) => m.insured), [true, false]);
+    assert.equal((await ymlz.call(api.householdRuleFacts, { params: { countyCode: '211204', id: ids.low! }, query: { year: YEAR } })).status, 404);
   });
 
   test('region scoping: a township officer runs and sees only their own township', async () => {

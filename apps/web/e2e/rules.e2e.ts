@@ -460,6 +460,16 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     await vp.goto(`/households/${ruleClue.countyCode}/${ruleClue.household.id}`);
     await vp.getByTestId('household-monitored').waitFor();
     assert.match(await text(vp.getByTestId('household-monitored')), /脱贫不稳定户/);
+    // the household page evaluates the active rules in TypeScript on the run's facts: now monitored, the rules
+    // for households not yet monitored (the built-in income rule, the custom rule's version 2) no longer match;
+    // the 低保 rule still does
+    const panel = vp.getByTestId('household-rules');
+    await panel.waitFor();
+    const matchedRules = ((await panel.getAttribute('data-matched')) ?? '').split(',');
+    assert.ok(matchedRules.includes('expected_income_below_dibao_line'), matchedRules.join());
+    assert.ok(!matchedRules.includes(RULE_ID), matchedRules.join());
+    assert.ok(!matchedRules.includes('income_below_monitoring_line'), matchedRules.join());
+    await shot(vp, 'rules-14-household-rules');
 
     assert.deepEqual(errors, []);
   } finally {

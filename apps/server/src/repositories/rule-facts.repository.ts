@@ -260,6 +260,23 @@ export function factsFromRows(h: Row, members: Row[]): RuleFacts {
   };
 }
 
+/** The village of a household visible to the caller (null when it does not exist or is outside the scope). */
+export async function householdVillage(tx: Tx, countyCode: string, id: number): Promise<string | null> {
+  const r = await sql<{ village_code: string }>`select village_code from households where county_code = ${countyCode} and id = ${id}`.execute(tx);
+  return r.rows[0]?.village_code ?? null;
+}
+
+/** One household's facts from the fact tables (built for its village). */
+export async function readHouseholdFacts(client: pg.PoolClient, facts: Facts, countyCode: string, id: number): Promise<RuleFacts | null> {
+  if (facts.paramIndex !== 1) throw new Error('readHouseholdFacts expects the facts parameter as $1');
+  const h = (await client.query(`with ${facts.with} select * from ${HOUSEHOLD_FACTS_TABLE} where county_code = $2 and household_id = $3`, [facts.param, countyCode, id])).rows[0] as Row | undefined;
+  if (!h) return null;
+  const ms = (await client.query(
+    `with ${facts.with} select * from ${MEMBER_FACTS_TABLE} where county_code = $2 and household_id = $3 order by member_id`, [facts.param, countyCode, id],
+  )).rows as Row[];
+  return factsFromRows(h, ms);
+}
+
 /** Reads back the facts of the first `limit` households of the fact tables (previews and agreement checks). */
 export async function readFacts(client: pg.PoolClient, facts: Facts, limit: number): Promise<{ countyCode: string; householdId: number; facts: RuleFacts }[]> {
   if (facts.paramIndex !== 1) throw new Error('readFacts expects the facts parameter as $1');

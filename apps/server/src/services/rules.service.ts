@@ -5,12 +5,12 @@
  */
 import {
   BUILT_IN_RULES, checkRule, compileSql, evaluateRule, MEMBER_FACTS_TABLE, regionPrefix,
-  RISK_TYPES, ruleReferences, type CheckedRule, type RuleReferences, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
+  RISK_TYPES, ruleReferences, type CheckedRule, type HouseholdRuleFacts, type RuleReferences, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { AppError, conflict, notFound } from '../errors';
 import type { Jobs } from '../jobs';
-import { countyPolicies, factsSql, materializeFacts, readFacts } from '../repositories/rule-facts.repository';
+import { countyPolicies, factsSql, householdVillage, materializeFacts, readFacts, readHouseholdFacts } from '../repositories/rule-facts.repository';
 import {
   insertRuleClues, matchFacts, matchingKeys, RulesRepository, type CompiledRule, type RuleRow, type RuleRunRow,
 } from '../repositories/rules.repository';
@@ -169,6 +169,20 @@ export class RulesService {
         : [];
       return { households, matches: total, preview, agreesWithTypeScript: agrees, ms: Math.round(performance.now() - t) };
     });
+  }
+
+  /** The facts the warning rules read for one household and year, built by the same SQL as a run's. */
+  async householdFacts(actor: Actor, countyCode: string, id: number, year: number): Promise<HouseholdRuleFacts> {
+    const referenceDate = referenceDateOf(year);
+    const { village, policies } = await this.d.db.scoped(actor, async (tx) => {
+      const village = await householdVillage(tx, countyCode, id);
+      if (!village) throw notFound('农户');
+      return { village, policies: await countyPolicies(tx, village, year) };
+    });
+    const facts = factsSql({ prefix: village, year, referenceDate, policies, paramIndex: 1 });
+    const f = await this.d.db.scopedClient(actor, (client) => readHouseholdFacts(client, facts, countyCode, id));
+    if (!f) throw notFound('农户');
+    return { year, referenceDate, facts: f };
   }
 
   /** Queues a warning run over a region (the caller's by default) for a year; the period is the current month. */

@@ -1,5 +1,10 @@
 /** UI strings of the warning rules (预警规则) and warning runs (预警运行) pages, spread into zh.ts and en.ts. */
 export const rulesZh = {
+  'rules.panel.title': '预警规则（按当前数据即时判断）',
+  'rules.panel.matched': '命中 {n} 条',
+  'rules.panel.none': '未命中',
+  'rules.panel.note': '按本户当前数据和适用的政策参数即时判断；生成线索以“预警运行”为准。',
+  'rules.panel.noneNote': '按本户当前数据，不命中任何启用的预警规则。',
   'menu.rules': '预警规则',
   'menu.ruleRuns': '预警运行',
 
@@ -143,6 +148,11 @@ export const rulesZh = {
 } as const;
 
 export const rulesEn: Record<keyof typeof rulesZh, string> = {
+  'rules.panel.title': 'Warning rules (evaluated now on the current data)',
+  'rules.panel.matched': '{n} matched',
+  'rules.panel.none': 'none matched',
+  'rules.panel.note': 'Evaluated now on the household’s current data and the settings in force; clues are created by warning runs.',
+  'rules.panel.noneNote': 'On the household’s current data no active warning rule matches.',
   'menu.rules': 'Warning rules',
   'menu.ruleRuns': 'Warning runs',
 

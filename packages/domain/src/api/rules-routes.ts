@@ -100,7 +100,24 @@ export const RuleRun = Type.Object(
 );
 export type RuleRun = Static<typeof RuleRun>;
 
+export const HouseholdRuleFacts = Type.Object(
+  {
+    year: Year,
+    referenceDate: Type.String(),
+    facts: Type.Unknown({ description: 'The household’s rule facts (RuleFacts): what the warning rules read, as the server builds them for a run' }),
+  },
+  { title: 'HouseholdRuleFacts' },
+);
+export type HouseholdRuleFacts = Static<typeof HouseholdRuleFacts>;
+
 export const rulesApi = {
+  householdRuleFacts: endpoint({
+    method: 'GET', url: '/api/households/:countyCode/:id/rule-facts', summary: 'The facts warning rules read for one household and year (the page evaluates the rules on them in TypeScript)',
+    tags: ['rules'], access: 'registry:read',
+    params: Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }) }),
+    querystring: Type.Object({ year: Year }),
+    response: HouseholdRuleFacts,
+  }),
   rulesList: endpoint({
     method: 'GET', url: '/api/rules', summary: 'Warning rules with their current version', tags: ['rules'], access: 'registry:read',
     response: Type.Array(RuleRecord),

@@ -59,6 +59,7 @@ import { useIsMobile } from '../../utils/hooks';
 import { HouseholdQualityAlert } from '../quality/HouseholdQualityAlert';
 import { HouseholdMonitoringPanel } from '../monitoring/HouseholdMonitoringPanel';
 import { HouseholdExitPanel } from '../exit/HouseholdExitPanel';
+import { HouseholdRulesPanel } from '../rules/HouseholdRulesPanel';
 import { INCOME_WARNING_LINE, isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from './shared';
 import { HouseholdFormDrawer, IncomeFormDrawer, MemberFormDrawer, MoveMemberModal, StatusFormDrawer } from './forms';
 import { useHhText } from './messages';
@@ -964,6 +965,7 @@ export default function HouseholdDetailPage() {
       )}
       <HouseholdQualityAlert countyCode={data.countyCode} id={data.id} version={data} />
       <HouseholdMonitoringPanel countyCode={data.countyCode} id={data.id} />
+      <HouseholdRulesPanel countyCode={data.countyCode} id={data.id} version={data} />
       <HouseholdExitPanel countyCode={data.countyCode} id={data.id} version={data} />
       {basic}
       {canWrite && (
