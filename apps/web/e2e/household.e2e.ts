@@ -60,9 +60,18 @@ async function viewShot(page: Page, name: string): Promise<void> {
 }
 
 /** Chooses an option of an antd Select by its label. */
+/** Chooses an option of an antd Select; a click during the dropdown's opening animation can land on a neighbour, so check and retry. */
 async function choose(page: Page, testId: string, text: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first().click();
+  const select = page.getByTestId(testId);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await select.click();
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first();
+    await option.waitFor();
+    await page.waitForTimeout(200);
+    await option.click();
+    if ((await select.innerText()).includes(text)) return;
+  }
+  throw new Error(`could not choose “${text}” in ${testId}`);
 }
 
 test('household forms: edit a member with live validation, history, create from the list, XLSX export, phone width', { timeout: 240_000 }, async () => {
