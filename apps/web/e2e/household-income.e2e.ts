@@ -12,8 +12,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { formatYuan, idCheckCharacter, perCapitaNetIncome } from '@tuopin/domain';
-import { ADMIN_PASSWORD, BASE_URL, launch, login, newContext, SCREENSHOT_DIR, shot, watchErrors } from './helpers';
+import { formatYuan, perCapitaNetIncome } from '@tuopin/domain';
+import { ADMIN_PASSWORD, BASE_URL, launch, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber } from './helpers';
 
 const VILLAGE = '211204101200'; // 大孟屯村, 张相镇, 清河区
 const STAMP = (Date.now() + 7) % 100_000;
@@ -31,11 +31,7 @@ after(async () => {
   await browser?.close();
 });
 
-function idNumber(birth: string, male: boolean, k: number): string {
-  const seq = ((STAMP * 7 + k * 53) % 450) * 2 + (male ? 1 : 0) + 100;
-  const first17 = `211204${birth.replace(/-/g, '')}${String(seq).slice(-3)}`;
-  return first17 + idCheckCharacter(first17);
-}
+const idNumber = (birth: string, male: boolean, k: number) => testIdNumber(birth, male, k, STAMP * 17);
 
 const adult = (name: string, birth: string, male: boolean, k: number, extra: Record<string, unknown> = {}) => ({
   idNumber: idNumber(birth, male, k), name, sex: male ? 'male' : 'female', birthDate: birth, ethnicity: '01', education: 'junior',

@@ -12,9 +12,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { idCheckCharacter } from '@tuopin/domain';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, BASE_URL, launch, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, launch, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors, testIdNumber } from './helpers';
 
 const VILLAGE = '211204101200'; // 大孟屯村, 张相镇, 清河区
 const STAMP = Date.now() % 100_000;
@@ -32,11 +31,7 @@ after(async () => {
 });
 
 /** A valid ID of 清河区 for the birth date; `k` makes it unique in this run. */
-function idNumber(birth: string, male: boolean, k: number): string {
-  const seq = ((STAMP * 3 + k * 41) % 450) * 2 + (male ? 1 : 0) + 100;
-  const first17 = `211204${birth.replace(/-/g, '')}${String(seq).slice(-3)}`;
-  return first17 + idCheckCharacter(first17);
-}
+const idNumber = (birth: string, male: boolean, k: number) => testIdNumber(birth, male, k, STAMP * 5);
 const breakCheck = (id: string) => id.slice(0, 17) + (id[17] === '0' ? '1' : '0');
 
 const adult = (name: string, birth: string, male: boolean, k: number, extra: Record<string, unknown> = {}) => ({

@@ -24,23 +24,33 @@ export class ExportAbortedError extends Error {
  * `write` reject with ExportAbortedError, so that the producer — typically a scoped database transaction reading in
  * keyset batches — stops and rolls back instead of waiting forever for a 'drain' that never comes.
  */
+/**
+ * Resolves when the stream can take more (at once if it can), rejects with ExportAbortedError when its reader has
+ * gone: the one wait of both export streams.
+ */
+export function drained(out: PassThrough): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (out.destroyed || out.writableEnded) return reject(new ExportAbortedError());
+    if (!out.writableNeedDrain) return resolve();
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      if (out.destroyed) reject(new ExportAbortedError());
+      else resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
+
 export function csvStream(header: string[], produce: (write: (row: unknown[]) => Promise<void>) => Promise<void>): Readable {
   const out = new PassThrough();
   out.write(`\uFEFF${header.map(cell).join(',')}\r\n`);
   const gone = () => out.destroyed || out.writableEnded;
-  const write = (row: unknown[]) =>
-    new Promise<void>((resolve, reject) => {
-      if (gone()) return reject(new ExportAbortedError());
-      if (out.write(`${row.map(cell).join(',')}\r\n`)) return resolve();
-      const done = () => {
-        out.off('drain', done);
-        out.off('close', done);
-        if (out.destroyed) reject(new ExportAbortedError());
-        else resolve();
-      };
-      out.on('drain', done);
-      out.on('close', done);
-    });
+  const write = async (row: unknown[]) => {
+    if (gone()) throw new ExportAbortedError();
+    if (!out.write(`${row.map(cell).join(',')}\r\n`)) await drained(out);
+  };
   produce(write).then(
     () => {
       if (!gone()) out.end();

@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { ExportAbortedError } from './csv';
+import { drained, ExportAbortedError } from './csv';
 
 export interface XlsxColumn {
   header: string;
@@ -32,25 +32,11 @@ export function xlsxStream(
   ws.getRow(1).commit();
 
   const gone = () => out.destroyed || out.writableEnded;
-  const drained = () =>
-    new Promise<void>((resolve, reject) => {
-      if (gone()) return reject(new ExportAbortedError());
-      if (!out.writableNeedDrain) return resolve();
-      const done = () => {
-        out.off('drain', done);
-        out.off('close', done);
-        if (out.destroyed) reject(new ExportAbortedError());
-        else resolve();
-      };
-      out.on('drain', done);
-      out.on('close', done);
-    });
-
   let count = 0;
   const write = async (row: unknown[]) => {
     if (gone()) throw new ExportAbortedError();
     ws.addRow(row).commit();
-    if (++count % BATCH === 0) await drained();
+    if (++count % BATCH === 0) await drained(out);
   };
   produce(write)
     .then(async () => {

@@ -223,15 +223,6 @@ export class QualityRepository {
     return r.rows;
   }
 
-  /** One household with its village's names (for the live check). */
-  async household(tx: Tx, countyCode: string, id: number): Promise<Record<string, unknown> | undefined> {
-    const r = await sql<Record<string, unknown>>`
-      select h.*, r.name as village_name, r.full_name as village_full_name, r.level as village_level
-        from households h join regions r on r.code = h.village_code
-       where h.county_code = ${countyCode} and h.id = ${id}`.execute(tx);
-    return r.rows[0];
-  }
-
   // ---- writes of a run ----------------------------------------------------------------------
 
   /** One multi-row insert (unnest of arrays) for a batch of findings. */

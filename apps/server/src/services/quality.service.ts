@@ -8,6 +8,7 @@ import type { Actor, Tx } from '../db/database';
 import { AppError, invalid, notFound } from '../errors';
 import { csvStream } from '../http/csv';
 import type { Jobs } from '../jobs';
+import { RegistryRepository } from '../repositories/registry.repository';
 import {
   QualityRepository, type FindingFilter, type FindingInsert, type FindingRow, type HouseholdKey, type QualityRunRow, type VillageCounts,
 } from '../repositories/quality.repository';
@@ -67,6 +68,7 @@ function ruleRank(id: string): number {
  */
 export class QualityService {
   private readonly repo = new QualityRepository();
+  private readonly registry = new RegistryRepository();
 
   constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly jobs: Jobs) {
     jobs.register(QUALITY_RUN, (data) => this.execute(Number(data.id)));
@@ -222,7 +224,7 @@ export class QualityService {
     const y = this.checkYear(year, 'querystring.year');
     const referenceDate = referenceDateFor(y, today());
     return this.d.db.scoped(actor, async (tx) => {
-      const h = await this.repo.household(tx, countyCode, id);
+      const h = await this.registry.household(tx, countyCode, id);
       if (!h) throw notFound('农户');
       const keys: HouseholdKey[] = [{ county_code: countyCode, id }];
       const [members, incomes, statuses] = await Promise.all([
