@@ -15,6 +15,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { createServices } from '../apps/server/src/app';
 import { Database } from '../apps/server/src/db/database';
 import { generateToCsv } from '../apps/server/src/generate/index';
+import { traceStatements } from './lib/trace';
 import { cloneTemplate, startTestServer, testConfig } from '../apps/server/src/testing/harness';
 
 const arg = (name: string, d: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1]! : d);
@@ -22,6 +23,7 @@ const persons = Number(arg('persons', '100000'));
 const region = arg('province', '21');
 const seed = Number(arg('seed', '1'));
 const log = (m: string) => console.log(`[bench:import] ${m}`);
+if (process.argv.includes('--trace')) traceStatements(log);
 
 const pg = await startTestServer(() => {});
 const { url, drop } = await cloneTemplate(pg.adminUrl, 'bench_import');

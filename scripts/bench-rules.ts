@@ -15,6 +15,7 @@ import { BUILT_IN_RULES, netIncomeSql, POLICY_DEFAULTS as P } from '@tuopin/doma
 import { createServices } from '../apps/server/src/app';
 import { Database } from '../apps/server/src/db/database';
 import { generateIntoDatabase } from '../apps/server/src/generate/index';
+import { traceStatements } from './lib/trace';
 import { cloneTemplate, startTestServer, testConfig } from '../apps/server/src/testing/harness';
 
 const arg = (name: string, d: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1]! : d);
@@ -22,6 +23,7 @@ const persons = Number(arg('persons', '100000'));
 const province = arg('province', '21');
 const seed = Number(arg('seed', '1'));
 const log = (m: string) => console.log(`[bench:rules] ${m}`);
+if (process.argv.includes('--trace')) traceStatements(log);
 const year = new Date().getFullYear();
 const today = new Date().toISOString().slice(0, 10);
 

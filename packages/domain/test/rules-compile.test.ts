@@ -87,7 +87,7 @@ const CASES: [string, string][] = [
   ["household.riskTypes.size()",
    "(cardinality(h.risk_types)::bigint)"],
   ["size(members)",
-   "(SELECT count(*) FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id)"],
+   "h.size"],
   ["size([1, 2, 3])",
    "('3'::bigint)"],
   ["size(household.householdNo)",

@@ -161,6 +161,8 @@ export interface Facts {
   param: string;
   /** number of that parameter in the query */
   paramIndex: number;
+  /** The same items, but the household sizes counted from the materialised member facts (materializeFacts). */
+  withMaterializedMembers: string;
 }
 
 /**
@@ -177,8 +179,10 @@ export function factsSql(opts: { prefix: string; year: number; referenceDate: st
   const policyCols = POLICY_DEFINITIONS.map((d) => `${snake(d.key)} ${d.integer ? 'bigint' : 'float8'}`);
   const hCols = factColumns('household');
   const mCols = factColumns('member');
-  const items = [
-    `${POLICY_TABLE} as materialized (select * from jsonb_to_recordset($${paramIndex}::jsonb) as p(county_code text, ${policyCols.join(', ')}, sources jsonb))`,
+  const registryMembers = `members mc where active and village_code like $1 || '%'`;
+  const items = (membersFrom: string) => [
+    // Not materialised: a function scan the planner may run inside parallel workers (a CTE scan may not).
+    `${POLICY_TABLE} as not materialized (select * from jsonb_to_recordset($${paramIndex}::jsonb) as p(county_code text, ${policyCols.join(', ')}, sources jsonb))`,
     bind(`${HOUSEHOLD_FACTS_TABLE} as not materialized (
      select
     ${select(hCols, householdExpressions())}
@@ -188,7 +192,7 @@ export function factsSql(opts: { prefix: string; year: number; referenceDate: st
        left join income_records i on i.county_code = h.county_code and i.household_id = h.id and i.year = $2
        left join income_records li on li.county_code = h.county_code and li.household_id = h.id and li.year = $2 - 1
        left join (select county_code, household_id, count(*) as size, count(*) filter (where labour in ${LABOUR_CAPABLE_SQL}) as labour_count
-                    from members mc where active and village_code like $1 || '%' group by county_code, household_id) ms
+                    from ${membersFrom} group by county_code, household_id) ms
               on ms.county_code = h.county_code and ms.household_id = h.id
        left join monitoring_records mr on mr.county_code = h.county_code and mr.household_id = h.id and mr.eliminated_on is null
       where h.village_code like $1 || '%')`),
@@ -199,11 +203,12 @@ export function factsSql(opts: { prefix: string; year: number; referenceDate: st
        join ${POLICY_TABLE} f on f.county_code = m.county_code
        cross join lateral (select ${AGE_SQL} as age) a
       where m.active and m.village_code like $1 || '%')`),
-  ];
+  ].join(',\n');
   const param = JSON.stringify(opts.policies.map((p) => ({
     county_code: p.countyCode, sources: p.sources, ...Object.fromEntries(POLICY_DEFINITIONS.map((d) => [snake(d.key), p.values[d.key]])),
   })));
-  return { with: items.join(',\n'), param, paramIndex };
+  // pg_temp: the temporary table of materializeFacts, never the common table expression of the same name.
+  return { with: items(registryMembers), withMaterializedMembers: items(`pg_temp.${MEMBER_FACTS_TABLE} mc`), param, paramIndex };
 }
 
 /**
@@ -218,19 +223,22 @@ export async function materializeFacts(
   const keep = (table: 'household' | 'member', wanted: string[] | undefined) => {
     const all = factColumns(table).map((c) => c.column);
     if (!wanted) return '*';
-    const base = table === 'household' ? ['county_code', 'household_id', 'household_no', 'village_code', 'status', 'size'] : ['county_code', 'household_id', 'member_id'];
+    const base = table === 'household' ? ['county_code', 'household_id', 'household_no', 'village_code', 'status', 'size'] : ['county_code', 'household_id', 'member_id', 'labour'];
     const set = new Set([...base, ...wanted]);
     return all.filter((c) => set.has(c)).join(', ');
   };
   const cols: Record<string, string> = { [HOUSEHOLD_FACTS_TABLE]: keep('household', columns?.household), [MEMBER_FACTS_TABLE]: keep('member', columns?.member), [POLICY_TABLE]: '*' };
-  for (const t of [HOUSEHOLD_FACTS_TABLE, MEMBER_FACTS_TABLE, POLICY_TABLE]) {
-    await client.query(`create temp table ${t} on commit drop as with ${facts.with} select ${cols[t]} from ${t}`, [facts.param]);
-  }
-  await client.query(`alter table ${HOUSEHOLD_FACTS_TABLE} add primary key (county_code, household_id)`);
+  // A run joins and aggregates whole registry tables: hash tables in memory instead of batches on disk.
+  await client.query(`set local work_mem = '256MB'`);
+  // Members first: the households' sizes are then counted from the member facts instead of the members table again.
+  await client.query(`create temp table ${MEMBER_FACTS_TABLE} on commit drop as with ${facts.with} select ${cols[MEMBER_FACTS_TABLE]} from ${MEMBER_FACTS_TABLE}`, [facts.param]);
+  await client.query(`create temp table ${HOUSEHOLD_FACTS_TABLE} on commit drop as with ${facts.withMaterializedMembers} select ${cols[HOUSEHOLD_FACTS_TABLE]} from ${HOUSEHOLD_FACTS_TABLE}`, [facts.param]);
+  await client.query(`create temp table ${POLICY_TABLE} on commit drop as with ${facts.with} select * from ${POLICY_TABLE}`, [facts.param]);
+  // The member index serves the snapshots and the per-household member counts of the rules; households are read by scans.
   await client.query(`create index on ${MEMBER_FACTS_TABLE} (county_code, household_id)`);
   await client.query(`alter table ${POLICY_TABLE} add primary key (county_code)`);
-  await client.query(`analyze ${HOUSEHOLD_FACTS_TABLE} (county_code, household_id)`);
-  await client.query(`analyze ${MEMBER_FACTS_TABLE} (county_code, household_id)`);
+  await client.query(`analyze ${HOUSEHOLD_FACTS_TABLE}`);
+  await client.query(`analyze ${MEMBER_FACTS_TABLE}`);
   return Number((await client.query(`select count(*)::int as n from ${HOUSEHOLD_FACTS_TABLE}`)).rows[0].n);
 }
 

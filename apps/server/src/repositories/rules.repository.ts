@@ -177,46 +177,35 @@ export async function matchingKeys(client: pg.PoolClient, facts: Facts, conditio
 }
 
 /**
- * Evaluates every rule over the households of the given counties in the materialised fact tables
- * (materializeFacts) — one pass: each household
- * row is matched against all rules through a lateral VALUES list — and inserts a platform clue per match unless
- * the household already has one for that rule and period. Returns matches and new clues per rule.
+ * Evaluates one rule over every household of the materialised fact tables (materializeFacts) and inserts a
+ * platform clue per match unless the household already has one for that rule and period. The rule's SQL is the
+ * statement's WHERE clause, so the planner turns its member conditions (EXISTS / NOT EXISTS over the member
+ * facts) into one hashed semi- or anti-join instead of probing the members of every household; the snapshot of
+ * the facts the rule read is built for new clues only. Returns the matches and the new clues.
  */
 export async function insertRuleClues(
   client: pg.PoolClient,
-  rules: CompiledRule[],
-  v: { countyCodes: string[]; period: string; foundOn: string; userId: number; username: string },
-): Promise<Map<string, { matches: number; newClues: number }>> {
-  const out = new Map<string, { matches: number; newClues: number }>();
-  if (!rules.length) return out;
-  for (const r of rules) if (!SAFE_ID.test(r.id)) throw new Error(`unsafe rule id ${r.id}`);
-  const values = rules.map((r, i) => `($${6 + i * 3}::text, $${7 + i * 3}::int, $${8 + i * 3}::text, coalesce((${r.sql}), false))`).join(',\n       ');
-  const params: unknown[] = [v.countyCodes, v.period, v.foundOn, v.userId, v.username];
-  for (const r of rules) params.push(r.id, r.version, r.name);
-  params.push(rules.map((r) => r.id));
+  rule: CompiledRule,
+  v: { period: string; foundOn: string; userId: number; username: string },
+): Promise<{ matches: number; newClues: number }> {
+  if (!SAFE_ID.test(rule.id)) throw new Error(`unsafe rule id ${rule.id}`);
   const res = await client.query(
-    `with hits as (
-       -- one pass: every household row against every rule; the snapshot is built for matches only
-       select h.county_code, h.household_id, h.village_code, r.rule_id, r.version, r.name,
-              case r.rule_id ${rules.map((r) => `when '${r.id}' then ${snapshotSql(r)}`).join('\n              ')} end as facts
-         from ${HOUSEHOLD_FACTS_TABLE} h
-         cross join lateral (values
-       ${values}) as r(rule_id, version, name, hit)
-        where h.county_code = any($1::text[]) and r.hit
+    `with hits as materialized (
+       select h.* from ${HOUSEHOLD_FACTS_TABLE} h where ${rule.sql}
      ), ins as (
        insert into clues (county_code, household_id, village_code, channel, rule_id, rule_version, period, summary, facts, policy, found_on,
                           status, created_by, created_by_name)
-       select x.county_code, x.household_id, x.village_code, 'platform', x.rule_id, x.version, $2, x.name || '（平台监测分析）', x.facts,
-              jsonb_build_object('sources', p.sources), $3::date, 'open', $4, $5
-         from hits x join ${POLICY_TABLE} p on p.county_code = x.county_code
-       on conflict (county_code, household_id, rule_id, period) where rule_id is not null do nothing
-       returning rule_id
+       select h.county_code, h.household_id, h.village_code, 'platform', $1, $2, $3, $4 || '（平台监测分析）', ${snapshotSql(rule)},
+              jsonb_build_object('sources', p.sources), $5::date, 'open', $6, $7
+         from hits h join ${POLICY_TABLE} p on p.county_code = h.county_code
+        where not exists (select 1 from clues c where c.county_code = h.county_code and c.household_id = h.household_id
+                             and c.rule_id = $1 and c.period = $3)
+       on conflict (county_code, household_id, rule_id, period) do nothing
+       returning 1
      )
-     select r.rule_id, (select count(*) from hits where hits.rule_id = r.rule_id)::int as matches,
-            (select count(*) from ins where ins.rule_id = r.rule_id)::int as new_clues
-       from (select unnest($${6 + rules.length * 3}::text[]) as rule_id) r`,
-    params,
+     select (select count(*) from hits)::int as matches, (select count(*) from ins)::int as new_clues`,
+    [rule.id, rule.version, v.period, rule.name, v.foundOn, v.userId, v.username],
   );
-  for (const row of res.rows as { rule_id: string; matches: number; new_clues: number }[]) out.set(row.rule_id, { matches: row.matches, newClues: row.new_clues });
-  return out;
+  const row = res.rows[0] as { matches: number; new_clues: number };
+  return { matches: row.matches, newClues: row.new_clues };
 }

@@ -20,9 +20,6 @@ import type { RegionsService } from './regions.service';
 
 export const RULES_RUN = 'rules.run';
 const PREVIEW_LIMIT = 20;
-/** A run evaluates its counties in at most this many statements (progress is reported between them). */
-const RUN_GROUPS = 8;
-const chunk = <T>(xs: T[], n: number): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 /** Households whose facts are read back to check the TypeScript evaluation against the SQL in a dry run. */
 const AGREEMENT_SAMPLE = 200;
 
@@ -213,7 +210,7 @@ export class RulesService {
 
   /**
    * The job: as the user who started it (their scope), in one transaction — build the fact tables of the region,
-   * then per county one statement evaluating every active rule and inserting the new clues. Progress is
+   * then one statement per active rule evaluating it over the region and inserting the new clues. Progress is
    * written outside the transaction; a failure leaves no clue of the run.
    */
   async execute(id: number): Promise<void> {
@@ -236,17 +233,11 @@ export class RulesService {
           member: compiled.flatMap((r) => (r.member ?? []).map((x) => x.column)),
         });
         await this.setRun(id, { progress: 0.3, households, message: `已准备 ${households} 户的事实数据，正在运行 ${compiled.length} 条规则` });
-        const totals = new Map(compiled.map((r) => [r.id, { matches: 0, newClues: 0 }]));
-        // Counties in a few groups: one statement per group (progress between them), each one pass over its households.
-        const groups = chunk(policies.map((p) => p.countyCode), Math.max(1, Math.ceil(policies.length / RUN_GROUPS)));
-        for (const [i, countyCodes] of groups.entries()) {
-          const byRule = await insertRuleClues(client, compiled, { countyCodes, period: run.period, foundOn: today(), userId: actor.id, username: actor.username });
-          for (const [rid, v] of byRule) {
-            const t = totals.get(rid)!;
-            t.matches += v.matches;
-            t.newClues += v.newClues;
-          }
-          await this.setRun(id, { progress: 0.3 + (0.68 * (i + 1)) / groups.length, message: `正在运行规则（${Math.min((i + 1) * countyCodes.length, policies.length)}/${policies.length} 个县）` });
+        const totals = new Map<string, { matches: number; newClues: number }>();
+        // One statement per rule over the whole region (progress between them): each rule is planned on its own.
+        for (const [i, r] of compiled.entries()) {
+          await this.setRun(id, { progress: 0.3 + (0.68 * i) / compiled.length, message: `正在运行规则（${i + 1}/${compiled.length}）：${r.name}` });
+          totals.set(r.id, await insertRuleClues(client, r, { period: run.period, foundOn: today(), userId: actor.id, username: actor.username }));
         }
         const res = compiled.map((r) => ({ ruleId: r.id, ruleName: r.name, version: r.version, ...totals.get(r.id)! }));
         await client.query(`select audit_append('run', 'rule_runs', $1, $2, null, $3::jsonb, null)`, [

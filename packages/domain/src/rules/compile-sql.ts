@@ -11,7 +11,7 @@
  *   members.all(m, p)             NOT EXISTS (… AND (p) IS NOT TRUE)
  *   members.exists_one(m, p)      ((SELECT count(*) FROM … AND (p)) = 1)
  *   members.filter(m, p).size()   (SELECT count(*) FROM … AND (p))
- *   size(members)                 (SELECT count(*) FROM …)
+ *   size(members)                 h.size (the facts define the household's size as its number of members)
  *   x in members.map(m, m.age)    (x IN (SELECT m_1.age FROM …))
  *   'chronic' in m.health         ('chronic' = ANY(m_1.health));  macros over it use unnest(m_1.health)
  *
@@ -179,6 +179,8 @@ class SqlCompiler {
       }
       case 'size': {
         if (e.arg.type.kind === 'scalar') return `(char_length(${this.expr(e.arg)})::bigint)`;
+        // The whole member list: the household's size, which the facts define as that count (no per-household count).
+        if (e.arg.kind === 'variable') return `${this.h}.size`;
         const l = this.list(e.arg);
         if (l.kind === 'array') return `(cardinality(${l.sql})::bigint)`;
         if (l.kind === 'literal') return `('${l.items.length}'::bigint)`;

@@ -7,6 +7,7 @@ import * as m0005 from './0005_bulk_audit';
 import * as m0006 from './0006_policy';
 import * as m0007 from './0007_monitoring';
 import * as m0008 from './0008_rules';
+import * as m0009 from './0009_clue_keys';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_policy': m0006,
   '0007_monitoring': m0007,
   '0008_rules': m0008,
+  '0009_clue_keys': m0009,
 };
