@@ -234,11 +234,14 @@ export async function materializeFacts(
   await client.query(`create temp table ${MEMBER_FACTS_TABLE} on commit drop as with ${facts.with} select ${cols[MEMBER_FACTS_TABLE]} from ${MEMBER_FACTS_TABLE}`, [facts.param]);
   await client.query(`create temp table ${HOUSEHOLD_FACTS_TABLE} on commit drop as with ${facts.withMaterializedMembers} select ${cols[HOUSEHOLD_FACTS_TABLE]} from ${HOUSEHOLD_FACTS_TABLE}`, [facts.param]);
   await client.query(`create temp table ${POLICY_TABLE} on commit drop as with ${facts.with} select * from ${POLICY_TABLE}`, [facts.param]);
-  // The member index serves the snapshots and the per-household member counts of the rules; households are read by scans.
-  await client.query(`create index on ${MEMBER_FACTS_TABLE} (county_code, household_id)`);
+  // The member index serves the snapshots and correlated member conditions; households are read by scans. Household
+  // ids come from one identity sequence, so the id alone finds a household's members (the rules' SQL still compares
+  // the county too); an integer key builds in a third of the time of (county, id).
+  await client.query(`create index on ${MEMBER_FACTS_TABLE} (household_id)`);
   await client.query(`alter table ${POLICY_TABLE} add primary key (county_code)`);
-  await client.query(`analyze ${HOUSEHOLD_FACTS_TABLE}`);
-  await client.query(`analyze ${MEMBER_FACTS_TABLE}`);
+  // Row counts and keys for the planner (a full analyze of every fact column costs more than it saves).
+  await client.query(`analyze ${HOUSEHOLD_FACTS_TABLE} (county_code, household_id)`);
+  await client.query(`analyze ${MEMBER_FACTS_TABLE} (county_code, household_id)`);
   return Number((await client.query(`select count(*)::int as n from ${HOUSEHOLD_FACTS_TABLE}`)).rows[0].n);
 }
 
