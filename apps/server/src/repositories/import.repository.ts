@@ -73,7 +73,8 @@ export interface SqlProblem {
 export async function checkStaged(client: pg.PoolClient, importId: number): Promise<SqlProblem[]> {
   const q = async (text: string) => (await client.query<SqlProblem>(text, [importId])).rows;
   // Fresh staging rows have no statistics; without them the planner picks nested loops over thousands of rows.
-  for (const t of ['import_households', 'import_members', 'import_income']) await client.query(`analyze ${t}`);
+  // (tuopin_analyze: the application role does not own the tables; see migration 0010.)
+  for (const t of ['import_households', 'import_members', 'import_income']) await client.query('select tuopin_analyze($1)', [t]);
   await client.query(
     `insert into import_statuses (import_id, row_no, county_code, household_no, village_code, year, ${STATUS_DATA_COLUMNS.join(', ')})
      select import_id, row_no, county_code, household_no, village_code, year, ${STATUS_DATA_COLUMNS.join(', ')}
@@ -176,16 +177,23 @@ export async function countChanges(client: pg.PoolClient, importId: number): Pro
   return { households: c(h.rows[0]), members: c(m.rows[0]), income: c(i.rows[0]) };
 }
 
+/** Staged households from which on the merge refreshes the planner's statistics of the tables it has just written. */
+const ANALYZE_FROM = 1000;
+
 /** Writes the staged file into the registry: upserts, set-based, inside the caller's transaction. */
 export async function mergeStaged(client: pg.PoolClient, importId: number): Promise<void> {
   const hc = ['village_code', ...HOUSEHOLD_DATA_COLUMNS];
-  await client.query(
+  const staged = await client.query(
     `insert into households (county_code, household_no, ${hc.join(', ')})
      select county_code, household_no, ${hc.join(', ')} from import_households where import_id = $1
      on conflict (county_code, household_no) do update set ${hc.map((c) => `${c} = excluded.${c}`).join(', ')}, updated_at = now()
       where ${tuple('households', hc)} is distinct from ${tuple('excluded', hc)}`,
     [importId],
   );
+  // The statements below join the staged rows with the households just written. Statistics from before the
+  // import (an empty table, or a table emptied by a rolled-back import) make the planner probe row by row
+  // through tens of thousands of rows; ANALYZE inside the transaction counts the rows it has written.
+  if ((staged.rowCount ?? 0) >= ANALYZE_FROM) await client.query(`select tuopin_analyze('households', array['county_code', 'household_no', 'id'])`);
   await client.query(
     `insert into household_year_status (county_code, household_id, year, village_code, ${STATUS_DATA_COLUMNS.join(', ')})
      select s.county_code, h.id, s.year, h.village_code, ${STATUS_DATA_COLUMNS.map((c) => `s.${c}`).join(', ')}
@@ -196,27 +204,36 @@ export async function mergeStaged(client: pg.PoolClient, importId: number): Prom
       where ${tuple('household_year_status', STATUS_DATA_COLUMNS)} is distinct from ${tuple('excluded', STATUS_DATA_COLUMNS)}`,
     [importId],
   );
+  // The staged members with their household's id and whether they are in the registry already — read here, by a
+  // statement that does not write members: an INSERT … SELECT that probes the table it fills can be planned as a
+  // scan of the growing table per row when the statistics say it is empty (quadratic on a first import).
   await client.query(
     `create temp table im on commit drop as
-     select s.*, h.id as household_id from import_members s join households h on h.county_code = s.county_code and h.household_no = s.household_no
+     select s.*, h.id as household_id, t.id is not null as present
+       from import_members s
+       join households h on h.county_code = s.county_code and h.household_no = s.household_no
+       left join members t on t.county_code = h.county_code and t.household_id = h.id and t.id_number = s.id_number and t.active
       where s.import_id = $1`,
     [importId],
   );
+  // Without statistics the planner guesses the temporary table's size.
+  await client.query('analyze im (county_code, household_id, id_number, present)');
   await client.query(
     `update members t set ${MEMBER_DATA_COLUMNS.map((c) => `${c} = s.${c}`).join(', ')}, updated_at = now()
        from im s
-      where t.county_code = s.county_code and t.household_id = s.household_id and t.id_number = s.id_number and t.active
+      where s.present and t.county_code = s.county_code and t.household_id = s.household_id and t.id_number = s.id_number and t.active
         and ${tuple('t', MEMBER_DATA_COLUMNS)} is distinct from ${tuple('s', MEMBER_DATA_COLUMNS)}`,
   );
+  // New members and their entry in the registry-wide ID index, in one statement (members already in the
+  // registry keep theirs: an ID number of another household was refused by the checks).
   await client.query(
-    `insert into members (county_code, household_id, village_code, ${MEMBER_DATA_COLUMNS.join(', ')})
-     select s.county_code, s.household_id, s.village_code, ${MEMBER_DATA_COLUMNS.map((c) => `s.${c}`).join(', ')} from im s
-      where not exists (select 1 from members t where t.county_code = s.county_code and t.household_id = s.household_id and t.id_number = s.id_number and t.active)`,
-  );
-  await client.query(
-    `insert into persons (id_number, county_code, village_code, household_id, member_id)
-     select t.id_number, t.county_code, t.village_code, t.household_id, t.id
-       from im s join members t on t.county_code = s.county_code and t.household_id = s.household_id and t.id_number = s.id_number and t.active
+    `with added as (
+       insert into members (county_code, household_id, village_code, ${MEMBER_DATA_COLUMNS.join(', ')})
+       select s.county_code, s.household_id, s.village_code, ${MEMBER_DATA_COLUMNS.map((c) => `s.${c}`).join(', ')} from im s where not s.present
+       returning id_number, county_code, village_code, household_id, id
+     )
+     insert into persons (id_number, county_code, village_code, household_id, member_id)
+     select id_number, county_code, village_code, household_id, id from added
      on conflict (id_number) do nothing`,
   );
   await client.query(

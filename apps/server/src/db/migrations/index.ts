@@ -8,6 +8,7 @@ import * as m0006 from './0006_policy';
 import * as m0007 from './0007_monitoring';
 import * as m0008 from './0008_rules';
 import * as m0009 from './0009_clue_keys';
+import * as m0010 from './0010_analyze';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_monitoring': m0007,
   '0008_rules': m0008,
   '0009_clue_keys': m0009,
+  '0010_analyze': m0010,
 };
