@@ -23,6 +23,9 @@ interface Fixture {
   housing?: string | null;
   water?: boolean | null;
   relocatedWithKeys?: boolean;
+  /** this year's status (default 已脱贫) and monitoring flag */
+  status?: 'ordinary' | 'poor' | 'exited' | 'returned';
+  monitored?: boolean;
 }
 
 /** Writes a household with its members, this year's status and income, as the owner. */
@@ -43,7 +46,8 @@ async function add(env: TestEnv, f: Fixture): Promise<number> {
       await sql`insert into persons (id_number, county_code, village_code, household_id, member_id) values (${idn}, ${county}, ${f.village}, ${hid}, ${mid})`.execute(tx);
     }
     await sql`insert into household_year_status (county_code, household_id, year, village_code, status, exit_year, monitored, risk_types)
-      values (${county}, ${hid}, ${YEAR}, ${f.village}, 'exited', 2019, false, '{}')`.execute(tx);
+      values (${county}, ${hid}, ${YEAR}, ${f.village}, ${f.status ?? 'exited'}, ${(f.status ?? 'exited') === 'exited' ? 2019 : null},
+              ${f.monitored ?? false}, '{}')`.execute(tx);
     if (f.income !== null) {
       await sql`insert into income_records (county_code, household_id, year, village_code, other_wage) values (${county}, ${hid}, ${YEAR}, ${f.village}, ${f.income})`.execute(tx);
     }
@@ -185,5 +189,26 @@ describe('exit assessment', () => {
     assert.deepEqual(list.items.map((i) => i.householdNo), ['E-YM']);
     // the county view of a township officer's parent is not visible either
     assert.equal((await ymlz.call(api.exitRegion, { query: { regionCode: QINGHE, year: YEAR } })).status, 404);
+  });
+
+  test('households assessed: all, former poor and monitored, exited, poor, monitored', async () => {
+    await add(env, { no: 'E-ORD', village: V1, income: 2000, members: adults, status: 'ordinary' }); // 1,000, not covered
+    await add(env, { no: 'E-MON', village: V2, income: 2000, members: adults, status: 'ordinary', monitored: true });
+    await add(env, { no: 'E-POOR', village: V2, income: 20000, members: adults, status: 'poor', water: false });
+    const view = async (group: 'all' | 'covered' | 'exited' | 'poor' | 'monitored') => {
+      const v = await county.ok(api.exitRegion, { query: { regionCode: ZHANGXIANG, year: YEAR, group } });
+      assert.equal(v.group, group);
+      return v.totals;
+    };
+    assert.deepEqual(await view('all'), counts(13, 3, 5, 2, 2, 2, 4));
+    assert.deepEqual(await view('covered'), counts(12, 3, 4, 2, 2, 2, 4));
+    assert.deepEqual(await view('exited'), counts(10, 3, 3, 2, 2, 2, 3));
+    assert.deepEqual(await view('poor'), counts(1, 0, 0, 0, 0, 0, 1));
+    assert.deepEqual(await view('monitored'), counts(1, 0, 1, 0, 0, 0, 0));
+    assert.equal((await county.ok(api.exitRegion, { query: { regionCode: ZHANGXIANG, year: YEAR } })).group, 'all');
+    const list = await county.ok(api.exitHouseholds, { query: { regionCode: ZHANGXIANG, year: YEAR, group: 'covered', item: 'income' } });
+    assert.deepEqual(list.items.map((i) => i.householdNo), ['E-LOW', 'E-NOINC', 'E-ALL', 'E-MON']);
+    assert.equal(list.total, 4);
+    assert.equal((await county.call(api.exitRegion, { query: { regionCode: ZHANGXIANG, year: YEAR, group: 'nobody' as 'all' } })).status, 400);
   });
 });

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { SHEETS } from '@tuopin/domain';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, launch, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow } from './helpers';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, chooseOption, launch, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow } from './helpers';
 
 const TOWNSHIP = '211204101000'; // 张相镇
 const VILLAGES = ['211204101209', '211204101210'] as const; // 前马家沟村, 尹家堡子村: no other browser test writes here
@@ -122,6 +122,19 @@ test('exit assessment: counts per village and item, filter by an item, a househo
     assert.equal((await childRow(page, VILLAGES[1]).getByTestId('exit-child-assessed').innerText()).trim(), '2');
     assert.equal((await childRow(page, VILLAGES[1]).getByTestId('exit-child-not-meeting').innerText()).trim(), '2');
     await shot(page, 'exit-01-township');
+
+    // the households assessed: monitored households only (none here), then the exited ones, then all again
+    await chooseOption(page, 'exit-group', '监测对象');
+    await page.waitForURL((u) => u.searchParams.get('group') === 'monitored');
+    await childRow(page, VILLAGES[0]).getByTestId('exit-child-assessed').filter({ hasText: /^0$/ }).waitFor();
+    assert.equal((await childRow(page, VILLAGES[1]).getByTestId('exit-child-assessed').innerText()).trim(), '0');
+    await chooseOption(page, 'exit-group', '已脱贫户');
+    await page.waitForURL((u) => u.searchParams.get('group') === 'exited');
+    await childRow(page, VILLAGES[0]).getByTestId('exit-child-assessed').filter({ hasText: /^2$/ }).waitFor();
+    assert.equal((await childRow(page, VILLAGES[1]).getByTestId('exit-child-not-meeting').innerText()).trim(), '2');
+    await shot(page, 'exit-01b-exited');
+    await chooseOption(page, 'exit-group', '全部农户');
+    await page.waitForURL((u) => !u.searchParams.has('group'));
 
     // ---- 2. drill into 前马家沟村: exact cards and items ------------------------------------------
     await childRow(page, VILLAGES[0]).getByTestId('exit-child-name').click();

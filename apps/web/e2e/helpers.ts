@@ -157,3 +157,22 @@ export async function importSheets(request: APIRequestContext, sheets: Partial<R
   const committed = await waitImport(request, id, ['committed', 'failed']);
   if (committed.status !== 'committed') throw new Error(`import ${id} was ${committed.status}`);
 }
+
+/**
+ * Chooses the option of an antd Select whose label is exactly `text` (“监测对象” is not “脱贫户和监测对象”); a click
+ * during the dropdown's opening animation can land on a neighbour, so check the selection and retry.
+ */
+export async function chooseOption(page: Page, testId: string, text: string): Promise<void> {
+  const select = page.getByTestId(testId);
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await select.click();
+    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
+    await option.waitFor();
+    await page.waitForTimeout(200);
+    await option.click();
+    // the test id is on the Select itself or (in forms) on its input
+    const root = page.locator(`.ant-select[data-testid="${testId}"], .ant-select:has([data-testid="${testId}"])`).first();
+    if ((await root.innerText()).trim() === text) return;
+  }
+  throw new Error(`could not choose “${text}” in ${testId}`);
+}

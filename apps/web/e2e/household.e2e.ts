@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, BASE_URL, launch, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors, testIdNumber } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, chooseOption as choose, launch, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors, testIdNumber } from './helpers';
 
 const VILLAGE = '211204101200'; // 大孟屯村, 张相镇, 清河区
 const STAMP = Date.now() % 100_000;
@@ -52,21 +52,6 @@ async function post(ctx: BrowserContext, url: string, data: unknown): Promise<Re
 async function viewShot(page: Page, name: string): Promise<void> {
   await shot(page, name);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-view.png`) });
-}
-
-/** Chooses an option of an antd Select by its label. */
-/** Chooses an option of an antd Select; a click during the dropdown's opening animation can land on a neighbour, so check and retry. */
-async function choose(page: Page, testId: string, text: string): Promise<void> {
-  const select = page.getByTestId(testId);
-  for (let attempt = 0; attempt < 3; attempt++) {
-    await select.click();
-    const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: text }).first();
-    await option.waitFor();
-    await page.waitForTimeout(200);
-    await option.click();
-    if ((await select.innerText()).includes(text)) return;
-  }
-  throw new Error(`could not choose “${text}” in ${testId}`);
 }
 
 test('household forms: edit a member with live validation, history, create from the list, XLSX export, phone width', { timeout: 240_000 }, async () => {

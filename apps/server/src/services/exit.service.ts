@@ -6,7 +6,7 @@
  */
 import {
   EXIT_ITEMS, regionPrefix,
-  type ExitHouseholdAssessment, type ExitHouseholdItem, type ExitItemCode, type ExitRegionView,
+  type ExitGroupCode, type ExitHouseholdAssessment, type ExitHouseholdItem, type ExitItemCode, type ExitRegionView,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { notFound } from '../errors';
@@ -43,16 +43,17 @@ export class ExitService {
     });
   }
 
-  async region(actor: Actor, q: { regionCode?: string; year?: number }): Promise<ExitRegionView> {
+  async region(actor: Actor, q: { regionCode?: string; year?: number; group?: ExitGroupCode }): Promise<ExitRegionView> {
     const t = performance.now();
     const year = q.year ?? Number(today().slice(0, 4));
     const { region, facts, children, referenceDate } = await this.prepare(actor, q.regionCode, year);
     const childLen = CHILD_PREFIX_LENGTH[region.level] ?? null;
-    const { totals, children: byChild } = await this.d.db.scopedClient(actor, (client) => exitCounts(client, facts, childLen));
+    const { totals, children: byChild } = await this.d.db.scopedClient(actor, (client) => exitCounts(client, facts, q.group ?? 'all', childLen));
     const empty = { assessed: 0, meeting: 0, unmet: { income: 0, education: 0, medical: 0, housing: 0, water: 0 } };
     return {
       region: { code: region.code, name: region.name, fullName: region.fullName, level: region.level },
       year,
+      group: q.group ?? 'all',
       referenceDate,
       totals,
       children: childLen === null ? [] : children.map((c) => ({ ...c, counts: byChild.get(c.code.slice(0, childLen)) ?? empty })),
@@ -60,12 +61,12 @@ export class ExitService {
     };
   }
 
-  async households(actor: Actor, q: { regionCode?: string; year?: number; item?: ExitItemCode; after?: string; limit?: number }) {
+  async households(actor: Actor, q: { regionCode?: string; year?: number; group?: ExitGroupCode; item?: ExitItemCode; after?: string; limit?: number }) {
     const year = q.year ?? Number(today().slice(0, 4));
     const limit = q.limit ?? DEFAULT_LIMIT;
     const { facts } = await this.prepare(actor, q.regionCode, year);
     const after = q.after ? { countyCode: q.after.split(':')[0]!, id: Number(q.after.split(':')[1]) } : null;
-    const { rows, total } = await this.d.db.scopedClient(actor, (client) => exitHouseholds(client, facts, { item: q.item ?? null, after, limit: limit + 1 }));
+    const { rows, total } = await this.d.db.scopedClient(actor, (client) => exitHouseholds(client, facts, { group: q.group ?? 'all', item: q.item ?? null, after, limit: limit + 1 }));
     const page = rows.slice(0, limit);
     const items: ExitHouseholdItem[] = page.map((r) => ({
       countyCode: r.county_code, id: r.household_id, householdNo: r.household_no, villageCode: r.village_code, village: r.village ?? '',

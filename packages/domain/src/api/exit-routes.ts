@@ -6,7 +6,7 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
 import { PolicySnapshot } from './monitoring-routes';
 import { RegionCode, RegionRef } from './schemas';
-import { EXIT_ITEMS } from '../monitoring/assessment';
+import { EXIT_GROUPS, EXIT_ITEMS } from '../monitoring/assessment';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Year = Type.Integer({ minimum: 2014, maximum: 2100 });
@@ -15,6 +15,7 @@ const CountyCode = Type.String({ pattern: '^\\d{6}$' });
 const Id = Type.Integer({ minimum: 1 });
 
 export const ExitItemSchema = Type.Enum(EXIT_ITEMS.map((i) => i.code), { description: 'Exit item (EXIT_ITEMS)' });
+export const ExitGroupSchema = Type.Enum(EXIT_GROUPS.map((g) => g.code), { description: 'Households assessed (EXIT_GROUPS; default all)' });
 
 /** Households per unmet exit item. */
 const UnmetCounts = Type.Object({
@@ -32,6 +33,7 @@ export const ExitRegionView = Type.Object(
   {
     region: RegionRef,
     year: Type.Integer(),
+    group: ExitGroupSchema,
     referenceDate: IsoDate,
     totals: ExitCounts,
     children: Type.Array(Type.Object({ code: RegionCode, name: Type.String(), level: Type.Integer(), counts: ExitCounts })),
@@ -73,7 +75,7 @@ export const exitApi = {
   exitRegion: endpoint({
     method: 'GET', url: '/api/exit-assessment', summary: 'Exit assessment of a region: households assessed, meeting, and per unmet item, in total and per child region',
     tags: ['monitoring'], access: 'registry:read',
-    querystring: Type.Object({ regionCode: Type.Optional(RegionCode), year: Type.Optional(Year) }),
+    querystring: Type.Object({ regionCode: Type.Optional(RegionCode), year: Type.Optional(Year), group: Type.Optional(ExitGroupSchema) }),
     response: ExitRegionView,
   }),
   exitHouseholds: endpoint({
@@ -82,6 +84,7 @@ export const exitApi = {
     querystring: Type.Object({
       regionCode: Type.Optional(RegionCode),
       year: Type.Optional(Year),
+      group: Type.Optional(ExitGroupSchema),
       item: Type.Optional(ExitItemSchema),
       after: Type.Optional(Type.String({ pattern: '^\\d{6}:\\d+$', description: 'next from the previous page' })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),

@@ -22,6 +22,16 @@ export const EXIT_ITEMS = [
 ] as const;
 export type ExitItemCode = (typeof EXIT_ITEMS)[number]['code'];
 
+/** Which households an exit assessment covers (the region view and its list). */
+export const EXIT_GROUPS = [
+  { code: 'all', zh: '全部农户', en: 'All households' },
+  { code: 'covered', zh: '脱贫户和监测对象', en: 'Former poor and monitored households' },
+  { code: 'exited', zh: '已脱贫户', en: 'Exited households' },
+  { code: 'poor', zh: '未脱贫户和返贫户', en: 'Poor and returned households' },
+  { code: 'monitored', zh: '监测对象', en: 'Monitored households' },
+] as const;
+export type ExitGroupCode = (typeof EXIT_GROUPS)[number]['code'];
+
 export const ELIMINATION_BLOCKERS = [
   ...EXIT_ITEMS.filter((i) => i.code !== 'income'),
   { code: 'income_below_line', zh: '收入未稳定超过监测标准', en: 'Income not stably above the monitoring line' },

@@ -3,7 +3,9 @@ import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Empty, Select, Skeleton, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { ArrowUpOutlined, CloseOutlined, LeftOutlined, RightOutlined } from '@ant-design/icons';
-import { EXIT_ITEMS, parentRegionCode, type EndpointResponse, type ExitCounts, type ExitItemCode, type ExitRegionView } from '@tuopin/domain';
+import {
+  EXIT_GROUPS, EXIT_ITEMS, parentRegionCode, type EndpointResponse, type ExitCounts, type ExitGroupCode, type ExitItemCode, type ExitRegionView,
+} from '@tuopin/domain';
 import { api, call } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
@@ -20,12 +22,14 @@ const CURRENT_YEAR = new Date().getFullYear();
 const YEARS = Array.from({ length: CURRENT_YEAR - 2014 + 1 }, (_, i) => CURRENT_YEAR - i);
 const PAGE_SIZE = 20;
 const isItem = (v: string | null): v is ExitItemCode => EXIT_ITEMS.some((i) => i.code === v);
+const isGroup = (v: string | null): v is ExitGroupCode => EXIT_GROUPS.some((g) => g.code === v);
 const notMeeting = (c: ExitCounts) => c.assessed - c.meeting;
 
-/** The view as kept in the URL: region, year and the unmet item the list is filtered by. */
+/** The view as kept in the URL: region, year, the households assessed and the unmet item the list is filtered by. */
 interface View {
   region?: string;
   year: number;
+  group: ExitGroupCode;
   item?: ExitItemCode;
 }
 
@@ -33,9 +37,11 @@ function readView(sp: URLSearchParams): View {
   const region = sp.get('region');
   const year = Number(sp.get('year'));
   const item = sp.get('item');
+  const group = sp.get('group');
   return {
     region: region && /^\d{12}$/.test(region) ? region : undefined,
     year: Number.isInteger(year) && year >= 2014 && year <= CURRENT_YEAR ? year : CURRENT_YEAR,
+    group: isGroup(group) ? group : 'all',
     item: isItem(item) ? item : undefined,
   };
 }
@@ -44,6 +50,7 @@ function writeView(v: View): URLSearchParams {
   const sp = new URLSearchParams();
   if (v.region) sp.set('region', v.region);
   if (v.year !== CURRENT_YEAR) sp.set('year', String(v.year));
+  if (v.group !== 'all') sp.set('group', v.group);
   if (v.item) sp.set('item', v.item);
   return sp;
 }
@@ -74,22 +81,22 @@ export default function ExitAssessmentPage() {
     const ctl = new AbortController();
     setError(null);
     setSummary(null);
-    call(api.exitRegion, { query: { regionCode: region, year: view.year }, signal: ctl.signal })
+    call(api.exitRegion, { query: { regionCode: region, year: view.year, group: view.group }, signal: ctl.signal })
       .then(setSummary)
       .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)));
     return () => ctl.abort();
-  }, [region, view.year, errorText]);
+  }, [region, view.year, view.group, errorText]);
 
   const after = cursors[cursors.length - 1] || undefined;
   useEffect(() => {
     const ctl = new AbortController();
     setListLoading(true);
-    call(api.exitHouseholds, { query: { regionCode: region, year: view.year, item: view.item, after, limit: PAGE_SIZE }, signal: ctl.signal })
+    call(api.exitHouseholds, { query: { regionCode: region, year: view.year, group: view.group, item: view.item, after, limit: PAGE_SIZE }, signal: ctl.signal })
       .then(setList)
       .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)))
       .finally(() => !ctl.signal.aborted && setListLoading(false));
     return () => ctl.abort();
-  }, [region, view.year, view.item, after, errorText]);
+  }, [region, view.year, view.group, view.item, after, errorText]);
 
   const itemName = (code: ExitItemCode) => {
     const i = EXIT_ITEMS.find((x) => x.code === code)!;
@@ -112,6 +119,14 @@ export default function ExitAssessmentPage() {
         options={YEARS.map((y) => ({ value: y, label: t('households.yearOption', { year: y }) }))}
         style={{ width: isMobile ? '100%' : 110 }}
         data-testid="exit-year"
+      />
+      <Select<ExitGroupCode>
+        value={view.group}
+        onChange={(g) => patch({ group: g })}
+        options={EXIT_GROUPS.map((g) => ({ value: g.code, label: lang === 'zh' ? g.zh : g.en }))}
+        style={{ width: isMobile ? '100%' : 180 }}
+        aria-label={t('exit.group')}
+        data-testid="exit-group"
       />
       {parent && (
         <Button icon={<ArrowUpOutlined />} onClick={() => patch({ region: parent, item: undefined })} data-testid="exit-up">
