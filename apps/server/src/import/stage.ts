@@ -7,8 +7,8 @@ import {
   getField, INCOME_ITEMS, parseCell, parseIdNumber, SHEETS, validateHousehold, validateIncome, validateMember, validateYearStatus,
   type Column, type Household, type IncomeRecord, type Member, type SheetName, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
-import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from '../repositories/import.repository';
-import { householdToColumns, memberToColumns } from '../services/registry.mapping';
+import { HOUSEHOLD_DATA_COLUMNS, householdToColumns, MEMBER_DATA_COLUMNS, memberToColumns } from '../services/registry.mapping';
+import type { CsvRecord } from './csv';
 import type { SheetSource } from './source';
 
 export interface RowProblem {
@@ -88,86 +88,115 @@ export interface StageContext {
   villages: Map<string, string>;
 }
 
-const placeOf = (ctx: StageContext, householdNo: unknown): [string | null, string | null] => {
-  const village = typeof householdNo === 'string' ? ctx.villages.get(householdNo) : undefined;
+/** What staging one batch needs: the import, the reference date, and (members, income) the households' villages. */
+export interface BatchContext {
+  importId: number;
+  referenceDate: string;
+  villages: ReadonlyMap<string, string>;
+}
+
+/** One staged batch: rows for COPY (ordered as the staging table's columns), problems, villages of new households. */
+export interface StagedBatch {
+  rows: unknown[][];
+  problems: RowProblem[];
+  /** households only: household number → village, in row order */
+  villages: [string, string][];
+}
+
+const placeOf = (villages: ReadonlyMap<string, string>, householdNo: unknown): [string | null, string | null] => {
+  const village = typeof householdNo === 'string' ? villages.get(householdNo) : undefined;
   return village === undefined ? [null, null] : [village.slice(0, 6), village];
 };
 
-/** Household rows for staging, a batch per batch of the file. */
-export async function* householdRows(src: SheetSource, ctx: StageContext): AsyncGenerator<unknown[][]> {
-  const bound = bindColumns('households', src.indexes);
-  const skipHousehold = new Set(['countyCode']);
-  const skipStatus = new Set(['householdNo']);
-  const options = { referenceDate: ctx.referenceDate };
-  for await (const batch of src.batches()) {
-    const out: unknown[][] = [];
-    for (const { rowNo, cells } of batch) {
-      ctx.rowsRead.households++;
-      const { rec, ok } = parseRow('households', bound, cells, rowNo, ctx.problems);
-      const villageCode = typeof rec.villageCode === 'string' ? rec.villageCode : '';
-      const county = villageCode.slice(0, 6);
-      rec.countyCode = county;
-      const household = rec as unknown as Household;
-      const status = { householdNo: rec.householdNo, year: rec.year, status: rec.status, exitYear: rec.exitYear, monitored: rec.monitored ?? false,
-        monitoredType: rec.monitoredType, riskTypes: rec.riskTypes ?? [] } as unknown as YearStatus;
-      const bad = report('households', rowNo, validateHousehold(household, options), ctx.problems, skipHousehold);
-      const badStatus = report('households', rowNo, validateYearStatus(status, options), ctx.problems, skipStatus);
-      if (!ok || bad || badStatus) continue;
-      const cols = householdToColumns(household);
-      if (!ctx.villages.has(rec.householdNo as string)) ctx.villages.set(rec.householdNo as string, villageCode);
-      out.push([
-        ctx.importId, rowNo, county, rec.householdNo, villageCode, ...withDefaults(cols, HOUSEHOLD_DATA_COLUMNS),
-        status.year, status.status, status.monitored, status.monitoredType ?? null, status.riskTypes,
-      ]);
-    }
-    yield out;
-  }
-}
-
-/** Member rows for staging; ID numbers normalised (15 → 18 digits), the ID type inferred from the number's length. */
-export async function* memberRows(src: SheetSource, ctx: StageContext): AsyncGenerator<unknown[][]> {
-  const bound = bindColumns('members', src.indexes);
-  const options = { referenceDate: ctx.referenceDate };
-  for await (const batch of src.batches()) {
-    const out: unknown[][] = [];
-    for (const { rowNo, cells } of batch) {
-      ctx.rowsRead.members++;
-      const { rec, ok } = parseRow('members', bound, cells, rowNo, ctx.problems);
-      const member = rec as unknown as Member;
-      // Normalise what is not already a clean 18-character number (15 digits, lower-case x, spaces …).
-      if (typeof member.idNumber === 'string' && (member.idNumber.length !== 18 || member.idNumber.endsWith('x'))) {
-        const p = parseIdNumber(member.idNumber, options);
-        if (p.ok) member.idNumber = p.normalized;
-      }
-      if (!member.idType && typeof member.idNumber === 'string' && member.idNumber.length > 18) member.idType = 'disability_cert';
-      if (!member.idType) member.idType = 'resident_id';
-      const bad = report('members', rowNo, validateMember(member, options), ctx.problems);
-      if (!ok || bad) continue;
-      const householdNo = getField(rec, 'householdNo');
-      out.push([ctx.importId, rowNo, householdNo, ...placeOf(ctx, householdNo), ...withDefaults(memberToColumns(member), MEMBER_DATA_COLUMNS)]);
-    }
-    yield out;
-  }
-}
-
+const SKIP_HOUSEHOLD = new Set(['countyCode']);
+const SKIP_STATUS = new Set(['householdNo']);
+const SKIP_INCOME = new Set(['householdNo']);
 const INCOME_FIELDS = INCOME_ITEMS.map((i) => i.key);
 
-/** Income rows for staging. */
-export async function* incomeRows(src: SheetSource, ctx: StageContext): AsyncGenerator<unknown[][]> {
-  const bound = bindColumns('income', src.indexes);
-  const skip = new Set(['householdNo']);
+/** Household rows of one batch. */
+function householdBatch(bound: BoundColumn[], batch: CsvRecord[], ctx: BatchContext): StagedBatch {
   const options = { referenceDate: ctx.referenceDate };
-  for await (const batch of src.batches()) {
-    const out: unknown[][] = [];
-    for (const { rowNo, cells } of batch) {
-      ctx.rowsRead.income++;
-      const { rec, ok } = parseRow('income', bound, cells, rowNo, ctx.problems);
-      const bad = report('income', rowNo, validateIncome(rec as unknown as IncomeRecord, options), ctx.problems, skip);
-      if (!ok || bad) continue;
-      const row: unknown[] = [ctx.importId, rowNo, rec.householdNo, ...placeOf(ctx, rec.householdNo), rec.year];
-      for (const f of INCOME_FIELDS) row.push(rec[f] ?? null);
-      out.push(row);
+  const out: StagedBatch = { rows: [], problems: [], villages: [] };
+  for (const { rowNo, cells } of batch) {
+    const { rec, ok } = parseRow('households', bound, cells, rowNo, out.problems);
+    const villageCode = typeof rec.villageCode === 'string' ? rec.villageCode : '';
+    const county = villageCode.slice(0, 6);
+    rec.countyCode = county;
+    const household = rec as unknown as Household;
+    const status = { householdNo: rec.householdNo, year: rec.year, status: rec.status, exitYear: rec.exitYear, monitored: rec.monitored ?? false,
+      monitoredType: rec.monitoredType, riskTypes: rec.riskTypes ?? [] } as unknown as YearStatus;
+    const bad = report('households', rowNo, validateHousehold(household, options), out.problems, SKIP_HOUSEHOLD);
+    const badStatus = report('households', rowNo, validateYearStatus(status, options), out.problems, SKIP_STATUS);
+    if (!ok || bad || badStatus) continue;
+    const cols = householdToColumns(household);
+    out.villages.push([rec.householdNo as string, villageCode]);
+    out.rows.push([
+      ctx.importId, rowNo, county, rec.householdNo, villageCode, ...withDefaults(cols, HOUSEHOLD_DATA_COLUMNS),
+      status.year, status.status, status.monitored, status.monitoredType ?? null, status.riskTypes,
+    ]);
+  }
+  return out;
+}
+
+/** Member rows of one batch; ID numbers normalised (15 → 18 digits), the ID type inferred from the number's length. */
+function memberBatch(bound: BoundColumn[], batch: CsvRecord[], ctx: BatchContext): StagedBatch {
+  const options = { referenceDate: ctx.referenceDate };
+  const out: StagedBatch = { rows: [], problems: [], villages: [] };
+  for (const { rowNo, cells } of batch) {
+    const { rec, ok } = parseRow('members', bound, cells, rowNo, out.problems);
+    const member = rec as unknown as Member;
+    // Normalise what is not already a clean 18-character number (15 digits, lower-case x, spaces …).
+    if (typeof member.idNumber === 'string' && (member.idNumber.length !== 18 || member.idNumber.endsWith('x'))) {
+      const p = parseIdNumber(member.idNumber, options);
+      if (p.ok) member.idNumber = p.normalized;
     }
-    yield out;
+    if (!member.idType && typeof member.idNumber === 'string' && member.idNumber.length > 18) member.idType = 'disability_cert';
+    if (!member.idType) member.idType = 'resident_id';
+    const bad = report('members', rowNo, validateMember(member, options), out.problems);
+    if (!ok || bad) continue;
+    const householdNo = getField(rec, 'householdNo');
+    out.rows.push([ctx.importId, rowNo, householdNo, ...placeOf(ctx.villages, householdNo), ...withDefaults(memberToColumns(member), MEMBER_DATA_COLUMNS)]);
+  }
+  return out;
+}
+
+/** Income rows of one batch. */
+function incomeBatch(bound: BoundColumn[], batch: CsvRecord[], ctx: BatchContext): StagedBatch {
+  const options = { referenceDate: ctx.referenceDate };
+  const out: StagedBatch = { rows: [], problems: [], villages: [] };
+  for (const { rowNo, cells } of batch) {
+    const { rec, ok } = parseRow('income', bound, cells, rowNo, out.problems);
+    const bad = report('income', rowNo, validateIncome(rec as unknown as IncomeRecord, options), out.problems, SKIP_INCOME);
+    if (!ok || bad) continue;
+    const row: unknown[] = [ctx.importId, rowNo, rec.householdNo, ...placeOf(ctx.villages, rec.householdNo), rec.year];
+    for (const f of INCOME_FIELDS) row.push(rec[f] ?? null);
+    out.rows.push(row);
+  }
+  return out;
+}
+
+const BATCH_FNS = { households: householdBatch, members: memberBatch, income: incomeBatch } as const;
+
+/** A sheet's parsers bound to the file's column positions, and its batch function (the same in a worker and here). */
+export function batchStager(sheet: SheetName, indexes: number[]): (batch: CsvRecord[], ctx: BatchContext) => StagedBatch {
+  const bound = bindColumns(sheet, indexes);
+  const fn = BATCH_FNS[sheet];
+  return (batch, ctx) => fn(bound, batch, ctx);
+}
+
+/** Adds a staged batch's problems, villages (first occurrence wins) and row count to the context. */
+export function absorb(ctx: StageContext, sheet: SheetName, read: number, b: { problems: RowProblem[]; villages: [string, string][] }): void {
+  ctx.rowsRead[sheet] += read;
+  for (const p of b.problems) ctx.problems.push(p);
+  for (const [no, village] of b.villages) if (!ctx.villages.has(no)) ctx.villages.set(no, village);
+}
+
+/** Staging rows of a sheet, a batch per batch of the file, in this thread. */
+export async function* sheetRows(src: SheetSource, ctx: StageContext): AsyncGenerator<unknown[][]> {
+  const stage = batchStager(src.sheet, src.indexes);
+  for await (const batch of src.batches()) {
+    const b = stage(batch, ctx);
+    absorb(ctx, src.sheet, batch.length, b);
+    yield b.rows;
   }
 }

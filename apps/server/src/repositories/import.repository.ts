@@ -9,10 +9,9 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { INCOME_ITEMS } from '@tuopin/domain';
-import { HOUSEHOLD_KEYS, LAND_KEYS, MEMBER_KEYS, snake } from '../services/registry.mapping';
+import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from '../services/registry.mapping';
 
-export const HOUSEHOLD_DATA_COLUMNS = [...HOUSEHOLD_KEYS.map(snake), ...LAND_KEYS.map((k) => `land_${snake(k)}`)];
-export const MEMBER_DATA_COLUMNS = MEMBER_KEYS.map(snake);
+export { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS };
 export const INCOME_DATA_COLUMNS = INCOME_ITEMS.map((i) => i.column);
 export const STATUS_DATA_COLUMNS = ['status', 'exit_year', 'monitored', 'monitored_type', 'risk_types'];
 
@@ -27,35 +26,15 @@ export const STAGING = {
 } as const;
 export type StagingName = keyof typeof STAGING;
 
-const SPECIAL = /[\\\t\n\r]/;
-const esc = (s: string) =>
-  SPECIAL.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s;
+export { copyText, copyValue } from '../import/copy-text';
 
-/** One value in COPY text format. */
-export function copyValue(v: unknown): string {
-  if (typeof v === 'string') return esc(v);
-  if (v === null || v === undefined) return '\\N';
-  if (typeof v === 'number') return String(v);
-  if (typeof v === 'boolean') return v ? 't' : 'f';
-  if (Array.isArray(v)) return esc(`{${v.map((x) => `"${String(x).replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`);
-  return esc(String(v));
-}
-
-/** Streams batches of rows (each ordered as STAGING[name].columns) into a staging table. */
-export async function copyInto(client: pg.PoolClient, name: StagingName, batches: AsyncIterable<unknown[][]>): Promise<void> {
+/** Streams COPY text (see copyText) into a staging table. */
+export async function copyInto(client: pg.PoolClient, name: StagingName, chunks: AsyncIterable<string>): Promise<void> {
   const { table, columns } = STAGING[name];
   await pipeline(
     Readable.from(
       (async function* () {
-        for await (const rows of batches) {
-          let text = '';
-          for (const r of rows) {
-            let line = copyValue(r[0]);
-            for (let i = 1; i < r.length; i++) line += `\t${copyValue(r[i])}`;
-            text += `${line}\n`;
-          }
-          if (text) yield text;
-        }
+        for await (const text of chunks) if (text) yield text;
       })(),
     ),
     client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`)),

@@ -6,11 +6,12 @@ import type { Actor } from '../db/database';
 import { AppError, conflict, notFound } from '../errors';
 import type { Jobs } from '../jobs';
 import {
-  checkStaged, clearProblems, clearStaged, copyInto, countChanges, finishCommit, ImportsRepository, mergeStaged, storeProblems,
+  checkStaged, clearProblems, clearStaged, copyInto, copyText, countChanges, finishCommit, ImportsRepository, mergeStaged, storeProblems,
   type ImportCounts, type ImportRow,
 } from '../repositories/import.repository';
 import { CsvSyntaxError, openUpload, type UploadedFile } from '../import/source';
-import { householdRows, incomeRows, memberRows, type RowProblem, type StageContext } from '../import/stage';
+import { sheetRows, type RowProblem, type StageContext } from '../import/stage';
+import { PARALLEL_FROM_BYTES, StagePool, stageWorkerCount } from '../import/stage-pool';
 import type { Deps } from './context';
 import { todayInChina } from '../clock';
 
@@ -20,6 +21,10 @@ const MAX_STORED_PROBLEMS = 50_000;
 const SHEET_ORDER: SheetName[] = ['households', 'members', 'income'];
 /** Today in China (see clock.ts). */
 const today = todayInChina;
+
+async function* inThread(batches: AsyncIterable<unknown[][]>): AsyncGenerator<string> {
+  for await (const rows of batches) yield copyText(rows);
+}
 
 /**
  * Registry import: upload → validation job (dry run: parse, validate, COPY into staging, set-based checks, counts)
@@ -74,6 +79,10 @@ export class ImportService {
       return { name, path: p, bytes: fs.statSync(p).size };
     });
     await this.setState(id, { status: 'validating', progress: 0.02, message: '正在读取文件' });
+    // Large files are parsed and validated in worker threads (stage-pool.ts), small ones here; the workers start
+    // loading while the files are opened.
+    const workers = files.reduce((n, f) => n + f.bytes, 0) >= PARALLEL_FROM_BYTES ? stageWorkerCount() : 0;
+    const pool = workers > 0 ? new StagePool(workers) : null;
     try {
       const ctx: StageContext = { importId: id, referenceDate: today(), problems: [], rowsRead: { households: 0, members: 0, income: 0 }, villages: new Map() };
       const { sources, problems: fileProblems } = await openUpload(files);
@@ -99,10 +108,11 @@ export class ImportService {
             const src = sources.find((s) => s.sheet === sheet);
             if (!src) continue;
             await this.setState(id, { progress: 0.05 + 0.25 * i, message: `正在校验“${SHEETS[sheet].title}”` });
-            const rows = sheet === 'households' ? householdRows(src, ctx) : sheet === 'members' ? memberRows(src, ctx) : incomeRows(src, ctx);
-            await copyInto(client, sheet, rows);
+            await copyInto(client, sheet, pool ? pool.sheetText(src, ctx) : inThread(sheetRows(src, ctx)));
+            if (sheet === 'households') pool?.setVillages(ctx.villages);
             lap(sheet);
           }
+          await pool?.close();
           await this.setState(id, { progress: 0.8, message: '正在比对系统中已有数据' });
           const found = await checkStaged(client, id);
           lap('checks');
@@ -136,6 +146,8 @@ export class ImportService {
       }
       console.error('[import] validation failed', e);
       await this.setState(id, { status: 'failed', progress: 1, message: '校验时发生内部错误，没有写入任何数据' });
+    } finally {
+      await pool?.close();
     }
   }
 

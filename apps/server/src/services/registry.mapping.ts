@@ -66,3 +66,7 @@ export function householdToColumns(h: Partial<Household>): Record<string, unknow
   if (h.land) for (const k of LAND_KEYS) if (k in h.land) out[`land_${snake(k)}`] = h.land[k];
   return out;
 }
+
+/** Staging and registry column names of the household data (with the land columns) and of the member data. */
+export const HOUSEHOLD_DATA_COLUMNS = [...HOUSEHOLD_KEYS.map(snake), ...LAND_KEYS.map((k) => `land_${snake(k)}`)];
+export const MEMBER_DATA_COLUMNS = MEMBER_KEYS.map(snake);
