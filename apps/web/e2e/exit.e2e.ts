@@ -8,12 +8,12 @@
  *
  *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… node --import tsx --test apps/web/e2e/exit.e2e.ts
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { SHEETS } from '@tuopin/domain';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, chooseOption, launch, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow } from './helpers';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, chooseOption, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow, withBrowser } from './helpers';
 
 const TOWNSHIP = '211204101000'; // 张相镇
 const VILLAGES = ['211204101209', '211204101210'] as const; // 前马家沟村, 尹家堡子村: no other browser test writes here
@@ -22,15 +22,7 @@ const STAMP = Date.now() % 100_000;
 const householdNo = (n: number) => `XE2E-${String(STAMP).padStart(5, '0')}-${n}`;
 const born = (age: number) => `${YEAR - age}-01-01`;
 
-let browser: Browser;
-
-before(async () => {
-  assert.ok(ADMIN_PASSWORD, 'E2E_ADMIN_PASSWORD must be set');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+withBrowser();
 
 
 type Row = SheetRow;
@@ -97,7 +89,7 @@ const total = async (page: Page, k: string) => (await page.getByTestId(`exit-tot
 const listed = (page: Page) => page.getByTestId('exit-household').evaluateAll((els) => els.map((e) => e.getAttribute('data-household-no')));
 
 test('exit assessment: counts per village and item, filter by an item, a household\'s unmet items', { timeout: 240_000 }, async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext();
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   try {
@@ -192,7 +184,7 @@ test('exit assessment: counts per village and item, filter by an item, a househo
   }
 
   // ---- 5. phone width (375 px): the same counts, nothing wider than the screen ------------------------
-  const phone = await newContext(browser, { width: 375, height: 812 });
+  const phone = await newContext({ width: 375, height: 812 });
   const mobile = await phone.newPage();
   const mobileErrors = watchErrors(mobile);
   try {

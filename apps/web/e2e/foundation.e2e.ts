@@ -6,38 +6,16 @@
  *
  *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… node --import tsx --test apps/web/e2e/*.e2e.ts
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import {
-  ADMIN_PASSWORD,
-  BASE_URL,
-  PHONE,
-  launch,
-  login,
-  logout,
-  newContext,
-  openMenu,
-  pickRegion,
-  shot,
-  texts,
-  watchErrors,
-} from './helpers';
+import type { Page } from 'playwright-core';
+import { ADMIN_PASSWORD, BASE_URL, PHONE, login, logout, newContext, openMenu, pickRegion, shot, texts, watchErrors, withBrowser } from './helpers';
 
 const QINGHE = '211204000000';
 const ZHANGXIANG = '211204101000';
 const ZHANGXIANG_PREFIX = '211204101';
 
-let browser: Browser;
-
-before(async () => {
-  assert.ok(ADMIN_PASSWORD, 'E2E_ADMIN_PASSWORD must be set');
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-});
+withBrowser();
 
 /** The admin may be asked to change the bootstrap password; the scenario does not depend on it. */
 async function passForcedChange(page: Page, current: string): Promise<void> {
@@ -51,7 +29,7 @@ async function passForcedChange(page: Page, current: string): Promise<void> {
 }
 
 test('foundation: regions, a township officer and the officer’s limited view', { timeout: 180_000 }, async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext();
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   // A fresh server has no zx_officer; a suffix keeps the test repeatable against a used one.

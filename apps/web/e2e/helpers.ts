@@ -7,7 +7,9 @@
  *   E2E_CHROMIUM        the Chromium binary (default /usr/bin/chromium)
  *   E2E_HEADED=1        show the browser
  */
+import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -34,11 +36,24 @@ export async function launch(): Promise<Browser> {
   });
 }
 
-export async function newContext(
-  browser: Browser,
-  viewport: { width: number; height: number } = DESKTOP,
-): Promise<BrowserContext> {
-  const ctx = await browser.newContext({
+let shared: Browser | null = null;
+
+/** One Chromium for the tests of a file: launched before them (E2E_ADMIN_PASSWORD must be set), closed after. */
+export function withBrowser(): void {
+  before(async () => {
+    assert.ok(ADMIN_PASSWORD, 'E2E_ADMIN_PASSWORD must be set');
+    shared = await launch();
+  });
+  after(async () => {
+    await shared?.close();
+    shared = null;
+  });
+}
+
+/** A browser context of the file's Chromium (withBrowser) at the given viewport. */
+export async function newContext(viewport: { width: number; height: number } = DESKTOP): Promise<BrowserContext> {
+  if (!shared) throw new Error('call withBrowser() in the test file first');
+  const ctx = await shared.newContext({
     baseURL: BASE_URL,
     viewport,
     locale: 'zh-CN',

@@ -8,12 +8,12 @@
  *
  *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… node --import tsx --test apps/web/e2e/household-income.e2e.ts
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { formatYuan, perCapitaNetIncome } from '@tuopin/domain';
-import { ADMIN_PASSWORD, BASE_URL, launch, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser } from './helpers';
 
 const VILLAGE = '211204101200'; // 大孟屯村, 张相镇, 清河区
 const STAMP = (Date.now() + 7) % 100_000;
@@ -21,15 +21,7 @@ const householdNo = (n: number) => `IN-${String(STAMP).padStart(5, '0')}-${n}`;
 const PHONE_375 = { width: 375, height: 812 };
 const LAST_YEAR = new Date().getFullYear() - 1;
 
-let browser: Browser;
-
-before(async () => {
-  assert.ok(ADMIN_PASSWORD, 'E2E_ADMIN_PASSWORD must be set');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+withBrowser();
 
 const idNumber = (birth: string, male: boolean, k: number) => testIdNumber(birth, male, k, STAMP * 17);
 
@@ -55,7 +47,7 @@ async function viewShot(page: Page, name: string): Promise<void> {
 const numberBox = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"]`).locator('xpath=self::input | .//input').first();
 
 test('income and status by year: live validation and computation, save, list, status, audit, phone width', { timeout: 240_000 }, async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext();
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   try {

@@ -7,28 +7,20 @@
  *
  *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… node --import tsx --test apps/web/e2e/household.e2e.ts
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, BASE_URL, chooseOption as choose, launch, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors, testIdNumber } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, chooseOption as choose, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser } from './helpers';
 
 const VILLAGE = '211204101200'; // 大孟屯村, 张相镇, 清河区
 const STAMP = Date.now() % 100_000;
 const householdNo = (n: number) => `HH-${String(STAMP).padStart(5, '0')}-${n}`;
 const PHONE_375 = { width: 375, height: 812 };
 
-let browser: Browser;
-
-before(async () => {
-  assert.ok(ADMIN_PASSWORD, 'E2E_ADMIN_PASSWORD must be set');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+withBrowser();
 
 /** A valid ID of 清河区 for the birth date; `k` makes it unique in this run. */
 const idNumber = (birth: string, male: boolean, k: number) => testIdNumber(birth, male, k, STAMP * 5);
@@ -55,7 +47,7 @@ async function viewShot(page: Page, name: string): Promise<void> {
 }
 
 test('household forms: edit a member with live validation, history, create from the list, XLSX export, phone width', { timeout: 240_000 }, async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext();
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   const spouse = adult('钱秀珍', '1972-03-15', false, 2, { relation: 'spouse' });

@@ -12,24 +12,20 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { idCheckCharacter, SHEETS, type SheetName } from '@tuopin/domain';
-import { ADMIN_PASSWORD, BASE_URL, PHONE, launch, login, newContext, shot, watchErrors } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, PHONE, login, newContext, shot, watchErrors, withBrowser } from './helpers';
 
 const VILLAGES = ['211204101200', '211204101202'] as const; // two villages of 张相镇, 清河区
 const YEAR = new Date().getFullYear();
 
-let browser: Browser;
 let dir: string;
 
-before(async () => {
-  assert.ok(ADMIN_PASSWORD, 'E2E_ADMIN_PASSWORD must be set');
-  browser = await launch();
+withBrowser();
+before(() => {
   dir = mkdtempSync(join(tmpdir(), 'tuopin-import-e2e-'));
 });
-
-after(async () => {
-  await browser?.close();
+after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -130,7 +126,7 @@ async function waitStatus(page: Page, status: string): Promise<void> {
 }
 
 test('import: template, a rejected upload, a corrected one, commit and the new households', { timeout: 240_000 }, async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext();
   const page = await ctx.newPage();
   const errors = watchErrors(page);
 

@@ -16,12 +16,12 @@
  *
  *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… node --import tsx --test apps/web/e2e/monitoring.e2e.ts
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { addDays, formatYuan, type ProcedureDetail } from '@tuopin/domain';
-import { ADMIN_PASSWORD, BASE_URL, DESKTOP, launch, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, DESKTOP, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser } from './helpers';
 
 const CC = '211204';
 const QINGHE = '211204000000'; // 清河区, 铁岭市
@@ -34,15 +34,7 @@ const INITIAL = 'Initial2025x';
 const PASSWORD = 'Monitor2025z';
 const householdNo = (n: number) => `MON-${String(STAMP).padStart(5, '0')}-${n}`;
 
-let browser: Browser;
-
-before(async () => {
-  assert.ok(ADMIN_PASSWORD, 'E2E_ADMIN_PASSWORD must be set');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+withBrowser();
 
 /** Today as the browser (Asia/Shanghai) and the server see it. */
 function today(): string {
@@ -77,7 +69,7 @@ async function getJson<T>(ctx: BrowserContext, url: string): Promise<T> {
 
 /** Sets the first password of a user created by the administrator (through the API, in a throwaway context). */
 async function setPassword(username: string): Promise<void> {
-  const ctx = await newContext(browser);
+  const ctx = await newContext();
   try {
     const me = await post(ctx, '/api/auth/login', { username, password: INITIAL }, '');
     await post(ctx, '/api/auth/password', { currentPassword: INITIAL, newPassword: PASSWORD }, String(me.csrfToken));
@@ -90,7 +82,7 @@ interface Session { ctx: BrowserContext; page: Page; errors: string[] }
 
 /** Logs a user in through the login page, in a fresh browser context. */
 async function loginAs(username: string, viewport = DESKTOP): Promise<Session> {
-  const ctx = await newContext(browser, viewport);
+  const ctx = await newContext(viewport);
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   await login(page, username, PASSWORD);
@@ -169,7 +161,7 @@ const text = async (l: Locator) => (await l.innerText()).trim();
 
 test('monitoring: a clue through every signed step to a monitored household, an elimination refused and one approved', { timeout: 420_000 }, async () => {
   const TODAY = today();
-  const adminCtx = await newContext(browser);
+  const adminCtx = await newContext();
   const admin = await adminCtx.newPage();
   const sessions: Session[] = [];
   const adminErrors = watchErrors(admin);

@@ -8,11 +8,11 @@
  *
  *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… node --import tsx --test apps/web/e2e/policy.e2e.ts
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, launch, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors } from './helpers';
+import { ADMIN_PASSWORD, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors, withBrowser } from './helpers';
 
 const LIAONING = '210000000000';
 const QINGHE = '211204000000'; // 清河区, 铁岭市
@@ -23,15 +23,7 @@ const PHONE_375 = { width: 375, height: 812 };
 const INITIAL = 'Initial2025x';
 const CHANGED = 'Changed2025y';
 
-let browser: Browser;
-
-before(async () => {
-  assert.ok(ADMIN_PASSWORD, 'E2E_ADMIN_PASSWORD must be set');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+withBrowser();
 
 async function csrf(ctx: BrowserContext): Promise<string> {
   return (await ctx.cookies()).find((c) => c.name === 'tuopin_csrf')?.value ?? '';
@@ -47,7 +39,7 @@ async function post(ctx: BrowserContext, url: string, data: unknown, token?: str
 
 /** A new user logged in through the API in a fresh context, with the initial password already changed. */
 async function userContext(viewport?: { width: number; height: number }, username = ''): Promise<BrowserContext> {
-  const ctx = await newContext(browser, viewport);
+  const ctx = await newContext(viewport);
   const me = await post(ctx, '/api/auth/login', { username, password: INITIAL }, '');
   await post(ctx, '/api/auth/password', { currentPassword: INITIAL, newPassword: CHANGED }, String(me.csrfToken));
   return ctx;
@@ -80,7 +72,7 @@ async function assertNoOverflow(page: Page, width: number): Promise<void> {
 }
 
 test('policy settings: set at the province, inherited and overridden by a county, history, inherit again, read-only township', { timeout: 240_000 }, async () => {
-  const adminCtx = await newContext(browser);
+  const adminCtx = await newContext();
   const page = await adminCtx.newPage();
   const errors = watchErrors(page);
   const contexts: BrowserContext[] = [adminCtx];

@@ -9,11 +9,11 @@
  *
  *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… node --import tsx --test apps/web/e2e/quality.e2e.ts
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, launch, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow } from './helpers';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow, withBrowser } from './helpers';
 
 const TOWNSHIP = '211204102000'; // 杨木林子镇, 清河区
 const VILLAGES = ['211204102200', '211204102201'] as const; // 前杨木林子村, 后杨木林子村
@@ -22,15 +22,7 @@ const STAMP = Date.now() % 100_000;
 const householdNo = (n: number) => `QE2E-${String(STAMP).padStart(5, '0')}-${n}`;
 const born = (age: number) => `${YEAR - age}-01-01`;
 
-let browser: Browser;
-
-before(async () => {
-  assert.ok(ADMIN_PASSWORD, 'E2E_ADMIN_PASSWORD must be set');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+withBrowser();
 
 
 type Row = SheetRow;
@@ -75,10 +67,8 @@ const members: Row[] = people.map((p, i) => ({
 /** Imports the households through the product's own import API (upload, dry run, commit), as the logged-in user. */
 const seed = (page: Page) => importSheets(page.request, { households, members });
 
-
-
 test('data quality: run the checks on a township, read the counts, filter, open a household', { timeout: 240_000 }, async () => {
-  const ctx = await newContext(browser);
+  const ctx = await newContext();
   const page = await ctx.newPage();
   const errors = watchErrors(page);
   try {
@@ -156,7 +146,7 @@ test('data quality: run the checks on a township, read the counts, filter, open 
   }
 
   // ---- 6. phone width (375 px): the same results, nothing wider than the screen ----------------
-  const phone = await newContext(browser, { width: 375, height: 812 });
+  const phone = await newContext({ width: 375, height: 812 });
   const mobile = await phone.newPage();
   const mobileErrors = watchErrors(mobile);
   try {

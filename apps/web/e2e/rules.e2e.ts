@@ -12,12 +12,12 @@
  *
  *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… node --import tsx --test apps/web/e2e/rules.e2e.ts
  */
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { RuleDryRun, RuleRecord } from '@tuopin/domain';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, launch, login, newContext, pickRegion, shot, watchErrors, importSheets, testIdNumber, type SheetRow } from './helpers';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, login, newContext, pickRegion, shot, watchErrors, importSheets, testIdNumber, type SheetRow, withBrowser } from './helpers';
 
 const ZHANGXIANG = '211204101000'; // 张相镇, 清河区
 const VILLAGES = ['211204101206', '211204101207'] as const; // 张相屯村, 十八道岗子村
@@ -32,15 +32,7 @@ const INITIAL = 'Initial2025x';
 const CHANGED = 'Changed2025y';
 const TOWN_USER = `rules_zx_${STAMP}`;
 
-let browser: Browser;
-
-before(async () => {
-  assert.ok(ADMIN_PASSWORD, 'E2E_ADMIN_PASSWORD must be set');
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-});
+withBrowser();
 
 // ---- the households ------------------------------------------------------------------------------------
 
@@ -148,7 +140,7 @@ async function openNav(page: Page, key: string): Promise<void> {
 }
 
 test('warning rules: type-checked as you type, dry run, save with versions, run over a township, platform clues, read-only at 375 px', { timeout: 300_000 }, async () => {
-  const adminCtx = await newContext(browser);
+  const adminCtx = await newContext();
   const page = await adminCtx.newPage();
   const errors = watchErrors(page);
   const contexts: BrowserContext[] = [adminCtx];
@@ -371,7 +363,7 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     await shot(page, 'rules-08-clues');
 
     // ---- 7. a township officer at 375 px: read-only rules as cards, dry run in the own township ---------
-    const townCtx = await newContext(browser, PHONE_375);
+    const townCtx = await newContext(PHONE_375);
     contexts.push(townCtx);
     const me = await post<{ csrfToken: string }>(townCtx, '/api/auth/login', { username: TOWN_USER, password: INITIAL }, '');
     await post(townCtx, '/api/auth/password', { currentPassword: INITIAL, newPassword: CHANGED }, me.csrfToken);
@@ -421,7 +413,7 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     const dayOffset = (n: number) => new Date(Date.parse(`${chinaToday}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
     const userCtx = async (username: string, displayName: string, role: string, regionCode: string) => {
       await post(adminCtx, '/api/users', { username, displayName, role, regionCode, password: INITIAL, reason: '预警规则端到端测试' });
-      const ctx = await newContext(browser);
+      const ctx = await newContext();
       contexts.push(ctx);
       const m = await post<{ csrfToken: string }>(ctx, '/api/auth/login', { username, password: INITIAL }, '');
       await post(ctx, '/api/auth/password', { currentPassword: INITIAL, newPassword: CHANGED }, m.csrfToken);

@@ -27,6 +27,8 @@ export const en: Record<MsgKey, string> = {
   'header.toggleMenu': 'Show or hide the menu',
 
   'common.actions': 'Actions',
+  'common.prevPage': 'Previous',
+  'common.nextPage': 'Next',
   'common.backHome': 'Back to the dashboard',
   'common.cancel': 'Cancel',
   'common.edit': 'Edit',

@@ -26,6 +26,8 @@ export const zh = {
   'header.toggleMenu': '展开或收起菜单',
 
   'common.actions': '操作',
+  'common.prevPage': '上一页',
+  'common.nextPage': '下一页',
   'common.backHome': '返回首页',
   'common.cancel': '取消',
   'common.edit': '编辑',

@@ -2,13 +2,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Empty, Select, Skeleton, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { ArrowUpOutlined, CloseOutlined, LeftOutlined, RightOutlined } from '@ant-design/icons';
+import { ArrowUpOutlined, CloseOutlined } from '@ant-design/icons';
 import {
   EXIT_GROUPS, EXIT_ITEMS, parentRegionCode, type EndpointResponse, type ExitCounts, type ExitGroupCode, type ExitItemCode, type ExitRegionView,
 } from '@tuopin/domain';
 import { api, call } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
+import { KeysetPager } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useIsMobile } from '../../utils/hooks';
@@ -268,19 +269,14 @@ export default function ExitAssessmentPage() {
           ))}
         </div>
       )}
-      <div className="tp-exit-pager">
-        <Typography.Text type="secondary" data-testid="exit-list-total">
-          {t('exit.listTotal', { n: list.total })}
-        </Typography.Text>
-        <div className="tp-exit-pager-buttons">
-          <Button icon={<LeftOutlined />} disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="exit-prev">
-            {t('exit.prev')}
-          </Button>
-          <Button disabled={!list.next} onClick={() => list.next && setCursors((c) => [...c, list.next!])} data-testid="exit-next">
-            {t('exit.next')} <RightOutlined />
-          </Button>
-        </div>
-      </div>
+      <KeysetPager
+        total={t('exit.listTotal', { n: list.total })}
+        hasPrev={cursors.length > 1}
+        hasNext={!!list.next}
+        onPrev={() => setCursors((c) => c.slice(0, -1))}
+        onNext={() => list.next && setCursors((c) => [...c, list.next!])}
+        testId="exit"
+      />
     </>
   );
 

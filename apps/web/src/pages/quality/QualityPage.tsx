@@ -2,12 +2,13 @@ import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, App, Breadcrumb, Button, Card, Empty, Progress, Segmented, Select, Skeleton, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { CloseOutlined, DownloadOutlined, LeftOutlined, PlayCircleOutlined, RightOutlined } from '@ant-design/icons';
+import { CloseOutlined, DownloadOutlined, PlayCircleOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { regionPrefix, type EndpointResponse, type QualityCheckCount, type QualityHousehold, type QualityRegionCount, type QualityRun } from '@tuopin/domain';
 import { api, buildUrl, call } from '../../api/client';
 import { useAuth, useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
+import { KeysetPager } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useIsMobile } from '../../utils/hooks';
@@ -415,19 +416,14 @@ export default function QualityPage() {
           ))}
         </div>
       )}
-      <div className="tp-q-pager">
-        <Typography.Text type="secondary" data-testid="quality-list-total">
-          {t('quality.listTotal', { n: findings.total })}
-        </Typography.Text>
-        <div className="tp-q-pager-buttons">
-          <Button icon={<LeftOutlined />} disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="quality-prev">
-            {t('quality.prev')}
-          </Button>
-          <Button disabled={!findings.next} onClick={() => findings.next && setCursors((c) => [...c, findings.next!])} data-testid="quality-next">
-            {t('quality.next')} <RightOutlined />
-          </Button>
-        </div>
-      </div>
+      <KeysetPager
+        total={t('quality.listTotal', { n: findings.total })}
+        hasPrev={cursors.length > 1}
+        hasNext={!!findings.next}
+        onPrev={() => setCursors((c) => c.slice(0, -1))}
+        onNext={() => findings.next && setCursors((c) => [...c, findings.next!])}
+        testId="quality"
+      />
     </>
   );
 
