@@ -8,30 +8,18 @@
  * The last line is machine-readable.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { createServices } from '../apps/server/src/app';
-import { Database } from '../apps/server/src/db/database';
 import { generateToCsv } from '../apps/server/src/generate/index';
-import { traceStatements } from './lib/trace';
-import { cloneTemplate, startTestServer, testConfig } from '../apps/server/src/testing/harness';
+import { arg, benchLog, withBenchDatabase } from './lib/bench';
 
-const arg = (name: string, d: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1]! : d);
 const persons = Number(arg('persons', '100000'));
 const region = arg('province', '21');
 const seed = Number(arg('seed', '1'));
-const log = (m: string) => console.log(`[bench:import] ${m}`);
-if (process.argv.includes('--trace')) traceStatements(log);
+const log = benchLog('import');
 
-const pg = await startTestServer(() => {});
-const { url, drop } = await cloneTemplate(pg.adminUrl, 'bench_import');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuopin-bench-'));
-const db = new Database(url, 8);
-const services = createServices(db, testConfig({ dataDir }));
-await services.jobs.start();
-try {
+await withBenchDatabase('import', async ({ db, services, dataDir }) => {
   const csvDir = path.join(dataDir, 'csv');
   let t = performance.now();
   const g = await generateToCsv(db, { region, persons, seed, dir: csvDir });
@@ -89,10 +77,4 @@ try {
   const rss = Math.round(process.resourceUsage().maxRSS / 1024);
   log(`persons/s: import ${pps}, raw COPY ${raw}, ratio ${(pps / raw).toFixed(3)}, peak RSS ${rss} MB`);
   console.log(`persons_per_s=${pps} raw_copy_per_s=${raw} ratio=${(pps / raw).toFixed(3)} peak_rss_mb=${rss}`);
-} finally {
-  await services.jobs.stop();
-  await db.close();
-  await drop();
-  await pg.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
+});

@@ -8,22 +8,14 @@
  * predicates (counts only). Prints both, the ratio, and checks that both found the same households per rule.
  * The last line is machine-readable.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { BUILT_IN_RULES, netIncomeSql, POLICY_DEFAULTS as P } from '@tuopin/domain';
-import { createServices } from '../apps/server/src/app';
-import { Database } from '../apps/server/src/db/database';
 import { generateIntoDatabase } from '../apps/server/src/generate/index';
-import { traceStatements } from './lib/trace';
-import { cloneTemplate, startTestServer, testConfig } from '../apps/server/src/testing/harness';
+import { arg, benchLog, withBenchDatabase } from './lib/bench';
 
-const arg = (name: string, d: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1]! : d);
 const persons = Number(arg('persons', '100000'));
 const province = arg('province', '21');
 const seed = Number(arg('seed', '1'));
-const log = (m: string) => console.log(`[bench:rules] ${m}`);
-if (process.argv.includes('--trace')) traceStatements(log);
+const log = benchLog('rules');
 const year = new Date().getFullYear();
 const today = new Date().toISOString().slice(0, 10);
 
@@ -64,13 +56,7 @@ select count(*) filter (where not monitored and pc < ${P.monitoringLine}) as inc
        0::bigint as no_development_measure -- needs monitoring records older than the limit: none in generated data
   from f`;
 
-const pg = await startTestServer(() => {});
-const { url, drop } = await cloneTemplate(pg.adminUrl, 'bench_rules');
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuopin-bench-'));
-const db = new Database(url, 8);
-const services = createServices(db, testConfig({ dataDir }));
-await services.jobs.start();
-try {
+await withBenchDatabase('rules', async ({ db, services }) => {
   let t = performance.now();
   const g = await generateIntoDatabase(db, { region: province, persons, seed, year });
   log(`generated ${g.persons} persons, ${g.households} households in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -111,10 +97,4 @@ try {
   const ratio = runS / baselineS;
   log(`ratio ${ratio.toFixed(2)} (target ≤ 3), run ${(g.persons / runS).toFixed(0)} persons/s`);
   console.log(`persons=${g.persons} rules=${run.results.length} run_s=${runS.toFixed(2)} baseline_s=${baselineS.toFixed(2)} ratio=${ratio.toFixed(2)}`);
-} finally {
-  await services.jobs.stop();
-  await db.close();
-  await drop();
-  await pg.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-}
+});
