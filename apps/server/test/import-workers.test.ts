@@ -8,7 +8,7 @@ import { generateToCsv } from '../src/generate/index';
 import { openUpload, type UploadedFile } from '../src/import/source';
 import { sheetRows, type StageContext } from '../src/import/stage';
 import { StagePool } from '../src/import/stage-pool';
-import { copyText } from '../src/repositories/import.repository';
+import { copyText } from '../src/import/copy-text';
 import { setup, type TestEnv } from './helpers';
 
 const newContext = (): StageContext => ({

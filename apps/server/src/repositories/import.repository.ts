@@ -11,7 +11,6 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { INCOME_ITEMS } from '@tuopin/domain';
 import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from '../services/registry.mapping';
 
-export { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS };
 export const INCOME_DATA_COLUMNS = INCOME_ITEMS.map((i) => i.column);
 export const STATUS_DATA_COLUMNS = ['status', 'exit_year', 'monitored', 'monitored_type', 'risk_types'];
 
@@ -26,9 +25,7 @@ export const STAGING = {
 } as const;
 export type StagingName = keyof typeof STAGING;
 
-export { copyText, copyValue } from '../import/copy-text';
-
-/** Streams COPY text (see copyText) into a staging table. */
+/** Streams COPY text (import/copy-text.ts) into a staging table. */
 export async function copyInto(client: pg.PoolClient, name: StagingName, chunks: AsyncIterable<string>): Promise<void> {
   const { table, columns } = STAGING[name];
   await pipeline(

@@ -6,10 +6,11 @@ import type { Actor } from '../db/database';
 import { AppError, conflict, notFound } from '../errors';
 import type { Jobs } from '../jobs';
 import {
-  checkStaged, clearProblems, clearStaged, copyInto, copyText, countChanges, finishCommit, ImportsRepository, mergeStaged, storeProblems,
+  checkStaged, clearProblems, clearStaged, copyInto, countChanges, finishCommit, ImportsRepository, mergeStaged, storeProblems,
   type ImportCounts, type ImportRow,
 } from '../repositories/import.repository';
 import { CsvSyntaxError, openUpload, type UploadedFile } from '../import/source';
+import { copyText } from '../import/copy-text';
 import { sheetRows, type RowProblem, type StageContext } from '../import/stage';
 import { PARALLEL_FROM_BYTES, StagePool, stageWorkerCount } from '../import/stage-pool';
 import type { Deps } from './context';
