@@ -180,8 +180,11 @@ export async function matchingKeys(client: pg.PoolClient, facts: Facts, conditio
  * Evaluates one rule over every household of the materialised fact tables (materializeFacts) and inserts a
  * platform clue per match unless the household already has one for that rule and period. The rule's SQL is the
  * statement's WHERE clause, so the planner turns its member conditions (EXISTS / NOT EXISTS over the member
- * facts) into one hashed semi- or anti-join instead of probing the members of every household; the snapshot of
- * the facts the rule read is built for new clues only. Returns the matches and the new clues.
+ * facts) into one hashed semi- or anti-join instead of probing the members of every household. Existing clues are
+ * skipped by the unique index alone (`on conflict do nothing`): a `not exists` over clues was planned, when the
+ * statistics said clues was empty (a new or vacuumed registry), as a scan of the clues table per match — which
+ * also reads the rows this statement inserts, so 46,687 matches took 25 s instead of 1.5 s. Returns the matches
+ * and the new clues.
  */
 export async function insertRuleClues(
   client: pg.PoolClient,
@@ -198,8 +201,6 @@ export async function insertRuleClues(
        select h.county_code, h.household_id, h.village_code, 'platform', $1, $2, $3, $4 || '（平台监测分析）', ${snapshotSql(rule)},
               jsonb_build_object('sources', p.sources), $5::date, 'open', $6, $7
          from hits h join ${POLICY_TABLE} p on p.county_code = h.county_code
-        where not exists (select 1 from clues c where c.county_code = h.county_code and c.household_id = h.household_id
-                             and c.rule_id = $1 and c.period = $3)
        on conflict (county_code, household_id, rule_id, period) do nothing
        returning 1
      )
