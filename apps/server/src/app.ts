@@ -28,6 +28,8 @@ import { monitoringRoutes } from './routes/monitoring.routes';
 import { MonitoringService } from './services/monitoring.service';
 import { exitRoutes } from './routes/exit.routes';
 import { ExitService } from './services/exit.service';
+import { assistanceRoutes } from './routes/assistance.routes';
+import { AssistanceService } from './services/assistance.service';
 import { Jobs } from './jobs';
 import multipart from '@fastify/multipart';
 import { RegistryRepository } from './repositories/registry.repository';
@@ -56,6 +58,7 @@ export interface Services {
   rules: RulesService;
   monitoring: MonitoringService;
   exit: ExitService;
+  assistance: AssistanceService;
 }
 
 export function createServices(db: Database, config: Config): Services {
@@ -71,6 +74,7 @@ export function createServices(db: Database, config: Config): Services {
     rules: new RulesService(d, regions, jobs),
     monitoring: new MonitoringService(d, regions, policy),
     exit: new ExitService(d, regions, policy),
+    assistance: new AssistanceService(d),
     config, db, version: VERSION,
     auth: new AuthService(d),
     regions,
@@ -158,6 +162,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     rulesRoutes(api, services);
     monitoringRoutes(api, services);
     exitRoutes(api, services);
+    assistanceRoutes(api, services);
   });
 
   const hasWeb = fs.existsSync(path.join(config.webDist, 'index.html'));

@@ -16,3 +16,5 @@ export * from './rules/index';
 export * from './api/rules-routes';
 export * from './monitoring/exit-criteria';
 export * from './api/exit-routes';
+export * from './assistance/measures';
+export * from './api/assistance-routes';

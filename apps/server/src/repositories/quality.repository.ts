@@ -6,6 +6,7 @@
 import { sql } from 'kysely';
 import { INCOME_ITEMS } from '@tuopin/domain';
 import type { Tx } from '../db/database';
+import { developmentMeasureInForceSql } from './assistance.repository';
 
 export interface QualityRunRow {
   id: number;
@@ -220,6 +221,22 @@ export class QualityRepository {
       select s.county_code, s.household_id, s.year, s.status, s.exit_year, s.monitored, s.monitored_type, s.risk_types
         from unnest(${counties}::text[], ${ids}::bigint[]) as k(county_code, household_id)
         join household_year_status s on s.county_code = k.county_code and s.household_id = k.household_id and s.year = ${year}`.execute(tx);
+    return r.rows;
+  }
+
+  /**
+   * For the households that are monitored now (an open monitoring record): since when, and whether an industry or
+   * employment measure is in force at the reference date (the development-measure check).
+   */
+  async monitoringOf(tx: Tx, keys: readonly HouseholdKey[], referenceDate: string): Promise<Record<string, unknown>[]> {
+    if (keys.length === 0) return [];
+    const [counties, ids] = keyArrays(keys);
+    const r = await sql<Record<string, unknown>>`
+      select mr.county_code, mr.household_id, to_char(mr.identified_on, 'YYYY-MM-DD') as monitored_since,
+             exists (select 1 from assistance_measures am where am.county_code = mr.county_code and am.household_id = mr.household_id
+                        and ${sql.raw(developmentMeasureInForceSql('am', referenceDate))}) as has_development_measure
+        from unnest(${counties}::text[], ${ids}::bigint[]) as k(county_code, household_id)
+        join monitoring_records mr on mr.county_code = k.county_code and mr.household_id = k.household_id and mr.eliminated_on is null`.execute(tx);
     return r.rows;
   }
 

@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import { ancestorCodes, regionLevel, regionPrefix, resolvePolicy } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 import { PolicyRepository } from './policy.repository';
+import { developmentMeasureInForceSql } from './assistance.repository';
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
@@ -41,7 +42,7 @@ function incomeColumns(alias: string, prefix: string): Record<string, string> {
   return cols;
 }
 
-/** SQL for every household fact column (the registry tables are h, s, i, li, ms, mr, p). */
+/** SQL for every household fact column (the registry tables are h, s, i, li, ms, mr, dm, p). */
 function householdExpressions(): Record<string, string> {
   return {
     county_code: 'h.county_code',
@@ -58,8 +59,8 @@ function householdExpressions(): Record<string, string> {
     risk_types: "coalesce(s.risk_types, '{}')",
     months_monitored: `case when coalesce(s.monitored, false) and mr.identified_on is not null
       then (extract(year from age($3::date, mr.identified_on)) * 12 + extract(month from age($3::date, mr.identified_on)))::bigint end`,
-    // assistance measures are not recorded yet: no household has one
-    has_development_measure: 'false',
+    // an industry or employment measure in force at the reference date (assistance_measures)
+    has_development_measure: 'dm.household_id is not null',
     main_cause: 'h.main_cause',
     is_military_family: 'coalesce(h.is_military_family, false)',
     housing_rating: 'h.housing_rating',
@@ -195,6 +196,9 @@ export function factsSql(opts: { prefix: string; year: number; referenceDate: st
                     from ${membersFrom} group by county_code, household_id) ms
               on ms.county_code = h.county_code and ms.household_id = h.id
        left join monitoring_records mr on mr.county_code = h.county_code and mr.household_id = h.id and mr.eliminated_on is null
+       left join (select distinct am.county_code, am.household_id from assistance_measures am
+                   where ${developmentMeasureInForceSql('am', '$3::date', true)} and am.village_code like $1 || '%') dm
+              on dm.county_code = h.county_code and dm.household_id = h.id
       where h.village_code like $1 || '%')`),
     bind(`${MEMBER_FACTS_TABLE} as not materialized (
      select

@@ -25,6 +25,8 @@ export interface HouseholdRows {
   members: Record<string, unknown>[];
   income: Record<string, unknown> | null;
   status: Record<string, unknown> | null;
+  /** The open monitoring record (monitored_since) and has_development_measure, when the household is monitored */
+  monitoring?: Record<string, unknown> | null;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -69,7 +71,10 @@ export function evaluateHousehold(rows: HouseholdRows, referenceDate: string): E
   const opts = { referenceDate };
   const out: Evaluated[] = [];
 
-  for (const q of runQualityChecks({ household, members, income, yearStatus, referenceDate })) {
+  const monitoring = rows.monitoring
+    ? { monitoredSince: String(rows.monitoring.monitored_since), hasDevelopmentMeasure: rows.monitoring.has_development_measure === true }
+    : {};
+  for (const q of runQualityChecks({ household, members, income, yearStatus, referenceDate, ...monitoring })) {
     out.push({ memberIndex: q.memberIndex, checkId: q.check, severity: q.severity, field: q.field, message: q.message });
   }
   for (const p of validateHousehold(household, opts)) out.push(fromValidation(p, null, ''));

@@ -227,10 +227,10 @@ export class QualityService {
       const h = await this.registry.household(tx, countyCode, id);
       if (!h) throw notFound('农户');
       const keys: HouseholdKey[] = [{ county_code: countyCode, id }];
-      const [members, incomes, statuses] = await Promise.all([
-        this.repo.membersOf(tx, keys), this.repo.incomesOf(tx, keys, y), this.repo.statusesOf(tx, keys, y),
+      const [members, incomes, statuses, monitoring] = await Promise.all([
+        this.repo.membersOf(tx, keys), this.repo.incomesOf(tx, keys, y), this.repo.statusesOf(tx, keys, y), this.repo.monitoringOf(tx, keys, referenceDate),
       ]);
-      const found = evaluateHousehold({ household: h, members, income: incomes[0] ?? null, status: statuses[0] ?? null }, referenceDate);
+      const found = evaluateHousehold({ household: h, members, income: incomes[0] ?? null, status: statuses[0] ?? null, monitoring: monitoring[0] ?? null }, referenceDate);
       const head = members.find((m) => m.relation === 'head');
       const findings = found.map((f) => {
         const m = f.memberIndex === null ? null : members[f.memberIndex]!;
@@ -279,6 +279,7 @@ export class QualityService {
           const members = await this.repo.membersOf(tx, keys);
           const incomes = await this.repo.incomesOf(tx, keys, row.year);
           const statuses = await this.repo.statusesOf(tx, keys, row.year);
+          const monitoring = await this.repo.monitoringOf(tx, keys, row.reference_date);
           const membersBy = new Map<string, Record<string, unknown>[]>();
           for (const m of members) {
             const k = keyOf(m.county_code, m.household_id);
@@ -288,11 +289,14 @@ export class QualityService {
           }
           const incomeBy = new Map(incomes.map((r) => [keyOf(r.county_code, r.household_id), r]));
           const statusBy = new Map(statuses.map((r) => [keyOf(r.county_code, r.household_id), r]));
+          const monitoringBy = new Map(monitoring.map((r) => [keyOf(r.county_code, r.household_id), r]));
           const batch: FindingInsert[] = [];
           for (const h of households) {
             const k = keyOf(h.county_code, h.id);
             const hm = membersBy.get(k) ?? [];
-            const found = evaluateHousehold({ household: h, members: hm, income: incomeBy.get(k) ?? null, status: statusBy.get(k) ?? null }, row.reference_date);
+            const found = evaluateHousehold({
+              household: h, members: hm, income: incomeBy.get(k) ?? null, status: statusBy.get(k) ?? null, monitoring: monitoringBy.get(k) ?? null,
+            }, row.reference_date);
             const villageCode = String(h.village_code);
             let v = villages.get(villageCode);
             if (!v) villages.set(villageCode, (v = { countyCode: String(h.county_code), villageCode, households: 0, withErrors: 0, withWarnings: 0, errors: 0, warnings: 0 }));

@@ -321,6 +321,7 @@ export const en: Record<MsgKey, string> = {
   'household.tab.security': 'Social security',
   'household.tab.status': 'Status history',
   'household.tab.history': 'Change log',
+  'household.tab.measures': 'Assistance',
   'household.basic': 'Basic information',
   'household.householdNo': 'Household no.',
   'household.head': 'Head',

@@ -27,11 +27,26 @@ const EXACT: Record<string, string> = {
   '不能修改自己的角色、所属区域或状态': 'You cannot change your own role, region or status',
   '无权管理该角色': 'You may not manage this role',
   '请求过于频繁，请稍后再试': 'Too many requests; please wait a moment and try again',
+  // assistance measures (packages/domain/src/assistance/measures.ts, the assistance service)
+  '请选择帮扶措施类别': 'Choose the family of the measure',
+  '请填写措施内容': 'Describe the measure',
+  '措施内容不能超过 200 个字': 'The measure must be described in at most 200 characters',
+  '开始日期不正确': 'The start date is not a valid date',
+  '开始日期不能晚于今天': 'The start date cannot be after today',
+  '请填写结束日期': 'Enter the end date',
+  '结束日期不正确': 'The end date is not a valid date',
+  '结束日期不能早于开始日期': 'The end date cannot be before the start date',
+  '结束日期不能晚于今天': 'The end date cannot be after today',
+  '投入资金应为不小于 0 的金额': 'The funds must be an amount of at least 0',
+  '投入资金不能超过 1 亿元': 'The funds cannot exceed 100 million yuan',
+  '投入资金最多保留两位小数': 'The funds can have at most two decimals',
+  '备注不能超过 1000 个字': 'The note must have at most 1,000 characters',
 };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^用户名或密码错误，再失败\s*(\d+)\s*次账号将被锁定$/, (m) => `Wrong username or password; ${m[1]} more failures will lock the account`],
   [/^用户名\s*(\S+)\s*已存在$/, (m) => `The username ${m[1]} is already taken`],
+  [/^该措施已于\s*(\S+)\s*结束$/, (m) => `This measure ended on ${m[1]}`],
   [/^(.*)不存在或不在您的管辖范围内$/, () => 'Not found, or outside your region'],
   [/^您不能管理角色为「.*」的用户$/, () => 'You may not manage users of this role'],
   [/^「.*」的所属区域应为.*级，「.*」是.*级$/, () => 'The region is not of a level allowed for this role'],

@@ -320,6 +320,7 @@ export const zh = {
   'household.tab.security': '社会保障',
   'household.tab.status': '状态历史',
   'household.tab.history': '修改记录',
+  'household.tab.measures': '帮扶措施',
   'household.basic': '基本信息',
   'household.householdNo': '户编号',
   'household.head': '户主',

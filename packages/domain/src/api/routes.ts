@@ -10,6 +10,7 @@ import { policyApi } from './policy-routes';
 import { rulesApi } from './rules-routes';
 import { monitoringApi } from './monitoring-routes';
 import { exitApi } from './exit-routes';
+import { assistanceApi } from './assistance-routes';
 import { AuditEntry, Me, RegionCode, RegionDetail, RegionNode, RoleSchema, User, UserStatus } from './schemas';
 
 const Health = Type.Object({
@@ -171,6 +172,7 @@ export const api = {
   ...rulesApi,
   ...monitoringApi,
   ...exitApi,
+  ...assistanceApi,
 } as const;
 
 export type Api = typeof api;

@@ -9,6 +9,7 @@ import * as m0007 from './0007_monitoring';
 import * as m0008 from './0008_rules';
 import * as m0009 from './0009_clue_keys';
 import * as m0010 from './0010_analyze';
+import * as m0011 from './0011_measures';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_rules': m0008,
   '0009_clue_keys': m0009,
   '0010_analyze': m0010,
+  '0011_measures': m0011,
 };

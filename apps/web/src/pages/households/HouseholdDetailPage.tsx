@@ -60,6 +60,7 @@ import { HouseholdQualityAlert } from '../quality/HouseholdQualityAlert';
 import { HouseholdMonitoringPanel } from '../monitoring/HouseholdMonitoringPanel';
 import { HouseholdExitPanel } from '../exit/HouseholdExitPanel';
 import { HouseholdRulesPanel } from '../rules/HouseholdRulesPanel';
+import { MeasuresSection } from './MeasuresSection';
 import { INCOME_WARNING_LINE, isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from './shared';
 import { HouseholdFormDrawer, IncomeFormDrawer, MemberFormDrawer, MoveMemberModal, StatusFormDrawer } from './forms';
 import { useHhText } from './messages';
@@ -949,6 +950,11 @@ export default function HouseholdDetailPage() {
           actions={canWrite ? { onAdd: () => setStatusForm({ year: null }), onEdit: (year) => setStatusForm({ year }) } : null}
         />
       ),
+    },
+    {
+      key: 'measures',
+      label: t('household.tab.measures'),
+      children: <MeasuresSection countyCode={data.countyCode} id={data.id} canWrite={canWrite} />,
     },
     {
       key: 'history',

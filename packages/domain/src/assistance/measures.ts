@@ -1,0 +1,73 @@
+/**
+ * Assistance measures (帮扶措施) of a household: what help it receives, of which family (DOMAIN §9), from when to
+ * when. A household "has a development measure" on a date when an industry or employment measure (开发式帮扶: a
+ * project or job of its own) is in force on that date — the fact the warning rule and the data-quality check on
+ * monitored households with labour read.
+ */
+import { parseIsoDate } from '../registry/dates';
+
+export const MEASURE_FAMILIES = [
+  { code: 'industry', zh: '产业帮扶', en: 'Industry', development: true },
+  { code: 'employment', zh: '就业帮扶', en: 'Employment', development: true },
+  { code: 'finance', zh: '金融帮扶', en: 'Finance (small loans)', development: false },
+  { code: 'health', zh: '健康帮扶', en: 'Health', development: false },
+  { code: 'education', zh: '教育帮扶', en: 'Education', development: false },
+  { code: 'housing', zh: '住房安全', en: 'Housing safety', development: false },
+  { code: 'water', zh: '饮水安全', en: 'Drinking water', development: false },
+  { code: 'social_security', zh: '综合保障（兜底）', en: 'Social security', development: false },
+  { code: 'relocation', zh: '易地搬迁', en: 'Relocation', development: false },
+  { code: 'social', zh: '社会帮扶', en: 'Social assistance', development: false },
+  { code: 'consumption', zh: '消费帮扶', en: 'Consumption', development: false },
+] as const;
+export type MeasureFamily = (typeof MEASURE_FAMILIES)[number]['code'];
+
+/** Families that count as a development measure (产业、就业: a project or a job of the household's own). */
+export const DEVELOPMENT_MEASURE_FAMILIES: readonly MeasureFamily[] = MEASURE_FAMILIES.filter((f) => f.development).map((f) => f.code);
+
+export interface MeasureInput {
+  family: string;
+  title: string;
+  startedOn: string;
+  endedOn?: string | null;
+  /** Funds put in, yuan (optional) */
+  amount?: number | null;
+  note?: string | null;
+}
+
+export interface MeasureProblem {
+  field: 'family' | 'title' | 'startedOn' | 'endedOn' | 'amount' | 'note';
+  message: string;
+}
+
+/** Checks a measure as entered; `today` is 'YYYY-MM-DD'. Messages are Chinese and name the field. */
+export function validateMeasure(m: MeasureInput, today: string): MeasureProblem[] {
+  const p: MeasureProblem[] = [];
+  if (!MEASURE_FAMILIES.some((f) => f.code === m.family)) p.push({ field: 'family', message: '请选择帮扶措施类别' });
+  const title = m.title.trim();
+  if (!title) p.push({ field: 'title', message: '请填写措施内容' });
+  else if (title.length > 200) p.push({ field: 'title', message: '措施内容不能超过 200 个字' });
+  const start = parseIsoDate(m.startedOn);
+  if (!start) p.push({ field: 'startedOn', message: '开始日期不正确' });
+  else if (m.startedOn > today) p.push({ field: 'startedOn', message: '开始日期不能晚于今天' });
+  if (m.endedOn !== undefined && m.endedOn !== null && m.endedOn !== '') {
+    if (!parseIsoDate(m.endedOn)) p.push({ field: 'endedOn', message: '结束日期不正确' });
+    else if (start && m.endedOn < m.startedOn) p.push({ field: 'endedOn', message: '结束日期不能早于开始日期' });
+  }
+  if (m.amount !== undefined && m.amount !== null) {
+    if (!Number.isFinite(m.amount) || m.amount < 0) p.push({ field: 'amount', message: '投入资金应为不小于 0 的金额' });
+    else if (m.amount > 100_000_000) p.push({ field: 'amount', message: '投入资金不能超过 1 亿元' });
+    else if (Math.round(m.amount * 100) !== m.amount * 100) p.push({ field: 'amount', message: '投入资金最多保留两位小数' });
+  }
+  if (m.note && m.note.length > 1000) p.push({ field: 'note', message: '备注不能超过 1000 个字' });
+  return p;
+}
+
+/** Whether a measure is in force on `date` ('YYYY-MM-DD'): started on or before it and not ended before it. */
+export function measureInForce(m: { startedOn: string; endedOn: string | null }, date: string): boolean {
+  return m.startedOn <= date && (m.endedOn === null || m.endedOn >= date);
+}
+
+/** Whether any development measure of the list is in force on `date`. */
+export function hasDevelopmentMeasure(measures: { family: string; startedOn: string; endedOn: string | null }[], date: string): boolean {
+  return measures.some((m) => (DEVELOPMENT_MEASURE_FAMILIES as readonly string[]).includes(m.family) && measureInForce(m, date));
+}
