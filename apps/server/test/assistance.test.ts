@@ -119,10 +119,11 @@ describe('assistance measures', () => {
 
   test('a health measure is not a development measure; an industry measure is, and clears the rule and the check', async () => {
     const health = await county.call(api.measureCreate, {
-      params: { countyCode: COUNTY, id: old }, body: { family: 'health', title: '家庭医生签约服务', startedOn: shiftMonths(TODAY, -6) },
+      params: { countyCode: COUNTY, id: old }, body: { family: 'health', title: '家庭医生签约服务', startedOn: shiftMonths(TODAY, -6), endedOn: null, amount: null, note: null },
     });
     assert.equal(health.status, 201, JSON.stringify(health.body));
-    assert.equal(health.body.development, false);
+    // null stays null (no amount is not 0 yuan)
+    assert.deepEqual([health.body.development, health.body.amount, health.body.endedOn, health.body.note], [false, null, null, null]);
     assert.equal((await list(old)).body.hasDevelopmentMeasure, false);
     assert.equal(await devCheck(old), 1);
 
@@ -152,10 +153,10 @@ describe('assistance measures', () => {
 
   test('ending a measure: a date before its start is refused, ending twice is refused, an ended measure no longer counts', async () => {
     const cattle = (await list(old)).body.items.find((m) => m.family === 'industry')!;
-    const early = await county.call(api.measureEnd, {
+    const beforeStart = await county.call(api.measureEnd, {
       params: { countyCode: COUNTY, id: old, measureId: cattle.id }, body: { endedOn: shiftMonths(TODAY, -2) },
     });
-    assert.equal(early.status, 400);
+    assert.equal(beforeStart.status, 400);
     assert.equal((await list(old)).body.items.find((m) => m.id === cattle.id)!.endedOn, null);
     const future = await county.call(api.measureEnd, { params: { countyCode: COUNTY, id: old, measureId: cattle.id }, body: { endedOn: shiftDays(TODAY, 3) } });
     assert.equal(future.status, 400);
@@ -172,6 +173,20 @@ describe('assistance measures', () => {
     const audit = await env.db.system({ name: 't' }, (tx) => sql<{ action: string; reason: string }>`
       select action, reason from audit_log where entity = 'assistance_measures' and action = 'update'`.execute(tx));
     assert.deepEqual(audit.rows.map((r) => r.reason), ['合作社解散']);
+    // the household's change log lists its measures
+    const history = await county.ok(api.householdHistory, { params: { countyCode: COUNTY, id: old }, query: {} });
+    assert.deepEqual(history.items.filter((e) => e.entity === 'assistance_measures').map((e) => [e.action, e.reason]),
+      [['update', '合作社解散'], ['insert', '登记帮扶措施：入股村肉牛养殖合作社'], ['insert', '登记帮扶措施：家庭医生签约服务']]);
+
+    // a planned end date still to come may be brought forward
+    const job = await county.ok(api.measureCreate, {
+      params: { countyCode: COUNTY, id: old }, body: { family: 'employment', title: '县城物流园务工', startedOn: shiftMonths(TODAY, -1), endedOn: shiftMonths(TODAY, 3) },
+    });
+    assert.equal(job.inForce, true);
+    assert.equal((await list(old)).body.hasDevelopmentMeasure, true);
+    const early = await county.ok(api.measureEnd, { params: { countyCode: COUNTY, id: old, measureId: job.id }, body: { endedOn: yesterday, reason: '返乡' } });
+    assert.deepEqual([early.endedOn, early.inForce], [yesterday, false]);
+    assert.equal((await list(old)).body.hasDevelopmentMeasure, false);
   });
 
   test('region scoping: another township can neither see nor add measures; an unknown household is 404', async () => {
@@ -182,6 +197,6 @@ describe('assistance measures', () => {
     const end = await other.call(api.measureEnd, { params: { countyCode: COUNTY, id: old, measureId: cattle.id }, body: { endedOn: TODAY } });
     assert.equal(end.status, 404);
     assert.equal((await list(999_999)).status, 404);
-    assert.equal((await list(old)).body.items.length, 2);
+    assert.equal((await list(old)).body.items.length, 3);
   });
 });

@@ -204,7 +204,7 @@ export class RegistryRepository {
     const r = await sql<AuditRow>`
       select id::text as id, at, actor_id, actor_name, ip, action, entity, entity_id, region_code, before, after, reason
         from audit_log
-       where ((entity in ('households', 'income_records', 'household_year_status') and entity_id = ${hid})
+       where ((entity in ('households', 'income_records', 'household_year_status', 'assistance_measures') and entity_id = ${hid})
            or (entity in ('members', 'member_moves') and entity_id = any(${mids}::text[])))
          ${before ? sql`and id < ${before}::bigint` : sql``}
        order by id desc limit ${limit}`.execute(tx);

@@ -67,7 +67,8 @@ export class AssistanceService {
     return this.d.db.scoped(actor, async (tx) => {
       const m = await this.repo.get(tx, countyCode, householdId, id, true);
       if (!m) throw notFound('帮扶措施');
-      if (m.ended_on !== null) throw conflict(`该措施已于 ${m.ended_on} 结束`);
+      // A planned end date still to come may be brought forward; a measure that has ended cannot end again.
+      if (m.ended_on !== null && m.ended_on <= now) throw conflict(`该措施已于 ${m.ended_on} 结束`);
       const problems = validateMeasure({ family: m.family, title: m.title, startedOn: m.started_on, endedOn: b.endedOn }, '9999-12-31')
         .filter((p) => p.field === 'endedOn');
       if (!b.endedOn) problems.unshift({ field: 'endedOn', message: '请填写结束日期' });

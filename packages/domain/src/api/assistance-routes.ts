@@ -6,6 +6,8 @@ import { endpoint } from './endpoint';
 import { MEASURE_FAMILIES, type MeasureFamily } from '../assistance/measures';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
+/** For request bodies: null first, or the validator's type coercion turns null into 0 or '' before trying null. */
+const OrNull = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const CountyCode = Type.String({ pattern: '^\\d{6}$' });
 const Id = Type.Integer({ minimum: 1 });
@@ -46,9 +48,9 @@ export const assistanceApi = {
       family: Type.String({ maxLength: 40 }),
       title: Type.String({ maxLength: 400 }),
       startedOn: Type.String({ maxLength: 10 }),
-      endedOn: Type.Optional(Nullable(Type.String({ maxLength: 10 }))),
-      amount: Type.Optional(Nullable(Type.Number())),
-      note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+      endedOn: Type.Optional(OrNull(Type.String({ maxLength: 10 }))),
+      amount: Type.Optional(OrNull(Type.Number())),
+      note: Type.Optional(OrNull(Type.String({ maxLength: 2000 }))),
     }),
     response: Measure,
   }),

@@ -7,7 +7,8 @@ import { MEASURE_FAMILIES } from '@tuopin/domain';
  * warning rules read whether an industry or employment measure is in force (has_development_measure).
  *
  * Distribution, scoping and audit as the registry: county code first in the keys, the village code for the
- * row-level-security policy, the audit row trigger.
+ * row-level-security policy, the audit row trigger (entity id: the household, as for income records, so the
+ * household's change log lists its measures; the measure's id is in the row).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const families = MEASURE_FAMILIES.map((f) => `'${f.code}'`).join(', ');
@@ -39,7 +40,7 @@ create policy assistance_measures_scope on assistance_measures to tuopin_app
   using (tuopin_visible(village_code)) with check (tuopin_visible(village_code));
 grant select, insert, update on assistance_measures to tuopin_app;
 create trigger assistance_measures_audit after insert or update or delete on assistance_measures
-  for each row when (current_setting('tuopin.bulk', true) is distinct from 'on') execute function audit_row('village_code', 'id');
+  for each row when (current_setting('tuopin.bulk', true) is distinct from 'on') execute function audit_row('village_code', 'household_id');
 `,
     )
     .execute(db);

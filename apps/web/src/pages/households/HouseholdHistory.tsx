@@ -1,13 +1,13 @@
 /**
- * 修改记录 of a household page: the household, its members (also those who left), their moves, income and
- * statuses, from the household history endpoint. Field names and values are shown as people know them (Chinese
+ * 修改记录 of a household page: the household, its members (also those who left), their moves, income,
+ * statuses and assistance measures, from the household history endpoint. Field names and values are shown as people know them (Chinese
  * labels of the registry fields and codes), not as database columns.
  */
 import { useCallback, useMemo } from 'react';
 import { Typography } from 'antd';
 import { ArrowRightOutlined } from '@ant-design/icons';
 import {
-  formatYuan, HOUSEHOLD_COLUMNS, INCOME_COLUMNS, INCOME_ITEMS, label, MEMBER_COLUMNS, MEMBER_MOVE_LABELS, type AuditEntry, type Column, type HouseholdDetail,
+  formatYuan, HOUSEHOLD_COLUMNS, INCOME_COLUMNS, INCOME_ITEMS, label, MEASURE_FAMILIES, MEMBER_COLUMNS, MEMBER_MOVE_LABELS, type AuditEntry, type Column, type HouseholdDetail,
 } from '@tuopin/domain';
 import { api, call } from '../../api/client';
 import { HistoryPanel } from '../../components/HistoryPanel';
@@ -16,7 +16,7 @@ import { useI18n } from '../../i18n';
 import { fieldKeyOfColumn, fieldLabel, useHhText, type HhKey } from './messages';
 
 /** Technical columns that say nothing to a reader (keys, timestamps, the row's own region). */
-const HIDDEN = new Set(['id', 'county_code', 'household_id', 'member_id', 'from_household_id', 'to_county_code', 'to_household_id', 'created_at', 'updated_at']);
+const HIDDEN = new Set(['id', 'county_code', 'household_id', 'member_id', 'from_household_id', 'to_county_code', 'to_household_id', 'created_at', 'updated_at', 'created_by']);
 
 const columnsOf = (entity: string): readonly Column[] =>
   entity === 'members' ? MEMBER_COLUMNS : entity === 'income_records' ? INCOME_COLUMNS : HOUSEHOLD_COLUMNS;
@@ -36,6 +36,7 @@ function Value({ entity, field, value }: { entity: string; field: string; value:
     const kind = String(value) as keyof typeof MEMBER_MOVE_LABELS;
     return <span>{MEMBER_MOVE_LABELS[kind]?.[lang] ?? (kind === ('transfer_in' as string) ? tt('history.moveKind.transfer_in') : String(value))}</span>;
   }
+  if (entity === 'assistance_measures' && field === 'family') return <span>{MEASURE_FAMILIES.find((f) => f.code === value)?.[lang] ?? String(value)}</span>;
   if (typeof value === 'boolean') return <span>{value ? t('common.yes') : t('common.no')}</span>;
   const col = columnsOf(entity).find((c) => c.key === key);
   if (col?.table) {
@@ -48,7 +49,7 @@ function Value({ entity, field, value }: { entity: string; field: string; value:
 }
 
 /** The audit entities of the registry, whose entries are shown with the registry's field labels. */
-export const REGISTRY_ENTITIES = ['households', 'members', 'member_moves', 'income_records', 'household_year_status'] as const;
+export const REGISTRY_ENTITIES = ['households', 'members', 'member_moves', 'income_records', 'household_year_status', 'assistance_measures'] as const;
 export const isRegistryEntity = (entity: string) => (REGISTRY_ENTITIES as readonly string[]).includes(entity);
 
 /** Names of registry audit entities and actions (household history and audit log share them). */

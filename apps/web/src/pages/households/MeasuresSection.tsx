@@ -129,7 +129,7 @@ export function MeasuresSection({ countyCode, id, canWrite }: { countyCode: stri
           renderItem={(m) => (
             <List.Item
               data-testid="measure-item"
-              actions={canWrite && m.endedOn === null ? [
+              actions={canWrite && (m.endedOn === null || m.endedOn > dayjs().format('YYYY-MM-DD')) ? [
                 <Button key="end" size="small" onClick={() => setEnding(m)} data-testid="measure-end">{t('end')}</Button>,
               ] : []}
             >

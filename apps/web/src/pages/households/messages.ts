@@ -69,6 +69,7 @@ const zh = {
   'history.entity.member_moves': '成员变动',
   'history.entity.income_records': '收入',
   'history.entity.household_year_status': '年度状态',
+  'history.entity.assistance_measures': '帮扶措施',
   'history.action.insert': '新增',
   'history.action.update': '修改',
   'history.action.delete': '删除',
@@ -170,6 +171,7 @@ const en: Record<HhKey, string> = {
   'history.entity.member_moves': 'Member move',
   'history.entity.income_records': 'Income',
   'history.entity.household_year_status': 'Year status',
+  'history.entity.assistance_measures': 'Assistance measure',
   'history.action.insert': 'added',
   'history.action.update': 'changed',
   'history.action.delete': 'deleted',
@@ -240,11 +242,13 @@ const EN_FIELDS: Record<string, string> = {
   pensionInsurance: 'Resident pension insurance', medicalAid: 'Medical aid', active: 'Member now', leftOn: 'Left on', leftReason: 'Reason for leaving',
   kind: 'Kind', movedOn: 'Date', reason: 'Reason', fromHouseholdId: 'From household', toHouseholdId: 'To household', toCountyCode: 'To county',
   householdId: 'Household', countyCode: 'County', id: 'Record number', memberId: 'Member',
+  family: 'Measure family', title: 'Measure', startedOn: 'Start date', endedOn: 'End date', amount: 'Funds (yuan)', note: 'Note', createdByName: 'Recorded by',
 };
 
 const ZH_EXTRA: Record<string, string> = {
   active: '现为成员', leftOn: '迁出日期', leftReason: '迁出原因', kind: '变动类型', movedOn: '变动日期', reason: '原因', fromHouseholdId: '迁出农户',
   toHouseholdId: '迁入农户', toCountyCode: '迁入县', householdId: '农户', countyCode: '县', id: '编号', memberId: '成员', villageCode: '所在村',
+  family: '措施类别', title: '措施内容', startedOn: '开始日期', endedOn: '结束日期', amount: '投入资金（元）', note: '备注', createdByName: '登记人',
 };
 
 const zhOf = (columns: readonly Column[]) => new Map(columns.map((c) => [c.key, c.header]));

@@ -1,0 +1,146 @@
+/**
+ * Assistance measures (帮扶措施) on the household page, in a real browser: a household created through the API → its
+ * 帮扶措施 tab says no development measure → 登记措施 with nothing filled is refused by the form → an end date before
+ * the start is refused by the server with the field named, nothing written → an industry measure is recorded and the
+ * tab says the household has a development measure → a health measure is not one → the industry measure is ended
+ * with a reason and the change log shows it → the section at phone width (375 px).
+ *
+ *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… node --import tsx --test apps/web/e2e/assistance.e2e.ts
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { BrowserContext, Page } from 'playwright-core';
+import { ADMIN_PASSWORD, chooseOption, login, newContext, shot, testIdNumber, watchErrors, withBrowser } from './helpers';
+
+const VILLAGE = '211204101200'; // 大孟屯村, 张相镇, 清河区
+const STAMP = (Date.now() + 11) % 100_000;
+const PHONE_375 = { width: 375, height: 812 };
+
+withBrowser();
+
+async function post(ctx: BrowserContext, url: string, data: unknown): Promise<Record<string, unknown>> {
+  const csrf = (await ctx.cookies()).find((c) => c.name === 'tuopin_csrf')?.value ?? '';
+  const r = await ctx.request.post(url, { data, headers: { 'x-csrf-token': csrf } });
+  const body = (await r.json()) as Record<string, unknown>;
+  assert.ok(r.ok(), `${url}: ${r.status()} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function pickDate(page: Page, testId: string, date: string): Promise<void> {
+  const input = page.locator(`[data-testid="${testId}"]`).locator('xpath=self::input | .//input').first();
+  await input.click();
+  await input.fill(date);
+  await input.press('Enter');
+}
+
+const items = (page: Page) => page.getByTestId('measure-item');
+
+test('assistance measures: record with validation, development flag, end with a reason, change log, phone width', { timeout: 180_000 }, async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  try {
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await page.waitForURL((u) => u.pathname === '/');
+    const created = await post(ctx, '/api/households', {
+      household: { householdNo: `AS-${String(STAMP).padStart(5, '0')}`, villageCode: VILLAGE, attribute: 'general_poor', identifiedYear: 2016, mainCause: 'illness', exitYear: 2019 },
+      head: {
+        idNumber: testIdNumber('1972-03-15', true, 1, STAMP * 13), name: '孙长林', sex: 'male', birthDate: '1972-03-15', ethnicity: '01', education: 'junior',
+        schoolStatus: 'not_in_school', health: ['healthy'], labour: 'ordinary', medicalInsurance: 'resident',
+      },
+      reason: '端到端测试',
+    });
+    const url = `/households/211204/${String(created.id)}`;
+
+    // ---- 1. the tab: no measure, no development measure ---------------------------------------------------
+    await page.goto(url);
+    await page.getByRole('tab', { name: '帮扶措施' }).click();
+    const section = page.getByTestId('measures-section');
+    await section.getByTestId('measures-dev').filter({ hasText: '未落实产业或就业帮扶措施' }).waitFor();
+    await section.getByText('还没有登记帮扶措施').waitFor();
+
+    // ---- 2. nothing filled: the form refuses, naming the fields --------------------------------------------
+    await page.getByTestId('measure-add').click();
+    const modal = page.getByRole('dialog', { name: '登记帮扶措施' });
+    await modal.waitFor();
+    await page.getByTestId('measure-save').click();
+    await modal.getByText('请填写措施类别').waitFor();
+    await modal.getByText('请填写措施内容').waitFor();
+    await shot(page, 'assistance-01-required');
+
+    // ---- 3. an end date before the start: the server's message under the field, nothing written -----------
+    await chooseOption(page, 'measure-family', '产业帮扶（开发式帮扶）');
+    await page.getByTestId('measure-title').fill('入股村肉牛养殖合作社');
+    await pickDate(page, 'measure-started', '2026-03-01');
+    await pickDate(page, 'measure-ended', '2026-02-01');
+    await page.locator('[data-testid="measure-amount"]').locator('xpath=self::input | .//input').first().fill('20000');
+    await page.getByTestId('measure-save').click();
+    await modal.getByText('结束日期不能早于开始日期').first().waitFor();
+    await modal.getByTestId('measure-error').waitFor();
+    await shot(page, 'assistance-02-server-refusal');
+    const listed = await ctx.request.get(`/api${url}/measures`);
+    assert.equal(((await listed.json()) as { items: unknown[] }).items.length, 0, 'nothing written');
+
+    // ---- 4. corrected (a planned end date): recorded, the household now has a development measure ----------
+    await pickDate(page, 'measure-ended', '2026-12-31');
+    await page.getByTestId('measure-save').click();
+    await modal.waitFor({ state: 'hidden' });
+    await section.getByTestId('measures-dev').filter({ hasText: '已落实产业或就业帮扶措施' }).waitFor();
+    const cattle = items(page).filter({ hasText: '入股村肉牛养殖合作社' });
+    await cattle.waitFor();
+    const text = await cattle.innerText();
+    assert.match(text, /产业帮扶/);
+    assert.match(text, /实施中/);
+    assert.match(text, /2026-03-01 至 2026-12-31/);
+    assert.match(text, /20,000 元/);
+    assert.match(text, /系统管理员 登记|admin 登记/);
+
+    // ---- 5. a health measure is listed but is not a development measure ----------------------------------
+    await page.getByTestId('measure-add').click();
+    await modal.waitFor();
+    await chooseOption(page, 'measure-family', '健康帮扶');
+    await page.getByTestId('measure-title').fill('家庭医生签约服务');
+    await pickDate(page, 'measure-started', '2026-01-10');
+    await page.getByTestId('measure-save').click();
+    await modal.waitFor({ state: 'hidden' });
+    await items(page).filter({ hasText: '家庭医生签约服务' }).waitFor();
+    assert.doesNotMatch(await items(page).filter({ hasText: '家庭医生签约服务' }).innerText(), /元/, 'no amount entered: none shown');
+    assert.equal(await items(page).count(), 2);
+    await shot(page, 'assistance-03-recorded');
+
+    // ---- 6. the industry measure ends early: no development measure any more; the change log has the reason --------
+    await cattle.getByTestId('measure-end').click();
+    const endModal = page.getByRole('dialog', { name: /^结束措施/ });
+    await endModal.waitFor();
+    await pickDate(page, 'measure-end-date', '2026-10-31');
+    await page.getByTestId('measure-end-reason').fill('合作社解散，改为务工');
+    await page.getByTestId('measure-end-save').click();
+    await endModal.waitFor({ state: 'hidden' });
+    await section.getByTestId('measures-dev').filter({ hasText: '未落实产业或就业帮扶措施' }).waitFor();
+    const ended = await items(page).filter({ hasText: '入股村肉牛养殖合作社' }).innerText();
+    assert.match(ended, /2026-03-01 至 2026-10-31/);
+    assert.match(ended, /已结束/);
+    assert.equal(await items(page).filter({ hasText: '入股村肉牛养殖合作社' }).getByTestId('measure-end').count(), 0);
+    await page.getByRole('tab', { name: '修改记录' }).click();
+    await page.getByText('合作社解散，改为务工').first().waitFor();
+    await shot(page, 'assistance-04-history');
+
+    // ---- 7. phone width: the section as a card -----------------------------------------------------------
+    const phone = await newContext(PHONE_375);
+    const pp = await phone.newPage();
+    await login(pp, 'admin', ADMIN_PASSWORD);
+    await pp.waitForURL((u) => u.pathname === '/');
+    await pp.goto(url);
+    const card = pp.getByTestId('household-section-measures');
+    await card.getByTestId('measure-item').first().waitFor();
+    await card.scrollIntoViewIfNeeded();
+    assert.equal(await card.getByTestId('measure-item').count(), 2);
+    const box = await card.boundingBox();
+    assert.ok(box && box.width <= 375, `section fits the phone: ${box?.width}`);
+    await pp.screenshot({ path: (await shot(pp, 'assistance-05-phone')).replace('.png', '-view.png') });
+    await phone.close();
+    assert.deepEqual(errors, []);
+  } finally {
+    await ctx.close();
+  }
+});
