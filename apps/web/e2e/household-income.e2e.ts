@@ -118,7 +118,7 @@ test('income and status by year: live validation and computation, save, list, st
     const row = page.locator('tr', { hasText: householdNo(2) });
     assert.equal(await row.getByTestId('household-income').count(), 0, 'no amount without an income record');
     assert.match(await page.getByTestId('households-totals').innerText(), /有收入记录 0 户/);
-    await page.goto(`/households?year=${LAST_YEAR}&regionCode=${VILLAGE}`);
+    await page.goto(`/households?year=${LAST_YEAR}&region=${VILLAGE}`);
     await page.getByTestId('households-totals').waitFor();
     await shot(page, 'household-income-04-list');
 

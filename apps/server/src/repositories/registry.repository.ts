@@ -79,13 +79,28 @@ export interface AuditRow {
   reason: string | null;
 }
 
+/** Region codes starting with `prefix` are those in [lo, hi): '211204' → ['211204', '211205']; hi null for 9…9. */
+export function codeRange(prefix: string): [string | null, string | null] {
+  if (!/^\d*$/.test(prefix)) throw new Error(`invalid region prefix ${prefix}`);
+  if (prefix === '') return [null, null];
+  const digits = prefix.replace(/9+$/, '');
+  if (digits === '') return [prefix, null];
+  return [prefix, digits.slice(0, -1) + String(Number(digits.at(-1)) + 1)];
+}
+
 /**
  * The registry's reads. Every query runs in a scoped transaction, so row-level security limits it to the
  * caller's region; the explicit prefix filter is there for the index, not for security.
  */
 export class RegistryRepository {
   private listQuery(f: HouseholdFilter, select: RawBuilder<unknown>, tail: RawBuilder<unknown>) {
-    const conds: RawBuilder<unknown>[] = [sql`h.village_code like ${f.regionPrefix + '%'}`];
+    // The region as a range of village codes (digits only, so the order is the same in every collation): the
+    // (village_code, id) index then gives the list's order, and a page reads only its own rows.
+    const [lo, hi] = codeRange(f.regionPrefix);
+    const conds: RawBuilder<unknown>[] = [];
+    if (lo) conds.push(sql`h.village_code >= ${lo}`);
+    if (hi) conds.push(sql`h.village_code < ${hi}`);
+    if (!conds.length) conds.push(sql`true`);
     if (f.q) {
       const q = f.q.trim();
       const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -43,6 +43,9 @@ export const HouseholdListQuery = Type.Object({
   uninsured: Type.Optional(Type.Boolean({ description: 'At least one member without medical insurance' })),
   after: Type.Optional(Type.String({ pattern: '^\\d{12}:\\d+$', description: 'Keyset cursor from the previous page' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  withTotals: Type.Optional(Type.Boolean({
+    description: 'false: leave out total and totals (a pass over the whole filtered list; the client already has them for this filter)',
+  })),
 });
 
 const MemberSchema = Type.Object({
@@ -201,20 +204,23 @@ export const registryApi = {
   householdList: endpoint({
     method: 'GET', url: '/api/households', summary: 'Households in the region subtree, filtered, keyset-paged', tags: ['registry'], access: 'registry:read',
     querystring: HouseholdListQuery,
-    response: Type.Object({ items: Type.Array(HouseholdListItem), next: Nullable(Type.String()), total: Type.Integer(), totals: HouseholdListTotals }),
+    response: Type.Object({
+      items: Type.Array(HouseholdListItem), next: Nullable(Type.String()),
+      total: Nullable(Type.Integer({ description: 'null when withTotals=false' })), totals: Nullable(HouseholdListTotals),
+    }),
   }),
   householdExport: endpoint({
     method: 'GET', url: '/api/households/export.csv',
     summary: 'The filtered household list as CSV (UTF-8 with BOM), streamed; ID numbers and phones in full only for roles that may reveal them; logged',
     tags: ['registry'], access: 'registry:read',
-    querystring: Type.Omit(HouseholdListQuery, ['after', 'limit']),
+    querystring: Type.Omit(HouseholdListQuery, ['after', 'limit', 'withTotals']),
     response: Type.String({ description: 'text/csv' }),
   }),
   householdExportXlsx: endpoint({
     method: 'GET', url: '/api/households/export.xlsx',
     summary: 'The filtered household list as XLSX, streamed; the same columns and masking as the CSV export; logged',
     tags: ['registry'], access: 'registry:read',
-    querystring: Type.Omit(HouseholdListQuery, ['after', 'limit']),
+    querystring: Type.Omit(HouseholdListQuery, ['after', 'limit', 'withTotals']),
     response: Type.String({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
   }),
   householdCreate: endpoint({

@@ -10,6 +10,7 @@ import * as m0008 from './0008_rules';
 import * as m0009 from './0009_clue_keys';
 import * as m0010 from './0010_analyze';
 import * as m0011 from './0011_measures';
+import * as m0012 from './0012_household_order';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009_clue_keys': m0009,
   '0010_analyze': m0010,
   '0011_measures': m0011,
+  '0012_household_order': m0012,
 };

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Checkbox, Dropdown, Empty, Input, InputNumber, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -166,12 +166,21 @@ export default function HouseholdListPage() {
   const { hasPermission } = useAuth();
   const tt = useHhText();
 
+  // The totals of the filtered list (a pass over all of it on the server) are asked for once per filter: pages after
+  // the first reuse them (withTotals=false). A reload (a new household) asks again.
+  const totalsCache = useRef<{ key: string; total: number; totals: HouseholdListTotals } | null>(null);
   useEffect(() => {
     const ctl = new AbortController();
     setLoading(true);
     setError(null);
-    call(api.householdList, { query, signal: ctl.signal })
-      .then((d) => setData(d))
+    const key = JSON.stringify([{ ...query, after: undefined, limit: undefined }, reload]);
+    const cached = totalsCache.current?.key === key ? totalsCache.current : null;
+    call(api.householdList, { query: cached ? { ...query, withTotals: false } : query, signal: ctl.signal })
+      .then((d) => {
+        if (d.total !== null && d.totals !== null) totalsCache.current = { key, total: d.total, totals: d.totals };
+        const known = d.total !== null && d.totals !== null ? { total: d.total, totals: d.totals } : cached!;
+        setData({ items: d.items, next: d.next, total: known.total, totals: known.totals });
+      })
       .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)))
       .finally(() => !ctl.signal.aborted && setLoading(false));
     return () => ctl.abort();

@@ -749,7 +749,7 @@ export function MoveMemberModal({ open, household, member, onClose, onSaved }: {
     if (kind !== 'transfer' || !open) return;
     const ctl = new AbortController();
     const id = setTimeout(() => {
-      call(api.householdList, { query: { q: search.trim() || undefined, limit: 20 }, signal: ctl.signal })
+      call(api.householdList, { query: { q: search.trim() || undefined, limit: 20, withTotals: false }, signal: ctl.signal })
         .then((r) => setTargets(r.items.filter((h) => !(h.countyCode === household.countyCode && h.id === household.id))))
         .catch(() => undefined);
     }, 250);

@@ -32,7 +32,7 @@ function HouseholdSearch({ value, onChange }: { value?: string; onChange?: (v: s
   useEffect(() => {
     if (!dq.trim()) return;
     let live = true;
-    call(api.householdList, { query: { q: dq.trim(), limit: 20 } }).then((r) => {
+    call(api.householdList, { query: { q: dq.trim(), limit: 20, withTotals: false } }).then((r) => {
       if (live) setOptions(r.items.map((h) => ({ value: `${h.countyCode}:${h.id}`, label: `${h.headName ?? ''}（${h.householdNo}，${h.village.name}）` })));
     }).catch(() => {});
     return () => { live = false; };
