@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { api, BUILT_IN_RULES, checkRule, evaluateRule, idCheckCharacter, type RuleFacts, type RuleRun } from '@tuopin/domain';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { todayInChina } from '../src/clock';
 
 const V1 = '211204101200'; // 张相镇
 const YM = '211204102200'; // 杨木林子镇
@@ -113,7 +114,7 @@ describe('warning rules and runs', () => {
         select household_id::int, rule_id, rule_version, channel, period, facts, policy from clues order by household_id, rule_id`.execute(tx));
     assert.equal(clues.rows.length, 6);
     const low = clues.rows.find((c) => c.household_id === ids.low)!;
-    assert.deepEqual([low.rule_id, low.rule_version, low.channel, low.period], ['income_below_monitoring_line', 1, 'platform', new Date().toISOString().slice(0, 7)]);
+    assert.deepEqual([low.rule_id, low.rule_version, low.channel, low.period], ['income_below_monitoring_line', 1, 'platform', todayInChina().slice(0, 7)]);
     // the snapshot holds what the rule read, as it was, plus the rule version
     assert.deepEqual(low.facts.household, {
       householdNo: 'R-LOW', status: 'ordinary', size: 2, 'household.monitored': false, 'income.perCapitaNet': 5000, 'policy.monitoringLine': 7260,
