@@ -9,22 +9,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BrowserContext, Page } from 'playwright-core';
-import { ADMIN_PASSWORD, chooseOption, login, newContext, shot, testIdNumber, watchErrors, withBrowser } from './helpers';
+import type { Page } from 'playwright-core';
+import { ADMIN_PASSWORD, chooseOption, login, newContext, shot, testIdNumber, watchErrors, withBrowser, postJson } from './helpers';
 
 const VILLAGE = '211204203200'; // a village of 聂家满族乡, 清河区 (no other browser test counts its households)
 const STAMP = (Date.now() + 11) % 100_000;
 const PHONE_375 = { width: 375, height: 812 };
 
 withBrowser();
-
-async function post(ctx: BrowserContext, url: string, data: unknown): Promise<Record<string, unknown>> {
-  const csrf = (await ctx.cookies()).find((c) => c.name === 'tuopin_csrf')?.value ?? '';
-  const r = await ctx.request.post(url, { data, headers: { 'x-csrf-token': csrf } });
-  const body = (await r.json()) as Record<string, unknown>;
-  assert.ok(r.ok(), `${url}: ${r.status()} ${JSON.stringify(body)}`);
-  return body;
-}
 
 async function pickDate(page: Page, testId: string, date: string): Promise<void> {
   const input = page.locator(`[data-testid="${testId}"]`).locator('xpath=self::input | .//input').first();
@@ -42,7 +34,7 @@ test('assistance measures: record with validation, development flag, end with a 
   try {
     await login(page, 'admin', ADMIN_PASSWORD);
     await page.waitForURL((u) => u.pathname === '/');
-    const created = await post(ctx, '/api/households', {
+    const created = await postJson(ctx, '/api/households', {
       household: { householdNo: `AS-${String(STAMP).padStart(5, '0')}`, villageCode: VILLAGE, attribute: 'general_poor', identifiedYear: 2016, mainCause: 'illness', exitYear: 2019 },
       head: {
         idNumber: testIdNumber('1972-03-15', true, 1, STAMP * 13), name: '孙长林', sex: 'male', birthDate: '1972-03-15', ethnicity: '01', education: 'junior',

@@ -191,3 +191,12 @@ export async function chooseOption(page: Page, testId: string, text: string): Pr
   }
   throw new Error(`could not choose “${text}” in ${testId}`);
 }
+
+/** POST JSON as the context's logged-in user (with its CSRF token); fails the test unless the answer is 2xx. */
+export async function postJson(ctx: BrowserContext, url: string, data: unknown): Promise<Record<string, unknown>> {
+  const csrf = (await ctx.cookies()).find((c) => c.name === 'tuopin_csrf')?.value ?? '';
+  const r = await ctx.request.post(url, { data, headers: { 'x-csrf-token': csrf } });
+  const body = (await r.json()) as Record<string, unknown>;
+  if (!r.ok()) throw new Error(`${url}: ${r.status()} ${JSON.stringify(body)}`);
+  return body;
+}

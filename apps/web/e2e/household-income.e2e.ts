@@ -11,9 +11,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { formatYuan, perCapitaNetIncome } from '@tuopin/domain';
-import { ADMIN_PASSWORD, BASE_URL, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser, postJson } from './helpers';
 
 const VILLAGE = '211204101200'; // 大孟屯村, 张相镇, 清河区
 const STAMP = (Date.now() + 7) % 100_000;
@@ -29,14 +29,6 @@ const adult = (name: string, birth: string, male: boolean, k: number, extra: Rec
   idNumber: idNumber(birth, male, k), name, sex: male ? 'male' : 'female', birthDate: birth, ethnicity: '01', education: 'junior',
   schoolStatus: 'not_in_school', health: ['healthy'], labour: 'ordinary', medicalInsurance: 'resident', ...extra,
 });
-
-async function post(ctx: BrowserContext, url: string, data: unknown): Promise<Record<string, unknown>> {
-  const csrf = (await ctx.cookies()).find((c) => c.name === 'tuopin_csrf')?.value ?? '';
-  const r = await ctx.request.post(url, { data, headers: { 'x-csrf-token': csrf } });
-  const body = (await r.json()) as Record<string, unknown>;
-  assert.ok(r.ok(), `${url}: ${r.status()} ${JSON.stringify(body)}`);
-  return body;
-}
 
 async function viewShot(page: Page, name: string): Promise<void> {
   await shot(page, name);
@@ -54,16 +46,16 @@ test('income and status by year: live validation and computation, save, list, st
     // ---- 1. two households through the API: one with head and spouse, one alone without income -------
     await login(page, 'admin', ADMIN_PASSWORD);
     await page.waitForURL((u) => u.pathname === '/');
-    const created = await post(ctx, '/api/households', {
+    const created = await postJson(ctx, '/api/households', {
       household: { householdNo: householdNo(1), villageCode: VILLAGE, attribute: 'general_poor', identifiedYear: 2016, mainCause: 'illness', exitYear: 2019 },
       head: adult('周永福', '1966-02-11', true, 1),
       reason: '端到端测试',
     });
     const id = String(created.id);
-    await post(ctx, `/api/households/211204/${id}/members`, {
+    await postJson(ctx, `/api/households/211204/${id}/members`, {
       member: adult('吴桂兰', '1968-08-08', false, 2, { relation: 'spouse' }), kind: 'marriage_in', date: '2015-05-01', reason: '结婚',
     });
-    await post(ctx, '/api/households', {
+    await postJson(ctx, '/api/households', {
       household: { householdNo: householdNo(2), villageCode: VILLAGE, attribute: 'general_poor', identifiedYear: 2017, mainCause: 'disability' },
       head: adult('郑国庆', '1958-10-01', true, 3),
       reason: '端到端测试',

@@ -11,9 +11,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, BASE_URL, chooseOption as choose, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, chooseOption as choose, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser, postJson } from './helpers';
 
 const VILLAGE = '211204101200'; // 大孟屯村, 张相镇, 清河区
 const STAMP = Date.now() % 100_000;
@@ -32,14 +32,6 @@ const adult = (name: string, birth: string, male: boolean, k: number, extra: Rec
 });
 
 /** JSON API call in the browser context (its session cookie and CSRF token). */
-async function post(ctx: BrowserContext, url: string, data: unknown): Promise<Record<string, unknown>> {
-  const csrf = (await ctx.cookies()).find((c) => c.name === 'tuopin_csrf')?.value ?? '';
-  const r = await ctx.request.post(url, { data, headers: { 'x-csrf-token': csrf } });
-  const body = (await r.json()) as Record<string, unknown>;
-  assert.ok(r.ok(), `${url}: ${r.status()} ${JSON.stringify(body)}`);
-  return body;
-}
-
 /** A screenshot of what the viewport shows (a drawer over a long page is lost in a full-page shot). */
 async function viewShot(page: Page, name: string): Promise<void> {
   await shot(page, name);
@@ -57,12 +49,12 @@ test('household forms: edit a member with live validation, history, create from 
     // ---- 1. data through the API: a household with its head, and the spouse as a member -----------
     await login(page, 'admin', ADMIN_PASSWORD);
     await page.waitForURL((u) => u.pathname === '/');
-    const created = await post(ctx, '/api/households', {
+    const created = await postJson(ctx, '/api/households', {
       household: { householdNo: householdNo(1), villageCode: VILLAGE, attribute: 'general_poor', identifiedYear: 2016, mainCause: 'illness', phone: '13812345678' },
       head: adult('孙国强', '1970-06-01', true, 1),
       reason: '端到端测试',
     });
-    await post(ctx, `/api/households/211204/${String(created.id)}/members`, { member: spouse, kind: 'marriage_in', date: '2020-05-01', reason: '结婚' });
+    await postJson(ctx, `/api/households/211204/${String(created.id)}/members`, { member: spouse, kind: 'marriage_in', date: '2020-05-01', reason: '结婚' });
 
     // ---- 2. find it on the list and open it ------------------------------------------------------
     await page.goto('/households');
