@@ -46,7 +46,15 @@ test('assistance measures: record with validation, development flag, end with a 
 
     // ---- 1. the tab: no measure, no development measure ---------------------------------------------------
     await page.goto(url);
-    await page.getByRole('tab', { name: '帮扶措施' }).click();
+    await page.getByTestId('household-page').getByText('孙长林').first().waitFor();
+    // The panels above the tabs (quality, monitoring, rules, exit) load on their own and move the tabs down: a
+    // click can land where the tab was a moment before, so click until the tab is open.
+    for (let attempt = 0; attempt < 5 && new URL(page.url()).searchParams.get('tab') !== 'measures'; attempt++) {
+      await page.getByRole('tab', { name: '帮扶措施' }).click();
+      await page.waitForURL((u) => u.searchParams.get('tab') === 'measures', { timeout: 2000 }).catch(() => undefined);
+    }
+    // the open tab is kept in the address (?tab=measures)
+    await page.getByRole('tab', { name: '帮扶措施', selected: true }).waitFor();
     const section = page.getByTestId('measures-section');
     await section.getByTestId('measures-dev').filter({ hasText: '未落实产业或就业帮扶措施' }).waitFor();
     await section.getByText('还没有登记帮扶措施').waitFor();
