@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { ADMIN_PASSWORD, chooseOption, login, newContext, shot, testIdNumber, watchErrors, withBrowser, postJson } from './helpers';
+import { ADMIN_PASSWORD, chooseOption, login, newContext, shot, testIdNumber, watchErrors, withBrowser, postJson, fillDate, inputOf } from './helpers';
 
 const VILLAGE = '211204203200'; // a village of 聂家满族乡, 清河区 (no other browser test counts its households)
 const STAMP = (Date.now() + 11) % 100_000;
@@ -18,12 +18,7 @@ const PHONE_375 = { width: 375, height: 812 };
 
 withBrowser();
 
-async function pickDate(page: Page, testId: string, date: string): Promise<void> {
-  const input = page.locator(`[data-testid="${testId}"]`).locator('xpath=self::input | .//input').first();
-  await input.click();
-  await input.fill(date);
-  await input.press('Enter');
-}
+const pickDate = (page: Page, testId: string, date: string) => fillDate(page, page.getByTestId(testId), date);
 
 const items = (page: Page) => page.getByTestId('measure-item');
 
@@ -64,8 +59,8 @@ test('assistance measures: record with validation, development flag, end with a 
     const modal = page.getByRole('dialog', { name: '登记帮扶措施' });
     await modal.waitFor();
     await page.getByTestId('measure-save').click();
-    await modal.getByText('请填写措施类别').waitFor();
-    await modal.getByText('请填写措施内容').waitFor();
+    await modal.getByText('措施类别不能为空').waitFor();
+    await modal.getByText('措施内容不能为空').waitFor();
     await shot(page, 'assistance-01-required');
 
     // ---- 3. an end date before the start: the server's message under the field, nothing written -----------
@@ -73,7 +68,7 @@ test('assistance measures: record with validation, development flag, end with a 
     await page.getByTestId('measure-title').fill('入股村肉牛养殖合作社');
     await pickDate(page, 'measure-started', '2026-03-01');
     await pickDate(page, 'measure-ended', '2026-02-01');
-    await page.locator('[data-testid="measure-amount"]').locator('xpath=self::input | .//input').first().fill('20000');
+    await inputOf(page.getByTestId('measure-amount')).fill('20000');
     await page.getByTestId('measure-save').click();
     await modal.getByText('结束日期不能早于开始日期').first().waitFor();
     await modal.getByTestId('measure-error').waitFor();

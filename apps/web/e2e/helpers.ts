@@ -12,7 +12,7 @@ import { mkdirSync } from 'node:fs';
 import { after, before } from 'node:test';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { idCheckCharacter, SHEETS, type SheetName } from '@tuopin/domain';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -199,4 +199,18 @@ export async function postJson(ctx: BrowserContext, url: string, data: unknown):
   const body = (await r.json()) as Record<string, unknown>;
   if (!r.ok()) throw new Error(`${url}: ${r.status()} ${JSON.stringify(body)}`);
   return body;
+}
+
+/** The <input> of an antd control carrying a test id (on the input itself or on a wrapper). */
+export const inputOf = (l: Locator) => l.locator('xpath=self::input | self::textarea | .//input').first();
+
+/** Types a date into an antd DatePicker and confirms it. */
+export async function fillDate(page: Page, picker: Locator, date: string): Promise<void> {
+  const input = inputOf(picker);
+  await input.click();
+  await input.press('Control+A');
+  await input.pressSequentially(date);
+  await input.press('Enter');
+  assert.equal(await input.inputValue(), date);
+  await page.keyboard.press('Escape');
 }

@@ -21,7 +21,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { addDays, formatYuan, type ProcedureDetail } from '@tuopin/domain';
-import { ADMIN_PASSWORD, BASE_URL, DESKTOP, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, DESKTOP, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser, fillDate, inputOf } from './helpers';
 
 const CC = '211204';
 const QINGHE = '211204000000'; // 清河区, 铁岭市
@@ -113,20 +113,6 @@ async function assertNoOverflow(page: Page, width: number): Promise<void> {
     w = await scrollWidth();
   }
   assert.ok(w <= width, `the page is ${w} px wide at ${width} px`);
-}
-
-/** The <input> of an antd control carrying a test id (on the input itself or on a wrapper). */
-const inputOf = (l: Locator) => l.locator('xpath=self::input | self::textarea | .//input').first();
-
-/** Types a date into an antd DatePicker and confirms it. */
-async function fillDate(page: Page, picker: Locator, date: string): Promise<void> {
-  const input = inputOf(picker);
-  await input.click();
-  await input.press('Control+A');
-  await input.pressSequentially(date);
-  await input.press('Enter');
-  assert.equal(await input.inputValue(), date);
-  await page.keyboard.press('Escape');
 }
 
 /** Opens an antd Select and clicks the visible option with the text. */

@@ -3,7 +3,7 @@
  * checked by the domain's validateMeasure; whether a development measure is in force is what the warning rule
  * and the data-quality check on monitored households with labour read.
  */
-import { DEVELOPMENT_MEASURE_FAMILIES, hasDevelopmentMeasure, measureInForce, validateMeasure, type Measure, type MeasureFamily, type MeasureInput } from '@tuopin/domain';
+import { DEVELOPMENT_MEASURE_FAMILIES, hasDevelopmentMeasure, measureInForce, validateMeasure, validateMeasureEnd, type Measure, type MeasureFamily, type MeasureInput } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { AppError, conflict, notFound } from '../errors';
 import { AssistanceRepository, type MeasureRow } from '../repositories/assistance.repository';
@@ -69,10 +69,7 @@ export class AssistanceService {
       if (!m) throw notFound('帮扶措施');
       // A planned end date still to come may be brought forward; a measure that has ended cannot end again.
       if (m.ended_on !== null && m.ended_on <= now) throw conflict(`该措施已于 ${m.ended_on} 结束`);
-      const problems = validateMeasure({ family: m.family, title: m.title, startedOn: m.started_on, endedOn: b.endedOn }, '9999-12-31')
-        .filter((p) => p.field === 'endedOn');
-      if (!b.endedOn) problems.unshift({ field: 'endedOn', message: '请填写结束日期' });
-      else if (b.endedOn > now) problems.push({ field: 'endedOn', message: '结束日期不能晚于今天' });
+      const problems = validateMeasureEnd(m.started_on, b.endedOn, now);
       if (problems.length) refuse(problems);
       await this.repo.end(tx, countyCode, id, b.endedOn);
       return toMeasure((await this.repo.get(tx, countyCode, householdId, id))!, now);

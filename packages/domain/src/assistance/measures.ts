@@ -62,6 +62,15 @@ export function validateMeasure(m: MeasureInput, today: string): MeasureProblem[
   return p;
 }
 
+/** Checks the date a measure that started on `startedOn` ends on: given, a real date, not before the start, not after `today`. */
+export function validateMeasureEnd(startedOn: string, endedOn: string, today: string): MeasureProblem[] {
+  if (!endedOn) return [{ field: 'endedOn', message: '请填写结束日期' }];
+  if (!parseIsoDate(endedOn)) return [{ field: 'endedOn', message: '结束日期不正确' }];
+  if (endedOn < startedOn) return [{ field: 'endedOn', message: '结束日期不能早于开始日期' }];
+  if (endedOn > today) return [{ field: 'endedOn', message: '结束日期不能晚于今天' }];
+  return [];
+}
+
 /** Whether a measure is in force on `date` ('YYYY-MM-DD'): started on or before it and not ended before it. */
 export function measureInForce(m: { startedOn: string; endedOn: string | null }, date: string): boolean {
   return m.startedOn <= date && (m.endedOn === null || m.endedOn >= date);

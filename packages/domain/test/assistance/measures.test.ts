@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEVELOPMENT_MEASURE_FAMILIES, hasDevelopmentMeasure, MEASURE_FAMILIES, measureInForce, validateMeasure } from '../../src/index';
+import { DEVELOPMENT_MEASURE_FAMILIES, hasDevelopmentMeasure, MEASURE_FAMILIES, measureInForce, validateMeasure, validateMeasureEnd } from '../../src/index';
 
 const TODAY = '2026-11-30';
 const ok = { family: 'industry', title: '入股肉牛养殖合作社', startedOn: '2026-05-01' };
@@ -28,6 +28,16 @@ test('validateMeasure: a complete measure passes; each bad field is named with a
   assert.deepEqual(fields({ ...ok, note: 'x'.repeat(1001) }), [['note', '备注不能超过 1000 个字']]);
   // several problems at once, in field order
   assert.deepEqual(fields({ family: '', title: '', startedOn: '' }).map(([f]) => f), ['family', 'title', 'startedOn']);
+});
+
+test('validateMeasureEnd: required, a real date, from the start date, not after today', () => {
+  const end = (d: string) => validateMeasureEnd('2026-05-01', d, TODAY).map((p) => p.message);
+  assert.deepEqual(end('2026-05-01'), []);
+  assert.deepEqual(end(TODAY), []);
+  assert.deepEqual(end(''), ['请填写结束日期']);
+  assert.deepEqual(end('2026-04-31'), ['结束日期不正确']);
+  assert.deepEqual(end('2026-04-30'), ['结束日期不能早于开始日期']);
+  assert.deepEqual(end('2026-12-01'), ['结束日期不能晚于今天']);
 });
 
 test('in force: from the start date through the end date; a development measure counts only while in force', () => {
