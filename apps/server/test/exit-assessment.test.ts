@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { api, idCheckCharacter, type ExitCounts } from '@tuopin/domain';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { currentYearInChina } from '../src/clock';
 
 const V1 = '211204101200'; // 张相镇
 const V2 = '211204101202'; // 张相镇, another village
 const YM = '211204102200'; // 杨木林子镇
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 let seq = 0;
 function idNumber(age: number, male: boolean): string {
   const body = `211204${YEAR - age}0101${String(100 + ((seq++ * 2) % 800) + (male ? 1 : 0)).padStart(3, '0')}`;

@@ -12,7 +12,7 @@ import { copyText } from '../src/import/copy-text';
 import { setup, type TestEnv } from './helpers';
 
 const newContext = (): StageContext => ({
-  importId: 7, referenceDate: '2026-06-30', problems: [], rowsRead: { households: 0, members: 0, income: 0 }, villages: new Map(),
+  importId: 7, referenceDate: '2026-06-30', problems: [], rowsRead: { households: 0, members: 0, income: 0 }, villages: new Map(), years: new Map(), fileYear: null,
 });
 
 /** Stages every sheet of the files, in this thread or through worker threads; returns the COPY text and the context. */
@@ -27,7 +27,7 @@ async function stage(files: UploadedFile[], pool: StagePool | null) {
     if (pool) for await (const chunk of pool.sheetText(src, ctx)) t += chunk;
     else for await (const rows of sheetRows(src, ctx)) t += copyText(rows);
     text[sheet] = t;
-    if (sheet === 'households') pool?.setVillages(ctx.villages);
+    if (sheet === 'households') pool?.setVillages(ctx);
   }
   return { text, ctx };
 }
@@ -72,6 +72,8 @@ describe('import validation in worker threads', () => {
     assert.deepEqual(parallel.ctx.rowsRead, local.ctx.rowsRead);
     assert.deepEqual(parallel.ctx.problems, local.ctx.problems);
     assert.deepEqual([...parallel.ctx.villages], [...local.ctx.villages]);
+    assert.deepEqual([...parallel.ctx.years], [...local.ctx.years]);
+    assert.ok(local.ctx.years.size > 1000 && local.ctx.fileYear !== null);
     for (const sheet of ['households', 'members', 'income']) {
       assert.ok(local.text[sheet]!.length > 1000);
       assert.equal(parallel.text[sheet], local.text[sheet], sheet);

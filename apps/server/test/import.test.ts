@@ -8,10 +8,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateToCsv } from '../src/generate/index';
 import { setup, userClient, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { currentYearInChina } from '../src/clock';
 
 const V1 = '211204101200';
 const V2 = '211204101202';
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 
 function id(birth: string, seq: number): string {
   const body = `211204${birth.replace(/-/g, '')}${String(seq).padStart(3, '0')}`;

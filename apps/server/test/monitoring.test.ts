@@ -4,10 +4,11 @@ import { sql } from 'kysely';
 import { addDays, api, idCheckCharacter, type ProcedureDetail } from '@tuopin/domain';
 import { today as chinaToday } from '../src/services/monitoring.service';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { currentYearInChina } from '../src/clock';
 
 const V1 = '211204101200'; // a village of 张相镇
 const CC = '211204';
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 const TODAY = chinaToday(); // the service signs and runs its clocks on the date in China
 const born = (age: number) => `${YEAR - age}-01-01`;
 

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { api, idCheckCharacter, type QualityRun } from '@tuopin/domain';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { currentYearInChina } from '../src/clock';
 
 const V1 = '211204101200'; // 大孟屯村, 张相镇
 const V2 = '211204101202'; // another village of 张相镇
 const YM = '211204102200'; // 前杨木林子村, 杨木林子镇
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 const born = (age: number) => `${YEAR - age}-01-01`;
 
 let seq = 0;

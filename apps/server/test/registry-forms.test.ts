@@ -9,11 +9,12 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { api, idCheckCharacter } from '@tuopin/domain';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { currentYearInChina } from '../src/clock';
 
 const ZX_VILLAGE = '211204101200'; // 大孟屯村, 张相镇
 const ZX_VILLAGE_2 = '211204101202';
 const YM_VILLAGE = '211204102200'; // 前杨木林子村, 杨木林子镇
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 
 let seq = 0;
 /** A valid resident ID of 清河区 for the birth date; the 17th digit gives the sex. */

@@ -11,9 +11,10 @@ import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { api, idCheckCharacter, INCOME_ITEMS, perCapitaNetIncome, type IncomeValues } from '@tuopin/domain';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { currentYearInChina } from '../src/clock';
 
 const ZX_VILLAGE = '211204101200'; // 大孟屯村, 张相镇
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 const LAST_YEAR = YEAR - 1;
 
 let seq = 0;

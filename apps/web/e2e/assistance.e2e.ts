@@ -10,11 +10,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { ADMIN_PASSWORD, chooseOption, login, newContext, shot, testIdNumber, watchErrors, withBrowser, postJson, fillDate, inputOf } from './helpers';
+import { ADMIN_PASSWORD, chooseOption, login, newContext, shot, testIdNumber, watchErrors, withBrowser, postJson, fillDate, inputOf, chinaDateOffset } from './helpers';
 
 const VILLAGE = '211204203200'; // a village of 聂家满族乡, 清河区 (no other browser test counts its households)
 const STAMP = (Date.now() + 11) % 100_000;
 const PHONE_375 = { width: 375, height: 812 };
+// Dates relative to today in China, so the test reads the same in any year: the industry measure started 90 days
+// ago with a planned end 200 days ahead (in force), a health measure 80 days ago, the early end yesterday (no longer
+// in force today; an end date may not lie in the future).
+const STARTED = chinaDateOffset(-90);
+const BEFORE_START = chinaDateOffset(-91);
+const PLANNED_END = chinaDateOffset(200);
+const HEALTH_STARTED = chinaDateOffset(-80);
+const ENDED_EARLY = chinaDateOffset(-1);
 
 withBrowser();
 
@@ -66,8 +74,8 @@ test('assistance measures: record with validation, development flag, end with a 
     // ---- 3. an end date before the start: the server's message under the field, nothing written -----------
     await chooseOption(page, 'measure-family', '产业帮扶（开发式帮扶）');
     await page.getByTestId('measure-title').fill('入股村肉牛养殖合作社');
-    await pickDate(page, 'measure-started', '2026-03-01');
-    await pickDate(page, 'measure-ended', '2026-02-01');
+    await pickDate(page, 'measure-started', STARTED);
+    await pickDate(page, 'measure-ended', BEFORE_START);
     await inputOf(page.getByTestId('measure-amount')).fill('20000');
     await page.getByTestId('measure-save').click();
     await modal.getByText('结束日期不能早于开始日期').first().waitFor();
@@ -77,7 +85,7 @@ test('assistance measures: record with validation, development flag, end with a 
     assert.equal(((await listed.json()) as { items: unknown[] }).items.length, 0, 'nothing written');
 
     // ---- 4. corrected (a planned end date): recorded, the household now has a development measure ----------
-    await pickDate(page, 'measure-ended', '2026-12-31');
+    await pickDate(page, 'measure-ended', PLANNED_END);
     await page.getByTestId('measure-save').click();
     await modal.waitFor({ state: 'hidden' });
     await section.getByTestId('measures-dev').filter({ hasText: '已落实产业或就业帮扶措施' }).waitFor();
@@ -86,7 +94,7 @@ test('assistance measures: record with validation, development flag, end with a 
     const text = await cattle.innerText();
     assert.match(text, /产业帮扶/);
     assert.match(text, /实施中/);
-    assert.match(text, /2026-03-01 至 2026-12-31/);
+    assert.ok(text.includes(`${STARTED} 至 ${PLANNED_END}`), text);
     assert.match(text, /20,000 元/);
     assert.match(text, /系统管理员 登记|admin 登记/);
 
@@ -95,7 +103,7 @@ test('assistance measures: record with validation, development flag, end with a 
     await modal.waitFor();
     await chooseOption(page, 'measure-family', '健康帮扶');
     await page.getByTestId('measure-title').fill('家庭医生签约服务');
-    await pickDate(page, 'measure-started', '2026-01-10');
+    await pickDate(page, 'measure-started', HEALTH_STARTED);
     await page.getByTestId('measure-save').click();
     await modal.waitFor({ state: 'hidden' });
     await items(page).filter({ hasText: '家庭医生签约服务' }).waitFor();
@@ -107,13 +115,13 @@ test('assistance measures: record with validation, development flag, end with a 
     await cattle.getByTestId('measure-end').click();
     const endModal = page.getByRole('dialog', { name: /^结束措施/ });
     await endModal.waitFor();
-    await pickDate(page, 'measure-end-date', '2026-10-31');
+    await pickDate(page, 'measure-end-date', ENDED_EARLY);
     await page.getByTestId('measure-end-reason').fill('合作社解散，改为务工');
     await page.getByTestId('measure-end-save').click();
     await endModal.waitFor({ state: 'hidden' });
     await section.getByTestId('measures-dev').filter({ hasText: '未落实产业或就业帮扶措施' }).waitFor();
     const ended = await items(page).filter({ hasText: '入股村肉牛养殖合作社' }).innerText();
-    assert.match(ended, /2026-03-01 至 2026-10-31/);
+    assert.ok(ended.includes(`${STARTED} 至 ${ENDED_EARLY}`), ended);
     assert.match(ended, /已结束/);
     assert.equal(await items(page).filter({ hasText: '入股村肉牛养殖合作社' }).getByTestId('measure-end').count(), 0);
     await page.getByRole('tab', { name: '修改记录' }).click();

@@ -13,11 +13,11 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { SHEETS } from '@tuopin/domain';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, chooseOption, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow, withBrowser } from './helpers';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, chooseOption, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow, withBrowser, currentYearInChina } from './helpers';
 
 const TOWNSHIP = '211204101000'; // 张相镇
 const VILLAGES = ['211204101209', '211204101210'] as const; // 前马家沟村, 尹家堡子村: no other browser test writes here
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 const STAMP = Date.now() % 100_000;
 const householdNo = (n: number) => `XE2E-${String(STAMP).padStart(5, '0')}-${n}`;
 const born = (age: number) => `${YEAR - age}-01-01`;

@@ -64,6 +64,8 @@ test('foundation: regions, a township officer and the officer’s limited view',
     assert.equal((await page.getByTestId('region-detail-name').innerText()).trim(), '清河区');
     assert.equal((await page.getByTestId('region-detail-level').innerText()).trim(), '县');
     assert.equal((await page.getByTestId('region-detail-fullname').innerText()).trim(), '辽宁省 铁岭市 清河区');
+    // the children list is replaced when the selection's children arrive: wait for them, not for the previous list
+    await page.locator('[data-testid^="region-child-"]', { hasText: '张相镇' }).first().waitFor();
     const townships = await page.locator('[data-testid^="region-child-"]').allInnerTexts();
     assert.ok(townships.includes('张相镇'), `townships of 清河区: ${townships.join(', ')}`);
     assert.ok(townships.length >= 5, `清河区 has ${townships.length} townships`);

@@ -14,6 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { idCheckCharacter, SHEETS, type SheetName } from '@tuopin/domain';
+import { todayInChina } from '../../server/src/clock';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Repository root (apps/web/e2e → ../../..). */
@@ -25,6 +26,13 @@ export const ADMIN_PASSWORD = process.env.E2E_ADMIN_PASSWORD ?? '';
 
 export const DESKTOP = { width: 1366, height: 800 };
 export const PHONE = { width: 390, height: 844 };
+
+/** Today in China ('YYYY-MM-DD'): the product's calendar, whatever the runner's time zone. */
+export { todayInChina, currentYearInChina } from '../../server/src/clock';
+/** The date `days` days after (negative: before) `from` (default: today in China), 'YYYY-MM-DD'. */
+export function chinaDateOffset(days: number, from: string = todayInChina()): string {
+  return new Date(Date.parse(`${from}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
 
 export async function launch(): Promise<Browser> {
   return chromium.launch({
@@ -66,12 +74,18 @@ export async function newContext(viewport: { width: number; height: number } = D
   return ctx;
 }
 
+/** Waits until no finite CSS animation or transition is running (antd's drawers, modals, dropdowns, tabs). */
+export async function animationsSettled(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().iterations === Infinity),
+  );
+}
+
 /** Saves a full-page screenshot to test-results/e2e/<name>.png and returns its path. */
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);
-  // let antd animations settle
-  await page.waitForTimeout(350);
+  await animationsSettled(page);
   await page.screenshot({ path, fullPage: true });
   return path;
 }
@@ -177,14 +191,29 @@ export async function importSheets(request: APIRequestContext, sheets: Partial<R
  * Chooses the option of an antd Select whose label is exactly `text` (“监测对象” is not “脱贫户和监测对象”); a click
  * during the dropdown's opening animation can land on a neighbour, so check the selection and retry.
  */
+/**
+ * Waits until antd's select dropdown has finished moving and is open (`open`) or closed: while it slides in, an
+ * option is not where it will be (a click chose the neighbouring option on a loaded machine), and while it slides
+ * out it still covers what lies below it (a click on the next field landed on it).
+ */
+export async function selectDropdownSettled(page: Page, open: boolean): Promise<void> {
+  await page.waitForFunction((wantOpen) => {
+    const all = [...document.querySelectorAll<HTMLElement>('.ant-select-dropdown')];
+    if (all.some((d) => /-(enter|appear|leave)\b/.test(d.className))) return false;
+    const shown = all.some((d) => !d.classList.contains('ant-select-dropdown-hidden') && getComputedStyle(d).display !== 'none' && d.getClientRects().length > 0);
+    return shown === wantOpen;
+  }, open);
+}
+
 export async function chooseOption(page: Page, testId: string, text: string): Promise<void> {
   const select = page.getByTestId(testId);
   for (let attempt = 0; attempt < 3; attempt++) {
     await select.click();
     const option = page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
     await option.waitFor();
-    await page.waitForTimeout(200);
+    await selectDropdownSettled(page, true);
     await option.click();
+    await selectDropdownSettled(page, false);
     // the test id is on the Select itself or (in forms) on its input
     const root = page.locator(`.ant-select[data-testid="${testId}"], .ant-select:has([data-testid="${testId}"])`).first();
     if ((await root.innerText()).trim() === text) return;

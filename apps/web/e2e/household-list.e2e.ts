@@ -8,11 +8,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ADMIN_PASSWORD, importSheets, login, newContext, shot, testIdNumber, watchErrors, withBrowser, type SheetRow } from './helpers';
+import { ADMIN_PASSWORD, importSheets, login, newContext, shot, testIdNumber, watchErrors, withBrowser, type SheetRow, currentYearInChina } from './helpers';
 
 const TOWNSHIP = '211204203000'; // 聂家满族乡, 清河区 (no other browser test counts its households)
 const STAMP = (Date.now() + 23) % 100_000;
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 const N = 45;
 const no = (k: number) => `PL-${String(STAMP).padStart(5, '0')}-${String(k).padStart(2, '0')}`;
 

@@ -14,10 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { idCheckCharacter, SHEETS, type SheetName } from '@tuopin/domain';
-import { ADMIN_PASSWORD, BASE_URL, PHONE, login, newContext, shot, watchErrors, withBrowser } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, PHONE, login, newContext, shot, watchErrors, withBrowser, currentYearInChina } from './helpers';
 
 const VILLAGES = ['211204101200', '211204101202'] as const; // two villages of 张相镇, 清河区
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 
 let dir: string;
 

@@ -21,13 +21,13 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { addDays, formatYuan, type ProcedureDetail } from '@tuopin/domain';
-import { ADMIN_PASSWORD, BASE_URL, DESKTOP, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser, fillDate, inputOf } from './helpers';
+import { ADMIN_PASSWORD, BASE_URL, DESKTOP, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser, fillDate, inputOf, currentYearInChina, todayInChina, animationsSettled } from './helpers';
 
 const CC = '211204';
 const QINGHE = '211204000000'; // 清河区, 铁岭市
 const ZHANGXIANG = '211204101000'; // 张相镇, 清河区
 const VILLAGE = '211204101204'; // 东华村, 张相镇
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 const STAMP = (Date.now() + 13) % 100_000;
 const PHONE_375 = { width: 375, height: 812 };
 const INITIAL = 'Initial2025x';
@@ -37,9 +37,7 @@ const householdNo = (n: number) => `MON-${String(STAMP).padStart(5, '0')}-${n}`;
 withBrowser();
 
 /** Today as the browser (Asia/Shanghai) and the server see it. */
-function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-}
+const today = todayInChina;
 
 const idNumber = (birth: string, male: boolean, k: number) => testIdNumber(birth, male, k, STAMP * 13);
 
@@ -98,20 +96,15 @@ async function pageShot(page: Page, name: string): Promise<void> {
 
 /** What the screen shows where it is scrolled to, then the whole page. */
 async function viewShot(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(350);
+  await animationsSettled(page);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-view.png`) });
   await pageShot(page, name);
 }
 
 /** The page fits the screen once the phone layout has rendered: nothing wider than the viewport. */
 async function assertNoOverflow(page: Page, width: number): Promise<void> {
-  const end = Date.now() + 5_000;
-  const scrollWidth = () => page.evaluate(() => document.documentElement.scrollWidth);
-  let w = await scrollWidth();
-  while (w > width && Date.now() < end) {
-    await page.waitForTimeout(100);
-    w = await scrollWidth();
-  }
+  await page.waitForFunction((wd) => document.documentElement.scrollWidth <= wd, width, { timeout: 5_000 }).catch(() => undefined);
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(w <= width, `the page is ${w} px wide at ${width} px`);
 }
 

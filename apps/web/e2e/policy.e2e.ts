@@ -12,12 +12,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors, withBrowser } from './helpers';
+import { ADMIN_PASSWORD, login, newContext, pickRegion, SCREENSHOT_DIR, shot, watchErrors, withBrowser, currentYearInChina } from './helpers';
 
 const LIAONING = '210000000000';
 const QINGHE = '211204000000'; // 清河区, 铁岭市
 const ZHANGXIANG = '211204101000'; // 张相镇, 清河区
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 const STAMP = Date.now() % 100_000;
 const PHONE_375 = { width: 375, height: 812 };
 const INITIAL = 'Initial2025x';

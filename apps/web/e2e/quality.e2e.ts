@@ -13,11 +13,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow, withBrowser } from './helpers';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, login, newContext, pickRegion, shot, texts, watchErrors, importSheets, testIdNumber, type SheetRow, withBrowser, currentYearInChina } from './helpers';
 
 const TOWNSHIP = '211204102000'; // 杨木林子镇, 清河区
 const VILLAGES = ['211204102200', '211204102201'] as const; // 前杨木林子村, 后杨木林子村
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 const STAMP = Date.now() % 100_000;
 const householdNo = (n: number) => `QE2E-${String(STAMP).padStart(5, '0')}-${n}`;
 const born = (age: number) => `${YEAR - age}-01-01`;

@@ -17,11 +17,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { RuleDryRun, RuleRecord } from '@tuopin/domain';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, login, newContext, pickRegion, shot, watchErrors, importSheets, testIdNumber, type SheetRow, withBrowser } from './helpers';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, login, newContext, pickRegion, shot, watchErrors, importSheets, testIdNumber, type SheetRow, withBrowser, currentYearInChina, todayInChina, chinaDateOffset, animationsSettled } from './helpers';
 
 const ZHANGXIANG = '211204101000'; // 张相镇, 清河区
 const VILLAGES = ['211204101206', '211204101207'] as const; // 张相屯村, 十八道岗子村
-const YEAR = new Date().getFullYear();
+const YEAR = currentYearInChina();
 const STAMP = Date.now() % 100_000;
 const PREFIX = `RE2E-${String(STAMP).padStart(5, '0')}-`;
 const householdNo = (n: number) => `${PREFIX}${n}`;
@@ -115,7 +115,7 @@ const text = async (l: Locator) => (await l.innerText()).trim();
 
 /** The screen as seen (a drawer is fixed to the viewport, so a full-page picture would cut it). */
 async function drawerShot(page: Page, name: string): Promise<void> {
-  await page.waitForTimeout(350);
+  await animationsSettled(page);
   await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`) });
 }
 
@@ -409,8 +409,8 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
 
     // ---- 8. from the rule match to a monitored household: the platform clue starts the identification, and
     //         every step is signed by the user of its level (the step forms themselves: monitoring.e2e.ts) -----
-    const chinaToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
-    const dayOffset = (n: number) => new Date(Date.parse(`${chinaToday}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const chinaToday = todayInChina();
+    const dayOffset = (n: number) => chinaDateOffset(n, chinaToday);
     const userCtx = async (username: string, displayName: string, role: string, regionCode: string) => {
       await post(adminCtx, '/api/users', { username, displayName, role, regionCode, password: INITIAL, reason: '预警规则端到端测试' });
       const ctx = await newContext();
