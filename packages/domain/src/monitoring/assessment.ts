@@ -156,12 +156,17 @@ export function checkElimination(input: EliminationInput): EliminationCheck {
     blockers.push({ code: 'rigid_spending', detail: `本年合规自付支出 ${yuan(outOfPocket)} 元，超过 ${yuan(threshold)} 元（上年农村居民人均可支配收入的 ${Math.round(share * 100)}%）` });
   }
   blockers.push(...securityItems(input));
-  const labourCapable = input.members.some((m) => {
-    const age = memberAge(m, input.referenceDate);
-    return m.labour !== null && LABOUR_CAPABLE.includes(m.labour) && age !== null && age >= policy.labourAgeMin && age <= policy.labourAgeMax;
-  });
+  // Labour capacity is what is recorded for each member (劳动技能: 普通, 技能, 弱或半劳动力), the same definition as the
+  // rule facts' labourCount; age is not the definition (a 61-year-old who works is labour), an age that does not fit
+  // the recorded capacity is a data-quality finding (age_labour_mismatch, minor_with_labour).
+  const labourCapable = input.members.some((m) => m.labour != null && LABOUR_CAPABLE.includes(m.labour));
   if (input.household.wholeNoLabour === true || !labourCapable) {
-    blockers.push({ code: 'no_labour', detail: '家庭无劳动年龄内有劳动能力的成员，即使兜底保障使收入达标也应继续监测' });
+    blockers.push({
+      code: 'no_labour',
+      detail: input.household.wholeNoLabour === true
+        ? '整户无劳动能力兜底保障户，即使兜底保障使收入达标也应继续监测'
+        : '家庭没有登记为有劳动能力（普通、技能、弱或半劳动力）的成员，即使兜底保障使收入达标也应继续监测',
+    });
   }
   const quick = input.referenceDate < addMonthsIso(input.identifiedOn, policy.quickEliminationMonths);
   return { allowed: blockers.length === 0, blockers, quick, perCapitaNetIncome: income };

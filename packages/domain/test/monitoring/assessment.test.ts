@@ -85,3 +85,29 @@ test('checkElimination: income above the line but not yet stable for half a year
   others.income = { otherWage: 40000, compliantOutOfPocket: 15000 };
   assert.equal(checkElimination(others).allowed, true);
 });
+
+test('checkElimination: labour capacity is the recorded one, not age (issue 10 item 3)', () => {
+  // the only worker is 61, 普通劳动力, works 8 months; 19,342 yuan per person
+  const i = elim({ identifiedOn: '2025-06-01', lastIncome: { otherWage: 30000 } });
+  i.members = [
+    member('刘长顺', '1965-03-01', { labour: 'ordinary' }),
+    member('刘妻', '1963-05-01', { labour: 'lost' }),
+  ];
+  i.income = { otherWage: 38684 };
+  const r = checkElimination(i);
+  assert.equal(r.perCapitaNetIncome, 19342);
+  assert.deepEqual(r.blockers, []);
+  assert.equal(r.allowed, true);
+  // a working-age member recorded without labour capacity does not count as labour
+  i.members = [member('刘长顺', '1980-03-01', { labour: 'none' }), member('刘妻', '1982-05-01', { labour: 'lost' })];
+  const none = checkElimination(i);
+  assert.deepEqual(none.blockers.map((b) => b.code), ['no_labour']);
+  assert.match(none.blockers[0]!.detail, /没有登记为有劳动能力/);
+  // a weak labourer counts as labour capacity, as in the rule facts' labourCount
+  i.members = [member('刘长顺', '1950-03-01', { labour: 'weak' })];
+  i.income = { otherWage: 19342 };
+  assert.equal(checkElimination(i).allowed, true);
+  // 整户无劳动能力兜底保障户 stays monitored whatever is recorded for the members
+  i.household = { ...i.household, wholeNoLabour: true };
+  assert.match(checkElimination(i).blockers[0]!.detail, /整户无劳动能力兜底保障户/);
+});
