@@ -10,7 +10,8 @@ import type { ErrorBody } from '@tuopin/domain';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { AppError } from './errors';
-import { fieldErrors } from './http/validation';
+import { badTextFields, badUrlField, BAD_TEXT_MESSAGE, fieldErrors, isBadText, parseQueryString } from './http/validation';
+import { api } from '@tuopin/domain';
 import { authRoutes } from './routes/auth.routes';
 import { regionRoutes } from './routes/regions.routes';
 import { systemRoutes } from './routes/system.routes';
@@ -41,6 +42,9 @@ import { RegionsService } from './services/regions.service';
 import { UsersService } from './services/users.service';
 
 export const VERSION = '0.1.0';
+
+/** The URL templates of the contract (to name the path parameter of an undecodable URL). */
+const ENDPOINT_URLS: readonly string[] = Object.values(api).map((e) => e.url);
 
 export interface Services {
   config: Config;
@@ -120,9 +124,38 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     trustProxy: config.trustProxy,
     ajv: { customOptions: { allErrors: true } },
     bodyLimit: 1024 * 1024,
+    routerOptions: { querystringParser: parseQueryString },
+    // A path the router cannot decode (`%FF`, an encoded surrogate): a 400 naming the path parameter.
+    frameworkErrors: (error, request, reply) => {
+      const fe = error as FastifyError;
+      if (fe.code === 'FST_ERR_BAD_URL') {
+        const field = badUrlField(request.url, ENDPOINT_URLS);
+        const message = '网址中包含无法解码的字符';
+        return reply.code(400).type('application/json').send({ code: 'VALIDATION', message: `请求参数不正确：${field} ${message}`, details: [{ field, message }] });
+      }
+      const { status, body } = toErrorBody(fe, request.log);
+      return reply.code(status).type('application/json').send(body);
+    },
   });
   app.decorate('tuopinLoginLimit', config.loginRateLimitPerMinute);
   app.decorateRequest('tuopinSession', null);
+
+  /*
+   * Text no route may receive, refused once, here, for every route: a NUL character or an unpaired surrogate in a
+   * path parameter, a query value, the JSON body at any depth or a header the server keeps (the user agent of a
+   * session, the client address behind a trusted proxy). A bad session cookie is dropped (the request is then simply
+   * not logged in). Multipart uploads are checked as they are read (file and field names, import.routes.ts).
+   */
+  app.addHook('preValidation', async (request) => {
+    const details = [
+      ...badTextFields('params', request.params),
+      ...badTextFields('querystring', request.query),
+      ...(typeof request.body === 'object' || typeof request.body === 'string' ? badTextFields('body', request.body) : []),
+      ...badTextFields('headers.user-agent', request.headers['user-agent']),
+      ...(isBadText(request.ip ?? '') ? [{ field: 'headers.x-forwarded-for', message: BAD_TEXT_MESSAGE }] : []),
+    ];
+    if (details.length > 0) throw new AppError(400, 'VALIDATION', `请求参数不正确：${details[0]!.field} ${details[0]!.message}`, details);
+  });
 
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorBody(error as FastifyError, request.log);
@@ -130,6 +163,10 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
   });
 
   await app.register(cookie);
+  // After the cookie parser: a session cookie with bad text is dropped (see the edge check above).
+  app.addHook('onRequest', async (request) => {
+    for (const [name, value] of Object.entries(request.cookies ?? {})) if (typeof value === 'string' && isBadText(value)) delete request.cookies[name];
+  });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 3, fields: 5 } });
   await app.register(rateLimit, {
     global: false,

@@ -50,3 +50,104 @@ export function fieldErrors(context: string, errors: readonly AjvLikeError[]): F
   }
   return [...byField.values()].map(({ field, message }) => ({ field, message }));
 }
+
+/** The message of a string refused at the edge (a NUL character or half of a surrogate pair). */
+export const BAD_TEXT_MESSAGE = '包含不允许的字符（空字符或不完整的 Unicode 字符）';
+
+/**
+ * Text PostgreSQL cannot store or that is not valid Unicode: a NUL character (U+0000) or an unpaired surrogate
+ * (half of a UTF-16 pair, which has no UTF-8 form). Such text is refused at the edge, for every route, before
+ * anything reads it.
+ */
+export function isBadText(s: string): boolean {
+  return s.includes('\u0000') || !s.isWellFormed();
+}
+
+/**
+ * The fields of a parsed request part holding bad text, at any depth (object keys too: a bad key is reported as its
+ * object). At most `limit` fields.
+ */
+export function badTextFields(context: string, value: unknown, limit = 20): FieldError[] {
+  const out: FieldError[] = [];
+  const walk = (v: unknown, path: string, depth: number) => {
+    if (out.length >= limit) return;
+    if (typeof v === 'string') {
+      if (isBadText(v)) out.push({ field: path, message: BAD_TEXT_MESSAGE });
+      return;
+    }
+    if (typeof v !== 'object' || v === null || depth > 64) return;
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => walk(x, `${path}.${i}`, depth + 1));
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (isBadText(k)) {
+        out.push({ field: path, message: `字段名${BAD_TEXT_MESSAGE}` });
+        continue;
+      }
+      walk(x, `${path}.${k}`, depth + 1);
+    }
+  };
+  walk(value, context, 0);
+  return out;
+}
+
+/** Stands for a query value whose percent-encoding is not UTF-8: bad text, refused at the edge with its field. */
+const UNDECODABLE = '\uD800';
+
+function decodeQueryPart(s: string): string {
+  const t = s.includes('+') ? s.replace(/\+/g, ' ') : s;
+  if (!t.includes('%')) return t;
+  try {
+    return decodeURIComponent(t);
+  } catch {
+    return UNDECODABLE;
+  }
+}
+
+/**
+ * The query-string parser of the server: like Fastify's (repeated keys become arrays), except that a value or key
+ * whose percent-encoding is not valid UTF-8 (`%FF`, an encoded surrogate) becomes bad text, which the edge check
+ * refuses with the field named, instead of being passed on verbatim.
+ */
+export function parseQueryString(input: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  if (input === '') return out;
+  for (const piece of input.split('&')) {
+    if (piece === '') continue;
+    const eq = piece.indexOf('=');
+    const key = decodeQueryPart(eq < 0 ? piece : piece.slice(0, eq));
+    const value = eq < 0 ? '' : decodeQueryPart(piece.slice(eq + 1));
+    const prev = out[key];
+    if (prev === undefined) out[key] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[key] = [prev, value];
+  }
+  return out;
+}
+
+/**
+ * For a URL the router could not decode (`%FF`, an encoded surrogate, `%zz` in a path segment): the path parameter
+ * that holds the bad segment, found by matching the path against the endpoints' URL templates. `params` when no
+ * template matches.
+ */
+export function badUrlField(path: string, urls: readonly string[]): string {
+  const pathname = path.split('?')[0]!;
+  for (const url of urls) {
+    const names: string[] = [];
+    const re = new RegExp(`^${url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:(\w+)/g, (_m, n: string) => {
+      names.push(n);
+      return '([^/]+)';
+    })}$`);
+    const m = re.exec(pathname);
+    if (!m || names.length === 0) continue;
+    for (let i = 0; i < names.length; i++) {
+      try {
+        decodeURIComponent(m[i + 1]!);
+      } catch {
+        return `params.${names[i]}`;
+      }
+    }
+  }
+  return 'params';
+}

@@ -1,0 +1,372 @@
+/**
+ * Bad input never makes a 5xx: a probe of every route of the API contract (packages/domain/src/api/routes.ts) as a
+ * logged-in national admin, with the classes of bad input a careless client or an attacker sends — a NUL character
+ * and an unpaired surrogate in each string, an id of 2^63+1, numbers of 1e20 and 1e308, over-long strings, impossible
+ * dates — each of which must be a 400 naming the field (`params.id`, `querystring.q`, `body.household.address`).
+ *
+ * Request values are generated from each endpoint's TypeBox schemas; the free-form parts of a body (household and
+ * member changes, income items, a procedure step's data) get the domain's fields. A schema the generator does not
+ * know (a new pattern) fails the test, so a new route is probed as soon as it is added.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { api, idCheckCharacter, type Endpoint } from '@tuopin/domain';
+import { currentYearInChina, todayInChina } from '../src/clock';
+import { QINGHE, setup, userClient, ZHANGXIANG, type Res, type TestClient, type TestEnv } from './helpers';
+
+const ZX_VILLAGE = '211204101200';
+const YEAR = currentYearInChina();
+const TODAY = todayInChina();
+
+type Json = Record<string, unknown>;
+type ErrBody = { code?: string; message?: string; details?: { field: string; message: string }[] };
+type Context = 'params' | 'querystring' | 'body';
+type Kind = 'string' | 'integer' | 'number' | 'date' | 'other';
+
+const NUL = 'ab\u0000c';
+const SURROGATE = 'ab\ud800c';
+const HUGE_ID = '9223372036854775809'; // 2^63 + 1
+const BIG = 1e308;
+
+let idSeq = 0;
+function idNumber(birth: string, sex: 'male' | 'female'): string {
+  const n = 300 + ((idSeq++ * 2) % 600) + (sex === 'male' ? 1 : 0);
+  const body = `211204${birth.replace(/-/g, '')}${String(n).padStart(3, '0')}`;
+  return body + idCheckCharacter(body);
+}
+
+interface Fixtures {
+  countyCode: string;
+  householdId: number;
+  memberId: number;
+  userId: number;
+  ruleId: string;
+  clueId: number;
+  procedureId: number;
+  qualityRunId: number;
+  measureId: number;
+}
+
+/** A valid value for a schema: samples by pattern, format, enum, type; objects with every property. */
+function sample(schema: Json, name: string, fx: Fixtures): unknown {
+  if (schema.const !== undefined) return schema.const;
+  if (Array.isArray(schema.enum)) return schema.enum[0];
+  if (Array.isArray(schema.anyOf)) {
+    const branches = schema.anyOf as Json[];
+    const nonNull = branches.find((b) => b.type !== 'null');
+    return sample(nonNull ?? branches[0]!, name, fx);
+  }
+  switch (schema.type) {
+    case 'string': {
+      if (schema.format === 'date') return TODAY;
+      const p = schema.pattern as string | undefined;
+      if (p === undefined) {
+        if (name === 'expression') return 'household.size > 0';
+        if (name === 'family') return 'industry';
+        if (name === 'startedOn' || name === 'endedOn') return TODAY;
+        if (name === 'relation') return 'spouse';
+        if (name === 'step') return 'village_verification';
+        if (name === 'toStep') return 'village_verification';
+        if (name === 'riskType') return 'illness';
+        if (name === 'password' || name === 'newPassword' || name === 'currentPassword') return 'Probe-Pass-2024';
+        if (name === 'username') return 'probe_user';
+        return '测试';
+      }
+      const known: Record<string, unknown> = {
+        '^\\d{12}$': name === 'regionCode' && fx ? QINGHE : QINGHE,
+        '^\\d{6}$': fx.countyCode,
+        '^\\d{4}-\\d{2}-\\d{2}$': TODAY,
+        '^\\d+$': '1',
+        '^\\d{1,15}$': '1',
+        '^\\d{1,18}$': '1',
+        '^\\d{12}:\\d+$': `${ZX_VILLAGE}:1`,
+        '^\\d{12}:\\d{1,15}$': `${ZX_VILLAGE}:1`,
+        '^\\d{6}:\\d+$': `${fx.countyCode}:1`,
+        '^\\d{6}:\\d{1,15}$': `${fx.countyCode}:1`,
+        '^[a-z][a-z0-9_]{2,60}$': fx.ruleId,
+        '^[a-z][a-z0-9_.]*$': 'validate.required',
+        '^\\d{4}-\\d{2}$': `${YEAR}-01`,
+        '^[a-zA-Z]{1,60}$': 'monitoringLine',
+        '^1\\d{10}$|^$': '13800001111',
+        '\\S': '测试',
+      };
+      if (p in known) return known[p];
+      throw new Error(`no sample for the pattern ${p} (${name}): add one to the probe`);
+    }
+    case 'integer': {
+      const min = typeof schema.minimum === 'number' ? schema.minimum : 0;
+      if (min >= 2000) return YEAR;
+      if (name === 'id' || name === 'householdId') return fx.householdId;
+      if (name === 'memberId') return fx.memberId;
+      if (name === 'measureId') return fx.measureId;
+      if (name === 'assigneeId') return fx.userId;
+      return Math.max(min, 1);
+    }
+    case 'number':
+      return 1;
+    case 'boolean':
+      return false;
+    case 'array': {
+      const n = typeof schema.minItems === 'number' ? schema.minItems : 1;
+      return Array.from({ length: Math.max(n, 1) }, () => sample(schema.items as Json, name, fx));
+    }
+    case 'object': {
+      const props = (schema.properties ?? {}) as Record<string, Json>;
+      const out: Json = {};
+      for (const [k, s] of Object.entries(props)) out[k] = sample(s, k, fx);
+      return out;
+    }
+    default:
+      return undefined; // Unknown: filled per endpoint
+  }
+}
+
+interface Position {
+  context: Context;
+  path: string[];
+  kind: Kind;
+  maxLength?: number;
+}
+
+function kindOf(s: Json): Kind {
+  if (s.type === 'string') return s.format === 'date' || s.pattern === '^\\d{4}-\\d{2}-\\d{2}$' ? 'date' : 'string';
+  if (s.type === 'integer') return 'integer';
+  if (s.type === 'number') return 'number';
+  if (Array.isArray(s.enum)) return 'string';
+  return 'other';
+}
+
+/** Every leaf of a schema (arrays at index 0, a union at its first non-null branch). */
+function positions(schema: Json, context: Context, path: string[] = []): Position[] {
+  if (Array.isArray(schema.anyOf)) {
+    const b = (schema.anyOf as Json[]).find((x) => x.type !== 'null');
+    return b ? positions(b, context, path) : [];
+  }
+  if (schema.type === 'object' && schema.properties) {
+    return Object.entries(schema.properties as Record<string, Json>).flatMap(([k, s]) => positions(s, context, [...path, k]));
+  }
+  if (schema.type === 'array') return positions(schema.items as Json, context, [...path, '0']);
+  const kind = kindOf(schema);
+  if (kind === 'other') return [];
+  return [{ context, path, kind, ...(typeof schema.maxLength === 'number' && { maxLength: schema.maxLength }) }];
+}
+
+/** The free-form parts of bodies: fields of the domain that the service validates. */
+const DOMAIN_FIELDS: Record<string, { path: string[]; kind: Kind; maxLength?: number }[]> = {
+  householdUpdate: [
+    { path: ['changes', 'address'], kind: 'string', maxLength: 200 },
+    { path: ['changes', 'phone'], kind: 'string', maxLength: 20 },
+    { path: ['changes', 'housingArea'], kind: 'number' },
+    { path: ['changes', 'roadDistanceKm'], kind: 'number' },
+    { path: ['changes', 'land', 'cultivated'], kind: 'number' },
+    { path: ['changes', 'identifiedYear'], kind: 'integer' },
+  ],
+  memberUpdate: [
+    { path: ['changes', 'name'], kind: 'string', maxLength: 50 },
+    { path: ['changes', 'employer'], kind: 'string', maxLength: 100 },
+    { path: ['changes', 'phone'], kind: 'string', maxLength: 20 },
+    { path: ['changes', 'workMonths'], kind: 'integer' },
+    { path: ['changes', 'monthlyWorkIncome'], kind: 'number' },
+    { path: ['changes', 'birthDate'], kind: 'date' },
+  ],
+  incomeUpsert: [
+    { path: ['items', 'otherWage'], kind: 'number' },
+    { path: ['items', 'operatingIncome'], kind: 'number' },
+  ],
+  statusUpsert: [{ path: ['exitYear'], kind: 'integer' }],
+};
+
+function setPath(target: Json, path: string[], value: unknown): Json {
+  const copy = structuredClone(target);
+  let o = copy as Json;
+  for (const k of path.slice(0, -1)) {
+    if (typeof o[k] !== 'object' || o[k] === null) o[k] = /^\d+$/.test(k) ? [] : {};
+    o = o[k] as Json;
+  }
+  o[path[path.length - 1]!] = value;
+  return copy;
+}
+
+interface Probe {
+  label: string;
+  value: unknown;
+  /** Raw text for a URL position (params, query) */
+  url?: string;
+}
+
+function probesFor(p: Position): Probe[] {
+  const over = (n: number) => 'x'.repeat(n);
+  switch (p.kind) {
+    case 'string':
+      return [
+        { label: 'NUL', value: NUL, url: 'ab%00c' },
+        { label: 'lone surrogate', value: SURROGATE, url: 'ab%ED%A0%80c' },
+        { label: 'invalid UTF-8', value: SURROGATE, url: 'ab%FFc' },
+        { label: 'over-long', value: over((p.maxLength ?? 100_000) + 1) },
+      ];
+    case 'date':
+      return [
+        { label: 'NUL', value: NUL, url: 'ab%00c' },
+        { label: '2025-02-29', value: '2025-02-29' },
+        { label: '2026-02-30', value: '2026-02-30' },
+        { label: '0000-01-01', value: '0000-01-01' },
+      ];
+    case 'integer':
+      return [
+        { label: '2^63+1', value: Number(HUGE_ID), url: HUGE_ID },
+        { label: '1e308', value: BIG, url: '1e308' },
+        { label: '1.5', value: 1.5, url: '1.5' },
+      ];
+    case 'number':
+      return [
+        { label: '1e308', value: BIG, url: '1e308' },
+        { label: '1e20', value: 1e20, url: '1e20' },
+      ];
+    default:
+      return [];
+  }
+}
+
+function urlOf(e: Endpoint, params: Json, query: Json, raw?: { context: Context; key: string; text: string }): string {
+  let url = e.url;
+  for (const [k, v] of Object.entries(params)) {
+    const text = raw?.context === 'params' && raw.key === k ? raw.text : encodeURIComponent(String(v));
+    url = url.replace(`:${k}`, text);
+  }
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(query)) {
+    if (v === undefined) continue;
+    const text = raw?.context === 'querystring' && raw.key === k ? raw.text : encodeURIComponent(String(v));
+    parts.push(`${k}=${text}`);
+  }
+  return parts.length ? `${url}?${parts.join('&')}` : url;
+}
+
+/** Endpoints the probe leaves out, with why. */
+const SKIP = new Set(['logout']); // ends the probe's own session; takes no input
+
+describe('bad input on every route: a 400 naming the field, never a 5xx', () => {
+  let env: TestEnv;
+  let admin: TestClient;
+  let fx: Fixtures;
+  const causes: string[] = [];
+
+  before(async () => {
+    env = await setup();
+    // The cause of any 5xx, for the report of a failing probe (the server logs it; the test app has no logger).
+    env.app.addHook('onError', async (request, _reply, error) => {
+      if (!(error as { statusCode?: number }).statusCode && !(error as { status?: number }).status) causes.push(`${request.method} ${request.url.slice(0, 120)}: ${String(error).slice(0, 300)}`);
+    });
+    admin = await env.admin();
+    const { id: userId } = await userClient(env, admin, { username: 'probe_target', role: 'village_officer', regionCode: ZX_VILLAGE });
+    const birth = `${YEAR - 40}-03-04`;
+    const created = await admin.ok(api.householdCreate, {
+      body: {
+        household: { householdNo: 'P0001', villageCode: ZX_VILLAGE, attribute: 'general_poor', identifiedYear: 2016, mainCause: 'illness', phone: '13812345678' },
+        head: {
+          idNumber: idNumber(birth, 'male'), name: '探针户主', sex: 'male', birthDate: birth, ethnicity: '01', education: 'junior',
+          schoolStatus: 'not_in_school', health: ['healthy'], labour: 'ordinary', medicalInsurance: 'resident',
+        },
+        reason: '探针测试',
+      },
+    });
+    const rules = await admin.ok(api.rulesList);
+    process.on("exit", () => causes.length && console.error(causes.join("\n")));
+    const clue = await admin.ok(api.clueCreate, {
+      body: { countyCode: created.countyCode, householdId: created.id, channel: 'cadre', foundOn: TODAY, summary: '探针线索' },
+    });
+    const proc = await admin.ok(api.identificationStart, { params: { countyCode: created.countyCode, id: clue.id } });
+    const run = await admin.ok(api.qualityRunStart, { body: { regionCode: ZHANGXIANG, year: YEAR } });
+    const measure = await admin.ok(api.measureCreate, {
+      params: { countyCode: created.countyCode, id: created.id },
+      body: { family: 'industry', title: '探针措施', startedOn: TODAY },
+    });
+    fx = {
+      countyCode: created.countyCode, householdId: created.id, memberId: created.members[0]!.id, userId,
+      ruleId: rules[0]!.id, clueId: clue.id, procedureId: proc.id, qualityRunId: run.id, measureId: measure.id,
+    };
+  });
+  after(() => env.close());
+
+  test('every string of the contract has a length limit, every number and integer a bound', () => {
+    const missing: string[] = [];
+    for (const [name, e] of Object.entries(api) as [string, Endpoint][]) {
+      const walk = (s: Json, where: string) => {
+        if (Array.isArray(s.anyOf)) return (s.anyOf as Json[]).forEach((b) => walk(b, where));
+        if (s.type === 'object' && s.properties) return Object.entries(s.properties as Record<string, Json>).forEach(([k, v]) => walk(v, `${where}.${k}`));
+        if (s.type === 'array') return walk(s.items as Json, `${where}.0`);
+        if (s.type === 'string' && typeof s.maxLength !== 'number' && typeof s.pattern !== 'string' && s.format !== 'date') missing.push(`${name} ${where}: maxLength`);
+        if (s.type === 'string' && /(On|Date|\.date)$/.test(where) && s.format !== 'date') missing.push(`${name} ${where}: format date`);
+        if ((s.type === 'integer' || s.type === 'number') && (typeof s.maximum !== 'number' || typeof s.minimum !== 'number')) missing.push(`${name} ${where}: minimum/maximum`);
+      };
+      for (const c of ['params', 'querystring', 'body'] as const) if (e[c]) walk(e[c] as unknown as Json, c);
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  test('NUL, unpaired surrogates, 2^63+1, 1e308, over-long text and impossible dates in every field of every route', async () => {
+    const failures: string[] = [];
+    let sent = 0;
+    const record = (what: string, r: Res, field: string) => {
+      sent++;
+      const b = r.body as ErrBody;
+      if (r.status >= 500) failures.push(`${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+      else if (r.status !== 400) failures.push(`${what}: expected 400, got ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`);
+      else if (!b.details?.some((d) => d.field === field)) failures.push(`${what}: 400 without the field ${field}: ${JSON.stringify(b).slice(0, 200)}`);
+      else if (b.details.some((d) => !/[\u4e00-\u9fff]/.test(d.message))) failures.push(`${what}: message not in Chinese: ${JSON.stringify(b.details)}`);
+    };
+
+    for (const [name, e] of Object.entries(api) as [string, Endpoint][]) {
+      if (SKIP.has(name)) continue;
+      const params = (e.params ? sample(e.params as unknown as Json, 'params', fx) : {}) as Json;
+      if (name.startsWith('clue') || name === 'identificationStart') if ('id' in params) params.id = fx.clueId;
+      if (name.startsWith('procedure') && 'id' in params) params.id = fx.procedureId;
+      if (name.startsWith('quality') && name !== 'qualityHousehold' && 'id' in params) params.id = fx.qualityRunId;
+      if (name.startsWith('user') && 'id' in params) params.id = fx.userId;
+      const query = (e.querystring ? sample(e.querystring as unknown as Json, 'query', fx) : {}) as Json;
+      const body = (e.body ? sample(e.body as unknown as Json, 'body', fx) : undefined) as Json | undefined;
+      if (body && name === 'householdCreate') {
+        body.household = { householdNo: 'P0002', villageCode: ZX_VILLAGE, attribute: 'none' };
+        body.head = {};
+      }
+      if (body && (name === 'householdUpdate' || name === 'memberUpdate')) body.changes = {};
+      if (body && name === 'memberAdd') body.member = {};
+      if (body && name === 'incomeUpsert') body.items = {};
+      if (body && name === 'procedureSign') body.data = {};
+
+      const all: Position[] = [
+        ...(e.params ? positions(e.params as unknown as Json, 'params') : []),
+        ...(e.querystring ? positions(e.querystring as unknown as Json, 'querystring') : []),
+        ...(e.body ? positions(e.body as unknown as Json, 'body') : []),
+        ...(DOMAIN_FIELDS[name] ?? []).map((d) => ({ ...d, context: 'body' as const })),
+      ];
+      for (const pos of all) {
+        for (const probe of probesFor(pos)) {
+          const field = [pos.context, ...pos.path].join('.');
+          const what = `${name} ${e.method} ${e.url} ${field} = ${probe.label}`;
+          let r: Res;
+          if (pos.context === 'body') {
+            r = await admin.raw(e.method, urlOf(e, params, query), { body: setPath(body ?? {}, pos.path, probe.value) });
+          } else {
+            const key = pos.path[0]!;
+            const text = probe.url ?? encodeURIComponent(String(probe.value));
+            r = await admin.raw(e.method, urlOf(e, params, query, { context: pos.context, key, text }), body === undefined ? {} : { body });
+          }
+          record(what, r, field);
+        }
+      }
+      // A NUL or a lone surrogate at any depth of a free-form body part, in an object key too.
+      if (body && ['householdCreate', 'householdUpdate', 'memberUpdate', 'memberAdd', 'incomeUpsert', 'procedureSign'].includes(name)) {
+        const part = name === 'householdCreate' ? 'household' : name === 'memberAdd' ? 'member' : name === 'incomeUpsert' ? 'items' : name === 'procedureSign' ? 'data' : 'changes';
+        for (const [label, value] of [['NUL', NUL], ['lone surrogate', SURROGATE]] as const) {
+          const deep = setPath(body, [part, 'nested', '0', 'text'], value);
+          record(`${name} ${part}.nested.0.text = ${label}`, await admin.raw(e.method, urlOf(e, params, query), { body: deep }), `body.${part}.nested.0.text`);
+          const key = setPath(body, [part, `k${value}`], 'x');
+          record(`${name} ${part} key = ${label}`, await admin.raw(e.method, urlOf(e, params, query), { body: key }), `body.${part}`);
+        }
+      }
+    }
+    assert.ok(sent > 500, `only ${sent} probes sent`);
+    assert.deepEqual(failures, [], `${failures.length} of ${sent} probes failed:\n${failures.join('\n')}\ncauses of errors:\n${[...new Set(causes)].slice(0, 200).join('\n')}`);
+  });
+});
