@@ -5,13 +5,16 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { api, type ImportInfo } from '@tuopin/domain';
 import type { Services } from '../app';
-import { AppError } from '../errors';
+import { AppError, invalid } from '../errors';
+import { BAD_TEXT_MESSAGE, isBadText } from '../http/validation';
 import { route } from '../http/route';
 import type { ImportRow } from '../repositories/import.repository';
 import type { UploadedFile } from '../import/source';
 import { problemsWorkbook, templateCsv, templateWorkbook } from '../import/workbook';
 
 export const MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+/** Longest file name kept with an import (as file systems allow). */
+const MAX_FILE_NAME = 255;
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
@@ -44,6 +47,13 @@ export function importRoutes(app: FastifyInstance, s: Services) {
     const files: UploadedFile[] = [];
     try {
       for await (const part of request.files()) {
+        // The edge check of text (app.ts) for the parts of a multipart body: file and field names.
+        const bad = isBadText(part.fieldname) ? `body.files.${files.length}.fieldname` : isBadText(part.filename) ? `body.files.${files.length}.filename` : null;
+        const long = !bad && part.filename.length > MAX_FILE_NAME ? `body.files.${files.length}.filename` : null;
+        if (bad || long) {
+          part.file.resume();
+          throw invalid((bad ?? long)!, bad ? `文件名${BAD_TEXT_MESSAGE}` : `文件名不能超过 ${MAX_FILE_NAME} 个字符`);
+        }
         const p = path.join(tmp, String(files.length));
         await pipeline(part.file, fs.createWriteStream(p));
         if (part.file.truncated) throw new AppError(413, 'VALIDATION', `文件“${part.filename}”超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
@@ -77,6 +87,11 @@ export function importRoutes(app: FastifyInstance, s: Services) {
 
   route(app, s.auth, api.importCommit, async ({ actor, params }) => {
     await s.imports.commit(actor, params.id);
+    return toImportInfo((await s.imports.get(actor, params.id, 0)).row);
+  });
+
+  route(app, s.auth, api.importRevalidate, async ({ actor, params }) => {
+    await s.imports.revalidate(actor, params.id);
     return toImportInfo((await s.imports.get(actor, params.id, 0)).row);
   });
 }
