@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import type { AuditEntry } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 
 export interface AuditFilter {
@@ -9,11 +8,31 @@ export interface AuditFilter {
   before?: string;
 }
 
-function changesOf(before: unknown, after: unknown): AuditEntry['changes'] {
-  const b = (before ?? {}) as Record<string, unknown>;
-  const a = (after ?? {}) as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
-  return keys.map((field) => ({ field, before: b[field] ?? null, after: a[field] ?? null }));
+/** One audit row of a page with the names resolved for it (AuditRepository.list). */
+export interface AuditRow {
+  id: string;
+  at: Date;
+  actor_id: number | null;
+  actor_name: string | null;
+  ip: string | null;
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  region_code: string | null;
+  before: unknown;
+  after: unknown;
+  reason: string | null;
+  actor_display_name: string | null;
+  household_county: string | null;
+  household_id: number | null;
+  household_no: string | null;
+  head_name: string | null;
+  village_name: string | null;
+  subject_kind: string | null;
+  subject_name: string | null;
+  subject_username: string | null;
+  subject_year: number | null;
+  subject_period: string | null;
 }
 
 /** The append-only audit log. Rows are written only through the SQL function audit_append (directly or by triggers). */
@@ -27,32 +46,62 @@ export class AuditRepository {
               ${e.after === undefined ? null : JSON.stringify(e.after)}::jsonb, ${e.reason ?? null})`.execute(tx);
   }
 
-  async list(tx: Tx, f: AuditFilter, limit: number): Promise<{ items: AuditEntry[]; nextBefore: string | null }> {
-    let q = tx
-      .selectFrom('audit_log')
-      .select(['id', 'at', 'actor_id', 'actor_name', 'ip', 'action', 'entity', 'entity_id', 'region_code', 'before', 'after', 'reason']);
-    if (f.entity) q = q.where('entity', '=', f.entity);
-    if (f.entityId) q = q.where('entity_id', '=', f.entityId);
-    if (f.regionPrefix) q = q.where('region_code', 'like', `${f.regionPrefix}%`);
-    if (f.before) q = q.where(sql<boolean>`id < ${f.before}::bigint`);
-    const rows = await q.orderBy('id', 'desc').limit(limit + 1).execute();
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map((r) => ({
-        id: String(r.id),
-        at: new Date(r.at).toISOString(),
-        actorId: r.actor_id === null ? null : Number(r.actor_id),
-        actorName: r.actor_name,
-        ip: r.ip,
-        action: r.action,
-        entity: r.entity,
-        entityId: r.entity_id,
-        regionCode: r.region_code,
-        changes: changesOf(r.before, r.after),
-        reason: r.reason,
-      })),
-      nextBefore: rows.length > limit ? String(page[page.length - 1]!.id) : null,
-    };
+  /**
+   * A page of the log, newest first, with what people need to read it, resolved set-based for the page's rows in the
+   * same statement (and under the same row-level security: a record the reader may not see stays unnamed): the
+   * actor's display name, and the subject — the household (number, head, village) of a registry or monitoring entry,
+   * a procedure's kind, a clue's channel, a user's, rule's or import's name, a policy value's key and year.
+   */
+  async list(tx: Tx, f: AuditFilter, limit: number): Promise<{ items: AuditRow[]; nextBefore: string | null }> {
+    const where = [sql<boolean>`true`];
+    if (f.entity) where.push(sql<boolean>`a.entity = ${f.entity}`);
+    if (f.entityId) where.push(sql<boolean>`a.entity_id = ${f.entityId}`);
+    if (f.regionPrefix) where.push(sql<boolean>`a.region_code like ${`${f.regionPrefix}%`}`);
+    if (f.before) where.push(sql<boolean>`a.id < ${f.before}::bigint`);
+    const r = await sql<AuditRow>`
+      with page as (
+        select a.id, a.at, a.actor_id, a.actor_name, a.ip, a.action, a.entity, a.entity_id, a.region_code, a.before, a.after, a.reason,
+               left(a.region_code, 6) as county,
+               case when a.entity_id ~ '^[0-9]{1,18}$' then a.entity_id::bigint end as eid
+          from audit_log a
+         where ${sql.join(where, sql` and `)}
+         order by a.id desc
+         limit ${limit + 1}
+      )
+      select p.id::text as id, p.at, p.actor_id, p.actor_name, p.ip, p.action, p.entity, p.entity_id, p.region_code, p.before, p.after, p.reason,
+             au.display_name as actor_display_name,
+             h.county_code as household_county, h.id as household_id, h.household_no, head.name as head_name, v.name as village_name,
+             coalesce(pr.kind, c.channel, am.family) as subject_kind,
+             coalesce(su.display_name, ru.name, i.file_names[1], pv.key) as subject_name,
+             su.username as subject_username,
+             coalesce(pv.year::int, rr.year::int) as subject_year,
+             rr.period as subject_period
+        from page p
+        left join users au on au.id = p.actor_id
+        left join members m on p.entity in ('members', 'member_moves') and m.county_code = p.county and m.id = p.eid
+        left join procedures pr on p.entity = 'procedures' and pr.county_code = p.county and pr.id = p.eid
+        left join clues c on p.entity = 'clues' and c.county_code = p.county and c.id = p.eid
+        left join monitoring_records mr on p.entity = 'monitoring_records' and mr.county_code = p.county and mr.id = p.eid
+        left join households h on h.county_code = p.county and h.id = coalesce(
+               case when p.entity in ('households', 'income_records', 'household_year_status', 'assistance_measures') then p.eid end,
+               m.household_id, pr.household_id, c.household_id, mr.household_id)
+        left join lateral (
+               select hm.name from members hm
+                where hm.county_code = h.county_code and hm.household_id = h.id and hm.relation = 'head'
+                order by hm.active desc, hm.id desc limit 1) head on true
+        left join regions v on v.code = h.village_code
+        left join lateral (
+               select x.family from assistance_measures x
+                where p.entity = 'assistance_measures' and x.county_code = p.county and x.household_id = p.eid
+                  and x.id::text = coalesce(p.after ->> 'id', p.before ->> 'id')) am on true
+        left join users su on p.entity = 'users' and su.id = p.eid
+        left join rules ru on p.entity = 'rules' and ru.id = p.entity_id
+        left join imports i on p.entity = 'imports' and i.id = p.eid
+        left join policy_values pv on p.entity = 'policy_values' and pv.id = p.eid
+        left join rule_runs rr on p.entity = 'rule_runs' and rr.id = p.eid
+       order by p.id desc`.execute(tx);
+    const page = r.rows.slice(0, limit);
+    return { items: page, nextBefore: r.rows.length > limit ? page[page.length - 1]!.id : null };
   }
 
   async countSince(tx: Tx, regionPrefix: string, days: number): Promise<number> {

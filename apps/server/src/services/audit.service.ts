@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
-import { regionPrefix } from '@tuopin/domain';
+import { regionPrefix, type AuditEntry, type ProcedureEvent } from '@tuopin/domain';
+import type { AuditRow } from '../repositories/audit.repository';
+import { maskPrivateValues, PRIVATE_FIELDS, privacyFor } from './privacy';
 import type { Actor } from '../db/database';
 import type { Deps } from './context';
 import type { RegionsService } from './regions.service';
@@ -13,10 +15,40 @@ export interface ChainReport {
 export class AuditService {
   constructor(private readonly d: Deps, private readonly regions: RegionsService) {}
 
-  list(actor: Actor, q: { entity?: string; entityId?: string; regionCode?: string; before?: string; limit?: number }) {
+  /**
+   * A page of the log in the reader's region with the names resolved (AuditRepository.list). ID numbers and phones in
+   * the recorded values are masked as on the household page (privacyFor, maskPrivateValues); a role that may reveal
+   * them sees them in full on request, and that reveal is itself logged, naming the entries it showed. Users' own
+   * entries keep their phones, as the user list shows them.
+   */
+  list(
+    actor: Actor,
+    q: { entity?: string; entityId?: string; regionCode?: string; before?: string; limit?: number; reveal?: boolean },
+  ): Promise<{ items: AuditEntry[]; nextBefore: string | null }> {
+    const privacy = privacyFor(actor.role, q.reveal ?? false);
     return this.d.db.scoped(actor, async (tx) => {
-      const prefix = q.regionCode ? regionPrefix((await this.regions.visible(tx, q.regionCode)).code) : undefined;
-      return this.d.repos.audit.list(tx, { entity: q.entity, entityId: q.entityId, regionPrefix: prefix, before: q.before }, q.limit ?? 50);
+      const region = q.regionCode ? await this.regions.visible(tx, q.regionCode) : null;
+      const prefix = region ? regionPrefix(region.code) : undefined;
+      const page = await this.d.repos.audit.list(tx, { entity: q.entity, entityId: q.entityId, regionPrefix: prefix, before: q.before }, q.limit ?? 50);
+      const masked = privacyFor(actor.role, false);
+      const revealed: string[] = [];
+      const items = page.items.map((r) => {
+        const p = r.entity === 'users' ? { ...privacy, full: true } : privacy;
+        const before = maskPrivateValues(r.before, p);
+        const after = maskPrivateValues(r.after, p);
+        if (privacy.full && r.entity !== 'users') {
+          const hidden = JSON.stringify([maskPrivateValues(r.before, masked), maskPrivateValues(r.after, masked)]);
+          if (hidden !== JSON.stringify([r.before, r.after])) revealed.push(r.id);
+        }
+        return entryOf(r, before, after);
+      });
+      if (revealed.length > 0) {
+        await this.d.repos.audit.append(tx, {
+          action: 'reveal', entity: 'audit_log', entityId: null, regionCode: region?.code ?? actor.regionCode,
+          after: { fields: [...PRIVATE_FIELDS], entries: revealed },
+        });
+      }
+      return { items, nextBefore: page.nextBefore };
     });
   }
 
@@ -35,4 +67,64 @@ export class AuditService {
       return { ok: true, rows, firstBroken: null };
     });
   }
+}
+
+function changesOf(before: unknown, after: unknown): AuditEntry['changes'] {
+  const b = (before ?? {}) as Record<string, unknown>;
+  const a = (after ?? {}) as Record<string, unknown>;
+  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+  return keys.map((field) => ({ field, before: b[field] ?? null, after: a[field] ?? null }));
+}
+
+const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+/**
+ * The step a procedure entry signed, sent back or rejected: the event its state gained (the row trigger records the
+ * whole state before and after), with the comment, or else the reason, findings or minutes given with it.
+ */
+export function signatureOf(entity: string, before: unknown, after: unknown): AuditEntry['signature'] {
+  if (entity !== 'procedures') return null;
+  const events = (v: unknown) => {
+    const state = (v as { state?: { events?: unknown } } | null)?.state;
+    return Array.isArray(state?.events) ? (state.events as ProcedureEvent[]) : [];
+  };
+  const now = events(after);
+  if (now.length === 0 || now.length <= events(before).length) return null;
+  const e = now[now.length - 1]!;
+  const data = (e.data ?? {}) as Record<string, unknown>;
+  return {
+    action: e.action, step: e.step, toStep: e.toStep ?? null, on: e.on, signerName: e.signerName,
+    result: text(data.result),
+    comment: text(e.comment) ?? text(data.reason) ?? text(data.findings) ?? text(data.minutes),
+  };
+}
+
+function entryOf(r: AuditRow, before: unknown, after: unknown): AuditEntry {
+  const recorded = (k: string) => {
+    const v = (after as Record<string, unknown> | null)?.[k] ?? (before as Record<string, unknown> | null)?.[k];
+    return typeof v === 'string' || typeof v === 'number' ? String(v) : null;
+  };
+  const householdNo = r.household_no ?? (r.entity === 'households' ? recorded('household_no') : null);
+  const household = r.household_id !== null && r.household_county !== null
+    ? { countyCode: r.household_county, id: Number(r.household_id), householdNo: householdNo ?? '', headName: r.head_name, villageName: r.village_name }
+    : null;
+  const subject = household || r.subject_kind || r.subject_name || r.subject_year !== null || r.subject_period
+    ? { household, kind: r.subject_kind, name: r.subject_name, username: r.subject_username, year: r.subject_year === null ? null : Number(r.subject_year), period: r.subject_period }
+    : null;
+  return {
+    id: r.id,
+    at: new Date(r.at).toISOString(),
+    actorId: r.actor_id === null ? null : Number(r.actor_id),
+    actorName: r.actor_name,
+    actorDisplayName: r.actor_display_name,
+    ip: r.ip,
+    action: r.action,
+    entity: r.entity,
+    entityId: r.entity_id,
+    regionCode: r.region_code,
+    changes: changesOf(before, after),
+    reason: r.reason,
+    subject,
+    signature: signatureOf(r.entity, before, after),
+  };
 }

@@ -4,11 +4,12 @@
  * used by the background run for each household of a batch and by the live check of one household.
  */
 import {
-  INCOME_ITEMS, maskIdNumber, runQualityChecks, validateHousehold, validateIncome, validateMember, validateYearStatus,
+  INCOME_ITEMS, runQualityChecks, validateHousehold, validateIncome, validateMember, validateYearStatus,
   VALIDATION_CHECKS_COVERED_BY_QUALITY, VALIDATION_RULE_PREFIX,
   type IncomeRecord, type Severity, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
 import { householdFromRow, memberFromRow } from './registry.mapping';
+import { maskIdsInText } from './privacy';
 
 export interface Evaluated {
   /** Index into the household's members (as passed in); null for the household itself */
@@ -54,10 +55,7 @@ const fromValidation = (p: ValidationProblem, memberIndex: number | null, prefix
   memberIndex, checkId: VALIDATION_RULE_PREFIX + p.check, severity: p.severity, field: p.field, message: prefix + p.message,
 });
 
-/** Masks ID numbers quoted in a message (an old 15-digit number and its 18-digit form, for example). */
-export function maskIdsInText(text: string): string {
-  return text.replace(/(?<![0-9A-Za-z])\d{15,21}[\dXx]?(?![0-9A-Za-z])/g, (m) => (m.length >= 15 ? maskIdNumber(m) : m));
-}
+export { maskIdsInText };
 
 /**
  * Every finding of one household: errors first, then warnings, each in rule order. A field validation that a

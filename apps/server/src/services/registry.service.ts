@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import {
-  ageAt, can, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
+  ageAt, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
   parseIdNumber, RELATIONS, REGISTRY_FIRST_YEAR, validateHousehold, validateIncome, validateMember, validateYearStatus,
-  type AuditEntry, type Household, type Member, type Role, type ValidationProblem, INCOME_ITEMS, maskIdNumber, maskPhone, perCapitaNetIncome, regionPrefix,
+  type AuditEntry, type Household, type Member, type ValidationProblem, INCOME_ITEMS, perCapitaNetIncome, regionPrefix,
   type HouseholdDetail, type HouseholdListItem, type HouseholdListTotals, type IncomeRecord, type IncomeValues, type YearStatus,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
@@ -10,6 +10,7 @@ import { AppError, conflict, invalid, notFound } from '../errors';
 import type { Tx } from '../db/database';
 import { HOUSEHOLD_KEYS, householdFromRow, householdToColumns, LAND_KEYS, MEMBER_KEYS, memberFromRow, memberToColumns } from './registry.mapping';
 import { pgError } from './context';
+import { maskPrivateValues, PRIVATE_FIELDS, privacyFor, type Privacy } from './privacy';
 import { csvStream } from '../http/csv';
 import { xlsxStream } from '../http/xlsx';
 import type { Deps } from './context';
@@ -26,29 +27,7 @@ const today = todayInChina;
 
 export type HouseholdListQuery = Partial<Omit<HouseholdFilter, 'regionPrefix'>> & { regionCode?: string; after?: string; limit?: number; withTotals?: boolean };
 
-/** Private fields of the registry: what a reveal or an export names in the audit log. */
-export const PRIVATE_FIELDS = ['idNumber', 'phone'] as const;
-
-export interface Privacy {
-  /** Whether full values are shown */
-  full: boolean;
-  idNumber(v: string | null | undefined): string | null;
-  phone(v: string | null | undefined): string | null;
-}
-
-/**
- * The one decision on private fields (ID numbers, phones), used by the list, the household page, the history and
- * the exports: full values only for roles that may reveal them (registry:reveal) and only where they are asked for —
- * the household page's reveal and the exports, both logged. Everything else is masked.
- */
-export function privacyFor(role: Role, requested: boolean): Privacy {
-  const full = requested && can(role, 'registry:reveal');
-  return {
-    full,
-    idNumber: (v) => (v ? (full ? v : maskIdNumber(v)) : null),
-    phone: (v) => (v ? (full ? v : maskPhone(v)) : null),
-  };
-}
+export { PRIVATE_FIELDS, privacyFor, type Privacy };
 
 /** Household size at the end of a year: today's members, plus those who left after it, minus those who joined after it. */
 export function sizeAtYearEnd(activeNow: number, moves: readonly Pick<MoveRow, 'kind' | 'moved_on'>[], year: number): number {
@@ -82,15 +61,6 @@ const EXPORT_COLUMNS: { header: string; width: number; value: (r: HouseholdListR
   { header: '联系电话', width: 14, value: (r, p) => p.phone(r.phone) },
 ];
 export const EXPORT_HEADERS = EXPORT_COLUMNS.map((c) => c.header);
-
-/** Masks the private values inside an audit entry's before/after (row triggers store whole rows). */
-function maskAudit(v: unknown, p: Privacy): unknown {
-  if (!v || typeof v !== 'object' || Array.isArray(v) || p.full) return v;
-  const o = { ...(v as Record<string, unknown>) };
-  for (const k of ['id_number', 'idNumber']) if (typeof o[k] === 'string') o[k] = p.idNumber(o[k] as string);
-  if (typeof o.phone === 'string') o.phone = p.phone(o.phone);
-  return o;
-}
 
 export class RegistryService {
   constructor(
@@ -252,8 +222,8 @@ export class RegistryService {
       const page = rows.slice(0, limit);
       return {
         items: page.map((r) => {
-          const b = (maskAudit(r.before, privacy) ?? {}) as Record<string, unknown>;
-          const a = (maskAudit(r.after, privacy) ?? {}) as Record<string, unknown>;
+          const b = (maskPrivateValues(r.before, privacy) ?? {}) as Record<string, unknown>;
+          const a = (maskPrivateValues(r.after, privacy) ?? {}) as Record<string, unknown>;
           return {
             id: r.id, at: new Date(r.at).toISOString(), actorId: r.actor_id === null ? null : Number(r.actor_id), actorName: r.actor_name, ip: r.ip,
             action: r.action, entity: r.entity, entityId: r.entity_id, regionCode: r.region_code, reason: r.reason,

@@ -11,7 +11,7 @@ import { rulesApi } from './rules-routes';
 import { monitoringApi } from './monitoring-routes';
 import { exitApi } from './exit-routes';
 import { assistanceApi } from './assistance-routes';
-import { AuditEntry, Me, RegionCode, RegionDetail, RegionNode, RoleSchema, User, UserStatus } from './schemas';
+import { AuditEntry, Id, Me, RegionCode, RegionDetail, RegionNode, RoleSchema, SequenceCursor, User, UserStatus } from './schemas';
 
 const Health = Type.Object({
   status: Type.Enum(['ok', 'degraded'] as const),
@@ -25,7 +25,7 @@ const Health = Type.Object({
 });
 
 const Reason = Type.String({ maxLength: 500, description: 'Why the change is made (kept in the audit log)' });
-const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const IdParams = Type.Object({ id: Id });
 const CodeParams = Type.Object({ code: RegionCode });
 
 export const api = {
@@ -102,7 +102,7 @@ export const api = {
       q: Type.Optional(Type.String({ maxLength: 50 })),
       role: Type.Optional(RoleSchema),
       status: Type.Optional(UserStatus),
-      page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
+      page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, default: 1 })),
       pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
     }),
     response: Type.Object({ items: Type.Array(User), total: Type.Integer() }),
@@ -156,12 +156,13 @@ export const api = {
   }),
 
   auditList: endpoint({
-    method: 'GET', url: '/api/audit', summary: 'Audit log in the user region, newest first', tags: ['audit'], access: 'audit:read',
+    method: 'GET', url: '/api/audit', summary: 'Audit log in the user region, newest first; ID numbers and phones masked unless revealed (logged)', tags: ['audit'], access: 'audit:read',
     querystring: Type.Object({
+      reveal: Type.Optional(Type.Boolean({ description: 'Show full ID numbers and phones (roles that may reveal them; logged)' })),
       entity: Type.Optional(Type.String({ maxLength: 64 })),
       entityId: Type.Optional(Type.String({ maxLength: 64 })),
       regionCode: Type.Optional(RegionCode),
-      before: Type.Optional(Type.String({ pattern: '^\\d+$', description: 'Keyset cursor: entries with id below this' })),
+      before: Type.Optional(SequenceCursor),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
     }),
     response: Type.Object({ items: Type.Array(AuditEntry), nextBefore: Type.Union([Type.String(), Type.Null()]) }),
