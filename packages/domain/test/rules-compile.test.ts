@@ -103,7 +103,7 @@ const CASES: [string, string][] = [
   ["household.householdNo.contains(\"A\")",
    "(strpos(h.household_no, (E'A'::text)) > 0)"],
   ["int(income.total)",
-   "(trunc(h.income_net)::bigint)"],
+   "(-((-trunc(h.income_net))::bigint))"],
   ["double(household.size)",
    "(h.size::float8)"],
   ["int(household.size)",
@@ -151,6 +151,46 @@ test('string literals: escaped E-literals inline, or parameters from a given num
   assert.equal(sqlStringLiteral("'; drop table x; --"), "E'''; drop table x; --'");
   assert.equal(sqlStringLiteral('\\'), "E'\\\\'");
   assert.throws(() => sqlStringLiteral('a\u0000'), /NUL/);
+});
+
+test('parameters are exactly those the SQL references, numbered densely in order of appearance', () => {
+  const cases: [string, string, string[]][] = [
+    // the element of an `in` over the empty list and the items of a sized literal are left out
+    [`'a' in [] || household.status == 'exited'`, '(FALSE OR (h.status = ($1::text)))', ['exited']],
+    [`size(['a', 'b']) == 2 && household.status == 'poor'`, "((('2'::bigint) = ('2'::bigint)) AND (h.status = ($1::text)))", ['poor']],
+    [`household.villageCode.endsWith('01')`, '(right(h.village_code, char_length(($1::text))) = ($1::text))', ['01']],
+    [`'x' in [] && household.householdNo in ['a', 'b']`, "(FALSE AND (h.household_no IN (($1::text), ($2::text))))", ['a', 'b']],
+  ];
+  for (const [source, expected, params] of cases) {
+    const c = compileSql(compileRule(source), { literals: 'params' });
+    assert.equal(c.sql, expected, source);
+    assert.deepEqual(c.params, params, source);
+    const numbers = [...new Set([...c.sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+    assert.deepEqual(numbers, params.map((_, i) => i + 1), source);
+  }
+  const from5 = compileSql(compileRule(`size(['a']) == 1 && household.status == 'poor'`), { literals: 'params', firstParam: 5 });
+  assert.deepEqual([from5.sql.match(/\$\d+/g), from5.params], [['$5'], ['poor']]);
+});
+
+test('errors: the side of && / || that cannot fail is evaluated first, constant failures are not folded', () => {
+  // only the right side can fail: the left is tested first, and decides alone
+  assert.equal(
+    sql('household.monitored && household.size * 2 > 1'),
+    "(CASE h.monitored WHEN FALSE THEN FALSE ELSE (h.monitored AND ((h.size * ('2'::bigint)) > ('1'::bigint))) END)",
+  );
+  assert.equal(
+    sql('household.size + 1 > 1 || household.monitored'),
+    "(CASE h.monitored WHEN TRUE THEN TRUE ELSE (h.monitored OR ((h.size + ('1'::bigint)) > ('1'::bigint))) END)",
+  );
+  // neither side or both sides: left to right
+  assert.equal(sql('household.monitored && household.relocated'), '(h.monitored AND h.relocated)');
+  // a constant that fails is kept from the planner's constant folding by a CASE on the household key
+  assert.equal(
+    sql('household.monitored && 9223372036854775807 + 1 > 0'),
+    "(CASE h.monitored WHEN FALSE THEN FALSE ELSE (h.monitored AND (((CASE WHEN h.household_id IS NULL THEN NULL ELSE ('9223372036854775807'::bigint) END) + ('1'::bigint)) > ('0'::bigint))) END)",
+  );
+  // a constant that does not fail is left for the planner to fold
+  assert.equal(sql('household.size > -1 + 2'), "(h.size > (('-1'::bigint) + ('2'::bigint)))");
 });
 
 test('aliases and tables are options, checked as identifiers', () => {

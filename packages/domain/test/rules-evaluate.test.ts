@@ -38,10 +38,54 @@ test('division and remainder by zero are null, overflow is an error', () => {
     assert.throws(() => matches(source), RuleEvaluationError, source);
   }
   assert.equal(value('-9223372036854775808 % -1'), 0n);
-  assert.equal(value('int(-9223372036854775808.0)'), -9223372036854775808n);
-  assert.throws(() => value('int(9223372036854775808.0)'), RuleEvaluationError);
-  // the branch that does not decide the result is evaluated too (SQL may evaluate it)
-  assert.throws(() => matches('false && 9223372036854775807 + 1 > 0'), RuleEvaluationError);
+});
+
+test('int(): CEL\'s range -2^63 < x < 2^63, truncation toward zero', () => {
+  for (const source of ['int(-9223372036854775808.0)', 'int(9223372036854775807.0)', 'int(9223372036854775808.0)', 'int(1e99)', 'int(-1e99)',
+    'int(double(-9223372036854775808))', 'int(double(9223372036854775807))']) {
+    assert.throws(() => value(source), RuleEvaluationError, source);
+  }
+  // the doubles next to ±2^63 are in range
+  assert.equal(value('int(9223372036854774784.0)'), 9223372036854774784n);
+  assert.equal(value('int(-9223372036854774784.0)'), -9223372036854774784n);
+  assert.equal(value('int(-0.5)'), 0n);
+  assert.equal(value('int(double(36028797018963969))'), 36028797018963968n);
+});
+
+test('errors follow CEL: absorbed by the deciding side of && and || in either order, untaken branches not evaluated', () => {
+  const overflow = '9223372036854775807 + 1 > 0';
+  const f = facts({ household: { exitYear: null } });
+  assert.equal(value(`false && ${overflow}`), false);
+  assert.equal(value(`${overflow} && false`), false);
+  assert.equal(value(`true || ${overflow}`), true);
+  assert.equal(value(`${overflow} || true`), true);
+  assert.equal(value(`household.monitored && ${overflow}`), false, 'the facts decide (monitored is false)');
+  for (const source of [`true && ${overflow}`, `${overflow} && true`, `false || ${overflow}`, `${overflow} || false`,
+    `${overflow} && household.exitYear > 2000`, `household.exitYear > 2000 || ${overflow}`, `!(${overflow})`, `(${overflow}) == true`,
+    `${overflow} && int(1e99) > 0`]) {
+    assert.throws(() => value(source, f), RuleEvaluationError, source);
+  }
+  // both sides fail: the error is the rule's value
+  assert.throws(() => value(`${overflow} || int(1e99) > 0`), RuleEvaluationError);
+  // ?: evaluates the taken branch only; an unknown test gives unknown without evaluating either
+  assert.equal(value(`true ? 1 : 9223372036854775807 + 1`), 1n);
+  assert.equal(value(`false ? int(1e99) : 2`), 2n);
+  assert.equal(value(`household.exitYear > 2000 ? int(1e99) : int(-1e99)`, f), null);
+  assert.throws(() => value(`(${overflow}) ? 1 : 2`), RuleEvaluationError);
+  // macros: exists / all decided by one element whatever the others give; the others propagate the error
+  assert.equal(value('[9223372036854775807, 1].exists(x, x == 1)'), true);
+  assert.equal(value('[9223372036854775807, 1].exists(x, x + 1 == 2)'), true);
+  assert.equal(value('[9223372036854775807, 1].all(x, x + 1 == 3)'), false);
+  assert.throws(() => value('[9223372036854775807, 1].all(x, x + 1 == 2)'), RuleEvaluationError);
+  assert.throws(() => value('[9223372036854775807, 1].exists(x, x + 1 == 0)'), RuleEvaluationError);
+  assert.throws(() => value('[9223372036854775807, 1].exists_one(x, x + 1 == 2)'), RuleEvaluationError);
+  // map(x, p, t): the transform only for the kept elements
+  assert.deepEqual(value('[9223372036854775807, 1].map(x, x < 10, x + 1)'), [2n]);
+  assert.equal(value('[0, 5].map(x, x > 0, 10 / x).exists(y, y == 2)'), true);
+  assert.throws(() => value('[9223372036854775807, 1].map(x, x > 0, x + 1)'), RuleEvaluationError);
+  assert.deepEqual(value('[9223372036854775807, 1].filter(x, x < 10)'), [1n]);
+  // the household page's answer is the run's: a rule with a guarded failing part matches
+  assert.equal(matches(`household.size == 2 || ${overflow}`), true);
 });
 
 test('comparisons: int with double, strings by code point, bools by equality', () => {

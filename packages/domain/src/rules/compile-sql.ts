@@ -24,11 +24,30 @@
  * not count.
  *
  * String literals are either inlined as E'…' literals with every quote and backslash escaped (valid
- * whatever standard_conforming_strings is) or passed as parameters ($1, $2 …); iteration variable names
- * never reach the SQL.
+ * whatever standard_conforming_strings is) or passed as parameters ($1, $2 …, exactly those the returned
+ * SQL references, numbered in order of appearance); iteration variable names never reach the SQL.
+ *
+ * Errors follow CEL as the TypeScript evaluation does (evaluate.ts). An operation that can fail (int + - * /
+ * and negation overflow, int() out of range, double overflow or underflow: `mayFail`) raises a PostgreSQL
+ * error. PostgreSQL evaluates AND / OR left to right and stops at the deciding value, evaluates only the
+ * taken branch of a CASE, and never evaluates a subquery's target list for a row its WHERE refuses; so:
+ *   - `a && b` where only one side can fail is written with the side that cannot fail first, inside a CASE
+ *     so that the planner cannot split it into separately ordered WHERE conditions:
+ *     (CASE s WHEN FALSE THEN FALSE ELSE (s AND f) END) — false when s is false, whatever f gives;
+ *   - an operation that can fail on constant operands only would be folded (and raise) while the statement
+ *     is planned, before the deciding side or the CASE test is looked at; one operand is therefore wrapped
+ *     in a CASE on the household key that the planner cannot fold, so it is evaluated (and fails) only
+ *     where it is reached;
+ *   - int() checks CEL's range -2^63 < x < 2^63 by converting the negated value (PostgreSQL's float8 → int8
+ *     accepts -2^63).
+ * What SQL cannot do is catch an error: when BOTH sides of && / || can fail, or a macro's predicate can fail
+ * on one element while another decides, SQL raises the error where CEL (and the TypeScript evaluation) may
+ * absorb it. No real rule does arithmetic near 2^63 or 1e308; such a rule fails in the warning run rather
+ * than giving another answer.
  */
-import type { CheckedRule, RuleExpr, RuleType } from './ast';
+import { isScalar, type CheckedRule, type RuleExpr, type RuleType } from './ast';
 import { HOUSEHOLD_KEY_COLUMNS, MEMBER_FACTS_TABLE, RULE_VARIABLES } from './environment';
+import { constantFails } from './evaluate';
 
 export interface SqlCompileOptions {
   /** alias of the household fact row in the surrounding query (default 'h') */
@@ -67,6 +86,63 @@ export function sqlStringLiteral(value: string): string {
   return `E'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
+/** The sub-expressions of a node. */
+function children(e: RuleExpr): RuleExpr[] {
+  switch (e.kind) {
+    case 'literal':
+    case 'variable':
+    case 'iterVar':
+      return [];
+    case 'field':
+      return [e.target];
+    case 'not':
+    case 'neg':
+    case 'isNull':
+    case 'size':
+    case 'convert':
+      return [e.arg];
+    case 'has':
+      return [e.arg];
+    case 'and':
+    case 'or':
+    case 'compare':
+    case 'arith':
+    case 'concat':
+      return [e.left, e.right];
+    case 'cond':
+      return [e.test, e.then, e.otherwise];
+    case 'in':
+      return [e.elem, e.list];
+    case 'list':
+      return [...e.items];
+    case 'stringTest':
+      return [e.target, e.arg];
+    case 'macro':
+      return [e.range, ...(e.predicate ? [e.predicate] : []), ...(e.transform ? [e.transform] : [])];
+  }
+}
+
+/** Whether this operation itself can raise an error (overflow, range), in CEL and in PostgreSQL. */
+function failingOp(e: RuleExpr): boolean {
+  if (e.kind === 'arith') return !(e.op === '%' && isScalar(e.type, 'int'));
+  if (e.kind === 'neg') return isScalar(e.type, 'int');
+  if (e.kind === 'convert') return e.to === 'int' && isScalar(e.arg.type, 'double');
+  return false;
+}
+
+/** Whether evaluating the expression can raise an error (some operation in it can fail). */
+export function mayFail(e: RuleExpr): boolean {
+  return failingOp(e) || children(e).some(mayFail);
+}
+
+/** Whether the expression reads no facts and no iteration variable (PostgreSQL would fold it while planning). */
+function isConstant(e: RuleExpr): boolean {
+  return e.kind !== 'variable' && e.kind !== 'iterVar' && e.kind !== 'field' && children(e).every(isConstant);
+}
+
+/** Marks a string parameter in the SQL being built; replaced by $n at the end (NUL never occurs in SQL text). */
+const PARAM_MARK = /\u0000(\d+)\u0000/g;
+
 function pgType(t: RuleType | null): string {
   if (t?.kind === 'scalar') {
     return { bool: 'boolean', int: 'bigint', double: 'float8', string: 'text' }[t.name];
@@ -75,7 +151,8 @@ function pgType(t: RuleType | null): string {
 }
 
 class SqlCompiler {
-  readonly params: string[] = [];
+  /** string parameters by marker number, also those of sub-expressions left out of the SQL */
+  private readonly params: string[] = [];
   private counter = 0;
   private readonly bindings = new Map<number, Binding>();
   private readonly h: string;
@@ -94,8 +171,48 @@ class SqlCompiler {
 
   private stringLiteral(value: string): string {
     if (this.inline) return `(${sqlStringLiteral(value)}::text)`;
+    // A marker, numbered at the end: a sub-expression may be compiled and then left out ('a' in []).
     this.params.push(value);
-    return `($${this.firstParam + this.params.length - 1}::text)`;
+    return `(\u0000${this.params.length - 1}\u0000::text)`;
+  }
+
+  /** The final SQL and its parameters: exactly the markers left in it, numbered densely in order of appearance. */
+  finish(sql: string): CompiledSql {
+    const numbers = new Map<number, number>();
+    const params: string[] = [];
+    const out = sql.replace(PARAM_MARK, (_, i: string) => {
+      const k = Number(i);
+      let n = numbers.get(k);
+      if (n === undefined) {
+        n = this.firstParam + params.length;
+        numbers.set(k, n);
+        params.push(this.params[k]!);
+      }
+      return `$${n}`;
+    });
+    return { sql: out, params };
+  }
+
+  /**
+   * The SQL of an operand of an operation that can fail: when the operation is constant and fails, the
+   * first operand is wrapped in a CASE on the household key, which PostgreSQL cannot fold while planning.
+   */
+  private failingOperand(e: RuleExpr, op: RuleExpr, operands: readonly RuleExpr[]): string {
+    const sql = this.expr(e);
+    if (e !== operands[0] || !isConstant(op) || !constantFails(op)) return sql;
+    return `(CASE WHEN ${this.h}.${HOUSEHOLD_KEY_COLUMNS[1]} IS NULL THEN NULL ELSE ${sql} END)`;
+  }
+
+  /** `a && b` / `a || b` with CEL's absorption of an error by the deciding value on either side. */
+  private logical(e: RuleExpr & { kind: 'and' | 'or' }): string {
+    const op = e.kind === 'and' ? 'AND' : 'OR';
+    const decisive = e.kind === 'and' ? 'FALSE' : 'TRUE';
+    const lf = mayFail(e.left);
+    const rf = mayFail(e.right);
+    if (lf === rf) return `(${this.expr(e.left)} ${op} ${this.expr(e.right)})`;
+    const safe = this.expr(lf ? e.right : e.left);
+    const failing = this.expr(lf ? e.left : e.right);
+    return `(CASE ${safe} WHEN ${decisive} THEN ${decisive} ELSE (${safe} ${op} ${failing}) END)`;
   }
 
   private column(target: RuleExpr, column: string): string {
@@ -132,9 +249,8 @@ class SqlCompiler {
       case 'not':
         return `(NOT ${this.expr(e.arg)})`;
       case 'and':
-        return `(${this.expr(e.left)} AND ${this.expr(e.right)})`;
       case 'or':
-        return `(${this.expr(e.left)} OR ${this.expr(e.right)})`;
+        return this.logical(e);
       case 'cond':
         return `(CASE ${this.expr(e.test)} WHEN TRUE THEN ${this.expr(e.then)} WHEN FALSE THEN ${this.expr(e.otherwise)} END)`;
       case 'isNull':
@@ -154,10 +270,11 @@ class SqlCompiler {
         return `(${l} ${op} ${r})`;
       }
       case 'neg':
-        return `(-${this.expr(e.arg)})`;
+        return `(-${failingOp(e) ? this.failingOperand(e.arg, e, [e.arg]) : this.expr(e.arg)})`;
       case 'arith': {
-        const l = this.expr(e.left);
-        const r = this.expr(e.right);
+        const operands = failingOp(e) ? [e.left, e.right] : [];
+        const l = this.failingOperand(e.left, e, operands);
+        const r = this.failingOperand(e.right, e, operands);
         const zero = e.type.kind === 'scalar' && e.type.name === 'int' ? `'0'::bigint` : `'0'::float8`;
         if (e.op === '/' || e.op === '%') return `(${l} ${e.op} NULLIF(${r}, ${zero}))`;
         return `(${l} ${e.op} ${r})`;
@@ -172,10 +289,12 @@ class SqlCompiler {
         return `(strpos(${s}, ${a}) > 0)`;
       }
       case 'convert': {
-        const x = this.expr(e.arg);
         const from = e.arg.type.kind === 'scalar' ? e.arg.type.name : '';
-        if (e.to === from) return x;
-        return e.to === 'double' ? `(${x}::float8)` : `(trunc(${x})::bigint)`;
+        if (e.to === from) return this.expr(e.arg);
+        if (e.to === 'double') return `(${this.expr(e.arg)}::float8)`;
+        // float8 → int8 accepts [-2^63, 2^63); through the negation it accepts (-2^63, 2^63], and the int8
+        // negation back refuses 2^63: CEL's open range (-2^63, 2^63). NaN is refused by the cast.
+        return `(-((-trunc(${this.failingOperand(e.arg, e, [e.arg])}))::bigint))`;
       }
       case 'size': {
         if (e.arg.type.kind === 'scalar') return `(char_length(${this.expr(e.arg)})::bigint)`;
@@ -269,6 +388,5 @@ class SqlCompiler {
  */
 export function compileSql(rule: CheckedRule, options: SqlCompileOptions = {}): CompiledSql {
   const c = new SqlCompiler(options);
-  const sql = c.expr(rule.ast);
-  return { sql, params: c.params };
+  return c.finish(c.expr(rule.ast));
 }

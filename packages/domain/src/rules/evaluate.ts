@@ -4,8 +4,13 @@
  * see environment.ts for the null semantics. Ints are 64-bit (BigInt), doubles IEEE 754 as in
  * PostgreSQL's double precision; strings compare by code point (the SQL uses COLLATE "C").
  *
- * Every sub-expression is evaluated, also the side of && or || that does not decide the result, so an
- * arithmetic error (overflow) is raised here whenever SQL could raise it.
+ * Errors (integer overflow, int() out of range, double overflow or underflow) follow CEL: `false && x` and
+ * `x && false` are false and `true || x` and `x || true` are true even when x is an error (the error is
+ * absorbed in either order); the branch of `?:` that is not taken is not evaluated; `exists` is true when one
+ * element is true and `all` false when one is not true, whatever the other elements give; the transform of
+ * a three-argument `map` is evaluated only for the kept elements. Any other error is the rule's value (the
+ * call throws RuleEvaluationError). The SQL translation gives the same answers (compile-sql.ts, where the one
+ * case SQL cannot follow is described). Facts of the wrong shape are never absorbed (RuleFactsError).
  */
 import type { CheckedRule, RuleExpr } from './ast';
 import { RULE_VARIABLES, type RuleFacts, type RuleField } from './environment';
@@ -32,6 +37,22 @@ export class RuleEvaluationError extends Error {
   }
 }
 
+/** The facts do not have the declared shape: a programming error, never absorbed by && / ||. */
+export class RuleFactsError extends RuleEvaluationError {
+  constructor(messageZh: string, messageEn: string, offset: number) {
+    super(messageZh, messageEn, offset);
+    this.name = 'RuleFactsError';
+  }
+}
+
+/** Whether an error thrown by a sub-expression may be absorbed (CEL's commutative && / ||). */
+function absorbable(e: unknown): e is RuleEvaluationError {
+  return e instanceof RuleEvaluationError && !(e instanceof RuleFactsError);
+}
+
+/** A sub-expression's value, or the evaluation error it raised. */
+type Outcome = { ok: true; value: RuleValue } | { ok: false; error: RuleEvaluationError };
+
 function msg(data: unknown): MessageValue {
   return { message: true, data: (data ?? {}) as Record<string, unknown> };
 }
@@ -45,9 +66,9 @@ function readField(data: Readonly<Record<string, unknown>>, f: RuleField, at: nu
   if (raw === undefined || raw === null) {
     if (f.type === 'list<string>') return [];
     if (f.nullable) return null;
-    throw new RuleEvaluationError(`事实数据缺少必填字段“${f.name}”`, `The facts lack the required field '${f.name}'`, at);
+    throw new RuleFactsError(`事实数据缺少必填字段“${f.name}”`, `The facts lack the required field '${f.name}'`, at);
   }
-  const bad = () => new RuleEvaluationError(`事实字段“${f.name}”的值类型不对`, `The fact field '${f.name}' has a value of the wrong type`, at);
+  const bad = () => new RuleFactsError(`事实字段“${f.name}”的值类型不对`, `The fact field '${f.name}' has a value of the wrong type`, at);
   switch (f.type) {
     case 'int':
       if (typeof raw === 'bigint') return raw;
@@ -131,32 +152,30 @@ class Evaluator {
         return this.vars.get(e.id)!;
       case 'field': {
         const t = this.eval(e.target);
-        if (!isMessage(t)) throw new RuleEvaluationError('字段访问的对象不是记录', 'Field access on a non-record', e.start);
+        if (!isMessage(t)) throw new RuleFactsError('字段访问的对象不是记录', 'Field access on a non-record', e.start);
         return readField(t.data, e.field, e.start);
       }
       case 'not': {
         const v = this.eval(e.arg);
         return v === null ? null : !v;
       }
-      case 'and': {
-        const l = this.eval(e.left);
-        const r = this.eval(e.right);
-        if (l === false || r === false) return false;
-        if (l === null || r === null) return null;
-        return true;
-      }
+      case 'and':
       case 'or': {
-        const l = this.eval(e.left);
-        const r = this.eval(e.right);
-        if (l === true || r === true) return true;
-        if (l === null || r === null) return null;
-        return false;
+        // CEL: the deciding value (false for &&, true for ||) wins over an error on either side.
+        const decisive = e.kind === 'or';
+        const l = this.attempt(e.left);
+        if (l.ok && l.value === decisive) return decisive;
+        const r = this.attempt(e.right);
+        if (r.ok && r.value === decisive) return decisive;
+        if (!l.ok) throw l.error;
+        if (!r.ok) throw r.error;
+        if (l.value === null || r.value === null) return null;
+        return !decisive;
       }
       case 'cond': {
         const t = this.eval(e.test);
-        const a = this.eval(e.then);
-        const b = this.eval(e.otherwise);
-        return t === null ? null : t ? a : b;
+        if (t === null) return null;
+        return t ? this.eval(e.then) : this.eval(e.otherwise);
       }
       case 'isNull': {
         const v = this.eval(e.arg);
@@ -219,8 +238,8 @@ class Evaluator {
         if (e.to === 'double') return Number(v as number | bigint);
         if (typeof v === 'bigint') return v;
         const t = Math.trunc(v as number);
-        // PostgreSQL's float8 → int8 range test: -2^63 ≤ t < 2^63
-        if (!(t >= -9223372036854775808 && t < 9223372036854775808)) {
+        // CEL's range: -2^63 < t < 2^63 (both doubles nearest the bounds, ±2^63, are refused; NaN too)
+        if (!(t > -9223372036854775808 && t < 9223372036854775808)) {
           throw new RuleEvaluationError('int() 的值超出整数范围', 'int() value out of the integer range', e.start);
         }
         return BigInt(t);
@@ -269,30 +288,42 @@ class Evaluator {
     return v;
   }
 
+  /** Evaluates a sub-expression, catching an evaluation error that && / || / a macro may absorb. */
+  private attempt(e: RuleExpr): Outcome {
+    try {
+      return { ok: true, value: this.eval(e) };
+    } catch (x) {
+      if (absorbable(x)) return { ok: false, error: x };
+      throw x;
+    }
+  }
+
   private macro(e: RuleExpr & { kind: 'macro' }): RuleValue {
     const items = this.eval(e.range) as readonly RuleValue[];
-    const passed: RuleValue[] = [];
-    const mapped: RuleValue[] = [];
-    let trueCount = 0;
-    for (const item of items) {
-      this.vars.set(e.varId, item);
-      const ok = e.predicate ? this.eval(e.predicate) === true : true;
-      if (ok) {
-        trueCount++;
-        passed.push(item);
+    try {
+      if (e.macro === 'exists' || e.macro === 'all') {
+        // CEL folds these with || and &&: one deciding element wins over errors of the others.
+        // (all: an element whose predicate is not true — false or unknown — decides.)
+        let error: RuleEvaluationError | null = null;
+        for (const item of items) {
+          this.vars.set(e.varId, item);
+          const o = this.attempt(e.predicate!);
+          if (!o.ok) error ??= o.error;
+          else if (e.macro === 'exists' ? o.value === true : o.value !== true) return e.macro === 'exists';
+        }
+        if (error) throw error;
+        return e.macro === 'all';
       }
-      if (e.transform) {
-        const t = this.eval(e.transform);
-        if (ok) mapped.push(t);
+      const kept: RuleValue[] = [];
+      for (const item of items) {
+        this.vars.set(e.varId, item);
+        if (e.predicate && this.eval(e.predicate) !== true) continue;
+        kept.push(e.macro === 'map' ? this.eval(e.transform!) : item);
       }
-    }
-    this.vars.delete(e.varId);
-    switch (e.macro) {
-      case 'exists': return trueCount > 0;
-      case 'all': return trueCount === items.length;
-      case 'exists_one': return trueCount === 1;
-      case 'filter': return passed;
-      case 'map': return mapped;
+      if (e.macro === 'exists_one') return kept.length === 1;
+      return kept;
+    } finally {
+      this.vars.delete(e.varId);
     }
   }
 }
@@ -303,6 +334,17 @@ class Evaluator {
  */
 export function evaluateExpression(rule: CheckedRule, facts: RuleFacts): RuleValue {
   return new Evaluator(facts).eval(rule.ast);
+}
+
+/** Whether a sub-expression that reads no facts raises an evaluation error (used by the SQL translation). */
+export function constantFails(e: RuleExpr): boolean {
+  try {
+    new Evaluator({ household: {}, members: [], income: null, lastIncome: null, policy: {} } as unknown as RuleFacts).eval(e);
+    return false;
+  } catch (x) {
+    if (absorbable(x)) return true;
+    throw x;
+  }
 }
 
 /** Whether the rule matches the household: its value is true (null — unknown — does not match). */
