@@ -121,6 +121,17 @@ describe('registry: reads, scoping, masking, income parity', () => {
     assert.equal(bad.status, 400);
   });
 
+  test('search: the beginning of a household number finds its households (in scope only); % and _ are literal', async () => {
+    const byPrefix = await township.ok(api.householdList, { query: { q: 'ZX000' } });
+    assert.deepEqual(byPrefix.items.map((h) => h.householdNo).sort(), ['ZX0001', 'ZX0002', 'ZX0003', 'ZX0004', 'ZX0005']);
+    assert.deepEqual((await township.ok(api.householdList, { query: { q: ' ZX0001 ' } })).items.map((h) => h.householdNo), ['ZX0001']);
+    assert.equal((await township.ok(api.householdList, { query: { q: 'YM' } })).items.length, 0); // 杨木林子镇 is outside
+    assert.deepEqual((await admin.ok(api.householdList, { query: { regionCode: '211204000000', q: 'YM' } })).items.map((h) => h.householdNo), ['YM0001']);
+    assert.equal((await township.ok(api.householdList, { query: { q: 'ZX%' } })).items.length, 0);
+    assert.equal((await township.ok(api.householdList, { query: { q: 'ZX_001' } })).items.length, 0);
+    assert.equal((await township.ok(api.householdList, { query: { q: '0001' } })).items.length, 0); // the beginning, not any part
+  });
+
   test('ID numbers and phones are masked; revealing is limited by role and logged', async () => {
     const d = await township.ok(api.householdGet, { params: { countyCode: '211204', id: zxId } });
     assert.equal(d.members.length, 2);

@@ -103,8 +103,11 @@ export class RegistryRepository {
     if (!conds.length) conds.push(sql`true`);
     if (f.q) {
       const q = f.q.trim();
-      const like = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      conds.push(sql`(h.household_no = ${q} or exists (select 1 from members x where x.county_code = h.county_code and x.household_id = h.id
+      const escaped = q.replace(/[\\%_]/g, (c) => `\\${c}`);
+      const like = `%${escaped}%`;
+      // a household number or its beginning (the village part of a number finds the village's households), a member's
+      // ID number, or a part of a member's name
+      conds.push(sql`(h.household_no like ${`${escaped}%`} or exists (select 1 from members x where x.county_code = h.county_code and x.household_id = h.id
         and x.active and (x.id_number = ${q.toUpperCase()} or x.name like ${like})))`);
     }
     if (f.status) conds.push(sql`s.status = ${f.status}`);
