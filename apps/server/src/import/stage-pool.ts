@@ -13,7 +13,7 @@ import type { SheetSource } from './source';
 import { absorb, type RowProblem, type StageContext } from './stage';
 
 export type WorkerRequest =
-  | { kind: 'villages'; entries: [string, string][] }
+  | { kind: 'villages'; entries: [string, string][]; years: [string, number][]; fileYear: number | null }
   | { kind: 'batch'; seq: number; sheet: SheetName; indexes: number[]; batch: CsvRecord[]; importId: number; referenceDate: string };
 
 interface Staged {
@@ -21,6 +21,7 @@ interface Staged {
   text: string;
   problems: RowProblem[];
   villages: [string, string][];
+  years: [string, number][];
   read: number;
 }
 export type WorkerReply = Staged | { seq: number; error: string };
@@ -66,10 +67,11 @@ export class StagePool {
     this.pending.clear();
   }
 
-  /** The households' villages, for the members and income staged next. */
-  setVillages(villages: Map<string, string>): void {
-    const entries = [...villages];
-    for (const w of this.workers) w.postMessage({ kind: 'villages', entries } satisfies WorkerRequest);
+  /** The households' villages and years (ctx after the households), for the members and income staged next. */
+  setVillages(ctx: Pick<StageContext, 'villages' | 'years' | 'fileYear'>): void {
+    const entries = [...ctx.villages];
+    const years = [...ctx.years];
+    for (const w of this.workers) w.postMessage({ kind: 'villages', entries, years, fileYear: ctx.fileYear } satisfies WorkerRequest);
   }
 
   private submit(req: Omit<Extract<WorkerRequest, { kind: 'batch' }>, 'seq' | 'kind'>): Promise<Staged> {

@@ -4,7 +4,7 @@
  * staged (the import as a whole cannot be committed while any error remains).
  */
 import {
-  getField, INCOME_ITEMS, parseCell, parseIdNumber, SHEETS, validateHousehold, validateIncome, validateMember, validateYearStatus,
+  getField, INCOME_ITEMS, parseCell, parseIdNumber, SHEETS, validateHousehold, validateIncome, validateMember, validateMigratedMonitoring, validateYearStatus,
   type Column, type Household, type IncomeRecord, type Member, type SheetName, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
 import { HOUSEHOLD_DATA_COLUMNS, householdToColumns, MEMBER_DATA_COLUMNS, memberToColumns } from '../services/registry.mapping';
@@ -81,18 +81,35 @@ function report(sheet: SheetName, row: number, found: ValidationProblem[], probl
 
 export interface StageContext {
   importId: number;
+  /** Today in China: the reference date of rows of the current year, or without a usable 年度 */
   referenceDate: string;
   problems: RowProblem[];
   rowsRead: { households: number; members: number; income: number };
   /** Village of each household staged from this file (household number → village code), for its members and income. */
   villages: Map<string, string>;
+  /** 年度 of each household staged from this file (household number → year), for its members' reference date. */
+  years: Map<string, number>;
+  /** The latest 年度 of the file's households (null before any): the year of members of households not in the file. */
+  fileYear: number | null;
 }
 
-/** What staging one batch needs: the import, the reference date, and (members, income) the households' villages. */
+/** What staging one batch needs: the import, today, and (members, income) the households' villages and years. */
 export interface BatchContext {
   importId: number;
   referenceDate: string;
   villages: ReadonlyMap<string, string>;
+  years: ReadonlyMap<string, number>;
+  fileYear: number | null;
+}
+
+/**
+ * The date a row is checked at (ages against school stage and labour, birth dates, years not in the future):
+ * 31 December of its 年度 for a past year — a file of 2020 is checked as the registry stood in 2020, as the
+ * data-quality run does (quality.evaluate.ts, referenceDateFor) — and today for the current year, a future
+ * year (still refused as such) or no usable year.
+ */
+export function rowReferenceDate(year: unknown, today: string): string {
+  return typeof year === 'number' && Number.isInteger(year) && year >= 1900 && year < Number(today.slice(0, 4)) ? `${year}-12-31` : today;
 }
 
 /** One staged batch: rows for COPY (ordered as the staging table's columns), problems, villages of new households. */
@@ -101,6 +118,8 @@ export interface StagedBatch {
   problems: RowProblem[];
   /** households only: household number → village, in row order */
   villages: [string, string][];
+  /** households only: household number → 年度, in row order */
+  years: [string, number][];
 }
 
 const placeOf = (villages: ReadonlyMap<string, string>, householdNo: unknown): [string | null, string | null] => {
@@ -115,10 +134,10 @@ const INCOME_FIELDS = INCOME_ITEMS.map((i) => i.key);
 
 /** Household rows of one batch. */
 function householdBatch(bound: BoundColumn[], batch: CsvRecord[], ctx: BatchContext): StagedBatch {
-  const options = { referenceDate: ctx.referenceDate };
-  const out: StagedBatch = { rows: [], problems: [], villages: [] };
+  const out: StagedBatch = { rows: [], problems: [], villages: [], years: [] };
   for (const { rowNo, cells } of batch) {
     const { rec, ok } = parseRow('households', bound, cells, rowNo, out.problems);
+    const options = { referenceDate: rowReferenceDate(rec.year, ctx.referenceDate) };
     const villageCode = typeof rec.villageCode === 'string' ? rec.villageCode : '';
     const county = villageCode.slice(0, 6);
     rec.countyCode = county;
@@ -127,12 +146,15 @@ function householdBatch(bound: BoundColumn[], batch: CsvRecord[], ctx: BatchCont
       monitoredType: rec.monitoredType, riskTypes: rec.riskTypes ?? [] } as unknown as YearStatus;
     const bad = report('households', rowNo, validateHousehold(household, options), out.problems, SKIP_HOUSEHOLD);
     const badStatus = report('households', rowNo, validateYearStatus(status, options), out.problems, SKIP_STATUS);
-    if (!ok || bad || badStatus) continue;
+    // 纳入监测日期 of a household monitored before the platform (its migrated monitoring record), against today
+    const badMonitoring = report('households', rowNo, validateMigratedMonitoring({ monitored: status.monitored, year: rec.year, identifiedOn: rec.identifiedOn }, ctx.referenceDate), out.problems);
+    if (!ok || bad || badStatus || badMonitoring) continue;
     const cols = householdToColumns(household);
     out.villages.push([rec.householdNo as string, villageCode]);
+    out.years.push([rec.householdNo as string, rec.year as number]);
     out.rows.push([
       ctx.importId, rowNo, county, rec.householdNo, villageCode, ...withDefaults(cols, HOUSEHOLD_DATA_COLUMNS),
-      status.year, status.status, status.monitored, status.monitoredType ?? null, status.riskTypes,
+      status.year, status.status, status.monitored, status.monitoredType ?? null, status.riskTypes, rec.identifiedOn ?? null,
     ]);
   }
   return out;
@@ -140,11 +162,13 @@ function householdBatch(bound: BoundColumn[], batch: CsvRecord[], ctx: BatchCont
 
 /** Member rows of one batch; ID numbers normalised (15 → 18 digits), the ID type inferred from the number's length. */
 function memberBatch(bound: BoundColumn[], batch: CsvRecord[], ctx: BatchContext): StagedBatch {
-  const options = { referenceDate: ctx.referenceDate };
-  const out: StagedBatch = { rows: [], problems: [], villages: [] };
+  const out: StagedBatch = { rows: [], problems: [], villages: [], years: [] };
   for (const { rowNo, cells } of batch) {
     const { rec, ok } = parseRow('members', bound, cells, rowNo, out.problems);
     const member = rec as unknown as Member;
+    // Checked as at the 年度 of the member's household in this file (else the file's 年度, else today).
+    const no = getField(rec, 'householdNo');
+    const options = { referenceDate: rowReferenceDate((typeof no === 'string' ? ctx.years.get(no) : undefined) ?? ctx.fileYear, ctx.referenceDate) };
     // Normalise what is not already a clean 18-character number (15 digits, lower-case x, spaces …).
     if (typeof member.idNumber === 'string' && (member.idNumber.length !== 18 || member.idNumber.endsWith('x'))) {
       const p = parseIdNumber(member.idNumber, options);
@@ -162,10 +186,10 @@ function memberBatch(bound: BoundColumn[], batch: CsvRecord[], ctx: BatchContext
 
 /** Income rows of one batch. */
 function incomeBatch(bound: BoundColumn[], batch: CsvRecord[], ctx: BatchContext): StagedBatch {
-  const options = { referenceDate: ctx.referenceDate };
-  const out: StagedBatch = { rows: [], problems: [], villages: [] };
+  const out: StagedBatch = { rows: [], problems: [], villages: [], years: [] };
   for (const { rowNo, cells } of batch) {
     const { rec, ok } = parseRow('income', bound, cells, rowNo, out.problems);
+    const options = { referenceDate: rowReferenceDate(rec.year, ctx.referenceDate) };
     const bad = report('income', rowNo, validateIncome(rec as unknown as IncomeRecord, options), out.problems, SKIP_INCOME);
     if (!ok || bad) continue;
     const row: unknown[] = [ctx.importId, rowNo, rec.householdNo, ...placeOf(ctx.villages, rec.householdNo), rec.year];
@@ -184,11 +208,15 @@ export function batchStager(sheet: SheetName, indexes: number[]): (batch: CsvRec
   return (batch, ctx) => fn(bound, batch, ctx);
 }
 
-/** Adds a staged batch's problems, villages (first occurrence wins) and row count to the context. */
-export function absorb(ctx: StageContext, sheet: SheetName, read: number, b: { problems: RowProblem[]; villages: [string, string][] }): void {
+/** Adds a staged batch's problems, villages and years (first occurrence wins) and row count to the context. */
+export function absorb(ctx: StageContext, sheet: SheetName, read: number, b: { problems: RowProblem[]; villages: [string, string][]; years: [string, number][] }): void {
   ctx.rowsRead[sheet] += read;
   for (const p of b.problems) ctx.problems.push(p);
   for (const [no, village] of b.villages) if (!ctx.villages.has(no)) ctx.villages.set(no, village);
+  for (const [no, year] of b.years) {
+    if (!ctx.years.has(no)) ctx.years.set(no, year);
+    if (ctx.fileYear === null || year > ctx.fileYear) ctx.fileYear = year;
+  }
 }
 
 /** Staging rows of a sheet, a batch per batch of the file, in this thread. */

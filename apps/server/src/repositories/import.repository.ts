@@ -10,6 +10,8 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { INCOME_ITEMS } from '@tuopin/domain';
 import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from '../services/registry.mapping';
+import { maskIdsInText } from '../services/privacy';
+import { migratedRecordsSql } from './monitoring.repository';
 
 export const INCOME_DATA_COLUMNS = INCOME_ITEMS.map((i) => i.column);
 export const STATUS_DATA_COLUMNS = ['status', 'exit_year', 'monitored', 'monitored_type', 'risk_types'];
@@ -17,7 +19,7 @@ export const STATUS_DATA_COLUMNS = ['status', 'exit_year', 'monitored', 'monitor
 export const STAGING = {
   households: {
     table: 'import_households',
-    columns: ['import_id', 'row_no', 'county_code', 'household_no', 'village_code', ...HOUSEHOLD_DATA_COLUMNS, 'year', 'status', 'monitored', 'monitored_type', 'risk_types'],
+    columns: ['import_id', 'row_no', 'county_code', 'household_no', 'village_code', ...HOUSEHOLD_DATA_COLUMNS, 'year', 'status', 'monitored', 'monitored_type', 'risk_types', 'identified_on'],
   },
   // county_code and village_code are filled while staging when the household is in the same file, else in checkStaged.
   members: { table: 'import_members', columns: ['import_id', 'row_no', 'household_no', 'county_code', 'village_code', ...MEMBER_DATA_COLUMNS] },
@@ -80,6 +82,11 @@ export async function checkStaged(client: pg.PoolClient, importId: number): Prom
       select 'households' as sheet, s.row_no, '所在村代码' as column_name, '村代码 ' || s.village_code || ' 不存在、不是村级或不在您的管辖范围内' as message
         from import_households s where s.import_id = $1
          and not exists (select 1 from regions r where r.code = s.village_code and r.level = 5)`)),
+    // A household number of another township of the county: hidden by row-level security, it would look new here
+    // and the commit would fail on it. Reported without saying where it is registered.
+    ...(await q(`
+      select 'households' as sheet, c.row_no, '户编号' as column_name, '户编号 ' || c.household_no || ' 已被本县其他乡镇（不在您的管辖范围内）的农户使用，同一县内户编号不能重复；请核对户编号，或由县级用户导入' as message
+        from import_household_conflicts($1) c`)),
     ...(await q(`
       select 'households' as sheet, row_no, '年度' as column_name, '户编号 ' || household_no || ' 的 ' || year || ' 年状态重复' as message
         from (select row_no, household_no, year, min(row_no) over (partition by household_no, year) as first_row from import_statuses where import_id = $1) d
@@ -229,6 +236,23 @@ export async function mergeStaged(client: pg.PoolClient, importId: number): Prom
   );
 }
 
+/**
+ * Households of the file whose latest status says monitored get their monitoring record, marked as migrated
+ * (monitored before the platform), with the file's 纳入监测日期 when given (migratedRecordsSql). Set-based, in the
+ * commit's transaction, after mergeStaged.
+ */
+export async function mergeMonitoredRecords(client: pg.PoolClient, importId: number, today: string): Promise<void> {
+  await client.query(
+    migratedRecordsSql(
+      `select h.county_code, h.id as household_id, s.identified_on, s.import_id
+         from import_households s join households h on h.county_code = s.county_code and h.household_no = s.household_no
+        where s.import_id = $1`,
+      '$2::date',
+    ),
+    [importId, today],
+  );
+}
+
 export async function clearStaged(client: pg.PoolClient, importId: number): Promise<void> {
   for (const table of ['import_households', 'import_statuses', 'import_members', 'import_income']) {
     await client.query(`delete from ${table} where import_id = $1`, [importId]);
@@ -237,6 +261,8 @@ export async function clearStaged(client: pg.PoolClient, importId: number): Prom
 
 // ---- the imports table (Kysely transactions) -------------------------------------------------
 
+
+export type ImportStatus = 'queued' | 'validating' | 'validated' | 'invalid' | 'committing' | 'committed' | 'failed';
 
 export interface ImportRow {
   id: number;
@@ -297,6 +323,27 @@ export class ImportsRepository {
       where id = ${id}`.execute(tx);
   }
 
+  /**
+   * One state transition as one conditional update: the import moves only if it is in one of the `from` states
+   * (two simultaneous requests cannot both move it); the row afterwards, or undefined when it was not in them.
+   */
+  async transition(
+    tx: Tx, id: number, from: readonly ImportStatus[],
+    f: { status: ImportStatus } & Partial<Pick<ImportRow, 'progress' | 'message' | 'counts' | 'error_count' | 'warning_count'>>,
+    opts: { withoutErrors?: boolean } = {},
+  ): Promise<ImportRow | undefined> {
+    const r = await sql<ImportRow>`update imports set
+        status = ${f.status},
+        progress = coalesce(${f.progress ?? null}, progress),
+        message = coalesce(${f.message ?? null}, message),
+        counts = coalesce(${f.counts ? JSON.stringify(f.counts) : null}::jsonb, counts),
+        error_count = coalesce(${f.error_count ?? null}, error_count),
+        warning_count = coalesce(${f.warning_count ?? null}, warning_count)
+      where id = ${id} and status = any(${from as string[]}::text[]) and (${!opts.withoutErrors} or error_count = 0)
+      returning *`.execute(tx);
+    return r.rows[0];
+  }
+
   async problems(tx: Tx, id: number, limit: number): Promise<ProblemRow[]> {
     const r = await sql<ProblemRow>`
       select sheet, row_no, column_name, severity, message from import_problems where import_id = ${id} order by severity, seq limit ${limit}`.execute(tx);
@@ -304,6 +351,7 @@ export class ImportsRepository {
   }
 }
 
+/** Stores problems; ID numbers quoted in a message are masked as in the data-quality findings (the row and column locate them). */
 export async function storeProblems(
   client: pg.PoolClient, id: number, problems: { sheet: string; row: number | null; column: string | null; severity: string; message: string }[], offset = 0,
 ): Promise<void> {
@@ -312,16 +360,55 @@ export async function storeProblems(
     await client.query(
       `insert into import_problems (import_id, seq, sheet, row_no, column_name, severity, message)
        select $1, * from unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[])`,
-      [id, chunk.map((_, k) => offset + i + k + 1), chunk.map((p) => p.sheet), chunk.map((p) => p.row || null), chunk.map((p) => p.column), chunk.map((p) => p.severity), chunk.map((p) => p.message)],
+      [id, chunk.map((_, k) => offset + i + k + 1), chunk.map((p) => p.sheet), chunk.map((p) => p.row || null), chunk.map((p) => p.column), chunk.map((p) => p.severity), chunk.map((p) => maskIdsInText(p.message))],
     );
   }
 }
 
 export async function finishCommit(client: pg.PoolClient, row: ImportRow): Promise<void> {
+  // Only the commit that holds the import in 'committing' finishes it (the update is the transition).
+  const done = await client.query(
+    `update imports set status = 'committed', progress = 1, committed_at = now(), message = '导入完成' where id = $1 and status = 'committing'`, [row.id],
+  );
+  if (done.rowCount !== 1) throw new Error(`import ${row.id} is not being committed`);
   await client.query(`select audit_append('import', 'imports', $1, $2, null, $3::jsonb, null)`, [
     String(row.id), row.region_code, JSON.stringify({ files: row.file_names, counts: row.counts }),
   ]);
-  await client.query(`update imports set status = 'committed', progress = 1, committed_at = now(), message = '导入完成' where id = $1`, [row.id]);
+}
+
+export interface StagedCounts {
+  households: number;
+  statuses: number;
+  members: number;
+  income: number;
+}
+
+/** Rows of an import in the staging tables now. */
+export async function stagedCounts(client: pg.PoolClient | Tx, importId: number): Promise<StagedCounts> {
+  const text = `select (select count(*) from import_households where import_id = $1)::int as households,
+                       (select count(*) from import_statuses where import_id = $1)::int as statuses,
+                       (select count(*) from import_members where import_id = $1)::int as members,
+                       (select count(*) from import_income where import_id = $1)::int as income`;
+  if ('query' in client) return (await client.query<StagedCounts>(text, [importId])).rows[0]!;
+  return (await sql<StagedCounts>`select (select count(*) from import_households where import_id = ${importId})::int as households,
+      (select count(*) from import_statuses where import_id = ${importId})::int as statuses,
+      (select count(*) from import_members where import_id = ${importId})::int as members,
+      (select count(*) from import_income where import_id = ${importId})::int as income`.execute(client)).rows[0]!;
+}
+
+/**
+ * What the validation counted (new + changed + unchanged of each sheet, the staged rows), against what is staged
+ * now. The staging tables are unlogged: crash recovery empties them, and a commit from them would write nothing
+ * (or part of the file) and report success. Returns a Chinese message when they differ, else null.
+ */
+export function stagedMismatch(counts: ImportRow['counts'], now: StagedCounts): string | null {
+  const total = (c: { new: number; changed: number; unchanged: number } | undefined) => (c ? c.new + c.changed + c.unchanged : 0);
+  const expected = { households: total(counts.households), members: total(counts.members), income: total(counts.income) };
+  if (expected.households === now.households && expected.households === now.statuses && expected.members === now.members && expected.income === now.income) {
+    return null;
+  }
+  return `待写入的数据与校验结果不一致（校验时 ${expected.households} 户、${expected.members} 名成员、${expected.income} 条收入，` +
+    `现在暂存 ${now.households} 户、${now.members} 名成员、${now.income} 条收入，可能因数据库重启而丢失），没有写入任何数据；请重新校验后再导入`;
 }
 
 export async function clearProblems(client: pg.PoolClient, id: number): Promise<void> {

@@ -6,8 +6,8 @@ import type { Actor } from '../db/database';
 import { AppError, conflict, notFound } from '../errors';
 import type { Jobs } from '../jobs';
 import {
-  checkStaged, clearProblems, clearStaged, copyInto, countChanges, finishCommit, ImportsRepository, mergeStaged, storeProblems,
-  type ImportCounts, type ImportRow,
+  checkStaged, clearProblems, clearStaged, copyInto, countChanges, finishCommit, ImportsRepository, mergeMonitoredRecords, mergeStaged, stagedCounts, stagedMismatch,
+  storeProblems, type ImportCounts, type ImportRow,
 } from '../repositories/import.repository';
 import { CsvSyntaxError, openUpload, type UploadedFile } from '../import/source';
 import { copyText } from '../import/copy-text';
@@ -22,6 +22,9 @@ const MAX_STORED_PROBLEMS = 50_000;
 const SHEET_ORDER: SheetName[] = ['households', 'members', 'income'];
 /** Today in China (see clock.ts). */
 const today = todayInChina;
+
+/** The staged rows are not what the validation counted (thrown to roll the commit back). */
+class StaleStaging extends Error {}
 
 async function* inThread(batches: AsyncIterable<unknown[][]>): AsyncGenerator<string> {
   for await (const rows of batches) yield copyText(rows);
@@ -75,17 +78,28 @@ export class ImportService {
   /** The dry run. Leaves the staged rows for the commit and the problems for the page. */
   async validate(id: number): Promise<void> {
     const { row, actor } = await this.load(id);
-    const files: UploadedFile[] = row.file_names.map((name, i) => {
-      const p = path.join(this.dir(id), String(i));
-      return { name, path: p, bytes: fs.statSync(p).size };
-    });
-    await this.setState(id, { status: 'validating', progress: 0.02, message: '正在读取文件' });
+    // Only a queued import is validated, and only by one job (a redelivered job finds it taken).
+    const claimed = await this.d.db.system({ name: 'import' }, (tx) =>
+      this.repo.transition(tx, id, ['queued'], { status: 'validating', progress: 0.02, message: '正在读取文件' }));
+    if (!claimed) return;
+    let files: UploadedFile[];
+    try {
+      files = row.file_names.map((name, i) => {
+        const p = path.join(this.dir(id), String(i));
+        return { name, path: p, bytes: fs.statSync(p).size };
+      });
+    } catch {
+      await this.setState(id, { status: 'failed', progress: 1, message: '上传的文件已不在服务器上，请重新上传' });
+      return;
+    }
     // Large files are parsed and validated in worker threads (stage-pool.ts), small ones here; the workers start
     // loading while the files are opened.
     const workers = files.reduce((n, f) => n + f.bytes, 0) >= PARALLEL_FROM_BYTES ? stageWorkerCount() : 0;
     const pool = workers > 0 ? new StagePool(workers) : null;
     try {
-      const ctx: StageContext = { importId: id, referenceDate: today(), problems: [], rowsRead: { households: 0, members: 0, income: 0 }, villages: new Map() };
+      const ctx: StageContext = {
+        importId: id, referenceDate: today(), problems: [], rowsRead: { households: 0, members: 0, income: 0 }, villages: new Map(), years: new Map(), fileYear: null,
+      };
       const { sources, problems: fileProblems } = await openUpload(files);
       let counts: ImportCounts | null = null;
       const timings: Record<string, number> = {};
@@ -110,7 +124,7 @@ export class ImportService {
             if (!src) continue;
             await this.setState(id, { progress: 0.05 + 0.25 * i, message: `正在校验“${SHEETS[sheet].title}”` });
             await copyInto(client, sheet, pool ? pool.sheetText(src, ctx) : inThread(sheetRows(src, ctx)));
-            if (sheet === 'households') pool?.setVillages(ctx.villages);
+            if (sheet === 'households') pool?.setVillages(ctx);
             lap(sheet);
           }
           await pool?.close();
@@ -152,25 +166,61 @@ export class ImportService {
     }
   }
 
-  /** Queues the commit of a validated import. */
+  /**
+   * Queues the commit of a validated import. Taking it from 'validated' to 'committing' is one conditional update,
+   * so of two simultaneous requests one is accepted and the other gets 409; and what is staged must still be what
+   * the validation counted (see stagedMismatch), else the import fails here with a request for a new validation.
+   */
   async commit(actor: Actor, id: number): Promise<void> {
-    await this.d.db.scoped(actor, async (tx) => {
-      const row = await this.repo.get(tx, id);
-      if (!row) throw notFound('导入记录');
-      if (row.status === 'committed') throw conflict('该文件已经导入');
-      if (row.status !== 'validated' || row.error_count > 0) throw new AppError(409, 'CONFLICT', '只有校验通过且没有错误的文件才能导入');
-      await this.repo.setState(tx, id, { status: 'committing', progress: 0.1, message: '正在写入' });
+    const stale = await this.d.db.scoped(actor, async (tx) => {
+      const row = await this.repo.transition(tx, id, ['validated'], { status: 'committing', progress: 0.1, message: '正在写入' }, { withoutErrors: true });
+      if (!row) {
+        const cur = await this.repo.get(tx, id);
+        if (!cur) throw notFound('导入记录');
+        if (cur.status === 'committed') throw conflict('该文件已经导入');
+        if (cur.status === 'committing') throw conflict('该文件正在导入，请勿重复提交');
+        throw new AppError(409, 'CONFLICT', '只有校验通过且没有错误的文件才能导入');
+      }
+      const message = stagedMismatch(row.counts, await stagedCounts(tx, id));
+      if (message) await this.repo.setState(tx, id, { status: 'failed', progress: 1, message });
+      return message;
     });
+    if (stale) throw new AppError(409, 'CONFLICT', stale);
     await this.jobs.enqueue(IMPORT_COMMIT, { id });
+  }
+
+  /**
+   * Validates an import again from its stored files (after a failed commit, a lost staging, or registry changes
+   * since the dry run). Not while it is being validated or committed, nor once committed.
+   */
+  async revalidate(actor: Actor, id: number): Promise<void> {
+    await this.d.db.scoped(actor, async (tx) => {
+      const row = await this.repo.transition(tx, id, ['validated', 'invalid', 'failed'], {
+        status: 'queued', progress: 0, message: '等待重新校验', counts: {}, error_count: 0, warning_count: 0,
+      });
+      if (!row) {
+        const cur = await this.repo.get(tx, id);
+        if (!cur) throw notFound('导入记录');
+        if (cur.status === 'committed') throw conflict('该文件已经导入，不能重新校验');
+        throw conflict('该文件正在校验或导入，请稍后再试');
+      }
+    });
+    await this.jobs.enqueue(IMPORT_VALIDATE, { id });
   }
 
   private async runCommit(id: number): Promise<void> {
     const { row, actor } = await this.load(id);
+    if (row.status !== 'committing') return; // a redelivered job of a commit that is over
+    let stale: string | null = null;
     try {
       await this.d.db.scopedClient(
         actor,
         async (client) => {
+          // The staging may have been emptied since the request was accepted (a crash in between).
+          stale = stagedMismatch(row.counts, await stagedCounts(client, id));
+          if (stale) throw new StaleStaging();
           await mergeStaged(client, id);
+          await mergeMonitoredRecords(client, id, todayInChina());
           await finishCommit(client, row);
           await clearStaged(client, id);
         },
@@ -178,6 +228,10 @@ export class ImportService {
       );
       await fs.promises.rm(this.dir(id), { recursive: true, force: true });
     } catch (e) {
+      if (stale) {
+        await this.setState(id, { status: 'failed', progress: 1, message: stale });
+        return;
+      }
       console.error('[import] commit failed', e);
       await this.setState(id, { status: 'failed', progress: 1, message: '导入失败，已全部回滚，没有写入任何数据' });
     }

@@ -1,10 +1,10 @@
 /** Registry (建档立卡) endpoints of the API contract. */
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
-import { AuditEntry, RegionCode, RegionRef } from './schemas';
+import { AuditEntry, CURSOR_ID, DateInput, Id, RegionCode, RegionRef, SequenceCursor, TEXT, Yuan } from './schemas';
 import { INCOME_ITEMS } from '../registry/income';
 
-const Code = Type.String({ description: 'A code of a registry code table (packages/domain/src/registry/codes.ts)' });
+const Code = Type.String({ maxLength: TEXT.code, description: 'A code of a registry code table (packages/domain/src/registry/codes.ts)' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Year = Type.Integer({ minimum: 2013, maximum: 2100 });
 
@@ -37,11 +37,11 @@ export const HouseholdListQuery = Type.Object({
   attribute: Type.Optional(Code),
   mainCause: Type.Optional(Code),
   monitored: Type.Optional(Type.Boolean()),
-  incomeMin: Type.Optional(Type.Number()),
-  incomeMax: Type.Optional(Type.Number()),
+  incomeMin: Type.Optional(Yuan),
+  incomeMax: Type.Optional(Yuan),
   dangerousHouse: Type.Optional(Type.Boolean({ description: 'Housing rated C or D' })),
   uninsured: Type.Optional(Type.Boolean({ description: 'At least one member without medical insurance' })),
-  after: Type.Optional(Type.String({ pattern: '^\\d{12}:\\d+$', description: 'Keyset cursor from the previous page' })),
+  after: Type.Optional(Type.String({ pattern: `^\\d{12}:${CURSOR_ID}$`, description: 'Keyset cursor from the previous page' })),
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
   withTotals: Type.Optional(Type.Boolean({
     description: 'false: leave out total and totals (a pass over the whole filtered list; the client already has them for this filter)',
@@ -119,8 +119,8 @@ export const HouseholdDetail = Type.Object(
 );
 export type HouseholdDetail = Static<typeof HouseholdDetail>;
 
-const HouseholdParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }) });
-const HouseholdYearParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }), year: Year });
+const HouseholdParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id });
+const HouseholdYearParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id, year: Year });
 
 /**
  * The items of an income record (every key of INCOME_ITEMS, in yuan); a missing or null item is not recorded (counts as
@@ -152,8 +152,8 @@ export type HouseholdListTotals = Static<typeof HouseholdListTotals>;
 
 const Changes = Type.Record(Type.String(), Type.Unknown(), { description: 'Fields to change, camelCase as in the domain types (land.cultivated for land)' });
 const ChangeReason = Type.String({ minLength: 1, maxLength: 500, description: 'Why (kept in the audit log)' });
-const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
-const MemberParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }), memberId: Type.Integer({ minimum: 1 }) });
+const DateString = DateInput;
+const MemberParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id, memberId: Id });
 
 export const MEMBER_MOVE_IN_KINDS = ['birth', 'marriage_in', 'other_in'] as const;
 export const MEMBER_MOVE_OUT_KINDS = ['death', 'marriage_out', 'transfer', 'other_out'] as const;
@@ -198,7 +198,7 @@ export const ImportProblem = Type.Object({
   message: Type.String(),
 });
 export type ImportProblem = Static<typeof ImportProblem>;
-const ImportParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const ImportParams = Type.Object({ id: Id });
 
 export const registryApi = {
   householdList: endpoint({
@@ -239,7 +239,7 @@ export const registryApi = {
     tags: ['registry'], access: 'registry:read',
     params: HouseholdParams,
     querystring: Type.Object({
-      before: Type.Optional(Type.String({ pattern: '^\\d+$' })),
+      before: Type.Optional(SequenceCursor),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
     }),
     response: Type.Object({ items: Type.Array(AuditEntry), nextBefore: Nullable(Type.String()) }),
@@ -316,6 +316,11 @@ export const registryApi = {
     params: ImportParams,
     response: ImportInfo,
   }),
+  importRevalidate: endpoint({
+    method: 'POST', url: '/api/imports/:id/revalidate', summary: 'Validate an import again from its stored files (after a failed commit or lost staging); not once committed', tags: ['import'], access: 'registry:write',
+    params: ImportParams,
+    response: ImportInfo,
+  }),
   memberMove: endpoint({
     method: 'POST', url: '/api/households/:countyCode/:id/members/:memberId/move', summary: 'A member leaves the household (death, marriage, split …); history stays', tags: ['registry'], access: 'registry:write',
     params: MemberParams,
@@ -323,7 +328,7 @@ export const registryApi = {
       kind: Type.Enum(MEMBER_MOVE_OUT_KINDS),
       date: DateString,
       reason: ChangeReason,
-      target: Type.Optional(Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), householdId: Type.Integer({ minimum: 1 }), relation: Type.String() })),
+      target: Type.Optional(Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), householdId: Id, relation: Code })),
     }),
     response: HouseholdDetail,
   }),

@@ -11,6 +11,10 @@ import * as m0009 from './0009_clue_keys';
 import * as m0010 from './0010_analyze';
 import * as m0011 from './0011_measures';
 import * as m0012 from './0012_household_order';
+import * as m0013 from './0013_monitoring_migrated';
+import * as m0014 from './0014_clue_groups_county_rules';
+import * as m0015 from './0015_import_integrity';
+import * as m0016 from './0016_import_scoping';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +30,8 @@ export const migrations: Record<string, Migration> = {
   '0010_analyze': m0010,
   '0011_measures': m0011,
   '0012_household_order': m0012,
+  '0013_monitoring_migrated': m0013,
+  '0014_clue_groups_county_rules': m0014,
+  '0015_import_integrity': m0015,
+  '0016_import_scoping': m0016,
 };
