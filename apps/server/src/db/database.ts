@@ -104,6 +104,24 @@ export class Database {
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
 
+  /**
+   * Startup check: the database must be UTF8. In SQL_ASCII (what initdb makes without a UTF-8 locale) Chinese text
+   * is stored as bytes: `length('张三')` is 6, not 2, so rule results differ between the TypeScript and SQL paths
+   * and names compare bytewise. Refuses with what to do instead of running on it.
+   */
+  async assertUtf8(): Promise<void> {
+    const r = await sql<{ db: string; encoding: string; collate: string }>`
+      select current_database() as db, pg_encoding_to_char(encoding) as encoding, datcollate as collate
+        from pg_database where datname = current_database()`.execute(this.kysely);
+    const row = r.rows[0]!;
+    if (row.encoding === 'UTF8') return;
+    throw new Error(
+      `database "${row.db}" has the encoding ${row.encoding} (collation ${row.collate}); Tuopin needs UTF8, or Chinese text is ` +
+        "counted and compared as bytes. Create a UTF8 database (CREATE DATABASE tuopin ENCODING 'UTF8' TEMPLATE template0 " +
+        "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'), copy the data into it (pg_dump | psql) and point DATABASE_URL at it.",
+    );
+  }
+
   async ping(): Promise<{ version: string; latencyMs: number }> {
     const t = performance.now();
     const r = await sql<{ v: string }>`select current_setting('server_version') as v`.execute(this.kysely);

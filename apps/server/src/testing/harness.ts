@@ -51,6 +51,7 @@ export async function startTestServer(log: (m: string) => void): Promise<{ admin
   await admin.end();
   const url = await ensureDatabase(adminUrl, TEMPLATE_DB);
   const db = new Database(url, 4);
+  await db.assertUtf8();
   await db.migrate();
   await bootstrap(createDeps(db, testConfig()), () => {});
   await db.close();
