@@ -115,11 +115,22 @@ export class QualityRepository {
   async insertRun(
     tx: Tx,
     v: { regionCode: string; regionPrefix: string; year: number; referenceDate: string; userId: number; username: string },
-  ): Promise<number> {
+  ): Promise<number | null> {
+    // One waiting or running run per region and year (unique index, migration 0015): of two simultaneous starts
+    // the second inserts nothing and gets null (it then returns the first's run).
     const r = await sql<{ id: number }>`
       insert into quality_runs (region_code, region_prefix, year, reference_date, created_by, created_by_name)
-      values (${v.regionCode}, ${v.regionPrefix}, ${v.year}, ${v.referenceDate}::date, ${v.userId}, ${v.username}) returning id`.execute(tx);
-    return r.rows[0]!.id;
+      values (${v.regionCode}, ${v.regionPrefix}, ${v.year}, ${v.referenceDate}::date, ${v.userId}, ${v.username})
+      on conflict (region_code, year) where status in ('queued', 'running') do nothing
+      returning id`.execute(tx);
+    return r.rows[0]?.id ?? null;
+  }
+
+  /** Takes a queued run for the job that executes it (one conditional update: a redelivered job finds it taken). */
+  async claim(tx: Tx, id: number): Promise<boolean> {
+    const r = await sql`update quality_runs set status = 'running', progress = 0, message = '正在统计农户数量', started_at = now()
+      where id = ${id} and status = 'queued'`.execute(tx);
+    return Number(r.numAffectedRows ?? 0) === 1;
   }
 
   async run(tx: Tx, id: number): Promise<QualityRunRow | undefined> {

@@ -92,6 +92,12 @@ export class QualityService {
         regionCode: region.code, regionPrefix: regionPrefix(region.code), year, referenceDate: referenceDateFor(year, today()),
         userId: actor.id, username: actor.username,
       });
+      // null: a simultaneous start queued one first (committed meanwhile); that one is returned
+      if (id === null) {
+        const first = await this.repo.activeRun(tx, region.code, year);
+        if (!first) throw new AppError(409, 'CONFLICT', '同一区域和年度的另一次检查刚刚开始或结束，请刷新后再试');
+        return { run: first, queued: false };
+      }
       return { run: (await this.repo.run(tx, id))!, queued: true };
     });
     if (queued) await this.jobs.enqueue(QUALITY_RUN, { id: run.id });
@@ -265,7 +271,7 @@ export class QualityService {
     const row = await this.d.db.system({ name: 'quality' }, (tx) => this.repo.runWithCreator(tx, id));
     if (!row || row.status !== 'queued') return;
     const actor: Actor = { id: row.created_by!, username: row.username, role: row.role as Role, regionCode: row.user_region, ip: null };
-    await this.setState(id, { status: 'running', progress: 0, message: '正在统计农户数量', started: true });
+    if (!(await this.d.db.system({ name: 'quality' }, (tx) => this.repo.claim(tx, id)))) return;
     try {
       await this.d.db.scoped(actor, async (tx) => {
         const total = await this.repo.countHouseholds(tx, row.region_prefix);

@@ -1,0 +1,65 @@
+/**
+ * State transitions of runs as one conditional update each: simultaneous starts of a data-quality run queue one
+ * run and one job; a job cannot take a run that is not waiting (a second job of a warning run or a quality run
+ * leaves the finished run alone).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { api, type QualityRun, type RuleRun } from '@tuopin/domain';
+import { currentYearInChina } from '../src/clock';
+import { setup, userClient, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+
+const YEAR = currentYearInChina();
+
+async function until<T>(f: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  const end = Date.now() + 60_000;
+  for (;;) {
+    const v = await f();
+    if (done(v)) return v;
+    if (Date.now() > end) throw new Error(`still not done: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('run state transitions', () => {
+  let env: TestEnv;
+  let zx: TestClient;
+
+  before(async () => {
+    env = await setup();
+    const admin = await env.admin();
+    ({ client: zx } = await userClient(env, admin, { username: 'race_zx', role: 'township_officer', regionCode: ZHANGXIANG }));
+  });
+  after(() => env.close());
+
+  test('simultaneous starts of a data-quality run queue one run and one job; a second job leaves the finished run alone', async () => {
+    const started = await Promise.all([1, 2, 3, 4].map(() => zx.call(api.qualityRunStart, { body: { year: YEAR } })));
+    assert.deepEqual(started.map((s) => s.status), [201, 201, 201, 201], JSON.stringify(started.map((s) => s.body)));
+    const ids = new Set(started.map((s) => (s.body as QualityRun).id));
+    assert.equal(ids.size, 1, `one run: ${[...ids].join(', ')}`);
+    const [id] = [...ids];
+    const runs = await sql<{ n: number }>`select count(*)::int as n from quality_runs where region_code = ${ZHANGXIANG} and year = ${YEAR}`.execute(env.db.kysely);
+    assert.equal(runs.rows[0]!.n, 1);
+    const jobs = await sql<{ n: number }>`select count(*)::int as n from pgboss.job where name = 'quality.run' and data->>'id' = ${String(id)}`.execute(env.db.kysely);
+    assert.equal(jobs.rows[0]!.n, 1);
+    const done = await until(() => zx.ok(api.qualityRunGet, { params: { id: id! } }), (r) => r.status === 'done' || r.status === 'failed');
+    assert.equal(done.status, 'done', done.message ?? '');
+    await env.services.quality.execute(id!);
+    const again = await zx.ok(api.qualityRunGet, { params: { id: id! } });
+    assert.deepEqual(again, done);
+  });
+
+  test('a warning run is executed by one job only', async () => {
+    const r = await zx.call(api.ruleRunStart, { body: { year: YEAR } });
+    assert.ok(r.status < 300, JSON.stringify(r.body));
+    const id = (r.body as RuleRun).id;
+    const done = await until(() => zx.ok(api.ruleRunGet, { params: { id } }), (x) => x.status === 'done' || x.status === 'failed');
+    assert.equal(done.status, 'done', done.message ?? '');
+    const at = await sql<{ s: string; f: string }>`select started_at::text as s, finished_at::text as f from rule_runs where id = ${id}`.execute(env.db.kysely);
+    await env.services.rules.execute(id);
+    const after = await sql<{ s: string; f: string }>`select started_at::text as s, finished_at::text as f from rule_runs where id = ${id}`.execute(env.db.kysely);
+    assert.deepEqual(after.rows, at.rows, 'a second execution does not take a finished run');
+    assert.deepEqual(await zx.ok(api.ruleRunGet, { params: { id } }), done);
+  });
+});
