@@ -20,9 +20,14 @@ export interface RuleRow {
   version: number;
   active: boolean;
   builtin: boolean;
+  /** national ('000000000000') or the province, city or county whose administrators wrote it */
+  region_code: string;
   updated_by_name: string | null;
   updated_at: Date;
 }
+
+/** A rule with its region's name (lists). */
+export type RuleListRow = RuleRow & { region_name: string | null };
 
 export interface RuleVersionRow {
   version: number;
@@ -46,8 +51,10 @@ export interface RuleRunRow {
   status: 'queued' | 'running' | 'done' | 'failed';
   progress: number;
   message: string | null;
-  results: { ruleId: string; ruleName: string; version: number; matches: number; newClues: number }[] | null;
+  results: { ruleId: string; ruleName: string; version: number; matches: number; newHits: number }[] | null;
   households: number | null;
+  new_clues: number | null;
+  extended_clues: number | null;
   created_by: number | null;
   created_by_name: string | null;
   created_at: Date;
@@ -65,6 +72,10 @@ export interface CompiledRule {
   household: { path: string; column: string }[];
   /** member fact columns it reads, when it looks at the members */
   member: { path: string; column: string }[] | null;
+  severity: 'high' | 'medium' | 'low';
+  riskType: string;
+  /** the significant prefix of the rule's region ('' for a national rule): it only looks at households there */
+  regionPrefix: string;
 }
 
 const SAFE_ID = /^[a-z][a-z0-9_]*$/;
@@ -73,21 +84,38 @@ const quoteKey = (k: string) => {
   return `'${k}'`;
 };
 
-/** The snapshot of the facts a rule read, as a jsonb expression over h (evaluated for matches only). */
-function snapshotSql(r: CompiledRule): string {
+/**
+ * A snapshot of household and member facts as a jsonb expression over h (evaluated for matches only): the facts a
+ * rule read (with the rule's id and version), or, without a rule, the facts every active rule reads.
+ */
+function snapshotSql(household: CompiledRule['household'], member: CompiledRule['member'], rule: Pick<CompiledRule, 'id' | 'version'> | null): string {
   const base = [['householdNo', 'household_no'], ['status', 'status'], ['size', 'size']];
-  const hh = [...base.map(([k, c]) => `${quoteKey(k!)}, h.${c}`), ...r.household.map((x) => `${quoteKey(x.path)}, h.${x.column}`)].join(', ');
-  const members = r.member === null ? 'null'
-    : `coalesce((select jsonb_agg(jsonb_build_object('memberId', m.member_id${r.member.map((x) => `, ${quoteKey(x.path)}, m.${x.column}`).join('')}) order by m.member_id)
+  const seen = new Set(base.map(([k]) => k));
+  const own = household.filter((x) => !seen.has(x.path) && (seen.add(x.path), true));
+  const hh = [...base.map(([k, c]) => `${quoteKey(k!)}, h.${c}`), ...own.map((x) => `${quoteKey(x.path)}, h.${x.column}`)].join(', ');
+  const mSeen = new Set<string>();
+  const mOwn = member?.filter((x) => !mSeen.has(x.path) && (mSeen.add(x.path), true)) ?? null;
+  const members = mOwn === null ? 'null'
+    : `coalesce((select jsonb_agg(jsonb_build_object('memberId', m.member_id${mOwn.map((x) => `, ${quoteKey(x.path)}, m.${x.column}`).join('')}) order by m.member_id)
          from ${MEMBER_FACTS_TABLE} m where m.county_code = h.county_code and m.household_id = h.household_id), '[]'::jsonb)`;
-  return `jsonb_build_object('household', jsonb_build_object(${hh}), 'members', ${members}, 'rule', jsonb_build_object('id', '${r.id}', 'version', ${r.version}))`;
+  const ruleSql = rule ? `, 'rule', jsonb_build_object('id', '${rule.id}', 'version', ${Number(rule.version)})` : '';
+  return `jsonb_build_object('household', jsonb_build_object(${hh}), 'members', ${members}${ruleSql})`;
 }
 
 const RUN_COLUMNS = sql`r.*, g.name as region_name, g.full_name as region_full_name, g.level as region_level`;
+/** A run's region as the reader may name it: its own region and below, or a region above it that the run covered. */
+const RUN_REGION = sql`cross join lateral tuopin_region_ref(r.region_code) g`;
 
 export class RulesRepository {
-  async list(tx: Tx): Promise<RuleRow[]> {
-    return (await sql<RuleRow>`select * from rules order by builtin desc, id`.execute(tx)).rows;
+  /** The rules the caller sees (row-level security: national, its chain above and its subtree). */
+  async list(tx: Tx): Promise<RuleListRow[]> {
+    return (await sql<RuleListRow>`select u.*, g.name as region_name from rules u left join lateral tuopin_region_ref(u.region_code) g on true
+      order by u.builtin desc, u.region_code, u.id`.execute(tx)).rows;
+  }
+
+  /** Whether a rule id is taken by any rule, visible or not (ids are unique across regions). */
+  async idTaken(tx: Tx, id: string): Promise<boolean> {
+    return (await sql<{ taken: boolean }>`select rule_id_taken(${id}) as taken`.execute(tx)).rows[0]!.taken;
   }
 
   async get(tx: Tx, id: string, lock = false): Promise<RuleRow | undefined> {
@@ -99,12 +127,13 @@ export class RulesRepository {
   }
 
   async insert(tx: Tx, r: Omit<RuleRow, 'updated_at' | 'channel'>, note: string | null): Promise<void> {
-    await sql`insert into rules (id, name, name_en, description, severity, risk_type, expression, version, active, builtin, updated_by_name)
-      values (${r.id}, ${r.name}, ${r.name_en}, ${r.description}, ${r.severity}, ${r.risk_type}, ${r.expression}, ${r.version}, ${r.active}, ${r.builtin}, ${r.updated_by_name})`.execute(tx);
+    await sql`insert into rules (id, name, name_en, description, severity, risk_type, expression, version, active, builtin, region_code, updated_by_name)
+      values (${r.id}, ${r.name}, ${r.name_en}, ${r.description}, ${r.severity}, ${r.risk_type}, ${r.expression}, ${r.version}, ${r.active}, ${r.builtin},
+              ${r.region_code}, ${r.updated_by_name})`.execute(tx);
     await this.addVersion(tx, r, note);
   }
 
-  async update(tx: Tx, r: Omit<RuleRow, 'updated_at' | 'channel' | 'builtin'>): Promise<void> {
+  async update(tx: Tx, r: Omit<RuleRow, 'updated_at' | 'channel' | 'builtin' | 'region_code'>): Promise<void> {
     await sql`update rules set name = ${r.name}, name_en = ${r.name_en}, description = ${r.description}, severity = ${r.severity},
         risk_type = ${r.risk_type}, expression = ${r.expression}, version = ${r.version}, active = ${r.active},
         updated_by_name = ${r.updated_by_name}, updated_at = now()
@@ -123,7 +152,7 @@ export class RulesRepository {
   }
 
   async getRun(tx: Tx, id: number): Promise<RuleRunRow | undefined> {
-    return (await sql<RuleRunRow>`select ${RUN_COLUMNS} from rule_runs r join regions g on g.code = r.region_code where r.id = ${id}`.execute(tx)).rows[0];
+    return (await sql<RuleRunRow>`select ${RUN_COLUMNS} from rule_runs r ${RUN_REGION} where r.id = ${id}`.execute(tx)).rows[0];
   }
 
   /** With the creator's role and home region (system transactions only: the job acts as the creator). */
@@ -133,18 +162,34 @@ export class RulesRepository {
         from rule_runs r join regions g on g.code = r.region_code join users u on u.id = r.created_by where r.id = ${id}`.execute(tx)).rows[0];
   }
 
-  async listRuns(tx: Tx, prefix: string): Promise<RuleRunRow[]> {
-    return (await sql<RuleRunRow>`select ${RUN_COLUMNS} from rule_runs r join regions g on g.code = r.region_code
-      where r.region_code like ${prefix + '%'} order by r.id desc limit 30`.execute(tx)).rows;
+  /**
+   * The runs that covered a region: those of the region and below (`prefix`), and those of the regions enclosing it
+   * (`enclosing`: the codes of its chain above), newest first.
+   */
+  async listRuns(tx: Tx, prefix: string, enclosing: string[]): Promise<RuleRunRow[]> {
+    return (await sql<RuleRunRow>`select ${RUN_COLUMNS} from rule_runs r ${RUN_REGION}
+      where r.region_code like ${prefix + '%'} or r.region_code = any(${enclosing}::text[]) order by r.id desc limit 30`.execute(tx)).rows;
   }
 
-  async setRun(tx: Tx, id: number, f: Partial<Pick<RuleRunRow, 'status' | 'progress' | 'message' | 'results' | 'households'>> & { started?: boolean; finished?: boolean }): Promise<void> {
+  /** Takes a queued run for the job that executes it (one conditional update: a second job for it finds it taken). */
+  async claimRun(tx: Tx, id: number): Promise<boolean> {
+    const r = await sql`update rule_runs set status = 'running', progress = 0.02, message = '正在准备事实数据', started_at = now()
+      where id = ${id} and status = 'queued'`.execute(tx);
+    return Number(r.numAffectedRows ?? 0) === 1;
+  }
+
+  async setRun(
+    tx: Tx, id: number,
+    f: Partial<Pick<RuleRunRow, 'status' | 'progress' | 'message' | 'results' | 'households' | 'new_clues' | 'extended_clues'>> & { started?: boolean; finished?: boolean },
+  ): Promise<void> {
     await sql`update rule_runs set
         status = coalesce(${f.status ?? null}, status),
         progress = coalesce(${f.progress ?? null}, progress),
         message = coalesce(${f.message ?? null}, message),
         results = coalesce(${f.results ? JSON.stringify(f.results) : null}::jsonb, results),
         households = coalesce(${f.households ?? null}, households),
+        new_clues = coalesce(${f.new_clues ?? null}, new_clues),
+        extended_clues = coalesce(${f.extended_clues ?? null}, extended_clues),
         started_at = case when ${f.started ?? false} then now() else started_at end,
         finished_at = case when ${f.finished ?? false} then now() else finished_at end
       where id = ${id}`.execute(tx);
@@ -176,37 +221,95 @@ export async function matchingKeys(client: pg.PoolClient, facts: Facts, conditio
   return new Set(rows.map((r: { k: string }) => r.k));
 }
 
+/** The temporary table of one run's rule hits (its transaction): one row per rule and matching household. */
+const HITS_TABLE = 'rule_hits';
+/** The hits not recorded before for the household, rule and period. */
+const NEW_HITS_TABLE = 'rule_new_hits';
+const SEVERITY_ORDER = `case severity when 'high' then 0 when 'medium' then 1 else 2 end`;
+
+/** Creates the run's hit table (dropped at commit); collectRuleHits fills it, groupRuleHits turns it into clues. */
+export async function createHitTable(client: pg.PoolClient): Promise<void> {
+  await client.query(`create temp table ${HITS_TABLE} (
+      county_code text not null, household_id bigint not null, village_code text not null, rule_id text not null, rule_version integer not null,
+      rule_name text not null, severity text not null, risk_type text not null, facts jsonb not null) on commit drop`);
+}
+
 /**
- * Evaluates one rule over every household of the materialised fact tables (materializeFacts) and inserts a
- * platform clue per match unless the household already has one for that rule and period. The rule's SQL is the
- * statement's WHERE clause, so the planner turns its member conditions (EXISTS / NOT EXISTS over the member
- * facts) into one hashed semi- or anti-join instead of probing the members of every household. Existing clues are
- * skipped by the unique index alone (`on conflict do nothing`): a `not exists` over clues was planned, when the
- * statistics said clues was empty (a new or vacuumed registry), as a scan of the clues table per match — which
- * also reads the rows this statement inserts, so 46,687 matches took 25 s instead of 1.5 s. Returns the matches
- * and the new clues.
+ * Evaluates one rule over every household of the materialised fact tables (materializeFacts) and records each
+ * match, with exactly the facts the rule read, in the run's hit table. The rule's SQL is the statement's WHERE
+ * clause, so the planner turns its member conditions (EXISTS / NOT EXISTS over the member facts) into one hashed
+ * semi- or anti-join instead of probing the members of every household. A rule of a province, city or county
+ * only looks at the households of its region. Returns the matches.
  */
-export async function insertRuleClues(
-  client: pg.PoolClient,
-  rule: CompiledRule,
-  v: { period: string; foundOn: string; userId: number; username: string },
-): Promise<{ matches: number; newClues: number }> {
+export async function collectRuleHits(client: pg.PoolClient, rule: CompiledRule): Promise<number> {
   if (!SAFE_ID.test(rule.id)) throw new Error(`unsafe rule id ${rule.id}`);
+  if (!/^\d*$/.test(rule.regionPrefix)) throw new Error(`unsafe region prefix ${rule.regionPrefix}`);
+  const own = rule.regionPrefix ? `h.village_code like '${rule.regionPrefix}%' and ` : '';
   const res = await client.query(
-    `with hits as materialized (
-       select h.* from ${HOUSEHOLD_FACTS_TABLE} h where ${rule.sql}
-     ), ins as (
-       insert into clues (county_code, household_id, village_code, channel, rule_id, rule_version, period, summary, facts, policy, found_on,
-                          status, created_by, created_by_name)
-       select h.county_code, h.household_id, h.village_code, 'platform', $1, $2, $3, $4 || '（平台监测分析）', ${snapshotSql(rule)},
-              jsonb_build_object('sources', p.sources), $5::date, 'open', $6, $7
-         from hits h join ${POLICY_TABLE} p on p.county_code = h.county_code
-       on conflict (county_code, household_id, rule_id, period) do nothing
-       returning 1
-     )
-     select (select count(*) from hits)::int as matches, (select count(*) from ins)::int as new_clues`,
-    [rule.id, rule.version, v.period, rule.name, v.foundOn, v.userId, v.username],
+    `insert into ${HITS_TABLE} (county_code, household_id, village_code, rule_id, rule_version, rule_name, severity, risk_type, facts)
+     select h.county_code, h.household_id, h.village_code, $1, $2, $3, $4, $5, ${snapshotSql(rule.household, rule.member, rule)}
+       from ${HOUSEHOLD_FACTS_TABLE} h where ${own}(${rule.sql})`,
+    [rule.id, rule.version, rule.name, rule.severity, rule.riskType],
   );
-  const row = res.rows[0] as { matches: number; new_clues: number };
-  return { matches: row.matches, newClues: row.new_clues };
+  return res.rowCount ?? 0;
+}
+
+/**
+ * Turns the run's hits into clues, set-based, one clue per household and period listing every rule that fired:
+ * (1) the hits of a household, rule and period already recorded (in any earlier run of the period, whatever became
+ * of the clue) are dropped — a second run of a period creates nothing; (2) a household with new hits and no open
+ * or assigned platform clue of the period gets one (`on conflict … do nothing` on the unique index of the open
+ * platform clue: a household that has one keeps it); (3) the new hits are recorded on the household's open clue,
+ * new or existing; (4) the clues that received hits get their summary (every rule's name, most severe first) and
+ * the household's facts of this run (`facts`: the fields every active rule reads). Returns the new hits per
+ * rule, the clues created and the existing clues extended.
+ */
+export async function groupRuleHits(
+  client: pg.PoolClient,
+  all: Pick<CompiledRule, 'household' | 'member'>,
+  v: { period: string; foundOn: string; userId: number; username: string },
+): Promise<{ newHits: Map<string, number>; created: number; extended: number }> {
+  await client.query(`analyze ${HITS_TABLE}`);
+  await client.query(
+    `create temp table ${NEW_HITS_TABLE} on commit drop as
+     select n.* from ${HITS_TABLE} n
+      where not exists (select 1 from clue_rules r where r.county_code = n.county_code and r.household_id = n.household_id and r.period = $1 and r.rule_id = n.rule_id)`,
+    [v.period],
+  );
+  await client.query(`analyze ${NEW_HITS_TABLE}`);
+  const open = (c: string) => `${c}.channel = 'platform' and ${c}.status in ('open', 'assigned') and ${c}.period = $1`;
+  const created = (await client.query(
+    `insert into clues (county_code, household_id, village_code, channel, period, summary, facts, policy, found_on, status, created_by, created_by_name)
+     select g.county_code, g.household_id, g.village_code, 'platform', $1, left(g.names || '（平台监测分析）', 2000), '{}'::jsonb,
+            jsonb_build_object('sources', p.sources), $2::date, 'open', $3, $4
+       from (select county_code, household_id, min(village_code) as village_code, string_agg(rule_name, '；' order by ${SEVERITY_ORDER}, rule_id) as names
+               from ${NEW_HITS_TABLE} group by county_code, household_id) g
+       join ${POLICY_TABLE} p on p.county_code = g.county_code
+     on conflict (county_code, household_id, period) where channel = 'platform' and status in ('open', 'assigned') do nothing`,
+    [v.period, v.foundOn, v.userId, v.username],
+  )).rowCount ?? 0;
+  await client.query(
+    `insert into clue_rules (county_code, household_id, period, rule_id, clue_id, village_code, rule_version, rule_name, severity, risk_type, facts, found_on)
+     select n.county_code, n.household_id, $1, n.rule_id, c.id, n.village_code, n.rule_version, n.rule_name, n.severity, n.risk_type, n.facts, $2::date
+       from ${NEW_HITS_TABLE} n
+       join clues c on c.county_code = n.county_code and c.household_id = n.household_id and ${open('c')}
+     on conflict do nothing`,
+    [v.period, v.foundOn],
+  );
+  const touched = (await client.query(
+    `update clues c set summary = left(g.names || '（平台监测分析）', 2000), facts = ${snapshotSql(all.household, all.member, null)}, updated_at = now()
+       from (select r.county_code, r.clue_id, string_agg(r.rule_name, '；' order by ${SEVERITY_ORDER.replace('severity', 'r.severity')}, r.rule_id) as names
+               from clue_rules r
+              where (r.county_code, r.clue_id) in (select c2.county_code, c2.id from clues c2
+                       join (select distinct county_code, household_id from ${NEW_HITS_TABLE}) k on k.county_code = c2.county_code and k.household_id = c2.household_id
+                      where ${open('c2')})
+              group by r.county_code, r.clue_id) g,
+            ${HOUSEHOLD_FACTS_TABLE} h
+      where c.county_code = g.county_code and c.id = g.clue_id and h.county_code = c.county_code and h.household_id = c.household_id`,
+    [v.period],
+  )).rowCount ?? 0;
+  const newHits = new Map<string, number>(
+    (await client.query(`select rule_id, count(*)::int as n from ${NEW_HITS_TABLE} group by rule_id`)).rows.map((r: { rule_id: string; n: number }) => [r.rule_id, r.n]),
+  );
+  return { newHits, created, extended: Math.max(0, touched - created) };
 }

@@ -4,15 +4,15 @@
  * same facts), and run all together over a region as a background job that creates platform clues.
  */
 import {
-  BUILT_IN_RULES, checkRule, compileSql, evaluateRule, MEMBER_FACTS_TABLE, regionPrefix,
+  BUILT_IN_RULES, checkRule, compileSql, evaluateRule, MEMBER_FACTS_TABLE, NATION_CODE, parentRegionCode, regionLevel, regionPrefix,
   RISK_TYPES, ruleReferences, type CheckedRule, type HouseholdRuleFacts, type RuleReferences, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
-import { AppError, conflict, notFound } from '../errors';
+import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
 import type { Jobs } from '../jobs';
 import { countyPolicies, factsSql, householdVillage, materializeFacts, readFacts, readHouseholdFacts } from '../repositories/rule-facts.repository';
 import {
-  insertRuleClues, matchFacts, matchingKeys, RulesRepository, type CompiledRule, type RuleRow, type RuleRunRow,
+  collectRuleHits, createHitTable, groupRuleHits, matchFacts, matchingKeys, RulesRepository, type CompiledRule, type RuleListRow, type RuleRow, type RuleRunRow,
 } from '../repositories/rules.repository';
 import type { Deps } from './context';
 import { todayInChina } from '../clock';
@@ -29,14 +29,22 @@ const today = todayInChina;
 /** Ages and durations of a year are computed at its last day, or today for the current year. */
 const referenceDateOf = (year: number) => (year >= Number(today().slice(0, 4)) ? today() : `${year}-12-31`);
 
-const toRecord = (r: RuleRow): RuleRecord => ({
+/** Whether a region lies in the actor's scope (what row-level security lets them write). */
+const inScope = (actor: Actor, code: string) => code.startsWith(regionPrefix(actor.regionCode));
+/** Whether two regions overlap (one contains the other): a rule of one applies to some households of the other. */
+const overlaps = (a: string, b: string) => regionPrefix(a).startsWith(regionPrefix(b)) || regionPrefix(b).startsWith(regionPrefix(a));
+
+const toRecord = (actor: Actor, r: RuleListRow | RuleRow): RuleRecord => ({
   id: r.id, name: r.name, nameEn: r.name_en, description: r.description, severity: r.severity, riskType: r.risk_type, channel: 'platform',
   expression: r.expression, version: r.version, active: r.active, builtin: r.builtin, updatedBy: r.updated_by_name, updatedAt: r.updated_at.toISOString(),
+  regionCode: r.region_code, regionName: r.region_code === NATION_CODE ? null : ('region_name' in r ? r.region_name : null),
+  editable: inScope(actor, r.region_code),
 });
 
 const toRun = (r: RuleRunRow): RuleRun => ({
   id: r.id, region: { code: r.region_code, name: r.region_name, fullName: r.region_full_name, level: r.region_level }, year: r.year, period: r.period,
-  status: r.status, progress: r.progress, message: r.message, households: r.households, results: r.results ?? [], createdBy: r.created_by_name,
+  status: r.status, progress: r.progress, message: r.message, households: r.households, results: r.results ?? [],
+  newClues: r.new_clues, extendedClues: r.extended_clues, createdBy: r.created_by_name,
   createdAt: r.created_at.toISOString(), startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
 });
 
@@ -60,7 +68,7 @@ export async function ensureBuiltInRules(d: Deps): Promise<number> {
       compile(b.expression);
       await repo.insert(tx, {
         id: b.id, name: b.name, name_en: b.nameEn, description: b.description, severity: b.severity, risk_type: b.riskType,
-        expression: b.expression, version: b.version, active: true, builtin: true, updated_by_name: 'system',
+        expression: b.expression, version: b.version, active: true, builtin: true, region_code: NATION_CODE, updated_by_name: 'system',
       }, '内置规则');
       added++;
     }
@@ -76,7 +84,7 @@ export class RulesService {
   }
 
   list(actor: Actor): Promise<RuleRecord[]> {
-    return this.d.db.scoped(actor, async (tx) => (await this.repo.list(tx)).map(toRecord));
+    return this.d.db.scoped(actor, async (tx) => (await this.repo.list(tx)).map((r) => toRecord(actor, r)));
   }
 
   versions(actor: Actor, id: string): Promise<RuleVersionRecord[]> {
@@ -96,23 +104,35 @@ export class RulesService {
     compile(b.expression);
   }
 
-  create(actor: Actor, b: { id: string; name: string; nameEn?: string; description?: string; severity: RuleRow['severity']; riskType: string; expression: string; active: boolean; note?: string }) {
+  /**
+   * Adds a rule of a region: the writer's home region by default (a county administrator's county, national for a
+   * national system administrator), or a province, city or county inside the writer's scope.
+   */
+  create(actor: Actor, b: { id: string; regionCode?: string; name: string; nameEn?: string; description?: string; severity: RuleRow['severity']; riskType: string; expression: string; active: boolean; note?: string }) {
     this.checkBody(b);
     return this.d.db.scoped(actor, async (tx) => {
-      if (await this.repo.get(tx, b.id)) throw conflict(`规则编号 ${b.id} 已存在`, 'id');
+      const regionCode = b.regionCode ?? actor.regionCode;
+      if (regionLevel(regionCode) > 3) throw invalid('regionCode', '规则只能属于全国、省、市或县，乡镇和村请使用所在县的规则');
+      if (!inScope(actor, regionCode)) throw invalid('regionCode', '只能为本辖区新增规则');
+      await this.regions.visible(tx, regionCode);
+      if (await this.repo.idTaken(tx, b.id)) throw conflict(`规则编号 ${b.id} 已被使用，请换一个编号`, 'id');
       await this.repo.insert(tx, {
         id: b.id, name: b.name.trim(), name_en: b.nameEn?.trim() || null, description: b.description?.trim() || null, severity: b.severity,
-        risk_type: b.riskType, expression: b.expression, version: 1, active: b.active, builtin: false, updated_by_name: actor.username,
+        risk_type: b.riskType, expression: b.expression, version: 1, active: b.active, builtin: false, region_code: regionCode, updated_by_name: actor.username,
       }, b.note?.trim() || null);
-      return toRecord((await this.repo.get(tx, b.id))!);
+      return toRecord(actor, (await this.repo.get(tx, b.id))!);
     }, { reason: b.note ?? null });
   }
 
   update(actor: Actor, id: string, b: { name: string; nameEn?: string; description?: string; severity: RuleRow['severity']; riskType: string; expression: string; active: boolean; note?: string }) {
-    this.checkBody(b);
     return this.d.db.scoped(actor, async (tx) => {
-      const cur = await this.repo.get(tx, id, true);
-      if (!cur) throw notFound('规则');
+      const seen = await this.repo.get(tx, id);
+      if (!seen) throw notFound('规则');
+      if (!inScope(actor, seen.region_code)) {
+        throw forbidden(seen.region_code === NATION_CODE ? '全国规则（含系统内置规则）只能由全国系统管理员修改；可以新增本辖区的规则' : '这条规则属于上级区域，只能由上级管理员修改');
+      }
+      this.checkBody(b);
+      const cur = (await this.repo.get(tx, id, true))!;
       const changed = cur.expression !== b.expression || cur.severity !== b.severity || cur.risk_type !== b.riskType || cur.name !== b.name.trim();
       const next = {
         id, name: b.name.trim(), name_en: b.nameEn?.trim() || null, description: b.description?.trim() || null, severity: b.severity,
@@ -121,17 +141,23 @@ export class RulesService {
       };
       await this.repo.update(tx, next);
       if (changed) await this.repo.addVersion(tx, next, b.note?.trim() || null);
-      return toRecord((await this.repo.get(tx, id))!);
+      return toRecord(actor, (await this.repo.get(tx, id))!);
     }, { reason: b.note ?? null });
   }
 
-
   /** Count and preview of the households an expression matches; nothing is written. */
-  async dryRun(actor: Actor, b: { expression: string; regionCode?: string; year: number }): Promise<RuleDryRun> {
+  async dryRun(actor: Actor, b: { expression: string; regionCode?: string; ruleRegionCode?: string; year: number }): Promise<RuleDryRun> {
     const { rule, sql } = compile(b.expression);
     const t = performance.now();
     const { prefix, policies } = await this.d.db.scoped(actor, async (tx) => {
-      const region = await this.regions.visible(tx, b.regionCode ?? actor.regionCode);
+      let region = await this.regions.visible(tx, b.regionCode ?? actor.regionCode);
+      // A rule of a province, city or county is tried only on the households it applies to.
+      if (b.ruleRegionCode && b.ruleRegionCode !== NATION_CODE && !regionPrefix(region.code).startsWith(regionPrefix(b.ruleRegionCode))) {
+        if (!regionPrefix(b.ruleRegionCode).startsWith(regionPrefix(region.code))) {
+          throw invalid('regionCode', '所选区域不在这条规则的适用范围内');
+        }
+        region = await this.regions.visible(tx, b.ruleRegionCode);
+      }
       const prefix = regionPrefix(region.code);
       return { prefix, policies: await countyPolicies(tx, prefix, b.year) };
     });
@@ -200,8 +226,11 @@ export class RulesService {
     });
   }
 
+  /** The runs that covered the caller's region: its own and below, and those of every enclosing region (a county's run covers its townships). */
   listRuns(actor: Actor): Promise<RuleRun[]> {
-    return this.d.db.scoped(actor, async (tx) => (await this.repo.listRuns(tx, regionPrefix(actor.regionCode))).map(toRun));
+    const enclosing: string[] = [];
+    for (let c = parentRegionCode(actor.regionCode); c !== null; c = parentRegionCode(c)) enclosing.push(c);
+    return this.d.db.scoped(actor, async (tx) => (await this.repo.listRuns(tx, regionPrefix(actor.regionCode), enclosing)).map(toRun));
   }
 
   private setRun(id: number, f: Parameters<RulesRepository['setRun']>[2]) {
@@ -217,15 +246,19 @@ export class RulesService {
     const run = await this.d.db.system({ name: 'rules' }, (tx) => this.repo.getRunWithCreator(tx, id));
     if (!run) throw new Error(`rule run ${id} not found`);
     const actor: Actor = { id: run.created_by!, username: run.username, role: run.role as Role, regionCode: run.user_region, ip: null };
-    await this.setRun(id, { status: 'running', progress: 0.02, message: '正在准备事实数据', started: true });
+    if (!(await this.d.db.system({ name: 'rules' }, (tx) => this.repo.claimRun(tx, id)))) return; // taken by another job, or over
     try {
       const prefix = regionPrefix(run.region_code);
       const { rules, policies } = await this.d.db.scoped(actor, async (tx) => ({
         rules: await this.repo.list(tx), policies: await countyPolicies(tx, prefix, run.year),
       }));
-      const compiled: CompiledRule[] = rules.filter((r) => r.active).map((r) => {
+      // Every active rule the creator sees that applies to some household of the region (a county's rules only in runs covering it).
+      const compiled: CompiledRule[] = rules.filter((r) => r.active && overlaps(r.region_code, run.region_code)).map((r) => {
         const c = compile(r.expression);
-        return { id: r.id, version: r.version, name: r.name, sql: c.sql, household: c.refs.household, member: c.refs.members ? c.refs.member : null };
+        return {
+          id: r.id, version: r.version, name: r.name, sql: c.sql, household: c.refs.household, member: c.refs.members ? c.refs.member : null,
+          severity: r.severity, riskType: r.risk_type, regionPrefix: regionPrefix(r.region_code),
+        };
       });
       const results = await this.d.db.scopedClient(actor, async (client) => {
         const households = await materializeFacts(client, factsSql({ prefix, year: run.year, referenceDate: referenceDateOf(run.year), policies, paramIndex: 1 }), {
@@ -233,22 +266,29 @@ export class RulesService {
           member: compiled.flatMap((r) => (r.member ?? []).map((x) => x.column)),
         });
         await this.setRun(id, { progress: 0.3, households, message: `已准备 ${households} 户的事实数据，正在运行 ${compiled.length} 条规则` });
-        const totals = new Map<string, { matches: number; newClues: number }>();
+        const matches = new Map<string, number>();
+        await createHitTable(client);
         // One statement per rule over the whole region (progress between them): each rule is planned on its own.
         for (const [i, r] of compiled.entries()) {
-          await this.setRun(id, { progress: 0.3 + (0.68 * i) / compiled.length, message: `正在运行规则（${i + 1}/${compiled.length}）：${r.name}` });
-          totals.set(r.id, await insertRuleClues(client, r, { period: run.period, foundOn: today(), userId: actor.id, username: actor.username }));
+          await this.setRun(id, { progress: 0.3 + (0.6 * i) / compiled.length, message: `正在运行规则（${i + 1}/${compiled.length}）：${r.name}` });
+          matches.set(r.id, await collectRuleHits(client, r));
         }
-        const res = compiled.map((r) => ({ ruleId: r.id, ruleName: r.name, version: r.version, ...totals.get(r.id)! }));
+        // Then the hits of a household become one clue listing every rule that fired (set-based, deduplicated).
+        await this.setRun(id, { progress: 0.92, message: '正在按户归并线索' });
+        const grouped = await groupRuleHits(client, {
+          household: compiled.flatMap((r) => r.household), member: compiled.some((r) => r.member) ? compiled.flatMap((r) => r.member ?? []) : null,
+        }, { period: run.period, foundOn: today(), userId: actor.id, username: actor.username });
+        const res = compiled.map((r) => ({ ruleId: r.id, ruleName: r.name, version: r.version, matches: matches.get(r.id)!, newHits: grouped.newHits.get(r.id) ?? 0 }));
         await client.query(`select audit_append('run', 'rule_runs', $1, $2, null, $3::jsonb, null)`, [
-          String(id), run.region_code, JSON.stringify({ year: run.year, period: run.period, households, results: res }),
+          String(id), run.region_code,
+          JSON.stringify({ year: run.year, period: run.period, households, results: res, newClues: grouped.created, extendedClues: grouped.extended }),
         ]);
-        return { res, households };
+        return { res, households, created: grouped.created, extended: grouped.extended };
       }, { bulk: true, reason: `预警运行 ${run.period}` });
-      const created = results.res.reduce((s, r) => s + r.newClues, 0);
       await this.setRun(id, {
-        status: 'done', progress: 1, finished: true, results: results.res,
-        message: `完成：${results.households} 户，${results.res.reduce((s, r) => s + r.matches, 0)} 次命中，新增线索 ${created} 条`,
+        status: 'done', progress: 1, finished: true, results: results.res, new_clues: results.created, extended_clues: results.extended,
+        message: `完成：${results.households} 户，${results.res.reduce((s, r) => s + r.matches, 0)} 次命中，新增线索 ${results.created} 条`
+          + (results.extended ? `，补充已有线索 ${results.extended} 条` : ''),
       });
     } catch (e) {
       console.error('[rules] run failed', e);
