@@ -88,7 +88,7 @@ describe('assistance measures', () => {
     assert.equal(run.status, 'done', run.message ?? '');
     assert.equal(devMatches(run), 1);
     const clue = await env.db.system({ name: 't' }, (tx) => sql<{ household_id: number }>`
-      select household_id::int from clues where rule_id = 'no_development_measure'`.execute(tx));
+      select household_id::int from clue_rules where rule_id = 'no_development_measure'`.execute(tx));
     assert.deepEqual(clue.rows.map((r) => r.household_id), [old]);
     assert.equal(await devCheck(old), 1);
     assert.equal(await devCheck(recent), 0);

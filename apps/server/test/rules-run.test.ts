@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { api, BUILT_IN_RULES, checkRule, evaluateRule, idCheckCharacter, type RuleFacts, type RuleRun } from '@tuopin/domain';
-import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { QINGHE, setup, userClient, YANGMULINZI, YINZHOU, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
 import { todayInChina } from '../src/clock';
 import { currentYearInChina } from '../src/clock';
 
@@ -67,13 +67,34 @@ async function runAndWait(c: TestClient, body: { regionCode?: string; year: numb
   }
 }
 
-const hits = (run: RuleRun) => Object.fromEntries(run.results.filter((r) => r.matches > 0).map((r) => [r.ruleId, [r.matches, r.newClues]]));
+const hits = (run: RuleRun) => Object.fromEntries(run.results.filter((r) => r.matches > 0).map((r) => [r.ruleId, [r.matches, r.newHits]]));
+
+interface ClueRow {
+  id: number;
+  household_id: number;
+  channel: string;
+  period: string;
+  status: string;
+  summary: string;
+  facts: { household: Record<string, unknown>; members: unknown[] | null };
+  policy: { sources: Record<string, number> };
+  rules: { rule_id: string; rule_version: number; facts: { household: Record<string, unknown>; members: unknown[] | null; rule: { id: string; version: number } } }[];
+}
+/** Every clue with its rules (clue_rules), as the owner. */
+const allClues = (env: TestEnv) => env.db.system({ name: 't' }, async (tx) => (await sql<ClueRow>`
+  select c.id::int, c.household_id::int, c.channel, c.period, c.status, c.summary, c.facts, c.policy,
+         coalesce((select jsonb_agg(jsonb_build_object('rule_id', r.rule_id, 'rule_version', r.rule_version, 'facts', r.facts) order by r.rule_id)
+                     from clue_rules r where r.county_code = c.county_code and r.clue_id = c.id), '[]') as rules
+    from clues c order by c.household_id, c.id`.execute(tx)).rows);
+const ruleIds = (c: ClueRow) => c.rules.map((r) => r.rule_id);
 
 describe('warning rules and runs', () => {
   let env: TestEnv;
   let admin: TestClient;
   let county: TestClient;
   let ymlz: TestClient;
+  let villager: TestClient;
+  let yinzhou: TestClient;
   const ids: Record<string, number> = {};
 
   before(async () => {
@@ -81,6 +102,8 @@ describe('warning rules and runs', () => {
     admin = await env.admin();
     ({ client: county } = await userClient(env, admin, { username: 'qh_admin', role: 'county_admin', regionCode: QINGHE }));
     ({ client: ymlz } = await userClient(env, admin, { username: 'ym_officer', role: 'township_officer', regionCode: YANGMULINZI }));
+    ({ client: villager } = await userClient(env, admin, { username: 'zx_village', role: 'village_officer', regionCode: V1 }));
+    ({ client: yinzhou } = await userClient(env, admin, { username: 'yz_admin', role: 'county_admin', regionCode: YINZHOU }));
     // 2 persons each: per-capita = income / 2
     ids.low = await add(env, { no: 'R-LOW', status: 'ordinary', income: 10000, members: [{ age: 40 }, { age: 38 }] }); // 5,000 < 7,260
     ids.exited = await add(env, { no: 'R-EXIT', income: 9000, members: [{ age: 50 }, { age: 48 }] }); // 4,500: exited under 5,000 and under the line
@@ -89,6 +112,8 @@ describe('warning rules and runs', () => {
     ids.drop = await add(env, { no: 'R-DROP', income: 18000, lastIncome: 40000, members: [{ age: 40 }, { age: 38 }] }); // 9,000 from 20,000
     ids.clean = await add(env, { no: 'R-CLEAN', income: 40000, lastIncome: 38000, members: [{ age: 40 }, { age: 12, school: 'primary_6' }] });
     ids.noIncome = await add(env, { no: 'R-NOINC', income: null, members: [{ age: 40 }] });
+    // 2,000 per person: under the monitoring line and the 低保 line, and a member without insurance: three rules
+    ids.three = await add(env, { no: 'R-THREE', status: 'ordinary', income: 4000, members: [{ age: 44 }, { age: 19, insured: false }] });
     ids.other = await add(env, { no: 'R-YM', village: YM, status: 'ordinary', income: 2000, members: [{ age: 40 }] }); // other township
   });
   after(() => env.close());
@@ -99,58 +124,95 @@ describe('warning rules and runs', () => {
     assert.ok(rules.every((r) => r.version === 1 && r.active));
   });
 
-  test('a run creates exactly the expected clues, with facts, rule version and settings; a second run adds none', async () => {
+  test('a run creates one clue per household listing every rule that fired, with each rule\'s facts; a second run creates none', async () => {
     const run = await runAndWait(county, { regionCode: ZHANGXIANG, year: YEAR });
     assert.equal(run.status, 'done', run.message ?? '');
-    assert.equal(run.households, 7);
+    assert.equal(run.households, 8);
     assert.deepEqual(hits(run), {
-      income_below_monitoring_line: [2, 2],
+      income_below_monitoring_line: [3, 3],
+      expected_income_below_dibao_line: [1, 1],
       exited_below_unstable_line: [1, 1],
-      member_uninsured: [1, 1],
+      member_uninsured: [2, 2],
       child_out_of_school: [1, 1],
       income_sharp_drop: [1, 1],
     });
-    const clues = await env.db.system({ name: 't' }, (tx) =>
-      sql<{ household_id: number; rule_id: string; rule_version: number; channel: string; period: string; facts: { household: Record<string, unknown>; members: unknown[] | null; rule: { id: string; version: number } }; policy: { sources: Record<string, number> } }>`
-        select household_id::int, rule_id, rule_version, channel, period, facts, policy from clues order by household_id, rule_id`.execute(tx));
-    assert.equal(clues.rows.length, 6);
-    const low = clues.rows.find((c) => c.household_id === ids.low)!;
-    assert.deepEqual([low.rule_id, low.rule_version, low.channel, low.period], ['income_below_monitoring_line', 1, 'platform', todayInChina().slice(0, 7)]);
-    // the snapshot holds what the rule read, as it was, plus the rule version
-    assert.deepEqual(low.facts.household, {
+    // 9 hits on 6 households: 6 clues
+    assert.deepEqual([run.newClues, run.extendedClues], [6, 0]);
+    const clues = await allClues(env);
+    assert.equal(clues.length, 6);
+    const three = clues.filter((c) => c.household_id === ids.three);
+    assert.equal(three.length, 1, 'one clue for the household hit by three rules');
+    assert.deepEqual(ruleIds(three[0]!), ['expected_income_below_dibao_line', 'income_below_monitoring_line', 'member_uninsured']);
+    assert.match(three[0]!.summary, /（平台监测分析）$/);
+    for (const name of ['income_below_monitoring_line', 'member_uninsured', 'expected_income_below_dibao_line']) {
+      assert.ok(three[0]!.summary.includes(BUILT_IN_RULES.find((b) => b.id === name)!.name), `${name} named in the summary`);
+    }
+    const low = clues.find((c) => c.household_id === ids.low)!;
+    assert.deepEqual([ruleIds(low), low.rules[0]!.rule_version, low.channel, low.period, low.status], [['income_below_monitoring_line'], 1, 'platform', todayInChina().slice(0, 7), 'open']);
+    // each rule keeps exactly what it read, as it was, plus the rule version
+    assert.deepEqual(low.rules[0]!.facts.household, {
       householdNo: 'R-LOW', status: 'ordinary', size: 2, 'household.monitored': false, 'income.perCapitaNet': 5000, 'policy.monitoringLine': 7260,
     });
-    assert.equal(low.facts.members, null);
-    assert.deepEqual(low.facts.rule, { id: 'income_below_monitoring_line', version: 1 });
+    assert.equal(low.rules[0]!.facts.members, null);
+    assert.deepEqual(low.rules[0]!.facts.rule, { id: 'income_below_monitoring_line', version: 1 });
     assert.deepEqual(low.policy.sources, {});
-    const unins = clues.rows.find((c) => c.household_id === ids.uninsured)!;
-    assert.deepEqual(unins.facts.members?.map((m) => (m as { insured: boolean }).insured), [true, false]);
-    assert.ok(!clues.rows.some((c) => c.household_id === ids.clean || c.household_id === ids.other || c.household_id === ids.noIncome));
+    const exited = clues.find((c) => c.household_id === ids.exited)!;
+    assert.deepEqual(ruleIds(exited), ['exited_below_unstable_line', 'income_below_monitoring_line']);
+    const unins = clues.find((c) => c.household_id === ids.uninsured)!;
+    assert.deepEqual(unins.rules[0]!.facts.members?.map((m) => (m as { insured: boolean }).insured), [true, false]);
+    assert.ok(!clues.some((c) => c.household_id === ids.clean || c.household_id === ids.other || c.household_id === ids.noIncome));
 
-    // the inbox shows the clues of one rule and run period (the run page links there)
+    // the inbox: the grouped clue lists its three rules with their facts and risk types
+    const inbox = await county.ok(api.clueList, { query: { regionCode: ZHANGXIANG, channel: 'platform' } });
+    assert.equal(inbox.total, 6);
+    const item = inbox.items.find((c) => c.household.householdNo === 'R-THREE')!;
+    assert.deepEqual(item.rules.map((r) => r.ruleId).sort(), ['expected_income_below_dibao_line', 'income_below_monitoring_line', 'member_uninsured']);
+    assert.deepEqual([...item.riskTypes].sort(), [...new Set(item.rules.map((r) => BUILT_IN_RULES.find((b) => b.id === r.ruleId)!.riskType))].sort());
+    assert.ok(item.rules.every((r) => r.version === 1 && r.foundOn === todayInChina() && typeof r.facts === 'object'));
+    // the rule filter: clues that rule fired for (the run page links there)
     const byRule = await county.ok(api.clueList, { query: { regionCode: ZHANGXIANG, channel: 'platform', ruleId: 'member_uninsured', period: run.period } });
-    assert.deepEqual(byRule.items.map((c) => c.household.householdNo), ['R-UNINS']);
-    assert.equal(byRule.total, 1);
+    assert.deepEqual(byRule.items.map((c) => c.household.householdNo).sort(), ['R-THREE', 'R-UNINS']);
+    assert.equal(byRule.total, 2);
     assert.equal((await county.ok(api.clueList, { query: { regionCode: ZHANGXIANG, ruleId: 'member_uninsured', period: '2000-01' } })).total, 0);
+    // clue detail and the identification start work on a grouped clue
+    const detail = await villager.ok(api.clueGet, { params: { countyCode: '211204', id: item.id } });
+    assert.equal(detail.rules.length, 3);
+    assert.deepEqual(detail.rules.find((r) => r.ruleId === 'member_uninsured')!.facts.members, three[0]!.rules.find((r) => r.rule_id === 'member_uninsured')!.facts.members);
+    const proc = await villager.call(api.identificationStart, { params: { countyCode: '211204', id: item.id } });
+    assert.equal(proc.status, 201, JSON.stringify(proc.body));
+    assert.equal((await villager.ok(api.clueGet, { params: { countyCode: '211204', id: item.id } })).status, 'verifying');
 
     const again = await runAndWait(county, { regionCode: ZHANGXIANG, year: YEAR });
     assert.deepEqual(hits(again), {
-      income_below_monitoring_line: [2, 0], exited_below_unstable_line: [1, 0], member_uninsured: [1, 0], child_out_of_school: [1, 0], income_sharp_drop: [1, 0],
+      income_below_monitoring_line: [3, 0], expected_income_below_dibao_line: [1, 0], exited_below_unstable_line: [1, 0], member_uninsured: [2, 0],
+      child_out_of_school: [1, 0], income_sharp_drop: [1, 0],
     });
+    assert.deepEqual([again.newClues, again.extendedClues], [0, 0]);
+    assert.equal((await allClues(env)).length, 6);
   });
 
   test('settings in force are used and recorded: a county override of the monitoring line changes the matches', async () => {
     const set = await county.ok(api.policySet, { body: { regionCode: QINGHE, year: YEAR, key: 'monitoringLine', value: 25000, note: '测试' } });
     const dry = await county.ok(api.ruleDryRun, { body: { expression: 'income.perCapitaNet < policy.monitoringLine', regionCode: ZHANGXIANG, year: YEAR } });
-    assert.equal(dry.households, 7);
-    assert.equal(dry.matches, 6); // every household with income (all under 25,000 per person) but not the one without
+    assert.equal(dry.households, 8);
+    assert.equal(dry.matches, 7); // every household with income (all under 25,000 per person) but not the one without
     assert.equal(dry.agreesWithTypeScript, true);
-    assert.deepEqual(dry.preview.map((p) => p.householdNo).sort(), ['R-CHILD', 'R-CLEAN', 'R-DROP', 'R-EXIT', 'R-LOW', 'R-UNINS']);
+    assert.deepEqual(dry.preview.map((p) => p.householdNo).sort(), ['R-CHILD', 'R-CLEAN', 'R-DROP', 'R-EXIT', 'R-LOW', 'R-THREE', 'R-UNINS']);
     const run = await runAndWait(county, { regionCode: ZHANGXIANG, year: YEAR });
-    assert.deepEqual(hits(run).income_below_monitoring_line, [6, 4]); // every household with income is under 25,000; 2 had clues already
-    const c = await env.db.system({ name: 't' }, (tx) =>
-      sql<{ policy: { sources: Record<string, number> } }>`select policy from clues where household_id = ${ids.clean} and rule_id = 'income_below_monitoring_line'`.execute(tx));
-    assert.equal(c.rows[0]!.policy.sources.monitoringLine, set.id);
+    // every household with income is under 25,000; 3 had the rule in the period already
+    assert.deepEqual(hits(run).income_below_monitoring_line, [7, 4]);
+    // a later run of the period that fires another rule adds it to the household's open clue; a new clue only for R-CLEAN
+    assert.deepEqual([run.newClues, run.extendedClues], [1, 3]);
+    const clues = await allClues(env);
+    assert.equal(clues.length, 7);
+    assert.deepEqual(ruleIds(clues.find((c) => c.household_id === ids.uninsured)!), ['income_below_monitoring_line', 'member_uninsured']);
+    const summary = clues.find((c) => c.household_id === ids.uninsured)!.summary;
+    assert.ok(summary.includes('人均纯收入低于防返贫监测标准') && summary.includes('有成员未参加基本医疗保险') && summary.includes('；'), summary);
+    // the clue in identification is not touched (the rule was already recorded for it)
+    assert.deepEqual(ruleIds(clues.find((c) => c.household_id === ids.three)!), ['expected_income_below_dibao_line', 'income_below_monitoring_line', 'member_uninsured']);
+    const clean = clues.find((c) => c.household_id === ids.clean)!;
+    assert.deepEqual(ruleIds(clean), ['income_below_monitoring_line']);
+    assert.equal(clean.policy.sources.monitoringLine, set.id);
     await county.ok(api.policyClear, { body: { regionCode: QINGHE, year: YEAR, key: 'monitoringLine' } });
   });
 
@@ -160,7 +222,7 @@ describe('warning rules and runs', () => {
     assert.match(JSON.stringify(r.body), /第 1 行第 11 列/);
     r = await admin.call(api.ruleCreate, { body: { id: 'not_bool', name: '非布尔', severity: 'low', riskType: 'other', expression: 'household.size + 1', active: true } });
     assert.equal(r.status, 400);
-    r = await county.call(api.ruleCreate, { body: { id: 'big_family', name: '大家庭', severity: 'low', riskType: 'other', expression: 'household.size > 5', active: true } });
+    r = await ymlz.call(api.ruleCreate, { body: { id: 'big_family', name: '大家庭', severity: 'low', riskType: 'other', expression: 'household.size > 5', active: true } });
     assert.equal(r.status, 403);
     const created = await admin.ok(api.ruleCreate, { body: { id: 'big_family', name: '大家庭', severity: 'low', riskType: 'other', expression: 'household.size > 5', active: true } });
     assert.equal(created.version, 1);
@@ -203,5 +265,96 @@ describe('warning rules and runs', () => {
     assert.equal((await ymlz.call(api.ruleRunGet, { params: { id: other.id } })).status, 404);
     const dry = await ymlz.ok(api.ruleDryRun, { body: { expression: 'true', year: YEAR } });
     assert.equal(dry.households, 1);
+  });
+
+  test('a township sees the runs that covered it: the county\'s and the city\'s runs, not a sibling township\'s', async () => {
+    const before = await ymlz.ok(api.ruleRunList);
+    const countyRun = await runAndWait(county, { regionCode: QINGHE, year: YEAR });
+    assert.equal(countyRun.status, 'done', countyRun.message ?? '');
+    const cityRun = await runAndWait(admin, { regionCode: '211200000000', year: YEAR });
+    const list = await ymlz.ok(api.ruleRunList);
+    assert.deepEqual(list.slice(0, 2).map((r) => [r.id, r.region.code]), [[cityRun.id, '211200000000'], [countyRun.id, QINGHE]]);
+    assert.equal(list.length, before.length + 2);
+    assert.ok(!list.some((r) => r.region.code === ZHANGXIANG), 'not the runs of another township');
+    const got = await ymlz.ok(api.ruleRunGet, { params: { id: countyRun.id } });
+    assert.equal(got.households, 9); // the whole county: both townships
+    // the county run covered Yinzhou's neighbour only: Yinzhou's admin does not see it
+    assert.ok(!(await yinzhou.ok(api.ruleRunList)).some((r) => r.id === countyRun.id));
+    assert.equal((await yinzhou.call(api.ruleRunGet, { params: { id: countyRun.id } })).status, 404);
+  });
+
+  test('bulk dismissal: several clues with one reason, audited; all or none; an empty reason is refused', async () => {
+    const open = (await county.ok(api.clueList, { query: { regionCode: ZHANGXIANG, channel: 'platform', status: 'open' } })).items;
+    assert.ok(open.length >= 3, `open clues: ${open.length}`);
+    const [a, b, c] = open;
+    const verifying = (await county.ok(api.clueList, { query: { regionCode: ZHANGXIANG, status: 'verifying' } })).items[0]!;
+    // one clue not open: nothing is dismissed
+    let r = await county.call(api.clueDismissBulk, { body: { clues: [{ countyCode: a!.countyCode, id: a!.id }, { countyCode: verifying.countyCode, id: verifying.id }], reason: '核实无返贫风险' } });
+    assert.equal(r.status, 409);
+    assert.match(JSON.stringify(r.body), /没有排除任何线索/);
+    assert.equal((await county.ok(api.clueGet, { params: { countyCode: a!.countyCode, id: a!.id } })).status, 'open');
+    // a clue outside the caller's region: not found, nothing dismissed
+    r = await ymlz.call(api.clueDismissBulk, { body: { clues: [{ countyCode: a!.countyCode, id: a!.id }], reason: '核实无返贫风险' } });
+    assert.equal(r.status, 404);
+    r = await county.call(api.clueDismissBulk, { body: { clues: [{ countyCode: a!.countyCode, id: a!.id }], reason: '   ' } });
+    assert.equal(r.status, 400);
+    assert.match(JSON.stringify(r.body), /reason/);
+    const ok = await county.ok(api.clueDismissBulk, { body: { clues: [a!, b!, c!].map((x) => ({ countyCode: x.countyCode, id: x.id })), reason: '入户核实：收入已恢复' } });
+    assert.equal(ok.dismissed, 3);
+    for (const x of [a!, b!, c!]) {
+      const d = await county.ok(api.clueGet, { params: { countyCode: x.countyCode, id: x.id } });
+      assert.deepEqual([d.status, d.dismissReason], ['dismissed', '入户核实：收入已恢复']);
+    }
+    const audit = await env.db.system({ name: 't' }, async (tx) => (await sql<{ entity_id: string; reason: string; after: { status: string } }>`
+      select entity_id, reason, after from audit_log where entity = 'clues' and action = 'update' and entity_id = any(${[a!, b!, c!].map((x) => String(x.id))}::text[])`.execute(tx)).rows);
+    assert.deepEqual(audit.map((x) => [x.reason, x.after.status]), Array(3).fill(['入户核实：收入已恢复', 'dismissed']));
+    // a dismissed clue cannot be dismissed again
+    assert.equal((await county.call(api.clueDismissBulk, { body: { clues: [{ countyCode: a!.countyCode, id: a!.id }], reason: '再次' } })).status, 409);
+  });
+
+  test('county administrators write rules for their county: national rules stay read-only, other counties do not see them, a county rule runs only there', async () => {
+    const yzHousehold = await add(env, { no: 'R-YZ', village: '211202001001', status: 'ordinary', income: 40000, members: [{ age: 40 }, { age: 38 }, { age: 12, school: 'primary_6' }] });
+    const body = { id: 'qh_three_people', name: '三口之家（清河区）', severity: 'low' as const, riskType: 'other', expression: 'household.size == 3', active: true };
+    const created = await county.call(api.ruleCreate, { body });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.deepEqual([created.body.regionCode, created.body.editable, created.body.builtin], [QINGHE, true, false]);
+    // national and built-in rules: read-only to a county administrator
+    const national = (await county.ok(api.rulesList)).find((r) => r.id === 'member_uninsured')!;
+    assert.deepEqual([national.regionCode, national.editable], ['000000000000', false]);
+    const upd = await county.call(api.ruleUpdate, { params: { id: 'member_uninsured' }, body: { name: '改名', severity: 'low', riskType: 'medical', expression: 'false', active: true } });
+    assert.equal(upd.status, 403);
+    assert.match(JSON.stringify(upd.body), /全国规则/);
+    // row-level security holds below the service too
+    const rls = await env.db.scoped({ id: 1, username: 'qh_admin', role: 'county_admin', regionCode: QINGHE, ip: null } as never, async (tx) =>
+      Number((await sql`update rules set name = '改名' where id = 'member_uninsured'`.execute(tx)).numAffectedRows));
+    assert.equal(rls, 0);
+    // a rule of another region cannot be created
+    assert.equal((await county.call(api.ruleCreate, { body: { ...body, id: 'qh_other', regionCode: YINZHOU } })).status, 400);
+    assert.equal((await county.call(api.ruleCreate, { body: { ...body, id: 'qh_nation', regionCode: '000000000000' } })).status, 400);
+    // another county does not see it; its id is taken all the same
+    assert.ok(!(await yinzhou.ok(api.rulesList)).some((r) => r.id === 'qh_three_people'));
+    assert.equal((await yinzhou.call(api.ruleVersions, { params: { id: 'qh_three_people' } })).status, 404);
+    assert.equal((await yinzhou.call(api.ruleUpdate, { params: { id: 'qh_three_people' }, body })).status, 404);
+    assert.equal((await yinzhou.call(api.ruleCreate, { body })).status, 409);
+    // a township officer of the county sees it (read-only), as does the national administrator (editable)
+    const seen = (await ymlz.ok(api.rulesList)).find((r) => r.id === 'qh_three_people')!;
+    assert.deepEqual([seen.regionName, seen.editable], ['清河区', false]);
+    assert.equal((await admin.ok(api.rulesList)).find((r) => r.id === 'qh_three_people')!.editable, true);
+    // the county's own change makes a version
+    const v2 = await county.ok(api.ruleUpdate, { params: { id: 'qh_three_people' }, body: { ...body, expression: 'household.size == 3 && income.perCapitaNet > 0', note: '有收入' } });
+    assert.equal(v2.version, 2);
+    // a run over the city applies the county rule to the county's households only (the Yinzhou household has 3 people too)
+    const run = await runAndWait(admin, { regionCode: '211200000000', year: YEAR });
+    assert.equal(run.status, 'done', run.message ?? '');
+    assert.equal(run.results.find((r) => r.ruleId === 'qh_three_people')!.matches, 0, 'no household of Qinghe has three people');
+    const yzRun = await runAndWait(yinzhou, { year: YEAR });
+    assert.ok(!yzRun.results.some((r) => r.ruleId === 'qh_three_people'), 'not run in another county');
+    // dry run of the county rule from the city: only Qinghe's households
+    const dryCity = await admin.ok(api.ruleDryRun, { body: { expression: 'household.size == 3', regionCode: '211200000000', ruleRegionCode: QINGHE, year: YEAR } });
+    const dryQinghe = await county.ok(api.ruleDryRun, { body: { expression: 'household.size == 3', year: YEAR } });
+    assert.equal(dryCity.households, dryQinghe.households);
+    assert.ok(!dryCity.preview.some((p) => p.id === yzHousehold));
+    assert.equal((await admin.ok(api.ruleDryRun, { body: { expression: 'household.size == 3', regionCode: YINZHOU, year: YEAR } })).matches, 1);
+    assert.equal((await admin.call(api.ruleDryRun, { body: { expression: 'household.size == 3', regionCode: YINZHOU, ruleRegionCode: QINGHE, year: YEAR } })).status, 400);
   });
 });

@@ -48,7 +48,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   system_admin: ['regions:read', 'users:read', 'users:write', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal', 'policy:write', 'rules:write'],
-  county_admin: ['regions:read', 'users:read', 'users:write', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal', 'policy:write'],
+  // rules:write: the rules of their own region only (row-level security on rules); national rules need the national scope
+  county_admin: ['regions:read', 'users:read', 'users:write', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal', 'policy:write', 'rules:write'],
   township_officer: ['regions:read', 'users:read', 'audit:read', 'dashboard:read', 'registry:read', 'registry:write', 'registry:reveal'],
   village_officer: ['regions:read', 'users:read', 'dashboard:read', 'registry:read', 'registry:write'],
   helper: ['regions:read', 'dashboard:read', 'registry:read'],

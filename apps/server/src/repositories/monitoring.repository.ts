@@ -13,12 +13,20 @@ const householdCols = (a: string) => sql.raw(`
   (select m.name from members m where m.county_code = ${a}.county_code and m.household_id = ${a}.household_id and m.active and m.relation = 'head'
     order by m.id limit 1) as head_name`);
 
+/** The rules that fired for a platform clue, most severe first, each with the facts it read (clue_rules). */
+const clueRulesCol = sql.raw(`
+  (select coalesce(jsonb_agg(jsonb_build_object('ruleId', cr.rule_id, 'version', cr.rule_version, 'name', cr.rule_name, 'severity', cr.severity,
+                                                'riskType', cr.risk_type, 'foundOn', cr.found_on, 'facts', cr.facts)
+                             order by case cr.severity when 'high' then 0 when 'medium' then 1 else 2 end, cr.rule_id), '[]'::jsonb)
+     from clue_rules cr where cr.county_code = c.county_code and cr.clue_id = c.id) as rules`);
+
 /** The clue columns; `today` (the service's date in China, YYYY-MM-DD) decides the acceptance clock. */
 const clueSelect = (today: string) => sql`
-  select c.county_code, c.id, c.household_id, c.village_code, c.channel, c.rule_id, c.rule_version, c.period, c.summary, c.facts, c.policy,
+  select c.county_code, c.id, c.household_id, c.village_code, c.channel, c.period, c.summary, c.facts, c.policy,
          c.found_on::text as found_on, c.applied_on::text as applied_on, c.accept_due_on::text as accept_due_on, c.source_note, c.status,
          c.dismiss_reason, c.assignee_id, c.assignee_name, c.assigned_at, c.procedure_id, c.created_by_name, c.created_at,
          (c.channel = 'application' and c.status = 'open' and c.accept_due_on < ${today}::date) as accept_overdue,
+         ${clueRulesCol},
          ${householdCols('c')}
     from clues c
     join households h on h.county_code = c.county_code and h.id = c.household_id
@@ -56,6 +64,49 @@ export interface ProcedureFilter {
 
 const json = (v: unknown) => JSON.stringify(v);
 
+/**
+ * One statement that gives every household of `source` whose latest yearly status says monitored a monitoring record
+ * marked 'migrated' (monitored before the platform: no identification procedure here), and brings an open migrated
+ * record up to date with a newer file (type and risk types; its date only to an earlier one, a default date being the
+ * latest possible); a record signed here is never touched, and an import never closes a record
+ * (risk elimination is the procedure's). Used inside the import commit and by the demo generator; migration 0013
+ * repaired existing databases with the same definition.
+ *
+ * `source` is a SQL query with the columns county_code, household_id, identified_on (the file's 纳入监测日期, or
+ * null) and import_id (or null); `today` the SQL of today's date in China. Without a date from the file the record
+ * is identified on the reference date of the first year of the unbroken monitored run that ends at the latest
+ * status (31 December of a past year, today for the current year): the latest date the data shows it monitored
+ * from, so the months monitored (and the elimination's half year of stable income) are never overstated.
+ */
+export function migratedRecordsSql(source: string, today: string): string {
+  return `
+    with src as (${source}),
+    ys as (
+      select y.county_code, y.household_id, y.year, y.village_code, y.monitored, y.monitored_type, y.risk_types
+        from household_year_status y join src on src.county_code = y.county_code and src.household_id = y.household_id
+    ),
+    latest as (
+      select distinct on (county_code, household_id) * from ys order by county_code, household_id, year desc
+    ),
+    runs as (
+      select county_code, household_id, coalesce(max(year) filter (where not monitored) + 1, min(year)) as first_year
+        from ys group by county_code, household_id
+    )
+    insert into monitoring_records (county_code, household_id, village_code, identified_on, monitored_type, risk_types, source, import_id)
+    select l.county_code, l.household_id, l.village_code,
+           coalesce(src.identified_on, least(make_date(r.first_year, 12, 31), ${today})), l.monitored_type, l.risk_types, 'migrated', src.import_id
+      from latest l
+      join runs r on r.county_code = l.county_code and r.household_id = l.household_id
+      join src on src.county_code = l.county_code and src.household_id = l.household_id
+     where l.monitored and l.monitored_type is not null and cardinality(l.risk_types) between 1 and 5
+    on conflict (county_code, household_id) where eliminated_on is null do update
+       set identified_on = least(monitoring_records.identified_on, excluded.identified_on), monitored_type = excluded.monitored_type, risk_types = excluded.risk_types,
+           village_code = excluded.village_code, import_id = excluded.import_id, updated_at = now()
+     where monitoring_records.source = 'migrated'
+       and (least(monitoring_records.identified_on, excluded.identified_on), excluded.monitored_type, excluded.risk_types, excluded.village_code)
+           is distinct from (monitoring_records.identified_on, monitoring_records.monitored_type, monitoring_records.risk_types, monitoring_records.village_code)`;
+}
+
 export class MonitoringRepository {
   /**
    * @param today the date the clocks are read against ('YYYY-MM-DD'), the one the service decides with — not the
@@ -69,7 +120,7 @@ export class MonitoringRepository {
     const conds: RawBuilder<unknown>[] = [sql`c.village_code like ${f.regionPrefix + '%'}`];
     if (f.status) conds.push(sql`c.status = ${f.status}`);
     if (f.channel) conds.push(sql`c.channel = ${f.channel}`);
-    if (f.ruleId) conds.push(sql`c.rule_id = ${f.ruleId}`);
+    if (f.ruleId) conds.push(sql`exists (select 1 from clue_rules cr where cr.county_code = c.county_code and cr.clue_id = c.id and cr.rule_id = ${f.ruleId})`);
     if (f.period) conds.push(sql`c.period = ${f.period}`);
     if (f.overdue === true) conds.push(sql`c.channel = 'application' and c.status = 'open' and c.accept_due_on < ${this.today()}::date`);
     if (f.overdue === false) conds.push(sql`not (c.channel = 'application' and c.status = 'open' and c.accept_due_on < ${this.today()}::date)`);
@@ -114,6 +165,30 @@ export class MonitoringRepository {
   async assignClue(tx: Tx, countyCode: string, id: number, assignee: { id: number; name: string }): Promise<void> {
     await sql`update clues set status = 'assigned', assignee_id = ${assignee.id}, assignee_name = ${assignee.name}, assigned_at = now(), updated_at = now()
                where county_code = ${countyCode} and id = ${id}`.execute(tx);
+  }
+
+  /**
+   * Locks the given clues (those the caller sees) for a change of status, in key order (two bulk changes never wait
+   * for each other in a cycle); returns the ones found with their status.
+   */
+  async lockClues(tx: Tx, keys: { countyCode: string; id: number }[]): Promise<Row[]> {
+    const r = await sql<Row>`
+      select c.county_code, c.id, c.status, ${householdCols('c')}
+        from clues c
+        join households h on h.county_code = c.county_code and h.id = c.household_id
+        join regions r on r.code = c.village_code
+       where (c.county_code, c.id) in (select k.c, k.i from unnest(${keys.map((k) => k.countyCode)}::text[], ${keys.map((k) => k.id)}::bigint[]) k(c, i))
+       order by c.county_code, c.id
+         for update of c`.execute(tx);
+    return r.rows;
+  }
+
+  /** Dismisses the given clues with one reason, in one statement (each row audited by the trigger, with the reason). */
+  async dismissClues(tx: Tx, keys: { countyCode: string; id: number }[], reason: string): Promise<number> {
+    const r = await sql`update clues set status = 'dismissed', dismiss_reason = ${reason}, updated_at = now()
+      where (county_code, id) in (select k.c, k.i from unnest(${keys.map((k) => k.countyCode)}::text[], ${keys.map((k) => k.id)}::bigint[]) k(c, i))
+        and status in ('open', 'assigned')`.execute(tx);
+    return Number(r.numAffectedRows ?? 0);
   }
 
   async setClueStatus(tx: Tx, countyCode: string, id: number, status: string, extra: { dismissReason?: string; procedureId?: number } = {}): Promise<void> {
@@ -193,7 +268,7 @@ export class MonitoringRepository {
 
   async records(tx: Tx, countyCode: string, householdId: number): Promise<Row[]> {
     const r = await sql<Row>`
-      select id, identified_on::text as identified_on, monitored_type, risk_types, identification_id, eliminated_on::text as eliminated_on,
+      select id, identified_on::text as identified_on, monitored_type, risk_types, source, identification_id, import_id, eliminated_on::text as eliminated_on,
              elimination_type, elimination_id, quick_elimination
         from monitoring_records where county_code = ${countyCode} and household_id = ${householdId} order by identified_on desc, id desc`.execute(tx);
     return r.rows;
@@ -201,7 +276,7 @@ export class MonitoringRepository {
 
   async openRecord(tx: Tx, countyCode: string, householdId: number): Promise<Row | undefined> {
     const r = await sql<Row>`
-      select id, identified_on::text as identified_on, monitored_type, risk_types from monitoring_records
+      select id, identified_on::text as identified_on, monitored_type, risk_types, source from monitoring_records
        where county_code = ${countyCode} and household_id = ${householdId} and eliminated_on is null`.execute(tx);
     return r.rows[0];
   }

@@ -9,6 +9,7 @@ export function monitoringRoutes(app: FastifyInstance, s: Services) {
   route(app, s.auth, api.clueGet, ({ actor, params }) => s.monitoring.clueGet(actor, params.countyCode, params.id));
   route(app, s.auth, api.clueAssign, ({ actor, body }) => s.monitoring.clueAssign(actor, body));
   route(app, s.auth, api.clueDismiss, ({ actor, params, body }) => s.monitoring.clueDismiss(actor, params.countyCode, params.id, body.reason));
+  route(app, s.auth, api.clueDismissBulk, ({ actor, body }) => s.monitoring.clueDismissBulk(actor, body));
   route(app, s.auth, api.clueVerifiers, ({ actor, query }) => s.monitoring.verifiers(actor, query.regionCode));
   route(app, s.auth, api.identificationStart, ({ actor, params }) => s.monitoring.identificationStart(actor, params.countyCode, params.id));
   route(app, s.auth, api.procedureGet, ({ actor, params }) => s.monitoring.procedureGet(actor, params.countyCode, params.id));

@@ -44,9 +44,10 @@ function householdRef(r: Row) {
 }
 
 function toClue(r: Row): ClueItem {
+  const rules = ((r.rules ?? []) as ClueItem['rules']).map((x) => ({ ...x, foundOn: String(x.foundOn).slice(0, 10) }));
   return {
     countyCode: String(r.county_code), id: Number(r.id), household: householdRef(r), channel: r.channel as ClueItem['channel'],
-    ruleId: (r.rule_id as string) ?? null, ruleVersion: r.rule_version == null ? null : Number(r.rule_version), period: (r.period as string) ?? null,
+    rules, riskTypes: [...new Set(rules.map((x) => x.riskType))], period: (r.period as string) ?? null,
     summary: String(r.summary), foundOn: String(r.found_on), appliedOn: (r.applied_on as string) ?? null, acceptDueOn: (r.accept_due_on as string) ?? null,
     acceptOverdue: r.accept_overdue === true, sourceNote: (r.source_note as string) ?? null, status: r.status as ClueItem['status'],
     dismissReason: (r.dismiss_reason as string) ?? null,
@@ -180,6 +181,30 @@ export class MonitoringService {
       await this.repo.setClueStatus(tx, countyCode, id, 'dismissed', { dismissReason: r });
       return toClue((await this.repo.clue(tx, countyCode, id))!);
     }, { reason });
+  }
+
+  /**
+   * Dismisses several clues with one reason, all or none: every clue must be found in the caller's region and still
+   * open or assigned, otherwise nothing is changed and the answer names the first clue that is not. Each change is
+   * audited by the row trigger with the reason.
+   */
+  clueDismissBulk(actor: Actor, b: { clues: { countyCode: string; id: number }[]; reason: string }): Promise<{ dismissed: number }> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const reason = b.reason.trim();
+      if (!reason) throw invalid('reason', '请填写排除理由');
+      const keys = [...new Map(b.clues.map((k) => [`${k.countyCode}:${k.id}`, k])).values()];
+      const found = new Map((await this.repo.lockClues(tx, keys)).map((c) => [`${String(c.county_code)}:${Number(c.id)}`, c]));
+      for (const k of keys) {
+        const c = found.get(`${k.countyCode}:${k.id}`);
+        if (!c) throw notFound(`线索 ${k.id}`);
+        if (c.status !== 'open' && c.status !== 'assigned') {
+          throw conflict(`线索 ${k.id}（${String(c.head_name ?? c.household_no)}）已${statusZh(String(c.status))}，不能排除；没有排除任何线索`, 'clues');
+        }
+      }
+      const n = await this.repo.dismissClues(tx, keys, reason);
+      if (n !== keys.length) throw conflict('线索状态已被他人改变，没有排除任何线索，请刷新后重试', 'clues');
+      return { dismissed: n };
+    }, { reason: b.reason.trim() });
   }
 
   // ---- procedures ----------------------------------------------------------------------
@@ -391,7 +416,9 @@ export class MonitoringService {
         monitored: open !== undefined,
         records: records.map((x) => ({
           id: Number(x.id), identifiedOn: String(x.identified_on), monitoredType: String(x.monitored_type), riskTypes: (x.risk_types as string[]) ?? [],
-          identificationId: Number(x.identification_id), eliminatedOn: (x.eliminated_on as string) ?? null, eliminationType: (x.elimination_type as string) ?? null,
+          source: x.source === 'migrated' ? 'migrated' as const : 'signed' as const,
+          identificationId: x.identification_id == null ? null : Number(x.identification_id), importId: x.import_id == null ? null : Number(x.import_id),
+          eliminatedOn: (x.eliminated_on as string) ?? null, eliminationType: (x.elimination_type as string) ?? null,
           eliminationId: x.elimination_id == null ? null : Number(x.elimination_id), quickElimination: x.quick_elimination === true,
         })),
         procedures: procs.map(toSummary),

@@ -4,12 +4,11 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
-import { RegionCode } from './schemas';
+import { DateInput, Id, IdCursor, RegionCode } from './schemas';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const CountyCode = Type.String({ pattern: '^\\d{6}$' });
-const Id = Type.Integer({ minimum: 1 });
 const Loose = Type.Record(Type.String(), Type.Unknown());
 
 export const CLUE_CHANNELS = [
@@ -77,14 +76,29 @@ const HouseholdRef = Type.Object({
 });
 const UserRef = Type.Object({ id: Type.Integer(), name: Type.String() });
 
+/** One warning rule that fired for a platform clue, with exactly the facts it read when it fired. */
+export const ClueRuleHit = Type.Object(
+  {
+    ruleId: Type.String(),
+    version: Type.Integer(),
+    name: Type.String(),
+    severity: Type.Enum(['high', 'medium', 'low'] as const),
+    riskType: Type.String({ description: 'Risk type code of the rule (RISK_TYPES)' }),
+    foundOn: IsoDate,
+    facts: Loose,
+  },
+  { title: 'ClueRuleHit' },
+);
+export type ClueRuleHit = Static<typeof ClueRuleHit>;
+
 export const ClueItem = Type.Object(
   {
     countyCode: Type.String(),
     id: Type.Integer(),
     household: HouseholdRef,
     channel: ChannelSchema,
-    ruleId: Nullable(Type.String()),
-    ruleVersion: Nullable(Type.Integer()),
+    rules: Type.Array(ClueRuleHit, { description: 'Platform clues: every rule that fired for the household in the period, most severe first (empty for other channels)' }),
+    riskTypes: Type.Array(Type.String(), { description: 'The distinct risk types of the rules, most severe rule first' }),
     period: Nullable(Type.String()),
     summary: Type.String(),
     foundOn: IsoDate,
@@ -177,7 +191,11 @@ export const MonitoringRecord = Type.Object(
     identifiedOn: IsoDate,
     monitoredType: Type.String(),
     riskTypes: Type.Array(Type.String()),
-    identificationId: Type.Integer(),
+    /** 'signed': identified through the procedure here (identificationId); 'migrated': monitored before the platform (import, demo data) */
+    source: Type.Enum(['signed', 'migrated'] as const),
+    identificationId: Nullable(Type.Integer()),
+    /** The import that brought a migrated record, when there is one */
+    importId: Nullable(Type.Integer()),
     eliminatedOn: Nullable(IsoDate),
     eliminationType: Nullable(Type.String()),
     eliminationId: Nullable(Type.Integer()),
@@ -237,7 +255,7 @@ export const monitoringApi = {
       assigneeId: Type.Optional(Id),
       ruleId: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]{2,60}$', description: 'Platform clues of this warning rule' })),
       period: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}$', description: 'Platform clues of this run period (YYYY-MM)' })),
-      after: Type.Optional(Type.String({ pattern: '^\\d+$', description: 'next from the previous page' })),
+      after: Type.Optional(IdCursor),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     }),
     response: Type.Object({ items: Type.Array(ClueItem), next: Nullable(Type.String()), total: Type.Integer() }),
@@ -249,7 +267,7 @@ export const monitoringApi = {
       countyCode: CountyCode,
       householdId: Id,
       channel: Type.Enum(MANUAL_CLUE_CHANNELS),
-      foundOn: IsoDate,
+      foundOn: DateInput,
       summary: Type.String({ maxLength: 2000 }),
       sourceNote: Type.Optional(Type.String({ maxLength: 500 })),
     }),
@@ -269,6 +287,11 @@ export const monitoringApi = {
     method: 'POST', url: '/api/monitoring/clues/:countyCode/:id/dismiss', summary: 'Dismiss a clue with a reason', tags: ['monitoring'], access: 'registry:write',
     params: ProcParams, body: Type.Object({ reason: Reason }),
     response: ClueItem,
+  }),
+  clueDismissBulk: endpoint({
+    method: 'POST', url: '/api/monitoring/clues/dismiss', summary: 'Dismiss several clues with one reason (all or none)', tags: ['monitoring'], access: 'registry:write',
+    body: Type.Object({ clues: Type.Array(Type.Object({ countyCode: CountyCode, id: Id }), { minItems: 1, maxItems: 500 }), reason: Reason }),
+    response: Type.Object({ dismissed: Type.Integer() }),
   }),
   clueVerifiers: endpoint({
     method: 'GET', url: '/api/monitoring/verifiers', summary: 'Township and village officers who may verify clues of a region', tags: ['monitoring'], access: 'registry:read',
@@ -307,7 +330,7 @@ export const monitoringApi = {
       status: Type.Optional(ProcStatusSchema),
       step: Type.Optional(Type.String({ maxLength: 40 })),
       overdue: Type.Optional(Type.Boolean()),
-      after: Type.Optional(Type.String({ pattern: '^\\d+$' })),
+      after: Type.Optional(IdCursor),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     }),
     response: Type.Object({ items: Type.Array(ProcedureSummary), next: Nullable(Type.String()) }),

@@ -1,7 +1,7 @@
 /** Warning rules (预警规则) and warning runs (预警运行) of the API contract. */
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
-import { RegionCode, RegionRef } from './schemas';
+import { Id, RegionCode, RegionRef, RequiredText } from './schemas';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Year = Type.Integer({ minimum: 2014, maximum: 2100 });
@@ -21,6 +21,9 @@ export const RuleRecord = Type.Object(
     version: Type.Integer(),
     active: Type.Boolean(),
     builtin: Type.Boolean(),
+    regionCode: Type.String({ description: "The rule's region: national ('000000000000') or a province, city or county; it applies only to households there" }),
+    regionName: Nullable(Type.String({ description: 'Name of the region (null for a national rule)' })),
+    editable: Type.Boolean({ description: 'Whether the caller may change it (rules:write and the rule in their region)' }),
     updatedBy: Nullable(Type.String()),
     updatedAt: Type.String({ format: 'date-time' }),
   },
@@ -41,12 +44,12 @@ export const RuleVersionRecord = Type.Object({
 export type RuleVersionRecord = Static<typeof RuleVersionRecord>;
 
 const ruleBodyProps = {
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: RequiredText(100),
   nameEn: Type.Optional(Type.String({ maxLength: 200 })),
   description: Type.Optional(Type.String({ maxLength: 1000 })),
   severity: Severity,
   riskType: Type.String({ maxLength: 40 }),
-  expression: Type.String({ minLength: 1, maxLength: 4000 }),
+  expression: RequiredText(4000),
   active: Type.Boolean(),
   note: Type.Optional(Type.String({ maxLength: 500, description: 'Why the rule is changed (kept with the version)' })),
 };
@@ -77,7 +80,7 @@ export const RuleRunResult = Type.Object({
   ruleName: Type.String(),
   version: Type.Integer(),
   matches: Type.Integer(),
-  newClues: Type.Integer(),
+  newHits: Type.Integer({ description: 'Households this rule fired for that had no hit of it in the period yet (recorded in a new or an existing clue)' }),
 });
 
 export const RuleRun = Type.Object(
@@ -91,6 +94,8 @@ export const RuleRun = Type.Object(
     message: Nullable(Type.String()),
     households: Nullable(Type.Integer()),
     results: Type.Array(RuleRunResult),
+    newClues: Nullable(Type.Integer({ description: 'Clues created (one per household with new hits and no open clue of the period)' })),
+    extendedClues: Nullable(Type.Integer({ description: 'Open clues of the period that got further rules' })),
     createdBy: Nullable(Type.String()),
     createdAt: Type.String({ format: 'date-time' }),
     startedAt: Nullable(Type.String({ format: 'date-time' })),
@@ -114,7 +119,7 @@ export const rulesApi = {
   householdRuleFacts: endpoint({
     method: 'GET', url: '/api/households/:countyCode/:id/rule-facts', summary: 'The facts warning rules read for one household and year (the page evaluates the rules on them in TypeScript)',
     tags: ['rules'], access: 'registry:read',
-    params: Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }) }),
+    params: Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id }),
     querystring: Type.Object({ year: Year }),
     response: HouseholdRuleFacts,
   }),
@@ -129,7 +134,11 @@ export const rulesApi = {
   }),
   ruleCreate: endpoint({
     method: 'POST', url: '/api/rules', summary: 'Add a rule (type-checked and translated to SQL before it is saved)', tags: ['rules'], access: 'rules:write',
-    body: Type.Object({ id: RuleId, ...ruleBodyProps }),
+    body: Type.Object({
+      id: RuleId,
+      regionCode: Type.Optional(Type.String({ pattern: '^\\d{12}$', description: "The rule's region (default: the writer's home region): national, a province, city or county in the writer's scope" })),
+      ...ruleBodyProps,
+    }),
     response: RuleRecord, status: 201,
   }),
   ruleUpdate: endpoint({
@@ -140,7 +149,10 @@ export const rulesApi = {
   }),
   ruleDryRun: endpoint({
     method: 'POST', url: '/api/rules/dry-run', summary: 'Count and preview the households an expression matches in a region (nothing is written)', tags: ['rules'], access: 'registry:read',
-    body: Type.Object({ expression: Type.String({ minLength: 1, maxLength: 4000 }), regionCode: Type.Optional(RegionCode), year: Year }),
+    body: Type.Object({
+      expression: Type.String({ minLength: 1, maxLength: 4000 }), regionCode: Type.Optional(RegionCode), year: Year,
+      ruleRegionCode: Type.Optional(Type.String({ pattern: '^\\d{12}$', description: "The region of the rule being edited: a province's, city's or county's rule is tried on its households only" })),
+    }),
     response: RuleDryRun,
   }),
   ruleRunStart: endpoint({
@@ -150,11 +162,11 @@ export const rulesApi = {
   }),
   ruleRunGet: endpoint({
     method: 'GET', url: '/api/rule-runs/:id', summary: 'A warning run with its progress and results', tags: ['rules'], access: 'registry:read',
-    params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
+    params: Type.Object({ id: Id }),
     response: RuleRun,
   }),
   ruleRunList: endpoint({
-    method: 'GET', url: '/api/rule-runs', summary: 'Recent warning runs in the caller’s region', tags: ['rules'], access: 'registry:read',
+    method: 'GET', url: '/api/rule-runs', summary: 'Recent warning runs that covered the caller’s region: its own and below, and those of the regions enclosing it', tags: ['rules'], access: 'registry:read',
     response: Type.Array(RuleRun),
   }),
 };
