@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -9,9 +9,9 @@ import fastifyStatic from '@fastify/static';
 import type { ErrorBody } from '@tuopin/domain';
 import type { Config } from './config';
 import type { Database } from './db/database';
-import { AppError } from './errors';
+import { AppError, constraintViolation } from './errors';
 import { badTextFields, badUrlField, BAD_TEXT_MESSAGE, fieldErrors, isBadText, parseQueryString } from './http/validation';
-import { api } from '@tuopin/domain';
+import { api, isIsoDate } from '@tuopin/domain';
 import { authRoutes } from './routes/auth.routes';
 import { regionRoutes } from './routes/regions.routes';
 import { systemRoutes } from './routes/system.routes';
@@ -110,6 +110,12 @@ function toErrorBody(error: FastifyError | AppError | Error, log: FastifyInstanc
   const pg = pgError(error);
   if (pg.code === '25006') return { status: 403, body: { code: 'FORBIDDEN', message: '只读账号不能修改数据' } };
   if (pg.code === '42501') return { status: 403, body: { code: 'FORBIDDEN', message: '无权在该区域进行此操作' } };
+  // A constraint the validation did not know: the client's mistake, named by its field; the cause goes to the log.
+  const violation = constraintViolation(error);
+  if (violation) {
+    log.warn({ err: error }, 'database refused the request data');
+    return toErrorBody(violation, log);
+  }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { status: fe.statusCode, body: { code: fe.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION', message: '请求无效' } };
   }
@@ -122,11 +128,17 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy,
-    ajv: { customOptions: { allErrors: true } },
+    ajv: {
+      customOptions: { allErrors: true },
+      // The format `date` is the domain's one date check (a real day, 1900–2100), replacing ajv-formats' (which
+      // accepts 0000-01-01).
+      onCreate: (ajv) => ajv.addFormat('date', { type: 'string', validate: (s: string) => isIsoDate(s) }),
+    },
     bodyLimit: 1024 * 1024,
     routerOptions: { querystringParser: parseQueryString },
     // A path the router cannot decode (`%FF`, an encoded surrogate): a 400 naming the path parameter.
-    frameworkErrors: (error, request, reply) => {
+    frameworkErrors: (error, request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
       const fe = error as FastifyError;
       if (fe.code === 'FST_ERR_BAD_URL') {
         const field = badUrlField(request.url, ENDPOINT_URLS);

@@ -1,3 +1,4 @@
+import { BAD_TEXT_MESSAGE as DOMAIN_BAD_TEXT_MESSAGE, hasBadText } from '@tuopin/domain';
 import type { FieldError } from '../errors';
 
 interface AjvLikeError {
@@ -25,8 +26,8 @@ function messageOf(e: AjvLikeError): string {
     case 'type': return `应为${TYPE_ZH[String(p.type)] ?? String(p.type)}`;
     case 'minLength': return Number(p.limit) === 1 ? '不能为空' : `长度不能少于 ${String(p.limit)} 个字符`;
     case 'maxLength': return `长度不能超过 ${String(p.limit)} 个字符`;
-    case 'pattern': return '格式不正确';
-    case 'format': return `格式不正确（应为 ${String(p.format)}）`;
+    case 'pattern': return p.pattern === '\\S' ? '不能为空（不能只有空格）' : '格式不正确';
+    case 'format': return p.format === 'date' ? '应为有效日期（YYYY-MM-DD）' : `格式不正确（应为 ${String(p.format)}）`;
     case 'minimum': return `不能小于 ${String(p.limit)}`;
     case 'maximum': return `不能大于 ${String(p.limit)}`;
     case 'enum': return `取值必须是以下之一：${(p.allowedValues as unknown[] | undefined)?.join('、') ?? ''}`;
@@ -52,7 +53,7 @@ export function fieldErrors(context: string, errors: readonly AjvLikeError[]): F
 }
 
 /** The message of a string refused at the edge (a NUL character or half of a surrogate pair). */
-export const BAD_TEXT_MESSAGE = '包含不允许的字符（空字符或不完整的 Unicode 字符）';
+export const BAD_TEXT_MESSAGE = DOMAIN_BAD_TEXT_MESSAGE;
 
 /**
  * Text PostgreSQL cannot store or that is not valid Unicode: a NUL character (U+0000) or an unpaired surrogate
@@ -60,7 +61,7 @@ export const BAD_TEXT_MESSAGE = '包含不允许的字符（空字符或不完�
  * anything reads it.
  */
 export function isBadText(s: string): boolean {
-  return s.includes('\u0000') || !s.isWellFormed();
+  return hasBadText(s);
 }
 
 /**

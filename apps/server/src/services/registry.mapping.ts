@@ -33,7 +33,16 @@ const fromDb = (key: string, v: unknown): unknown => {
   if (key === 'disabilityCategory' || key === 'disabilityGrade') return String(v);
   return v;
 };
+/**
+ * Fields whose column is NOT NULL with a default: null ("not recorded", a cleared form field) is stored as the
+ * default — no list, no, none — rather than refused by the database.
+ */
+const NULL_AS: Record<string, unknown> = {
+  otherCauses: [], health: [], isMilitaryFamily: false, relocated: false, wholeNoLabour: false, dibao: 'none', tekun: 'none',
+  criticalIllnessInsurance: false, commercialMedicalInsurance: false, pensionInsurance: false, medicalAid: false, idType: 'resident_id',
+};
 const toDb = (key: string, v: unknown): unknown => {
+  if ((v === null || v === undefined) && key in NULL_AS) return NULL_AS[key];
   if (v === undefined) return null;
   if ((key === 'disabilityCategory' || key === 'disabilityGrade') && v !== null) return Number(v);
   return v;

@@ -8,13 +8,13 @@ import {
   RISK_TYPES, ruleReferences, type CheckedRule, type HouseholdRuleFacts, type RuleReferences, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
-import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
+import { AppError, conflict, dataExceptionMessage, forbidden, invalid, notFound } from '../errors';
 import type { Jobs } from '../jobs';
 import { countyPolicies, factsSql, householdVillage, materializeFacts, readFacts, readHouseholdFacts } from '../repositories/rule-facts.repository';
 import {
   collectRuleHits, createHitTable, groupRuleHits, matchFacts, matchingKeys, RulesRepository, type CompiledRule, type RuleListRow, type RuleRow, type RuleRunRow,
 } from '../repositories/rules.repository';
-import type { Deps } from './context';
+import { pgError, type Deps } from './context';
 import { todayInChina } from '../clock';
 import type { RegionsService } from './regions.service';
 
@@ -162,6 +162,8 @@ export class RulesService {
       return { prefix, policies: await countyPolicies(tx, prefix, b.year) };
     });
     const facts = factsSql({ prefix, year: b.year, referenceDate: referenceDateOf(b.year), policies, paramIndex: 1 });
+    // An expression that type-checks can still fail on the data (an integer overflow such as 9223372036854775807 + 1,
+    // a division by zero): that is an error of the rule, named as such, not of the server.
     return this.d.db.scopedClient(actor, async (client) => {
       const { households, total, keys } = await matchFacts(client, facts, sql, PREVIEW_LIMIT);
       // The TypeScript evaluator must give the same answer on the same facts (a sample of the region).
@@ -191,6 +193,10 @@ export class RulesService {
           }))
         : [];
       return { households, matches: total, preview, agreesWithTypeScript: agrees, ms: Math.round(performance.now() - t) };
+    }).catch((e: unknown) => {
+      const code = pgError(e).code;
+      if (code?.startsWith('22')) throw invalid('body.expression', `规则在计算时出错：${dataExceptionMessage(code)}${code === '22003' ? '（整数溢出）' : ''}`);
+      throw e;
     });
   }
 

@@ -3,6 +3,7 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
+import { DateInput, Id, MAX_YUAN } from './schemas';
 import { MEASURE_FAMILIES, type MeasureFamily } from '../assistance/measures';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -10,7 +11,6 @@ const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const OrNull = <T extends TSchema>(t: T) => Type.Union([Type.Null(), t]);
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const CountyCode = Type.String({ pattern: '^\\d{6}$' });
-const Id = Type.Integer({ minimum: 1 });
 const HouseholdParams = Type.Object({ countyCode: CountyCode, id: Id });
 const FamilySchema = Type.Enum(MEASURE_FAMILIES.map((f) => f.code) as MeasureFamily[]);
 
@@ -47,9 +47,9 @@ export const assistanceApi = {
     body: Type.Object({
       family: Type.String({ maxLength: 40 }),
       title: Type.String({ maxLength: 400 }),
-      startedOn: Type.String({ maxLength: 10 }),
-      endedOn: Type.Optional(OrNull(Type.String({ maxLength: 10 }))),
-      amount: Type.Optional(OrNull(Type.Number())),
+      startedOn: DateInput,
+      endedOn: Type.Optional(OrNull(DateInput)),
+      amount: Type.Optional(OrNull(Type.Number({ minimum: 0, maximum: MAX_YUAN }))),
       note: Type.Optional(OrNull(Type.String({ maxLength: 2000 }))),
     }),
     response: Measure,
@@ -57,7 +57,7 @@ export const assistanceApi = {
   measureEnd: endpoint({
     method: 'POST', url: '/api/households/:countyCode/:id/measures/:measureId/end', summary: 'End an assistance measure on a date', tags: ['assistance'],
     access: 'registry:write', params: Type.Object({ countyCode: CountyCode, id: Id, measureId: Id }),
-    body: Type.Object({ endedOn: Type.String({ maxLength: 10 }), reason: Type.Optional(Type.String({ maxLength: 500 })) }),
+    body: Type.Object({ endedOn: DateInput, reason: Type.Optional(Type.String({ maxLength: 500 })) }),
     response: Measure,
   }),
 };

@@ -5,14 +5,13 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
 import { PolicySnapshot } from './monitoring-routes';
-import { RegionCode, RegionRef } from './schemas';
+import { CURSOR_ID, Id, RegionCode, RegionRef } from './schemas';
 import { EXIT_GROUPS, EXIT_ITEMS } from '../monitoring/assessment';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Year = Type.Integer({ minimum: 2014, maximum: 2100 });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
 const CountyCode = Type.String({ pattern: '^\\d{6}$' });
-const Id = Type.Integer({ minimum: 1 });
 
 export const ExitItemSchema = Type.Enum(EXIT_ITEMS.map((i) => i.code), { description: 'Exit item (EXIT_ITEMS)' });
 export const ExitGroupSchema = Type.Enum(EXIT_GROUPS.map((g) => g.code), { description: 'Households assessed (EXIT_GROUPS; default all)' });
@@ -86,7 +85,7 @@ export const exitApi = {
       year: Type.Optional(Year),
       group: Type.Optional(ExitGroupSchema),
       item: Type.Optional(ExitItemSchema),
-      after: Type.Optional(Type.String({ pattern: '^\\d{6}:\\d+$', description: 'next from the previous page' })),
+      after: Type.Optional(Type.String({ pattern: `^\\d{6}:${CURSOR_ID}$`, description: 'next from the previous page' })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     }),
     response: Type.Object({ items: Type.Array(ExitHouseholdItem), next: Nullable(Type.String()), total: Type.Integer() }),

@@ -179,6 +179,12 @@ export const ProcedureDetail = Type.Intersect(
       canAct: Type.Boolean(),
       waitingFor: Nullable(Type.String()),
       year: Type.Integer(),
+      /** Elimination: the identification date of the household's open monitoring record (the elimination is announced later) */
+      identifiedOn: Nullable(IsoDate),
+      /** Verifiers named in the home verification who have not yet confirmed it in the product (the next step waits for them) */
+      pendingConfirmations: Type.Array(UserRef),
+      /** Whether the caller is one of them */
+      canConfirm: Type.Boolean(),
     }),
   ],
   { title: 'ProcedureDetail' },
@@ -321,6 +327,12 @@ export const monitoringApi = {
     body: Type.Object({ toStep: Type.String({ maxLength: 40 }), reason: Type.String({ maxLength: 1000 }) }),
     response: ProcedureDetail,
   }),
+  procedureConfirm: endpoint({
+    method: 'POST', url: '/api/monitoring/procedures/:countyCode/:id/confirm-verification',
+    summary: 'A verifier named in the home verification confirms it (their own signature on it)', tags: ['monitoring'], access: 'registry:write',
+    params: ProcParams,
+    response: ProcedureDetail,
+  }),
   procedureList: endpoint({
     method: 'GET', url: '/api/monitoring/procedures', summary: 'Procedures of a region (overdue ones, by status or kind), newest first', tags: ['monitoring'],
     access: 'registry:read',
@@ -330,6 +342,7 @@ export const monitoringApi = {
       status: Type.Optional(ProcStatusSchema),
       step: Type.Optional(Type.String({ maxLength: 40 })),
       overdue: Type.Optional(Type.Boolean()),
+      confirming: Type.Optional(Type.Boolean({ description: "Only procedures whose home verification waits for the caller's confirmation" })),
       after: Type.Optional(IdCursor),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
     }),

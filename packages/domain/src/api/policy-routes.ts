@@ -63,7 +63,11 @@ export const policyApi = {
   }),
   policySet: endpoint({
     method: 'PUT', url: '/api/policy/values', summary: 'Set a value at a region (nation, province, city or county) for a year', tags: ['policy'], access: 'policy:write',
-    body: Type.Object({ regionCode: RegionCode, year: Year, key: Key, value: Type.Number(), note: Type.Optional(Note) }),
+    body: Type.Object({
+      regionCode: RegionCode, year: Year, key: Key,
+      value: Type.Number({ minimum: -1e9, maximum: 1e9, description: 'Within the bounds of the setting (POLICY_DEFINITIONS), checked by the server' }),
+      note: Type.Optional(Note),
+    }),
     response: PolicyValueRecord,
   }),
   policyClear: endpoint({

@@ -1,7 +1,7 @@
 /** Data-quality (数据质量) endpoints of the API contract: runs of every check over a region, their findings. */
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
-import { RegionCode, RegionRef } from './schemas';
+import { CURSOR_ID, Id, RegionCode, RegionRef } from './schemas';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Year = Type.Integer({ minimum: 2013, maximum: 2100 });
@@ -81,7 +81,7 @@ export const QualityHousehold = Type.Object(
 );
 export type QualityHousehold = Static<typeof QualityHousehold>;
 
-const RunParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+const RunParams = Type.Object({ id: Id });
 const FindingFilter = {
   /** A region inside the run region (default: the run region) */
   area: Type.Optional(RegionCode),
@@ -127,7 +127,7 @@ export const qualityApi = {
     params: RunParams,
     querystring: Type.Object({
       ...FindingFilter,
-      after: Type.Optional(Type.String({ pattern: '^\\d{12}:\\d+$', description: 'Keyset cursor from the previous page' })),
+      after: Type.Optional(Type.String({ pattern: `^\\d{12}:${CURSOR_ID}$`, description: 'Keyset cursor from the previous page' })),
       limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
     }),
     response: Type.Object({ items: Type.Array(QualityHousehold), next: Nullable(Type.String()), total: Type.Integer({ description: 'Households matching' }) }),
@@ -142,7 +142,7 @@ export const qualityApi = {
   qualityHousehold: endpoint({
     method: 'GET', url: '/api/quality/households/:countyCode/:id', summary: 'The findings of one household now (computed live)', tags: ['quality'],
     access: 'registry:read',
-    params: Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Type.Integer({ minimum: 1 }) }),
+    params: Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id }),
     querystring: Type.Object({ year: Type.Optional(Year) }),
     response: Type.Object({ year: Year, referenceDate: Type.String(), household: QualityHousehold }),
   }),

@@ -13,6 +13,7 @@ import {
   type CodeTable,
 } from './codes';
 import { INCOME_ITEMS } from './income';
+import { BAD_TEXT_MESSAGE, hasBadText, TEXT_LIMITS } from './limits';
 
 export type ColumnType = 'text' | 'code' | 'codes' | 'number' | 'integer' | 'boolean' | 'date';
 
@@ -26,6 +27,8 @@ export interface Column {
   readonly required?: boolean;
   /** Shown in the template's second row. */
   readonly hint?: string;
+  /** Longest cell text, in characters (TEXT_LIMITS; TEXT_LIMITS.cell when not set). */
+  readonly maxLength?: number;
 }
 
 export type SheetName = 'households' | 'members' | 'income';
@@ -33,10 +36,10 @@ export type SheetName = 'households' | 'members' | 'income';
 const c = (key: string, header: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({ key, header, type, ...extra });
 
 export const HOUSEHOLD_COLUMNS: readonly Column[] = [
-  c('householdNo', '户编号', 'text', { required: true, hint: '本县内唯一，字母数字' }),
+  c('householdNo', '户编号', 'text', { required: true, hint: '本县内唯一，字母数字', maxLength: TEXT_LIMITS.householdNo }),
   c('villageCode', '所在村代码', 'text', { required: true, hint: '12位统计用区划代码' }),
-  c('address', '详细地址', 'text'),
-  c('phone', '联系电话', 'text'),
+  c('address', '详细地址', 'text', { maxLength: TEXT_LIMITS.address }),
+  c('phone', '联系电话', 'text', { maxLength: TEXT_LIMITS.phone }),
   c('attribute', '户属性', 'code', { table: HOUSEHOLD_ATTRIBUTES }),
   c('isMilitaryFamily', '是否军烈属', 'boolean'),
   c('identifiedYear', '识别年度', 'integer'),
@@ -68,13 +71,14 @@ export const HOUSEHOLD_COLUMNS: readonly Column[] = [
   c('monitored', '是否监测对象', 'boolean'),
   c('monitoredType', '监测对象类别', 'code', { table: MONITORED_TYPES }),
   c('riskTypes', '风险类型', 'codes', { table: RISK_TYPES, hint: '最多五项，按主次用、分隔' }),
+  c('identifiedOn', '纳入监测日期', 'date', { hint: '监测对象识别（纳入监测）的日期；不填时取该户连续为监测对象的首个年度的 12 月 31 日（当年为导入当天）' }),
 ];
 
 export const MEMBER_COLUMNS: readonly Column[] = [
-  c('householdNo', '户编号', 'text', { required: true }),
+  c('householdNo', '户编号', 'text', { required: true, maxLength: TEXT_LIMITS.householdNo }),
   c('idType', '证件类型', 'code', { table: ID_TYPES }),
-  c('idNumber', '证件号码', 'text', { required: true, hint: '18位身份证号或残疾人证号' }),
-  c('name', '姓名', 'text', { required: true }),
+  c('idNumber', '证件号码', 'text', { required: true, hint: '18位身份证号或残疾人证号', maxLength: TEXT_LIMITS.idNumber }),
+  c('name', '姓名', 'text', { required: true, maxLength: TEXT_LIMITS.name }),
   c('relation', '与户主关系', 'code', { table: RELATIONS, required: true }),
   c('sex', '性别', 'code', { table: SEXES }),
   c('birthDate', '出生日期', 'date'),
@@ -88,7 +92,7 @@ export const MEMBER_COLUMNS: readonly Column[] = [
   c('labour', '劳动技能', 'code', { table: LABOUR_SKILLS }),
   c('workMonths', '务工时间（月）', 'integer'),
   c('workPlace', '务工地点', 'code', { table: WORK_PLACES }),
-  c('employer', '务工企业名称', 'text'),
+  c('employer', '务工企业名称', 'text', { maxLength: TEXT_LIMITS.employer }),
   c('publicWelfareMonths', '公益性岗位（月）', 'integer'),
   c('monthlyWorkIncome', '月务工收入（元）', 'number'),
   c('medicalInsurance', '基本医疗保险', 'code', { table: MEDICAL_INSURANCES }),
@@ -98,11 +102,11 @@ export const MEMBER_COLUMNS: readonly Column[] = [
   c('medicalAid', '是否享受医疗救助', 'boolean'),
   c('dibao', '是否享受低保', 'code', { table: DIBAO_TYPES }),
   c('tekun', '是否特困供养', 'code', { table: TEKUN_TYPES }),
-  c('phone', '联系电话', 'text'),
+  c('phone', '联系电话', 'text', { maxLength: TEXT_LIMITS.phone }),
 ];
 
 export const INCOME_COLUMNS: readonly Column[] = [
-  c('householdNo', '户编号', 'text', { required: true }),
+  c('householdNo', '户编号', 'text', { required: true, maxLength: TEXT_LIMITS.householdNo }),
   c('year', '年度', 'integer', { required: true }),
   ...INCOME_ITEMS.map((it) => c(it.key, `${it.zh}（元）`, 'number')),
 ];
@@ -137,6 +141,9 @@ const FALSE = new Set(['否', '无', '没有', 'N', 'n', 'no', 'No', 'NO', 'fals
 export function parseCell(col: Column, raw: string | null | undefined): { value: unknown } | { problem: string } {
   const s = (raw ?? '').trim();
   if (s === '') return col.required ? { problem: '不能为空' } : { value: col.type === 'codes' ? [] : null };
+  const limit = col.maxLength ?? TEXT_LIMITS.cell;
+  if (s.length > limit) return { problem: `内容过长（${s.length} 个字符，最多 ${limit} 个）` };
+  if (hasBadText(s)) return { problem: BAD_TEXT_MESSAGE };
   switch (col.type) {
     case 'text':
       return { value: s };

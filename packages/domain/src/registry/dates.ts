@@ -40,6 +40,21 @@ export function parseIsoDate(text: string | null | undefined): CivilDate | null 
   return isRealDate(year, month, day) ? { year, month, day } : null;
 }
 
+/** Years a date of the product may lie in: from the oldest living person's birth to the end of the planning horizon. */
+export const DATE_MIN_YEAR = 1900;
+export const DATE_MAX_YEAR = 2100;
+
+/**
+ * The one date check of every date field (request schemas through the server's `date` format, forms, import cells):
+ * 'YYYY-MM-DD', a real calendar day (no 2025-02-29, no 2026-02-30) of a year from DATE_MIN_YEAR to DATE_MAX_YEAR
+ * (no 0000-01-01).
+ */
+export function isIsoDate(text: unknown): text is string {
+  if (typeof text !== 'string') return false;
+  const d = parseIsoDate(text);
+  return d !== null && d.year >= DATE_MIN_YEAR && d.year <= DATE_MAX_YEAR;
+}
+
 export function formatIsoDate(d: CivilDate): string {
   return `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 }

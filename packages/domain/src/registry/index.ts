@@ -6,3 +6,4 @@ export * from './income';
 export * from './validate';
 export * from './quality';
 export * from './columns';
+export * from './limits';

@@ -13,7 +13,8 @@ import {
   SCHOOL_STATUSES, SEXES, TEKUN_TYPES, WATER_PROBLEMS, WORK_PLACES,
 } from './codes';
 import type { CodeTable, SchoolStatusCode } from './codes';
-import { ageAt, parseIsoDate } from './dates';
+import { ageAt, isIsoDate, parseIsoDate } from './dates';
+import { NUMBER_LIMITS, quoteValue, TEXT_LIMITS } from './limits';
 import { checkIdRegion, parseIdNumber } from './idnumber';
 import type { ParsedIdNumber } from './idnumber';
 import { INCOME_ITEMS } from './income';
@@ -74,13 +75,21 @@ function referenceYear(referenceDate: string): number {
 function checkCode(c: Collector, field: string, fieldZh: string, table: CodeTable, value: unknown, required: boolean): void {
   if (isBlank(value)) {
     if (required) c.error(field, 'required', `${fieldZh}不能为空`);
+    else if (typeof value === 'string') c.error(field, 'code', `${fieldZh}不能是空白文本（未填写时应为空值 null）`);
     return;
   }
-  if (!isCode(table, value)) c.error(field, 'code', `${fieldZh}的值“${String(value)}”不在代码表中`);
+  if (!isCode(table, value)) c.error(field, 'code', `${fieldZh}的值“${quoteValue(value)}”不在代码表中`);
 }
 
 function checkBoolean(c: Collector, field: string, fieldZh: string, value: unknown): void {
   if (value !== null && value !== undefined && typeof value !== 'boolean') c.error(field, 'type', `${fieldZh}应为“是”或“否”`);
+}
+
+/** Optional text of at most `max` characters. */
+function checkText(c: Collector, field: string, fieldZh: string, value: unknown, max: number): void {
+  if (value === null || value === undefined) return;
+  if (typeof value !== 'string') c.error(field, 'type', `${fieldZh}应为文本`);
+  else if (value.length > max) c.error(field, 'too_long', `${fieldZh}不能超过${max}个字符`);
 }
 
 /** A finite number within [min, max] (bounds optional); returns the number when valid. */
@@ -124,6 +133,10 @@ function checkPhone(c: Collector, field: string, value: unknown): void {
     c.error(field, 'type', '联系电话应为文本');
     return;
   }
+  if (value.length > TEXT_LIMITS.phone) {
+    c.error(field, 'too_long', `联系电话不能超过${TEXT_LIMITS.phone}个字符`);
+    return;
+  }
   const s = value.replace(/[\s\u3000]/g, '');
   if (!MOBILE_RE.test(s) && !LANDLINE_RE.test(s)) c.warning(field, 'phone_format', '联系电话格式不正确（手机号11位，固定电话如0410-1234567）');
 }
@@ -156,6 +169,7 @@ export function validateHousehold(household: Partial<Household>, options: Valida
   else if (typeof h.countyCode !== 'string' || !/^\d{6}$/.test(h.countyCode)) c.error('countyCode', 'format', '县级区划代码应为6位数字');
   else if (villageOk && !(h.villageCode as string).startsWith(h.countyCode)) c.error('villageCode', 'region_mismatch', '所在村不属于所在县');
 
+  checkText(c, 'address', '详细地址', h.address, TEXT_LIMITS.address);
   checkPhone(c, 'phone', h.phone);
   checkCode(c, 'attribute', '户属性', HOUSEHOLD_ATTRIBUTES, h.attribute, true);
   checkBoolean(c, 'isMilitaryFamily', '是否军烈属', h.isMilitaryFamily);
@@ -178,11 +192,12 @@ export function validateHousehold(household: Partial<Household>, options: Valida
   }
 
   if (h.land !== undefined && h.land !== null) {
-    for (const [key, zh] of LAND_FIELDS) checkNumber(c, `land.${key}`, `${zh}（亩）`, h.land[key], { min: 0 });
+    if (typeof h.land !== 'object' || Array.isArray(h.land)) c.error('land', 'type', '土地面积应为对象');
+    else for (const [key, zh] of LAND_FIELDS) checkNumber(c, `land.${key}`, `${zh}（亩）`, h.land[key], { min: 0, max: NUMBER_LIMITS.land });
   }
 
   checkCode(c, 'housingRating', '住房安全等级', HOUSING_RATINGS, h.housingRating, false);
-  checkNumber(c, 'housingArea', '住房面积', h.housingArea, { min: 0 });
+  checkNumber(c, 'housingArea', '住房面积', h.housingArea, { min: 0, max: NUMBER_LIMITS.housingArea });
   checkBoolean(c, 'relocated', '是否易地搬迁户', h.relocated);
   checkBoolean(c, 'relocationKeysReceived', '是否已拿到搬迁新房钥匙', h.relocationKeysReceived);
   if (h.relocationKeysReceived === true && h.relocated !== true) {
@@ -193,7 +208,7 @@ export function validateHousehold(household: Partial<Household>, options: Valida
   if (h.safeWater === false && isBlank(h.waterProblem)) c.error('waterProblem', 'water_problem_required', '饮水不安全时应填写原因');
   if (h.safeWater === true && !isBlank(h.waterProblem)) c.warning('waterProblem', 'water_problem_unexpected', '饮水安全的户不应填写饮水问题');
   checkCode(c, 'roadType', '入户路类型', ROAD_TYPES, h.roadType, false);
-  checkNumber(c, 'roadDistanceKm', '与村主干路距离（公里）', h.roadDistanceKm, { min: 0 });
+  checkNumber(c, 'roadDistanceKm', '与村主干路距离（公里）', h.roadDistanceKm, { min: 0, max: NUMBER_LIMITS.roadDistanceKm });
   checkBoolean(c, 'electricity', '是否通生活用电', h.electricity);
   checkBoolean(c, 'sanitaryToilet', '是否有卫生厕所', h.sanitaryToilet);
   checkCode(c, 'fuel', '主要燃料类型', FUELS, h.fuel, false);
@@ -291,6 +306,7 @@ export function validateMember(member: Partial<Member>, options: MemberValidatio
   }
   if (isBlank(m.name)) c.error('name', 'required', '姓名不能为空');
   else if (typeof m.name !== 'string' || /\d/.test(m.name)) c.error('name', 'format', '姓名不能包含数字');
+  else if (m.name.length > TEXT_LIMITS.name) c.error('name', 'too_long', `姓名不能超过${TEXT_LIMITS.name}个字符`);
   checkCode(c, 'relation', '与户主关系', RELATIONS, m.relation, true);
 
   checkCode(c, 'sex', '性别', SEXES, m.sex, true);
@@ -299,7 +315,7 @@ export function validateMember(member: Partial<Member>, options: MemberValidatio
   }
   if (isBlank(m.birthDate)) c.error('birthDate', 'required', '出生日期不能为空');
   else {
-    const birth = typeof m.birthDate === 'string' ? parseIsoDate(m.birthDate) : null;
+    const birth = isIsoDate(m.birthDate) ? parseIsoDate(m.birthDate) : null;
     if (!birth) c.error('birthDate', 'date', '出生日期格式应为YYYY-MM-DD且为有效日期');
     else if (ageAt(m.birthDate, ref) === null) c.error('birthDate', 'date', '出生日期不能晚于当前日期');
     else if (id && m.birthDate !== id.birthDate) c.error('birthDate', 'id_birth_mismatch', `出生日期与证件号码不符（证件号码中为${id.birthDate}）`);
@@ -359,12 +375,13 @@ export function validateMember(member: Partial<Member>, options: MemberValidatio
   if (age !== null && age < LABOUR_MIN_AGE && isCode(LABOUR_SKILLS, m.labour) && LABOUR_CAPABLE.includes(m.labour)) {
     c.error('labour', 'minor_with_labour', `${age}岁未满${LABOUR_MIN_AGE}周岁，劳动技能应为“无劳动力”`);
   }
-  const workMonths = checkNumber(c, 'workMonths', '务工时间（月）', m.workMonths, { min: 0, max: 12 });
+  const workMonths = checkNumber(c, 'workMonths', '务工时间（月）', m.workMonths, { min: 0, max: 12, integer: true });
   checkCode(c, 'workPlace', '务工地点', WORK_PLACES, m.workPlace, false);
   if (workMonths !== null && workMonths > 0 && isBlank(m.workPlace)) c.warning('workPlace', 'work_place_required', '有务工时间时应填写务工地点');
   if (!isBlank(m.employer) && typeof m.employer !== 'string') c.error('employer', 'type', '务工企业名称应为文本');
-  checkNumber(c, 'publicWelfareMonths', '公益性岗位时间（月）', m.publicWelfareMonths, { min: 0, max: 12 });
-  checkNumber(c, 'monthlyWorkIncome', '月务工收入', m.monthlyWorkIncome, { min: 0 });
+  else checkText(c, 'employer', '务工企业名称', m.employer, TEXT_LIMITS.employer);
+  checkNumber(c, 'publicWelfareMonths', '公益性岗位时间（月）', m.publicWelfareMonths, { min: 0, max: 12, integer: true });
+  checkNumber(c, 'monthlyWorkIncome', '月务工收入', m.monthlyWorkIncome, { min: 0, max: NUMBER_LIMITS.monthlyWorkIncome });
 
   // Insurance and assistance
   if (isBlank(m.medicalInsurance)) c.error('medicalInsurance', 'medical_insurance', '应参加且只参加一种基本医疗保险（城乡居民或职工）');
@@ -415,7 +432,7 @@ export function validateIncome(record: Partial<IncomeRecord>, options: Validatio
   checkYear(c, 'year', '年度', record.year, refYear, true);
   for (const item of INCOME_ITEMS) {
     const v = checkNumber(c, item.key, item.zh, record[item.key], {
-      min: MAY_BE_NEGATIVE.includes(item.key) ? undefined : 0, check: 'income_item',
+      min: MAY_BE_NEGATIVE.includes(item.key) ? -NUMBER_LIMITS.incomeItem : 0, max: NUMBER_LIMITS.incomeItem, check: 'income_item',
     });
     if (v !== null && decimalPlaces(v) > 2) {
       c.warning(item.key, 'income_precision', `${item.zh}超过两位小数，将按分四舍五入`);
