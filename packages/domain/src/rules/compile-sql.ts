@@ -141,6 +141,7 @@ function isConstant(e: RuleExpr): boolean {
 }
 
 /** Marks a string parameter in the SQL being built; replaced by $n at the end (NUL never occurs in SQL text). */
+// eslint-disable-next-line no-control-regex -- NUL delimits the markers precisely because no SQL text contains it
 const PARAM_MARK = /\u0000(\d+)\u0000/g;
 
 function pgType(t: RuleType | null): string {
@@ -235,7 +236,7 @@ class SqlCompiler {
         if (typeof v === 'number') return `('${String(v)}'::float8)`;
         if (typeof v === 'string') return this.stringLiteral(v);
         if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-        throw new Error('null literal outside a null test');
+        return 'NULL';
       }
       case 'iterVar': {
         const b = this.bindings.get(e.id);
@@ -314,6 +315,16 @@ class SqlCompiler {
     }
   }
 
+  /** A list-valued expression as an array (in the list's order). */
+  listValue(e: RuleExpr): string {
+    const l = this.list(e);
+    const elemType = e.type.kind === 'list' ? e.type.elem : null;
+    if (l.kind === 'array') return l.sql;
+    if (l.kind === 'literal') return `(ARRAY[${l.items.join(', ')}]::${elemType ? pgType(elemType) : 'text'}[])`;
+    if (l.elem.kind !== 'value') throw new Error('a list of records has no SQL value');
+    return `(ARRAY(SELECT ${l.elem.sql} FROM ${l.from} WHERE ${this.where(l.where)}))`;
+  }
+
   private where(conds: readonly string[]): string {
     return conds.length === 0 ? 'TRUE' : conds.join(' AND ');
   }
@@ -389,4 +400,13 @@ class SqlCompiler {
 export function compileSql(rule: CheckedRule, options: SqlCompileOptions = {}): CompiledSql {
   const c = new SqlCompiler(options);
   return c.finish(c.expr(rule.ast));
+}
+
+/**
+ * The SQL of the value of any checked expression (previews, tests): a scalar as compileSql gives it, a list
+ * of simple values as an array in the list's order, the null literal as NULL.
+ */
+export function compileSqlValue(rule: CheckedRule, options: SqlCompileOptions = {}): CompiledSql {
+  const c = new SqlCompiler(options);
+  return c.finish(rule.ast.type.kind === 'list' ? c.listValue(rule.ast) : c.expr(rule.ast));
 }
