@@ -5,6 +5,7 @@ import { addDays, api, idCheckCharacter, type ProcedureDetail } from '@tuopin/do
 import { today as chinaToday } from '../src/services/monitoring.service';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
 import { currentYearInChina } from '../src/clock';
+import { backdateIdentification, backdateProcedure } from './time-travel';
 
 const V1 = '211204101200'; // a village of 张相镇
 const CC = '211204';
@@ -53,8 +54,10 @@ async function addHousehold(env: TestEnv, no: string, head: string, o: { wage: n
   });
 }
 
-const DATA = {
-  verification: { verifiers: ['张核实', '李核实'], findings: '户主住院，自付 3 万元', authorisationSigned: true, visitedOn: TODAY },
+type Step = 'verification' | 'comparison' | 'village_review' | 'publicity' | 'township_review' | 'county_approval' | 'announcement' | 'assessment';
+const DATA: Record<Step, Record<string, unknown>> = {
+  // verifiers: the village officer who signs and the township officer, entered on their behalf (set in before())
+  verification: { verifiers: [], findings: '户主住院，自付 3 万元', authorisationSigned: true, visitedOn: TODAY },
   comparison: { checks: { vehicle: 'none', property: 'none', company: 'none', publicServant: 'none', pension: 'none', deposit: 'none' } },
   village_review: { result: 'agree', minutes: '同意纳入监测', participants: 11, proposedMonitoredType: 'unstable_exited', proposedRiskTypes: ['illness', 'unstable_employment'] },
   publicity: { startDate: addDays(TODAY, -6), endDate: addDays(TODAY, -2), objections: [{ content: '收入不实', answer: '已核实，收入属实' }] },
@@ -62,7 +65,7 @@ const DATA = {
   county_approval: { result: 'approve' },
   announcement: { announcedOn: TODAY, monitoredType: 'unstable_exited', riskTypes: ['illness', 'unstable_employment'] },
   assessment: { eliminationType: 'assisted', findings: '务工收入稳定，医疗费用已报销' },
-} as const;
+};
 
 describe('monitoring: clues, identification, elimination', () => {
   let env: TestEnv;
@@ -71,6 +74,9 @@ describe('monitoring: clues, identification, elimination', () => {
   let township: TestClient;
   let village: TestClient;
   let villageId: number;
+  let townshipId: number;
+  /** The procedure as if signed `days` earlier (the publicity needs days after the village review) */
+  const travel = (p: { id: number }, days: number) => backdateProcedure((t, v) => env.db.pool.query(t, v), CC, p.id, days);
   let other: TestClient; // 杨木林子镇
   let h1: Fixture;
   let h2: Fixture;
@@ -89,12 +95,13 @@ describe('monitoring: clues, identification, elimination', () => {
     env = await setup();
     admin = await env.admin();
     ({ client: county } = await userClient(env, admin, { username: 'qh_admin', role: 'county_admin', regionCode: QINGHE, displayName: '县审定人' }));
-    ({ client: township } = await userClient(env, admin, { username: 'zx_officer', role: 'township_officer', regionCode: ZHANGXIANG, displayName: '乡镇审核人' }));
+    ({ client: township, id: townshipId } = await userClient(env, admin, { username: 'zx_officer', role: 'township_officer', regionCode: ZHANGXIANG, displayName: '乡镇审核人' }));
     ({ client: village, id: villageId } = await userClient(env, admin, { username: 'v1_officer', role: 'village_officer', regionCode: V1, displayName: '村干部王' }));
     ({ client: other } = await userClient(env, admin, { username: 'ym_officer', role: 'township_officer', regionCode: YANGMULINZI }));
     h1 = await addHousehold(env, 'M0001', '赵大山', { wage: 15000, lastWage: 30000 });
     h2 = await addHousehold(env, 'M0002', '钱二河', { wage: 15000, lastWage: 15000 });
     h3 = await addHousehold(env, 'M0003', '孙三林', { wage: 12000, lastWage: 12000, housing: 'C', uninsured: true });
+    DATA.verification.verifiers = [{ id: villageId }, { id: townshipId, onBehalf: true }];
   });
   after(() => env.close());
 
@@ -176,7 +183,8 @@ describe('monitoring: clues, identification, elimination', () => {
     assert.equal((await sign(village, p, 'comparison', DATA.comparison)).status, 409);
     const missing = await sign(village, p, 'verification', { verifiers: ['张核实'], findings: '', authorisationSigned: false, visitedOn: TODAY });
     assert.equal(missing.status, 400);
-    assert.deepEqual((missing.body as unknown as { details: { field: string }[] }).details.map((d) => d.field), ['data.verifiers', 'data.findings', 'data.authorisationSigned']);
+    assert.deepEqual((missing.body as unknown as { details: { field: string }[] }).details.map((d) => d.field),
+      ['data.verifiers.0', 'data.verifiers', 'data.findings', 'data.authorisationSigned']);
 
     let d = await signOk(village, p, 'verification', DATA.verification);
     assert.equal(d.step, 'comparison');
@@ -185,6 +193,7 @@ describe('monitoring: clues, identification, elimination', () => {
     d = await signOk(village, p, 'village_review', DATA.village_review);
     assert.equal(d.step, 'publicity');
     assert.equal(d.canAct, true);
+    await travel(p, 10); // the review ten days ago: the publicity of DATA (6 to 2 days ago) follows it
 
     // the printable list: public fields only
     const list = await village.call(api.publicityList, { query: { regionCode: V1 } });
@@ -192,7 +201,7 @@ describe('monitoring: clues, identification, elimination', () => {
     assert.equal(list.body.entries.length, 1);
     const e = list.body.entries[0]!;
     assert.deepEqual([e.headName, e.kind, e.monitoredType, e.riskTypes, e.householdSize, e.publicityFrom, e.publicityTo],
-      ['赵大山', 'identification', 'unstable_exited', ['illness', 'unstable_employment'], 3, TODAY, addDays(TODAY, 4)]);
+      ['赵大山', 'identification', 'unstable_exited', ['illness', 'unstable_employment'], 3, addDays(TODAY, -10), addDays(TODAY, -6)]);
     const text = list.raw.toString('utf8');
     for (const idn of h1.idNumbers) {
       assert.equal(text.includes(idn), false, 'no ID number');
@@ -218,9 +227,9 @@ describe('monitoring: clues, identification, elimination', () => {
     d = (await township.ok(api.procedureSendBack, { params: { countyCode: CC, id: p.id }, body: { toStep: 'verification', reason: '补充住院票据' } }));
     assert.equal(d.step, 'verification');
     assert.deepEqual(d.state.events.at(-1), { ...d.state.events.at(-1)!, action: 'send_back', step: 'township_review', toStep: 'verification', comment: '补充住院票据', signerName: '乡镇审核人' });
-    for (const [c, step] of [[village, 'verification'], [township, 'comparison'], [village, 'village_review'], [village, 'publicity'], [township, 'township_review']] as const) {
-      d = await signOk(c, p, step, DATA[step]);
-    }
+    for (const [c, step] of [[village, 'verification'], [township, 'comparison'], [village, 'village_review']] as const) d = await signOk(c, p, step, DATA[step]);
+    await travel(p, 10);
+    for (const [c, step] of [[village, 'publicity'], [township, 'township_review']] as const) d = await signOk(c, p, step, DATA[step]);
     assert.equal(d.step, 'county_approval');
     assert.equal(d.waitingFor !== null, true); // the township officer sees who must act
     assert.equal((await sign(township, p, 'county_approval', DATA.county_approval)).status, 403);
@@ -300,7 +309,9 @@ describe('monitoring: clues, identification, elimination', () => {
     ]);
     assert.match(body.message, /^不能发起风险消除：收入未稳定超过监测标准/);
 
-    // fix the data: allowed; identified today, so the elimination is flagged as quick
+    // fix the data: allowed; identified a month ago (not today: identification and elimination do not finish on one day),
+    // so the elimination is flagged as quick
+    await backdateIdentification((t, v) => env.db.pool.query(t, v), CC, h1.id, 30);
     await sql`update income_records set other_wage = 36000 where county_code = ${CC} and household_id = ${h1.id} and year = ${YEAR}`.execute(env.db.kysely);
     await sql`update households set housing_rating = 'B' where county_code = ${CC} and id = ${h1.id}`.execute(env.db.kysely);
     await sql`update members set medical_insurance = 'resident' where county_code = ${CC} and household_id = ${h1.id}`.execute(env.db.kysely);
@@ -315,6 +326,7 @@ describe('monitoring: clues, identification, elimination', () => {
     assert.equal((await sign(township, p, 'assessment', { findings: 'x' })).status, 400);
     await signOk(township, p, 'assessment', DATA.assessment);
     await signOk(village, p, 'village_review', { result: 'agree', minutes: '同意消除风险', participants: 10 });
+    await travel(p, 10);
     const list = await village.ok(api.publicityList, { query: { regionCode: V1 } });
     assert.deepEqual(list.entries.map((x) => [x.kind, x.eliminationType, x.monitoredType, x.riskTypes]), [['elimination', 'assisted', 'unstable_exited', ['illness', 'unstable_employment']]]);
     await signOk(village, p, 'publicity', { ...DATA.publicity, objections: [] });

@@ -17,6 +17,8 @@ import {
 import { generateVillage, IdAllocator, type GenHousehold } from './model';
 import { makePlan, type Plan, type PlannedVillage } from './plan';
 import { hashSeed, Rng } from './random';
+import { migratedRecordsSql } from '../repositories/monitoring.repository';
+import { todayInChina } from '../clock';
 
 export interface GenerateOptions {
   /** Region code: 2 (province), 4, 6 (county), 9 (township) or 12 digits */
@@ -162,7 +164,8 @@ async function deleteGenerated(client: pg.PoolClient, prefix: string): Promise<n
   const n = await client.query<{ n: number }>('select count(*)::int as n from gen_del');
   if (n.rows[0]!.n === 0) return 0;
   await client.query('analyze gen_del');
-  for (const table of ['persons', 'income_records', 'household_year_status']) {
+  // their monitoring path first (records refer to procedures), then the registry rows
+  for (const table of ['monitoring_records', 'procedures', 'clues', 'persons', 'income_records', 'household_year_status']) {
     await client.query(`delete from ${table} t using gen_del d where t.county_code = d.county_code and t.household_id = d.id`);
   }
   await client.query(`delete from members t using gen_del d where t.county_code = d.county_code and t.household_id = d.id`);
@@ -251,6 +254,12 @@ export async function generateIntoDatabase(db: Database, opts: GenerateOptions &
     await inFlight;
     await flush(client, batch);
     if (fastTriggers) await checkReferences(client, Number(base.rows[0]!.h));
+    // Every generated 监测户 is a household monitored before the platform: its monitoring record, marked as migrated,
+    // set-based by the import's definition (identified on the reference date of its first monitored year).
+    await client.query(
+      migratedRecordsSql('select county_code, id as household_id, null::date as identified_on, null::bigint as import_id from households where id > $1', '$2::date'),
+      [Number(base.rows[0]!.h), todayInChina()],
+    );
     await client.query(`select setval('households_id_seq', $1), setval('members_id_seq', $2)`, [Math.max(1, householdId), Math.max(1, memberId)]);
     await client.query(`select audit_append('generate', 'households', null, $1, null, $2::jsonb, '生成演示数据')`, [
       plan.regionCode,

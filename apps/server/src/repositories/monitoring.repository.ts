@@ -60,6 +60,8 @@ export interface ProcedureFilter {
   status?: string;
   step?: string;
   overdue?: boolean;
+  /** Only procedures waiting for this user's confirmation of the home verification */
+  confirmingUserId?: number;
 }
 
 const json = (v: unknown) => JSON.stringify(v);
@@ -222,9 +224,10 @@ export class MonitoringRepository {
 
   async updateProcedure(tx: Tx, countyCode: string, id: number, p: {
     status: string; state: unknown; step: string | null; stepSince: string; dueOn: string; stepDueOn: string | null; snapshots: unknown; outcome: unknown;
-    quick: boolean;
+    quick: boolean; pendingConfirmations: number[];
   }): Promise<void> {
     await sql`update procedures set status = ${p.status}, state = ${json(p.state)}::jsonb, step = ${p.step}, step_since = ${p.stepSince},
+                pending_confirmations = ${p.pendingConfirmations}::bigint[],
                 due_on = ${p.dueOn}, step_due_on = ${p.stepDueOn}, snapshots = ${json(p.snapshots)}::jsonb,
                 outcome = ${p.outcome === null ? null : json(p.outcome)}::jsonb, quick = ${p.quick}, updated_at = now()
                where county_code = ${countyCode} and id = ${id}`.execute(tx);
@@ -241,6 +244,7 @@ export class MonitoringRepository {
     if (f.status) conds.push(sql`p.status = ${f.status}`);
     if (f.step) conds.push(sql`p.step = ${f.step}`);
     if (f.overdue === true) conds.push(sql`p.status = 'active' and (p.due_on < ${this.today()}::date or p.step_due_on < ${this.today()}::date)`);
+    if (f.confirmingUserId) conds.push(sql`p.status = 'active' and p.pending_confirmations @> array[${f.confirmingUserId}]::bigint[]`);
     if (after) conds.push(sql`p.id < ${after}`);
     const r = await sql<Row>`${procSelect(this.today())} where ${sql.join(conds, sql` and `)} order by p.id desc limit ${limit}`.execute(tx);
     return r.rows;

@@ -16,6 +16,7 @@ export function monitoringRoutes(app: FastifyInstance, s: Services) {
   route(app, s.auth, api.procedureSign, ({ actor, params, body }) => s.monitoring.procedureSign(actor, params.countyCode, params.id, body));
   route(app, s.auth, api.procedureSendBack, ({ actor, params, body }) => s.monitoring.procedureSendBack(actor, params.countyCode, params.id, body));
   route(app, s.auth, api.procedureList, ({ actor, query }) => s.monitoring.procedureList(actor, query));
+  route(app, s.auth, api.procedureConfirm, ({ actor, params }) => s.monitoring.procedureConfirm(actor, params.countyCode, params.id));
   route(app, s.auth, api.householdMonitoring, ({ actor, params }) => s.monitoring.householdMonitoring(actor, params.countyCode, params.id));
   route(app, s.auth, api.eliminationStart, ({ actor, params }) => s.monitoring.eliminationStart(actor, params.countyCode, params.id));
   route(app, s.auth, api.publicityList, ({ actor, query }) => s.monitoring.publicity(actor, query.regionCode));

@@ -6,8 +6,8 @@
  * database's: everything runs in Database.scoped, so a case outside the caller's region is not found (404).
  */
 import {
-  addDays, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, MAX_RISK_TYPES, MONITORED_TYPES, ProcedureError, procedureClock,
-  regionPrefix, RISK_TYPES, roleProblem, sendBack, signStep, startProcedure,
+  addDays, confirmVerification, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, MAX_RISK_TYPES, MONITORED_TYPES, pendingConfirmations,
+  ProcedureError, procedureClock, regionPrefix, resolveVerifiers, RISK_TYPES, roleProblem, sendBack, signStep, startProcedure, validateStepData,
   type ClueDetail, type ClueItem, type FactsSnapshot, type HouseholdMonitoring, type PolicySnapshot, type PolicyValues, type ProcedureDetail,
   type ProcedureKind, type ProcedureState, type ProcedureSummary, type PublicityEntry, type StepCode,
 } from '@tuopin/domain';
@@ -137,13 +137,20 @@ export class MonitoringService {
   verifiers(actor: Actor, regionCode: string | undefined) {
     return this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, regionCode ?? actor.regionCode);
-      // Officers of the region and below; for a village also those of its township (who verify its clues too).
-      const prefix = regionPrefix(region.level === 5 ? `${region.code.slice(0, 9)}000` : region.code);
-      const rows = await this.repo.verifiers(tx, prefix);
-      return rows
-        .filter((u) => isWithinRegion(region.code, String(u.region_code)) || isWithinRegion(String(u.region_code), region.code))
-        .map((u) => ({ id: Number(u.id), name: String(u.display_name), username: String(u.username), role: String(u.role), regionCode: String(u.region_code), regionName: String(u.region_name) }));
+      return this.officersOf(tx, region.code, region.level);
     });
+  }
+
+  /**
+   * Active township and village officers of a region and below; for a village also those of its township (who verify
+   * its clues too) — the people a clue can be assigned to and who may be named as verifiers of a home visit there.
+   */
+  private async officersOf(tx: Tx, regionCode: string, level: number) {
+    const prefix = regionPrefix(level === 5 ? `${regionCode.slice(0, 9)}000` : regionCode);
+    const rows = await this.repo.verifiers(tx, prefix);
+    return rows
+      .filter((u) => isWithinRegion(regionCode, String(u.region_code)) || isWithinRegion(String(u.region_code), regionCode))
+      .map((u) => ({ id: Number(u.id), name: String(u.display_name), username: String(u.username), role: String(u.role), regionCode: String(u.region_code), regionName: String(u.region_name) }));
   }
 
   clueAssign(actor: Actor, b: { clues: { countyCode: string; id: number }[]; assigneeId: number }): Promise<{ assigned: number }> {
@@ -285,12 +292,17 @@ export class MonitoringService {
     const now = today();
     const clock = procedureClock(state, policyNow.values as PolicyValues, now);
     const who = state.status === 'active' ? roleProblem(state, actor.role) : null;
+    const pending = pendingConfirmations(state);
     return {
       ...toSummary(r),
       overdue: clock.overdue, stepOverdue: clock.stepOverdue,
       state: { kind: state.kind, status: state.status, stepIndex: state.stepIndex, startedOn: state.startedOn, stepSince: state.stepSince, events: state.events },
       clock, policyNow, policy: r.policy as PolicySnapshot, factsStart: r.facts_start as FactsSnapshot, snapshots: (r.snapshots ?? []) as Snapshot[],
       canAct: state.status === 'active' && who === null, waitingFor: who, year: Number(r.year),
+      identifiedOn: state.kind === 'elimination' && state.status === 'active'
+        ? ((await this.repo.openRecord(tx, countyCode, Number(r.household_id)))?.identified_on as string | undefined) ?? null : null,
+      pendingConfirmations: pending.map((v) => ({ id: v.id, name: v.name })),
+      canConfirm: pending.some((v) => v.kind === 'user' && v.id === actor.id),
     };
   }
 
@@ -308,9 +320,25 @@ export class MonitoringService {
       const factsYear = await this.policy.resolve(tx, village, year);
       const facts = await loadFacts(tx, this.registry, countyCode, householdId, year, factsYear, now, state.kind === 'elimination' && rec ? String(rec.identified_on) : null);
       const signer = await this.signer(tx, actor);
+      let data = b.data;
+      // The verifiers are chosen from the officers of the household's village and township: resolved to ids and names,
+      // each confirming in the product or entered on their behalf by the signer.
+      if (b.step === 'verification' && currentStep(state)?.code === 'verification' && roleProblem(state, actor.role) === null) {
+        const eligible = (await this.officersOf(tx, village, 5)).map((u) => ({ kind: 'user' as const, id: u.id, name: u.name }));
+        const resolved = resolveVerifiers(b.data.verifiers, eligible, signer);
+        if (resolved.problems.length) {
+          // with the other fields' problems, so that the form learns everything at once
+          const rest = validateStepData(state.kind, 'verification', b.data, { policy: effective.values, today: now, state }).filter((x) => !x.field.startsWith('verifiers'));
+          const all = [...resolved.problems, ...rest];
+          throw procedureError(new ProcedureError(all.map((x) => x.message).join('；'), all), 'data.');
+        }
+        data = { ...b.data, verifiers: resolved.verifiers };
+      }
       let next: ProcedureState;
       try {
-        next = signStep(state, b.step as StepCode, b.data, b.comment ?? null, signer, { policy: effective.values, today: now });
+        next = signStep(state, b.step as StepCode, data, b.comment ?? null, signer, {
+          policy: effective.values, today: now, identifiedOn: state.kind === 'elimination' && rec ? String(rec.identified_on) : null,
+        });
       } catch (e) {
         throw procedureError(e, 'data.');
       }
@@ -376,15 +404,34 @@ export class MonitoringService {
     const clock = procedureClock(s, policy, today());
     await this.repo.updateProcedure(tx, countyCode, id, {
       status: s.status, state: s, step: currentStep(s)?.code ?? null, stepSince: s.stepSince, dueOn: clock.dueOn, stepDueOn: clock.stepDueOn,
-      snapshots, outcome, quick,
+      snapshots, outcome, quick, pendingConfirmations: pendingConfirmations(s).filter((v) => v.kind === 'user').map((v) => v.id),
     });
   }
 
-  procedureList(actor: Actor, q: { regionCode?: string; kind?: string; status?: string; step?: string; overdue?: boolean; after?: string; limit?: number }) {
+  /** A verifier named in the home verification confirms it in the product (their signature on the step). */
+  procedureConfirm(actor: Actor, countyCode: string, id: number): Promise<ProcedureDetail> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const r = await this.repo.procedure(tx, countyCode, id, true);
+      if (!r) throw notFound('程序');
+      const effective = await this.policy.resolve(tx, String(r.village_code), Number(r.year));
+      let next: ProcedureState;
+      try {
+        next = confirmVerification(stateOf(r), { id: actor.id }, today());
+      } catch (e) {
+        throw procedureError(e);
+      }
+      await this.save(tx, countyCode, id, next, effective.values, (r.snapshots ?? []) as Snapshot[], r.outcome ?? null, r.quick === true);
+      return this.detail(tx, actor, countyCode, id);
+    }, { reason: '确认入户核实' });
+  }
+
+  procedureList(actor: Actor, q: { regionCode?: string; kind?: string; status?: string; step?: string; overdue?: boolean; confirming?: boolean; after?: string; limit?: number }) {
     return this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, q.regionCode ?? actor.regionCode);
       const limit = q.limit ?? 50;
-      const rows = await this.repo.procedureList(tx, { regionPrefix: regionPrefix(region.code), kind: q.kind, status: q.status, step: q.step, overdue: q.overdue },
+      const rows = await this.repo.procedureList(tx, {
+        regionPrefix: regionPrefix(region.code), kind: q.kind, status: q.status, step: q.step, overdue: q.overdue, confirmingUserId: q.confirming ? actor.id : undefined,
+      },
         q.after ? Number(q.after) : null, limit);
       return { items: rows.map(toSummary), next: rows.length === limit ? String(rows.at(-1)!.id) : null };
     });

@@ -1,2 +1,3 @@
 export * from './assessment';
 export * from './procedure';
+export * from './migrated';

@@ -132,8 +132,26 @@ export const COMPARISON_CHECK_LABELS: Record<(typeof COMPARISON_CHECKS)[number],
 
 export interface StepContext {
   policy: PolicyValues;
-  /** 'YYYY-MM-DD' */
+  /** 'YYYY-MM-DD', today in China */
   today: string;
+  /**
+   * The procedure so far: its start (the clue's date for an identification) and the signed record. With it the step's
+   * dates are checked against the previous step's (signStep always passes it; a form passes it to check as one types).
+   */
+  state?: Pick<ProcedureState, 'startedOn' | 'events' | 'kind'>;
+  /** Elimination: the date the household was identified as monitored (its open monitoring record) */
+  identifiedOn?: string | null;
+}
+
+/**
+ * The date the previous step was done on, which the next step's dates may not precede: the latest entry of the signed
+ * record (a signature, or a send back), or the start of the procedure before any step. With its name for messages.
+ */
+export function previousStepDate(state: Pick<ProcedureState, 'startedOn' | 'events' | 'kind'>): { on: string; zh: string } {
+  const last = state.events.at(-1);
+  if (!last) return { on: state.startedOn, zh: state.kind === 'identification' ? '线索日期' : '发起日期' };
+  const name = stepDefinition(state.kind, last.step)?.zh ?? last.step;
+  return { on: last.on, zh: last.action === 'send_back' ? `“${name}”退回日期` : `“${name}”签字日期` };
 }
 
 /**
@@ -145,14 +163,22 @@ export function validateStepData(kind: ProcedureKind, step: StepCode, data: Reco
   const need = (field: string, label: string) => {
     if (!text(data[field])) p.push({ field, message: `请填写${label}` });
   };
+  // Every step date lies between the previous step's date and today.
+  const prev = ctx.state ? previousStepDate(ctx.state) : null;
+  const inRange = (field: string, label: string, v: string) => {
+    if (v > ctx.today) p.push({ field, message: `${label}不能晚于今天（${ctx.today}）` });
+    else if (prev && v < prev.on) p.push({ field, message: `${label} ${v} 早于${prev.zh}（${prev.on}），每一步的日期不能早于上一步` });
+  };
   switch (step) {
     case 'verification': {
-      const verifiers = Array.isArray(data.verifiers) ? data.verifiers.map(text).filter(Boolean) : [];
-      if (new Set(verifiers).size < 2) p.push({ field: 'verifiers', message: '入户核实应至少由两名工作人员进行，请填写两名核实人' });
+      p.push(...verifierShapeProblems(data.verifiers));
       need('findings', '核实情况');
       if (data.authorisationSigned !== true) p.push({ field: 'authorisationSigned', message: '农户须签署家庭经济状况核对授权书' });
       if (!isDate(data.visitedOn)) p.push({ field: 'visitedOn', message: '请填写入户日期' });
-      else if (data.visitedOn > ctx.today) p.push({ field: 'visitedOn', message: '入户日期不能晚于今天' });
+      else if (data.visitedOn > ctx.today) p.push({ field: 'visitedOn', message: `入户日期不能晚于今天（${ctx.today}）` });
+      else if (ctx.state && data.visitedOn < ctx.state.startedOn) {
+        p.push({ field: 'visitedOn', message: `入户日期 ${data.visitedOn} 早于线索日期（${ctx.state.startedOn}），应在发现或申报之后入户核实` });
+      }
       break;
     }
     case 'comparison': {
@@ -179,10 +205,13 @@ export function validateStepData(kind: ProcedureKind, step: StepCode, data: Reco
       const { startDate, endDate } = data;
       if (!isDate(startDate)) p.push({ field: 'startDate', message: '请填写公示开始日期' });
       if (!isDate(endDate)) p.push({ field: 'endDate', message: '请填写公示结束日期' });
+      if (isDate(startDate)) inRange('startDate', '公示开始日期', startDate);
       if (isDate(startDate) && isDate(endDate)) {
         const days = daysBetween(startDate, endDate) + 1;
-        if (days < ctx.policy.publicityDays) p.push({ field: 'endDate', message: `公示期为 ${days} 天，不少于 ${ctx.policy.publicityDays} 天` });
-        if (endDate > ctx.today) p.push({ field: 'endDate', message: `公示到 ${endDate} 才结束，结束后才能办理下一步` });
+        if (endDate < startDate) p.push({ field: 'endDate', message: `公示结束日期 ${endDate} 早于开始日期 ${startDate}` });
+        else if (days < ctx.policy.publicityDays) p.push({ field: 'endDate', message: `公示期为 ${days} 天，应不少于 ${ctx.policy.publicityDays} 天` });
+        // The publicity is over at the end of its last day: its result is signed (and the next step done) from the day after.
+        if (endDate >= ctx.today) p.push({ field: 'endDate', message: `公示到 ${endDate} 结束，${addDays(endDate, 1)} 起才能登记公示结果并办理下一步` });
       }
       const objections = Array.isArray(data.objections) ? (data.objections as Record<string, unknown>[]) : [];
       objections.forEach((o, i) => {
@@ -199,7 +228,15 @@ export function validateStepData(kind: ProcedureKind, step: StepCode, data: Reco
     }
     case 'announcement': {
       if (!isDate(data.announcedOn)) p.push({ field: 'announcedOn', message: '请填写公告日期' });
-      else if (data.announcedOn > ctx.today) p.push({ field: 'announcedOn', message: '公告日期不能晚于今天' });
+      else {
+        // not before the county approval it announces, not after today
+        inRange('announcedOn', '公告日期', data.announcedOn);
+        // Identification and elimination do not both finish on one day: a risk is eliminated on a later day than it was
+        // identified (an elimination within quickEliminationMonths is allowed, and flagged as quick).
+        if (kind === 'elimination' && ctx.identifiedOn && data.announcedOn <= ctx.identifiedOn) {
+          p.push({ field: 'announcedOn', message: `公告日期应晚于纳入监测日期（${ctx.identifiedOn}），纳入监测当天不能公告风险消除` });
+        }
+      }
       if (kind === 'identification') {
         if (!MONITORED_TYPES.some((t) => t.code === data.monitoredType)) p.push({ field: 'monitoredType', message: '请选择监测对象类型' });
         const risks = Array.isArray(data.riskTypes) ? (data.riskTypes as unknown[]) : [];
@@ -212,6 +249,122 @@ export function validateStepData(kind: ProcedureKind, step: StepCode, data: Reco
     }
   }
   return p;
+}
+
+// ---- verifiers of the home verification (入户核实) -------------------------------------------------------------
+
+/**
+ * Who a verifier is: a user of the platform (an officer of the village or its township) — and, once helper records
+ * exist (帮扶责任人, issue 12), a helper: `kind` keeps the stored shape open for them.
+ */
+export const VERIFIER_KINDS = ['user', 'helper'] as const;
+export type VerifierKind = (typeof VERIFIER_KINDS)[number];
+
+/**
+ * How a verifier's part is confirmed: 'signer' — the user signing the step was there, the signature confirms it;
+ * 'pending' → 'confirmed' — the verifier confirms in the product (a pending confirmation they see and sign);
+ * 'on_behalf' — the signing user entered it for them (代录, `enteredBy`), e.g. for a verifier without an account.
+ */
+export type VerifierConfirmation = 'signer' | 'pending' | 'confirmed' | 'on_behalf';
+
+/** A verifier as the form sends it: who, and whether the signing user enters it on their behalf. */
+export interface VerifierInput {
+  kind?: VerifierKind;
+  id: number;
+  onBehalf?: boolean;
+}
+
+/** A verifier as stored in the signed step (names kept, so the record reads as it was signed). */
+export interface Verifier {
+  kind: VerifierKind;
+  id: number;
+  name: string;
+  confirmation: VerifierConfirmation;
+  /** 'YYYY-MM-DD' the verifier confirmed in the product ('confirmed') */
+  confirmedOn?: string | null;
+  /** Who entered it on the verifier's behalf ('on_behalf') */
+  enteredBy?: { id: number; name: string } | null;
+}
+
+/** The minimum number of verifiers of a home verification (DOMAIN §7: at least two people). */
+export const MIN_VERIFIERS = 2;
+
+const isVerifierRef = (v: unknown): v is { kind?: unknown; id: number } =>
+  typeof v === 'object' && v !== null && Number.isSafeInteger((v as { id?: unknown }).id) && (v as { id: number }).id > 0;
+const verifierKey = (v: { kind?: unknown; id: number }) => `${typeof v.kind === 'string' ? v.kind : 'user'}:${v.id}`;
+
+/** The shape of the verifiers of a step: a list of at least two distinct people, chosen (by id), not typed names. */
+export function verifierShapeProblems(list: unknown): StepProblem[] {
+  const out: StepProblem[] = [];
+  const items = Array.isArray(list) ? list : [];
+  items.forEach((v, i) => {
+    if (!isVerifierRef(v)) out.push({ field: `verifiers.${i}`, message: `第 ${i + 1} 名核实人应从本村和乡镇的工作人员中选择，不能直接填写姓名` });
+    else if (v.kind !== undefined && !(VERIFIER_KINDS as readonly unknown[]).includes(v.kind)) out.push({ field: `verifiers.${i}`, message: `第 ${i + 1} 名核实人的类别不正确` });
+  });
+  const keys = items.filter(isVerifierRef).map(verifierKey);
+  if (new Set(keys).size !== keys.length) out.push({ field: 'verifiers', message: '核实人不能重复' });
+  if (new Set(keys).size < MIN_VERIFIERS) out.push({ field: 'verifiers', message: `入户核实应至少由 ${MIN_VERIFIERS} 名工作人员进行，请选择至少 ${MIN_VERIFIERS} 名核实人` });
+  return out;
+}
+
+/**
+ * Resolves the verifiers chosen on the form against the people who may verify the household (the active officers of
+ * its village and township, `eligible`): each must be one of them. The signing user's own entry is confirmed by the
+ * signature; every other verifier confirms in the product, or is entered on their behalf by the signing user (代录).
+ */
+export function resolveVerifiers(
+  list: unknown, eligible: readonly { kind: VerifierKind; id: number; name: string }[], signer: { id: number; name: string },
+): { verifiers: Verifier[]; problems: StepProblem[] } {
+  const problems = verifierShapeProblems(list);
+  const items = Array.isArray(list) ? list : [];
+  const verifiers: Verifier[] = [];
+  items.forEach((v, i) => {
+    if (!isVerifierRef(v)) return;
+    const kind = (v.kind ?? 'user') as VerifierKind;
+    const who = eligible.find((e) => e.kind === kind && e.id === v.id);
+    if (!who) {
+      problems.push({
+        field: `verifiers.${i}`,
+        message: kind === 'helper' ? `第 ${i + 1} 名核实人（帮扶责任人 ${v.id}）不在本户的帮扶责任人中`
+          : `第 ${i + 1} 名核实人（用户 ${v.id}）不存在、已停用，或不是本村、本乡镇的工作人员`,
+      });
+      return;
+    }
+    const self = kind === 'user' && who.id === signer.id;
+    const onBehalf = (v as VerifierInput).onBehalf === true;
+    verifiers.push({
+      kind, id: who.id, name: who.name,
+      confirmation: self ? 'signer' : onBehalf ? 'on_behalf' : 'pending',
+      confirmedOn: null,
+      enteredBy: !self && onBehalf ? { id: signer.id, name: signer.name } : null,
+    });
+  });
+  return { verifiers, problems };
+}
+
+/** The latest signed home verification, while it is the one the case goes on from (not sent back to be done again). */
+function currentVerification(state: Pick<ProcedureState, 'kind' | 'status' | 'stepIndex' | 'events'>): ProcedureEvent | null {
+  if (state.kind !== 'identification' || state.status !== 'active' || state.stepIndex === 0) return null;
+  return [...state.events].reverse().find((e) => e.action === 'sign' && e.step === 'verification') ?? null;
+}
+
+const verifiersOf = (e: ProcedureEvent | null): Verifier[] =>
+  (Array.isArray(e?.data.verifiers) ? e!.data.verifiers : []).filter((v): v is Verifier => typeof v === 'object' && v !== null && 'confirmation' in v);
+
+/** Users who still have to confirm the current home verification in the product. */
+export function pendingConfirmations(state: Pick<ProcedureState, 'kind' | 'status' | 'stepIndex' | 'events'>): Verifier[] {
+  return verifiersOf(currentVerification(state)).filter((v) => v.confirmation === 'pending');
+}
+
+/** A verifier confirms the home verification they were named in. */
+export function confirmVerification(state: ProcedureState, user: { id: number }, today: string): ProcedureState {
+  const event = currentVerification(state);
+  const mine = verifiersOf(event).find((v) => v.kind === 'user' && v.id === user.id && v.confirmation === 'pending');
+  if (!event || !mine) throw new ProcedureError('您不是该户入户核实的待确认核实人，或已经确认过', [], 'conflict');
+  const index = state.events.lastIndexOf(event);
+  const verifiers = verifiersOf(event).map((v) => (v === mine ? { ...v, confirmation: 'confirmed' as const, confirmedOn: today } : v));
+  const events = state.events.map((e, i) => (i === index ? { ...e, data: { ...e.data, verifiers } } : e));
+  return { ...state, events };
 }
 
 export class ProcedureError extends Error {
@@ -232,7 +385,15 @@ export function signStep(state: ProcedureState, step: StepCode, data: Record<str
   if (cur.code !== step) throw new ProcedureError(`当前应办理“${cur.zh}”，不能办理“${stepDefinition(state.kind, step)?.zh ?? step}”`, [], 'conflict');
   const who = roleProblem(state, signer.role);
   if (who) throw new ProcedureError(who, [], 'forbidden');
-  const problems = validateStepData(state.kind, step, data, ctx);
+  const waiting = pendingConfirmations(state);
+  if (waiting.length) {
+    throw new ProcedureError(`入户核实还有核实人未在系统中确认：${waiting.map((v) => v.name).join('、')}；确认后才能办理“${cur.zh}”`, [], 'conflict');
+  }
+  const problems = validateStepData(state.kind, step, data, { ...ctx, state });
+  // The verifiers are stored resolved (resolveVerifiers: names and how each confirms), never as the form sent them.
+  if (step === 'verification' && !problems.length && verifiersOf({ data } as ProcedureEvent).length !== (data.verifiers as unknown[]).length) {
+    problems.push({ field: 'verifiers', message: '核实人未经核对（应由 resolveVerifiers 核对为本村、本乡镇的工作人员）' });
+  }
   if (problems.length) throw new ProcedureError(problems.map((x) => x.message).join('；'), problems);
   const event: ProcedureEvent = { action: 'sign', step, data, comment: comment?.trim() || null, signerId: signer.id, signerName: signer.name, role: signer.role, on: ctx.today };
   const rejected = (step === 'village_review' && data.result === 'disagree') || ((step === 'township_review' || step === 'county_approval') && data.result === 'reject');

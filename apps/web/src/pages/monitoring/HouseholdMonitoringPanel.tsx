@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
-import { Alert, App, Button, Card, List, Space, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, List, Space, Tag, Tooltip, Typography } from 'antd';
 import { can, type HouseholdMonitoring } from '@tuopin/domain';
 import { api, call, isApiError } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
@@ -53,6 +53,13 @@ export function HouseholdMonitoringPanel({ countyCode, id }: { countyCode: strin
             <List.Item>
               <Space wrap size={4}>
                 <span>{t('mon.panel.identified', { date: r.identifiedOn })}</span>
+                {r.source === 'migrated' ? (
+                  <Tooltip title={t('mon.panel.migratedHelp', { import: r.importId ? t('mon.panel.fromImport', { id: r.importId }) : '' })}>
+                    <Tag color="default" data-testid="record-migrated">{t('mon.panel.migrated')}</Tag>
+                  </Tooltip>
+                ) : r.identificationId !== null && (
+                  <Link to={`/monitoring/procedures/${countyCode}/${r.identificationId}`} data-testid="record-identification">{t('mon.panel.signedHere')}</Link>
+                )}
                 <Tag color="red">{l.monitoredType(r.monitoredType)}</Tag>
                 <span>{l.riskTypes(r.riskTypes)}</span>
                 {r.eliminatedOn && <Tag color="green">{t('mon.panel.eliminated', { date: r.eliminatedOn, type: l.eliminationType(r.eliminationType) })}</Tag>}
