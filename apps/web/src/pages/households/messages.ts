@@ -290,7 +290,7 @@ const EN_FIELDS: Record<string, string> = {
   waterProblem: 'Water problem', roadType: 'Road type', roadDistanceKm: 'Distance to the village road (km)', electricity: 'Electricity',
   sanitaryToilet: 'Sanitary toilet', fuel: 'Main fuel', dibao: 'Minimum living allowance', tekun: 'Destitute-person support',
   wholeNoLabour: 'Whole household without labour capacity', year: 'Year', status: 'Status', monitored: 'Monitored', monitoredType: 'Monitored type',
-  riskTypes: 'Risk types', idType: 'ID type', idNumber: 'ID number', name: 'Name', relation: 'Relation to head', sex: 'Sex', birthDate: 'Birth date',
+  riskTypes: 'Risk types', identifiedOn: 'Date identified as monitored', idType: 'ID type', idNumber: 'ID number', name: 'Name', relation: 'Relation to head', sex: 'Sex', birthDate: 'Birth date',
   ethnicity: 'Ethnicity', education: 'Education', schoolStatus: 'School status', dropoutReason: 'Reason for not attending school', health: 'Health',
   disabilityCategory: 'Disability category', disabilityGrade: 'Disability grade', labour: 'Labour skill', workMonths: 'Months worked',
   workPlace: 'Place of work', employer: 'Employer', publicWelfareMonths: 'Months in a public-welfare post', monthlyWorkIncome: 'Monthly work income (yuan)',
