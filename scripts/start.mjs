@@ -26,6 +26,12 @@ if (!fs.existsSync(dist) || fs.statSync(dist).mtimeMs < sources) {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/server/src/main.ts')], { cwd: root, stdio: 'inherit' });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+// The server runs in a process group of its own: a terminal's Ctrl-C signals the whole foreground group, which would
+// stop the embedded PostgreSQL under the server's feet (its connections then fail while it shuts down). Here the
+// signal reaches the server only, which closes its pools and then stops PostgreSQL; the server also stops when this
+// process is gone (TUOPIN_PARENT_PID).
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/server/src/main.ts')], {
+  cwd: root, stdio: 'inherit', detached: true, env: { ...process.env, TUOPIN_PARENT_PID: String(process.pid) },
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

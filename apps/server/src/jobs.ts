@@ -23,7 +23,7 @@ export class Jobs {
 
   async start(): Promise<void> {
     const boss = new PgBoss({ connectionString: this.url, max: 4, schema: 'pgboss' });
-    boss.on('error', (e) => console.error('[jobs]', e));
+    boss.on('error', (e) => this.reportError(e));
     await boss.start();
     for (const [name, handler] of this.handlers) {
       await boss.createQueue(name);
@@ -43,7 +43,22 @@ export class Jobs {
     if (worker) this.boss.notifyWorker(worker);
   }
 
+  /**
+   * pg-boss's errors as one line each (no stack dump: its polling loop reports every failed poll). Once the process is
+   * stopping, the database going away (PostgreSQL shutting down, as on Ctrl-C in a terminal, which signals the embedded
+   * server too) is expected and not reported.
+   */
+  private reportError(e: unknown): void {
+    const err = e as { message?: string; code?: string };
+    const gone = err.code === '57P01' || err.code === 'ECONNREFUSED' || err.code === 'ECONNRESET' || /Connection terminated/i.test(err.message ?? '');
+    if (this.stopping && gone) return;
+    console.error(`[jobs] ${err.message ?? String(e)}${err.code ? ` (${err.code})` : ''}`);
+  }
+
+  private stopping = false;
+
   async stop(): Promise<void> {
+    this.stopping = true;
     await this.boss?.stop({ graceful: true, timeout: 10_000 });
     this.boss = null;
     this.workers.clear();

@@ -28,21 +28,33 @@ await app.listen({ port: config.port, host: config.host });
 log(`listening on http://localhost:${config.port}  (API docs: http://localhost:${config.port}/api/docs)`);
 
 let stopping = false;
+/**
+ * Stops in order: no new requests and jobs (the running ones finish), the pools, then the embedded PostgreSQL.
+ * Short and without stack dumps: a failure is one line.
+ */
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log(`${signal}: shutting down`);
   try {
-    await app.close();
-    await services.jobs.stop();
+    await Promise.all([app.close(), services.jobs.stop()]);
     await db.close();
     await stopDb();
     log('stopped cleanly');
     process.exit(0);
   } catch (e) {
-    console.error(e);
+    log(`shutdown failed: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   }
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
+// Started by `npm start` in a process group of its own (so that a terminal's Ctrl-C reaches PostgreSQL only through
+// this orderly shutdown): stop when that parent is gone.
+if (process.env.TUOPIN_PARENT_PID) {
+  const parent = Number(process.env.TUOPIN_PARENT_PID);
+  setInterval(() => {
+    if (process.ppid !== parent) void shutdown('parent exited');
+  }, 1000).unref();
+}
