@@ -136,8 +136,8 @@ test('constructs without a SQL translation are refused at check time', () => {
   ];
   for (const [source, offset, re] of cases) {
     const e = oneError(source);
-    assert.ok(e.message.startsWith('此表达式无法转换为 SQL：'), `${source}: ${e.message}`);
-    assert.ok(e.messageEn.startsWith('This expression cannot be translated to SQL: '), source);
+    assert.ok(e.message.startsWith('本平台无法在全区域批量执行此写法：'), `${source}: ${e.message}`);
+    assert.ok(e.messageEn.startsWith('The platform cannot run this form over a whole region: '), source);
     assert.match(e.message, re, source);
     assert.equal(e.position.offset, offset, `${source}: ${JSON.stringify(e.position)}`);
   }
@@ -203,4 +203,56 @@ test('the environment: income fields cover the registry items, policy fields eve
   assert.match(ddl[0]!, /\n {2}policy_monitoring_line double precision not null,\n/);
   assert.match(ddl[1]!, /\n {2}health text\[\] not null,\n/);
   assert.throws(() => factTablesDdl({ household: 'x; drop table y' }), /invalid table name/);
+});
+
+test('code fields: a string that is not one of the field\'s codes is refused, with the code when it is a label', () => {
+  // the label of a code: refused with the code to write, at the literal's position
+  let e = oneError("household.status == '已脱贫户'");
+  assert.match(e.message, /“已脱贫户”不是户状态.*的代码/);
+  assert.match(e.message, /应写 'exited'（已脱贫户）/);
+  assert.match(e.messageEn, /write 'exited'/);
+  assert.deepEqual([e.position.offset, e.end.offset], [20, 26]);
+  // the literal on the left, !=, an alias (脱贫户), the English label
+  assert.match(oneError("'脱贫户' != household.status").message, /应写 'exited'/);
+  assert.match(oneError("household.status == 'Exited poverty'").message, /应写 'exited'/);
+  // neither a code nor a label: the nearest code, and the codes when the table is short
+  e = oneError("household.status == 'exitd'");
+  assert.match(e.message, /是否应为 'exited'/);
+  assert.match(e.message, /可用：'ordinary'（一般农户）、'poor'（未脱贫户）、'exited'（已脱贫户）、'returned'（返贫户）/);
+  // inside member macros
+  e = oneError("members.exists(m, m.labour == '丧失劳动力')");
+  assert.match(e.message, /不是劳动技能的代码/);
+  assert.match(e.message, /应写 'lost'/);
+  assert.equal(e.position.offset, 30);
+  assert.match(oneError("members.all(m, m.medicalInsurance != '城乡居民基本医疗保险')").message, /应写 'resident'/);
+  // in a list literal, each element
+  e = oneError("household.status in ['exited', '返贫户']");
+  assert.match(e.message, /应写 'returned'/);
+  assert.equal(e.position.offset, 31);
+  assert.equal(errors("household.housingRating in ['C级', 'D级']").length, 2);
+  // a code looked up in a code list field (health, risk types) and in members.map onto a code field
+  assert.match(oneError("members.exists(m, '长期慢性病' in m.health)").message, /不是健康状况的代码.*应写 'chronic'/);
+  assert.match(oneError("'因病' in household.riskTypes").message, /应写 'illness'/);
+  assert.match(oneError("'男' in members.map(m, m.sex)").message, /应写 'male'/);
+  // codes pass, as do fields without a code table and comparisons of two fields
+  for (const ok of [
+    "household.status == 'exited'", "household.status in ['exited', 'returned']", "members.exists(m, m.labour == 'lost')",
+    "members.exists(m, 'chronic' in m.health)", "'illness' in household.riskTypes", "household.householdNo == '张三'",
+    "household.status == household.attribute", "members.exists(m, m.dibao == household.dibao)", "household.housingRating in ['C', 'D']",
+  ]) {
+    const r = checkRule(ok);
+    assert.ok(r.ok, `${ok}: ${r.ok ? '' : JSON.stringify(r.errors)}`);
+  }
+  // every built-in rule uses codes only (they pass)
+  for (const b of BUILT_IN_RULES) assert.ok(checkRule(b.expression).ok, b.id);
+});
+
+test('messages for clerks: no developer words', () => {
+  const samples = [
+    "household.riskTypes[0] == 'illness'", "household.villageCode.matches('^2112')", 'household.size + 1.5 > 2', "household.status == '已脱贫户'",
+    'houshold.size > 1', 'household.size +', '{"a": 1}.a == 1',
+  ];
+  for (const s of samples) {
+    for (const e of errors(s)) assert.doesNotMatch(e.message, /SQL|CEL|TypeScript|表达式无法转换/, `${s}: ${e.message}`);
+  }
 });

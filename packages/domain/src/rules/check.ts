@@ -5,8 +5,14 @@
  *
  * The checker accepts exactly the constructs both evaluators implement. A construct that is valid CEL but
  * has no faithful SQL translation (map literals, index access, regular expressions, bytes, uint, timestamps,
- * optional fields, list equality …) is refused here with "此表达式无法转换为 SQL：…", so a saved rule is never
- * evaluated differently in TypeScript and in SQL. Every error carries the position it refers to.
+ * optional fields, list equality …) is refused here with "本平台无法在全区域批量执行此写法：…" (the messages are
+ * read by clerks: plain words, no CEL/SQL), so a saved rule is never evaluated differently in TypeScript and in
+ * SQL. Every error carries the position it refers to.
+ *
+ * Code fields know their code table (environment.ts): comparing one with a string (==, !=, in a list, or a
+ * code looked up in a list field such as m.health) that is not one of its codes is refused, with the code
+ * suggested when the string is a label (`household.status == '已脱贫户'` → 应写 'exited'), since such a rule
+ * type-checks but silently matches nothing.
  *
  * Typing follows CEL's type-checker: int and double do not mix in arithmetic, equality or `in` (write
  * double(x)); they may be ordered against each other (<, <=, >, >=; the int is converted to double).
@@ -16,6 +22,7 @@ import { Environment, type ASTNode } from '@marcbachmann/cel-js';
 import {
   RULE_MESSAGES, RULE_VARIABLES, ruleField, type RuleField, type RuleFieldType,
 } from './environment';
+import { codeByLabel, type CodeTable } from '../registry/codes';
 import {
   isNumeric, isScalar, T_BOOL, T_DOUBLE, T_INT, T_NULL, T_STRING, typeName,
   type ArithOp, type CheckedRule, type CompareOp, type MacroName, type RuleExpr, type RuleType,
@@ -73,8 +80,8 @@ export function positionAt(source: string, offset: number): RulePosition {
   return { offset: o, line, column: [...source.slice(lineStart, o)].length + 1 };
 }
 
-const UNTRANSLATABLE_ZH = '此表达式无法转换为 SQL：';
-const UNTRANSLATABLE_EN = 'This expression cannot be translated to SQL: ';
+const UNTRANSLATABLE_ZH = '本平台无法在全区域批量执行此写法：';
+const UNTRANSLATABLE_EN = 'The platform cannot run this form over a whole region: ';
 
 /** Standard CEL functions and methods that rules cannot use (no faithful SQL translation). */
 const UNSUPPORTED_FUNCTIONS: Record<string, [string, string]> = {
@@ -152,6 +159,21 @@ function typeZh(t: RuleType | null): string {
   if (t?.kind === 'message') return `${RULE_MESSAGES[t.name].zh}（${n}）`;
   if (t?.kind === 'list') return `列表（${n}）`;
   return n;
+}
+
+interface FieldCodes {
+  readonly field: RuleField;
+  readonly codes: CodeTable;
+}
+
+/**
+ * The code table whose codes an expression's string values are: a code field (household.status, m.labour), a code
+ * list field (m.health: its elements), or a map() of members onto a code field (members.map(m, m.labour)).
+ */
+function codesOf(e: RuleExpr): FieldCodes | null {
+  if (e.kind === 'field' && e.field.codes) return { field: e.field, codes: e.field.codes };
+  if (e.kind === 'macro' && e.macro === 'map' && e.transform) return codesOf(e.transform);
+  return null;
 }
 
 interface ScopeEntry {
@@ -338,6 +360,32 @@ class Checker {
     return names;
   }
 
+  /**
+   * A string literal compared with a code field must be one of the field's codes. False (with an error at the
+   * literal) when it is not: the code is suggested when the literal is a label or alias, else the nearest codes.
+   */
+  private codeLiteral(e: RuleExpr, c: FieldCodes): boolean {
+    if (e.kind !== 'literal' || typeof e.value !== 'string') return true;
+    const value = e.value;
+    if (c.codes.some((x) => x.code === value)) return true;
+    const what = `${c.field.zh}`;
+    const byLabel = codeByLabel(c.codes, value);
+    if (byLabel) {
+      const entry = c.codes.find((x) => x.code === byLabel)!;
+      this.error(e.start, e.end,
+        `“${value}”不是${what}的代码，规则中要写代码：应写 '${byLabel}'（${entry.zh}）`,
+        `'${value}' is not a code of ${c.field.en}: rules use codes, write '${byLabel}' (${entry.en})`);
+      return false;
+    }
+    const near = suggest(value, c.codes.map((x) => x.code));
+    const list = c.codes.length <= 12 ? c.codes.map((x) => `'${x.code}'（${x.zh}）`).join('、') : null;
+    const listEn = c.codes.length <= 12 ? c.codes.map((x) => `'${x.code}' (${x.en})`).join(', ') : null;
+    this.error(e.start, e.end,
+      `“${value}”不是${what}的代码${near ? `，是否应为 '${near}'（${c.codes.find((x) => x.code === near)!.zh}）？` : ''}${list ? `（可用：${list}）` : '（代码见字段说明）'}`,
+      `'${value}' is not a code of ${c.field.en}${near ? `; did you mean '${near}'?` : ''}${listEn ? ` (codes: ${listEn})` : ' (see the field help for its codes)'}`);
+    return false;
+  }
+
   private intLiteral(node: Node, value: bigint): RuleExpr | null {
     if (value < INT64_MIN || value > INT64_MAX) return this.error(node.start, node.end, '整数超出 64 位范围', 'Integer out of the 64-bit range');
     return { start: node.start, end: node.end, kind: 'literal', value, type: T_INT };
@@ -411,6 +459,11 @@ class Checker {
     if (left.type.name === 'bool' && op !== '==' && op !== '!=') {
       return this.opError(l, r, op, `布尔值只能用 == 或 != 比较`, `bool values can only be compared with == or !=`);
     }
+    if (op === '==' || op === '!=') {
+      const lc = codesOf(left);
+      const rc = codesOf(right);
+      if ((lc && !this.codeLiteral(right, lc)) || (rc && !this.codeLiteral(left, rc))) return null;
+    }
     return { ...base, kind: 'compare', op, left, right, mixed, type: T_BOOL };
   }
 
@@ -428,8 +481,8 @@ class Checker {
     if (isNumeric(left.type) && isNumeric(right.type) && isScalar(left.type) && isScalar(right.type)) {
       if (left.type.name !== right.type.name) {
         return this.opError(l, r, op,
-          `${op} 两边类型不同：${typeZh(left.type)} 和 ${typeZh(right.type)}；CEL 不自动转换，请用 double(…) 或 int(…)`,
-          `The operands of ${op} have different types: ${typeName(left.type)} and ${typeName(right.type)}; CEL does not convert implicitly, use double(…) or int(…)`);
+          `${op} 两边类型不同：${typeZh(left.type)} 和 ${typeZh(right.type)}；规则条件不会自动转换，请用 double(…) 或 int(…)`,
+          `The operands of ${op} have different types: ${typeName(left.type)} and ${typeName(right.type)}; rule conditions do not convert implicitly, use double(…) or int(…)`);
       }
       if (op === '%' && left.type.name === 'double') {
         return this.opError(l, r, op, '% 只能用于整数', '% applies to int only');
@@ -459,6 +512,12 @@ class Checker {
     if (elem.type.name !== le.name) {
       return this.opError(e, l, 'in', `${typeZh(elem.type)}不能在${typeZh(list.type)}中查找`, `A ${typeName(elem.type)} cannot be looked up in ${typeName(list.type)}`);
     }
+    // a code looked up in a code list ('x' in m.health), or a code field in a list of strings (household.status in ['…'])
+    const listCodes = codesOf(list);
+    if (listCodes && !this.codeLiteral(elem, listCodes)) return null;
+    const elemCodes = codesOf(elem);
+    // every element is checked (each wrong one gets its own error)
+    if (elemCodes && list.kind === 'list' && list.items.map((i) => this.codeLiteral(i, elemCodes)).includes(false)) return null;
     return { start: node.start, end: node.end, kind: 'in', elem, list, type: T_BOOL };
   }
 
