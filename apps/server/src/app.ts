@@ -149,7 +149,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
       return reply.code(status).type('application/json').send(body);
     },
   });
-  app.decorate('tuopinLoginLimit', config.loginRateLimitPerMinute);
+  app.decorate('tuopinLoginLimit', config.loginAddressLimitPerMinute);
   app.decorateRequest('tuopinSession', null);
 
   /*

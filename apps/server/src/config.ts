@@ -18,12 +18,22 @@ export interface Config {
   cookieSecure: 'auto' | boolean;
   trustProxy: boolean;
   sessionHours: number;
+  /** Login attempts a minute for one user name from one address (LOGIN_RATE_LIMIT). */
   loginRateLimitPerMinute: number;
+  /** Ceiling of login attempts a minute from one address, all names together (LOGIN_ADDRESS_RATE_LIMIT). */
+  loginAddressLimitPerMinute: number;
+  /** Failed logins from one address in 15 minutes before each further attempt is delayed (LOGIN_ADDRESS_FREE_FAILURES). */
+  loginAddressFreeFailures: number;
   lockoutThreshold: number;
   lockoutMinutes: number;
   logLevel: string;
   /** Load the demo registry (about 4,000 persons of 清河区) on first start when the registry is empty. */
   demoData: boolean;
+  /**
+   * Heap limit (MB) of the process that parses and validates an upload (TUOPIN_IMPORT_PARSER_MEMORY_MB): a file that
+   * needs more fails its import instead of the server. Worker threads of that process get half of it each.
+   */
+  importParserMemoryMb: number;
 }
 
 function bool(v: string | undefined, d: boolean): boolean {
@@ -45,10 +55,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: env.COOKIE_SECURE === undefined || env.COOKIE_SECURE === 'auto' ? 'auto' : bool(env.COOKIE_SECURE, false),
     trustProxy: bool(env.TRUST_PROXY, false),
     sessionHours: Number(env.SESSION_HOURS ?? 12),
-    loginRateLimitPerMinute: Number(env.LOGIN_RATE_LIMIT ?? 20),
+    loginRateLimitPerMinute: Number(env.LOGIN_RATE_LIMIT ?? 10),
+    loginAddressLimitPerMinute: Number(env.LOGIN_ADDRESS_RATE_LIMIT ?? 300),
+    loginAddressFreeFailures: Number(env.LOGIN_ADDRESS_FREE_FAILURES ?? 20),
     lockoutThreshold: Number(env.LOCKOUT_THRESHOLD ?? 5),
     lockoutMinutes: Number(env.LOCKOUT_MINUTES ?? 15),
     logLevel: env.LOG_LEVEL ?? 'info',
     demoData: bool(env.TUOPIN_DEMO_DATA, true),
+    importParserMemoryMb: Number(env.TUOPIN_IMPORT_PARSER_MEMORY_MB ?? 256),
   };
 }

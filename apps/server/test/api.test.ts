@@ -51,7 +51,7 @@ describe('API conventions', () => {
     assert.equal(bad.status, 400);
     assert.equal((bad.body as { message: string }).message, '请求内容不是合法的 JSON');
     const domainRule = await admin.call(api.userCreate, {
-      body: { username: 'ok_name', displayName: '甲', role: 'village_officer', regionCode: ZHANGXIANG, password: 'Passw0rd1' },
+      body: { username: 'ok_name', displayName: '甲', role: 'village_officer', regionCode: ZHANGXIANG, password: 'Create2025t' },
     });
     assert.equal(domainRule.status, 400);
     assert.match((domainRule.body as unknown as { message: string }).message, /村级/);
@@ -68,7 +68,7 @@ describe('API conventions', () => {
 
   test('duplicate usernames are a 409 on the field', async () => {
     const r = await admin.call(api.userCreate, {
-      body: { username: 'ADMIN', displayName: '重复', role: 'township_officer', regionCode: ZHANGXIANG, password: 'Passw0rd1' },
+      body: { username: 'ADMIN', displayName: '重复', role: 'township_officer', regionCode: ZHANGXIANG, password: 'Create2025t' },
     });
     assert.equal(r.status, 409);
     assert.equal((r.body as unknown as { details: { field: string }[] }).details[0]!.field, 'body.username');

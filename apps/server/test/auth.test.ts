@@ -40,18 +40,18 @@ describe('authentication', () => {
     const statuses = [];
     for (let i = 0; i < 5; i++) statuses.push((await c.login('locky', 'bad-password')).status);
     assert.deepEqual(statuses, [401, 401, 401, 401, 423]);
-    const locked = await c.login('locky', 'Changed123');
+    const locked = await c.login('locky', 'Changed2025y');
     assert.equal(locked.status, 423);
     assert.equal((locked.body as { code: string }).code, 'LOCKED');
     const u = await admin.ok(api.userGet, { params: { id } });
     assert.ok(u.lockedUntil);
-    await admin.ok(api.userResetPassword, { params: { id }, body: { newPassword: 'Reset1234', reason: '解锁' } });
-    assert.equal((await c.login('locky', 'Reset1234')).status, 200);
+    await admin.ok(api.userResetPassword, { params: { id }, body: { newPassword: 'Reset2025u', reason: '解锁' } });
+    assert.equal((await c.login('locky', 'Reset2025u')).status, 200);
     const h = await admin.ok(api.auditList, { query: { entity: 'users', entityId: String(id) } });
     assert.ok(h.items.some((e) => e.action === 'account_locked'));
   });
 
-  test('logins are rate-limited per address', async () => {
+  test('logins are rate-limited per account and address', async () => {
     const limited = await setup({ loginRateLimitPerMinute: 3 });
     try {
       const c = limited.client();
@@ -69,7 +69,7 @@ describe('authentication', () => {
   test('writes without the CSRF token are refused', async () => {
     const r = await admin.raw('POST', '/api/users', {
       headers: { 'x-csrf-token': 'forged' },
-      body: { username: 'csrf_victim', displayName: 'x', role: 'helper', regionCode: ZHANGXIANG, password: 'Passw0rd1' },
+      body: { username: 'csrf_victim', displayName: 'x', role: 'helper', regionCode: ZHANGXIANG, password: 'Create2025t' },
     });
     assert.equal(r.status, 403);
     assert.equal((r.body as { code: string }).code, 'CSRF');
@@ -78,27 +78,27 @@ describe('authentication', () => {
   });
 
   test('a new user must change the initial password before anything else', async () => {
-    await admin.ok(api.userCreate, { body: { username: 'newbie', displayName: '新人', role: 'township_officer', regionCode: ZHANGXIANG, password: 'Initial123' } });
+    await admin.ok(api.userCreate, { body: { username: 'newbie', displayName: '新人', role: 'township_officer', regionCode: ZHANGXIANG, password: 'Initial2025x' } });
     const c = env.client();
-    const r = await c.login('newbie', 'Initial123');
+    const r = await c.login('newbie', 'Initial2025x');
     assert.equal((r.body as { mustChangePassword: boolean }).mustChangePassword, true);
     const blocked = await c.call(api.regionRoots);
     assert.equal(blocked.status, 403);
     assert.equal((blocked.body as unknown as { code: string }).code, 'PASSWORD_CHANGE_REQUIRED');
-    const wrong = await c.call(api.changePassword, { body: { currentPassword: 'nope', newPassword: 'Better1234' } });
+    const wrong = await c.call(api.changePassword, { body: { currentPassword: 'nope', newPassword: 'Shengji-2025v' } });
     assert.equal(wrong.status, 400);
     assert.equal((wrong.body as unknown as { details: { field: string }[] }).details[0]!.field, 'body.currentPassword');
-    const weak = await c.call(api.changePassword, { body: { currentPassword: 'Initial123', newPassword: 'short' } });
+    const weak = await c.call(api.changePassword, { body: { currentPassword: 'Initial2025x', newPassword: 'short' } });
     assert.equal((weak.body as unknown as { details: { field: string; message: string }[] }).details[0]!.message, '密码长度不能少于 8 位');
-    await c.ok(api.changePassword, { body: { currentPassword: 'Initial123', newPassword: 'Better1234' } });
+    await c.ok(api.changePassword, { body: { currentPassword: 'Initial2025x', newPassword: 'Shengji-2025v' } });
     assert.equal((await c.call(api.regionRoots)).status, 200);
-    assert.equal((await env.client().login('newbie', 'Initial123')).status, 401);
+    assert.equal((await env.client().login('newbie', 'Initial2025x')).status, 401);
   });
 
   test('logout ends the session; disabling a user ends theirs and blocks login', async () => {
     const { client, id } = await userClient(env, admin, { username: 'leaver', role: 'township_officer', regionCode: ZHANGXIANG });
     const other = env.client();
-    await other.login('leaver', 'Changed123');
+    await other.login('leaver', 'Changed2025y');
     await other.ok(api.logout);
     assert.equal((await other.call(api.me)).status, 401);
     assert.equal((await client.call(api.me)).status, 200);
@@ -106,7 +106,7 @@ describe('authentication', () => {
     assert.equal(noReason.status, 400);
     await admin.ok(api.userUpdate, { params: { id }, body: { status: 'disabled', reason: '调离' } });
     assert.equal((await client.call(api.me)).status, 401);
-    const again = await env.client().login('leaver', 'Changed123');
+    const again = await env.client().login('leaver', 'Changed2025y');
     assert.equal(again.status, 403);
   });
 });

@@ -132,11 +132,11 @@ export async function userClient(
   u: { username: string; role: Role; regionCode: string; displayName?: string },
 ): Promise<{ client: TestClient; id: number }> {
   const created = await by.ok(api.userCreate, {
-    body: { username: u.username, displayName: u.displayName ?? u.username, role: u.role, regionCode: u.regionCode, password: 'Initial123' },
+    body: { username: u.username, displayName: u.displayName ?? u.username, role: u.role, regionCode: u.regionCode, password: 'Initial2025x' },
   });
   const c = env.client();
-  const login = await c.login(u.username, 'Initial123');
+  const login = await c.login(u.username, 'Initial2025x');
   if (login.status !== 200) throw new Error(`login ${u.username}: ${JSON.stringify(login.body)}`);
-  await c.ok(api.changePassword, { body: { currentPassword: 'Initial123', newPassword: 'Changed123' } });
+  await c.ok(api.changePassword, { body: { currentPassword: 'Initial2025x', newPassword: 'Changed2025y' } });
   return { client: c, id: created.id };
 }

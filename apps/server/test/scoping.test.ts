@@ -116,17 +116,17 @@ describe('region scoping', () => {
   test('writes: outside the scope is refused and nothing is written', async () => {
     // a county admin can create inside the county …
     const inside = await county.call(api.userCreate, {
-      body: { username: 'ymlz_2', displayName: '李四', role: 'village_officer', regionCode: '211204102201', password: 'Passw0rd9' },
+      body: { username: 'ymlz_2', displayName: '李四', role: 'village_officer', regionCode: '211204102201', password: 'Create2025s' },
     });
     assert.equal(inside.status, 201);
     // … but not outside it, neither create nor change nor reset
     const outside = await county.call(api.userCreate, {
-      body: { username: 'yz_2', displayName: '王五', role: 'township_officer', regionCode: '211202001000', password: 'Passw0rd9' },
+      body: { username: 'yz_2', displayName: '王五', role: 'township_officer', regionCode: '211202001000', password: 'Create2025s' },
     });
     assert.equal(outside.status, 400);
     assert.equal((outside.body as unknown as { details: { field: string }[] }).details[0]!.field, 'body.regionCode');
     assert.equal((await county.call(api.userUpdate, { params: { id: yinzhouId }, body: { displayName: 'x' } })).status, 404);
-    assert.equal((await county.call(api.userResetPassword, { params: { id: yinzhouId }, body: { newPassword: 'Passw0rd77' } })).status, 404);
+    assert.equal((await county.call(api.userResetPassword, { params: { id: yinzhouId }, body: { newPassword: 'Reset2025r' } })).status, 404);
     // moving a user of the county out of it is refused as well
     const move = await county.call(api.userUpdate, { params: { id: otherId }, body: { regionCode: '211202001000' } });
     assert.equal(move.status, 400);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { can, isReadOnlyRole, manageableRoles, passwordProblem, permissionsOf, ROLE_REGION_LEVELS, ROLES, USERNAME_RE } from '../src/index';
+import { can, isReadOnlyRole, manageableRoles, permissionsOf, validatePassword, ROLE_REGION_LEVELS, ROLES, USERNAME_RE } from '../src/index';
 
 test('permissions by role', () => {
   assert.ok(can('county_admin', 'users:write'));
@@ -26,11 +26,11 @@ test('home region levels fit the role', () => {
 });
 
 test('password rules', () => {
-  assert.equal(passwordProblem('short1'), '密码长度不能少于 8 位');
-  assert.equal(passwordProblem('onlyletters'), '密码必须同时包含字母和数字');
-  assert.equal(passwordProblem('12345678'), '密码必须同时包含字母和数字');
-  assert.equal(passwordProblem('zhang2024x', 'zhang'), '密码不能包含用户名');
-  assert.equal(passwordProblem('Good2024pw', 'zhang'), null);
+  assert.equal(validatePassword('short1'), '密码长度不能少于 8 位');
+  assert.equal(validatePassword('onlyletters'), '密码必须同时包含字母和数字');
+  assert.equal(validatePassword('12345678'), '密码必须同时包含字母和数字');
+  assert.equal(validatePassword('zhang2024x', { username: 'zhang' }), '密码不能包含用户名');
+  assert.equal(validatePassword('Good2024pw', { username: 'zhang' }), null);
   assert.ok(USERNAME_RE.test('zx_officer'));
   assert.ok(!USERNAME_RE.test('张三'));
   assert.ok(!USERNAME_RE.test('ab'));

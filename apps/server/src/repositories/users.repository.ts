@@ -66,6 +66,12 @@ function applyFilter<O>(q: SelectQueryBuilder<DB & { u: DB['users']; r: DB['regi
 }
 
 /** Users. Row-level security limits reads and writes to the caller's scope; login lookups run in system transactions. */
+/** Failed logins of an account or of a name that is not one. */
+export interface LoginFailure {
+  failed_attempts: number;
+  locked_until: Date | null;
+}
+
 export class UsersRepository {
   async list(tx: Tx, f: UserFilter, offset: number, limit: number): Promise<{ items: User[]; total: number }> {
     const rows = await applyFilter(baseQuery(tx), f).orderBy('u.region_code').orderBy('u.id').offset(offset).limit(limit).execute();
@@ -154,15 +160,36 @@ export class UsersRepository {
     return r as UserAuthRow | undefined;
   }
 
-  /** Counts a failed login; locks the account once `threshold` failures are reached. Returns the lock end, if locked. */
-  async recordFailure(tx: Tx, id: number, threshold: number, lockMinutes: number): Promise<Date | null> {
-    const r = await sql<{ locked_until: Date | null }>`
+  /** Counts a failed login; locks the account once `threshold` failures are reached. Returns the count and the lock end. */
+  async recordFailure(tx: Tx, id: number, threshold: number, lockMinutes: number): Promise<LoginFailure> {
+    const r = await sql<LoginFailure>`
       update users set
         failed_attempts = failed_attempts + 1,
         locked_until = case when failed_attempts + 1 >= ${threshold} then now() + make_interval(mins => ${lockMinutes}) else locked_until end
       where id = ${id}
-      returning locked_until`.execute(tx);
-    return r.rows[0]?.locked_until ?? null;
+      returning failed_attempts, locked_until`.execute(tx);
+    return r.rows[0] ?? { failed_attempts: 0, locked_until: null };
+  }
+
+  /** The failure count and lock of a user name that is not an account (normalised), like the account columns. */
+  async nameFailures(tx: Tx, name: string): Promise<LoginFailure> {
+    const r = await sql<LoginFailure>`
+      select failed_attempts, locked_until from login_failures where name = ${name}`.execute(tx);
+    return r.rows[0] ?? { failed_attempts: 0, locked_until: null };
+  }
+
+  /** recordFailure for a user name that is not an account; also forgets names without a failure for 30 days. */
+  async recordNameFailure(tx: Tx, name: string, threshold: number, lockMinutes: number): Promise<LoginFailure> {
+    await sql`delete from login_failures where last_failed_at < now() - interval '30 days'`.execute(tx);
+    const r = await sql<LoginFailure>`
+      insert into login_failures as f (name, failed_attempts, locked_until, last_failed_at)
+      values (${name}, 1, case when 1 >= ${threshold} then now() + make_interval(mins => ${lockMinutes}) end, now())
+      on conflict (name) do update set
+        failed_attempts = f.failed_attempts + 1,
+        locked_until = case when f.failed_attempts + 1 >= ${threshold} then now() + make_interval(mins => ${lockMinutes}) else f.locked_until end,
+        last_failed_at = now()
+      returning failed_attempts, locked_until`.execute(tx);
+    return r.rows[0]!;
   }
 
   async recordSuccess(tx: Tx, id: number): Promise<void> {

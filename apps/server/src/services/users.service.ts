@@ -1,5 +1,5 @@
 import {
-  manageableRoles, passwordProblem, REGION_LEVEL_LABELS, regionPrefix, ROLE_LABELS, ROLE_REGION_LEVELS, USERNAME_RE, USERNAME_RULE_ZH,
+  manageableRoles, validatePassword, REGION_LEVEL_LABELS, regionPrefix, ROLE_LABELS, ROLE_REGION_LEVELS, USERNAME_RE, USERNAME_RULE_ZH,
   type Role, type User,
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
@@ -59,7 +59,7 @@ export class UsersService {
     if (!USERNAME_RE.test(username)) throw invalid('body.username', USERNAME_RULE_ZH);
     if (!b.displayName.trim()) throw invalid('body.displayName', '姓名不能为空');
     this.assertManageable(actor, b.role, 'body.role');
-    const problem = passwordProblem(b.password, username);
+    const problem = validatePassword(b.password, { username, displayName: b.displayName });
     if (problem) throw invalid('body.password', problem);
     const passwordHash = await hashPassword(b.password);
     try {
@@ -124,7 +124,7 @@ export class UsersService {
       async (tx) => {
         const current = await this.visibleUser(tx, id);
         this.assertManageable(actor, current.role, 'id');
-        const problem = passwordProblem(b.newPassword, current.username);
+        const problem = validatePassword(b.newPassword, { username: current.username, displayName: current.displayName });
         if (problem) throw invalid('body.newPassword', problem);
         await this.d.repos.users.update(tx, id, { passwordHash: await hashPassword(b.newPassword), mustChangePassword: true, unlock: true });
       },

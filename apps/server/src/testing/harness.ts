@@ -28,7 +28,7 @@ export async function freePort(): Promise<number> {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({}), adminPassword: TEST_ADMIN_PASSWORD, logLevel: 'warn', loginRateLimitPerMinute: 1000, demoData: false, ...overrides };
+  return { ...loadConfig({}), adminPassword: TEST_ADMIN_PASSWORD, logLevel: 'warn', loginRateLimitPerMinute: 1000, loginAddressLimitPerMinute: 10_000, loginAddressFreeFailures: 10_000, demoData: false, ...overrides };
 }
 
 /** Starts the server for a test run (or uses TEST_DATABASE_URL) and builds the template database. */

@@ -43,7 +43,24 @@ const EXACT: Record<string, string> = {
   '备注不能超过 1000 个字': 'The note must have at most 1,000 characters',
 };
 
+/** Reasons of the domain's weak-password message (validatePassword). */
+const WEAK_REASONS: Record<string, string> = {
+  '包含用户名、姓名或系统名称': 'it contains the username, the name or the product name',
+  '是常见密码或由常见单词、拼音、姓名组成': 'it is a common password or made of common words, pinyin or names',
+  '含键盘上相邻的按键（如 qwerty、1qaz）': 'it has adjacent keys such as qwerty or 1qaz',
+  '含连续的字母或数字（如 abc、123456）': 'it has a sequence such as abc or 123456',
+  '含重复的字符或片段': 'it repeats characters or parts',
+  '含日期或年份': 'it contains a date or a year',
+  '太短或太有规律': 'it is too short or too regular',
+};
+
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
+  [
+    /^密码太容易被猜到（(.+?)），/,
+    (m) => `The password is too easy to guess (${WEAK_REASONS[m[1] ?? ''] ?? m[1]}); use a longer, less regular one, for example a few unrelated words with digits and symbols`,
+  ],
+  [/^当前密码不正确，再失败\s*(\d+)\s*次账号将被锁定$/, (m) => `The current password is wrong; ${m[1]} more failures will lock the account`],
+  [/^登录尝试过于频繁，请\s*(\d+)\s*秒后再试$/, (m) => `Too many login attempts; try again in ${m[1]} seconds`],
   [/^用户名或密码错误，再失败\s*(\d+)\s*次账号将被锁定$/, (m) => `Wrong username or password; ${m[1]} more failures will lock the account`],
   [/^用户名\s*(\S+)\s*已存在$/, (m) => `The username ${m[1]} is already taken`],
   [/^该措施已于\s*(\S+)\s*结束$/, (m) => `This measure ended on ${m[1]}`],

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, LogoutOutlined } from '@ant-design/icons';
-import { passwordProblem } from '@tuopin/domain';
+import { validatePassword } from '@tuopin/domain';
 import { api, call } from '../api/client';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
@@ -58,7 +58,7 @@ function ChangePasswordForm({ onDone }: { onDone: () => void }) {
             ({ getFieldValue }) => ({
               validator: async (_r, value: string | undefined) => {
                 if (!value) return;
-                const p = passwordProblem(value, me.username);
+                const p = validatePassword(value, { username: me.username, displayName: me.displayName });
                 if (p) throw new Error(serverText(p));
                 if (value === getFieldValue('currentPassword')) throw new Error(t('password.sameAsCurrent'));
               },

@@ -33,7 +33,7 @@ import {
 } from '@ant-design/icons';
 import {
   manageableRoles,
-  passwordProblem,
+  validatePassword,
   regionLevel,
   ROLE_REGION_LEVELS,
   ROLES,
@@ -231,13 +231,13 @@ function UserFormModal({
             name="password"
             label={t('users.initialPassword')}
             extra={t('users.initialPasswordHint')}
-            dependencies={['username']}
+            dependencies={['username', 'displayName']}
             rules={[
               { required: true, message: t('password.newRequired') },
               {
                 validator: async (_r, value: string | undefined) => {
                   if (!value) return;
-                  const p = passwordProblem(value, username);
+                  const p = validatePassword(value, { username, displayName: form.getFieldValue('displayName') as string | undefined });
                   if (p) throw new Error(serverText(p));
                 },
               },
@@ -387,7 +387,7 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: User | null; onCl
             {
               validator: async (_r, value: string | undefined) => {
                 if (!value) return;
-                const p = passwordProblem(value, user?.username);
+                const p = validatePassword(value, { username: user?.username, displayName: user?.displayName });
                 if (p) throw new Error(serverText(p));
               },
             },

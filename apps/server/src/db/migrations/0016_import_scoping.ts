@@ -14,6 +14,11 @@ import { sql, type Kysely } from 'kysely';
  * Audit: none of these tables gets the row trigger. They are scratch copies of a file, emptied after the commit,
  * and the commit writes one audit row for the whole import; a row trigger would copy every ID number of every
  * uploaded file into the append-only log.
+ *
+ * Also `login_failures` (item 20): failed logins of user names that are not accounts, counted and locked exactly
+ * like an account's (users.failed_attempts / locked_until), so that the answers to an unknown name — the lock-out
+ * warning included — are the same as to a known one. Keyed by the normalised name; used by the authentication
+ * service as owner only (the request role has no access); names without a failure for 30 days are removed.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql
@@ -30,6 +35,14 @@ begin
          with check (import_id in (select i.id from imports i where tuopin_visible(i.region_code)))', t || '_scope', t);
   end loop;
 end $$;
+
+create table login_failures (
+  name            text primary key,
+  failed_attempts integer not null default 0,
+  locked_until    timestamptz,
+  last_failed_at  timestamptz not null default now()
+);
+create index login_failures_last_idx on login_failures (last_failed_at);
 `,
     )
     .execute(db);
