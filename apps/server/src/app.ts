@@ -10,7 +10,7 @@ import type { ErrorBody } from '@tuopin/domain';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { AppError, constraintViolation } from './errors';
-import { badTextFields, badUrlField, BAD_TEXT_MESSAGE, fieldErrors, isBadText, parseQueryString } from './http/validation';
+import { badTextFields, badUrlField, BAD_TEXT_MESSAGE, fieldErrors, isBadText, MAX_PARAM_LENGTH, parseQueryString } from './http/validation';
 import { api, isIsoDate } from '@tuopin/domain';
 import { authRoutes } from './routes/auth.routes';
 import { regionRoutes } from './routes/regions.routes';
@@ -136,13 +136,15 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     },
     bodyLimit: 1024 * 1024,
     routerOptions: { querystringParser: parseQueryString },
-    // A path the router cannot decode (`%FF`, an encoded surrogate): a 400 naming the path parameter.
+    // A path the router cannot decode (`%FF`, an encoded surrogate) or with an over-long segment: a 400 naming the path
+    // parameter.
     frameworkErrors: (error, request, rawReply) => {
       const reply = rawReply as unknown as FastifyReply;
       const fe = error as FastifyError;
-      if (fe.code === 'FST_ERR_BAD_URL') {
-        const field = badUrlField(request.url, ENDPOINT_URLS);
-        const message = '网址中包含无法解码的字符';
+      if (fe.code === 'FST_ERR_BAD_URL' || fe.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+        const long = fe.code === 'FST_ERR_MAX_PARAM_LENGTH';
+        const field = long ? badUrlField(request.url, ENDPOINT_URLS, (s) => s.length > MAX_PARAM_LENGTH) : badUrlField(request.url, ENDPOINT_URLS);
+        const message = long ? `长度不能超过 ${MAX_PARAM_LENGTH} 个字符` : '网址中包含无法解码的字符';
         return reply.code(400).type('application/json').send({ code: 'VALIDATION', message: `请求参数不正确：${field} ${message}`, details: [{ field, message }] });
       }
       const { status, body } = toErrorBody(fe, request.log);

@@ -10,9 +10,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { api, idCheckCharacter, type Endpoint } from '@tuopin/domain';
 import { currentYearInChina, todayInChina } from '../src/clock';
-import { QINGHE, setup, userClient, ZHANGXIANG, type Res, type TestClient, type TestEnv } from './helpers';
+import { QINGHE, setup, ZHANGXIANG, type Res, type TestClient, type TestEnv } from './helpers';
 
 const ZX_VILLAGE = '211204101200';
 const YEAR = currentYearInChina();
@@ -68,7 +69,7 @@ function sample(schema: Json, name: string, fx: Fixtures): unknown {
         if (name === 'step') return 'village_verification';
         if (name === 'toStep') return 'village_verification';
         if (name === 'riskType') return 'illness';
-        if (name === 'password' || name === 'newPassword' || name === 'currentPassword') return 'Probe-Pass-2024';
+        if (name === 'password' || name === 'newPassword' || name === 'currentPassword') return 'Hq7#tuopin-probe-Wx2';
         if (name === 'username') return 'probe_user';
         return '测试';
       }
@@ -174,15 +175,27 @@ const DOMAIN_FIELDS: Record<string, { path: string[]; kind: Kind; maxLength?: nu
     { path: ['items', 'operatingIncome'], kind: 'number' },
   ],
   statusUpsert: [{ path: ['exitYear'], kind: 'integer' }],
+  householdCreate: [
+    { path: ['household', 'address'], kind: 'string', maxLength: 200 },
+    { path: ['household', 'phone'], kind: 'string', maxLength: 20 },
+    { path: ['household', 'housingArea'], kind: 'number' },
+    { path: ['household', 'land', 'forest'], kind: 'number' },
+  ],
+  memberAdd: [
+    { path: ['member', 'name'], kind: 'string', maxLength: 50 },
+    { path: ['member', 'employer'], kind: 'string', maxLength: 100 },
+    { path: ['member', 'publicWelfareMonths'], kind: 'integer' },
+    { path: ['member', 'birthDate'], kind: 'date' },
+  ],
 };
 
 function setPath(target: Json, path: string[], value: unknown): Json {
   const copy = structuredClone(target);
   let o = copy as Json;
-  for (const k of path.slice(0, -1)) {
-    if (typeof o[k] !== 'object' || o[k] === null) o[k] = /^\d+$/.test(k) ? [] : {};
+  path.slice(0, -1).forEach((k, i) => {
+    if (typeof o[k] !== 'object' || o[k] === null) o[k] = /^\d+$/.test(path[i + 1]!) ? [] : {};
     o = o[k] as Json;
-  }
+  });
   o[path[path.length - 1]!] = value;
   return copy;
 }
@@ -258,7 +271,9 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
       if (!(error as { statusCode?: number }).statusCode && !(error as { status?: number }).status) causes.push(`${request.method} ${request.url.slice(0, 120)}: ${String(error).slice(0, 300)}`);
     });
     admin = await env.admin();
-    const { id: userId } = await userClient(env, admin, { username: 'probe_target', role: 'village_officer', regionCode: ZX_VILLAGE });
+    const { id: userId } = await admin.ok(api.userCreate, {
+      body: { username: 'probe_target', displayName: '探针用户', role: 'village_officer', regionCode: ZX_VILLAGE, password: 'Hq7#tuopin-probe-Wx2' },
+    });
     const birth = `${YEAR - 40}-03-04`;
     const created = await admin.ok(api.householdCreate, {
       body: {
@@ -275,7 +290,6 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
     const clue = await admin.ok(api.clueCreate, {
       body: { countyCode: created.countyCode, householdId: created.id, channel: 'cadre', foundOn: TODAY, summary: '探针线索' },
     });
-    const proc = await admin.ok(api.identificationStart, { params: { countyCode: created.countyCode, id: clue.id } });
     const run = await admin.ok(api.qualityRunStart, { body: { regionCode: ZHANGXIANG, year: YEAR } });
     const measure = await admin.ok(api.measureCreate, {
       params: { countyCode: created.countyCode, id: created.id },
@@ -283,10 +297,114 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
     });
     fx = {
       countyCode: created.countyCode, householdId: created.id, memberId: created.members[0]!.id, userId,
-      ruleId: rules[0]!.id, clueId: clue.id, procedureId: proc.id, qualityRunId: run.id, measureId: measure.id,
+      ruleId: rules[0]!.id, clueId: clue.id, procedureId: 1, // bad input is refused before the procedure is looked up
+      qualityRunId: run.id, measureId: measure.id,
     };
   });
   after(() => env.close());
+
+  const base = () => `/api/households/${fx.countyCode}/${fx.householdId}`;
+  const err = (r: Res) => r.body as ErrBody;
+  const fieldsOf = (r: Res) => (err(r).details ?? []).map((d) => d.field);
+
+  test('the values of the issue: workMonths 1.5, housingRating "", otherCauses null, a rule name of spaces', async () => {
+    const months = await admin.raw('PATCH', `${base()}/members/${fx.memberId}`, { body: { changes: { workMonths: 1.5 }, reason: '测试' } });
+    assert.equal(months.status, 400);
+    assert.deepEqual(err(months).details, [{ field: 'body.changes.workMonths', message: '务工时间（月）应为整数' }]);
+
+    const rating = await admin.raw('PATCH', base(), { body: { changes: { housingRating: '' }, reason: '测试' } });
+    assert.equal(rating.status, 400);
+    assert.deepEqual(fieldsOf(rating), ['body.changes.housingRating']);
+
+    // null for a list is "none": stored as the empty list, not refused by the database
+    const causes = await admin.raw('PATCH', base(), { body: { changes: { otherCauses: null, isMilitaryFamily: null }, reason: '测试' } });
+    assert.equal(causes.status, 200, JSON.stringify(causes.body));
+    const fields = (causes.body as { fields: Record<string, unknown> }).fields;
+    assert.deepEqual(fields.otherCauses, []);
+    assert.equal(fields.isMilitaryFamily, false);
+
+    const rule = { id: 'probe_spaces', name: '   ', severity: 'low', riskType: 'other', expression: 'household.size > 0', active: false };
+    const spaces = await admin.raw('POST', '/api/rules', { body: rule });
+    assert.equal(spaces.status, 400);
+    assert.deepEqual(err(spaces).details, [{ field: 'body.name', message: '不能为空（不能只有空格）' }]);
+    const { id: _id, ...update } = rule;
+    const spacesUpdate = await admin.raw('PUT', `/api/rules/${fx.ruleId}`, { body: { ...update, name: '\u3000 \t' } });
+    assert.equal(spacesUpdate.status, 400);
+    assert.deepEqual(fieldsOf(spacesUpdate), ['body.name']);
+  });
+
+  test('impossible dates are refused by the one date check, valid ones pass', async () => {
+    for (const date of ['2026-02-30', '2025-02-29', '0000-01-01', '2024-13-01', '1899-12-31']) {
+      const r = await admin.raw('POST', '/api/monitoring/clues', {
+        body: { countyCode: fx.countyCode, householdId: fx.householdId, channel: 'cadre', foundOn: date, summary: '日期测试' },
+      });
+      assert.equal(r.status, 400, date);
+      assert.deepEqual(err(r).details, [{ field: 'body.foundOn', message: '应为有效日期（YYYY-MM-DD）' }], date);
+      const m = await admin.raw('PATCH', `${base()}/members/${fx.memberId}`, { body: { changes: { birthDate: date }, reason: '测试' } });
+      assert.equal(m.status, 400, date);
+      assert.ok(fieldsOf(m).includes('body.changes.birthDate'), `${date}: ${JSON.stringify(m.body)}`);
+    }
+    // 2024 is a leap year: 29 February is a real day (the measure starts then, in the past, and is valid)
+    const leap = await admin.raw('POST', `${base()}/measures`, { body: { family: 'industry', title: '闰日开始的措施', startedOn: '2024-02-29' } });
+    assert.equal(leap.status, 201, JSON.stringify(leap.body));
+  });
+
+  test('a dry run that overflows is a rule error, not a server error', async () => {
+    for (const expression of ['9223372036854775807 + 1 > 0', 'household.size + 9223372036854775807 > 0']) {
+      const r = await admin.raw('POST', '/api/rules/dry-run', { body: { expression, regionCode: ZHANGXIANG, year: YEAR } });
+      assert.equal(r.status, 400, `${expression}: ${JSON.stringify(r.body)}`);
+      assert.deepEqual(err(r).details, [{ field: 'body.expression', message: '规则在计算时出错：数值超出允许范围（整数溢出）' }]);
+    }
+  });
+
+  test('a constraint the validation did not catch is a 400 naming the column, a duplicate a 409', async () => {
+    const { constraintViolation } = await import('../src/errors');
+    const violate = async (statement: string) => {
+      try {
+        await sqlRun(statement);
+      } catch (e) {
+        return constraintViolation(e);
+      }
+      throw new Error(`no error: ${statement}`);
+    };
+    const sqlRun = (statement: string) => env.db.system({ name: 'test' }, (tx) => sql.raw(statement).execute(tx));
+    const check = await violate(`update households set housing_rating = 'Z' where id = ${fx.householdId}`);
+    assert.equal(check?.status, 400);
+    assert.deepEqual(check?.details, [{ field: 'body.housingRating', message: '取值不符合要求' }]);
+    const notNull = await violate(`update households set other_causes = null where id = ${fx.householdId}`);
+    assert.deepEqual(notNull?.details, [{ field: 'body.otherCauses', message: '不能为空' }]);
+    const range = await violate(`update households set housing_area = 1e10 where id = ${fx.householdId}`);
+    assert.equal(range?.status, 400);
+    assert.deepEqual(range?.details, [{ field: 'body', message: '数值超出允许范围' }]);
+    const dup = await violate(`insert into households (county_code, household_no, village_code) select county_code, household_no, village_code from households where id = ${fx.householdId}`);
+    assert.equal(dup?.status, 409);
+    assert.deepEqual(dup?.details, [{ field: 'body.householdNo', message: '已存在相同的记录' }]);
+  });
+
+  test('file names of an upload, a session cookie, the user agent and a CSV export with bad text', async () => {
+    const nul = await admin.upload('/api/imports', [{ name: 'hu\u0000.csv', content: '户编号\r\n' }]);
+    assert.equal(nul.status, 400, JSON.stringify(nul.body));
+    assert.deepEqual(fieldsOf(nul), ['body.files.0.filename']);
+    const long = await admin.upload('/api/imports', [{ name: `${'户'.repeat(300)}.csv`, content: '户编号\r\n' }]);
+    assert.equal(long.status, 400, JSON.stringify(long.body));
+    assert.deepEqual(fieldsOf(long), ['body.files.0.filename']);
+
+    // A session cookie with bad text is no session: 401, and logging in again works
+    const c = env.client();
+    c.cookies.set('tuopin_sid', 'ab%00c');
+    assert.equal((await c.raw('GET', '/api/auth/me')).status, 401);
+    c.cookies.set('tuopin_sid', 'ab%ED%A0%80c');
+    assert.equal((await c.raw('GET', '/api/auth/me')).status, 401);
+    const ua = await c.raw('POST', '/api/auth/login', { body: { username: 'admin', password: 'x' }, headers: { 'user-agent': 'probe\u0000' } });
+    assert.equal(ua.status, 400);
+    assert.deepEqual(fieldsOf(ua), ['headers.user-agent']);
+
+    // The export is refused before a byte of CSV is written
+    const csv = await admin.raw('GET', '/api/households/export.csv?q=ab%00c');
+    assert.equal(csv.status, 400);
+    assert.match(String(csv.headers['content-type']), /application\/json/);
+    assert.deepEqual(fieldsOf(csv), ['querystring.q']);
+  });
 
   test('every string of the contract has a length limit, every number and integer a bound', () => {
     const missing: string[] = [];
@@ -307,8 +425,12 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
   test('NUL, unpaired surrogates, 2^63+1, 1e308, over-long text and impossible dates in every field of every route', async () => {
     const failures: string[] = [];
     let sent = 0;
-    const record = (what: string, r: Res, field: string) => {
+    const record = (what: string, r: Res | Error, field: string) => {
       sent++;
+      if (r instanceof Error) {
+        failures.push(`${what}: the response was cut (${r.message})`);
+        return;
+      }
       const b = r.body as ErrBody;
       if (r.status >= 500) failures.push(`${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
       else if (r.status !== 400) failures.push(`${what}: expected 400, got ${r.status} ${JSON.stringify(r.body).slice(0, 160)}`);
@@ -344,13 +466,13 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
         for (const probe of probesFor(pos)) {
           const field = [pos.context, ...pos.path].join('.');
           const what = `${name} ${e.method} ${e.url} ${field} = ${probe.label}`;
-          let r: Res;
+          let r: Res | Error;
           if (pos.context === 'body') {
-            r = await admin.raw(e.method, urlOf(e, params, query), { body: setPath(body ?? {}, pos.path, probe.value) });
+            r = await admin.raw(e.method, urlOf(e, params, query), { body: setPath(body ?? {}, pos.path, probe.value) }).catch((x: Error) => x);
           } else {
             const key = pos.path[0]!;
             const text = probe.url ?? encodeURIComponent(String(probe.value));
-            r = await admin.raw(e.method, urlOf(e, params, query, { context: pos.context, key, text }), body === undefined ? {} : { body });
+            r = await admin.raw(e.method, urlOf(e, params, query, { context: pos.context, key, text }), body === undefined ? {} : { body }).catch((x: Error) => x);
           }
           record(what, r, field);
         }
@@ -360,9 +482,9 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
         const part = name === 'householdCreate' ? 'household' : name === 'memberAdd' ? 'member' : name === 'incomeUpsert' ? 'items' : name === 'procedureSign' ? 'data' : 'changes';
         for (const [label, value] of [['NUL', NUL], ['lone surrogate', SURROGATE]] as const) {
           const deep = setPath(body, [part, 'nested', '0', 'text'], value);
-          record(`${name} ${part}.nested.0.text = ${label}`, await admin.raw(e.method, urlOf(e, params, query), { body: deep }), `body.${part}.nested.0.text`);
+          record(`${name} ${part}.nested.0.text = ${label}`, await admin.raw(e.method, urlOf(e, params, query), { body: deep }).catch((x: Error) => x), `body.${part}.nested.0.text`);
           const key = setPath(body, [part, `k${value}`], 'x');
-          record(`${name} ${part} key = ${label}`, await admin.raw(e.method, urlOf(e, params, query), { body: key }), `body.${part}`);
+          record(`${name} ${part} key = ${label}`, await admin.raw(e.method, urlOf(e, params, query), { body: key }).catch((x: Error) => x), `body.${part}`);
         }
       }
     }

@@ -127,12 +127,24 @@ export function parseQueryString(input: string): Record<string, string | string[
   return out;
 }
 
+/** Longest path parameter the router takes (find-my-way's maxParamLength); a longer one is refused with its field. */
+export const MAX_PARAM_LENGTH = 100;
+
+const undecodable = (segment: string) => {
+  try {
+    decodeURIComponent(segment);
+    return false;
+  } catch {
+    return true;
+  }
+};
+
 /**
- * For a URL the router could not decode (`%FF`, an encoded surrogate, `%zz` in a path segment): the path parameter
- * that holds the bad segment, found by matching the path against the endpoints' URL templates. `params` when no
- * template matches.
+ * For a URL the router refused — a path segment it could not decode (`%FF`, an encoded surrogate, `%zz`) or one over
+ * MAX_PARAM_LENGTH — the path parameter that holds it, found by matching the path against the endpoints' URL
+ * templates. `params` when no template matches.
  */
-export function badUrlField(path: string, urls: readonly string[]): string {
+export function badUrlField(path: string, urls: readonly string[], bad: (segment: string) => boolean = undecodable): string {
   const pathname = path.split('?')[0]!;
   for (const url of urls) {
     const names: string[] = [];
@@ -142,13 +154,7 @@ export function badUrlField(path: string, urls: readonly string[]): string {
     })}$`);
     const m = re.exec(pathname);
     if (!m || names.length === 0) continue;
-    for (let i = 0; i < names.length; i++) {
-      try {
-        decodeURIComponent(m[i + 1]!);
-      } catch {
-        return `params.${names[i]}`;
-      }
-    }
+    for (let i = 0; i < names.length; i++) if (bad(m[i + 1]!)) return `params.${names[i]}`;
   }
   return 'params';
 }

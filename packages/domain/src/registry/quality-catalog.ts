@@ -19,6 +19,7 @@ export const VALIDATION_CHECK_LABELS: Readonly<Record<string, { zh: string; en: 
   type: { zh: '数据类型不正确', en: 'Wrong data type' },
   number: { zh: '应为数字', en: 'Not a number' },
   range: { zh: '数值超出范围', en: 'Number out of range' },
+  too_long: { zh: '文本过长', en: 'Text too long' },
   year_range: { zh: '年度超出范围', en: 'Year out of range' },
   year_order: { zh: '年度先后矛盾', en: 'Years in the wrong order' },
   region_mismatch: { zh: '所在村不属于所在县', en: 'Village not in the county' },
