@@ -104,7 +104,8 @@ describe('assistance measures', () => {
       [{ family: 'lottery', title: '彩票', startedOn: '2026-01-01' }, 'family', '请选择帮扶措施类别'],
       [{ family: 'industry', title: '   ', startedOn: '2026-01-01' }, 'title', '请填写措施内容'],
       [{ family: 'industry', title: '养牛', startedOn: shiftDays(TODAY, 1) }, 'startedOn', '开始日期不能晚于今天'],
-      [{ family: 'industry', title: '养牛', startedOn: '2026-02-30' }, 'startedOn', '开始日期不正确'],
+      // an impossible date is refused by the contract's one date check (format date), before the service
+      [{ family: 'industry', title: '养牛', startedOn: '2026-02-30' }, 'body.startedOn', '应为有效日期（YYYY-MM-DD）'],
       [{ family: 'industry', title: '养牛', startedOn: '2025-05-01', endedOn: '2025-04-30' }, 'endedOn', '结束日期不能早于开始日期'],
       [{ family: 'industry', title: '养牛', startedOn: '2025-05-01', amount: -5 }, 'amount', '投入资金应为不小于 0 的金额'],
     ] as const;

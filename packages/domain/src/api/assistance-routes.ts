@@ -3,7 +3,7 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
-import { DateInput, Id, MAX_YUAN } from './schemas';
+import { DateInput, Id, Yuan } from './schemas';
 import { MEASURE_FAMILIES, type MeasureFamily } from '../assistance/measures';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -49,7 +49,7 @@ export const assistanceApi = {
       title: Type.String({ maxLength: 400 }),
       startedOn: DateInput,
       endedOn: Type.Optional(OrNull(DateInput)),
-      amount: Type.Optional(OrNull(Type.Number({ minimum: 0, maximum: MAX_YUAN }))),
+      amount: Type.Optional(OrNull(Yuan)),
       note: Type.Optional(OrNull(Type.String({ maxLength: 2000 }))),
     }),
     response: Measure,

@@ -4,7 +4,7 @@
  * project or job of its own) is in force on that date — the fact the warning rule and the data-quality check on
  * monitored households with labour read.
  */
-import { parseIsoDate } from '../registry/dates';
+import { isIsoDate, parseIsoDate } from '../registry/dates';
 
 export const MEASURE_FAMILIES = [
   { code: 'industry', zh: '产业帮扶', en: 'Industry', development: true },
@@ -46,11 +46,11 @@ export function validateMeasure(m: MeasureInput, today: string): MeasureProblem[
   const title = m.title.trim();
   if (!title) p.push({ field: 'title', message: '请填写措施内容' });
   else if (title.length > 200) p.push({ field: 'title', message: '措施内容不能超过 200 个字' });
-  const start = parseIsoDate(m.startedOn);
+  const start = isIsoDate(m.startedOn) ? parseIsoDate(m.startedOn) : null;
   if (!start) p.push({ field: 'startedOn', message: '开始日期不正确' });
   else if (m.startedOn > today) p.push({ field: 'startedOn', message: '开始日期不能晚于今天' });
   if (m.endedOn !== undefined && m.endedOn !== null && m.endedOn !== '') {
-    if (!parseIsoDate(m.endedOn)) p.push({ field: 'endedOn', message: '结束日期不正确' });
+    if (!isIsoDate(m.endedOn)) p.push({ field: 'endedOn', message: '结束日期不正确' });
     else if (start && m.endedOn < m.startedOn) p.push({ field: 'endedOn', message: '结束日期不能早于开始日期' });
   }
   if (m.amount !== undefined && m.amount !== null) {
@@ -65,7 +65,7 @@ export function validateMeasure(m: MeasureInput, today: string): MeasureProblem[
 /** Checks the date a measure that started on `startedOn` ends on: given, a real date, not before the start, not after `today`. */
 export function validateMeasureEnd(startedOn: string, endedOn: string, today: string): MeasureProblem[] {
   if (!endedOn) return [{ field: 'endedOn', message: '请填写结束日期' }];
-  if (!parseIsoDate(endedOn)) return [{ field: 'endedOn', message: '结束日期不正确' }];
+  if (!isIsoDate(endedOn)) return [{ field: 'endedOn', message: '结束日期不正确' }];
   if (endedOn < startedOn) return [{ field: 'endedOn', message: '结束日期不能早于开始日期' }];
   if (endedOn > today) return [{ field: 'endedOn', message: '结束日期不能晚于今天' }];
   return [];

@@ -8,9 +8,9 @@
  */
 import type { Role } from '../roles';
 import { MONITORED_TYPES, RISK_TYPES } from '../registry/codes';
-import { addDays, daysBetween, parseIsoDate } from '../registry/dates';
+import { addDays, daysBetween, isIsoDate } from '../registry/dates';
 import { MAX_RISK_TYPES } from '../registry/validate';
-import type { PolicyKey, PolicyValues } from '../policy/settings';
+import type { DatedPolicyKey, PolicyKey, PolicyValues } from '../policy/settings';
 
 export const PROCEDURE_KINDS = ['identification', 'elimination'] as const;
 export type ProcedureKind = (typeof PROCEDURE_KINDS)[number];
@@ -25,7 +25,8 @@ export interface StepDefinition {
   /** Roles that may sign the step (the level it belongs to) */
   roles: readonly Role[];
   /** The setting giving the step's time limit in days */
-  daysKey: PolicyKey;
+  /** A time-limit setting (never one that starts in a year) */
+  daysKey: Exclude<PolicyKey, DatedPolicyKey>;
   /** A reviewer at this step may send the case back to an earlier step */
   canSendBack: boolean;
 }
@@ -124,7 +125,8 @@ const ROLE_LEVEL_ZH: Partial<Record<Role, string>> = {
 };
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-const isDate = (v: unknown): v is string => typeof v === 'string' && parseIsoDate(v) !== null;
+/** The one date check of the product (a real day, 1900–2100). */
+const isDate = (v: unknown): v is string => isIsoDate(v);
 const COMPARISON_CHECKS = ['vehicle', 'property', 'company', 'publicServant', 'pension', 'deposit'] as const;
 export const COMPARISON_CHECK_LABELS: Record<(typeof COMPARISON_CHECKS)[number], string> = {
   vehicle: '车辆', property: '城镇房产', company: '工商注册', publicServant: '财政供养人员', pension: '养老金领取', deposit: '大额存款',

@@ -11,7 +11,7 @@ import {
 
 const col = (cols: readonly Column[], key: string) => cols.find((c) => c.key === key)!;
 const REF = { referenceDate: '2025-06-30' };
-const field = (problems: { field: string; severity: string; message: string }[], f: string) => problems.filter((p) => p.field === f && p.severity === 'error');
+const field = (problems: { field: string; severity: string; message: string; check: string }[], f: string) => problems.filter((p) => p.field === f && p.severity === 'error');
 
 test('isIsoDate: a real calendar day from 1900 to 2100', () => {
   for (const d of ['2024-02-29', '2000-02-29', '1900-01-01', '2100-12-31', '2026-12-31']) assert.equal(isIsoDate(d), true, d);
