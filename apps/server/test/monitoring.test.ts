@@ -427,4 +427,107 @@ describe('monitoring: clues, identification, elimination', () => {
     assert.equal(signed.state.events.at(-1)!.on, china);
     assert.equal(signed.stepSince, china);
   });
+
+  test('step dates: a date before the previous step or after today is refused with a 400 naming the field, and nothing is written', async () => {
+    const h4 = await addHousehold(env, 'M0004', '李四海', { wage: 15000, lastWage: 30000 });
+    const c = await village.ok(api.clueCreate, { body: { countyCode: CC, householdId: h4.id, channel: 'cadre', foundOn: addDays(TODAY, -3), summary: '因病支出大' } });
+    const p = await village.ok(api.identificationStart, { params: { countyCode: CC, id: c.id } });
+    const audit = async () => (await sql<{ n: number }>`select count(*)::int as n from audit_log where entity = 'procedures' and entity_id = ${String(p.id)}`.execute(env.db.kysely)).rows[0]!.n;
+    const unchanged = async (events: number) => {
+      const d = await township.ok(api.procedureGet, { params: { countyCode: CC, id: p.id } });
+      assert.equal(d.state.events.length, events);
+    };
+    const before = await audit();
+    // the home visit before the clue was found
+    const early = await sign(village, p, 'verification', { ...DATA.verification, visitedOn: addDays(TODAY, -4) });
+    assert.equal(early.status, 400);
+    assert.deepEqual((early.body as unknown as { details: unknown }).details,
+      [{ field: 'data.visitedOn', message: `入户日期 ${addDays(TODAY, -4)} 早于线索日期（${addDays(TODAY, -3)}），应在发现或申报之后入户核实` }]);
+    await unchanged(0);
+    assert.equal(await audit(), before);
+    await signOk(village, p, 'verification', { ...DATA.verification, visitedOn: addDays(TODAY, -2) });
+    await signOk(township, p, 'comparison', DATA.comparison);
+    await signOk(village, p, 'village_review', DATA.village_review);
+    // the publicity entered as already over before the village review was signed (today)
+    const over = await sign(village, p, 'publicity', DATA.publicity);
+    assert.equal(over.status, 400);
+    assert.deepEqual((over.body as unknown as { details: { field: string; message: string }[] }).details, [
+      { field: 'data.startDate', message: `公示开始日期 ${addDays(TODAY, -6)} 早于“村民主评议”签字日期（${TODAY}），每一步的日期不能早于上一步` },
+    ]);
+    // still running today: its result is signed the day after its end
+    const running = await sign(village, p, 'publicity', { startDate: TODAY, endDate: addDays(TODAY, 4), objections: [] });
+    assert.deepEqual((running.body as unknown as { details: { field: string }[] }).details.map((x) => x.field), ['data.endDate']);
+    await unchanged(3);
+    const afterRefusals = await audit();
+    await travel(p, 10);
+    await signOk(village, p, 'publicity', DATA.publicity);
+    await signOk(township, p, 'township_review', DATA.township_review);
+    await signOk(county, p, 'county_approval', DATA.county_approval);
+    // an announcement dated before the county approval
+    const ann = await sign(county, p, 'announcement', { ...DATA.announcement, announcedOn: addDays(TODAY, -1) });
+    assert.equal(ann.status, 400);
+    assert.deepEqual((ann.body as unknown as { details: { field: string; message: string }[] }).details, [
+      { field: 'data.announcedOn', message: `公告日期 ${addDays(TODAY, -1)} 早于“县级审定”签字日期（${TODAY}），每一步的日期不能早于上一步` },
+    ]);
+    await unchanged(6);
+    assert.equal((await sql<{ n: number }>`select count(*)::int as n from monitoring_records where county_code = ${CC} and household_id = ${h4.id}`.execute(env.db.kysely)).rows[0]!.n, 0);
+    assert.ok((await audit()) > afterRefusals); // the signatures after the refusals were audited, the refusals were not
+  });
+
+  test('verifiers: chosen from the officers of the village and its township, at least two, each confirming in the product or entered on their behalf', async () => {
+    const h5 = await addHousehold(env, 'M0005', '周五湖', { wage: 15000, lastWage: 30000 });
+    const c = await village.ok(api.clueCreate, { body: { countyCode: CC, householdId: h5.id, channel: 'cadre', foundOn: TODAY, summary: '突发疾病' } });
+    const p = await village.ok(api.identificationStart, { params: { countyCode: CC, id: c.id } });
+    const otherId = Number((await sql<{ id: number }>`select id from users where username = 'ym_officer'`.execute(env.db.kysely)).rows[0]!.id);
+    const details = async (verifiers: unknown) => {
+      const r = await sign(village, p, 'verification', { ...DATA.verification, verifiers });
+      assert.equal(r.status, 400, JSON.stringify(r.body));
+      return (r.body as unknown as { details: { field: string; message: string }[] }).details;
+    };
+    // fewer than two; typed names; an unknown user; an officer of another township; the administrator
+    assert.deepEqual(await details([{ id: villageId }]), [{ field: 'data.verifiers', message: '入户核实应至少由 2 名工作人员进行，请选择至少 2 名核实人' }]);
+    assert.deepEqual((await details(['张核实', '李核实'])).map((d) => d.field), ['data.verifiers.0', 'data.verifiers.1', 'data.verifiers']);
+    assert.deepEqual(await details([{ id: villageId }, { id: 987654 }]),
+      [{ field: 'data.verifiers.1', message: '第 2 名核实人（用户 987654）不存在、已停用，或不是本村、本乡镇的工作人员' }]);
+    assert.deepEqual((await details([{ id: villageId }, { id: otherId }])).map((d) => d.field), ['data.verifiers.1']);
+    assert.deepEqual((await details([{ id: 1 }, { id: townshipId }])).map((d) => d.field), ['data.verifiers.0']);
+    assert.equal((await township.ok(api.procedureGet, { params: { countyCode: CC, id: p.id } })).state.events.length, 0); // nothing signed
+
+    // the village officer (signer) and the township officer, who confirms in the product
+    const d = await signOk(village, p, 'verification', { ...DATA.verification, verifiers: [{ id: villageId }, { id: townshipId }] });
+    assert.deepEqual(d.state.events[0]!.data.verifiers, [
+      { kind: 'user', id: villageId, name: '村干部王', confirmation: 'signer', confirmedOn: null, enteredBy: null },
+      { kind: 'user', id: townshipId, name: '乡镇审核人', confirmation: 'pending', confirmedOn: null, enteredBy: null },
+    ]);
+    assert.deepEqual([d.pendingConfirmations, d.canConfirm], [[{ id: townshipId, name: '乡镇审核人' }], false]);
+    // the township officer sees it waiting for them, and cannot go on before confirming
+    assert.deepEqual((await township.ok(api.procedureList, { query: { confirming: true } })).items.map((x) => x.id), [p.id]);
+    assert.deepEqual((await village.ok(api.procedureList, { query: { confirming: true } })).items, []);
+    const blocked = await sign(township, p, 'comparison', DATA.comparison);
+    assert.equal(blocked.status, 409);
+    assert.match((blocked.body as unknown as { message: string }).message, /入户核实还有核实人未在系统中确认：乡镇审核人/);
+    assert.equal((await village.call(api.procedureConfirm, { params: { countyCode: CC, id: p.id } })).status, 409); // not theirs to confirm
+    assert.equal((await other.call(api.procedureConfirm, { params: { countyCode: CC, id: p.id } })).status, 404);
+    const confirmed = await township.ok(api.procedureConfirm, { params: { countyCode: CC, id: p.id } });
+    assert.deepEqual([confirmed.pendingConfirmations, confirmed.canConfirm], [[], false]);
+    assert.deepEqual((confirmed.state.events[0]!.data.verifiers as { confirmation: string; confirmedOn: string | null }[]).map((v) => [v.confirmation, v.confirmedOn]),
+      [['signer', null], ['confirmed', TODAY]]);
+    assert.deepEqual((await township.ok(api.procedureList, { query: { confirming: true } })).items, []);
+    const audit = await sql<{ reason: string | null }>`select reason from audit_log where entity = 'procedures' and entity_id = ${String(p.id)} order by id desc limit 1`.execute(env.db.kysely);
+    assert.equal(audit.rows[0]!.reason, '确认入户核实');
+    assert.equal((await signOk(township, p, 'comparison', DATA.comparison)).step, 'village_review');
+
+    // entered on their behalf (代录): recorded with who entered it, nothing to confirm
+    const h6 = await addHousehold(env, 'M0006', '吴六江', { wage: 15000, lastWage: 30000 });
+    const c6 = await township.ok(api.clueCreate, { body: { countyCode: CC, householdId: h6.id, channel: 'cadre', foundOn: TODAY, summary: '务工返乡' } });
+    const p6 = await township.ok(api.identificationStart, { params: { countyCode: CC, id: c6.id } });
+    const d6 = await signOk(township, p6, 'verification', { ...DATA.verification, verifiers: [{ id: villageId, onBehalf: true }, { id: townshipId }] });
+    assert.deepEqual(d6.state.events[0]!.data.verifiers, [
+      { kind: 'user', id: villageId, name: '村干部王', confirmation: 'on_behalf', confirmedOn: null, enteredBy: { id: townshipId, name: '乡镇审核人' } },
+      { kind: 'user', id: townshipId, name: '乡镇审核人', confirmation: 'signer', confirmedOn: null, enteredBy: null },
+    ]);
+    assert.deepEqual(d6.pendingConfirmations, []);
+    // the village officer's verifier list names the township's officers too
+    assert.deepEqual((await village.ok(api.clueVerifiers, { query: { regionCode: V1 } })).map((v) => v.username).sort(), ['v1_officer', 'zx_officer']);
+  });
 });

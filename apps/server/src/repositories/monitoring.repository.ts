@@ -101,6 +101,9 @@ export function migratedRecordsSql(source: string, today: string): string {
       join runs r on r.county_code = l.county_code and r.household_id = l.household_id
       join src on src.county_code = l.county_code and src.household_id = l.household_id
      where l.monitored and l.monitored_type is not null and cardinality(l.risk_types) between 1 and 5
+       -- a file of a year whose risk was eliminated since (here, by the procedure) does not open a new episode
+       and not exists (select 1 from monitoring_records e where e.county_code = l.county_code and e.household_id = l.household_id
+                         and e.eliminated_on >= make_date(l.year, 1, 1))
     on conflict (county_code, household_id) where eliminated_on is null do update
        set identified_on = least(monitoring_records.identified_on, excluded.identified_on), monitored_type = excluded.monitored_type, risk_types = excluded.risk_types,
            village_code = excluded.village_code, import_id = excluded.import_id, updated_at = now()
@@ -325,6 +328,12 @@ export class MonitoringRepository {
       select u.id, u.display_name, u.username, u.role, u.region_code, g.name as region_name from users u join regions g on g.code = u.region_code
        where u.region_code like ${regionPrefix + '%'} and u.role in ('township_officer', 'village_officer') and u.status = 'active'
        order by u.region_code, u.display_name`.execute(tx);
+    return r.rows;
+  }
+
+  /** Officers who may verify a home visit in a village (its own and its township's; migration 0013's security-definer function). */
+  async villageVerifiers(tx: Tx, villageCode: string): Promise<Row[]> {
+    const r = await sql<Row>`select * from monitoring_verifiers(${villageCode})`.execute(tx);
     return r.rows;
   }
 

@@ -146,8 +146,8 @@ export class MonitoringService {
    * its clues too) — the people a clue can be assigned to and who may be named as verifiers of a home visit there.
    */
   private async officersOf(tx: Tx, regionCode: string, level: number) {
-    const prefix = regionPrefix(level === 5 ? `${regionCode.slice(0, 9)}000` : regionCode);
-    const rows = await this.repo.verifiers(tx, prefix);
+    // a village: through the security-definer function (a village officer does not see the township's users)
+    const rows = level === 5 ? await this.repo.villageVerifiers(tx, regionCode) : await this.repo.verifiers(tx, regionPrefix(regionCode));
     return rows
       .filter((u) => isWithinRegion(regionCode, String(u.region_code)) || isWithinRegion(String(u.region_code), regionCode))
       .map((u) => ({ id: Number(u.id), name: String(u.display_name), username: String(u.username), role: String(u.role), regionCode: String(u.region_code), regionName: String(u.region_name) }));

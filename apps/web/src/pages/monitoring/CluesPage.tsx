@@ -2,9 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { App, Button, Card, DatePicker, Empty, Form, Input, List, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { PlusOutlined, UserAddOutlined } from '@ant-design/icons';
-import dayjs from 'dayjs';
-import { can, CLUE_CHANNELS, CLUE_STATUSES, MANUAL_CLUE_CHANNELS, type ClueItem, type EndpointResponse } from '@tuopin/domain';
+import { CloseCircleOutlined, PlusOutlined, UserAddOutlined } from '@ant-design/icons';
+import { can, CLUE_CHANNELS, CLUE_STATUSES, MANUAL_CLUE_CHANNELS, type ClueItem, type EndpointResponse, type RuleRecord } from '@tuopin/domain';
 import { api, call } from '../../api/client';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
@@ -12,7 +11,9 @@ import { PageHeader } from '../../components/PageHeader';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useDebounced, useIsMobile } from '../../utils/hooks';
 import { ClueStatusTag, useMonLabels } from './shared';
+import { ClueRules, SEVERITY_COLORS } from './ClueRules';
 import './monitoring.css';
+import { afterChinaToday, chinaToday } from '../../utils/chinaDate';
 
 type Page = EndpointResponse<typeof api.clueList>;
 const PAGE = 30;
@@ -22,6 +23,19 @@ function Acceptance({ c }: { c: ClueItem }) {
   if (!c.acceptDueOn) return <>—</>;
   if (c.acceptOverdue) return <Tag color="red" className="mon-wrap-tag" data-testid="accept-overdue">{t('mon.acceptOverdue', { date: c.acceptDueOn })}</Tag>;
   return c.status === 'open' ? <Tag color="orange" className="mon-wrap-tag">{t('mon.acceptBy', { date: c.acceptDueOn })}</Tag> : <>—</>;
+}
+
+/** A clue's content in full: the rules of a platform clue (most severe first), the text of the others; wraps, never cut. */
+function ClueSummary({ c }: { c: ClueItem }) {
+  const { t } = useI18n();
+  if (!c.rules.length) return <div className="clue-summary" data-testid="clue-summary">{c.summary}</div>;
+  return (
+    <div className="clue-summary" data-testid="clue-summary" title={t('mon.rules.show')}>
+      {c.rules.map((r) => (
+        <div key={r.ruleId} className="clue-summary-rule"><Tag color={SEVERITY_COLORS[r.severity]} className="clue-sev">{t(`mon.severity.${r.severity}` as 'mon.severity.high')}</Tag>{r.name}</div>
+      ))}
+    </div>
+  );
 }
 
 /** Household search for the new-clue form (the registry list searched by number or name). */
@@ -61,13 +75,17 @@ export default function CluesPage() {
   const [selected, setSelected] = useState<string[]>([]);
   const [assignOpen, setAssignOpen] = useState(false);
   const [createOpen, setCreateOpen] = useState(false);
-  const [dismissing, setDismissing] = useState<ClueItem | null>(null);
+  /** the clues being dismissed: one (its row's button) or the selected ones, with one reason */
+  const [dismissing, setDismissing] = useState<ClueItem[] | null>(null);
+  const [rules, setRules] = useState<RuleRecord[]>([]);
   const [verifiers, setVerifiers] = useState<{ value: number; label: string }[]>([]);
   const [form] = Form.useForm();
   const [assignForm] = Form.useForm();
   const [dismissForm] = Form.useForm();
   const canWrite = can(me.role, 'registry:write');
   const canAssign = ['township_officer', 'county_admin', 'system_admin'].includes(me.role);
+  const canSelect = canAssign || canWrite;
+  useEffect(() => { call(api.rulesList).then(setRules).catch(() => {}); }, []);
 
   const set = (k: string, v: string | undefined) => {
     const next = new URLSearchParams(sp);
@@ -91,8 +109,10 @@ export default function CluesPage() {
     const vs = await call(api.clueVerifiers, { query: { regionCode: region } });
     setVerifiers(vs.map((v) => ({ value: v.id, label: `${v.name}（${v.regionName}）` })));
   };
+  // A form that does not validate shows its messages: the rejection of validateFields is not an error of the page.
   const assign = async () => {
-    const v = await assignForm.validateFields();
+    const v = await assignForm.validateFields().catch(() => null);
+    if (!v) return;
     try {
       const r = await call(api.clueAssign, { body: { assigneeId: v.assigneeId, clues: selected.map((k) => { const [countyCode, id] = k.split(':'); return { countyCode: countyCode!, id: Number(id) }; }) } });
       message.success(t('mon.assigned', { n: r.assigned }));
@@ -102,7 +122,8 @@ export default function CluesPage() {
     } catch (e) { message.error(errorText(e)); }
   };
   const create = async () => {
-    const v = await form.validateFields();
+    const v = await form.validateFields().catch(() => null);
+    if (!v) return;
     const [countyCode, id] = String(v.household).split(':');
     try {
       await call(api.clueCreate, { body: { countyCode: countyCode!, householdId: Number(id), channel: v.channel, foundOn: v.date.format('YYYY-MM-DD'), summary: v.summary, sourceNote: v.source || undefined } });
@@ -119,14 +140,22 @@ export default function CluesPage() {
     } catch (e) { message.error(errorText(e)); }
   };
   const dismiss = async () => {
-    const v = await dismissForm.validateFields();
+    const v = await dismissForm.validateFields().catch(() => null);
+    if (!v || !dismissing?.length) return;
     try {
-      await call(api.clueDismiss, { params: { countyCode: dismissing!.countyCode, id: dismissing!.id }, body: { reason: v.reason } });
+      if (dismissing.length === 1) {
+        await call(api.clueDismiss, { params: { countyCode: dismissing[0]!.countyCode, id: dismissing[0]!.id }, body: { reason: v.reason } });
+      } else {
+        await call(api.clueDismissBulk, { body: { reason: v.reason, clues: dismissing.map((c) => ({ countyCode: c.countyCode, id: c.id })) } });
+      }
+      message.success(t('mon.dismissed', { n: dismissing.length }));
       setDismissing(null);
+      setSelected([]);
       dismissForm.resetFields();
       void load();
     } catch (e) { message.error(errorText(e)); }
   };
+  const selectedClues = items.filter((c) => selected.includes(`${c.countyCode}:${c.id}`));
 
   const actions = (c: ClueItem) => (
     <Space wrap size={4}>
@@ -134,17 +163,18 @@ export default function CluesPage() {
       {canWrite && (c.status === 'open' || c.status === 'assigned') && me.role !== 'county_admin' && me.role !== 'system_admin' && (
         <Button size="small" type="primary" onClick={() => void start(c)} data-testid={`start-${c.id}`}>{t('mon.startIdentification')}</Button>
       )}
-      {canWrite && (c.status === 'open' || c.status === 'assigned') && <Button size="small" onClick={() => setDismissing(c)}>{t('mon.dismiss')}</Button>}
+      {canWrite && (c.status === 'open' || c.status === 'assigned') && <Button size="small" onClick={() => setDismissing([c])} data-testid={`dismiss-${c.id}`}>{t('mon.dismiss')}</Button>}
     </Space>
   );
 
   const columns: TableColumnsType<ClueItem> = [
-    { title: t('mon.col.household'), key: 'h', width: 90, render: (_, c) => <Link to={`/households/${c.countyCode}/${c.household.id}`}>{c.household.headName ?? c.household.householdNo}</Link> },
+    { title: t('mon.col.household'), key: 'h', width: 96, render: (_, c) => <Link to={`/households/${c.countyCode}/${c.household.id}`}>{c.household.headName ?? c.household.householdNo}</Link> },
     { title: t('mon.col.village'), key: 'v', width: 130, render: (_, c) => c.household.villageName },
-    { title: t('mon.col.channel'), key: 'ch', width: 120, render: (_, c) => l.channel(c.channel) },
-    { title: t('mon.col.summary'), dataIndex: 'summary', ellipsis: { showTitle: true } },
-    { title: t('mon.col.date'), dataIndex: 'foundOn', width: 105 },
-    { title: t('mon.col.acceptance'), key: 'acc', width: 150, render: (_, c) => <Acceptance c={c} /> },
+    { title: t('mon.col.channel'), key: 'ch', width: 104, render: (_, c) => l.channel(c.channel) },
+    // The content in full: platform clues list every rule that fired (the expanded row adds each rule's facts).
+    { title: t('mon.col.summary'), key: 'summary', render: (_, c) => <ClueSummary c={c} /> },
+    { title: t('mon.col.date'), dataIndex: 'foundOn', width: 100 },
+    { title: t('mon.col.acceptance'), key: 'acc', width: 120, render: (_, c) => <Acceptance c={c} /> },
     { title: t('mon.col.status'), key: 's', width: 90, render: (_, c) => <ClueStatusTag status={c.status} /> },
     { title: t('mon.col.assignee'), key: 'a', width: 110, render: (_, c) => c.assignee?.name ?? '—' },
     { title: t('common.actions'), key: 'x', width: 150, render: (_, c) => actions(c) },
@@ -162,16 +192,24 @@ export default function CluesPage() {
             options={CLUE_CHANNELS.map((s) => ({ value: s.code, label: l.channel(s.code) }))} />
           <Space size={4}><Switch size="small" checked={overdue} onChange={(v) => set('overdue', v ? '1' : undefined)} data-testid="filter-overdue" />{t('mon.filter.overdue')}</Space>
           <Space size={4}><Switch size="small" checked={mine} onChange={(v) => set('mine', v ? '1' : undefined)} />{t('mon.filter.mine')}</Space>
-          {(ruleId || period) && (
-            <Tag closable onClose={() => { const next = new URLSearchParams(sp); next.delete('rule'); next.delete('period'); setSp(next, { replace: true }); }} data-testid="filter-rule">
-              {t('mon.filter.rule', { rule: ruleId ?? '—', period: period ?? '—' })}
+          <Select allowClear showSearch={{ optionFilterProp: 'label' }} placeholder={t('mon.filter.ruleSelect')} value={ruleId} onChange={(v) => set('rule', v)}
+            style={{ width: isMobile ? 300 : 260 }} data-testid="filter-rule-select"
+            options={(rules.some((r) => r.id === ruleId) || !ruleId ? rules : [...rules, { id: ruleId, name: ruleId } as RuleRecord]).map((r) => ({ value: r.id, label: r.name }))} />
+          {period && (
+            <Tag closable onClose={() => set('period', undefined)} data-testid="filter-rule">
+              {t('mon.filter.period', { period })}
             </Tag>
           )}
         </Space>
       </Card>
       <Card variant="borderless" size="small"
         title={<Typography.Text type="secondary">{t('mon.total', { n: page?.total ?? 0 })}</Typography.Text>}
-        extra={canAssign && <Button icon={<UserAddOutlined />} disabled={!selected.length} onClick={() => void openAssign()} data-testid="assign">{t('mon.assignSelected', { n: selected.length })}</Button>}>
+        extra={canSelect && (
+          <Space wrap size={8}>
+            {canAssign && <Button icon={<UserAddOutlined />} disabled={!selected.length} onClick={() => void openAssign()} data-testid="assign">{t('mon.assignSelected', { n: selected.length })}</Button>}
+            {canWrite && <Button icon={<CloseCircleOutlined />} disabled={!selectedClues.length} onClick={() => setDismissing(selectedClues)} data-testid="dismiss-selected">{t('mon.dismissSelected', { n: selectedClues.length })}</Button>}
+          </Space>
+        )}>
         {isMobile ? (
           items.length ? (
             <List dataSource={items} renderItem={(c) => (
@@ -179,7 +217,7 @@ export default function CluesPage() {
                 <Space orientation="vertical" size={4} style={{ width: '100%' }}>
                   <Space wrap><Typography.Text strong>{c.household.headName}</Typography.Text><ClueStatusTag status={c.status} /><Acceptance c={c} /></Space>
                   <Typography.Text type="secondary">{c.household.villageName} · {l.channel(c.channel)} · {c.foundOn}</Typography.Text>
-                  <Typography.Paragraph ellipsis={{ rows: 2 }} style={{ margin: 0 }}>{c.summary}</Typography.Paragraph>
+                  {c.rules.length ? <ClueRules clue={c} /> : <Typography.Paragraph style={{ margin: 0 }}>{c.summary}</Typography.Paragraph>}
                   {actions(c)}
                 </Space>
               </Card>
@@ -187,19 +225,20 @@ export default function CluesPage() {
           ) : <Empty />
         ) : (
           <Table<ClueItem> rowKey={(c) => `${c.countyCode}:${c.id}`} size="small" columns={columns} scroll={{ x: 1000 }} dataSource={items} pagination={false} data-testid="clue-table"
-            rowSelection={canAssign ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (c) => ({ disabled: c.status !== 'open' && c.status !== 'assigned' }) } : undefined}
+            expandable={{ expandedRowRender: (c) => <ClueRules clue={c} />, rowExpandable: (c) => c.rules.length > 0, columnWidth: 36 }}
+            rowSelection={canSelect ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (c) => ({ disabled: c.status !== 'open' && c.status !== 'assigned' }) } : undefined}
             rowClassName={(c) => (c.acceptOverdue ? 'clue-row-overdue' : '')} />
         )}
         {page?.next && <Button block style={{ marginTop: 8 }} onClick={() => void load(page.next!)}>{t('common.loadMore')}</Button>}
       </Card>
 
       <Modal open={createOpen} title={t('mon.newClue')} onCancel={() => setCreateOpen(false)} onOk={() => void create()} okButtonProps={{ id: 'clue-save' }} destroyOnHidden>
-        <Form form={form} layout="vertical" initialValues={{ channel: 'application', date: dayjs() }}>
+        <Form form={form} layout="vertical" initialValues={{ channel: 'application', date: chinaToday() }}>
           <Form.Item name="household" label={t('mon.form.household')} rules={[{ required: true, message: t('mon.form.household') }]}><HouseholdSearch /></Form.Item>
           <Form.Item name="channel" label={t('mon.form.channel')} rules={[{ required: true }]}>
             <Select options={MANUAL_CLUE_CHANNELS.map((c) => ({ value: c, label: l.channel(c) }))} />
           </Form.Item>
-          <Form.Item name="date" label={t('mon.form.date')} rules={[{ required: true }]}><DatePicker disabledDate={(d) => d.isAfter(dayjs(), 'day')} style={{ width: '100%' }} /></Form.Item>
+          <Form.Item name="date" label={t('mon.form.date')} rules={[{ required: true }]}><DatePicker disabledDate={afterChinaToday} style={{ width: '100%' }} /></Form.Item>
           <Form.Item name="summary" label={t('mon.form.summary')} rules={[{ required: true, whitespace: true, message: t('mon.form.summary') }]}><Input.TextArea rows={3} maxLength={2000} data-testid="clue-summary" /></Form.Item>
           <Form.Item name="source" label={t('mon.form.source')}><Input maxLength={500} /></Form.Item>
         </Form>
@@ -209,9 +248,13 @@ export default function CluesPage() {
           <Form.Item name="assigneeId" label={t('mon.assignee')} rules={[{ required: true }]}><Select options={verifiers} data-testid="assignee" /></Form.Item>
         </Form>
       </Modal>
-      <Modal open={dismissing !== null} title={t('mon.dismiss')} onCancel={() => setDismissing(null)} onOk={() => void dismiss()}>
+      <Modal open={dismissing !== null} title={dismissing && dismissing.length > 1 ? t('mon.dismissN', { n: dismissing.length }) : t('mon.dismiss')}
+        onCancel={() => setDismissing(null)} onOk={() => void dismiss()} okButtonProps={{ id: 'dismiss-ok' }}>
+        {dismissing && dismissing.length > 1 && <Typography.Paragraph type="secondary">{t('mon.dismissNHelp')}</Typography.Paragraph>}
         <Form form={dismissForm} layout="vertical">
-          <Form.Item name="reason" label={t('mon.dismissReason')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={2} /></Form.Item>
+          <Form.Item name="reason" label={t('mon.dismissReason')} rules={[{ required: true, whitespace: true, message: t('mon.dismissReasonRequired') }]}>
+            <Input.TextArea rows={2} maxLength={1000} data-testid="dismiss-reason" />
+          </Form.Item>
         </Form>
       </Modal>
     </div>

@@ -7,26 +7,32 @@ import dayjs from 'dayjs';
 import {
   COMPARISON_CHECK_LABELS, ELIMINATION_BLOCKERS, ELIMINATION_TYPES, EXIT_ITEMS, formatYuan, MONITORED_TYPES, policyDefinition, PROCEDURE_STEPS, RISK_TYPES,
   validateStepData,
-  type FactsSnapshot, type PolicyValues, type ProcedureDetail, type StepCode,
+  type EndpointResponse, type FactsSnapshot, type PolicyValues, type ProcedureDetail, type ProcedureState, type StepCode,
 } from '@tuopin/domain';
 import { api, call, isApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
 import { useIsMobile } from '../../utils/hooks';
+import { afterChinaToday, chinaToday, todayInChina } from '../../utils/chinaDate';
+import { useMe } from '../../auth/AuthContext';
 import { fmtValue } from '../policy/format';
 import { ProcStatusTag, useMonLabels } from './shared';
 import { checkLabel, stepDataLines } from './stepData';
 import './monitoring.css';
 
-const today = () => dayjs().format('YYYY-MM-DD');
 type Data = Record<string, unknown>;
+type Officer = EndpointResponse<typeof api.clueVerifiers>[number];
 
 /** The form values of a step as the data the domain validates. */
 function toData(step: StepCode, v: Record<string, unknown>): Data {
   const d = (x: unknown) => (dayjs.isDayjs(x) ? x.format('YYYY-MM-DD') : undefined);
   switch (step) {
     case 'verification':
-      return { verifiers: String(v.verifiers ?? '').split(/[,，、\s]+/).filter(Boolean), findings: v.findings ?? '', authorisationSigned: v.authorisationSigned === true, visitedOn: d(v.visitedOn) };
+      // chosen officers (ids); those the signer enters on their behalf (代录) are marked, the others confirm in the product
+      return {
+        verifiers: ((v.verifiers as number[] | undefined) ?? []).map((id) => ({ kind: 'user', id, onBehalf: ((v.onBehalf as number[] | undefined) ?? []).includes(id) })),
+        findings: v.findings ?? '', authorisationSigned: v.authorisationSigned === true, visitedOn: d(v.visitedOn),
+      };
     case 'comparison':
       return { checks: v.checks ?? {}, findings: v.findings ?? '' };
     case 'assessment':
@@ -45,6 +51,32 @@ function toData(step: StepCode, v: Record<string, unknown>): Data {
   }
 }
 
+/** The verifiers of a home visit: officers of the household's village and township; each one not the signer confirms in the product or is entered by the signer. */
+function VerifierFields({ p, form }: { p: ProcedureDetail; form: ReturnType<typeof Form.useForm>[0] }) {
+  const { t } = useI18n();
+  const me = useMe();
+  const isMobile = useIsMobile();
+  const [officers, setOfficers] = useState<Officer[]>([]);
+  useEffect(() => {
+    call(api.clueVerifiers, { query: { regionCode: p.household.villageCode } }).then(setOfficers).catch(() => setOfficers([]));
+  }, [p.household.villageCode]);
+  const chosen = (Form.useWatch('verifiers', form) as number[] | undefined) ?? [];
+  const others = officers.filter((o) => chosen.includes(o.id) && o.id !== me.id);
+  return (<>
+    <Form.Item name="verifiers" label={t('mon.field.verifiers')} extra={t('mon.field.verifiersHelp')}>
+      <Select mode="multiple" data-testid="f-verifiers" optionFilterProp="label" placeholder={t('mon.field.verifiersPlaceholder')} style={{ width: '100%' }}
+        maxTagCount={isMobile ? 'responsive' : undefined}
+        options={officers.map((o) => ({ value: o.id, label: `${o.name}（${o.regionName}）`, 'data-testid': `verifier-option-${o.username}` }))} />
+    </Form.Item>
+    {others.length > 0 && (
+      <Form.Item name="onBehalf" label={t('mon.field.confirmation')} extra={t('mon.field.confirmationHelp')}>
+        <Checkbox.Group data-testid="f-onBehalf" style={{ display: 'flex', flexDirection: 'column', gap: 4 }}
+          options={others.map((o) => ({ value: o.id, label: t('mon.field.onBehalfOf', { name: o.name }) }))} />
+      </Form.Item>
+    )}
+  </>);
+}
+
 function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; form: ReturnType<typeof Form.useForm>[0] }) {
   const { t, lang } = useI18n();
   const result = Form.useWatch('result', form);
@@ -53,9 +85,9 @@ function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; for
   switch (step) {
     case 'verification':
       return (<>
-        <Form.Item name="verifiers" label={t('mon.field.verifiers')}><Input data-testid="f-verifiers" /></Form.Item>
+        <VerifierFields p={p} form={form} />
         <Form.Item name="findings" label={t('mon.field.findings')}><Input.TextArea rows={3} data-testid="f-findings" /></Form.Item>
-        <Form.Item name="visitedOn" label={t('mon.field.visitedOn')}><DatePicker data-testid="f-visitedOn" /></Form.Item>
+        <Form.Item name="visitedOn" label={t('mon.field.visitedOn')}><DatePicker data-testid="f-visitedOn" disabledDate={afterChinaToday} /></Form.Item>
         <Form.Item name="authorisationSigned" valuePropName="checked"><Checkbox data-testid="f-authorisation">{t('mon.field.authorisationSigned')}</Checkbox></Form.Item>
       </>);
     case 'comparison':
@@ -118,7 +150,7 @@ function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; for
       </>);
     case 'announcement':
       return (<>
-        <Form.Item name="announcedOn" label={t('mon.field.announcedOn')}><DatePicker data-testid="f-announcedOn" /></Form.Item>
+        <Form.Item name="announcedOn" label={t('mon.field.announcedOn')}><DatePicker data-testid="f-announcedOn" disabledDate={afterChinaToday} /></Form.Item>
         {p.kind === 'identification' && (<>
           <Form.Item name="monitoredType" label={t('mon.field.monitoredType')}><Select options={types} data-testid="f-monitoredType" /></Form.Item>
           <Form.Item name="riskTypes" label={t('mon.field.riskTypes')}><Select mode="multiple" maxCount={5} options={risks} data-testid="f-riskTypes" /></Form.Item>
@@ -130,12 +162,12 @@ function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; for
 }
 
 /** The initial values of a step's form: dates of today, the village review's proposal carried into the announcement. */
-function initialValues(p: ProcedureDetail, step: StepCode): Record<string, unknown> {
+function initialValues(p: ProcedureDetail, step: StepCode, meId: number): Record<string, unknown> {
   const review = [...p.state.events].reverse().find((e) => e.action === 'sign' && e.step === 'village_review');
   switch (step) {
-    case 'verification': return { visitedOn: dayjs() };
+    case 'verification': return { visitedOn: chinaToday(), verifiers: [meId], onBehalf: [] };
     case 'publicity': return { startDate: dayjs(p.stepSince), endDate: dayjs(p.stepSince).add((p.policyNow.values.publicityDays ?? 5) - 1, 'day'), objections: [] };
-    case 'announcement': return { announcedOn: dayjs(), monitoredType: review?.data.proposedMonitoredType, riskTypes: review?.data.proposedRiskTypes ?? [] };
+    case 'announcement': return { announcedOn: chinaToday(), monitoredType: review?.data.proposedMonitoredType, riskTypes: review?.data.proposedRiskTypes ?? [] };
     default: return {};
   }
 }
@@ -150,8 +182,12 @@ function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDeta
   const values = Form.useWatch([], form) as Record<string, unknown> | undefined;
   const [touched, setTouched] = useState(false);
   const [busy, setBusy] = useState(false);
+  const me = useMe();
+  // the same checks as the server: the data, and its dates against the previous step's and today in China
   const problems = useMemo(
-    () => (values ? validateStepData(p.kind, step, toData(step, values), { policy: p.policyNow.values as PolicyValues, today: today() }) : []),
+    () => (values ? validateStepData(p.kind, step, toData(step, values), {
+      policy: p.policyNow.values as PolicyValues, today: todayInChina(), state: p.state as ProcedureState, identifiedOn: p.identifiedOn,
+    }) : []),
     [values, p, step],
   );
   const submit = async () => {
@@ -180,7 +216,7 @@ function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDeta
   const l = useMonLabels();
   return (
     <Card size="small" title={t('mon.proc.current', { step: l.step(p.kind, step) })} data-testid="step-form">
-      <Form form={form} layout="vertical" initialValues={initialValues(p, step)} key={`${p.id}-${p.state.events.length}`}>
+      <Form form={form} layout="vertical" initialValues={initialValues(p, step, me.id)} key={`${p.id}-${p.state.events.length}`}>
         <StepFields p={p} step={step} form={form} />
         <Form.Item name="comment" label={t('mon.proc.comment')}><Input.TextArea rows={2} data-testid="f-comment" /></Form.Item>
       </Form>
@@ -201,6 +237,30 @@ function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDeta
         </Card>
       )}
     </Card>
+  );
+}
+
+/**
+ * The home verification waits for verifiers to confirm it in the product: who, and for a verifier named in it, the
+ * button to confirm (their own signature on the visit).
+ */
+function ConfirmCard({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDetail) => void }) {
+  const { t, errorText } = useI18n();
+  const { message } = App.useApp();
+  const [busy, setBusy] = useState(false);
+  const confirm = async () => {
+    setBusy(true);
+    try {
+      onDone(await call(api.procedureConfirm, { params: { countyCode: p.countyCode, id: p.id } }));
+      message.success(t('mon.proc.confirmed'));
+    } catch (e) {
+      message.error(errorText(e));
+    } finally { setBusy(false); }
+  };
+  return (
+    <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="pending-confirmations"
+      title={t('mon.proc.pendingConfirm', { names: p.pendingConfirmations.map((x) => x.name).join('、') })}
+      action={p.canConfirm ? <Button size="small" type="primary" loading={busy} onClick={() => void confirm()} data-testid="confirm-verification">{t('mon.proc.confirm')}</Button> : undefined} />
   );
 }
 
@@ -270,6 +330,7 @@ export default function ProcedurePage() {
       </Card>
       <Row gutter={[12, 12]}>
         <Col xs={24} lg={12}>
+          {p.pendingConfirmations.length > 0 && <ConfirmCard p={p} onDone={setP} />}
           {p.status === 'active' && (p.canAct ? <StepForm p={p} onDone={setP} /> : <Alert type="info" showIcon title={t('mon.proc.waiting', { who: p.waitingFor ?? '' })} data-testid="waiting" />)}
           <Card size="small" title={t('mon.proc.timeline')} style={{ marginTop: 12 }}>
             {p.state.events.length === 0 && <Typography.Text type="secondary" data-testid="timeline-empty">{t('mon.proc.noEvents')}</Typography.Text>}

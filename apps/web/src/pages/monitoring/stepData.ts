@@ -70,6 +70,21 @@ export function checkLabel(k: string, lang: Lang): string {
 
 const CHECK_RESULTS: Record<string, Text> = { none: { zh: '未发现', en: 'none' }, found: { zh: '发现', en: 'found' } };
 
+const CONFIRMATION: Record<string, (x: { on?: string | null; by?: string }) => Text> = {
+  signer: () => ({ zh: '签字人', en: 'signer' }),
+  confirmed: (x) => ({ zh: `${x.on ?? ''} 已在系统中确认`, en: `confirmed ${x.on ?? ''}` }),
+  pending: () => ({ zh: '待本人确认', en: 'to confirm' }),
+  on_behalf: (x) => ({ zh: `由${x.by ?? ''}代录`, en: `entered by ${x.by ?? ''}` }),
+};
+
+/** A verifier of the home visit: the name and how their part was confirmed (older records hold typed names). */
+function verifierText(x: unknown, lang: Lang): string {
+  if (typeof x !== 'object' || x === null) return String(x);
+  const v = x as { name?: string; confirmation?: string; confirmedOn?: string | null; enteredBy?: { name?: string } | null };
+  const how = v.confirmation ? CONFIRMATION[v.confirmation]?.({ on: v.confirmedOn, by: v.enteredBy?.name })[lang] : undefined;
+  return how ? (lang === 'zh' ? `${v.name ?? ''}（${how}）` : `${v.name ?? ''} (${how})`) : String(v.name ?? '');
+}
+
 const empty = (v: unknown) => v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0);
 
 /** One value of a step's data in words. */
@@ -83,6 +98,8 @@ export function stepValueText(field: string, v: unknown, lang: Lang): string {
     case 'riskTypes':
     case 'proposedRiskTypes':
       return Array.isArray(v) ? v.map((c) => label(RISK_TYPES, String(c), lang) ?? String(c)).join(sep) : String(v);
+    case 'verifiers':
+      return Array.isArray(v) ? v.map((x) => verifierText(x, lang)).join(sep) : String(v);
     case 'eliminationType':
       return label(ELIMINATION_TYPES, String(v), lang) ?? String(v);
     case 'result':
