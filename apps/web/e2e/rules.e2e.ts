@@ -193,7 +193,7 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     await box.pressSequentially('  && income.perCapitaNet <');
     // half-way: the expression is incomplete, at the end of line 2
     const line2Start = `household.householdNo.startsWith('${PREFIX}')\n`.length;
-    await page.getByTestId('rule-error-message').filter({ hasText: '语法错误：表达式不完整' }).waitFor();
+    await page.getByTestId('rule-error-message').filter({ hasText: '语法错误：规则条件不完整' }).waitFor();
     await box.pressSequentially(' policy.monitoringLin');
     const expr = `household.householdNo.startsWith('${PREFIX}')\n  && income.perCapitaNet < policy.monitoringLin`;
     assert.equal(await box.inputValue(), expr);
@@ -221,7 +221,7 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
 
     // saving is refused while the expression is wrong
     await page.getByTestId('rule-save').click();
-    await page.getByText('表达式有错误，不能保存').waitFor();
+    await page.getByText('规则条件有错误，不能保存').waitFor();
 
     // fix it
     await box.press('ControlOrMeta+End');
@@ -235,7 +235,7 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     await page.getByTestId('dry-run').click();
     await page.getByTestId('dry-count').filter({ hasText: `命中 1 户 / 共 ${townHouseholds} 户` }).waitFor({ timeout: 30_000 });
     assert.equal(await page.getByTestId('dry-agreement').getAttribute('data-agrees'), 'true');
-    assert.equal(await text(page.getByTestId('dry-agreement')), 'TypeScript 逐户计算与 SQL 结果一致');
+    assert.equal(await text(page.getByTestId('dry-agreement')), '逐户核对与全区域统计的结果一致');
     const hit = page.getByTestId('dry-household');
     assert.equal(await hit.count(), 1);
     assert.equal(await hit.getAttribute('data-household-no'), householdNo(1));
@@ -325,7 +325,7 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     assert.ok((await num('member_uninsured', 'new')) >= 1);
     assert.ok((await num('income_below_monitoring_line', 'new')) >= 1);
     const totalMatches = [...expected.values()].reduce((a, b) => a + b, 0);
-    assert.match(await text(page.getByTestId('run-result-summary')), new RegExp(`^${townHouseholds} 户，${totalMatches} 次命中，新增线索 \\d+ 条$`));
+    assert.match(await text(page.getByTestId('run-result-summary')), new RegExp(`^${townHouseholds} 户，${totalMatches} 次命中，新增线索 \\d+ 条(，补充到已有线索 \\d+ 条)?$`));
     const firstRun = await result.getAttribute('data-run');
     assert.equal(await page.locator(`[data-testid="runs-item"][data-run="${firstRun}"]`).count(), 1);
     await shot(page, 'rules-07-run-results');
@@ -429,7 +429,7 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     const vp = await villageCtx.newPage();
     errors.push(...watchErrors(vp));
     await vp.goto(`/monitoring/clues?channel=platform&rule=${RULE_ID}`);
-    await vp.getByTestId('filter-rule').waitFor();
+    await vp.getByTestId('filter-rule-select').filter({ hasText: RULE_NAME }).waitFor();
     await vp.getByTestId(`start-${ruleClue.id}`).click();
     await vp.getByTestId('procedure-page').waitFor();
     const procPath = new URL(vp.url()).pathname;

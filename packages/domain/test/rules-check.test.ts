@@ -107,7 +107,7 @@ test('a rule must return bool', () => {
 
 test('syntax errors have positions', () => {
   const eof = oneError('household.size >');
-  assert.equal(eof.message, '语法错误：表达式不完整');
+  assert.equal(eof.message, '语法错误：规则条件不完整');
   assert.equal(eof.position.offset, 16);
   const paren = oneError('members.exists(m, m.age > 1');
   assert.match(paren.message, /^语法错误：此处应为右括号 \)/);

@@ -53,7 +53,7 @@ function compile(expression: string): { rule: CheckedRule; sql: string; refs: Ru
   const c = checkRule(expression);
   if (!c.ok) {
     const details = c.errors.map((e) => ({ field: 'expression', message: `第 ${e.position.line} 行第 ${e.position.column} 列：${e.message}` }));
-    throw new AppError(400, 'VALIDATION', `规则表达式有误：${details[0]!.message}${details.length > 1 ? ` 等 ${details.length} 处` : ''}`, details);
+    throw new AppError(400, 'VALIDATION', `规则条件有误：${details[0]!.message}${details.length > 1 ? ` 等 ${details.length} 处` : ''}`, details);
   }
   return { rule: c.rule, sql: compileSql(c.rule, { householdAlias: 'h', memberTable: MEMBER_FACTS_TABLE, literals: 'inline' }).sql, refs: ruleReferences(c.rule) };
 }

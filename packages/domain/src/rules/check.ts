@@ -188,20 +188,20 @@ type Node = ASTNode;
 /** Syntax error messages of the parser, in Chinese. */
 function translateSyntax(summary: string): string {
   const tokens: Record<string, string> = {
-    EOF: '表达式结尾', RPAREN: '右括号 )', LPAREN: '左括号 (', RBRACKET: '右方括号 ]', LBRACKET: '左方括号 [', RBRACE: '右花括号 }',
+    EOF: '规则条件结尾', RPAREN: '右括号 )', LPAREN: '左括号 (', RBRACKET: '右方括号 ]', LBRACKET: '左方括号 [', RBRACE: '右花括号 }',
     COLON: '冒号 :', COMMA: '逗号 ,', IDENTIFIER: '名称', DOT: '点 .', QUESTION: '问号 ?',
   };
   const tok = (t: string) => tokens[t] ?? t;
   let m = /^Expected (\w+), got (\w+)/.exec(summary);
   if (m) return `此处应为${tok(m[1]!)}，实际是${tok(m[2]!)}`;
   m = /^Unexpected token: EOF/.exec(summary);
-  if (m) return '表达式不完整';
+  if (m) return '规则条件不完整';
   m = /^Unexpected token: (\w+)/.exec(summary);
   if (m) return `此处不应出现${tok(m[1]!)}`;
   if (/^Unterminated/.test(summary)) return '字符串缺少结束引号';
   m = /^Unexpected character: '(.*)'/.exec(summary);
   if (m) return `无法识别的字符“${m[1]}”`;
-  if (/limit|exceed/i.test(summary)) return '表达式过长或嵌套过深';
+  if (/limit|exceed/i.test(summary)) return '规则条件过长或嵌套过深';
   if (/Invalid (integer|number)|out of range/i.test(summary)) return '数字格式错误或超出范围';
   if (/macro|argument/i.test(summary)) return `函数参数错误（${summary}）`;
   return `语法错误（${summary}）`;
@@ -368,13 +368,15 @@ class Checker {
     if (e.kind !== 'literal' || typeof e.value !== 'string') return true;
     const value = e.value;
     if (c.codes.some((x) => x.code === value)) return true;
-    const what = `${c.field.zh}`;
+    // the field's name without its explanation in brackets (户状态, not 户状态（本年度；…）)
+    const what = c.field.zh.replace(/（.*）$/, '');
+    const whatEn = c.field.en.replace(/ \(.*\)$/, '');
     const byLabel = codeByLabel(c.codes, value);
     if (byLabel) {
       const entry = c.codes.find((x) => x.code === byLabel)!;
       this.error(e.start, e.end,
         `“${value}”不是${what}的代码，规则中要写代码：应写 '${byLabel}'（${entry.zh}）`,
-        `'${value}' is not a code of ${c.field.en}: rules use codes, write '${byLabel}' (${entry.en})`);
+        `'${value}' is not a code of ${whatEn}: rules use codes, write '${byLabel}' (${entry.en})`);
       return false;
     }
     const near = suggest(value, c.codes.map((x) => x.code));
@@ -382,7 +384,7 @@ class Checker {
     const listEn = c.codes.length <= 12 ? c.codes.map((x) => `'${x.code}' (${x.en})`).join(', ') : null;
     this.error(e.start, e.end,
       `“${value}”不是${what}的代码${near ? `，是否应为 '${near}'（${c.codes.find((x) => x.code === near)!.zh}）？` : ''}${list ? `（可用：${list}）` : '（代码见字段说明）'}`,
-      `'${value}' is not a code of ${c.field.en}${near ? `; did you mean '${near}'?` : ''}${listEn ? ` (codes: ${listEn})` : ' (see the field help for its codes)'}`);
+      `'${value}' is not a code of ${whatEn}${near ? `; did you mean '${near}'?` : ''}${listEn ? ` (codes: ${listEn})` : ' (see the field help for its codes)'}`);
     return false;
   }
 

@@ -18,13 +18,15 @@ interface Props {
   expression: string;
   /** false while the expression does not type-check (nothing is sent then) */
   valid: boolean;
+  /** the region of the rule being edited: a county's rule is tried on its households only */
+  ruleRegionCode?: string;
 }
 
 /**
  * 试运行: counts and previews the households of a region and year the expression matches (ruleDryRun; nothing
  * is written). After the first run, a changed expression, region or year is counted again automatically.
  */
-export function DryRun({ expression, valid }: Props) {
+export function DryRun({ expression, valid, ruleRegionCode }: Props) {
   const me = useMe();
   const { t, errorText } = useI18n();
   const isMobile = useIsMobile();
@@ -45,7 +47,7 @@ export function DryRun({ expression, valid }: Props) {
     setLoading(true);
     setError(null);
     const send = () =>
-      call(api.ruleDryRun, { body: { expression, regionCode: region, year }, signal: c.signal })
+      call(api.ruleDryRun, { body: { expression, regionCode: region, year, ruleRegionCode }, signal: c.signal })
         .then((data) => !c.signal.aborted && setResult({ key, data }))
         .catch((e: unknown) => !c.signal.aborted && setError(errorText(e)))
         .finally(() => !c.signal.aborted && setLoading(false));

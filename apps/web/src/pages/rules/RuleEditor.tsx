@@ -36,6 +36,8 @@ interface Props {
   rule: RuleRecord | null;
   /** false: read-only, only the dry run works */
   canWrite: boolean;
+  /** why a rule the user may not change is read-only (a national or an upper region's rule); the general notice otherwise */
+  readOnlyReason?: string;
   onClose: () => void;
   onSaved: (r: RuleRecord) => void;
 }
@@ -45,7 +47,7 @@ interface Props {
  * box at its line and column (marked in the box and with a caret line), the variables and fields to insert,
  * and the dry run. Saving an existing rule needs a reason; the saved version is shown.
  */
-export function RuleEditor({ rule, canWrite, onClose, onSaved }: Props) {
+export function RuleEditor({ rule, canWrite, readOnlyReason, onClose, onSaved }: Props) {
   const { t, lang, errorText } = useI18n();
   const { message } = App.useApp();
   const isMobile = useIsMobile();
@@ -167,7 +169,7 @@ export function RuleEditor({ rule, canWrite, onClose, onSaved }: Props) {
 
   const form = (
     <div className="tp-r-form">
-      {!canWrite && <Alert type="info" showIcon title={t('rules.readOnly')} className="tp-r-readonly" data-testid="rule-readonly" />}
+      {!canWrite && <Alert type="info" showIcon title={readOnlyReason ?? t('rules.readOnly')} className="tp-r-readonly" data-testid="rule-readonly" />}
       {isNew &&
         field(
           t('rules.field.id'),
@@ -262,7 +264,7 @@ export function RuleEditor({ rule, canWrite, onClose, onSaved }: Props) {
         <div className="tp-r-editor-main">
           {form}
           <Card size="small" title={t('rules.dry')} className="tp-r-dry-card-wrap">
-            <DryRun expression={d.expression} valid={check.ok} />
+            <DryRun expression={d.expression} valid={check.ok} ruleRegionCode={rule?.regionCode} />
           </Card>
         </div>
         <Card size="small" title={t('rules.help')} className="tp-r-editor-help">

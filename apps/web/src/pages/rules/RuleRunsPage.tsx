@@ -4,7 +4,7 @@ import { Alert, App, Button, Card, Empty, Progress, Select, Skeleton, Table, Tag
 import type { TableColumnsType } from 'antd';
 import { InboxOutlined, PlayCircleOutlined, SettingOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import type { RuleRun } from '@tuopin/domain';
+import { isWithinRegion, type RuleRun } from '@tuopin/domain';
 import { api, call } from '../../api/client';
 import { useAuth, useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
@@ -19,9 +19,13 @@ const POLL_MS = 700;
 const RUNNING: readonly RuleRun['status'][] = ['queued', 'running'];
 const STATUS_COLORS: Record<RuleRun['status'], string> = { queued: 'default', running: 'processing', done: 'success', failed: 'error' };
 const fmtTime = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm');
-const sum = (r: RuleRun, k: 'matches' | 'newClues') => r.results.reduce((s, x) => s + x[k], 0);
-/** The clue inbox filtered to the platform clues of one rule in a run's region and period. */
-const cluesOf = (run: RuleRun, ruleId: string) => `/monitoring/clues?channel=platform&region=${run.region.code}&period=${run.period}&rule=${ruleId}`;
+const sum = (r: RuleRun, k: 'matches' | 'newHits') => r.results.reduce((s, x) => s + x[k], 0);
+/** Clues created by a run (older runs before grouping: the new hits). */
+const newClues = (r: RuleRun) => r.newClues ?? sum(r, 'newHits');
+/** Whether a run is of a region enclosing the user's (a county's run seen from a township). */
+const covering = (run: RuleRun, home: string) => run.region.code !== home && isWithinRegion(home, run.region.code);
+/** The region whose clues a run's links show: the run's, or the user's own when the run was of an enclosing region. */
+const clueRegion = (run: RuleRun, home: string) => (covering(run, home) ? home : run.region.code);
 
 /** 预警运行: run every active rule over a region and year, follow its progress, read the results. */
 export default function RuleRunsPage() {
@@ -41,6 +45,12 @@ export default function RuleRunsPage() {
     return Number.isInteger(y) && YEARS.includes(y) ? y : CURRENT_YEAR;
   }, [sp]);
   const selectedId = Number(sp.get('run')) || null;
+  /** The clue inbox filtered to the platform clues of a run's period (and one rule) in the region the user may see. */
+  const cluesOf = (run: RuleRun, ruleId?: string) =>
+    `/monitoring/clues?channel=platform&region=${clueRegion(run, me.region.code)}&period=${run.period}${ruleId ? `&rule=${ruleId}` : ''}`;
+  const summary = (r: RuleRun) =>
+    t('runs.resultSummary', { households: r.households ?? 0, matches: sum(r, 'matches'), newClues: newClues(r) })
+    + (r.extendedClues ? t('runs.resultExtended', { n: r.extendedClues }) : '');
 
   const [runs, setRuns] = useState<RuleRun[] | null>(null);
   const [active, setActive] = useState<RuleRun | null>(null);
@@ -171,10 +181,10 @@ export default function RuleRunsPage() {
       render: (v: number) => <span className={v ? 'tp-r-num' : 'tp-r-num-zero'} data-testid="run-result-matches">{v}</span>,
     },
     {
-      title: t('runs.col.newClues'),
-      dataIndex: 'newClues',
+      title: t('runs.col.newHits'),
+      dataIndex: 'newHits',
       align: 'right',
-      width: 100,
+      width: 110,
       render: (v: number, r) => (shown
         ? <Link to={cluesOf(shown, r.ruleId)} className={v ? 'tp-r-num-new' : 'tp-r-num-zero'} data-testid="run-result-new">{v}</Link>
         : <span data-testid="run-result-new">{v}</span>),
@@ -195,7 +205,7 @@ export default function RuleRunsPage() {
       }
       extra={
         !isMobile && (
-          <Link to={`/monitoring/clues?channel=platform&region=${shown.region.code}&period=${shown.period}`} data-testid="run-to-clues">
+          <Link to={cluesOf(shown)} data-testid="run-to-clues">
             <InboxOutlined /> {t('runs.toClues')}
           </Link>
         )
@@ -203,14 +213,13 @@ export default function RuleRunsPage() {
     >
       <div className="tp-r-run-summary">
         <Tag color={STATUS_COLORS[shown.status]}>{t(`runs.status.${shown.status}` as MsgKey)}</Tag>
-        <span data-testid="run-result-summary">
-          {t('runs.resultSummary', { households: shown.households ?? 0, matches: sum(shown, 'matches'), newClues: sum(shown, 'newClues') })}
-        </span>
+        {covering(shown, me.region.code) && <Tag color="blue" title={t('runs.coveringHint')} data-testid="run-covering">{t('runs.covering')}</Tag>}
+        <span data-testid="run-result-summary">{summary(shown)}</span>
         <Typography.Text type="secondary">{t('runs.resultBy', { user: shown.createdBy ?? '—', time: fmtTime(shown.finishedAt ?? shown.createdAt) })}</Typography.Text>
       </div>
       {shown.status === 'failed' && shown.message && <Alert type="error" showIcon title={serverText(shown.message)} />}
       {isMobile && (
-        <Link to={`/monitoring/clues?channel=platform&region=${shown.region.code}&period=${shown.period}`} className="tp-r-run-clues-link" data-testid="run-to-clues">
+        <Link to={cluesOf(shown)} className="tp-r-run-clues-link" data-testid="run-to-clues">
           <InboxOutlined /> {t('runs.toClues')}
         </Link>
       )}
@@ -226,9 +235,9 @@ export default function RuleRunsPage() {
                   {t('runs.matchesN', { n: '' })}
                   <span data-testid="run-result-matches">{r.matches}</span>
                 </span>
-                <Link to={cluesOf(shown, r.ruleId)} className={r.newClues ? 'tp-r-num-new' : 'tp-r-num-zero'}>
+                <Link to={cluesOf(shown, r.ruleId)} className={r.newHits ? 'tp-r-num-new' : 'tp-r-num-zero'}>
                   {t('runs.newN', { n: '' })}
-                  <span data-testid="run-result-new">{r.newClues}</span>
+                  <span data-testid="run-result-new">{r.newHits}</span>
                 </Link>
               </span>
             </div>
@@ -249,12 +258,17 @@ export default function RuleRunsPage() {
 
   const runColumns: TableColumnsType<RuleRun> = [
     { title: t('runs.col.time'), key: 'time', width: 140, render: (_: unknown, r) => fmtTime(r.createdAt) },
-    { title: t('runs.col.region'), key: 'region', render: (_: unknown, r) => r.region.fullName || r.region.name },
+    {
+      title: t('runs.col.region'), key: 'region',
+      render: (_: unknown, r) => (
+        <>{r.region.fullName || r.region.name}{covering(r, me.region.code) && <Tag color="blue" style={{ marginInlineStart: 6 }} data-testid="runs-item-covering">{t('runs.covering')}</Tag>}</>
+      ),
+    },
     { title: t('runs.col.year'), dataIndex: 'year', width: 70 },
     { title: t('runs.col.status'), key: 'status', width: 90, render: (_: unknown, r) => <Tag color={STATUS_COLORS[r.status]}>{t(`runs.status.${r.status}` as MsgKey)}</Tag> },
     { title: t('runs.col.households'), key: 'h', align: 'right', width: 80, render: (_: unknown, r) => r.households ?? '—' },
     { title: t('runs.col.hits'), key: 'm', align: 'right', width: 100, render: (_: unknown, r) => sum(r, 'matches') },
-    { title: t('runs.col.newClues'), key: 'n', align: 'right', width: 90, render: (_: unknown, r) => sum(r, 'newClues') },
+    { title: t('runs.col.newClues'), key: 'n', align: 'right', width: 90, render: (_: unknown, r) => newClues(r) },
     { title: t('runs.col.by'), key: 'by', width: 100, render: (_: unknown, r) => r.createdBy ?? '—' },
   ];
 
@@ -273,15 +287,13 @@ export default function RuleRunsPage() {
               data-run={r.id}
             >
               <div className="tp-r-run-item-head">
-                <span>{r.region.name}</span>
+                <span>{r.region.name}{covering(r, me.region.code) && <Tag color="blue" style={{ marginInlineStart: 6 }}>{t('runs.covering')}</Tag>}</span>
                 <Tag color={STATUS_COLORS[r.status]}>{t(`runs.status.${r.status}` as MsgKey)}</Tag>
               </div>
               <div className="tp-r-run-item-sub">
                 {fmtTime(r.createdAt)} · {r.year} · {r.createdBy ?? '—'}
               </div>
-              <div className="tp-r-run-item-sub">
-                {t('runs.resultSummary', { households: r.households ?? 0, matches: sum(r, 'matches'), newClues: sum(r, 'newClues') })}
-              </div>
+              <div className="tp-r-run-item-sub">{summary(r)}</div>
             </div>
           ))}
         </div>

@@ -61,8 +61,8 @@ export default function RulesPage() {
 
   const actions = (r: RuleRecord) => (
     <span className="tp-r-actions">
-      <Button size="small" type="link" icon={canWrite ? <EditOutlined /> : <EyeOutlined />} onClick={() => setOpen(r.id)} data-testid="rule-open">
-        {canWrite ? t('rules.edit') : t('rules.view')}
+      <Button size="small" type="link" icon={canWrite && r.editable ? <EditOutlined /> : <EyeOutlined />} onClick={() => setOpen(r.id)} data-testid="rule-open">
+        {canWrite && r.editable ? t('rules.edit') : t('rules.view')}
       </Button>
       <Button size="small" type="link" icon={<HistoryOutlined />} onClick={() => setVersionsOf(r)} data-testid="rule-versions">
         {t('rules.versions')}
@@ -82,6 +82,7 @@ export default function RulesPage() {
           <Tag className="tp-r-kind" color={r.builtin ? 'default' : 'purple'} data-testid="rule-kind">
             {r.builtin ? t('rules.builtin') : t('rules.custom')}
           </Tag>
+          <Tag className="tp-r-kind" color={r.regionName ? 'cyan' : 'default'} data-testid="rule-region">{r.regionName ?? t('rules.national')}</Tag>
           {r.description && <div className="tp-r-desc">{r.description}</div>}
           <code className="tp-r-expr-preview">{r.expression}</code>
         </div>
@@ -200,7 +201,8 @@ export default function RulesPage() {
           ))}
       </Card>
       {open && editing !== undefined && (
-        <RuleEditor rule={editing} canWrite={canWrite} onClose={() => setOpen(null)} onSaved={saved} />
+        <RuleEditor rule={editing} canWrite={canWrite && (editing === null || editing.editable)} readOnlyReason={canWrite && editing && !editing.editable ? t(editing.regionName ? 'rules.readOnlyUpper' : 'rules.readOnlyNational') : undefined}
+          onClose={() => setOpen(null)} onSaved={saved} />
       )}
       {versionsOf && <VersionsDrawer rule={versionsOf} onClose={() => setVersionsOf(null)} />}
     </div>
