@@ -24,11 +24,12 @@ import { isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from
 import { HouseholdFormDrawer } from './forms';
 import { useHhText } from './messages';
 import './households.css';
+import { currentYearInChina } from '../../utils/chinaDate';
 
 type Query = NonNullable<EndpointQuery<typeof api.householdList>>;
 type ListPage = { items: HouseholdListItem[]; next: string | null; total: number; totals: HouseholdListTotals };
 
-const CURRENT_YEAR = new Date().getFullYear();
+const CURRENT_YEAR = currentYearInChina();
 /** 建档立卡 began in 2014. */
 const YEARS = Array.from({ length: CURRENT_YEAR - 2014 + 1 }, (_, i) => CURRENT_YEAR - i);
 const PAGE_SIZES = [20, 50, 100, 200] as const;
@@ -569,6 +570,23 @@ export default function HouseholdListPage() {
                     label: (
                       <a href={buildUrl(api.householdExport.url, undefined, { ...query, after: undefined, limit: undefined })} data-testid="households-export-csv">
                         {tt('export.csv')}
+                      </a>
+                    ),
+                  },
+                  { type: 'divider' },
+                  {
+                    key: 'members-xlsx',
+                    label: (
+                      <a href={buildUrl(api.memberExportXlsx.url, undefined, { ...query, after: undefined, limit: undefined })} data-testid="members-export-xlsx">
+                        {tt('export.membersXlsx')}
+                      </a>
+                    ),
+                  },
+                  {
+                    key: 'members-csv',
+                    label: (
+                      <a href={buildUrl(api.memberExport.url, undefined, { ...query, after: undefined, limit: undefined })} data-testid="members-export-csv">
+                        {tt('export.membersCsv')}
                       </a>
                     ),
                   },

@@ -12,6 +12,7 @@ import { api, call, isApiError } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { useHhText, type HhKey } from './messages';
 import { useIsMobile } from '../../utils/hooks';
+import { afterChinaToday, chinaToday, todayInChina } from '../../utils/chinaDate';
 
 
 
@@ -59,7 +60,7 @@ export function MeasuresSection({ countyCode, id, canWrite }: { countyCode: stri
           renderItem={(m) => (
             <List.Item
               data-testid="measure-item"
-              actions={canWrite && (m.endedOn === null || m.endedOn > dayjs().format('YYYY-MM-DD')) ? [
+              actions={canWrite && (m.endedOn === null || m.endedOn > todayInChina()) ? [
                 <Button key="end" size="small" onClick={() => setEnding(m)} data-testid="measure-end">{t('measure.end')}</Button>,
               ] : []}
             >
@@ -107,7 +108,7 @@ function AddMeasureModal({ open, countyCode, id, onClose, onSaved }: { open: boo
   useEffect(() => {
     if (!open) return;
     form.resetFields();
-    form.setFieldsValue({ startedOn: dayjs() });
+    form.setFieldsValue({ startedOn: chinaToday() });
     setError(null);
     setServer({});
   }, [open, form]);
@@ -151,7 +152,7 @@ function AddMeasureModal({ open, countyCode, id, onClose, onSaved }: { open: boo
         </Form.Item>
         <Space wrap size={16}>
           <Form.Item name="startedOn" label={t('measure.startedOn')} rules={[{ required: true, message: t('form.required', { field: t('measure.startedOn') }) }]} {...status('startedOn')}>
-            <DatePicker format="YYYY-MM-DD" disabledDate={(d) => d.isAfter(dayjs(), 'day')} data-testid="measure-started" />
+            <DatePicker format="YYYY-MM-DD" disabledDate={afterChinaToday} data-testid="measure-started" />
           </Form.Item>
           <Form.Item name="endedOn" label={t('measure.endedOn')} {...status('endedOn')}>
             <DatePicker format="YYYY-MM-DD" data-testid="measure-ended" />
@@ -177,7 +178,7 @@ function EndMeasureModal({ measure, onClose, onSaved }: { measure: Measure | nul
   useEffect(() => {
     if (!measure) return;
     form.resetFields();
-    form.setFieldsValue({ endedOn: dayjs() });
+    form.setFieldsValue({ endedOn: chinaToday() });
     setError(null);
   }, [measure, form]);
   if (!measure) return null;
@@ -207,7 +208,7 @@ function EndMeasureModal({ measure, onClose, onSaved }: { measure: Measure | nul
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="measure-end-error" />}
       <Form form={form} layout="vertical">
         <Form.Item name="endedOn" label={t('measure.endedOn')} rules={[{ required: true, message: t('form.required', { field: t('measure.endedOn') }) }]}>
-          <DatePicker format="YYYY-MM-DD" disabledDate={(d) => d.isAfter(dayjs(), 'day') || d.isBefore(dayjs(measure.startedOn), 'day')} data-testid="measure-end-date" />
+          <DatePicker format="YYYY-MM-DD" disabledDate={(d) => afterChinaToday(d) || d.isBefore(dayjs(measure.startedOn), 'day')} data-testid="measure-end-date" />
         </Form.Item>
         <Form.Item name="reason" label={t('measure.endReason')} rules={[{ max: 500 }]}>
           <Input.TextArea rows={2} maxLength={500} placeholder={t('measure.endReasonPlaceholder')} data-testid="measure-end-reason" />

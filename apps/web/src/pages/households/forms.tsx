@@ -24,12 +24,14 @@ import { useI18n } from '../../i18n';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useIsMobile } from '../../utils/hooks';
 import { fieldLabel, useHhText } from './messages';
+import { afterChinaToday, chinaToday, currentYearInChina, todayInChina } from '../../utils/chinaDate';
 
 type DetailMember = HouseholdDetail['members'][number];
 type Values = Record<string, unknown>;
 type Problems = Record<string, { errors: string[]; warnings: string[] }>;
 
-const today = () => dayjs().format('YYYY-MM-DD');
+/** Today in China (the product's calendar, whatever the browser's zone). */
+const today = todayInChina;
 const LAND_KEYS = ['cultivated', 'forest', 'returnedForest', 'orchard', 'pasture', 'waterSurface'] as const;
 const MEMBER_FIELDS = [
   'idType', 'idNumber', 'name', 'relation', 'sex', 'birthDate', 'ethnicity', 'education', 'schoolStatus', 'dropoutReason', 'health',
@@ -585,7 +587,7 @@ export function MemberFormDrawer({ open, household, member, onClose, onSaved }: 
   const [saving, setSaving] = useState(false);
   const { error, setError, show } = useSubmitError();
   const adding = member === null;
-  const initial = useMemo(() => ({ ...memberValues(member), ...(adding ? { kind: 'birth', date: dayjs() } : {}) }), [member, adding]);
+  const initial = useMemo(() => ({ ...memberValues(member), ...(adding ? { kind: 'birth', date: chinaToday() } : {}) }), [member, adding]);
   const touched = useTouched(open);
   const masked = useMemo(
     () => ({ idNumber: member && isMasked(member.idNumber) ? member.idNumber : undefined, phone: member && isMasked(member.phone) ? (member.phone ?? undefined) : undefined }),
@@ -705,7 +707,7 @@ export function MemberFormDrawer({ open, household, member, onClose, onSaved }: 
                 help={problems.date?.errors.join(' ')}
                 validateStatus={problems.date?.errors.length ? 'error' : undefined}
               >
-                <DatePicker style={{ width: '100%' }} format="YYYY-MM-DD" disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+                <DatePicker style={{ width: '100%' }} format="YYYY-MM-DD" disabledDate={afterChinaToday} />
               </Form.Item>
             </Col>
           </Row>
@@ -740,7 +742,7 @@ export function MoveMemberModal({ open, household, member, onClose, onSaved }: {
   useEffect(() => {
     if (!open) return;
     form.resetFields();
-    form.setFieldsValue({ kind: 'marriage_out', date: dayjs() });
+    form.setFieldsValue({ kind: 'marriage_out', date: chinaToday() });
     setServer({});
     setError(null);
   }, [open, form, setError]);
@@ -813,7 +815,7 @@ export function MoveMemberModal({ open, household, member, onClose, onSaved }: {
           <Select options={MEMBER_MOVE_OUT_KINDS.map((k) => ({ value: k, label: MEMBER_MOVE_LABELS[k][lang] }))} data-testid="move-kind" />
         </Form.Item>
         <Form.Item name="date" label={t('member.moveDate')} rules={[{ required: true }]} {...status('date')}>
-          <DatePicker style={{ width: '100%' }} format="YYYY-MM-DD" disabledDate={(d) => d.isAfter(dayjs(), 'day')} data-testid="move-date" />
+          <DatePicker style={{ width: '100%' }} format="YYYY-MM-DD" disabledDate={afterChinaToday} data-testid="move-date" />
         </Form.Item>
         {kind === 'transfer' && (
           <>
@@ -841,7 +843,7 @@ export function MoveMemberModal({ open, household, member, onClose, onSaved }: {
 // ------------------------------------------------------------------------------------------
 // 收入情况：一个年度的收入记录
 
-const thisYear = () => new Date().getFullYear();
+const thisYear = currentYearInChina;
 /** Years a record may be set for (the domain accepts 2013 … next year), newest first. */
 const yearOptions = () => Array.from({ length: thisYear() + 2 - REGISTRY_FIRST_YEAR }, (_, i) => thisYear() + 1 - i);
 

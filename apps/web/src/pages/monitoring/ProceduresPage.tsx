@@ -54,6 +54,7 @@ export default function ProceduresPage() {
   const status = (STATUSES as readonly string[]).includes(statusParam ?? '') ? (statusParam as Status) : undefined;
   const step = sp.get('step') ?? undefined;
   const overdue = sp.get('overdue') === '1';
+  const confirming = sp.get('confirming') === '1';
   const [page, setPage] = useState<Page | null>(null);
   const [items, setItems] = useState<ProcedureSummary[]>([]);
   const [loading, setLoading] = useState(false);
@@ -69,7 +70,7 @@ export default function ProceduresPage() {
   const load = useCallback(async (after?: string) => {
     setLoading(true);
     try {
-      const r = await call(api.procedureList, { query: { regionCode: region, kind, status, step, overdue: overdue || undefined, after, limit: PAGE } });
+      const r = await call(api.procedureList, { query: { regionCode: region, kind, status, step, overdue: overdue || undefined, confirming: confirming || undefined, after, limit: PAGE } });
       setPage(r);
       setItems((prev) => (after ? [...prev, ...r.items] : r.items));
     } catch (e) {
@@ -77,7 +78,7 @@ export default function ProceduresPage() {
     } finally {
       setLoading(false);
     }
-  }, [region, kind, status, step, overdue, message, errorText]);
+  }, [region, kind, status, step, overdue, confirming, message, errorText]);
   useEffect(() => { void load(); }, [load]);
 
   /** Steps of the chosen kind, or of both kinds (a step shared by both is listed once). */
@@ -123,6 +124,7 @@ export default function ProceduresPage() {
             options={STATUSES.map((s) => ({ value: s, label: t(`mon.status.${s}`) }))} />
           <Select allowClear placeholder={t('mon.col.step')} value={step} onChange={(v) => set({ step: v })} style={{ width: 150 }} data-testid="procs-step" options={stepOptions} />
           <Space size={4}><Switch size="small" checked={overdue} onChange={(v) => set({ overdue: v ? '1' : undefined })} data-testid="procs-overdue" />{t('mon.procs.filter.overdue')}</Space>
+          <Space size={4}><Switch size="small" checked={confirming} onChange={(v) => set({ confirming: v ? '1' : undefined })} data-testid="procs-confirming" />{t('mon.procs.filter.confirming')}</Space>
         </Space>
       </Card>
       <Card variant="borderless" size="small"
