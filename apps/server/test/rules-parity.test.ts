@@ -4,6 +4,12 @@
  * grammar over the environment, the households the SQL translation selects in PostgreSQL are exactly those
  * the TypeScript evaluation matches. Any difference fails with the expression, its SQL and the household.
  *
+ * Errors too: random expressions that can overflow int64, leave int()'s range, overflow or underflow a double or
+ * divide by zero, with the failing part on either side of && / || and in either branch of ?: (and the other side
+ * deciding or not), must give each household the same value or the same error on both paths (evaluated one
+ * household at a time in SQL, as an error stops a statement). The one case SQL cannot follow — both sides of
+ * && / || failing, or a macro that may decide before an element that fails (compile-sql.ts) — is not generated.
+ *
  * RULES_PARITY_SEED sets the seed of the households and of the expressions (default fixed, so a CI run is
  * reproducible; set it to explore).
  */
@@ -16,7 +22,7 @@ import {
   evaluateExpression, factRows, factTablesDdl, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_FACTS_TABLE, HOUSEHOLD_STATUSES,
   HOUSING_RATINGS, LABOUR_SKILLS, MEDICAL_INSURANCES, MEMBER_FACTS_TABLE, MONITORED_TYPES, POLICY_DEFAULTS,
   POVERTY_CAUSES, RELATIONS, RISK_TYPES, SCHOOL_STATUSES, SEXES, TEKUN_TYPES, WATER_PROBLEMS, WORK_PLACES,
-  type CheckedRule, type CodeTable, type FactCellValue, type HouseholdFacts, type IncomeFacts, type MemberFacts,
+  RuleEvaluationError, RuleFactsError, type CheckedRule, type CodeTable, type RuleValue, type FactCellValue, type HouseholdFacts, type IncomeFacts, type MemberFacts,
   type PolicyFacts, type RuleFacts,
 } from '@tuopin/domain';
 import { cloneTemplate } from '../src/testing/harness';
@@ -24,6 +30,9 @@ import { cloneTemplate } from '../src/testing/harness';
 const SEED = Number(process.env.RULES_PARITY_SEED ?? 20251130);
 const HOUSEHOLDS = 3000;
 const RANDOM_EXPRESSIONS = 300;
+const ERROR_EXPRESSIONS = 150;
+/** households evaluated one at a time for the expressions that can fail */
+const ERROR_HOUSEHOLDS = 400;
 
 // ---------------------------------------------------------------------------------------------
 // Random households
@@ -31,7 +40,7 @@ const RANDOM_EXPRESSIONS = 300;
 const codes = (t: CodeTable) => fc.constantFrom(...t.map((e) => e.code));
 const maybe = <T>(a: fc.Arbitrary<T>, freq = 5) => fc.option(a, { nil: null, freq });
 /** yuan amounts: the lines of the default policy and around them, 0, negatives, cents */
-const LINES = [POLICY_DEFAULTS.povertyLine, POLICY_DEFAULTS.monitoringLine, POLICY_DEFAULTS.exitUnstableLine, POLICY_DEFAULTS.dibaoLine, 8700];
+const LINES = [POLICY_DEFAULTS.povertyLine, POLICY_DEFAULTS.monitoringLine!, POLICY_DEFAULTS.exitUnstableLine, POLICY_DEFAULTS.dibaoLine, 8700];
 const money = fc.oneof(
   fc.constantFrom(0, -0.01, -1500.5, 10000, 20000, ...LINES.flatMap((l) => [l, l - 0.01, l + 0.01])),
   fc.integer({ min: -2_000_000, max: 5_000_000 }).map((c) => c / 100),
@@ -203,7 +212,7 @@ function expr(kind: Kind, depth: number, m: string | null): fc.Arbitrary<string>
         t === 'has' ? `has(${f})` : `${f} ${t}`),
       fc.tuple(sub('int'), fc.array(intLit, { maxLength: 4 })).map(([a, l]) => `${p(a)} in [${l.join(', ')}]`),
       fc.tuple(sub('double'), fc.array(doubleLit, { minLength: 1, maxLength: 3 })).map(([a, l]) => `${p(a)} in [${l.join(', ')}]`),
-      fc.tuple(fc.constantFrom('household.status', 'household.housingRating', ...(m ? [`${m}.labour`] : [])), fc.constantFrom(...Object.keys(CODE_SETS))).chain(([f, set]) =>
+      fc.constantFrom<[string, string]>(['household.status', 'status'], ['household.housingRating', 'housing'], ...(m ? [[`${m}.labour`, 'labour'] as [string, string]] : [])).chain(([f, set]) =>
         fc.subarray(CODE_SETS[set]!, { minLength: 1 }).map((l) => `${f} in [${l.map(celString).join(', ')}]`)),
       fc.tuple(fc.constantFrom(...RISK_TYPES.map((r) => r.code))).map(([c]) => `${celString(c)} in household.riskTypes`),
       fc.tuple(sub('string'), fc.constantFrom('startsWith', 'endsWith', 'contains'), sub('string')).map(([a, f, b]) => `${p(a)}.${f}(${b})`),
@@ -239,6 +248,108 @@ function expr(kind: Kind, depth: number, m: string | null): fc.Arbitrary<string>
   memo.set(key, arb);
   return arb;
 }
+
+// Expressions that can fail: a failing part (overflow, range, underflow) combined with parts that cannot fail.
+const BIG_INT = fc.constantFrom('9223372036854775807', '-9223372036854775808', '4611686018427387904', '3037000500', '-3037000501');
+const BIG_DOUBLE = fc.constantFrom('1e308', '-1.7e308', '1e-308', '1e300', '1e16', '1e18');
+
+/** An int expression that fails for some households (and is null for others). */
+function failingInt(depth: number, m: string | null): fc.Arbitrary<string> {
+  const safeI = expr('int', Math.min(depth, 1), m);
+  const safeD = expr('double', Math.min(depth, 1), m);
+  const options: fc.Arbitrary<string>[] = [
+    fc.tuple(safeI, fc.constantFrom('+', '-', '*'), BIG_INT).map(([a, o, b]) => `(${a}) ${o} ${b}`),
+    fc.tuple(BIG_INT, fc.constantFrom('+', '-', '*'), safeI).map(([a, o, b]) => `${a} ${o} (${b})`),
+    fc.tuple(BIG_INT, safeI).map(([a, b]) => `-(${a} + (${b}))`),
+    safeI.map((b) => `-9223372036854775808 / (${b})`),
+    fc.tuple(safeD, BIG_DOUBLE).map(([a, b]) => `int((${a}) * ${b})`),
+    safeI.map((a) => `9223372036854775807 + (${a}) / 0`),
+  ];
+  if (depth > 0) {
+    const sub = failingInt(depth - 1, m);
+    options.push(
+      fc.tuple(sub, fc.constantFrom('+', '-', '*', '/', '%'), safeI).map(([a, o, b]) => `(${a}) ${o} (${b})`),
+      fc.tuple(expr('bool', 1, m), sub, safeI).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
+      fc.tuple(expr('bool', 1, m), safeI, sub).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
+    );
+  }
+  return fc.oneof(...options);
+}
+
+/** A double expression that overflows or underflows for some households. */
+function failingDouble(m: string | null): fc.Arbitrary<string> {
+  const safeD = expr('double', 1, m);
+  return fc.oneof(
+    fc.tuple(safeD, fc.constantFrom('*', '/'), BIG_DOUBLE).map(([a, o, b]) => `(${a}) ${o} ${b}`),
+    fc.tuple(safeD, BIG_DOUBLE).map(([a, b]) => `(${a}) * ${b} * ${b}`),
+    safeD.map((a) => `(${a}) * 1e-320 * 1e-10`),
+    fc.tuple(safeD, BIG_DOUBLE).map(([a, b]) => `(${a}) + ${b} + ${b}`),
+    fc.tuple(expr('int', 1, m), BIG_DOUBLE).map(([a, b]) => `double(${a}) * ${b} * 1e10`),
+  );
+}
+
+/** A bool expression that fails for some households; the other operand of && / || never fails. */
+function failingBool(depth: number, m: string | null): fc.Arbitrary<string> {
+  const safeB = expr('bool', Math.min(depth, 2), m);
+  const base = fc.oneof(
+    fc.tuple(failingInt(1, m), cmpOp, expr('int', 1, m)).map(([a, o, b]) => `(${a}) ${o} (${b})`),
+    fc.tuple(expr('int', 1, m), cmpOp, failingInt(1, m)).map(([a, o, b]) => `(${a}) ${o} (${b})`),
+    fc.tuple(failingDouble(m), fc.constantFrom('<', '>=', '=='), expr('double', 1, m)).map(([a, o, b]) => `(${a}) ${o} (${b})`),
+    fc.tuple(failingInt(1, m), fc.array(intLit, { maxLength: 3 })).map(([a, l]) => `(${a}) in [${l.join(', ')}]`),
+  );
+  if (depth <= 0) return base;
+  const sub = failingBool(depth - 1, m);
+  const next = `e${depth}`;
+  return fc.oneof(
+    base,
+    fc.tuple(sub, fc.constantFrom('&&', '||'), safeB).map(([a, o, b]) => `(${a}) ${o} (${b})`),
+    fc.tuple(safeB, fc.constantFrom('&&', '||'), sub).map(([a, o, b]) => `(${a}) ${o} (${b})`),
+    // the deciding literal on either side
+    fc.tuple(sub, fc.constantFrom('&& false', '|| true', '&& true', '|| false')).map(([a, t]) => `(${a}) ${t}`),
+    fc.tuple(fc.constantFrom('false &&', 'true ||', 'true &&', 'false ||'), sub).map(([t, a]) => `${t} (${a})`),
+    sub.map((a) => `!(${a})`),
+    fc.tuple(safeB, sub, sub).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
+    fc.tuple(sub, safeB, safeB).map(([c, a, b]) => `(${c} ? ${a} : ${b})`),
+    fc.tuple(sub, fc.constantFrom('==', '!='), safeB).map(([a, o, b]) => `(${a}) ${o} (${b})`),
+    // macros that evaluate every element on both paths
+    fc.tuple(failingBool(depth - 1, next), cmpOp, intLit).map(([q, o, n]) => `members.filter(${next}, ${q}).size() ${o} ${n}`),
+    failingBool(depth - 1, next).map((q) => `members.exists_one(${next}, ${q})`),
+    // the transform of map(x, p, t) only for kept elements
+    fc.tuple(expr('bool', 1, next), failingInt(0, next), expr('int', 1, null)).map(([q, t, b]) => `(${b}) in members.map(${next}, ${q}, ${t})`),
+    fc.tuple(fc.constantFrom('members.exists', 'members.all'), expr('bool', 1, next), sub).map(([f, q, a]) => `${f}(${next}, ${q}) && (${a})`),
+  );
+}
+
+/**
+ * Only what the checker accepts: it refuses a literal that is not a code of the field it is compared with
+ * (`household.status == "D"`), which the grammar's random string literals often are.
+ */
+const checks = (source: string) => checkRule(source).ok;
+
+/** Hand-written expressions that fail for some households, with the deciding side first or second. */
+const HAND_WRITTEN_ERRORS = [
+  'household.monitored && household.size * 9223372036854775807 > 0',
+  'household.size * 9223372036854775807 > 0 && household.monitored',
+  'household.size * 9223372036854775807 > 0 || !household.monitored',
+  '!household.monitored || household.size * 9223372036854775807 > 0',
+  '9223372036854775807 + 1 > 0 && household.monitored',
+  'household.monitored || 9223372036854775807 + 1 > 0',
+  '(9223372036854775807 + 1 > 0) && false',
+  'true || int(1e99) > 0',
+  'household.monitored ? household.size * 9223372036854775807 > 0 : household.size > 2',
+  'household.monitored ? household.size > 2 : int(income.perCapitaNet * 1e16) > 0',
+  'household.exitYear > 2020 ? 9223372036854775807 + household.size > 0 : false',
+  'int(income.perCapitaNet * 1e15) > 0 || household.exitYear == null',
+  'income.perCapitaNet * 1e305 > 1.0 && household.relocated',
+  'income.perCapitaNet * 1e-320 * 1e-10 == 0.0 && household.monitored',
+  'int(-9223372036854775808.0) < 0 && household.relocated',
+  '-9223372036854775808 / (household.size - 3) < 0 || household.size == 2',
+  '-(-9223372036854775808 + household.size) < 0',
+  'members.map(m, m.age != null && m.age < 10, m.age * 1000000000000000000).exists(x, x > 0)',
+  '5 in members.map(m, m.age == null || m.age < 9, m.age * 1000000000000000000)',
+  'members.filter(m, m.age * 100000000000000000 > 0).size() > 1 && household.monitored',
+  'members.exists(m, m.age > 200) && members.filter(m, m.age * 9223372036854775807 > 0).size() > 0',
+];
 
 /** Hand-written expressions: every construct, written to meet nulls and boundaries. */
 const HAND_WRITTEN = [
@@ -296,6 +407,8 @@ const HAND_WRITTEN = [
 
 // ---------------------------------------------------------------------------------------------
 
+type RuleValueOrError = RuleValue | { error: string };
+
 const keyOf = (i: number) => ({ countyCode: i % 2 === 0 ? '211204' : '211202', householdId: i + 1 });
 const keyString = (county: string, id: string | number) => `${county}/${id}`;
 
@@ -329,12 +442,73 @@ describe('rules: the SQL translation selects exactly the households the TypeScri
     await client.query(`insert into ${HOUSEHOLD_FACTS_TABLE} select * from json_populate_recordset(null::${HOUSEHOLD_FACTS_TABLE}, $1)`, [JSON.stringify(hRows)]);
     await client.query(`insert into ${MEMBER_FACTS_TABLE} select * from json_populate_recordset(null::${MEMBER_FACTS_TABLE}, $1)`, [JSON.stringify(mRows)]);
     await client.query(`analyze ${HOUSEHOLD_FACTS_TABLE}; analyze ${MEMBER_FACTS_TABLE}`);
+    // one statement per household, catching the error, for the expressions that can fail
+    await client.query(`
+      create function pg_temp.rule_values(q text, params text[], n int)
+        returns table (county_code text, household_id text, v boolean, err text) language plpgsql as $f$
+      declare r record;
+      begin
+        for r in select f.county_code, f.household_id from ${HOUSEHOLD_FACTS_TABLE} f order by f.household_id limit n loop
+          county_code := r.county_code;
+          household_id := r.household_id::text;
+          begin
+            -- the rule's parameters are elements of $1 (see sqlPerHousehold), the key is $2, $3
+            execute format('select (%s) from ${HOUSEHOLD_FACTS_TABLE} h where h.county_code = $2 and h.household_id = $3', q)
+              into v using params, r.county_code, r.household_id;
+            err := null;
+          exception when others then
+            v := null;
+            err := sqlerrm;
+          end;
+          return next;
+        end loop;
+      end $f$`);
   });
 
   after(async () => {
     await client?.end();
     await drop?.();
   });
+
+  /** Value or error of each of the first ERROR_HOUSEHOLDS households in SQL, one household per statement. */
+  async function sqlPerHousehold(sql: string, params: string[]): Promise<Map<string, { v: boolean | null; err: string | null }>> {
+    // parameter $n of the compiled SQL becomes the n-th element of the function's array (only markers contain $)
+    const q = params.length === 0 ? sql : sql.replace(/\$(\d+)/g, (_m, n: string) => `($1)[${n}]`);
+    const { rows } = await client.query<{ county_code: string; household_id: string; v: boolean | null; err: string | null }>(
+      'select * from pg_temp.rule_values($1, $2::text[], $3)', [q, params, ERROR_HOUSEHOLDS]);
+    return new Map(rows.map((r) => [keyString(r.county_code, r.household_id), { v: r.v, err: r.err }]));
+  }
+
+  /** Compares the value or error of an expression that can fail, household by household. */
+  async function compareWithErrors(source: string, literals: 'inline' | 'params' = 'inline'): Promise<{ errors: number; values: number }> {
+    const checked = checkRule(source);
+    if (!checked.ok) throw new Error(`the expression does not check: ${source}\n${JSON.stringify(checked.errors)}`);
+    const rule = checked.rule;
+    const { sql, params } = compileSql(rule, { literals });
+    const fromSql = await sqlPerHousehold(sql, params);
+    assert.equal(fromSql.size, ERROR_HOUSEHOLDS);
+    let errors = 0;
+    let values = 0;
+    for (const [i, f] of households.slice(0, ERROR_HOUSEHOLDS).entries()) {
+      let ts: { v: RuleValueOrError };
+      try {
+        ts = { v: evaluateExpression(rule, f) };
+      } catch (e) {
+        if (!(e instanceof RuleEvaluationError) || e instanceof RuleFactsError) throw e;
+        ts = { v: { error: e.messageEn } };
+      }
+      const s = fromSql.get(keys[i]!)!;
+      const tsError = typeof ts.v === 'object' && ts.v !== null;
+      const same = tsError ? s.err !== null : s.err === null && s.v === ts.v;
+      if (!same) {
+        const show = JSON.stringify(f, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x), 1);
+        assert.fail(`TypeScript and SQL differ for household ${keys[i]}\nexpression: ${source}\nSQL: ${sql}\nparams: ${JSON.stringify(params)}\nTypeScript: ${JSON.stringify(ts.v)}; SQL: ${s.err === null ? String(s.v) : `error ${s.err}`}\nfacts: ${show}`);
+      }
+      if (tsError) errors++;
+      else values++;
+    }
+    return { errors, values };
+  }
 
   /** Compares SQL and TypeScript for one expression over every household; throws a full report on a difference. */
   async function compare(source: string, literals: 'inline' | 'params' = 'inline'): Promise<{ matched: number }> {
@@ -394,11 +568,45 @@ describe('rules: the SQL translation selects exactly the households the TypeScri
     }
   });
 
+  test('hand-written expressions that fail for some households: the same value or error on both paths', async () => {
+    let errors = 0;
+    for (const source of HAND_WRITTEN_ERRORS) {
+      const inline = await compareWithErrors(source, 'inline');
+      await compareWithErrors(source, 'params');
+      errors += inline.errors;
+    }
+    assert.ok(errors > 0);
+    // the deciding side absorbs the error in either order: these never fail
+    for (const source of ['(9223372036854775807 + 1 > 0) && false', 'true || int(1e99) > 0', 'household.size * 9223372036854775807 > 0 && household.size < 0']) {
+      assert.equal((await compareWithErrors(source)).errors, 0, source);
+    }
+    assert.equal((await compareWithErrors('household.size * 9223372036854775807 > 0 && household.size > 1')).values, households.slice(0, ERROR_HOUSEHOLDS).filter((h) => h.household.size <= 1).length);
+  });
+
+  test(`${ERROR_EXPRESSIONS} random expressions that can overflow, leave a range or divide by zero, on either side of && / || / ?:`, async () => {
+    let n = 0;
+    let withErrors = 0;
+    let mixed = 0;
+    await fc.assert(
+      fc.asyncProperty(failingBool(3, null).filter(checks), async (source) => {
+        const { errors, values } = await compareWithErrors(source, n++ % 3 === 0 ? 'params' : 'inline');
+        if (errors > 0) withErrors++;
+        if (errors > 0 && values > 0) mixed++;
+      }),
+      { numRuns: ERROR_EXPRESSIONS, seed: SEED, endOnFailure: false },
+    );
+    assert.equal(n, ERROR_EXPRESSIONS);
+    // the grammar reaches errors, and households where the other side decides
+    console.log(`[rules-parity] ${ERROR_EXPRESSIONS} expressions that can fail: ${withErrors} failed for some household, ${mixed} of them for some households only`);
+    assert.ok(withErrors >= ERROR_EXPRESSIONS * 0.2, `with errors ${withErrors}`);
+    assert.ok(mixed >= ERROR_EXPRESSIONS * 0.1, `errors for some households only ${mixed}`);
+  });
+
   test(`${RANDOM_EXPRESSIONS} random expressions from the grammar`, async () => {
     let n = 0;
     const before = { ...stats };
     await fc.assert(
-      fc.asyncProperty(expr('bool', 3, null), async (source) => {
+      fc.asyncProperty(expr('bool', 3, null).filter(checks), async (source) => {
         await compare(source, n++ % 3 === 0 ? 'params' : 'inline');
       }),
       { numRuns: RANDOM_EXPRESSIONS, seed: SEED, endOnFailure: false },

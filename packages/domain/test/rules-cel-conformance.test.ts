@@ -33,7 +33,7 @@ const EXPECTED_COUNTS: Record<string, number> = {
   "refused: int and double mixed in == or in one list (write double(x))": 1,
   "refused: protocol-buffer message literals": 72,
   "refused: ordering of bools (false < true)": 12,
-  "refused: null semantics: null is \"unknown\" in the product": 4,
+  "refused: ordering null (null < null): no such overload in CEL either; the product tests null with == / != only": 4,
   "refused: a type error (CEL's own checker refuses it; the spec test disables checking to test the runtime, the product checks every rule)": 15,
   "refused: a double literal without a leading digit (.99): the parser (@marcbachmann/cel-js) does not read it": 1,
   "refused: conversions to and from strings (string(), int('…'), double('…'))": 20,

@@ -189,6 +189,21 @@ test('errors: the side of && / || that cannot fail is evaluated first, constant 
     sql('household.monitored && 9223372036854775807 + 1 > 0'),
     "(CASE h.monitored WHEN FALSE THEN FALSE ELSE (h.monitored AND (((CASE WHEN h.household_id IS NULL THEN NULL ELSE ('9223372036854775807'::bigint) END) + ('1'::bigint)) > ('0'::bigint))) END)",
   );
+  // a left-out part that can fail is still evaluated, as CEL evaluates it: `x in []`, size of a literal
+  assert.equal(sql('household.size * 2 in []'), "(CASE WHEN (h.size * ('2'::bigint)) IS NULL THEN FALSE ELSE FALSE END)");
+  assert.equal(sql('size([household.size * 2]) == 1'), "((cardinality((ARRAY[(h.size * ('2'::bigint))]::bigint[]))::bigint) = ('1'::bigint))");
+  // an item that can fail: every item is evaluated (PostgreSQL would make `x IN (a, b)` an OR that stops at a match)
+  assert.equal(sql('household.size in [household.labourCount * 2, 3]'), "(h.size = ANY((ARRAY[(h.labour_count * ('2'::bigint)), ('3'::bigint)]::bigint[])))");
+  // x in members.map(…) with a part that can fail: x evaluated once, every element read by an aggregate
+  assert.equal(
+    sql('household.size in members.map(m, m.age * 2)'),
+    "(SELECT CASE WHEN bool_or(x_2.c) THEN TRUE WHEN count(*) > count(x_2.c) THEN NULL ELSE FALSE END FROM (SELECT h.size AS v OFFSET 0) x_2_x CROSS JOIN LATERAL (SELECT (x_2_x.v = (CASE WHEN m_1.household_id IS NULL THEN NULL ELSE (m_1.age * ('2'::bigint)) END)) AS c FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id) x_2)",
+  );
+  // a macro's predicate that can fail reads the element, so that it is never evaluated for an empty list
+  assert.equal(
+    sql('members.exists_one(m, household.size * 2 > 1)'),
+    "((SELECT count(*) FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id AND ((CASE WHEN m_1.household_id IS NULL THEN NULL ELSE ((h.size * ('2'::bigint)) > ('1'::bigint)) END))) = 1)",
+  );
   // a constant that does not fail is left for the planner to fold
   assert.equal(sql('household.size > -1 + 2'), "(h.size > (('-1'::bigint) + ('2'::bigint)))");
 });

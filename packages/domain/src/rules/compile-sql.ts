@@ -39,7 +39,9 @@
  *     in a CASE on the household key that the planner cannot fold, so it is evaluated (and fails) only
  *     where it is reached;
  *   - int() checks CEL's range -2^63 < x < 2^63 by converting the negated value (PostgreSQL's float8 → int8
- *     accepts -2^63).
+ *     accepts -2^63);
+ *   - a macro's predicate or transform that can fail reads the element (a CASE on it), so it is evaluated per
+ *     element and never for an empty list, as in CEL.
  * What SQL cannot do is catch an error: when BOTH sides of && / || can fail, or a macro's predicate can fail
  * on one element while another decides, SQL raises the error where CEL (and the TypeScript evaluation) may
  * absorb it. No real rule does arithmetic near 2^63 or 1e308; such a rule fails in the warning run rather
@@ -164,7 +166,7 @@ class SqlCompiler {
   constructor(options: SqlCompileOptions) {
     this.h = options.householdAlias ?? 'h';
     this.memberTable = options.memberTable ?? MEMBER_FACTS_TABLE;
-    if (!IDENT.test(this.h) || this.h.includes('.') || /^[mu]_\d+$/.test(this.h)) throw new Error(`invalid household alias: ${this.h}`);
+    if (!IDENT.test(this.h) || this.h.includes('.') || /^[mux]_\d+(_x)?$/.test(this.h)) throw new Error(`invalid household alias: ${this.h}`);
     if (!IDENT.test(this.memberTable)) throw new Error(`invalid member table: ${this.memberTable}`);
     this.inline = (options.literals ?? 'inline') === 'inline';
     this.firstParam = options.firstParam ?? 1;
@@ -303,7 +305,11 @@ class SqlCompiler {
         if (e.arg.kind === 'variable') return `${this.h}.size`;
         const l = this.list(e.arg);
         if (l.kind === 'array') return `(cardinality(${l.sql})::bigint)`;
-        if (l.kind === 'literal') return `('${l.items.length}'::bigint)`;
+        if (l.kind === 'literal') {
+          // the items are evaluated (and may fail) as in CEL; otherwise the count is a constant
+          if (e.arg.kind === 'list' && e.arg.items.some(mayFail)) return `(cardinality(${this.listValue(e.arg)})::bigint)`;
+          return `('${l.items.length}'::bigint)`;
+        }
         return `(SELECT count(*) FROM ${l.from} WHERE ${this.where(l.where)})`;
       }
       case 'in':
@@ -325,6 +331,18 @@ class SqlCompiler {
     return `(ARRAY(SELECT ${l.elem.sql} FROM ${l.from} WHERE ${this.where(l.where)}))`;
   }
 
+  /**
+   * A macro's predicate or transform. One that can fail is made to read the element, so that PostgreSQL
+   * evaluates it per element (CEL evaluates it for no element of an empty list), never once beforehand as a
+   * one-time filter or a condition pushed down to the household.
+   */
+  private perElement(elem: Binding, e: RuleExpr): string {
+    const sql = this.expr(e);
+    if (!mayFail(e)) return sql;
+    const never = elem.kind === 'row' ? `${elem.alias}.${HOUSEHOLD_KEY_COLUMNS[1]} IS NULL` : `(${elem.sql} IS NULL) IS NULL`;
+    return `(CASE WHEN ${never} THEN NULL ELSE ${sql} END)`;
+  }
+
   private where(conds: readonly string[]): string {
     return conds.length === 0 ? 'TRUE' : conds.join(' AND ');
   }
@@ -332,10 +350,22 @@ class SqlCompiler {
   private inList(e: RuleExpr & { kind: 'in' }): string {
     const x = this.expr(e.elem);
     const l = this.list(e.list);
-    if (l.kind === 'literal') return l.items.length === 0 ? 'FALSE' : `(${x} IN (${l.items.join(', ')}))`;
+    if (l.kind === 'literal') {
+      // PostgreSQL turns `x IN (a, b)` with column items into `x = a OR …`, which stops at a match; when an
+      // item can fail, ARRAY[…] evaluates every item first, as CEL builds the whole list.
+      if (l.items.length > 0 && (e.list.kind === 'list' && e.list.items.some(mayFail))) return `(${x} = ANY(${this.listValue(e.list)}))`;
+      if (l.items.length > 0) return `(${x} IN (${l.items.join(', ')}))`;
+      // `x in []` is false, but x is evaluated (and may fail) as in CEL
+      return mayFail(e.elem) ? `(CASE WHEN ${x} IS NULL THEN FALSE ELSE FALSE END)` : 'FALSE';
+    }
     if (l.kind === 'array') return `(${x} = ANY(${l.sql}))`;
     if (l.elem.kind !== 'value') throw new Error('cannot look up a value among records');
-    return `(${x} IN (SELECT ${l.elem.sql} FROM ${l.from} WHERE ${this.where(l.where)}))`;
+    if (!mayFail(e)) return `(${x} IN (SELECT ${l.elem.sql} FROM ${l.from} WHERE ${this.where(l.where)}))`;
+    // IN (SELECT …) stops at the first match and may not evaluate x for an empty list; where something can
+    // fail, x is evaluated once (OFFSET 0 keeps it from being inlined) and an aggregate reads every element,
+    // as CEL evaluates x and builds the whole list: true on a match, else null if a null took part, else false.
+    const a = `x_${++this.counter}`;
+    return `(SELECT CASE WHEN bool_or(${a}.c) THEN TRUE WHEN count(*) > count(${a}.c) THEN NULL ELSE FALSE END FROM (SELECT ${x} AS v OFFSET 0) ${a}_x CROSS JOIN LATERAL (SELECT (${a}_x.v = ${l.elem.sql}) AS c FROM ${l.from} WHERE ${this.where(l.where)}) ${a})`;
   }
 
   /** A list expression as SQL: a relation, an array column or a literal. */
@@ -350,11 +380,11 @@ class SqlCompiler {
     if (e.kind === 'macro' && (e.macro === 'filter' || e.macro === 'map')) {
       const rel = this.relation(e.range);
       this.bindings.set(e.varId, rel.elem);
-      const where = e.predicate ? [...rel.where, `(${this.expr(e.predicate)})`] : rel.where;
+      const where = e.predicate ? [...rel.where, `(${this.perElement(rel.elem, e.predicate)})`] : rel.where;
       let elem: Binding = rel.elem;
       if (e.macro === 'map') {
         const t = e.transform!;
-        if (!(t.kind === 'iterVar' && t.id === e.varId)) elem = { kind: 'value', sql: this.expr(t) };
+        if (!(t.kind === 'iterVar' && t.id === e.varId)) elem = { kind: 'value', sql: this.perElement(rel.elem, t) };
       }
       return { kind: 'rel', from: rel.from, where, elem };
     }
@@ -379,7 +409,7 @@ class SqlCompiler {
   private macroBool(e: RuleExpr & { kind: 'macro' }): string {
     const rel = this.relation(e.range);
     this.bindings.set(e.varId, rel.elem);
-    const p = this.expr(e.predicate!);
+    const p = this.perElement(rel.elem, e.predicate!);
     switch (e.macro) {
       case 'exists':
         return `EXISTS (SELECT 1 FROM ${rel.from} WHERE ${this.where([...rel.where, `(${p})`])})`;

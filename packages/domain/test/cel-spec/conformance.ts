@@ -70,7 +70,7 @@ export const REFUSALS: readonly { pattern: RegExp; reason: string }[] = [
   { pattern: /bool values can only be compared with == or !=/, reason: 'ordering of bools (false < true)' },
   { pattern: /Cannot compare (int and double|double and int) with|must have one type: (int and double|double and int)/, reason: 'int and double mixed in == or in one list (write double(x))' },
   { pattern: /List elements must have one type/, reason: 'lists mixing element types (dyn lists): a list has one element type in the product' },
-  { pattern: /null can only be compared with == or !=|Cannot compare null/, reason: 'null semantics: null is "unknown" in the product' },
+  { pattern: /null can only be compared with == or !=|Cannot compare null/, reason: 'ordering null (null < null): no such overload in CEL either; the product tests null with == / != only' },
   // What CEL's own checker refuses: the spec test disables checking (disable_check) to test the runtime.
   {
     pattern: /must be bool|Cannot compare|have different types|applies to numbers only|applies to bool only|applies to int only/,
