@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { ADMIN_PASSWORD, SCREENSHOT_DIR, animationsSettled, currentYearInChina, importSheets, login, newContext, pickRegion, watchErrors, withBrowser, type SheetRow } from './helpers';
+import { ADMIN_PASSWORD, SCREENSHOT_DIR, animationsSettled, currentYearInChina, login, newContext, pickRegion, postJson, testIdNumber, watchErrors, withBrowser } from './helpers';
 
 const ZHANGXIANG = '211204101000'; // 张相镇
 const VILLAGE = '211204101206'; // 张相屯村
@@ -15,9 +15,16 @@ const HOUSEHOLD_NO = `BAD-${String(STAMP).padStart(5, '0')}`;
 
 withBrowser();
 
-const households: SheetRow[] = [{
-  户编号: HOUSEHOLD_NO, 所在村代码: VILLAGE, 户属性: '一般农户', 年度: String(currentYearInChina()), 户状态: '一般农户', 是否监测对象: '否',
-}];
+const BIRTH = `${currentYearInChina() - 45}-05-06`;
+/** One household of 张相镇 registered through the API, so that the dry run has a household to evaluate. */
+const household = {
+  household: { householdNo: HOUSEHOLD_NO, villageCode: VILLAGE, attribute: 'none' },
+  head: {
+    idNumber: testIdNumber(BIRTH, true, 1, STAMP), name: '边界测试', sex: 'male', birthDate: BIRTH, ethnicity: '01', education: 'junior',
+    schoolStatus: 'not_in_school', health: ['healthy'], labour: 'ordinary', medicalInsurance: 'resident',
+  },
+  reason: '端到端测试',
+};
 
 test('bad input: an overflowing rule is a rule error under the dry run, not a server error', { timeout: 180_000 }, async () => {
   const ctx = await newContext();
@@ -26,7 +33,7 @@ test('bad input: an overflowing rule is a rule error under the dry run, not a se
   try {
     await login(page, 'admin', ADMIN_PASSWORD);
     await page.waitForURL((u) => u.pathname === '/');
-    await importSheets(ctx.request, { households });
+    await postJson(ctx, '/api/households', household);
 
     await page.goto('/monitoring/rules');
     await page.getByTestId('rules-page').waitFor();

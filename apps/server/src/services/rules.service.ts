@@ -195,7 +195,10 @@ export class RulesService {
       return { households, matches: total, preview, agreesWithTypeScript: agrees, ms: Math.round(performance.now() - t) };
     }).catch((e: unknown) => {
       const code = pgError(e).code;
-      if (code?.startsWith('22')) throw invalid('body.expression', `规则在计算时出错：${dataExceptionMessage(code)}${code === '22003' ? '（整数溢出）' : ''}`);
+      if (code?.startsWith('22')) {
+        const message = `规则在计算时出错：${dataExceptionMessage(code)}${code === '22003' ? '（整数溢出）' : ''}`;
+        throw new AppError(400, 'VALIDATION', message, [{ field: 'body.expression', message }]);
+      }
       throw e;
     });
   }
