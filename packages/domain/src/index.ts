@@ -1,6 +1,6 @@
 export * from './regions';
 export * from './roles';
-export * from './password';
+export * from './account';
 export * from './api/endpoint';
 export * from './api/schemas';
 export * from './api/routes';

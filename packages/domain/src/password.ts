@@ -1,9 +1,9 @@
 import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './account';
 
-export const PASSWORD_MIN_LENGTH = 8;
-export const PASSWORD_MAX_LENGTH = 128;
+// Imported as '@tuopin/domain/password' (not re-exported by the package index): the dictionaries are large.
 /**
  * The lowest accepted zxcvbn score: 3 = about 10^8–10^10 guesses ("safely unguessable" against online attacks and
  * a slow hash offline). password1, Passw0rd and qwerty123 score 0; woaini1314 and Zhangsan2024 score 1.
@@ -75,9 +75,6 @@ export function validatePassword(password: string, context: PasswordContext = {}
     (x): x is string => !!x,
   );
   const r = estimator().check(password, inputs);
-  if (r.score < PASSWORD_MIN_SCORE) return `密码太容易被猜到（${weakness(r)}），请使用更长、更没有规律的密码，例如几个不相关的词加数字和符号`;
+  if (r.score < PASSWORD_MIN_SCORE) return `密码太容易被猜到（${weakness(r)}），请使用更长、更没有规律的密码`;
   return null;
 }
-
-export const USERNAME_RE = /^[A-Za-z0-9_.-]{3,32}$/;
-export const USERNAME_RULE_ZH = '用户名为 3–32 位字母、数字、下划线、点或连字符';

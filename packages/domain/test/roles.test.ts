@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { can, isReadOnlyRole, manageableRoles, permissionsOf, validatePassword, ROLE_REGION_LEVELS, ROLES, USERNAME_RE } from '../src/index';
+import { can, isReadOnlyRole, manageableRoles, permissionsOf, ROLE_REGION_LEVELS, ROLES, USERNAME_RE } from '../src/index';
+import { validatePassword } from '../src/password';
 
 test('permissions by role', () => {
   assert.ok(can('county_admin', 'users:write'));

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { permissionsOf, validatePassword, type Me, type Role } from '@tuopin/domain';
+import { permissionsOf, type Me, type Role } from '@tuopin/domain';
+import { validatePassword } from '@tuopin/domain/password';
 import type { Actor } from '../db/database';
 import { AppError, invalid } from '../errors';
 import type { Deps } from './context';

@@ -1,7 +1,8 @@
 import {
-  manageableRoles, validatePassword, REGION_LEVEL_LABELS, regionPrefix, ROLE_LABELS, ROLE_REGION_LEVELS, USERNAME_RE, USERNAME_RULE_ZH,
+  manageableRoles, REGION_LEVEL_LABELS, regionPrefix, ROLE_LABELS, ROLE_REGION_LEVELS, USERNAME_RE, USERNAME_RULE_ZH,
   type Role, type User,
 } from '@tuopin/domain';
+import { validatePassword } from '@tuopin/domain/password';
 import type { Actor, Tx } from '../db/database';
 import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
 import { csvStream } from '../http/csv';

@@ -72,7 +72,7 @@ export const en: Record<MsgKey, string> = {
   'password.currentRequired': 'Enter your current password',
   'password.new': 'New password',
   'password.newRequired': 'Enter a password',
-  'password.rule': 'At least 8 characters, with letters and digits, not containing the username or name, and not a common password, word, pinyin, keyboard pattern or date',
+  'password.rule': 'At least 8 characters with letters and digits, without the username or name, and not a common or regular password',
   'password.sameAsCurrent': 'The new password must differ from the current one',
   'password.confirm': 'Confirm the new password',
   'password.confirmRequired': 'Enter the new password again',

@@ -57,7 +57,7 @@ const WEAK_REASONS: Record<string, string> = {
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [
     /^密码太容易被猜到（(.+?)），/,
-    (m) => `The password is too easy to guess (${WEAK_REASONS[m[1] ?? ''] ?? m[1]}); use a longer, less regular one, for example a few unrelated words with digits and symbols`,
+    (m) => `The password is too easy to guess (${WEAK_REASONS[m[1] ?? ''] ?? m[1]}); use a longer, less regular one`,
   ],
   [/^当前密码不正确，再失败\s*(\d+)\s*次账号将被锁定$/, (m) => `The current password is wrong; ${m[1]} more failures will lock the account`],
   [/^登录尝试过于频繁，请\s*(\d+)\s*秒后再试$/, (m) => `Too many login attempts; try again in ${m[1]} seconds`],

@@ -71,7 +71,7 @@ export const zh = {
   'password.currentRequired': '请输入当前密码',
   'password.new': '新密码',
   'password.newRequired': '请输入密码',
-  'password.rule': '至少 8 位，须同时包含字母和数字，不能包含用户名或姓名，不能是常见密码、单词、拼音、键盘序列或日期',
+  'password.rule': '至少 8 位，含字母和数字，不含用户名或姓名，不能是常见或有规律的密码',
   'password.sameAsCurrent': '新密码不能与当前密码相同',
   'password.confirm': '确认新密码',
   'password.confirmRequired': '请再次输入新密码',

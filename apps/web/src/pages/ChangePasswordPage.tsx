@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, LogoutOutlined } from '@ant-design/icons';
-import { validatePassword } from '@tuopin/domain';
+import { validatePassword } from '@tuopin/domain/password';
 import { api, call } from '../api/client';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';

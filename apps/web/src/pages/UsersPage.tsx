@@ -33,7 +33,6 @@ import {
 } from '@ant-design/icons';
 import {
   manageableRoles,
-  validatePassword,
   regionLevel,
   ROLE_REGION_LEVELS,
   ROLES,
@@ -44,6 +43,7 @@ import {
   type Role,
   type User,
 } from '@tuopin/domain';
+import { validatePassword } from '@tuopin/domain/password';
 import { api, buildUrl, call } from '../api/client';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
