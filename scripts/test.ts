@@ -100,7 +100,8 @@ async function main() {
       try {
         await waitForHealth(base, 60_000);
         fs.mkdirSync(path.join(ROOT_DIR, 'test-results/e2e'), { recursive: true });
-        await nodeTest(files('apps/web/e2e', '.e2e.ts'), { E2E_BASE_URL: base, E2E_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD });
+        // E2E_DATABASE_URL: the server's database, for tests that move a procedure's recorded days back (time-travel.ts)
+        await nodeTest(files('apps/web/e2e', '.e2e.ts'), { E2E_BASE_URL: base, E2E_ADMIN_PASSWORD: TEST_ADMIN_PASSWORD, E2E_DATABASE_URL: db.url });
       } finally {
         server.kill('SIGTERM');
         await new Promise((r) => server.once('exit', r));

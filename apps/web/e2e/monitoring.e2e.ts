@@ -13,15 +13,22 @@
  * goes through all its steps, flagged as quick → the household is no longer monitored and keeps its record.
  * The 程序办理 list shows the procedures with who must act and the overdue case; the procedure page in English shows
  * no raw keys. Screenshots at 1366 px and 375 px.
+ * The verifiers of the home visit are chosen from the officers of the village and township; the township officer
+ * confirms his part in the product before the data comparison. The procedure's dates must follow each other (a
+ * publicity after the village review, over before its result is signed): the test moves the procedure's recorded
+ * days back through the database (E2E_DATABASE_URL, apps/server/test/time-travel.ts) instead of waiting for them.
+ * A second test imports a household monitored before the platform and shows its migrated record on the household page.
  *
- *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… node --import tsx --test apps/web/e2e/monitoring.e2e.ts
+ *   E2E_BASE_URL=http://localhost:3000 E2E_ADMIN_PASSWORD=… E2E_DATABASE_URL=postgres://… node --import tsx --test apps/web/e2e/monitoring.e2e.ts
  */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { addDays, formatYuan, type ProcedureDetail } from '@tuopin/domain';
-import { ADMIN_PASSWORD, BASE_URL, DESKTOP, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser, fillDate, inputOf, currentYearInChina, todayInChina, animationsSettled } from './helpers';
+import pg from 'pg';
+import { ADMIN_PASSWORD, BASE_URL, DESKTOP, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser, fillDate, inputOf, currentYearInChina, todayInChina, animationsSettled, importSheets } from './helpers';
+import { backdateIdentification, backdateProcedure } from '../../server/test/time-travel';
 
 const CC = '211204';
 const QINGHE = '211204000000'; // 清河区, 铁岭市
@@ -35,6 +42,15 @@ const PASSWORD = 'Monitor2025z';
 const householdNo = (n: number) => `MON-${String(STAMP).padStart(5, '0')}-${n}`;
 
 withBrowser();
+
+/** The server's database, for moving a procedure's recorded days back (the rules need days between steps). */
+let pool: pg.Pool | null = null;
+const query = (text: string, params: unknown[]) => {
+  if (!process.env.E2E_DATABASE_URL) throw new Error('E2E_DATABASE_URL is not set: the monitoring test moves recorded days back in the database (npm test sets it)');
+  pool ??= new pg.Pool({ connectionString: process.env.E2E_DATABASE_URL, max: 2 });
+  return pool.query(text, params);
+};
+after(() => pool?.end());
 
 /** Today as the browser (Asia/Shanghai) and the server see it. */
 const today = todayInChina;
@@ -152,8 +168,8 @@ test('monitoring: a clue through every signed step to a monitored household, an 
     await login(admin, 'admin', ADMIN_PASSWORD);
     await admin.waitForURL((u) => u.pathname === '/');
     const reason = '防返贫监测端到端测试';
-    await post(adminCtx, '/api/users', { username: vUser, displayName: '东华村干部李春', role: 'village_officer', regionCode: VILLAGE, password: INITIAL, reason });
-    await post(adminCtx, '/api/users', { username: tUser, displayName: '张相镇干部王岩', role: 'township_officer', regionCode: ZHANGXIANG, password: INITIAL, reason });
+    const vUserId = Number((await post(adminCtx, '/api/users', { username: vUser, displayName: '东华村干部李春', role: 'village_officer', regionCode: VILLAGE, password: INITIAL, reason })).id);
+    const tUserId = Number((await post(adminCtx, '/api/users', { username: tUser, displayName: '张相镇干部王岩', role: 'township_officer', regionCode: ZHANGXIANG, password: INITIAL, reason })).id);
     await post(adminCtx, '/api/users', { username: cUser, displayName: '清河区审定人赵敏', role: 'county_admin', regionCode: QINGHE, password: INITIAL, reason });
     for (const u of [vUser, tUser, cUser]) await setPassword(u);
 
@@ -234,11 +250,23 @@ test('monitoring: a clue through every signed step to a monitored household, an 
     await atStep(vp, '入户核实');
     // the clock runs from the application date: 15 days
     assert.match(await text(vp.getByTestId('clock')), new RegExp(`办结时限 ${addDays(applied, 15)}（剩余 12 天）`));
-    await inputOf(vp.getByTestId('f-verifiers')).fill('李春，周海');
+    // the verifiers: the signer is chosen already; a second from the officers of 东华村 and 张相镇 (not typed), who
+    // confirms in the product (his 代录 box left unticked)
+    assert.match(await text(vp.getByTestId('f-verifiers')), /东华村干部李春/);
+    await stepForm(vp).getByTestId('sign').click();
+    await vp.getByTestId('step-problems').filter({ hasText: '入户核实应至少由 2 名工作人员进行，请选择至少 2 名核实人' }).waitFor();
+    await chooseMany(vp, vp.getByTestId('f-verifiers'), ['张相镇干部王岩']);
+    await vp.getByTestId('f-onBehalf').filter({ hasText: '张相镇干部王岩：由我代录' }).waitFor();
     await inputOf(vp.getByTestId('f-findings')).fill('户主 3 月住院，自付医疗费 2.6 万元，务工中断；家中无车辆、无城镇住房');
     await stepForm(vp).getByText('农户已签署家庭经济状况核对授权书').click();
     await inputOf(vp.getByTestId('f-comment')).fill('情况属实');
+    await vp.getByTestId('step-problems').waitFor({ state: 'detached' });
     await pageShot(vp, 'monitoring-03-proc-verification');
+    await vp.setViewportSize(PHONE_375);
+    await stepForm(vp).scrollIntoViewIfNeeded();
+    await assertNoOverflow(vp, PHONE_375.width);
+    await viewShot(vp, 'monitoring-03b-proc-verification-phone');
+    await vp.setViewportSize(DESKTOP);
     assert.match(await text(vp.getByTestId('facts').getByTestId('facts-income').first()), /^4,000(\.00)? 元$/);
     await sign(vp, '信息比对');
     // the next step is the township's: the village officer sees who must act
@@ -246,7 +274,9 @@ test('monitoring: a clue through every signed step to a monitored household, an 
     const tl = vp.getByTestId('timeline');
     assert.match(await text(tl), /入户核实[\s\S]*东华村干部李春 · \d{4}-\d{2}-\d{2}[\s\S]*情况属实/);
     const ev = tl.getByTestId('event-data').first();
-    assert.equal(await text(ev.locator('[data-field="verifiers"] .v')), '李春、周海');
+    assert.equal(await text(ev.locator('[data-field="verifiers"] .v')), '东华村干部李春（签字人）、张相镇干部王岩（待本人确认）');
+    await vp.getByTestId('pending-confirmations').filter({ hasText: '等待核实人在系统中确认入户核实：张相镇干部王岩' }).waitFor();
+    assert.equal(await vp.getByTestId('confirm-verification').count(), 0); // not the village officer's to confirm
     assert.equal(await text(ev.locator('[data-field="authorisationSigned"] .v')), '是');
     assert.equal(await text(ev.locator('[data-field="visitedOn"] .k')), '入户日期：');
     assert.equal(await text(ev.locator('[data-field="visitedOn"] .v')), TODAY);
@@ -255,6 +285,14 @@ test('monitoring: a clue through every signed step to a monitored household, an 
     // ---- 4. township officer: data comparison ---------------------------------------------------------------
     await tp.goto(procUrl);
     await atStep(tp, '信息比对');
+    // first his own confirmation of the home visit he was named in
+    await tp.getByTestId('pending-confirmations').waitFor();
+    await pageShot(tp, 'monitoring-04b-proc-confirm-verification');
+    await tp.getByTestId('confirm-verification').click();
+    await tp.locator('.ant-message-notice', { hasText: '已确认入户核实' }).first().waitFor();
+    await tp.getByTestId('pending-confirmations').waitFor({ state: 'detached' });
+    assert.equal(await text(tp.getByTestId('timeline').getByTestId('event-data').first().locator('[data-field="verifiers"] .v')),
+      `东华村干部李春（签字人）、张相镇干部王岩（${TODAY} 已在系统中确认）`);
     const none = stepForm(tp).getByText('未发现', { exact: true });
     assert.equal(await none.count(), 6);
     for (let i = 0; i < 6; i++) await none.nth(i).click();
@@ -276,7 +314,7 @@ test('monitoring: a clue through every signed step to a monitored household, an 
     const clue2 = await post(village.ctx, '/api/monitoring/clues', { countyCode: CC, householdId: h2Id, channel: 'application', foundOn: addDays(TODAY, -20), summary: '户主因残丧失劳动能力，申请纳入监测' });
     const p2 = (await post(village.ctx, `/api/monitoring/clues/${CC}/${String(clue2.id)}/identification`, {})) as unknown as ProcedureDetail;
     const p2Url = `/api/monitoring/procedures/${CC}/${p2.id}/sign`;
-    await post(village.ctx, p2Url, { step: 'verification', data: { verifiers: ['李春', '周海'], findings: '户主右腿截肢', authorisationSigned: true, visitedOn: TODAY } });
+    await post(village.ctx, p2Url, { step: 'verification', data: { verifiers: [{ id: vUserId }, { id: tUserId, onBehalf: true }], findings: '户主右腿截肢', authorisationSigned: true, visitedOn: TODAY } });
     await post(town.ctx, p2Url, { step: 'comparison', data: { checks: { vehicle: 'none', property: 'none', company: 'none', publicServant: 'none', pension: 'none', deposit: 'none' } } });
     await post(village.ctx, p2Url, { step: 'village_review', data: { result: 'agree', minutes: '同意纳入', participants: 9 } });
 
@@ -311,8 +349,18 @@ test('monitoring: a clue through every signed step to a monitored household, an 
     await vp.goto(procUrl);
     await atStep(vp, '村级公示');
     await stepForm(vp).getByTestId('sign').click();
-    await vp.getByTestId('step-problems').filter({ hasText: `公示到 ${addDays(TODAY, publicityDays - 1)} 才结束，结束后才能办理下一步` }).waitFor();
+    await vp.getByTestId('step-problems')
+      .filter({ hasText: `公示到 ${addDays(TODAY, publicityDays - 1)} 结束，${addDays(TODAY, publicityDays)} 起才能登记公示结果并办理下一步` }).waitFor();
     await pageShot(vp, 'monitoring-08-proc-publicity-refused');
+    // entered as already over before the village review was signed (today): refused as one types
+    await fillDate(vp, vp.getByTestId('f-startDate'), addDays(TODAY, -7));
+    await fillDate(vp, vp.getByTestId('f-endDate'), addDays(TODAY, -1));
+    await vp.getByTestId('step-problems').filter({ hasText: `公示开始日期 ${addDays(TODAY, -7)} 早于“村民主评议”签字日期（${TODAY}），每一步的日期不能早于上一步` }).waitFor();
+    await pageShot(vp, 'monitoring-08b-proc-publicity-before-review');
+    // ten days later (the procedure's recorded days moved back): the same publicity follows the review
+    await backdateProcedure(query, CC, procId, 10);
+    await vp.reload();
+    await atStep(vp, '村级公示');
     await fillDate(vp, vp.getByTestId('f-startDate'), addDays(TODAY, -7));
     await fillDate(vp, vp.getByTestId('f-endDate'), addDays(TODAY, -1));
     await stepForm(vp).getByRole('button', { name: '添加异议' }).click();
@@ -370,7 +418,12 @@ test('monitoring: a clue through every signed step to a monitored household, an 
     await vp.getByTestId('household-monitored').filter({ hasText: '监测户 · 脱贫不稳定户' }).waitFor();
     const panel = vp.getByTestId('monitoring-panel');
     await panel.getByText('监测对象', { exact: true }).waitFor();
-    assert.match(await text(panel.getByTestId('monitoring-records')), new RegExp(`${TODAY} 纳入监测[\\s\\S]*脱贫不稳定户[\\s\\S]*因病、因务工就业不稳`));
+    assert.match(await text(panel.getByTestId('monitoring-records')), new RegExp(`${TODAY} 纳入监测[\\s\\S]*查看识别程序[\\s\\S]*脱贫不稳定户[\\s\\S]*因病、因务工就业不稳`));
+    // a month later (identification and elimination do not finish on one day): the record as identified 30 days ago
+    const IDENTIFIED = addDays(TODAY, -30);
+    await backdateIdentification(query, CC, h1Id, 30);
+    await vp.reload();
+    await panel.getByText(`${IDENTIFIED} 纳入监测`).waitFor();
 
     // ---- 10. risk elimination refused, every reason named ------------------------------------------------------
     await panel.getByTestId('start-elimination').click();
@@ -424,6 +477,7 @@ test('monitoring: a clue through every signed step to a monitored household, an 
     await inputOf(vp.getByTestId('f-participants')).fill('10');
     await inputOf(vp.getByTestId('f-minutes')).fill('同意消除风险');
     await sign(vp, '村级公示');
+    await backdateProcedure(query, CC, Number(elimUrl.split('/').at(-1)), 10); // the review ten days ago
     // the publicity list: the elimination with its type and the monitored type and risks of the record
     await vp.goto(`/monitoring/publicity?village=${VILLAGE}`);
     const elimRow = vp.getByTestId('publicity-row').filter({ hasText: '刘长顺' });
@@ -457,7 +511,7 @@ test('monitoring: a clue through every signed step to a monitored household, an 
     await panel.getByText('非监测对象', { exact: true }).waitFor();
     assert.equal(await vp.getByTestId('household-monitored').count(), 0);
     const rec = await text(panel.getByTestId('monitoring-records'));
-    assert.match(rec, new RegExp(`${TODAY} 纳入监测[\\s\\S]*脱贫不稳定户[\\s\\S]*${TODAY} 帮扶消除[\\s\\S]*认定后两个月内消除，需重点核查`));
+    assert.match(rec, new RegExp(`${IDENTIFIED} 纳入监测[\\s\\S]*脱贫不稳定户[\\s\\S]*${TODAY} 帮扶消除[\\s\\S]*认定后两个月内消除，需重点核查`));
     await panel.scrollIntoViewIfNeeded();
     await viewShot(vp, 'monitoring-15-household-eliminated');
 
@@ -518,5 +572,77 @@ test('monitoring: a clue through every signed step to a monitored household, an 
   } finally {
     for (const s of sessions) await s.ctx.close().catch(() => undefined);
     await adminCtx.close();
+  }
+});
+
+test('monitoring: a household monitored before the platform, imported, shows its migrated record and can start an elimination', { timeout: 180_000 }, async () => {
+  const TODAY = today();
+  const no = householdNo(9);
+  const identified = addDays(TODAY, -200);
+  const birth = `${YEAR - 61}-03-01`;
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  const errors = watchErrors(page);
+  const vUser = `mon_mv_${STAMP}`;
+  try {
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await page.waitForURL((u) => u.pathname === '/');
+    // the county's existing monitored household: its only worker is 61 and works 8 months, 19,342 yuan per person
+    await importSheets(ctx.request, {
+      households: [{
+        户编号: no, 所在村代码: VILLAGE, 户属性: '一般贫困户', 识别年度: '2016', 脱贫年度: '2019', 主要致贫原因: '因病', 住房安全等级: 'B', 是否饮水安全: '是',
+        年度: String(YEAR), 户状态: '已脱贫户', 是否监测对象: '是', 监测对象类别: '脱贫不稳定户', 风险类型: '因病、因务工就业不稳', 纳入监测日期: identified,
+      }],
+      members: [
+        { 户编号: no, 证件号码: idNumber(birth, true, 21), 姓名: '马长河', 与户主关系: '户主', 性别: '男', 出生日期: birth, 民族: '汉族', 文化程度: '小学', 在校生状况: '非在校生',
+          健康状况: '健康', 劳动技能: '普通劳动力', '务工时间（月）': '8', 基本医疗保险: '城乡居民基本医疗保险' },
+        { 户编号: no, 证件号码: idNumber(`${YEAR - 63}-05-01`, false, 22), 姓名: '马妻', 与户主关系: '配偶', 性别: '女', 出生日期: `${YEAR - 63}-05-01`, 民族: '汉族',
+          文化程度: '小学', 在校生状况: '非在校生', 健康状况: '长期慢性病', 劳动技能: '丧失劳动力', 基本医疗保险: '城乡居民基本医疗保险' },
+      ],
+      income: [
+        { 户编号: no, 年度: String(YEAR), '其他工资性收入（元）': '38684' },
+        { 户编号: no, 年度: String(YEAR - 1), '其他工资性收入（元）': '36000' },
+      ],
+    });
+    const id = Number((await query('select id from households where household_no = $1', [no])).rows[0]!.id);
+    await post(ctx, '/api/users', { username: vUser, displayName: '东华村干部马丽', role: 'village_officer', regionCode: VILLAGE, password: INITIAL, reason: '防返贫监测端到端测试' });
+    await setPassword(vUser);
+
+    const village = await loginAs(vUser);
+    try {
+      const vp = village.page;
+      await vp.goto(`/households/${CC}/${id}`);
+      await vp.getByTestId('household-monitored').filter({ hasText: '监测户 · 脱贫不稳定户' }).waitFor();
+      const panel = vp.getByTestId('monitoring-panel');
+      await panel.getByText('监测对象', { exact: true }).waitFor();
+      const records = panel.getByTestId('monitoring-records');
+      assert.match(await text(records), new RegExp(`${identified} 纳入监测[\\s\\S]*迁移[\\s\\S]*脱贫不稳定户[\\s\\S]*因病、因务工就业不稳`));
+      // nothing blocks the elimination: the 61-year-old worker is labour (recorded capacity, not age)
+      await panel.getByTestId('start-elimination').waitFor();
+      assert.equal(await panel.getByTestId('elimination-blockers').count(), 0);
+      await records.getByTestId('record-migrated').hover();
+      await vp.locator('.ant-tooltip:visible', { hasText: '平台启用前已是监测对象' }).waitFor();
+      await panel.scrollIntoViewIfNeeded();
+      await viewShot(vp, 'monitoring-20-migrated-household-desktop');
+      await vp.setViewportSize(PHONE_375);
+      await panel.scrollIntoViewIfNeeded();
+      await assertNoOverflow(vp, PHONE_375.width);
+      await vp.screenshot({ path: join(SCREENSHOT_DIR, 'monitoring-21-migrated-household-phone-view.png') });
+      await vp.setViewportSize(DESKTOP);
+      await panel.getByTestId('start-elimination').click();
+      await vp.getByTestId('procedure-page').waitFor();
+      assert.equal(await text(vp.getByTestId('page-title')), '风险消除：马长河');
+      await atStep(vp, '风险消除评估');
+      assert.equal(await vp.getByTestId('quick-flag').count(), 0);
+      assert.deepEqual(village.errors, []);
+    } finally {
+      await village.ctx.close();
+    }
+    assert.deepEqual(errors, [], `browser errors against ${BASE_URL}`);
+  } catch (e) {
+    await shot(page, 'monitoring-zz-failure-migrated').catch(() => undefined);
+    throw e;
+  } finally {
+    await ctx.close();
   }
 });

@@ -201,6 +201,7 @@ export const en: Record<MsgKey, string> = {
   'action.login': 'Logged in',
   'action.logout': 'Logged out',
   'action.login_failed': 'Failed login',
+  'action.password_change_failed': 'Wrong current password in a password change',
   'action.password_change': 'Password changed',
   'action.password_reset': 'Password reset',
 

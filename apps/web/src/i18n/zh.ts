@@ -200,6 +200,7 @@ export const zh = {
   'action.login': '登录',
   'action.logout': '退出登录',
   'action.login_failed': '登录失败',
+  'action.password_change_failed': '修改密码时当前密码错误',
   'action.password_change': '修改密码',
   'action.password_reset': '重置密码',
 
