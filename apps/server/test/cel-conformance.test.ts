@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import {
-  compileSqlValue, evaluateExpression, factRows, factTablesDdl, HOUSEHOLD_FACTS_TABLE, MEMBER_FACTS_TABLE,
+  checkRule, compileSqlValue, evaluateExpression, factRows, factTablesDdl, HOUSEHOLD_FACTS_TABLE, MEMBER_FACTS_TABLE,
   RuleEvaluationError, type RuleType, type RuleValue,
 } from '@tuopin/domain';
 import { differs, loadConformanceCases, type ConformanceCase } from '../../../packages/domain/test/cel-spec/conformance';
@@ -97,6 +97,25 @@ describe('CEL conformance: the SQL translation gives the spec\'s answers', () =>
     }
     assert.deepEqual(failures, []);
     assert.deepEqual(passed, { inline: cases.length, params: cases.length });
+  });
+
+  test('int() at the boundaries the spec leaves out: the doubles next to ±2^63 convert, ±2^63 and beyond fail', async () => {
+    const cases: [string, bigint | 'error'][] = [
+      ['int(9223372036854774784.0)', 9223372036854774784n], ['int(-9223372036854774784.0)', -9223372036854774784n],
+      ['int(9223372036854775807.0)', 'error'], ['int(-9223372036854775808.0)', 'error'], ['int(-9223372036854775809.0)', 'error'],
+      ['int(double(-9223372036854775808))', 'error'], ['int(-0.9)', 0n], ['int(2.5e18)', 2500000000000000000n], ['int(-1e300)', 'error'],
+    ];
+    for (const [source, expected] of cases) {
+      const rule = checkRule(source, { requireBool: false });
+      assert.ok(rule.ok, source);
+      const c = { rule: rule.rule } as ConformanceCase;
+      for (const literals of ['inline', 'params'] as const) {
+        const a = await sqlAnswer(c, literals);
+        assert.deepEqual('error' in a ? 'error' : a.value, expected, `${source} (${literals})`);
+      }
+      const ts = tsAnswer(c);
+      assert.deepEqual('error' in ts ? 'error' : ts.value, expected, `${source} (TypeScript)`);
+    }
   });
 });
 

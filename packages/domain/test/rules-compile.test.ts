@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileRule, compileSql, sqlStringLiteral } from '../src/index';
+import { compileRule, compileSql, compileSqlValue, sqlStringLiteral } from '../src/index';
 
 const sql = (source: string) => compileSql(compileRule(source, { requireBool: false })).sql;
 
@@ -206,6 +206,18 @@ test('errors: the side of && / || that cannot fail is evaluated first, constant 
   );
   // a constant that does not fail is left for the planner to fold
   assert.equal(sql('household.size > -1 + 2'), "(h.size > (('-1'::bigint) + ('2'::bigint)))");
+});
+
+test('compileSqlValue: the value of any expression, lists as arrays in order, null as NULL', () => {
+  const v = (source: string) => compileSqlValue(compileRule(source, { requireBool: false })).sql;
+  assert.equal(v('household.size + 1'), "(h.size + ('1'::bigint))");
+  assert.equal(v('null'), 'NULL');
+  assert.equal(v('[1, 2]'), "(ARRAY[('1'::bigint), ('2'::bigint)]::bigint[])");
+  assert.equal(v('[]'), '(ARRAY[]::text[])');
+  assert.equal(v('household.riskTypes'), 'h.risk_types');
+  assert.equal(v('[1, 2, 3].filter(x, x > 1)'), "(ARRAY(SELECT u_1.v FROM unnest(ARRAY[('1'::bigint), ('2'::bigint), ('3'::bigint)]::bigint[]) u_1(v) WHERE ((u_1.v > ('1'::bigint)))))");
+  assert.equal(v('members.map(m, m.age)'), '(ARRAY(SELECT m_1.age FROM rule_member_facts m_1 WHERE m_1.county_code = h.county_code AND m_1.household_id = h.household_id))');
+  assert.throws(() => v('members'), /records/);
 });
 
 test('aliases and tables are options, checked as identifiers', () => {
