@@ -45,14 +45,14 @@ export function quoteValue(v: unknown): string {
   return s.length > 20 ? `${s.slice(0, 20)}…` : s;
 }
 
-const BAD_TEXT_RE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATE_RE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Text that no field may hold: a NUL character (PostgreSQL cannot store it) or an unpaired surrogate (half of a UTF-16
  * pair, not Unicode). The server refuses it at the edge for every request; the import refuses such a cell.
  */
 export function hasBadText(s: string): boolean {
-  return BAD_TEXT_RE.test(s);
+  return s.includes('\u0000') || LONE_SURROGATE_RE.test(s);
 }
 
 /** The message for such text. */
