@@ -4,9 +4,10 @@
  * in Chinese; nothing here touches the database.
  */
 import fs from 'node:fs';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { matchHeaders, SHEETS, type SheetName } from '@tuopin/domain';
 import { csvBatches, CsvSyntaxError, type CsvRecord } from './csv';
+import { isFormula, mergedCells, sheetNames, xlsxSheets, type XlsxRow } from './xlsx';
 export { CsvSyntaxError };
 
 export interface UploadedFile {
@@ -33,6 +34,8 @@ export interface FileProblem {
 }
 
 export const MAX_XLSX_BYTES = 40 * 1024 * 1024;
+const SHEET_ORDER: SheetName[] = ['households', 'members', 'income'];
+const colName = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : colName(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
 
 async function head(path: string, n: number): Promise<Buffer> {
   const fh = await fs.promises.open(path, 'r');
@@ -92,61 +95,96 @@ function sheetOfHeader(header: string[]): SheetName | null {
   return best?.sheet ?? null;
 }
 
-async function readXlsx(file: UploadedFile, problems: FileProblem[]): Promise<SheetSource[]> {
+/** The workbook's sheets as sources, streamed: each source's rows must be read before the next source is asked for. */
+async function* xlsxSources(file: UploadedFile, problems: FileProblem[]): AsyncGenerator<SheetSource & { index: number }> {
   if (file.bytes > MAX_XLSX_BYTES) {
     problems.push({ file: file.name, message: `XLSX 文件超过 ${MAX_XLSX_BYTES / 1024 / 1024} MB，请拆分或改用 CSV` });
-    return [];
+    return;
   }
-  const wb = new ExcelJS.Workbook();
+  let isBroken = false;
+  const broken = (e: unknown) => {
+    if (!isBroken) console.error(`[import] ${file.name}: not a readable workbook: ${e instanceof Error ? e.message : String(e)}`);
+    if (!isBroken) problems.push({ file: file.name, message: '文件已损坏或不是有效的 XLSX 电子表格' });
+    isBroken = true;
+  };
+  // Names of the data sheets: their merged cells are looked up once the workbook has been read.
+  const dataSheets = new Map<string, SheetName>();
   try {
-    await wb.xlsx.readFile(file.path);
-  } catch {
-    problems.push({ file: file.name, message: '文件已损坏或不是有效的 XLSX 电子表格' });
-    return [];
-  }
-  const out: SheetSource[] = [];
-  for (const ws of wb.worksheets) {
-    const titleSheet = (Object.keys(SHEETS) as SheetName[]).find((s) => SHEETS[s].title === ws.name.trim());
-    if (ws.actualRowCount === 0) continue;
-    const header = ((ws.getRow(1).values as ExcelJS.CellValue[]) ?? []).slice(1).map(cellText);
-    const sheet = titleSheet ?? sheetOfHeader(header);
-    if (!sheet) {
-      if (!['说明', '填写说明', '代码表'].includes(ws.name.trim())) problems.push({ file: file.name, sheet: ws.name, message: `工作表“${ws.name}”不是模板中的表（应为 户信息、成员信息 或 收入信息）` });
-      continue;
-    }
-    const m = matchHeaders(sheet, header);
-    for (const p of m.problems) problems.push({ file: file.name, sheet: SHEETS[sheet].title, row: 1, message: p });
-    const merges = (ws.model as { merges?: string[] }).merges ?? [];
-    for (const range of merges) problems.push({ file: file.name, sheet: SHEETS[sheet].title, message: `含有合并单元格 ${range}，请取消合并后每个单元格单独填写` });
-    let formulas = 0;
-    ws.eachRow((row, rowNo) => {
-      row.eachCell((cell) => {
-        if (cell.type === ExcelJS.ValueType.Formula && formulas++ < 20) {
-          problems.push({ file: file.name, sheet: SHEETS[sheet].title, row: rowNo, column: String(cell.address), message: `单元格 ${cell.address} 含有公式，请粘贴为数值` });
-        }
-      });
-    });
-    out.push({
-      sheet, fileName: file.name, indexes: m.indexes,
-      batches: async function* () {
-        const last = ws.actualRowCount > 0 ? ws.rowCount : 0;
-        let batch: CsvRecord[] = [];
-        for (let r = 2; r <= last; r++) {
-          const row = ws.getRow(r);
-          if (!row.hasValues) continue;
-          const cells = ((row.values as ExcelJS.CellValue[]) ?? []).slice(1).map(cellText);
-          if (cells.every((c) => c.trim() === '')) continue;
-          batch.push({ rowNo: r, cells });
-          if (batch.length === 1000) {
-            yield batch;
-            batch = [];
+    for await (const ws of xlsxSheets(file.path)) {
+      const rows = ws.rows[Symbol.asyncIterator]();
+      const first = await rows.next();
+      if (first.done) continue;
+      const titleSheet = (Object.keys(SHEETS) as SheetName[]).find((s) => SHEETS[s].title === ws.name);
+      const header = first.value.number === 1 ? first.value.values.map(cellText) : [];
+      const sheet = titleSheet ?? sheetOfHeader(header);
+      if (!sheet) {
+        if (!['说明', '填写说明', '代码表'].includes(ws.name)) problems.push({ file: file.name, sheet: ws.name, message: `工作表“${ws.name}”不是模板中的表（应为 户信息、成员信息 或 收入信息）` });
+        continue;
+      }
+      dataSheets.set(ws.name, sheet);
+      const title = SHEETS[sheet].title;
+      const m = matchHeaders(sheet, header);
+      for (const p of m.problems) problems.push({ file: file.name, sheet: title, row: 1, message: p });
+      let formulas = 0;
+      const check = (r: XlsxRow) => {
+        r.values.forEach((v, i) => {
+          if (isFormula(v) && formulas++ < 20) {
+            const address = `${colName(i + 1)}${r.number}`;
+            problems.push({ file: file.name, sheet: title, row: r.number, column: address, message: `单元格 ${address} 含有公式，请粘贴为数值` });
           }
-        }
-        if (batch.length) yield batch;
-      },
-    });
+        });
+      };
+      check(first.value);
+      let used = false;
+      yield {
+        sheet, fileName: file.name, indexes: m.indexes, index: ws.index,
+        batches: async function* () {
+          if (used) throw new Error('a streamed worksheet can be read once');
+          used = true;
+          let batch: CsvRecord[] = [];
+          const take = (r: XlsxRow) => {
+            const cells = r.values.map(cellText);
+            if (!cells.every((c) => c.trim() === '')) batch.push({ rowNo: r.number, cells });
+          };
+          if (first.value.number !== 1) take(first.value);
+          for (;;) {
+            let next: IteratorResult<XlsxRow>;
+            try {
+              next = await rows.next();
+            } catch (e) {
+              // broken further on: what was read is of no use, the file is refused
+              broken(e);
+              return;
+            }
+            if (next.done) break;
+            check(next.value);
+            take(next.value);
+            if (batch.length === 1000) {
+              yield batch;
+              batch = [];
+            }
+          }
+          if (batch.length) yield batch;
+        },
+      };
+      if (isBroken) return;
+    }
+  } catch (e) {
+    broken(e);
+    return;
   }
-  return out;
+  let merges: Map<string, string[]>;
+  try {
+    merges = await mergedCells(file.path);
+  } catch (e) {
+    broken(e);
+    return;
+  }
+  for (const [name, ranges] of merges) {
+    const sheet = dataSheets.get(name);
+    if (!sheet) continue;
+    for (const range of ranges) problems.push({ file: file.name, sheet: SHEETS[sheet].title, message: `含有合并单元格 ${range}，请取消合并后每个单元格单独填写` });
+  }
 }
 
 async function readCsv(file: UploadedFile, problems: FileProblem[]): Promise<SheetSource[]> {
@@ -199,10 +237,15 @@ async function readCsv(file: UploadedFile, problems: FileProblem[]): Promise<She
   ];
 }
 
-/** Opens every uploaded file; the result lists the sheets found and every file-level problem. */
-export async function openUpload(files: UploadedFile[]): Promise<{ sources: SheetSource[]; problems: FileProblem[] }> {
-  const problems: FileProblem[] = [];
-  const sources: SheetSource[] = [];
+/**
+ * The sheets of the uploaded files, one after the other, as they stream: workbooks first (their sheets in the order
+ * of the archive), then CSV files (households, members, income). Each source's rows must be read to the end, or
+ * left, before the next source is asked for. File-level problems (headers, merged cells, formulas, a sheet given
+ * twice …) go into `problems` as they are found — some only while or after a sheet's rows are read.
+ */
+export async function* uploadSheets(files: UploadedFile[], problems: FileProblem[]): AsyncGenerator<SheetSource> {
+  const workbooks: UploadedFile[] = [];
+  const csv: SheetSource[] = [];
   if (files.length === 0) problems.push({ file: '', message: '没有上传文件' });
   for (const f of files) {
     if (f.bytes === 0) {
@@ -210,15 +253,78 @@ export async function openUpload(files: UploadedFile[]): Promise<{ sources: Shee
       continue;
     }
     const magic = await head(f.path, 8);
-    if (magic.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) sources.push(...(await readXlsx(f, problems)));
+    if (magic.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) workbooks.push(f);
     else if (magic.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) problems.push({ file: f.name, message: '不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传' });
-    else sources.push(...(await readCsv(f, problems)));
+    else csv.push(...(await readCsv(f, problems)));
   }
   const seen = new Map<SheetName, string>();
-  for (const s of sources) {
-    if (seen.has(s.sheet)) problems.push({ file: s.fileName, message: `“${SHEETS[s.sheet].title}”出现了两次（另一份在 ${seen.get(s.sheet)}）` });
+  const first = (s: SheetSource) => {
+    if (seen.has(s.sheet)) {
+      problems.push({ file: s.fileName, message: `“${SHEETS[s.sheet].title}”出现了两次（另一份在 ${seen.get(s.sheet)}）` });
+      return false;
+    }
     seen.set(s.sheet, s.fileName);
+    return true;
+  };
+  // CSV sheets given twice are known before anything is read.
+  const csvFirst = csv.filter(first);
+  // Households first: members and income take their villages and years from the households staged before them.
+  for (const s of csvFirst) if (s.sheet === 'households') yield s;
+  for (const f of workbooks) {
+    // A workbook's sheets come in the archive's order. Members or income before a sheet 户信息 are checked for
+    // problems as they come and read again for staging once the households have been (a second pass of the file).
+    let names: string[] = [];
+    try {
+      names = await sheetNames(f.path);
+    } catch {
+      // a broken archive is reported by xlsxSources
+    }
+    const householdsLater = !seen.has('households') && names.includes(SHEETS.households.title);
+    const deferred = new Set<number>();
+    let householdsRead = false;
+    for await (const s of xlsxSources(f, problems)) {
+      if (!first(s)) continue;
+      if (householdsLater && !householdsRead && s.sheet !== 'households') {
+        for await (const _ of s.batches()) void _;
+        deferred.add(s.index);
+        continue;
+      }
+      if (s.sheet === 'households') householdsRead = true;
+      yield s;
+    }
+    if (deferred.size) for await (const s of xlsxSources(f, [])) if (deferred.has(s.index)) yield s;
   }
-  if (problems.length === 0 && sources.length === 0) problems.push({ file: files[0]?.name ?? '', message: '文件中没有可导入的工作表' });
+  for (const sheet of SHEET_ORDER) for (const s of csvFirst) if (s.sheet === sheet && sheet !== 'households') yield s;
+  if (problems.length === 0 && seen.size === 0) problems.push({ file: files[0]?.name ?? '', message: '文件中没有可导入的工作表' });
+}
+
+/**
+ * Opens every uploaded file; the result lists the sheets found and every file-level problem. For tools and tests:
+ * the sources can be read again and in any order (a workbook is streamed once here for its problems, and again
+ * for each sheet that is read).
+ */
+export async function openUpload(files: UploadedFile[]): Promise<{ sources: SheetSource[]; problems: FileProblem[] }> {
+  const problems: FileProblem[] = [];
+  const sources: SheetSource[] = [];
+  for await (const s of uploadSheets(files, problems)) {
+    const index = (s as { index?: number }).index;
+    if (index === undefined) {
+      sources.push(s);
+      continue;
+    }
+    for await (const _ of s.batches()) void _;
+    const file = files.find((f) => f.name === s.fileName)!;
+    sources.push({
+      ...s,
+      batches: async function* () {
+        const again: FileProblem[] = [];
+        for await (const t of xlsxSources(file, again)) {
+          if ((t as { index: number }).index !== index) continue;
+          yield* t.batches();
+          return;
+        }
+      },
+    });
+  }
   return { sources, problems };
 }

@@ -39,16 +39,20 @@ export function stageWorkerCount(): number {
   return cores > 1 ? Math.min(4, cores) : 0;
 }
 
+/** A worker thread reached its heap limit (resourceLimits): the file needs more memory than an import may take. */
+export class OutOfMemory extends Error {}
+
 export class StagePool {
   private readonly workers: Worker[];
   private readonly pending = new Map<number, { resolve: (r: Staged) => void; reject: (e: Error) => void }>();
   private seq = 0;
 
-  constructor(size: number) {
+  /** `memoryMb`: heap limit of each worker (V8 old generation); a worker that reaches it fails the staging with OutOfMemory. */
+  constructor(size: number, memoryMb?: number) {
     // From TypeScript sources the entry registers the loader first (workers do not inherit it); built, the worker is JS.
     const url = import.meta.url.endsWith('.ts') ? new URL('./stage-worker-entry.mjs', import.meta.url) : new URL('./stage-worker.js', import.meta.url);
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(url);
+      const w = new Worker(url, memoryMb ? { resourceLimits: { maxOldGenerationSizeMb: memoryMb } } : {});
       w.on('message', (r: WorkerReply) => {
         const p = this.pending.get(r.seq);
         if (!p) return;
@@ -56,7 +60,9 @@ export class StagePool {
         if ('error' in r) p.reject(new Error(`import worker: ${r.error}`));
         else p.resolve(r);
       });
-      w.on('error', (e) => this.failAll(new Error(`import worker: ${e.message}`)));
+      w.on('error', (e: Error & { code?: string }) =>
+        this.failAll(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? new OutOfMemory(`import worker: ${e.message}`) : new Error(`import worker: ${e.message}`)),
+      );
       w.on('exit', (code) => code !== 0 && this.failAll(new Error(`import worker exited with code ${code}`)));
       return w;
     });

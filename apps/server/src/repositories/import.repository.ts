@@ -47,9 +47,19 @@ export interface SqlProblem {
   message: string;
 }
 
-/** Checks that need the whole file or the database. Returns problems (errors). */
-export async function checkStaged(client: pg.PoolClient, importId: number): Promise<SqlProblem[]> {
-  const q = async (text: string) => (await client.query<SqlProblem>(text, [importId])).rows;
+/**
+ * Checks that need the whole file or the database. Returns problems (errors): of each check at most `limit`, its
+ * first rows (a file that is wrong on every row must not be read into memory), and in `total` how many there are.
+ */
+export async function checkStaged(client: pg.PoolClient, importId: number, limit = 50_000): Promise<SqlProblem[] & { total: number }> {
+  let total = 0;
+  const q = async (text: string) => {
+    const rows = (await client.query<SqlProblem & { total?: number }>(
+      `select p.*, count(*) over ()::int as total from (${text}) p order by p.row_no limit ${Math.floor(limit)}`, [importId])).rows;
+    total += rows[0]?.total ?? 0;
+    for (const r of rows) delete r.total;
+    return rows as SqlProblem[];
+  };
   // Fresh staging rows have no statistics; without them the planner picks nested loops over thousands of rows.
   // (tuopin_analyze: the application role does not own the tables; see migration 0010.)
   // Only the columns the checks join and group on: all of them would cost more than the checks.
@@ -65,6 +75,17 @@ export async function checkStaged(client: pg.PoolClient, importId: number): Prom
        from import_households where import_id = $1`,
     [importId],
   );
+  // Members and income staged before their households (a workbook whose sheets come in another order): the village
+  // of the file's household (its first row), as staging gives it when the households come first.
+  for (const table of ['import_members', 'import_income']) {
+    await client.query(
+      `update ${table} m set county_code = h.county_code, village_code = h.village_code
+         from (select distinct on (household_no) household_no, county_code, village_code from import_households
+                where import_id = $1 order by household_no, row_no) h
+        where m.import_id = $1 and m.county_code is null and h.household_no = m.household_no`,
+      [importId],
+    );
+  }
   // Members and income of households that are not in this file belong to an existing household in scope.
   for (const table of ['import_members', 'import_income']) {
     await client.query(
@@ -73,7 +94,7 @@ export async function checkStaged(client: pg.PoolClient, importId: number): Prom
       [importId],
     );
   }
-  return [
+  const found = [
     ...(await q(`
       select 'households' as sheet, row_no, '户编号' as column_name, '户编号 ' || household_no || ' 在户信息表中重复（首次出现在第 ' || first_row || ' 行）' as message
         from (select row_no, household_no, min(row_no) over (partition by household_no) as first_row from import_households where import_id = $1) d
@@ -117,6 +138,7 @@ export async function checkStaged(client: pg.PoolClient, importId: number): Prom
         from (select row_no, household_no, year, min(row_no) over (partition by household_no, year) as first_row from import_income where import_id = $1) d
        where row_no <> first_row`)),
   ];
+  return Object.assign(found, { total });
 }
 
 const tuple = (alias: string, cols: readonly string[]) => `(${cols.map((c) => `${alias}.${c}`).join(', ')})`;

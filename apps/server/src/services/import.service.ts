@@ -9,10 +9,10 @@ import {
   checkStaged, clearProblems, clearStaged, copyInto, countChanges, finishCommit, ImportsRepository, mergeMonitoredRecords, mergeStaged, stagedCounts, stagedMismatch,
   storeProblems, type ImportCounts, type ImportRow,
 } from '../repositories/import.repository';
-import { CsvSyntaxError, openUpload, type UploadedFile } from '../import/source';
-import { copyText } from '../import/copy-text';
-import { sheetRows, type RowProblem, type StageContext } from '../import/stage';
-import { PARALLEL_FROM_BYTES, StagePool, stageWorkerCount } from '../import/stage-pool';
+import { CsvSyntaxError, type UploadedFile } from '../import/source';
+import { ParserFailed, UploadParser, type ParseOutcome } from '../import/parser';
+import type { RowProblem } from '../import/stage';
+import { PARALLEL_FROM_BYTES, stageWorkerCount } from '../import/stage-pool';
 import type { Deps } from './context';
 import { todayInChina } from '../clock';
 
@@ -25,10 +25,6 @@ const today = todayInChina;
 
 /** The staged rows are not what the validation counted (thrown to roll the commit back). */
 class StaleStaging extends Error {}
-
-async function* inThread(batches: AsyncIterable<unknown[][]>): AsyncGenerator<string> {
-  for await (const rows of batches) yield copyText(rows);
-}
 
 /**
  * Registry import: upload → validation job (dry run: parse, validate, COPY into staging, set-based checks, counts)
@@ -92,16 +88,18 @@ export class ImportService {
       await this.setState(id, { status: 'failed', progress: 1, message: '上传的文件已不在服务器上，请重新上传' });
       return;
     }
-    // Large files are parsed and validated in worker threads (stage-pool.ts), small ones here; the workers start
-    // loading while the files are opened.
+    // The files are parsed and validated in a child process with a bounded heap (import/parser.ts), large ones in
+    // worker threads of that process; the staging rows stream from it into COPY.
     const workers = files.reduce((n, f) => n + f.bytes, 0) >= PARALLEL_FROM_BYTES ? stageWorkerCount() : 0;
-    const pool = workers > 0 ? new StagePool(workers) : null;
+    const memoryMb = this.d.config.importParserMemoryMb;
+    const parser = new UploadParser(
+      { files, importId: id, referenceDate: today(), workers, workerMemoryMb: Math.max(64, Math.floor(memoryMb / 2)), maxProblems: MAX_STORED_PROBLEMS },
+      { memoryMb, tmpDir: path.join(this.dir(id), 'tmp') },
+    );
     try {
-      const ctx: StageContext = {
-        importId: id, referenceDate: today(), problems: [], rowsRead: { households: 0, members: 0, income: 0 }, villages: new Map(), years: new Map(), fileYear: null,
-      };
-      const { sources, problems: fileProblems } = await openUpload(files);
       let counts: ImportCounts | null = null;
+      let rowsRead: ParseOutcome['rowsRead'] = { households: 0, members: 0, income: 0 };
+      let fileProblems = false;
       const timings: Record<string, number> = {};
       let mark = performance.now();
       const lap = (name: string) => {
@@ -109,44 +107,52 @@ export class ImportService {
         timings[name] = Math.round(now - mark);
         mark = now;
       };
-      const problems = await this.d.db.scopedClient(actor, async (client) => {
+      const result = await this.d.db.scopedClient(actor, async (client) => {
         await clearStaged(client, id);
         await clearProblems(client, id);
-        let all: RowProblem[] | { sheet: string; row: number | null; column: string | null; severity: 'error'; message: string }[];
-        if (fileProblems.length) {
-          all = fileProblems.map((p) => ({
+        for await (const { sheet, chunks } of parser.sheets()) {
+          await this.setState(id, { progress: 0.05 + 0.25 * SHEET_ORDER.indexOf(sheet), message: `正在校验“${SHEETS[sheet].title}”` });
+          await copyInto(client, sheet, chunks);
+          lap(sheet);
+        }
+        const parsed = parser.outcome();
+        rowsRead = parsed.rowsRead;
+        let all: { sheet: string; row: number | null; column: string | null; severity: 'error' | 'warning'; message: string }[];
+        let errors: number;
+        let warnings: number;
+        if (parsed.fileProblems.length) {
+          // A file-level problem (headers, merged cells, formulas …) may be found after rows were staged.
+          fileProblems = true;
+          await clearStaged(client, id);
+          all = parsed.fileProblems.map((p) => ({
             sheet: p.sheet ?? p.file, row: p.row ?? null, column: p.column ?? null, severity: 'error' as const,
             message: p.file ? `${p.file}：${p.message}` : p.message,
           }));
+          errors = all.length;
+          warnings = 0;
         } else {
-          for (const [i, sheet] of SHEET_ORDER.entries()) {
-            const src = sources.find((s) => s.sheet === sheet);
-            if (!src) continue;
-            await this.setState(id, { progress: 0.05 + 0.25 * i, message: `正在校验“${SHEETS[sheet].title}”` });
-            await copyInto(client, sheet, pool ? pool.sheetText(src, ctx) : inThread(sheetRows(src, ctx)));
-            if (sheet === 'households') pool?.setVillages(ctx);
-            lap(sheet);
-          }
-          await pool?.close();
           await this.setState(id, { progress: 0.8, message: '正在比对系统中已有数据' });
-          const found = await checkStaged(client, id);
+          const found = await checkStaged(client, id, MAX_STORED_PROBLEMS);
           lap('checks');
           counts = await countChanges(client, id);
           lap('counts');
-          all = [
-            ...ctx.problems,
+          const rows: RowProblem[] = [
+            ...parsed.problems,
             ...found.map((p) => ({ sheet: p.sheet, row: p.row_no, column: p.column_name, severity: 'error' as const, message: p.message })),
           ].sort((a, b) => SHEET_ORDER.indexOf(a.sheet) - SHEET_ORDER.indexOf(b.sheet) || a.row - b.row);
+          all = rows;
+          errors = parsed.errors + found.total;
+          warnings = parsed.warnings;
         }
         await storeProblems(client, id, all.slice(0, MAX_STORED_PROBLEMS));
-        return all;
+        return { errors, warnings };
       });
-      const errors = problems.filter((p) => p.severity === 'error').length;
-      const empty = !fileProblems.length && ctx.rowsRead.households + ctx.rowsRead.members + ctx.rowsRead.income === 0;
+      const { errors, warnings } = result;
+      const empty = !fileProblems && rowsRead.households + rowsRead.members + rowsRead.income === 0;
       await this.setState(id, {
         status: errors || empty ? 'invalid' : 'validated', progress: 1,
         message: empty ? '文件中没有数据行' : errors ? `发现 ${errors} 个错误，请修改后重新上传；没有写入任何数据` : '校验通过，可以导入',
-        counts: { ...(counts ?? {}), rows: ctx.rowsRead, timingsMs: timings }, error_count: errors + (empty ? 1 : 0), warning_count: problems.length - errors,
+        counts: { ...(counts ?? {}), rows: rowsRead, timingsMs: timings }, error_count: errors + (empty ? 1 : 0), warning_count: warnings,
       });
     } catch (e) {
       if (e instanceof CsvSyntaxError) {
@@ -159,10 +165,19 @@ export class ImportService {
         });
         return;
       }
+      if (e instanceof ParserFailed && e.reason !== 'internal') {
+        // The parser ran out of memory or ended abnormally: that import fails, the server goes on.
+        console.error(`[import] parser of import ${id} failed (${e.reason}): ${e.message}`);
+        await this.setState(id, {
+          status: 'failed', progress: 1, error_count: 1, warning_count: 0,
+          message: `导入文件过大或格式异常：读取时超出了允许的内存（${memoryMb} MB）或异常中止，没有写入任何数据。请将文件拆分为较小的文件（或改用 CSV）后重新上传`,
+        });
+        return;
+      }
       console.error('[import] validation failed', e);
       await this.setState(id, { status: 'failed', progress: 1, message: '校验时发生内部错误，没有写入任何数据' });
     } finally {
-      await pool?.close();
+      await parser.close();
     }
   }
 
