@@ -55,7 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieSecure: env.COOKIE_SECURE === undefined || env.COOKIE_SECURE === 'auto' ? 'auto' : bool(env.COOKIE_SECURE, false),
     trustProxy: bool(env.TRUST_PROXY, false),
     sessionHours: Number(env.SESSION_HOURS ?? 12),
-    loginRateLimitPerMinute: Number(env.LOGIN_RATE_LIMIT ?? 10),
+    loginRateLimitPerMinute: Number(env.LOGIN_RATE_LIMIT ?? 20),
     loginAddressLimitPerMinute: Number(env.LOGIN_ADDRESS_RATE_LIMIT ?? 300),
     loginAddressFreeFailures: Number(env.LOGIN_ADDRESS_FREE_FAILURES ?? 20),
     lockoutThreshold: Number(env.LOCKOUT_THRESHOLD ?? 5),
