@@ -147,38 +147,37 @@ const PHONE_PREFIXES = ['130', '131', '132', '135', '136', '137', '138', '139', 
 // ID numbers: unique across one run (and against existing ones), matching county and birth date
 
 /**
- * Allocates 18-digit resident ID numbers. The 3-digit sequence encodes the sex (odd = male). People
- * native to the county of their household use sequences 000–799 (counted per county, which is generated
- * in one run of villages); people born elsewhere use 800–999, counted over the whole run. `isTaken`
- * reports ID numbers already in the registry (when generating into a database that is not empty).
+ * Allocates 18-digit resident ID numbers, each at most once per run. The 3-digit sequence encodes the sex (odd =
+ * male). People native to the county of their household use sequences 000–799 of their county's prefix; people born
+ * elsewhere (in-movers, whose prefix is another county's) use 800–999 of that prefix. Both are counted per prefix,
+ * birth day and sex over the whole run, whatever order the villages come in, so an in-mover never gets a native's
+ * number nor one native another's. `isTaken` reports ID numbers already in the registry: a run into the database and
+ * a file for import both skip them, so the generator's own output always passes the registry's uniqueness check.
  */
 export class IdAllocator {
-  private county = '';
-  private native = new Map<string, number>();
-  private readonly outsiders = new Map<string, number>();
+  /** Next sequence index (0–399 natives, 400–499 in-movers) by kind, prefix, birth day and sex */
+  private readonly next = new Map<string, number>();
   constructor(private readonly isTaken: (id: string) => boolean = () => false) {}
 
   /** Returns null when the day is full (the caller moves the birth date). */
   allocate(prefix: string, birth8: string, male: boolean, native: boolean, county: string): string | null {
-    if (county !== this.county) {
-      this.county = county;
-      this.native = new Map();
-    }
-    const map = native ? this.native : this.outsiders;
-    const key = native ? birth8 + (male ? '1' : '0') : prefix + birth8 + (male ? '1' : '0');
-    let k = map.get(key) ?? (native ? 0 : 400);
-    const limit = native ? 400 : 500;
+    // a native's prefix is its county's; an in-mover whose drawn prefix is the household's own county is still
+    // counted with the in-movers (800–999), never with the natives
+    const own = native && prefix === county;
+    const key = `${own ? 'n' : 'o'}${prefix}${birth8}${male ? '1' : '0'}`;
+    let k = this.next.get(key) ?? (own ? 0 : 400);
+    const limit = own ? 400 : 500;
     while (k < limit) {
       const seq = k * 2 + (male ? 1 : 0);
       k++;
       const first17 = prefix + birth8 + String(seq).padStart(3, '0');
       const id = first17 + idCheckCharacter(first17);
       if (!this.isTaken(id)) {
-        map.set(key, k);
+        this.next.set(key, k);
         return id;
       }
     }
-    map.set(key, k);
+    this.next.set(key, k);
     return null;
   }
 }

@@ -284,8 +284,11 @@ export async function generateToCsv(db: Database, opts: GenerateOptions & { dir:
   const year = opts.year ?? currentYear();
   const client = await db.pool.connect();
   let plan: Plan;
+  let taken: Set<string> | null;
   try {
     plan = await makePlan(client, opts.region, opts.persons, opts.seed);
+    // the file is for this installation's import, whose validation refuses ID numbers registered already
+    taken = await existingIds(client);
   } finally {
     client.release();
   }
@@ -298,7 +301,7 @@ export async function generateToCsv(db: Database, opts: GenerateOptions & { dir:
     parts[name] = [];
   }
   const counts = await walk(
-    plan, opts, year, new IdAllocator(),
+    plan, opts, year, new IdAllocator(taken ? (id) => taken.has(id) : undefined),
     (h) => {
       parts['households.csv'].push(householdCsv(h));
       for (const m of h.members) parts['members.csv'].push(memberCsv(h, m));
