@@ -55,7 +55,6 @@ function toData(step: StepCode, v: Record<string, unknown>): Data {
 function VerifierFields({ p, form }: { p: ProcedureDetail; form: ReturnType<typeof Form.useForm>[0] }) {
   const { t } = useI18n();
   const me = useMe();
-  const isMobile = useIsMobile();
   const [officers, setOfficers] = useState<Officer[]>([]);
   useEffect(() => {
     call(api.clueVerifiers, { query: { regionCode: p.household.villageCode } }).then(setOfficers).catch(() => setOfficers([]));
@@ -65,7 +64,6 @@ function VerifierFields({ p, form }: { p: ProcedureDetail; form: ReturnType<type
   return (<>
     <Form.Item name="verifiers" label={t('mon.field.verifiers')} extra={t('mon.field.verifiersHelp')}>
       <Select mode="multiple" data-testid="f-verifiers" optionFilterProp="label" placeholder={t('mon.field.verifiersPlaceholder')} style={{ width: '100%' }}
-        maxTagCount={isMobile ? 'responsive' : undefined}
         options={officers.map((o) => ({ value: o.id, label: `${o.name}（${o.regionName}）`, 'data-testid': `verifier-option-${o.username}` }))} />
     </Form.Item>
     {others.length > 0 && (
