@@ -284,9 +284,9 @@ export class RulesService {
         }
         // Then the hits of a household become one clue listing every rule that fired (set-based, deduplicated).
         await this.setRun(id, { progress: 0.92, message: '正在按户归并线索' });
-        const grouped = await groupRuleHits(client, {
-          household: compiled.flatMap((r) => r.household), member: compiled.some((r) => r.member) ? compiled.flatMap((r) => r.member ?? []) : null,
-        }, { period: run.period, foundOn: today(), userId: actor.id, username: actor.username });
+        // The clue's own facts: the household fields the rules read (each rule's hit keeps its members' facts).
+        const grouped = await groupRuleHits(client, { household: compiled.flatMap((r) => r.household), member: null },
+          { period: run.period, foundOn: today(), userId: actor.id, username: actor.username });
         const res = compiled.map((r) => ({ ruleId: r.id, ruleName: r.name, version: r.version, matches: matches.get(r.id)!, newHits: grouped.newHits.get(r.id) ?? 0 }));
         await client.query(`select audit_append('run', 'rule_runs', $1, $2, null, $3::jsonb, null)`, [
           String(id), run.region_code,
