@@ -66,7 +66,20 @@ async function waitForHealth(url: string, ms: number) {
   throw new Error(`server at ${url} did not become healthy`);
 }
 
+/**
+ * The browser tier's set-up, before anything else runs (scripts/ensure-browser.sh, shared with .ci/run): Chromium and
+ * the CJK fonts are installed when this runs as root with apt, or the run stops at once with the command to run.
+ */
+function ensureBrowser(): void {
+  const r = spawnSync('bash', [path.join(ROOT_DIR, 'scripts/ensure-browser.sh')], { cwd: ROOT_DIR, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.log('\n0 passed, 1 failed');
+    process.exit(1);
+  }
+}
+
 async function main() {
+  if (want('e2e') && files('apps/web/e2e', '.e2e.ts').length > 0) ensureBrowser();
   if (want('unit')) {
     log('unit tests (packages/domain)');
     await nodeTest(files('packages/domain/test', '.test.ts'), {}, 2);
