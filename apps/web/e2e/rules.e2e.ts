@@ -17,6 +17,8 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import type { RuleDryRun, RuleRecord } from '@tuopin/domain';
+import pg from 'pg';
+import { backdateProcedure } from '../../server/test/time-travel';
 import { ADMIN_PASSWORD, SCREENSHOT_DIR, login, newContext, pickRegion, shot, watchErrors, importSheets, testIdNumber, type SheetRow, withBrowser, currentYearInChina, todayInChina, chinaDateOffset, animationsSettled } from './helpers';
 
 const ZHANGXIANG = '211204101000'; // 张相镇, 清河区
@@ -434,9 +436,19 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
     await vp.getByTestId('procedure-page').waitFor();
     const procPath = new URL(vp.url()).pathname;
     const signUrl = `/api${procPath}/sign`;
-    await post(villageCtx, signUrl, { step: 'verification', data: { verifiers: ['吴军', '孙丽'], findings: '家庭年收入仅 4,000 元，户主务工中断', authorisationSigned: true, visitedOn: chinaToday } });
+    // verifiers chosen from the officers of the village and township (the township officer entered on his behalf)
+    const officer = async (ctx: BrowserContext) => (await get<{ id: number }>(ctx, '/api/auth/me')).id;
+    const verifiers = [{ id: await officer(villageCtx) }, { id: await officer(townCtx), onBehalf: true }];
+    await post(villageCtx, signUrl, { step: 'verification', data: { verifiers, findings: '家庭年收入仅 4,000 元，户主务工中断', authorisationSigned: true, visitedOn: chinaToday } });
     await post(townCtx, signUrl, { step: 'comparison', data: { checks: { vehicle: 'none', property: 'none', company: 'none', publicServant: 'none', pension: 'none', deposit: 'none' } } });
     await post(villageCtx, signUrl, { step: 'village_review', data: { result: 'agree', minutes: '村民代表一致同意纳入监测', participants: 9 } });
+    // the publicity follows the review by days: the procedure's recorded days moved back (E2E_DATABASE_URL)
+    const db = new pg.Pool({ connectionString: process.env.E2E_DATABASE_URL, max: 1 });
+    try {
+      await backdateProcedure((t, v) => db.query(t, v), procPath.split('/').at(-2)!, Number(procPath.split('/').at(-1)), 10);
+    } finally {
+      await db.end();
+    }
     await post(villageCtx, signUrl, { step: 'publicity', data: { startDate: dayOffset(-5), endDate: dayOffset(-1), objections: [] } });
     await post(townCtx, signUrl, { step: 'township_review', data: { result: 'approve' } });
     // the township officer cannot sign the county's step
