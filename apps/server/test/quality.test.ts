@@ -219,7 +219,7 @@ describe('data quality: runs, counts, findings, live check, scoping', () => {
     assert.equal(lines[0], '所在村,村代码,户编号,成员,严重程度,规则,字段,问题说明');
     assert.equal(lines.length, 1 + 6);
     const insurance = lines.find((l) => l.includes('未参加基本医疗保险（每人'))!.split(',');
-    assert.deepEqual(insurance.slice(1, 7), [V1, 'Q0002', '王丽', '错误', '未参加基本医疗保险（每人应参加且只参加一种）', '基本医疗保险']);
+    assert.deepEqual(insurance.slice(1, 7), [`"=""${V1}"""`, 'Q0002', '王丽', '错误', '未参加基本医疗保险（每人应参加且只参加一种）', '基本医疗保险']);
     const errorsOnly = await zx.call(api.qualityFindingsCsv, { params: { id: zxRun.id }, query: { severity: 'error' } });
     assert.equal(String(errorsOnly.body).trim().split('\r\n').length, 1 + 4);
   });

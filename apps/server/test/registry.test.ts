@@ -97,8 +97,8 @@ describe('registry: reads, scoping, masking, income parity', () => {
     assert.equal(lines[0]!.split(',')[0], '户编号');
     assert.equal(lines.length, 1 + 5);
     const first = lines.find((l) => l.startsWith('ZX0001,'))!.split(',');
-    // a township officer may reveal ID numbers, so the export has them in full; a village officer's is masked
-    assert.match(first[2]!, /^211204196003\d{5}[\dX]$/);
+    // a township officer may reveal ID numbers, so the export has them in full (as ="…", text for Excel); a village officer's is masked
+    assert.match(first[2]!, /^"=""211204196003\d{5}[\dX]"""$/);
     const vil = String((await village.call(api.householdExport, { query: { year: 2026 } })).body).split('\r\n').find((l) => l.startsWith('ZX0001,'))!.split(',');
     assert.match(vil[2]!, /^211204\*{8}\w{4}$/);
     assert.equal(first[6], '一般贫困户');

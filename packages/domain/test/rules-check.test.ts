@@ -200,7 +200,9 @@ test('the environment: income fields cover the registry items, policy fields eve
   assert.match(ddl[0]!, /^create unlogged table hf \(\n {2}county_code text not null,\n {2}household_id bigint not null,/);
   assert.match(ddl[0]!, /\n {2}income_per_capita_net double precision,\n/);
   assert.match(ddl[0]!, /\n {2}last_income_per_capita_net double precision,\n/);
-  assert.match(ddl[0]!, /\n {2}policy_monitoring_line double precision not null,\n/);
+  // the monitoring line exists from 2021: null (not applicable) for earlier years
+  assert.match(ddl[0]!, /\n {2}policy_monitoring_line double precision,\n/);
+  assert.match(ddl[0]!, /\n {2}policy_poverty_line double precision not null,\n/);
   assert.match(ddl[1]!, /\n {2}health text\[\] not null,\n/);
   assert.throws(() => factTablesDdl({ household: 'x; drop table y' }), /invalid table name/);
 });

@@ -1,12 +1,24 @@
 import { PassThrough, type Readable } from 'node:stream';
 
-const cell = (v: unknown): string => {
+/** A text that Excel and WPS would read as a number when it stands bare in a CSV cell. */
+const NUMBER_LIKE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$/;
+
+/**
+ * One CSV cell. Text stays text in a spreadsheet:
+ * - a text that looks like a number (ID numbers, village codes, phone numbers, household numbers with leading
+ *   zeros) is written as the formula ="…": Excel and WPS open it as the text itself — an 18-digit ID number would
+ *   otherwise become 2.11204E+17 and lose its last digits, a 12-digit village code 2.11204E+11, 0012 would lose its
+ *   zeros — and the cell holds only the digits (no invisible leading tab or apostrophe to carry into other systems);
+ * - any other text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading apostrophe.
+ * Numbers (JS numbers) stay numbers.
+ */
+export const csvCell = (v: unknown): string => {
   if (v === null || v === undefined) return '';
   const s = v instanceof Date ? v.toISOString() : String(v);
-  // Quote when needed; neutralise cells that a spreadsheet would run as a formula.
-  const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+  const safe = typeof v === 'string' && NUMBER_LIKE.test(s) ? `="${s}"` : /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
+const cell = csvCell;
 
 /** Raised into the producer when the consumer of an export went away (the browser closed the download). */
 export class ExportAbortedError extends Error {

@@ -185,6 +185,20 @@ export class RegistryRepository {
     return r.rows[0];
   }
 
+  /**
+   * The current members of a batch of households (one query), in the batch's order, the head first in each: the
+   * members export reads them per batch of the household list.
+   */
+  async membersOf(tx: Tx, keys: readonly { county_code: string; id: number }[]): Promise<Record<string, unknown>[]> {
+    if (!keys.length) return [];
+    const r = await sql<Record<string, unknown>>`
+      select m.*, to_char(m.birth_date, 'YYYY-MM-DD') as birth_date_text
+        from unnest(${keys.map((k) => k.county_code)}::text[], ${keys.map((k) => k.id)}::bigint[]) with ordinality k(county_code, household_id, ord)
+        join members m on m.county_code = k.county_code and m.household_id = k.household_id and m.active
+       order by k.ord, (m.relation = 'head') desc, m.birth_date nulls last, m.id`.execute(tx);
+    return r.rows;
+  }
+
   async members(tx: Tx, countyCode: string, householdId: number): Promise<Record<string, unknown>[]> {
     const r = await sql<Record<string, unknown>>`
       select *, to_char(birth_date, 'YYYY-MM-DD') as birth_date_text, to_char(left_on, 'YYYY-MM-DD') as left_on_text

@@ -18,6 +18,16 @@ export function registryRoutes(app: FastifyInstance, s: Services) {
     attachment(reply, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName);
     return stream as unknown as string;
   });
+  route(app, s.auth, api.memberExport, async ({ actor, query, reply }) => {
+    const { stream, fileName } = await s.registry.exportMembers(actor, query, 'csv');
+    attachment(reply, 'text/csv; charset=utf-8', fileName);
+    return stream as unknown as string;
+  });
+  route(app, s.auth, api.memberExportXlsx, async ({ actor, query, reply }) => {
+    const { stream, fileName } = await s.registry.exportMembers(actor, query, 'xlsx');
+    attachment(reply, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', fileName);
+    return stream as unknown as string;
+  });
   route(app, s.auth, api.householdCreate, ({ actor, body }) => s.registry.createHousehold(actor, body));
   route(app, s.auth, api.householdGet, ({ actor, params, query }) => s.registry.get(actor, params.countyCode, params.id, query.reveal ?? false));
   route(app, s.auth, api.householdHistory, ({ actor, params, query }) => s.registry.history(actor, params.countyCode, params.id, query));

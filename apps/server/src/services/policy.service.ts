@@ -4,8 +4,8 @@
  * administrators set values, only at the nation, province, city or county level and only inside their scope.
  */
 import {
-  ancestorCodes, can, checkPolicyRanges, checkPolicyValue, isPolicyKey, POLICY_DEFINITIONS, POLICY_LEVELS, policyDefinition, regionLevel,
-  regionPrefix, resolvePolicy, type EffectivePolicy, type EffectivePolicyResponse, type PolicyValueRecord, type PolicyValueRow,
+  ancestorCodes, can, checkPolicyRanges, checkPolicyValue, isPolicyKey, POLICY_DEFINITIONS, POLICY_LEVELS, policyDefaultFor, policyDefinition, policyExists,
+  regionLevel, regionPrefix, resolvePolicy, type EffectivePolicy, type PolicyDefinition, type EffectivePolicyResponse, type PolicyValueRecord, type PolicyValueRow,
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
 import { AppError, forbidden, invalid, notFound } from '../errors';
@@ -49,7 +49,7 @@ export class PolicyService {
           const src = sources[d.key];
           const set = here.find((r) => r.key === d.key);
           return {
-            key: d.key, value: values[d.key], defaultValue: d.default,
+            key: d.key, value: values[d.key], defaultValue: policyDefaultFor(d.key, year), since: (d as PolicyDefinition).since ?? null,
             source: { id: src.id, regionCode: src.regionCode, regionName: src.id === null ? null : (names.get(src.id) ?? null), year: src.year },
             setHere: set ? toRecord(set) : null,
             inherited: set ? without.values[d.key] : null,
@@ -76,6 +76,10 @@ export class PolicyService {
         const region = await this.writable(tx, actor, b.regionCode, b.key);
         const problem = checkPolicyValue(b.key, b.value);
         if (problem) throw invalid('value', problem);
+        if (!policyExists(b.key, b.year)) {
+          const d = policyDefinition(b.key)!;
+          throw invalid('year', `${d.zh}自 ${d.since} 年起设立，不能设置 ${b.year} 年的值`);
+        }
         // Ordered pairs (age ranges) must stay ordered with the value in force for the other end.
         const { values } = await this.resolve(tx, region.code, b.year);
         const disorder = checkPolicyRanges({ ...values, [b.key]: b.value });

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import {
+  ancestorCodes, incomeLineOf, regionLevel, resolvePolicy,
   ageAt, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
   parseIdNumber, RELATIONS, REGISTRY_FIRST_YEAR, validateHousehold, validateIncome, validateMember, validateYearStatus,
   type AuditEntry, type Household, type Member, type ValidationProblem, INCOME_ITEMS, perCapitaNetIncome, regionPrefix,
@@ -13,6 +14,9 @@ import { pgError } from './context';
 import { maskPrivateValues, PRIVATE_FIELDS, privacyFor, type Privacy } from './privacy';
 import { csvStream } from '../http/csv';
 import { xlsxStream } from '../http/xlsx';
+import { PolicyRepository } from '../repositories/policy.repository';
+import { MEMBER_EXPORT_COLUMNS, MEMBER_EXPORT_HEADERS } from './registry.export';
+import { referenceDateFor } from './quality.evaluate';
 import type { Deps } from './context';
 import { currentYearInChina, todayInChina } from '../clock';
 import type { RegionsService } from './regions.service';
@@ -136,6 +140,40 @@ export class RegistryService {
   }
 
   /**
+   * The current members of the households of the filtered list (the same filter as the list and its export), as
+   * CSV or XLSX: households in keyset batches of 2,000 and their members in one query per batch, inside one scoped
+   * transaction; private fields and the audit entry as in the household export.
+   */
+  async exportMembers(actor: Actor, q: HouseholdListQuery, format: 'csv' | 'xlsx'): Promise<{ stream: Readable; fileName: string }> {
+    const region = await this.d.db.scoped(actor, (tx) => this.regions.visible(tx, q.regionCode ?? actor.regionCode));
+    const filter = filterOf(region.code, q);
+    const privacy = privacyFor(actor.role, true);
+    const referenceDate = referenceDateFor(filter.year, today());
+    await this.logExport(actor, region.code, {
+      format, list: 'members', fields: privacy.full ? [...PRIVATE_FIELDS] : [], filter: { ...q, regionCode: region.code, year: filter.year },
+    });
+    const produce = (write: (row: unknown[]) => Promise<void>) =>
+      this.d.db.scoped(actor, async (tx) => {
+        let after: { villageCode: string; id: number } | null = null;
+        for (;;) {
+          const rows = await this.repo.list(tx, filter, after, 2000);
+          const byKey = new Map(rows.map((r) => [`${r.county_code}:${r.id}`, r]));
+          for (const m of await this.repo.membersOf(tx, rows)) {
+            const household = byKey.get(`${String(m.county_code)}:${Number(m.household_id)}`)!;
+            await write(MEMBER_EXPORT_COLUMNS.map((c) => c.value({ household, member: m, referenceDate }, privacy)));
+          }
+          if (rows.length < 2000) break;
+          const last = rows[rows.length - 1]!;
+          after = { villageCode: last.village_code, id: last.id };
+        }
+      });
+    const fileName = `成员名单-${region.name}-${filter.year}.${format}`;
+    return format === 'csv'
+      ? { stream: csvStream(MEMBER_EXPORT_HEADERS, produce), fileName }
+      : { stream: xlsxStream('成员名单', MEMBER_EXPORT_COLUMNS, produce), fileName };
+  }
+
+  /**
    * The export's audit entry, in its own short transaction (the audit chain's lock must not be held while a long
    * export streams). Read-only roles have READ ONLY scoped transactions, so their entry is written by a system
    * transaction that still names the user as the actor.
@@ -153,9 +191,13 @@ export class RegistryService {
     return this.d.db.scoped(actor, async (tx) => {
       const h = await this.repo.household(tx, countyCode, id);
       if (!h) throw notFound('农户');
-      const [members, incomes, statuses, moves] = await Promise.all([
+      const village = String(h.village_code);
+      const chain = [...ancestorCodes(village), village].filter((c) => regionLevel(c) <= 3).map(regionPrefix);
+      const [members, incomes, statuses, moves, policyRows] = await Promise.all([
         this.repo.members(tx, countyCode, id), this.repo.incomes(tx, countyCode, id), this.repo.statuses(tx, countyCode, id), this.repo.moves(tx, countyCode, id),
+        new PolicyRepository().chain(tx, chain, currentYearInChina()),
       ]);
+      const valueRows = policyRows.map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
       if (privacy.full) {
         await this.d.repos.audit.append(tx, {
           action: 'reveal', entity: 'households', entityId: String(id), regionCode: String(h.village_code),
@@ -202,6 +244,10 @@ export class RegistryService {
         })),
         yearSizes: Array.from({ length: currentYearInChina() + 2 - REGISTRY_FIRST_YEAR }, (_, i) => REGISTRY_FIRST_YEAR + i)
           .map((year) => ({ year, size: sizeAtYearEnd(activeNow, moves, year) })),
+        incomeLines: Array.from({ length: currentYearInChina() + 1 - REGISTRY_FIRST_YEAR }, (_, i) => REGISTRY_FIRST_YEAR + i).map((year) => {
+          const { values } = resolvePolicy(valueRows, village, year);
+          return { year, ...incomeLineOf(values), monitoringLine: values.monitoringLine, povertyLine: values.povertyLine };
+        }),
       };
     });
   }

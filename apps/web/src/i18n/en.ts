@@ -1,4 +1,5 @@
 import type { MsgKey } from './zh';
+import { auditEn } from './audit';
 import { exitEn } from './exit';
 import { monitoringEn } from './monitoring';
 import { policyEn } from './policy';
@@ -7,6 +8,7 @@ import { rulesEn } from './rules';
 
 /** English. Must have exactly the keys of zh.ts (checked by the type). */
 export const en: Record<MsgKey, string> = {
+  ...auditEn,
   ...monitoringEn,
   ...exitEn,
   ...qualityEn,
@@ -304,6 +306,13 @@ export const en: Record<MsgKey, string> = {
   'households.noStatus': 'No status this year',
   'households.noHead': '(no head)',
   'households.belowWarning': 'Below 5,000 yuan',
+  'households.belowLine': 'Below the {line} of {value} yuan',
+  'income.line.monitoringLine': 'monitoring line',
+  'income.line.povertyLine': 'exit standard',
+  'income.line.kpi': '{year} {line}',
+  'income.line.note.monitoringLine': 'From 2021 income is measured against the monitoring line; exit standard {poverty} yuan',
+  'income.line.note.povertyLine': 'No monitoring line in {year} (it exists from 2021): measured against the exit standard',
+  'income.line.series': 'Line of the year',
   'households.monitoredTag': 'Monitored',
 
   'household.back': 'Back to households',

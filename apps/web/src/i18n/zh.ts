@@ -1,4 +1,5 @@
 /** Simplified Chinese (the default language). Every UI string lives here and in en.ts. */
+import { auditZh } from './audit';
 import { exitZh } from './exit';
 import { monitoringZh } from './monitoring';
 import { policyZh } from './policy';
@@ -6,6 +7,7 @@ import { qualityZh } from './quality';
 import { rulesZh } from './rules';
 
 export const zh = {
+  ...auditZh,
   ...monitoringZh,
   ...exitZh,
   ...qualityZh,
@@ -303,6 +305,13 @@ export const zh = {
   'households.noStatus': '无当年状态',
   'households.noHead': '（无户主）',
   'households.belowWarning': '低于 5,000 元',
+  'households.belowLine': '低于{line} {value} 元',
+  'income.line.monitoringLine': '防返贫监测标准',
+  'income.line.povertyLine': '脱贫标准',
+  'income.line.kpi': '{year} 年{line}',
+  'income.line.note.monitoringLine': '2021 年起以防返贫监测标准衡量收入；脱贫标准为 {poverty} 元',
+  'income.line.note.povertyLine': '{year} 年尚无防返贫监测标准（2021 年起设立），按脱贫标准衡量',
+  'income.line.series': '当年标准',
   'households.monitoredTag': '监测户',
 
   'household.back': '返回农户列表',

@@ -42,7 +42,7 @@ export const PolicySnapshot = Type.Object(
   {
     regionCode: Type.String(),
     year: Type.Integer(),
-    values: Type.Record(Type.String(), Type.Number()),
+    values: Type.Record(Type.String(), Nullable(Type.Number({ description: 'null: the setting did not exist yet in the year (the monitoring line before 2021)' }))),
     sources: Type.Record(Type.String(), Type.Object({ id: Nullable(Type.Integer()), regionCode: Nullable(Type.String()), year: Nullable(Type.Integer()) })),
   },
   { title: 'PolicySnapshot' },

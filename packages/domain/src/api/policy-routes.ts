@@ -37,8 +37,9 @@ export type PolicyValueRecord = Static<typeof PolicyValueRecord>;
 export const EffectivePolicySetting = Type.Object(
   {
     key: Type.String(),
-    value: Type.Number({ description: 'In force for the region and year' }),
-    defaultValue: Type.Number(),
+    value: Nullable(Type.Number({ description: 'In force for the region and year; null when the setting did not exist yet in the year (see since)' })),
+    defaultValue: Nullable(Type.Number({ description: "The built-in default of the year (defaults carry the year they start from); null before the setting's first year" })),
+    since: Nullable(Type.Integer({ description: 'The first year the setting exists; null: every year' })),
     source: PolicySourceSchema,
     setHere: Nullable(PolicyValueRecord),
     inherited: Nullable(Type.Number({ description: 'What applies here without the value set at this region and year' })),

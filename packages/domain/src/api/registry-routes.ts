@@ -114,6 +114,16 @@ export const HouseholdDetail = Type.Object(
     yearSizes: Type.Array(Type.Object({ year: Type.Integer(), size: Type.Integer() }), {
       description: 'Members at the end of each year from 2013 to next year (today for the current year), computed as for income',
     }),
+    incomeLines: Type.Array(
+      Type.Object({
+        year: Type.Integer(),
+        key: Type.Enum(['monitoringLine', 'povertyLine'] as const, { description: 'The line that matters in the year: the monitoring line from 2021, the exit standard before' }),
+        value: Type.Number(),
+        monitoringLine: Nullable(Type.Number({ description: 'null before 2021 (the setting did not exist)' })),
+        povertyLine: Type.Number(),
+      }),
+      { description: "The income lines in force for the household's county in each year from 2013 to the current year (policy settings)" },
+    ),
   },
   { title: 'HouseholdDetail' },
 );
@@ -219,6 +229,20 @@ export const registryApi = {
   householdExportXlsx: endpoint({
     method: 'GET', url: '/api/households/export.xlsx',
     summary: 'The filtered household list as XLSX, streamed; the same columns and masking as the CSV export; logged',
+    tags: ['registry'], access: 'registry:read',
+    querystring: Type.Omit(HouseholdListQuery, ['after', 'limit', 'withTotals']),
+    response: Type.String({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
+  }),
+  memberExport: endpoint({
+    method: 'GET', url: '/api/households/members.csv',
+    summary: 'The current members of the households of the filtered list as CSV (UTF-8 with BOM; ID numbers as text), streamed; the same filter and masking as the household export; logged',
+    tags: ['registry'], access: 'registry:read',
+    querystring: Type.Omit(HouseholdListQuery, ['after', 'limit', 'withTotals']),
+    response: Type.String({ description: 'text/csv' }),
+  }),
+  memberExportXlsx: endpoint({
+    method: 'GET', url: '/api/households/members.xlsx',
+    summary: 'The current members of the households of the filtered list as XLSX, streamed; the same columns and masking as the CSV; logged',
     tags: ['registry'], access: 'registry:read',
     querystring: Type.Omit(HouseholdListQuery, ['after', 'limit', 'withTotals']),
     response: Type.String({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),

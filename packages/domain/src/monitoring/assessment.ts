@@ -138,7 +138,8 @@ export function checkElimination(input: EliminationInput): EliminationCheck {
   const income = assessedIncome(input);
   const line = policy.monitoringLine;
   const monitoredLong = addMonthsIso(input.identifiedOn, policy.eliminationStableMonths) <= input.referenceDate;
-  if (income === null) blockers.push({ code: 'income_below_line', detail: '没有本年度收入信息，无法认定收入稳定' });
+  if (line === null) blockers.push({ code: 'income_below_line', detail: '该年度尚无防返贫监测标准（2021 年起设立），无法认定收入稳定超过监测标准' });
+  else if (income === null) blockers.push({ code: 'income_below_line', detail: '没有本年度收入信息，无法认定收入稳定' });
   else if (income <= line) blockers.push({ code: 'income_below_line', detail: `人均纯收入 ${yuan(income)} 元，未超过监测标准 ${yuan(line)} 元` });
   else if (!monitoredLong) {
     const last = input.lastIncome && input.members.length ? perCapitaNetIncome(input.lastIncome, input.members.length) : null;

@@ -125,6 +125,8 @@ const ROLE_LEVEL_ZH: Partial<Record<Role, string>> = {
 };
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+/** Longest text of a step's data (as every free text of the API). */
+export const STEP_TEXT_MAX = 2000;
 /** The one date check of the product (a real day, 1900–2100). */
 const isDate = (v: unknown): v is string => isIsoDate(v);
 const COMPARISON_CHECKS = ['vehicle', 'property', 'company', 'publicServant', 'pension', 'deposit'] as const;
@@ -165,6 +167,13 @@ export function validateStepData(kind: ProcedureKind, step: StepCode, data: Reco
   const need = (field: string, label: string) => {
     if (!text(data[field])) p.push({ field, message: `请填写${label}` });
   };
+  // Text of a step (findings, minutes, objections and answers, names) at most STEP_TEXT_MAX characters, at any depth.
+  const long = (v: unknown, field: string): void => {
+    if (typeof v === 'string' && v.length > STEP_TEXT_MAX) p.push({ field, message: `内容不能超过 ${STEP_TEXT_MAX} 个字（${v.length} 个字）` });
+    else if (Array.isArray(v)) v.forEach((x, i) => long(x, `${field}.${i}`));
+    else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) long(x, `${field}.${k}`);
+  };
+  for (const [k, v] of Object.entries(data)) long(v, k);
   // Every step date lies between the previous step's date and today.
   const prev = ctx.state ? previousStepDate(ctx.state) : null;
   const inRange = (field: string, label: string, v: string) => {

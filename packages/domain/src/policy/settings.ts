@@ -6,8 +6,10 @@
  * Resolution (the same in resolvePolicy below and in the server's SQL): for a region and a year, the value is
  * taken from the latest year not after the asked year that has a value anywhere on the region's chain
  * (nation → province → city → county); within that year the deepest region wins (a county overrides its city,
- * a city its province). With nothing set, the built-in default applies. Settings are set at the nation,
- * province, city or county level only (townships and villages inherit).
+ * a city its province). With nothing set, the built-in default of the year applies: defaults carry the year they
+ * start from (`defaults`), and a setting that did not exist yet (`since`: the monitoring line exists from 2021)
+ * has no value at all for earlier years — null, and rules and pages treat it as not applicable. Settings are set at
+ * the nation, province, city or county level only (townships and villages inherit).
  */
 import { regionLevel, regionPrefix, type RegionLevel } from '../regions';
 
@@ -20,7 +22,15 @@ export interface PolicyDefinition {
   unit: PolicyUnit;
   /** Group on the settings page */
   group: 'lines' | 'spending' | 'people' | 'procedure';
+  /** The default of the latest period (what applies today when nothing is set) */
   default: number;
+  /** The first year the setting exists; before it the setting is absent (null). Omitted: every year. */
+  since?: number;
+  /**
+   * Defaults by the year they start from, oldest first (each applies from its year until the next); before the first
+   * one (and without any) `default` applies. The last one's value is `default`.
+   */
+  defaults?: readonly { from: number; value: number; basis: string }[];
   min: number;
   max: number;
   /** Whole numbers only */
@@ -29,13 +39,18 @@ export interface PolicyDefinition {
   basis: string;
 }
 
-const def = <const K extends string>(d: PolicyDefinition & { key: K }) => d;
+const def = <const D extends PolicyDefinition>(d: D) => d;
 
 export const POLICY_DEFINITIONS = [
   def({ key: 'povertyLine', zh: '脱贫标准（人均纯收入）', en: 'Poverty line (per-capita net income)', unit: 'yuan', group: 'lines', default: 4400, min: 0, max: 100000, integer: false,
-    basis: '辽宁省 2020 年脱贫标准 4,400 元（全国约 4,000 元）' }),
+    basis: '辽宁省 2020 年脱贫标准 4,400 元（全国约 4,000 元）；2020 年及以前的脱贫退出按此标准，此后用于巩固脱贫成果的评估' }),
   def({ key: 'monitoringLine', zh: '防返贫监测标准', en: 'Monitoring line', unit: 'yuan', group: 'lines', default: 7260, min: 0, max: 100000, integer: false,
-    basis: '各省逐年确定；2021 年全国底线 6,000 元，辽宁 2022 年 7,260 元' }),
+    since: 2021,
+    defaults: [
+      { from: 2021, value: 6000, basis: '2021 年全国底线 6,000 元' },
+      { from: 2022, value: 7260, basis: '辽宁 2022 年 7,260 元' },
+    ],
+    basis: '2021 年起设立，各省逐年确定；2021 年全国底线 6,000 元，辽宁 2022 年 7,260 元' }),
   def({ key: 'dibaoLine', zh: '农村低保标准（年）', en: 'Rural 低保 line (yearly)', unit: 'yuan', group: 'lines', default: 4400, min: 0, max: 100000, integer: false,
     basis: '预计收入低于 4,400 元的农户全部纳入低保（辽宁）' }),
   def({ key: 'exitUnstableLine', zh: '脱贫不稳定收入线', en: 'Unstable exited household line', unit: 'yuan', group: 'lines', default: 5000, min: 0, max: 100000, integer: false,
@@ -84,7 +99,10 @@ export const POLICY_DEFINITIONS = [
 
 export type PolicyKey = (typeof POLICY_DEFINITIONS)[number]['key'];
 export const POLICY_KEYS = POLICY_DEFINITIONS.map((d) => d.key) as PolicyKey[];
-export type PolicyValues = Record<PolicyKey, number>;
+/** Settings that start in a year (`since`): absent (null) for earlier years. */
+export type DatedPolicyKey = Extract<(typeof POLICY_DEFINITIONS)[number], { since: number }>['key'];
+/** The settings in force for a region and year; a setting that did not exist yet in the year is null. */
+export type PolicyValues = { [K in PolicyKey]: K extends DatedPolicyKey ? number | null : number };
 
 const BY_KEY = new Map<string, PolicyDefinition>(POLICY_DEFINITIONS.map((d) => [d.key, d]));
 
@@ -96,7 +114,47 @@ export function isPolicyKey(key: string): key is PolicyKey {
   return BY_KEY.has(key);
 }
 
+/** The defaults that apply today (the latest period of each setting). */
 export const POLICY_DEFAULTS = Object.fromEntries(POLICY_DEFINITIONS.map((d) => [d.key, d.default])) as PolicyValues;
+
+/** The built-in default of a setting for a year: null before the year it exists from, else that period's value. */
+export function policyDefaultFor(key: string, year: number): number | null {
+  const d = BY_KEY.get(key);
+  if (!d) return null;
+  if (d.since !== undefined && year < d.since) return null;
+  let value = d.default;
+  if (d.defaults?.length) {
+    value = year < d.defaults[0]!.from ? d.default : d.defaults[0]!.value;
+    for (const p of d.defaults) if (p.from <= year) value = p.value;
+  }
+  return value;
+}
+
+/** Where the built-in default of a setting for a year comes from (its period's basis), or null when absent that year. */
+export function policyDefaultBasis(key: string, year: number): string | null {
+  const d = BY_KEY.get(key);
+  if (!d || (d.since !== undefined && year < d.since)) return null;
+  return [...(d.defaults ?? [])].reverse().find((p) => p.from <= year)?.basis ?? d.basis;
+}
+
+/** Whether a setting exists in a year (false before its `since`). */
+export function policyExists(key: string, year: number): boolean {
+  const d = BY_KEY.get(key);
+  return !!d && (d.since === undefined || year >= d.since);
+}
+
+/** The built-in defaults of every setting for a year. */
+export function policyDefaults(year: number): PolicyValues {
+  return Object.fromEntries(POLICY_DEFINITIONS.map((d) => [d.key, policyDefaultFor(d.key, year)])) as PolicyValues;
+}
+
+/**
+ * The income line that matters for a year, the one a household page headlines: the monitoring line from the year
+ * it exists (2021), the exit standard (脱贫标准) before — and whenever the monitoring line is not set.
+ */
+export function incomeLineOf(values: Pick<PolicyValues, 'monitoringLine' | 'povertyLine'>): { key: 'monitoringLine' | 'povertyLine'; value: number } {
+  return values.monitoringLine !== null ? { key: 'monitoringLine', value: values.monitoringLine } : { key: 'povertyLine', value: values.povertyLine };
+}
 
 /** Region levels at which settings may be set: nation, province, city, county. */
 export const POLICY_LEVELS: readonly RegionLevel[] = [0, 1, 2, 3];
@@ -123,7 +181,8 @@ export const POLICY_RANGES: readonly [PolicyKey, PolicyKey][] = [
 /** The first ordered pair that is out of order, as a Chinese message; null when all are in order. */
 export function checkPolicyRanges(values: PolicyValues): string | null {
   for (const [lo, hi] of POLICY_RANGES) {
-    if (values[lo] > values[hi]) return `${BY_KEY.get(lo)!.zh}（${values[lo]}）不能大于${BY_KEY.get(hi)!.zh}（${values[hi]}）`;
+    const [a, b] = [values[lo], values[hi]];
+    if (a !== null && b !== null && a > b) return `${BY_KEY.get(lo)!.zh}（${values[lo]}）不能大于${BY_KEY.get(hi)!.zh}（${values[hi]}）`;
   }
   return null;
 }
@@ -154,18 +213,19 @@ export interface EffectivePolicy {
  * regions are ignored). Latest year first, then the deepest region.
  */
 export function resolvePolicy(rows: readonly PolicyValueRow[], regionCode: string, year: number): EffectivePolicy {
-  const values = { ...POLICY_DEFAULTS };
+  const values = policyDefaults(year);
   const sources = Object.fromEntries(POLICY_KEYS.map((k) => [k, { id: null, regionCode: null, year: null }])) as Record<PolicyKey, PolicySource>;
   const best = new Map<string, { row: PolicyValueRow; depth: number }>();
   for (const row of rows) {
-    if (row.year > year || !isPolicyKey(row.key)) continue;
+    // a value of a year the setting did not exist in yet (or asked for such a year) never applies
+    if (row.year > year || !isPolicyKey(row.key) || !policyExists(row.key, year) || !policyExists(row.key, row.year)) continue;
     if (!regionCode.startsWith(regionPrefix(row.regionCode))) continue;
     const depth = regionLevel(row.regionCode);
     const cur = best.get(row.key);
     if (!cur || row.year > cur.row.year || (row.year === cur.row.year && depth > cur.depth)) best.set(row.key, { row, depth });
   }
   for (const [key, { row }] of best) {
-    values[key as PolicyKey] = row.value;
+    (values as Record<PolicyKey, number | null>)[key as PolicyKey] = row.value;
     sources[key as PolicyKey] = { id: row.id, regionCode: row.regionCode, year: row.year };
   }
   return { values, sources };

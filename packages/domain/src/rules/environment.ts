@@ -37,7 +37,7 @@ import {
   HOUSEHOLD_STATUSES, HOUSING_RATINGS, LABOUR_SKILLS, MEDICAL_INSURANCES, MONITORED_TYPES, POVERTY_CAUSES, RELATIONS,
   RISK_TYPES, SCHOOL_STATUSES, SEXES, TEKUN_TYPES, WATER_PROBLEMS, WORK_PLACES,
 } from '../registry/codes';
-import { POLICY_DEFINITIONS, type PolicyValues } from '../policy/settings';
+import { POLICY_DEFINITIONS, type PolicyDefinition, type PolicyValues } from '../policy/settings';
 
 /** CEL type of a field. Lists of strings are code sets (health conditions, risk types). */
 export type RuleFieldType = 'bool' | 'int' | 'double' | 'string' | 'list<string>';
@@ -146,10 +146,11 @@ function snake(name: string): string {
 }
 
 /** 政策参数 — every policy setting (policy/settings.ts), as in force for the household's region and year. */
-export const POLICY_FIELDS: readonly RuleField[] = POLICY_DEFINITIONS.map((d) => ({
+export const POLICY_FIELDS: readonly RuleField[] = POLICY_DEFINITIONS.map((d: PolicyDefinition) => ({
   name: d.key,
   type: d.integer ? 'int' : 'double',
-  nullable: false,
+  // a setting that starts in a year (the monitoring line, 2021) is null before it: a rule on it does not match then
+  nullable: d.since !== undefined,
   column: snake(d.key),
   zh: d.zh,
   en: d.en,

@@ -5,9 +5,10 @@ import type { ExitHouseholdAssessment } from '@tuopin/domain';
 import { api, call } from '../../api/client';
 import { useI18n } from '../../i18n';
 import { ExitItemTag, money } from './shared';
+import { currentYearInChina } from '../../utils/chinaDate';
 import './exit.css';
 
-const CURRENT_YEAR = new Date().getFullYear();
+const CURRENT_YEAR = currentYearInChina();
 const YEARS = Array.from({ length: 6 }, (_, i) => CURRENT_YEAR - i);
 
 /**
@@ -30,6 +31,10 @@ export function HouseholdExitPanel({ countyCode, id, version }: { countyCode: st
   if (!data) return null;
   const line = data.policy.values.povertyLine;
   const lineSet = data.policy.sources.povertyLine?.id != null;
+  // From 2021 the line that matters for a household's income is the monitoring line; the exit standard stays the
+  // measure of this panel. Before 2021 there is no monitoring line (null) and the exit standard is the headline.
+  const monitoring = data.policy.values.monitoringLine ?? null;
+  const monitoringSet = data.policy.sources.monitoringLine?.id != null;
   return (
     <Card
       size="small"
@@ -62,7 +67,13 @@ export function HouseholdExitPanel({ countyCode, id, version }: { countyCode: st
         <Typography.Text>
           {t('exit.panel.income', { v: data.perCapitaNetIncome === null ? t('exit.noIncome') : `${money(data.perCapitaNetIncome)} 元` })}
         </Typography.Text>
-        {line !== undefined && (
+        {monitoring !== null && (
+          <Typography.Text strong data-testid="exit-panel-monitoring-line">
+            {t('exit.panel.monitoringLine', { v: money(monitoring) })}
+            {monitoringSet && t('exit.panel.lineSource')}
+          </Typography.Text>
+        )}
+        {line !== undefined && line !== null && (
           <Typography.Text type="secondary" data-testid="exit-panel-line">
             {t('exit.panel.line', { v: money(line) })}
             {lineSet && t('exit.panel.lineSource')}

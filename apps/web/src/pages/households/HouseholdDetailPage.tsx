@@ -61,7 +61,7 @@ import { HouseholdMonitoringPanel } from '../monitoring/HouseholdMonitoringPanel
 import { HouseholdExitPanel } from '../exit/HouseholdExitPanel';
 import { HouseholdRulesPanel } from '../rules/HouseholdRulesPanel';
 import { MeasuresSection } from './MeasuresSection';
-import { INCOME_WARNING_LINE, isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from './shared';
+import { isDangerousHousing, MonitoredTag, Money, StatusTag, useCodeLabel } from './shared';
 import { HouseholdFormDrawer, IncomeFormDrawer, MemberFormDrawer, MoveMemberModal, StatusFormDrawer } from './forms';
 import { useHhText } from './messages';
 import { HouseholdHistory } from './HouseholdHistory';
@@ -346,7 +346,13 @@ function MemberMore({ m }: { m: Member }) {
 /** Add / edit buttons of the income and status tabs, for roles that may change the registry. */
 type YearActions = { onAdd: () => void; onEdit: (year: number) => void } | null;
 
-function IncomeSection({ incomes, actions, shownYear }: { incomes: IncomeYear[]; actions: YearActions; shownYear?: number }) {
+type IncomeLine = HouseholdDetail['incomeLines'][number];
+
+/**
+ * The income of each year, measured against the line that matters in that year (policy settings of the county):
+ * the monitoring line from 2021, the exit standard (脱贫标准) before.
+ */
+function IncomeSection({ incomes, lines, actions, shownYear }: { incomes: IncomeYear[]; lines: IncomeLine[]; actions: YearActions; shownYear?: number }) {
   const { t, lang } = useI18n();
   const tt = useHhText();
   const years = useMemo(() => [...incomes].sort((a, b) => b.year - a.year), [incomes]);
@@ -356,10 +362,17 @@ function IncomeSection({ incomes, actions, shownYear }: { incomes: IncomeYear[];
     if (shownYear !== undefined) setYear(shownYear);
   }, [shownYear, incomes]);
   const current = years.find((y) => y.year === year) ?? years[0];
+  const lineOf = useMemo(() => {
+    const byYear = new Map(lines.map((l) => [l.year, l]));
+    const latest = lines[lines.length - 1];
+    return (y: number) => byYear.get(y) ?? (latest && y > latest.year ? latest : undefined);
+  }, [lines]);
 
   const chart = useMemo<EChartsCoreOption | null>(() => {
     if (years.length < 2) return null;
     const asc = [...years].reverse();
+    const yearLine = asc.map((y) => lineOf(y.year)?.value ?? null);
+    const top = Math.max(0, ...yearLine.map((v) => v ?? 0));
     return {
       grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
       tooltip: {
@@ -367,33 +380,41 @@ function IncomeSection({ incomes, actions, shownYear }: { incomes: IncomeYear[];
         valueFormatter: (v: unknown) => (typeof v === 'number' ? `${formatYuan(v)} ${t('income.yuan')}` : '—'),
       },
       xAxis: { type: 'category', data: asc.map((y) => String(y.year)) },
-      // keep the warning line in view even when every year is far below it
-      yAxis: { type: 'value', max: (v: { max: number }) => (v.max < INCOME_WARNING_LINE * 1.1 ? Math.ceil(INCOME_WARNING_LINE * 1.1) : null) },
+      // keep the lines in view even when every year is far below them
+      yAxis: { type: 'value', max: (v: { max: number }) => (v.max < top * 1.1 ? Math.ceil(top * 1.1) : null) },
       series: [
         {
           type: 'bar',
           name: t('income.perCapita'),
           barMaxWidth: 48,
-          data: asc.map((y) => ({
+          data: asc.map((y, i) => ({
             value: y.perCapitaNetIncome,
-            itemStyle: { color: y.perCapitaNetIncome !== null && y.perCapitaNetIncome < INCOME_WARNING_LINE ? '#ff7875' : '#1677ff' },
+            itemStyle: { color: y.perCapitaNetIncome !== null && yearLine[i] !== null && y.perCapitaNetIncome < yearLine[i]! ? '#ff7875' : '#1677ff' },
           })),
           label: {
             show: true,
             position: 'top',
             formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? formatYuan(p.value) : ''),
           },
-          markLine: {
-            symbol: 'none',
-            silent: true,
-            lineStyle: { color: '#cf1322', type: 'dashed' },
-            label: { formatter: t('income.warningLine'), position: 'insideEndTop', color: '#cf1322' },
-            data: [{ yAxis: INCOME_WARNING_LINE }],
-          },
+        },
+        {
+          // the line of each year: the exit standard up to 2020, the monitoring line from 2021
+          type: 'line',
+          name: t('income.line.series'),
+          step: 'middle',
+          symbol: 'none',
+          silent: true,
+          lineStyle: { color: '#cf1322', type: 'dashed', width: 1.5 },
+          data: asc.map((y, i) => ({
+            value: yearLine[i],
+            name: lineOf(y.year) ? t(`income.line.${lineOf(y.year)!.key}`) : '',
+          })),
         },
       ],
     };
-  }, [years, t]);
+  }, [years, t, lineOf]);
+  const line = current ? lineOf(current.year) : undefined;
+  const lineName = line ? t(`income.line.${line.key}`) : undefined;
 
   const addButton = actions && (
     <Button icon={<PlusOutlined />} onClick={actions.onAdd} data-testid="income-add">
@@ -439,9 +460,22 @@ function IncomeSection({ incomes, actions, shownYear }: { incomes: IncomeYear[];
         <div>
           <Typography.Text type="secondary">{t('income.perCapita')}</Typography.Text>
           <div style={{ fontSize: 22, fontWeight: 600 }}>
-            <Money value={current.perCapitaNetIncome} warn testId="income-per-capita" />
+            <Money value={current.perCapitaNetIncome} warn testId="income-per-capita" line={line?.value} lineLabel={lineName} />
           </div>
         </div>
+        {line && (
+          <div data-testid="income-line" data-key={line.key}>
+            <Typography.Text type="secondary">{t('income.line.kpi', { year: current.year, line: lineName ?? '' })}</Typography.Text>
+            <div style={{ fontSize: 22, fontWeight: 600 }}>
+              <Money value={line.value} testId="income-line-value" />
+            </div>
+            <Typography.Text type="secondary" style={{ fontSize: 12 }} data-testid="income-line-note">
+              {line.key === 'monitoringLine'
+                ? t('income.line.note.monitoringLine', { poverty: formatYuan(line.povertyLine) })
+                : t('income.line.note.povertyLine', { year: current.year })}
+            </Typography.Text>
+          </div>
+        )}
         <div>
           <Typography.Text type="secondary">{t('income.net')}</Typography.Text>
           <div style={{ fontSize: 22, fontWeight: 600 }}>
@@ -934,6 +968,7 @@ export default function HouseholdDetailPage() {
       children: (
         <IncomeSection
           incomes={data.incomes}
+          lines={data.incomeLines}
           shownYear={savedIncomeYear}
           actions={canWrite ? { onAdd: () => setIncomeForm({ year: null }), onEdit: (year) => setIncomeForm({ year }) } : null}
         />

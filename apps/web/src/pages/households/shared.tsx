@@ -63,15 +63,19 @@ export function MonitoredTag({ type, testId }: { type?: string | null; testId?: 
   );
 }
 
-/** A yuan amount with thousands separators and two decimals; red below the warning line. */
-export function Money({ value, warn = false, testId }: { value: number | null | undefined; warn?: boolean; testId?: string }) {
+/**
+ * A yuan amount with thousands separators and two decimals; red below the warning line, or below `line` (a line of
+ * the year from the policy settings, named by `lineLabel`) when given.
+ */
+export function Money({ value, warn = false, testId, line, lineLabel }: { value: number | null | undefined; warn?: boolean; testId?: string; line?: number; lineLabel?: string }) {
   const { t } = useI18n();
   if (value === null || value === undefined) return <Typography.Text type="secondary">—</Typography.Text>;
-  const low = warn && value < INCOME_WARNING_LINE;
+  const low = warn && value < (line ?? INCOME_WARNING_LINE);
   const text = (
-    <span className={low ? 'tp-hh-money tp-hh-danger' : 'tp-hh-money'} data-testid={testId}>
+    <span className={low ? 'tp-hh-money tp-hh-danger' : 'tp-hh-money'} data-testid={testId} data-below={low ? 'true' : undefined}>
       {formatYuan(value)}
     </span>
   );
-  return low ? <Tooltip title={t('households.belowWarning')}>{text}</Tooltip> : text;
+  const tip = line !== undefined ? t('households.belowLine', { line: lineLabel ?? '', value: formatYuan(line) }) : t('households.belowWarning');
+  return low ? <Tooltip title={tip}>{text}</Tooltip> : text;
 }

@@ -221,7 +221,7 @@ function SettingRow({ def, s, editable, onEdit, onClear, onHistory }: {
         <span className="tp-p-value-main" data-testid="policy-value">
           {fmtValue(def, s.value, lang, t)}
         </span>
-        {def.unit === 'share' && (
+        {def.unit === 'share' && s.value !== null && (
           <span className="tp-p-value-raw" data-testid="policy-share">
             {fmtNumber(s.value, lang)}
           </span>
@@ -249,7 +249,8 @@ function SettingRow({ def, s, editable, onEdit, onClear, onHistory }: {
         )}
       </div>
       <div className="tp-p-actions">
-        {editable && (
+        {/* a setting that did not exist yet in the year (null) cannot be set for it */}
+        {editable && s.value !== null && (
           <Button size="small" icon={<EditOutlined />} onClick={onEdit} data-testid="policy-edit">
             {t('policy.edit')}
           </Button>

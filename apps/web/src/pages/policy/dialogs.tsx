@@ -36,7 +36,7 @@ export function EditModal({ open, def, setting, data, lang, onClose, onSaved }: 
 
   useEffect(() => {
     if (!open) return;
-    setInput(spec.toInput(setting.value));
+    setInput(setting.value === null ? null : spec.toInput(setting.value));
     setTyped(null);
     setNote(setting.setHere?.note ?? '');
     setNoteTouched(false);

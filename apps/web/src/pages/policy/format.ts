@@ -13,8 +13,9 @@ export const shareToPercent = (share: number): number => Math.round(share * 1_00
 /** A percentage (30) as the stored share (0.3); extra decimals are kept for the domain check to report. */
 export const percentToShare = (pct: number): number => Math.round(pct * 1_000_000) / 100_000_000;
 
-/** A value with its unit: "7,260 元", "30%", "15 天". */
-export function fmtValue(d: PolicyDefinition, v: number, lang: Lang, t: T): string {
+/** A value with its unit: "7,260 元", "30%", "15 天"; a setting that did not exist yet in the year: "未设立（2021 年起）". */
+export function fmtValue(d: PolicyDefinition, v: number | null, lang: Lang, t: T): string {
+  if (v === null) return t('policy.notYet', { since: d.since ?? '' });
   if (d.unit === 'share') return `${fmtNumber(shareToPercent(v), lang)}%`;
   return `${fmtNumber(v, lang)} ${t(`policy.unit.${d.unit}` as MsgKey)}`;
 }
@@ -73,12 +74,12 @@ export function valueProblem(d: PolicyDefinition, stored: number | null, inForce
   const values = { ...inForce, [d.key]: stored } as PolicyValues;
   if (checkPolicyRanges(values)) {
     for (const [lo, hi] of RANGE_PAIRS) {
-      if (values[lo.key as keyof PolicyValues] > values[hi.key as keyof PolicyValues]) {
+      if (Number(values[lo.key as keyof PolicyValues]) > Number(values[hi.key as keyof PolicyValues])) {
         return t('policy.err.order', {
           low: lang === 'zh' ? lo.zh : lo.en,
-          lowValue: values[lo.key as keyof PolicyValues],
+          lowValue: values[lo.key as keyof PolicyValues] ?? '',
           high: lang === 'zh' ? hi.zh : hi.en,
-          highValue: values[hi.key as keyof PolicyValues],
+          highValue: values[hi.key as keyof PolicyValues] ?? '',
         });
       }
     }
@@ -89,8 +90,8 @@ export function valueProblem(d: PolicyDefinition, stored: number | null, inForce
 const RANGE_PAIRS = POLICY_RANGES.map(([lo, hi]) => [policyDefinition(lo)!, policyDefinition(hi)!] as const);
 
 /** The values of a response's settings as the domain's PolicyValues. */
-export function valuesOf(settings: readonly { key: string; value: number }[]): PolicyValues {
-  const out: Record<string, number> = {};
+export function valuesOf(settings: readonly { key: string; value: number | null }[]): PolicyValues {
+  const out: Record<string, number | null> = {};
   for (const k of POLICY_KEYS) out[k] = settings.find((s) => s.key === k)?.value ?? NaN;
   return out as PolicyValues;
 }
