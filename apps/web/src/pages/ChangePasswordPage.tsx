@@ -1,8 +1,7 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, LogoutOutlined } from '@ant-design/icons';
-import { validatePassword } from '@tuopin/domain/password';
 import { api, call } from '../api/client';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
@@ -10,6 +9,7 @@ import { LangSwitch } from '../components/LangSwitch';
 import { Logo } from '../components/Logo';
 import { PageHeader } from '../components/PageHeader';
 import { applyFormErrors } from '../utils/formErrors';
+import { passwordRule } from '../utils/password';
 
 type Values = { currentPassword: string; newPassword: string; confirm: string };
 
@@ -20,6 +20,7 @@ function ChangePasswordForm({ onDone }: { onDone: () => void }) {
   const [form] = Form.useForm<Values>();
   const [submitting, setSubmitting] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => void passwordRule(), []);
 
   const onFinish = async (v: Values) => {
     setSubmitting(true);
@@ -58,7 +59,7 @@ function ChangePasswordForm({ onDone }: { onDone: () => void }) {
             ({ getFieldValue }) => ({
               validator: async (_r, value: string | undefined) => {
                 if (!value) return;
-                const p = validatePassword(value, { username: me.username, displayName: me.displayName });
+                const p = (await passwordRule())(value, { username: me.username, displayName: me.displayName });
                 if (p) throw new Error(serverText(p));
                 if (value === getFieldValue('currentPassword')) throw new Error(t('password.sameAsCurrent'));
               },

@@ -43,7 +43,6 @@ import {
   type Role,
   type User,
 } from '@tuopin/domain';
-import { validatePassword } from '@tuopin/domain/password';
 import { api, buildUrl, call } from '../api/client';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
@@ -53,6 +52,7 @@ import { PageHeader } from '../components/PageHeader';
 import { applyFormErrors } from '../utils/formErrors';
 import { fmtTime, isLocked } from '../utils/format';
 import { useIsMobile } from '../utils/hooks';
+import { passwordRule } from '../utils/password';
 
 type Query = NonNullable<EndpointQuery<typeof api.userList>>;
 type CreateBody = EndpointBody<typeof api.userCreate>;
@@ -237,7 +237,7 @@ function UserFormModal({
               {
                 validator: async (_r, value: string | undefined) => {
                   if (!value) return;
-                  const p = validatePassword(value, { username, displayName: form.getFieldValue('displayName') as string | undefined });
+                  const p = (await passwordRule())(value, { username, displayName: form.getFieldValue('displayName') as string | undefined });
                   if (p) throw new Error(serverText(p));
                 },
               },
@@ -387,7 +387,7 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: User | null; onCl
             {
               validator: async (_r, value: string | undefined) => {
                 if (!value) return;
-                const p = validatePassword(value, { username: user?.username, displayName: user?.displayName });
+                const p = (await passwordRule())(value, { username: user?.username, displayName: user?.displayName });
                 if (p) throw new Error(serverText(p));
               },
             },
@@ -481,6 +481,8 @@ export default function UsersPage() {
   const isMobile = useIsMobile();
   const canWrite = hasPermission('users:write');
   const manageable = useMemo(() => new Set(manageableRoles(me.role)), [me.role]);
+  // The password rule of the create and reset forms loads in the background.
+  useEffect(() => void (canWrite && passwordRule()), [canWrite]);
 
   const [query, setQuery] = useState<Query>({ page: 1, pageSize: 20 });
   const [qText, setQText] = useState('');
