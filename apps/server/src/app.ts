@@ -180,6 +180,14 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
   // After the cookie parser: a session cookie with bad text is dropped (see the edge check above).
   app.addHook('onRequest', async (request) => {
     for (const [name, value] of Object.entries(request.cookies ?? {})) if (typeof value === 'string' && isBadText(value)) delete request.cookies[name];
+    // An API path that only the web app's wildcard route took — the router refused an endpoint's over-long path
+    // parameter — is not a file: a 400 naming the parameter, else not found.
+    if (request.routeOptions.url === '/*' && request.url.startsWith('/api/')) {
+      const field = badUrlField(request.url, ENDPOINT_URLS, (seg) => seg.length > MAX_PARAM_LENGTH);
+      if (field === 'params') throw new AppError(404, 'NOT_FOUND', `接口不存在：${request.method} ${request.url.slice(0, 200).split('?')[0]}`);
+      const message = `长度不能超过 ${MAX_PARAM_LENGTH} 个字符`;
+      throw new AppError(400, 'VALIDATION', `请求参数不正确：${field} ${message}`, [{ field, message }]);
+    }
   });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 3, fields: 5 } });
   await app.register(rateLimit, {
@@ -221,7 +229,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
   app.setNotFoundHandler((request, reply) => {
     // The web app routes on the client: unknown non-API GETs get its index page.
     if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
-    return reply.code(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.split('?')[0]}` });
+    return reply.code(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.slice(0, 200).split('?')[0]}` });
   });
   return app;
 }

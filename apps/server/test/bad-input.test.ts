@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { api, idCheckCharacter, type Endpoint } from '@tuopin/domain';
 import { currentYearInChina, todayInChina } from '../src/clock';
-import { QINGHE, setup, ZHANGXIANG, type Res, type TestClient, type TestEnv } from './helpers';
+import { QINGHE, setup, userClient, ZHANGXIANG, type Res, type TestClient, type TestEnv } from './helpers';
 
 const ZX_VILLAGE = '211204101200';
 const YEAR = currentYearInChina();
@@ -262,6 +262,7 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
   let env: TestEnv;
   let admin: TestClient;
   let fx: Fixtures;
+  let villageOfficer: TestClient;
   const causes: string[] = [];
 
   before(async () => {
@@ -290,6 +291,9 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
     const clue = await admin.ok(api.clueCreate, {
       body: { countyCode: created.countyCode, householdId: created.id, channel: 'cadre', foundOn: TODAY, summary: '探针线索' },
     });
+    // A procedure, started by an officer of the village (the verification is the village's or township's step)
+    ({ client: villageOfficer } = await userClient(env, admin, { username: 'probe_village', role: 'village_officer', regionCode: ZX_VILLAGE }));
+    const proc = await villageOfficer.ok(api.identificationStart, { params: { countyCode: created.countyCode, id: clue.id } });
     const run = await admin.ok(api.qualityRunStart, { body: { regionCode: ZHANGXIANG, year: YEAR } });
     const measure = await admin.ok(api.measureCreate, {
       params: { countyCode: created.countyCode, id: created.id },
@@ -297,8 +301,7 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
     });
     fx = {
       countyCode: created.countyCode, householdId: created.id, memberId: created.members[0]!.id, userId,
-      ruleId: rules[0]!.id, clueId: clue.id, procedureId: 1, // bad input is refused before the procedure is looked up
-      qualityRunId: run.id, measureId: measure.id,
+      ruleId: rules[0]!.id, clueId: clue.id, procedureId: proc.id, qualityRunId: run.id, measureId: measure.id,
     };
   });
   after(() => env.close());
@@ -347,6 +350,17 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
     // 2024 is a leap year: 29 February is a real day (the measure starts then, in the past, and is valid)
     const leap = await admin.raw('POST', `${base()}/measures`, { body: { family: 'industry', title: '闰日开始的措施', startedOn: '2024-02-29' } });
     assert.equal(leap.status, 201, JSON.stringify(leap.body));
+  });
+
+  test("a procedure step's texts are bounded at any depth", async () => {
+    const r = await villageOfficer.raw('POST', `/api/monitoring/procedures/${fx.countyCode}/${fx.procedureId}/sign`, {
+      body: { step: 'verification', data: { findings: '查'.repeat(2001), objections: [{ content: '异'.repeat(3000) }] } },
+    });
+    assert.equal(r.status, 400, JSON.stringify(r.body).slice(0, 300));
+    const fields = fieldsOf(r);
+    assert.ok(fields.some((f) => /findings$/.test(f)), JSON.stringify(fields));
+    assert.ok(fields.some((f) => /objections\.0\.content$/.test(f)), JSON.stringify(fields));
+    assert.ok(err(r).details!.some((d) => d.message === '内容不能超过 2000 个字（2001 个字）'));
   });
 
   test('a dry run that overflows is a rule error, not a server error', async () => {
