@@ -103,7 +103,7 @@ describe('monitoring: households monitored before the platform', () => {
   let county: TestClient;
   const q = (t: string, v: unknown[] = []) => env.db.pool.query(t, v);
   const records = async () => (await q(`
-    select h.household_no, r.source, r.identified_on::text as identified_on, r.monitored_type, r.risk_types, r.identification_id, r.import_id,
+    select h.household_no, r.source, r.identified_on::text as identified_on, r.monitored_type, r.risk_types, r.identification_id, r.import_id::int as import_id,
            r.eliminated_on::text as eliminated_on
       from monitoring_records r join households h on h.county_code = r.county_code and h.id = r.household_id
      where h.household_no like 'MIG-%' order by h.household_no, r.id`)).rows;
@@ -122,9 +122,9 @@ describe('monitoring: households monitored before the platform', () => {
     const done = await importFiles(township, files());
     const imp = done.import.id;
     assert.deepEqual(await records(), [
-      { household_no: 'MIG-0001', source: 'migrated', identified_on: IDENTIFIED, monitored_type: 'unstable_exited', risk_types: ['illness', 'unstable_employment'], identification_id: null, import_id: String(imp), eliminated_on: null },
+      { household_no: 'MIG-0001', source: 'migrated', identified_on: IDENTIFIED, monitored_type: 'unstable_exited', risk_types: ['illness', 'unstable_employment'], identification_id: null, import_id: imp, eliminated_on: null },
       // no date in the file, monitored only this year: identified on the day of the import
-      { household_no: 'MIG-0002', source: 'migrated', identified_on: TODAY, monitored_type: 'unstable_exited', risk_types: ['disability'], identification_id: null, import_id: String(imp), eliminated_on: null },
+      { household_no: 'MIG-0002', source: 'migrated', identified_on: TODAY, monitored_type: 'unstable_exited', risk_types: ['disability'], identification_id: null, import_id: imp, eliminated_on: null },
     ]);
     // the same file again: no second record; a corrected type and an earlier date are taken over by the migrated record
     await importFiles(township, files({ secondIdentifiedOn: addDays(TODAY, -30) }));
@@ -167,8 +167,16 @@ describe('monitoring: households monitored before the platform', () => {
     const afterwards = await village.ok(api.householdMonitoring, { params: { countyCode: CC, id } });
     assert.equal(afterwards.monitored, false);
     assert.deepEqual(afterwards.records.map((r) => [r.source, r.eliminatedOn, r.eliminationType, r.eliminationId]), [['migrated', TODAY, 'assisted', p.id]]);
-    // the old file imported again after the elimination does not open a new episode over the one eliminated here
-    await importFiles(township, files());
+    // the old file imported again after the elimination is refused for that household (it would reopen the risk
+    // eliminated here without a procedure), and so is a file that ends the monitoring of MIG-0002 by saying 否
+    const f = files();
+    f[0]!.content = f[0]!.content.replace(/(MIG-0002,[^\r]*?已脱贫户,)是,脱贫不稳定户,因残,/, '$1否,,,');
+    const again = await importFiles(township, f, false);
+    assert.equal(again.import.status, 'invalid');
+    assert.deepEqual(again.problems.filter((x) => x.column === '是否监测对象').map((x) => [x.row, x.message]), [
+      [2, `户编号 MIG-0001 已于 ${TODAY} 办理风险消除，不能再导入为 ${YEAR} 年的监测对象；需要重新纳入监测的，请发起识别程序`],
+      [3, `户编号 MIG-0002 是监测对象（${addDays(TODAY, -30)} 纳入），文件中为“否”；结束监测须办理风险消除程序`],
+    ]);
     assert.deepEqual((await records()).filter((r) => r.household_no === 'MIG-0001').map((r) => [r.source, r.eliminated_on]), [['migrated', TODAY]]);
   });
 

@@ -74,7 +74,8 @@ with runs as (
          least(make_date(r.first_year, 12, 31), (now() at time zone 'Asia/Shanghai')::date), l.monitored_type, l.risk_types, 'migrated'
     from latest l join runs r using (county_code, household_id)
    where l.monitored and l.monitored_type is not null and cardinality(l.risk_types) between 1 and 5
-     and not exists (select 1 from monitoring_records m where m.county_code = l.county_code and m.household_id = l.household_id and m.eliminated_on is null)
+     and not exists (select 1 from monitoring_records m where m.county_code = l.county_code and m.household_id = l.household_id
+                      and (m.eliminated_on is null or m.eliminated_on >= make_date(l.year, 1, 1)))
   returning county_code
 )
 select audit_append('migrate', 'monitoring_records', null, rpad(county_code, 12, '0'), null, jsonb_build_object('migrated', count(*)), '迁移已有监测对象（升级 0013）')
