@@ -4,7 +4,7 @@
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
-import { DateInput, Id, IdCursor, RegionCode } from './schemas';
+import { DateInput, Id, IdCursor, RegionCode, RequiredText } from './schemas';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'YYYY-MM-DD' });
@@ -248,7 +248,7 @@ export type PublicityEntry = Static<typeof PublicityEntry>;
 
 const ProcParams = Type.Object({ countyCode: CountyCode, id: Id });
 const HouseholdParams = Type.Object({ countyCode: CountyCode, id: Id });
-const Reason = Type.String({ minLength: 1, maxLength: 1000 });
+const Reason = RequiredText(1000);
 
 export const monitoringApi = {
   clueList: endpoint({

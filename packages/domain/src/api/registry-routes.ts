@@ -1,7 +1,7 @@
 /** Registry (建档立卡) endpoints of the API contract. */
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
-import { AuditEntry, CURSOR_ID, DateInput, Id, RegionCode, RegionRef, SequenceCursor, TEXT, Yuan } from './schemas';
+import { AuditEntry, CURSOR_ID, DateInput, Id, RegionCode, RegionRef, RequiredText, SequenceCursor, TEXT, Yuan } from './schemas';
 import { INCOME_ITEMS } from '../registry/income';
 
 const Code = Type.String({ maxLength: TEXT.code, description: 'A code of a registry code table (packages/domain/src/registry/codes.ts)' });
@@ -161,7 +161,7 @@ export const HouseholdListTotals = Type.Object(
 export type HouseholdListTotals = Static<typeof HouseholdListTotals>;
 
 const Changes = Type.Record(Type.String(), Type.Unknown(), { description: 'Fields to change, camelCase as in the domain types (land.cultivated for land)' });
-const ChangeReason = Type.String({ minLength: 1, maxLength: 500, description: 'Why (kept in the audit log)' });
+const ChangeReason = RequiredText(500, { description: 'Why (kept in the audit log)' });
 const DateString = DateInput;
 const MemberParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id, memberId: Id });
 
