@@ -160,6 +160,7 @@ describe('warning rules and runs', () => {
     assert.deepEqual(ruleIds(exited), ['exited_below_unstable_line', 'income_below_monitoring_line']);
     const unins = clues.find((c) => c.household_id === ids.uninsured)!;
     assert.deepEqual(unins.rules[0]!.facts.members?.map((m) => (m as { insured: boolean }).insured), [true, false]);
+    assert.deepEqual(unins.rules[0]!.facts.members?.map((m) => (m as { name: string }).name), ['R-UNINS成员0', 'R-UNINS成员1'], 'members named in the facts');
     assert.ok(!clues.some((c) => c.household_id === ids.clean || c.household_id === ids.other || c.household_id === ids.noIncome));
 
     // the inbox: the grouped clue lists its three rules with their facts and risk types

@@ -106,7 +106,9 @@ test('grouped clues at 1366 px: one clue listing every rule with its facts, rule
     assert.match(await text(income1), /人均纯收入（家庭人口为 0 时为空）：1,500 元/);
     assert.match(await text(income1), /是否监测对象：否/);
     const uninsured = rules.locator('[data-testid="clue-rule"][data-rule="member_uninsured"]');
-    assert.match(await text(uninsured), /成员 2.*参加基本医疗保险（居民或职工；未记录视为未参保）：否/s);
+    // each member by name, with the fact the rule read
+    assert.match(await text(uninsured), /邵丽娟\s*参加基本医疗保险（居民或职工；未记录视为未参保）：否/);
+    assert.match(await text(uninsured), /邵德明\s*参加基本医疗保险（居民或职工；未记录视为未参保）：是/);
     await shot(page, 'clues-grouped-01-inbox-1366');
     await viewShot(page, 'clues-grouped-01-inbox-1366-view');
 
@@ -137,6 +139,10 @@ test('grouped clues at 1366 px: one clue listing every rule with its facts, rule
 
     // ---- the rule editor: a label compared with a code field is refused, with the code to write ---------------
     await page.goto('/monitoring/rules');
+    await page.getByTestId('rules-page').waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+      await shot(page, 'clues-grouped-03a-rules-failed');
+      throw new Error(`the rules page did not open: ${String(e)}; page errors: ${errors.join(' | ')}`);
+    });
     await page.getByTestId('rule-new').click();
     await page.getByTestId('rule-editor').waitFor();
     await page.getByTestId('rule-expression').fill("household.status == '已脱贫户'");

@@ -86,7 +86,8 @@ const quoteKey = (k: string) => {
 
 /**
  * A snapshot of household and member facts as a jsonb expression over h (evaluated for matches only): the facts a
- * rule read (with the rule's id and version), or, without a rule, the facts every active rule reads.
+ * rule read (with the rule's id and version), or, without a rule, the facts every active rule reads. Members are
+ * named (the clerk reading the clue must know whom a fact is about).
  */
 function snapshotSql(household: CompiledRule['household'], member: CompiledRule['member'], rule: Pick<CompiledRule, 'id' | 'version'> | null): string {
   const base = [['householdNo', 'household_no'], ['status', 'status'], ['size', 'size']];
@@ -96,7 +97,9 @@ function snapshotSql(household: CompiledRule['household'], member: CompiledRule[
   const mSeen = new Set<string>();
   const mOwn = member?.filter((x) => !mSeen.has(x.path) && (mSeen.add(x.path), true)) ?? null;
   const members = mOwn === null ? 'null'
-    : `coalesce((select jsonb_agg(jsonb_build_object('memberId', m.member_id${mOwn.map((x) => `, ${quoteKey(x.path)}, m.${x.column}`).join('')}) order by m.member_id)
+    : `coalesce((select jsonb_agg(jsonb_build_object('memberId', m.member_id,
+                                                   'name', (select mm.name from members mm where mm.county_code = m.county_code and mm.id = m.member_id)${mOwn.map((x) => `, ${quoteKey(x.path)}, m.${x.column}`).join('')})
+                                order by m.member_id)
          from ${MEMBER_FACTS_TABLE} m where m.county_code = h.county_code and m.household_id = h.household_id), '[]'::jsonb)`;
   const ruleSql = rule ? `, 'rule', jsonb_build_object('id', '${rule.id}', 'version', ${Number(rule.version)})` : '';
   return `jsonb_build_object('household', jsonb_build_object(${hh}), 'members', ${members}${ruleSql})`;

@@ -53,8 +53,8 @@ export function factValue(value: unknown, field: RuleField | undefined, lang: La
 
 function FactLines({ facts, member }: { facts: Record<string, unknown>; member: boolean }) {
   const { lang } = useI18n();
-  // the household number is the row's; a member's id is only a key
-  const entries = Object.entries(facts).filter(([k]) => k !== 'memberId' && k !== 'householdNo');
+  // the household number is the row's; a member's id is only a key, the name heads the member's line
+  const entries = Object.entries(facts).filter(([k]) => k !== 'memberId' && k !== 'householdNo' && !(member && k === 'name'));
   return (
     <>
       {entries.map(([k, v]) => {
@@ -91,7 +91,7 @@ export function ClueRuleFacts({ hit }: { hit: Hit }) {
         <div className="clue-facts">
           {facts.members.map((m, i) => (
             <div key={String(m.memberId ?? i)} className="clue-member">
-              <span className="k">{t('mon.rule.member', { n: i + 1 })}</span>
+              <span className="k">{typeof m.name === 'string' && m.name ? m.name : t('mon.rule.member', { n: i + 1 })}</span>
               <FactLines facts={m} member />
             </div>
           ))}

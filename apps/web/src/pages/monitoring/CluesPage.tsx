@@ -168,15 +168,23 @@ export default function CluesPage() {
   );
 
   const columns: TableColumnsType<ClueItem> = [
-    { title: t('mon.col.household'), key: 'h', width: 96, render: (_, c) => <Link to={`/households/${c.countyCode}/${c.household.id}`}>{c.household.headName ?? c.household.householdNo}</Link> },
-    { title: t('mon.col.village'), key: 'v', width: 130, render: (_, c) => c.household.villageName },
-    { title: t('mon.col.channel'), key: 'ch', width: 104, render: (_, c) => l.channel(c.channel) },
+    // the household with its village under it: the width goes to the content
+    {
+      title: t('mon.col.householdVillage'), key: 'h', width: 120,
+      render: (_, c) => (
+        <div className="clue-household">
+          <Link to={`/households/${c.countyCode}/${c.household.id}`}>{c.household.headName ?? c.household.householdNo}</Link>
+          <Typography.Text type="secondary" className="clue-village">{c.household.villageName}</Typography.Text>
+        </div>
+      ),
+    },
+    { title: t('mon.col.channel'), key: 'ch', width: 100, render: (_, c) => l.channel(c.channel) },
     // The content in full: platform clues list every rule that fired (the expanded row adds each rule's facts).
     { title: t('mon.col.summary'), key: 'summary', render: (_, c) => <ClueSummary c={c} /> },
     { title: t('mon.col.date'), dataIndex: 'foundOn', width: 100 },
-    { title: t('mon.col.acceptance'), key: 'acc', width: 120, render: (_, c) => <Acceptance c={c} /> },
-    { title: t('mon.col.status'), key: 's', width: 90, render: (_, c) => <ClueStatusTag status={c.status} /> },
-    { title: t('mon.col.assignee'), key: 'a', width: 110, render: (_, c) => c.assignee?.name ?? '—' },
+    { title: t('mon.col.acceptance'), key: 'acc', width: 112, render: (_, c) => <Acceptance c={c} /> },
+    { title: t('mon.col.status'), key: 's', width: 84, render: (_, c) => <ClueStatusTag status={c.status} /> },
+    { title: t('mon.col.assignee'), key: 'a', width: 88, render: (_, c) => c.assignee?.name ?? '—' },
     { title: t('common.actions'), key: 'x', width: 150, render: (_, c) => actions(c) },
   ];
 
