@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { api, type Endpoint, type EndpointBody, type EndpointParams, type EndpointQuery, type EndpointResponse, type Role } from '@tuopin/domain';
 import { buildApp, createServices, type Services } from '../src/app';
@@ -23,7 +26,10 @@ export async function setup(config: Partial<Config> = {}): Promise<TestEnv> {
   const name = `t_${process.pid}_${++counter}_${Math.random().toString(36).slice(2, 8)}`;
   const { url, drop } = await cloneTemplate(adminUrl, name);
   const db = new Database(url, 8);
-  const services = createServices(db, testConfig(config));
+  // A data directory of its own: uploaded files live under <data dir>/imports/<import id>, and import ids of
+  // databases tested side by side are the same numbers.
+  const dataDir = config.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tuopin-test-data-'));
+  const services = createServices(db, testConfig({ ...config, dataDir }));
   const app = await buildApp(services, { logger: false });
   await services.jobs.start();
   return {
@@ -39,6 +45,7 @@ export async function setup(config: Partial<Config> = {}): Promise<TestEnv> {
       await services.jobs.stop();
       await db.close();
       await drop();
+      if (!config.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -68,7 +68,8 @@ async function inflatingWorkbook(mb: number): Promise<Buffer> {
     ['xl/_rels/workbook.xml.rels', [Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${rel}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`)]],
     ['xl/sharedStrings.xml', [Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="${ns}" count="0" uniqueCount="0"/>`)]],
   ];
-  const cells = headers('households').map((h, i) => `<c r="${String.fromCharCode(65 + i)}1" t="inlineStr"><is><t>${h}</t></is></c>`).join('');
+  const col = (n: number): string => (n < 26 ? String.fromCharCode(65 + n) : col(Math.floor(n / 26) - 1) + String.fromCharCode(65 + (n % 26)));
+  const cells = headers('households').map((h, i) => `<c r="${col(i)}1" t="inlineStr"><is><t>${h}</t></is></c>`).join('');
   const sheetHead = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${ns}"><sheetData><row r="1">${cells}</row><row r="2"><c r="A2" t="inlineStr"><is><t>`);
   const sheetTail = Buffer.from('</t></is></c></row></sheetData></worksheet>');
   const out: Buffer[] = [];
