@@ -102,6 +102,13 @@ describe('embedded PostgreSQL', () => {
       const old = new pg.Client({ connectionString: `postgres://postgres:tuopin@127.0.0.1:${port}/postgres` });
       await assert.rejects(old.connect(), /password authentication failed/);
       assert.ok(!logged.join('\n').includes(password), 'the password is not logged');
+      // A command-line tool on the same data while the server runs shares it, with the password of the file.
+      const shared = await startEmbeddedPostgres(dir, port);
+      assert.equal(shared.url, server.url);
+      const s = new pg.Client({ connectionString: shared.url });
+      await s.connect();
+      await s.end();
+      await shared.stop();
     } finally {
       await server.stop();
     }

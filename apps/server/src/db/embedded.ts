@@ -94,7 +94,9 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
   // Already running (the product is up and a command-line tool is using the same data): share it.
   if (fs.existsSync(path.join(databaseDir, 'postmaster.pid'))) {
     for (const candidate of candidates) {
-      if (await reachable(urlWith(candidate, port))) {
+      const answer = await tryConnect(urlWith(candidate, port));
+      if (answer === 'down') break;
+      if (answer === 'ok') {
         if (candidate !== password) await changePassword(urlWith(candidate, port), password);
         return { url, stop: async () => {} };
       }
@@ -127,8 +129,8 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, log: 
       { cause: e },
     );
   }
-  if (candidates.length > 1 && !(await reachable(url))) {
-    if (!(await reachable(urlWith(LEGACY_PASSWORD, port)))) {
+  if (candidates.length > 1 && (await acceptsPassword(url)) === false) {
+    if (!(await acceptsPassword(urlWith(LEGACY_PASSWORD, port)))) {
       await server.stop();
       throw new Error(`embedded PostgreSQL (data ${databaseDir}) does not accept the superuser password of ${passwordFile}`);
     }
@@ -154,13 +156,25 @@ async function changePassword(url: string, password: string): Promise<void> {
   }
 }
 
-async function reachable(url: string): Promise<boolean> {
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+/** One connection attempt: accepted, password refused, or no server answering. */
+async function tryConnect(url: string): Promise<'ok' | 'refused' | 'down'> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
   try {
     await c.connect();
     await c.end();
-    return true;
-  } catch {
-    return false;
+    return 'ok';
+  } catch (e) {
+    // 28P01 invalid_password, 28000 invalid_authorization_specification
+    return ['28P01', '28000'].includes((e as { code?: string }).code ?? '') ? 'refused' : 'down';
+  }
+}
+
+/** Whether the started server accepts the password; a slow answer (a busy machine) is retried, not taken as a no. */
+async function acceptsPassword(url: string): Promise<boolean> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await tryConnect(url);
+    if (answer !== 'down') return answer === 'ok';
+    if (attempt >= 10) throw new Error('embedded PostgreSQL started but does not answer connections');
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
