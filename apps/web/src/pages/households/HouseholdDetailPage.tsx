@@ -20,7 +20,7 @@ import {
 import type { DescriptionsProps, TableColumnsType } from 'antd';
 import { ArrowLeftOutlined, EditOutlined, EyeInvisibleOutlined, EyeOutlined, LogoutOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import * as echarts from 'echarts/core';
-import { MarkLineComponent } from 'echarts/components';
+import { LineChart } from 'echarts/charts';
 import {
   DIBAO_TYPES,
   DISABILITY_CATEGORIES,
@@ -67,7 +67,8 @@ import { useHhText } from './messages';
 import { HouseholdHistory } from './HouseholdHistory';
 import './households.css';
 
-echarts.use([MarkLineComponent]);
+// the line of each year (exit standard / monitoring line) over the bars
+echarts.use([LineChart]);
 
 type Member = HouseholdDetail['members'][number];
 type IncomeYear = HouseholdDetail['incomes'][number];

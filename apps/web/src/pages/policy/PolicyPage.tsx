@@ -13,10 +13,11 @@ import { useIsMobile } from '../../utils/hooks';
 import { fmtNumber, fmtValue } from './format';
 import { ClearModal, EditModal, HistoryDrawer } from './dialogs';
 import './policy.css';
+import { currentYearInChina } from '../../utils/chinaDate';
 
 type Effective = EndpointResponse<typeof api.policyEffective>;
 
-const CURRENT_YEAR = new Date().getFullYear();
+const CURRENT_YEAR = currentYearInChina();
 const FIRST_YEAR = 2014;
 const LAST_YEAR = CURRENT_YEAR + 1;
 const YEARS = Array.from({ length: LAST_YEAR - FIRST_YEAR + 1 }, (_, i) => LAST_YEAR - i);
