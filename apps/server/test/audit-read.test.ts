@@ -103,6 +103,7 @@ describe('audit log: masking and entries in words', () => {
       assert.equal(e.actorDisplayName, '张乡镇');
       assert.equal(e.reason, '新识别农户');
     }
+    assert.equal(r.items.find((x) => x.entity === 'members' && x.action === 'insert')!.subject?.name, '王审计');
     // a user entry names the user; the national admin who created them is out of the county's scope: user name only
     const users = await county.ok(api.auditList, { query: { entity: 'users' } });
     const insert = users.items.find((e) => e.action === 'insert' && e.subject?.username === 'aud_zx')!;

@@ -50,7 +50,7 @@ export class AuditRepository {
    * A page of the log, newest first, with what people need to read it, resolved set-based for the page's rows in the
    * same statement (and under the same row-level security: a record the reader may not see stays unnamed): the
    * actor's display name, and the subject — the household (number, head, village) of a registry or monitoring entry,
-   * a procedure's kind, a clue's channel, a user's, rule's or import's name, a policy value's key and year.
+   * a procedure's kind, a clue's channel, a member's, user's, rule's or import's name, a policy value's key and year.
    */
   async list(tx: Tx, f: AuditFilter, limit: number): Promise<{ items: AuditRow[]; nextBefore: string | null }> {
     const where = [sql<boolean>`true`];
@@ -72,7 +72,7 @@ export class AuditRepository {
              au.display_name as actor_display_name,
              h.county_code as household_county, h.id as household_id, h.household_no, head.name as head_name, v.name as village_name,
              coalesce(pr.kind, c.channel, am.family) as subject_kind,
-             coalesce(su.display_name, ru.name, i.file_names[1], pv.key) as subject_name,
+             coalesce(su.display_name, ru.name, i.file_names[1], pv.key, m.name) as subject_name,
              su.username as subject_username,
              coalesce(pv.year::int, rr.year::int) as subject_year,
              rr.period as subject_period

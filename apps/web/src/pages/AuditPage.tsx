@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { Alert, Button, Card, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Select, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
-import type { AuditEntry, EndpointQuery } from '@tuopin/domain';
+import { can, type AuditEntry, type EndpointQuery } from '@tuopin/domain';
 import { api, call } from '../api/client';
 import { useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
@@ -10,14 +10,17 @@ import { PageHeader } from '../components/PageHeader';
 import { RegionPicker } from '../components/RegionPicker';
 import { ChangesList, colorOf, entryVerb, RegionName, useAuditLabels } from '../components/AuditBits';
 import { RevealedFields } from '../components/HistoryPanel';
+import { AuditActor, AuditSubjectCell, useAuditSubjectText } from '../components/AuditSubject';
 import { fmtTime } from '../utils/format';
 import { useIsMobile } from '../utils/hooks';
 import { isRegistryEntity, REGISTRY_ENTITIES, RegistryChanges, useRegistryAuditText } from './households/HouseholdHistory';
 
-type Filters = Pick<NonNullable<EndpointQuery<typeof api.auditList>>, 'entity' | 'regionCode'>;
+type Filters = Pick<NonNullable<EndpointQuery<typeof api.auditList>>, 'entity' | 'regionCode' | 'reveal'>;
 
 /** Entities the server records today; other values still show (by their raw name). */
-export const AUDIT_ENTITIES = ['users', 'regions', ...REGISTRY_ENTITIES] as const;
+export const AUDIT_ENTITIES = [
+  ...REGISTRY_ENTITIES, 'clues', 'procedures', 'monitoring_records', 'policy_values', 'rules', 'rule_runs', 'imports', 'users', 'regions', 'audit_log',
+] as const;
 
 const PAGE = 50;
 
@@ -26,15 +29,18 @@ export default function AuditPage() {
   const { t, errorText } = useI18n();
   const auditLabels = useAuditLabels();
   const registry = useRegistryAuditText();
+  const words = useAuditSubjectText();
   /** The app's audit labels, and the household pages' for registry entries (reveal, export, income, status …). */
   const labels = {
     entry: (e: AuditEntry) => {
+      if (e.signature) return t(`audit.action.${e.signature.action}` as 'audit.action.sign');
       const general = auditLabels.entry(e);
       return general === e.action ? (registry.action(e.action) ?? general) : general;
     },
     entity: (entity: string) => {
       const general = auditLabels.entity(entity);
-      return general === entity ? (registry.entity(entity) ?? general) : general;
+      if (general !== entity) return general;
+      return registry.entity(entity) ?? words.what({ entity, entityId: null } as AuditEntry);
     },
   };
   const isMobile = useIsMobile();
@@ -72,50 +78,58 @@ export default function AuditPage() {
   }, [load, reload]);
 
   const columns: TableColumnsType<AuditEntry> = [
-    { title: t('audit.at'), dataIndex: 'at', width: 165, render: (v: string) => fmtTime(v) },
     {
-      title: t('audit.actor'),
-      dataIndex: 'actorName',
-      width: 120,
-      render: (v: string | null) => v ?? <Typography.Text type="secondary">{t('history.system')}</Typography.Text>,
+      title: t('audit.at'),
+      dataIndex: 'at',
+      width: 160,
+      // the address under the time: one column less, so that the record and the reason keep their room at 1366 px
+      render: (v: string, e) => (
+        <span>
+          {fmtTime(v)}
+          {e.ip && (
+            <Typography.Text type="secondary" style={{ display: 'block', fontSize: 12 }} data-testid="audit-ip">
+              {e.ip}
+            </Typography.Text>
+          )}
+        </span>
+      ),
     },
+    { title: t('audit.actor'), dataIndex: 'actorName', width: 110, render: (_: string | null, e) => <AuditActor e={e} /> },
     {
       title: t('audit.action'),
       dataIndex: 'action',
-      width: 120,
+      width: 104,
       render: (_: string, e) => (
         <Tag color={colorOf(entryVerb(e))} data-testid="audit-action">
           {labels.entry(e)}
         </Tag>
       ),
     },
-    {
-      title: t('audit.entity'),
-      key: 'entity',
-      width: 120,
-      render: (_: unknown, e) => (
-        <span>
-          {labels.entity(e.entity)}
-          {e.entityId && <Typography.Text type="secondary"> #{e.entityId}</Typography.Text>}
-        </span>
-      ),
-    },
+    { title: t('audit.entity'), key: 'entity', width: 240, render: (_: unknown, e) => <AuditSubjectCell e={e} /> },
     {
       title: t('audit.region'),
       dataIndex: 'regionCode',
-      width: 220,
+      width: 170,
       render: (c: string | null) => (
         <span data-testid="audit-region" data-code={c ?? ''}>
           <RegionName code={c} />
         </span>
       ),
     },
-    { title: t('audit.ip'), dataIndex: 'ip', width: 120, render: (v: string | null) => v ?? '—' },
     {
       title: t('audit.reason'),
       dataIndex: 'reason',
-      ellipsis: true,
-      render: (v: string | null) => v ?? <Typography.Text type="secondary">—</Typography.Text>,
+      ellipsis: { showTitle: false },
+      render: (v: string | null, e) => {
+        // a signed step: the step, its result and the comment given with it; otherwise the reason of the change
+        const text = words.signature(e) ?? v;
+        if (!text) return <Typography.Text type="secondary">—</Typography.Text>;
+        return (
+          <Tooltip title={text} placement="topLeft">
+            <span data-testid="audit-reason">{text}</span>
+          </Tooltip>
+        );
+      },
     },
   ];
 
@@ -140,6 +154,19 @@ export default function AuditPage() {
             style={{ width: isMobile ? '100%' : 280 }}
             data-testid="audit-filter-region"
           />
+          {can(me.role, 'registry:reveal') && (
+            <Tooltip title={t('audit.revealHelp')}>
+              <Space size={6}>
+                <Switch
+                  size="small"
+                  checked={filters.reveal === true}
+                  onChange={(v) => setFilters((f) => ({ ...f, reveal: v || undefined }))}
+                  data-testid="audit-reveal"
+                />
+                <Typography.Text>{t('audit.reveal')}</Typography.Text>
+              </Space>
+            </Tooltip>
+          )}
           <Button icon={<ReloadOutlined />} onClick={() => setReload((r) => r + 1)}>
             {t('common.refresh')}
           </Button>
@@ -154,7 +181,7 @@ export default function AuditPage() {
           columns={columns}
           dataSource={items}
           pagination={false}
-          scroll={{ x: 1040 }}
+          scroll={{ x: 1000 }}
           data-testid="audit-table"
           expandable={{
             expandedRowRender: (e) => (

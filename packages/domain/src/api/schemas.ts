@@ -141,7 +141,7 @@ export const AuditSubject = Type.Object(
       Type.Null(),
     ], { description: 'The household a registry or monitoring entry belongs to' }),
     kind: Type.Union([Type.String(), Type.Null()], { description: "A procedure's kind, a clue's channel, a measure's family" }),
-    name: Type.Union([Type.String(), Type.Null()], { description: "A user's display name, a rule's name, an import's file, a policy key" }),
+    name: Type.Union([Type.String(), Type.Null()], { description: "A member's or user's name, a rule's name, an import's file, a policy key" }),
     username: Type.Union([Type.String(), Type.Null()]),
     year: Type.Union([Type.Integer(), Type.Null()]),
     period: Type.Union([Type.String(), Type.Null()]),
