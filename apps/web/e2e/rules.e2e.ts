@@ -137,6 +137,8 @@ async function assertNoOverflow(page: Page, width: number): Promise<void> {
 
 async function openNav(page: Page, key: string): Promise<void> {
   const link = page.getByTestId(`nav-${key}`);
+  // the app shell first (a new context loads the whole bundle; slow on a busy machine)
+  await link.or(page.getByTestId('menu-toggle')).first().waitFor({ timeout: 60_000 });
   if (!(await link.isVisible())) await page.getByTestId('menu-toggle').click();
   await link.click();
 }
@@ -156,7 +158,10 @@ test('warning rules: type-checked as you type, dry run, save with versions, run 
 
     // ---- 1. 预警规则 from the 防返贫监测 menu: the built-in rules -------------------------------------------
     await openNav(page, 'monitoring/rules');
-    await page.getByTestId('rules-page').waitFor();
+    await page.getByTestId('rules-page').waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+      await shot(page, 'rules-00-failed');
+      throw new Error(`the rules page did not open: ${String(e)}; page errors: ${errors.join(' | ')}`);
+    });
     assert.equal(await text(page.getByTestId('page-title')), '预警规则');
     const builtIn = page.locator('[data-testid="rule-row"][data-rule="income_below_monitoring_line"]');
     await builtIn.waitFor();
