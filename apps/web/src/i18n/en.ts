@@ -478,6 +478,7 @@ export const en: Record<MsgKey, string> = {
   'imports.invalid': '{n} errors found, nothing was written. Please correct the files and upload again',
   'imports.reupload': 'Upload again',
   'imports.failed': 'Import failed',
+  'imports.revalidate': 'Validate again',
   'imports.committedTitle': 'Import complete',
   'imports.committedSub': '{newH} new and {chH} changed households, {newM} new and {chM} changed members',
   'imports.toHouseholds': 'View households',

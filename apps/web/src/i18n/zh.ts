@@ -477,6 +477,7 @@ export const zh = {
   'imports.invalid': '发现 {n} 个错误，没有写入任何数据，请改正后重新上传',
   'imports.reupload': '重新上传',
   'imports.failed': '导入失败',
+  'imports.revalidate': '重新校验',
   'imports.committedTitle': '导入完成',
   'imports.committedSub': '新增 {newH} 户、变更 {chH} 户，成员新增 {newM}、变更 {chM}',
   'imports.toHouseholds': '查看农户信息',

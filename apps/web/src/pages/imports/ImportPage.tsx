@@ -146,6 +146,8 @@ export default function ImportPage() {
       setPollKey((k) => k + 1);
     } catch (e) {
       void message.error(errorText(e));
+      // a refused commit may have changed the import (staging lost: failed, validate again)
+      setPollKey((k) => k + 1);
     } finally {
       setCommitting(false);
     }
@@ -154,6 +156,21 @@ export default function ImportPage() {
   const reupload = () => {
     openImport(null);
     setStep(1);
+  };
+
+  /** Validates the same files again (after a failed commit, or when what was staged was lost). */
+  const revalidate = async () => {
+    if (!id) return;
+    setCommitting(true);
+    try {
+      const info = await call(api.importRevalidate, { params: { id } });
+      setDetail((d) => (d ? { ...d, import: info, problems: [] } : d));
+      setPollKey((k) => k + 1);
+    } catch (e) {
+      void message.error(errorText(e));
+    } finally {
+      setCommitting(false);
+    }
   };
 
   // ---------------------------------------------------------------------------------------
@@ -349,9 +366,14 @@ export default function ImportPage() {
             description={info.message ? serverText(info.message) : undefined}
             data-testid="import-failed"
             action={
-              <Button icon={<ReloadOutlined />} onClick={reupload}>
-                {t('imports.reupload')}
-              </Button>
+              <Space orientation="vertical" size={8}>
+                <Button type="primary" icon={<ReloadOutlined />} onClick={() => void revalidate()} loading={committing} data-testid="import-revalidate">
+                  {t('imports.revalidate')}
+                </Button>
+                <Button icon={<ReloadOutlined />} onClick={reupload}>
+                  {t('imports.reupload')}
+                </Button>
+              </Space>
             }
           />
         )}
