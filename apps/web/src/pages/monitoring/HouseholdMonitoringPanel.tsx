@@ -54,7 +54,7 @@ export function HouseholdMonitoringPanel({ countyCode, id }: { countyCode: strin
               <Space wrap size={4}>
                 <span>{t('mon.panel.identified', { date: r.identifiedOn })}</span>
                 {r.source === 'migrated' ? (
-                  <Tooltip title={t('mon.panel.migratedHelp', { import: r.importId ? t('mon.panel.fromImport', { id: r.importId }) : '' })}>
+                  <Tooltip title={t('mon.panel.migratedHelp', { from: r.importId ? t('mon.panel.fromImport', { id: r.importId }) : t('mon.panel.fromOther') })}>
                     <Tag color="default" data-testid="record-migrated">{t('mon.panel.migrated')}</Tag>
                   </Tooltip>
                 ) : r.identificationId !== null && (
