@@ -258,7 +258,7 @@ function MembersSection({ members, actions }: { members: Member[]; actions: Memb
     {
       title: t('member.name'),
       dataIndex: 'name',
-      width: 110,
+      width: 96,
       fixed: 'left',
       render: (v: string, m) => (
         <div>
@@ -269,30 +269,31 @@ function MembersSection({ members, actions }: { members: Member[]; actions: Memb
         </div>
       ),
     },
-    { title: t('member.relation'), dataIndex: 'relation', width: 70, render: (v: string) => codeLabel(RELATIONS, v) },
+    { title: t('member.relation'), dataIndex: 'relation', width: 64, render: (v: string) => codeLabel(RELATIONS, v) },
     {
       title: t('member.sexAge'),
       key: 'sexAge',
-      width: 90,
+      width: 84,
       render: (_: unknown, m) => `${codeLabel(SEXES, m.sex)} · ${m.age !== null ? t('member.ageN', { n: m.age }) : '—'}`,
     },
     {
       title: t('member.idNumber'),
       dataIndex: 'idNumber',
-      width: 170,
+      width: 158,
       render: (v: string) => (
-        <span className="tp-mono" data-testid="member-id">
+        <span className="tp-mono tp-hh-id" data-testid="member-id">
           {v}
         </span>
       ),
     },
-    { title: t('member.health'), key: 'health', width: 140, render: (_: unknown, m) => <HealthTags m={m} /> },
-    { title: t('member.labour'), dataIndex: 'labour', width: 100, render: (v: string | null) => codeLabel(LABOUR_SKILLS, v) },
-    { title: t('member.school'), key: 'school', width: 85, render: (_: unknown, m) => <School m={m} /> },
-    { title: t('member.insurance'), key: 'insurance', width: 110, render: (_: unknown, m) => <Insurance m={m} /> },
-    { title: t('member.work'), key: 'work', width: 130, render: (_: unknown, m) => <Work m={m} /> },
+    { title: t('member.health'), key: 'health', width: 124, render: (_: unknown, m) => <HealthTags m={m} /> },
+    { title: t('member.labour'), dataIndex: 'labour', width: 90, render: (v: string | null) => codeLabel(LABOUR_SKILLS, v) },
+    { title: t('member.school'), key: 'school', width: 80, render: (_: unknown, m) => <School m={m} /> },
+    { title: t('member.insurance'), key: 'insurance', width: 104, render: (_: unknown, m) => <Insurance m={m} /> },
+    { title: t('member.work'), key: 'work', width: 120, render: (_: unknown, m) => <Work m={m} /> },
+    // not fixed to the right: a fixed action column covered 医疗保险 and 务工情况 at 1366 px; the buttons stack instead
     ...(actions
-      ? [{ title: t('common.actions'), key: 'actions', width: 180, fixed: 'right' as const, render: (_: unknown, m: Member) => <MemberButtons m={m} actions={actions} /> }]
+      ? [{ title: t('common.actions'), key: 'actions', width: 92, render: (_: unknown, m: Member) => <MemberButtons m={m} actions={actions} /> }]
       : []),
   ];
 
@@ -308,7 +309,7 @@ function MembersSection({ members, actions }: { members: Member[]; actions: Memb
         columns={columns}
         dataSource={members}
         pagination={false}
-        scroll={{ x: actions ? 1230 : 1050 }}
+        scroll={{ x: actions ? 1060 : 968 }}
         rowClassName={(m) => (m.active ? '' : 'tp-hh-member-left')}
         onRow={(m) => ({ 'data-testid': m.active ? 'member-row' : 'member-row-left' }) as React.HTMLAttributes<HTMLElement>}
         expandable={{
