@@ -9,11 +9,11 @@
  * and the parser's own peak (VmHWM); PostgreSQL is not counted. Memory, not time: the figures hold on a busy machine.
  * The last line is machine-readable.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { SHEETS, type SheetName } from '@tuopin/domain';
-import { generateToCsv } from '../apps/server/src/generate/index';
 import { csvBatches } from '../apps/server/src/import/csv';
 import { MAX_XLSX_BYTES } from '../apps/server/src/import/source';
 import { arg, benchLog, withBenchDatabase } from './lib/bench';
@@ -47,12 +47,33 @@ async function csvToXlsx(dir: string, out: string): Promise<void> {
 
 const sizeOf = (dir: string) => Object.keys(NAMES).reduce((s, n) => s + fs.statSync(path.join(dir, n)).size, 0);
 
+// `--to-xlsx DIR OUT`: the conversion alone, run as a process of its own (see below).
+if (process.argv.includes('--to-xlsx')) {
+  await csvToXlsx(arg('to-xlsx', ''), process.argv[process.argv.indexOf('--to-xlsx') + 2]!);
+  process.exit(0);
+}
+
+/**
+ * Generation and conversion run in processes of their own, so that this process (the server) starts the import
+ * with the memory a server has, not with what generating and converting a registry of this size left behind.
+ */
+function inProcess(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...env } });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status ?? r.signal})`);
+}
+
 await withBenchDatabase('import_memory', async ({ db, services, dataDir }) => {
   const admin = { id: 1, username: 'admin', role: 'system_admin' as const, regionCode: '000000000000', ip: null };
+  const generate = (persons: number, dir: string) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    inProcess(['apps/server/src/cli/generate.ts', '--province', region, '--persons', String(persons), '--seed', String(seed), '--out', dir], { DATABASE_URL: db.url });
+    return { persons };
+  };
+  const toXlsx = (dir: string, out: string) => inProcess(['scripts/bench-import-memory.ts', '--to-xlsx', dir, out]);
   // Bytes per person of both formats, from a small sample.
   const sample = path.join(dataDir, 'sample');
-  const s = await generateToCsv(db, { region, persons: 5000, seed, dir: sample });
-  await csvToXlsx(sample, path.join(sample, 'all.xlsx'));
+  const s = generate(5000, sample);
+  toXlsx(sample, path.join(sample, 'all.xlsx'));
   const csvPerPerson = sizeOf(sample) / s.persons;
   const xlsxPerPerson = fs.statSync(path.join(sample, 'all.xlsx')).size / s.persons;
   log(`sample: ${csvPerPerson.toFixed(0)} CSV bytes and ${xlsxPerPerson.toFixed(0)} XLSX bytes per person`);
@@ -82,7 +103,7 @@ await withBenchDatabase('import_memory', async ({ db, services, dataDir }) => {
   const report = (what: string, bytes: number, r: Awaited<ReturnType<typeof validate>>) => {
     const rows = (r.row.counts as { rows?: Record<string, number> }).rows ?? {};
     log(`${what} (${(bytes / MB).toFixed(1)} MB, rows ${JSON.stringify(rows)}): ${r.row.status} — ${r.row.message} (errors ${r.row.error_count}) in ${r.seconds.toFixed(1)} s`);
-    log(`  peak RSS server + parser ${r.peak.totalMb} MB (server alone ${r.peak.selfMb} MB, parser process ${r.peak.childMb} MB, ${r.peak.children} child process(es))`);
+    log(`  peak RSS server + parser ${r.peak.totalMb} MB (server alone ${r.peak.selfMb} MB, ${r.peak.startMb} MB before the upload; parser process ${r.peak.childMb} MB, ${r.peak.children} child process(es))`);
   };
   const results: Record<string, MemoryPeak & { mb: number; status: string }> = {};
 
@@ -92,8 +113,7 @@ await withBenchDatabase('import_memory', async ({ db, services, dataDir }) => {
     let persons = Math.round((csvMb * MB) / csvPerPerson);
     let bytes: number;
     for (;;) {
-      fs.rmSync(dir, { recursive: true, force: true });
-      const g = await generateToCsv(db, { region, persons, seed, dir });
+      const g = generate(persons, dir);
       bytes = sizeOf(dir);
       log(`generated ${g.persons} persons as CSV, ${(bytes / MB).toFixed(1)} MB`);
       if (Math.abs(bytes - csvMb * MB) <= 0.02 * csvMb * MB) break;
@@ -109,10 +129,9 @@ await withBenchDatabase('import_memory', async ({ db, services, dataDir }) => {
     let persons = Math.round((xlsxMb * MB) / xlsxPerPerson);
     let file: string;
     for (;;) {
-      fs.rmSync(dir, { recursive: true, force: true });
-      const g = await generateToCsv(db, { region, persons, seed, dir });
+      const g = generate(persons, dir);
       file = path.join(dir, 'registry.xlsx');
-      await csvToXlsx(dir, file);
+      toXlsx(dir, file);
       const size = fs.statSync(file).size;
       log(`generated ${g.persons} persons as XLSX, ${(size / MB).toFixed(1)} MB`);
       const target = Math.min(xlsxMb * MB, MAX_XLSX_BYTES);

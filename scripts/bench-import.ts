@@ -4,7 +4,8 @@
  * Generates a registry as CSV files in the import format, imports them through the product's own import path
  * (ImportService: validation job with parsing, domain validation, COPY to staging and SQL checks, then the commit
  * job's set-based merge), and in the same run COPYs the same CSV files raw into unindexed text tables.
- * Prints persons/s for both, the ratio, and the process's peak RSS (the import runs in this process).
+ * Prints persons/s for both, the ratio, the process's peak RSS over the whole run (generation included), and the
+ * peak RSS of this process plus the import's parser process while the import runs (scripts/lib/memory.ts).
  * The last line is machine-readable.
  */
 import fs from 'node:fs';
@@ -13,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generateToCsv } from '../apps/server/src/generate/index';
 import { arg, benchLog, withBenchDatabase } from './lib/bench';
+import { sampleMemory } from './lib/memory';
 
 const persons = Number(arg('persons', '100000'));
 const region = arg('province', '21');
@@ -56,6 +58,8 @@ await withBenchDatabase('import', async ({ db, services, dataDir }) => {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
+  global.gc?.();
+  const sampler = sampleMemory(50);
   t = performance.now();
   const id = await services.imports.create(admin, files);
   const validated = await wait(id, ['validated', 'invalid', 'failed']);
@@ -74,7 +78,9 @@ await withBenchDatabase('import', async ({ db, services, dataDir }) => {
 
   const pps = Math.round(g.persons / importS);
   const raw = Math.round(g.persons / rawS);
+  const peak = sampler.stop();
   const rss = Math.round(process.resourceUsage().maxRSS / 1024);
-  log(`persons/s: import ${pps}, raw COPY ${raw}, ratio ${(pps / raw).toFixed(3)}, peak RSS ${rss} MB`);
-  console.log(`persons_per_s=${pps} raw_copy_per_s=${raw} ratio=${(pps / raw).toFixed(3)} peak_rss_mb=${rss}`);
+  log(`persons/s: import ${pps}, raw COPY ${raw}, ratio ${(pps / raw).toFixed(3)}, peak RSS ${rss} MB (this process over the whole run, generation included)`);
+  log(`import only: peak RSS server + parser ${peak.totalMb} MB (server ${peak.selfMb} MB, ${peak.startMb} MB before the upload; parser process ${peak.childMb} MB)`);
+  console.log(`persons_per_s=${pps} raw_copy_per_s=${raw} ratio=${(pps / raw).toFixed(3)} peak_rss_mb=${rss} import_peak_rss_mb=${peak.totalMb}`);
 });

@@ -53,6 +53,8 @@ export interface MemoryPeak {
   totalMb: number;
   /** highest sampled RSS of this process alone, MB */
   selfMb: number;
+  /** RSS of this process when sampling started, MB */
+  startMb: number;
   /** highest peak RSS (VmHWM, exact) of any one child process, MB */
   childMb: number;
   /** child processes seen */
@@ -61,7 +63,7 @@ export interface MemoryPeak {
 
 /** Samples every `ms` until stopped; returns the peaks. */
 export function sampleMemory(ms = 50): { stop: () => MemoryPeak } {
-  const peak: MemoryPeak = { totalMb: 0, selfMb: 0, childMb: 0, children: 0 };
+  const peak: MemoryPeak = { totalMb: 0, selfMb: 0, startMb: Math.round(kb(statusOf(process.pid) ?? '', 'VmRSS') / 1024), childMb: 0, children: 0 };
   const seen = new Set<number>();
   const sample = () => {
     const self = kb(statusOf(process.pid) ?? '', 'VmRSS');

@@ -31,7 +31,8 @@ export interface Config {
   demoData: boolean;
   /**
    * Heap limit (MB) of the process that parses and validates an upload (TUOPIN_IMPORT_PARSER_MEMORY_MB): a file that
-   * needs more fails its import instead of the server. Worker threads of that process get half of it each.
+   * needs more fails its import instead of the server. With worker threads (large uploads) the process's main thread
+   * and each worker get an equal share of it.
    */
   importParserMemoryMb: number;
 }

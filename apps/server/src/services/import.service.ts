@@ -91,10 +91,13 @@ export class ImportService {
     // The files are parsed and validated in a child process with a bounded heap (import/parser.ts), large ones in
     // worker threads of that process; the staging rows stream from it into COPY.
     const workers = files.reduce((n, f) => n + f.bytes, 0) >= PARALLEL_FROM_BYTES ? stageWorkerCount() : 0;
+    // The memory allowed is the parser process's in all: with worker threads, its main thread and each worker get
+    // an equal share (each holds the households' villages and years; the main thread otherwise only reads the file).
     const memoryMb = this.d.config.importParserMemoryMb;
+    const share = workers > 0 ? Math.max(64, Math.floor(memoryMb / (workers + 1))) : memoryMb;
     const parser = new UploadParser(
-      { files, importId: id, referenceDate: today(), workers, workerMemoryMb: Math.max(64, Math.floor(memoryMb / 2)), maxProblems: MAX_STORED_PROBLEMS },
-      { memoryMb, tmpDir: path.join(this.dir(id), 'tmp') },
+      { files, importId: id, referenceDate: today(), workers, workerMemoryMb: share, maxProblems: MAX_STORED_PROBLEMS },
+      { memoryMb: share, tmpDir: path.join(this.dir(id), 'tmp') },
     );
     try {
       let counts: ImportCounts | null = null;
