@@ -11,7 +11,7 @@ import { QINGHE, setup, userClient, ZHANGXIANG, type TestClient, type TestEnv } 
 
 const V1 = '211204101200';
 const YEAR = currentYearInChina();
-const setting = (r: { settings: { key: string }[] }, key: string) => r.settings.find((s) => s.key === key) as { value: number | null; defaultValue: number | null; since: number | null };
+const setting = (r: { settings: { key: string }[] }, key: string) => r.settings.find((s) => s.key === key) as unknown as { value: number | null; defaultValue: number | null; since: number | null };
 
 function id(birth: string, seq: number): string {
   const body = `211204${birth.replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
