@@ -10,14 +10,16 @@
  */
 import { BUILT_IN_RULES, netIncomeSql, POLICY_DEFAULTS as P } from '@tuopin/domain';
 import { generateIntoDatabase } from '../apps/server/src/generate/index';
+import { developmentMeasureInForceSql } from '../apps/server/src/repositories/assistance.repository';
+import { currentYearInChina, todayInChina } from '../apps/server/src/clock';
 import { arg, benchLog, withBenchDatabase } from './lib/bench';
 
 const persons = Number(arg('persons', '100000'));
 const province = arg('province', '21');
 const seed = Number(arg('seed', '1'));
 const log = benchLog('rules');
-const year = new Date().getFullYear();
-const today = new Date().toISOString().slice(0, 10);
+const year = currentYearInChina();
+const today = todayInChina();
 
 /** The ten built-in rules written by hand over the registry tables, with the default settings as constants. */
 const BASELINE = `
@@ -36,8 +38,13 @@ with m as (
          coalesce(h.tekun, 'none') as tekun, coalesce(h.whole_no_labour, false) as whole_no_labour, m.uninsured, m.child_out, m.no_labour, coalesce(m.labour_count, 0) as labour_count,
          case when i.household_id is not null then round(${netIncomeSql('i')} / nullif(coalesce(m.n, 0), 0), 2) end as pc,
          case when li.household_id is not null then round(${netIncomeSql('li')} / nullif(coalesce(m.n, 0), 0), 2) end as lpc,
-         case when i.household_id is not null then coalesce(i.compliant_out_of_pocket, 0) end as self_pay
+         case when i.household_id is not null then coalesce(i.compliant_out_of_pocket, 0) end as self_pay,
+         case when coalesce(s.monitored, false) and mr.identified_on is not null
+              then extract(year from age('${today}'::date, mr.identified_on)) * 12 + extract(month from age('${today}'::date, mr.identified_on)) end as months_monitored,
+         exists (select 1 from assistance_measures am where am.county_code = h.county_code and am.household_id = h.id
+                   and ${developmentMeasureInForceSql('am', today)}) as has_development_measure
     from households h
+    left join monitoring_records mr on mr.county_code = h.county_code and mr.household_id = h.id and mr.eliminated_on is null
     left join household_year_status s on s.county_code = h.county_code and s.household_id = h.id and s.year = ${year}
     left join income_records i on i.county_code = h.county_code and i.household_id = h.id and i.year = ${year}
     left join income_records li on li.county_code = h.county_code and li.household_id = h.id and li.year = ${year - 1}
@@ -53,7 +60,8 @@ select count(*) filter (where not monitored and pc < ${P.monitoringLine}) as inc
        count(*) filter (where self_pay > ${P.ruralDisposableIncome} * case when status in ('poor', 'exited', 'returned')
                           then ${P.medicalSelfPayShareFormerPoor} else ${P.medicalSelfPayShareOthers} end) as medical_self_pay_high,
        count(*) filter (where no_labour and not whole_no_labour and dibao = 'none' and tekun = 'none') as whole_household_no_labour,
-       0::bigint as no_development_measure -- needs monitoring records older than the limit: none in generated data
+       count(*) filter (where monitored and months_monitored >= ${P.developmentMeasureMonths} and labour_count > 0
+                          and not has_development_measure) as no_development_measure
   from f`;
 
 await withBenchDatabase('rules', async ({ db, services }) => {
