@@ -137,9 +137,18 @@ function lookupCode(table: CodeTable, text: string): string | null {
 const TRUE = new Set(['是', '有', 'Y', 'y', 'yes', 'Yes', 'YES', 'true', 'TRUE', '1', '√']);
 const FALSE = new Set(['否', '无', '没有', 'N', 'n', 'no', 'No', 'NO', 'false', 'FALSE', '0', '×']);
 
+/**
+ * The platform's CSV exports write number-like text as `="…"` so that spreadsheets keep it as text (an ID number
+ * would otherwise become 2.11204E+17); a file exported here and imported again reads such a cell as its text.
+ */
+export function unwrapTextFormula(s: string): string {
+  const m = /^="((?:[^"]|"")*)"$/s.exec(s);
+  return m ? m[1]!.replace(/""/g, '"').trim() : s;
+}
+
 /** Parses one cell; returns the value (null when empty) or a Chinese problem description. */
 export function parseCell(col: Column, raw: string | null | undefined): { value: unknown } | { problem: string } {
-  const s = (raw ?? '').trim();
+  const s = unwrapTextFormula((raw ?? '').trim());
   if (s === '') return col.required ? { problem: '不能为空' } : { value: col.type === 'codes' ? [] : null };
   const limit = col.maxLength ?? TEXT_LIMITS.cell;
   if (s.length > limit) return { problem: `内容过长（${s.length} 个字符，最多 ${limit} 个）` };

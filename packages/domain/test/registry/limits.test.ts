@@ -69,3 +69,11 @@ test('import cells: the same text limits, and bad text refused', () => {
   assert.ok('problem' in parseCell(col(MEMBER_COLUMNS, 'employer'), 'a\u0000b'));
   assert.ok('problem' in parseCell(col(MEMBER_COLUMNS, 'employer'), 'a\ud800b'));
 });
+
+test('cells exported as ="…" (text kept by spreadsheets) are read back as their text', () => {
+  const id = MEMBER_COLUMNS.find((c) => c.key === 'idNumber')!;
+  assert.deepEqual(parseCell(id, '="211204197203150011"'), { value: '211204197203150011' });
+  const address = HOUSEHOLD_COLUMNS.find((c) => c.key === 'address')!;
+  assert.deepEqual(parseCell(address, '="东""华""村"'), { value: '东"华"村' });
+  assert.deepEqual(parseCell(address, '=1+1'), { value: '=1+1' });
+});
