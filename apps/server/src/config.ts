@@ -35,6 +35,13 @@ export interface Config {
    * and each worker get an equal share of it.
    */
   importParserMemoryMb: number;
+  /**
+   * Worker threads for validating uploads of 64 MB and more (TUOPIN_IMPORT_WORKERS, default 0: none). Each worker
+   * carries its own copy of the code and the households' villages, so with workers the parser process exceeds the
+   * 500 MB bound at 300,000 persons (measured 468 MB for the parser alone); set 2–4 on a server with memory to spare
+   * to validate very large files faster (1,000,000 persons: staging 65.8 s → 48.6 s with four).
+   */
+  importWorkers: number;
 }
 
 function bool(v: string | undefined, d: boolean): boolean {
@@ -64,5 +71,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL ?? 'info',
     demoData: bool(env.TUOPIN_DEMO_DATA, true),
     importParserMemoryMb: Number(env.TUOPIN_IMPORT_PARSER_MEMORY_MB ?? 256),
+    importWorkers: Number(env.TUOPIN_IMPORT_WORKERS ?? 0),
   };
 }

@@ -90,7 +90,10 @@ export class ImportService {
     }
     // The files are parsed and validated in a child process with a bounded heap (import/parser.ts), large ones in
     // worker threads of that process; the staging rows stream from it into COPY.
-    const workers = files.reduce((n, f) => n + f.bytes, 0) >= PARALLEL_FROM_BYTES ? stageWorkerCount() : 0;
+    // Worker threads only where the configuration allows them (none by default: the memory bound comes first).
+    const workers = this.d.config.importWorkers > 0 && files.reduce((n, f) => n + f.bytes, 0) >= PARALLEL_FROM_BYTES
+      ? Math.min(this.d.config.importWorkers, stageWorkerCount())
+      : 0;
     // The memory allowed is the parser process's in all: with worker threads, its main thread and each worker get
     // an equal share (each holds the households' villages and years; the main thread otherwise only reads the file).
     const memoryMb = this.d.config.importParserMemoryMb;
