@@ -8,24 +8,43 @@ import { currentYear, DEMO_REGION } from './generate/index';
 const config = loadConfig();
 const log = (m: string) => console.log(`[tuopin] ${m}`);
 
-const { db, stop: stopDb } = await startServerDatabase(config, log);
-const applied = await db.migrate();
-if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
-const { demoLoaded } = await bootstrap(createDeps(db, config), log);
+/** What to stop when the start fails half-way (the embedded PostgreSQL, once it runs). */
+const onFailure: { stop?: () => Promise<void> } = {};
+/** Starts everything; a failure (a database refused, a port taken) is one line, not a stack dump. */
+async function start() {
+  const started = await startServerDatabase(config, log);
+  onFailure.stop = started.stop;
+  const { db } = started;
+  const applied = await db.migrate();
+  if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
+  const { demoLoaded } = await bootstrap(createDeps(db, config), log);
 
-const services = createServices(db, config);
-const app = await buildApp(services);
-await services.jobs.start();
-if (demoLoaded) {
-  // The demo registry gets its first warning run, so that the clue inbox of a new installation is not empty.
-  const admin = await db.system({ name: 'bootstrap' }, (tx) => tx.selectFrom('users').select(['id', 'username']).where('username', '=', 'admin').executeTakeFirst());
-  if (admin) {
-    const run = await services.rules.start({ id: admin.id, username: admin.username, role: 'system_admin', regionCode: '000000000000', ip: null }, { regionCode: `${DEMO_REGION}000000`, year: currentYear() });
-    log(`warning rules queued on the demo registry (run ${run.id})`);
+  const services = createServices(db, config);
+  const app = await buildApp(services);
+  await services.jobs.start();
+  if (demoLoaded) {
+    // The demo registry gets its first warning run, so that the clue inbox of a new installation is not empty.
+    const admin = await db.system({ name: 'bootstrap' }, (tx) => tx.selectFrom('users').select(['id', 'username']).where('username', '=', 'admin').executeTakeFirst());
+    if (admin) {
+      const run = await services.rules.start({ id: admin.id, username: admin.username, role: 'system_admin', regionCode: '000000000000', ip: null }, { regionCode: `${DEMO_REGION}000000`, year: currentYear() });
+      log(`warning rules queued on the demo registry (run ${run.id})`);
+    }
   }
+  await app.listen({ port: config.port, host: config.host });
+  log(`listening on http://localhost:${config.port}  (API docs: http://localhost:${config.port}/api/docs)`);
+  return { db, stopDb: started.stop, services, app };
 }
-await app.listen({ port: config.port, host: config.host });
-log(`listening on http://localhost:${config.port}  (API docs: http://localhost:${config.port}/api/docs)`);
+
+let handles: Awaited<ReturnType<typeof start>>;
+try {
+  handles = await start();
+} catch (e) {
+  log(`cannot start: ${e instanceof Error ? e.message : String(e)}`);
+  if (config.logLevel === 'debug') console.error(e);
+  await onFailure.stop?.().catch(() => undefined);
+  process.exit(1);
+}
+const { db, stopDb, services, app } = handles;
 
 let stopping = false;
 /**

@@ -24,6 +24,22 @@ function freePort(): Promise<number> {
 }
 
 describe('shutdown', () => {
+  test('a start that fails (the database cannot be reached) is one line and exit code 1, not a stack dump', { timeout: 120_000 }, async () => {
+    const closed = await freePort(); // nothing listens there
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'apps/server/src/main.ts')], {
+      cwd: ROOT_DIR,
+      env: { ...process.env, DATABASE_URL: `postgres://nobody:nothing@127.0.0.1:${closed}/tuopin`, PORT: String(await freePort()), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    assert.equal(code, 1, out);
+    assert.match(out, /\[tuopin\] cannot start: .*ECONNREFUSED/);
+    assert.doesNotMatch(out, /^\s+at /m, `no stack trace:\n${out}`);
+  });
+
   test('SIGINT to the process group (Ctrl-C): a short, clean stop without a stack trace', { timeout: 240_000 }, async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tuopin-shutdown-'));
     fs.chmodSync(dir, 0o777); // the embedded server runs as the `postgres` OS user when the tests run as root
