@@ -8,8 +8,8 @@ export interface AuditFilter {
   before?: string;
 }
 
-/** One audit row of a page with the names resolved for it (AuditRepository.list). */
-export interface AuditRow {
+/** One row of the audit log as read back (the hash chain columns left out). */
+export interface AuditLogRow {
   id: string;
   at: Date;
   actor_id: number | null;
@@ -22,6 +22,10 @@ export interface AuditRow {
   before: unknown;
   after: unknown;
   reason: string | null;
+}
+
+/** One audit row of a page with the names resolved for it (AuditRepository.list). */
+export interface AuditRow extends AuditLogRow {
   actor_display_name: string | null;
   household_county: string | null;
   household_id: number | null;

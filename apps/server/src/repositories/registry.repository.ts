@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { INCOME_ITEMS, perCapitaNetIncomeSql } from '@tuopin/domain';
 import type { Tx } from '../db/database';
+import type { AuditLogRow as AuditRow } from './audit.repository';
 
 export interface HouseholdFilter {
   regionPrefix: string;
@@ -64,20 +65,6 @@ export interface MoveRow {
   moved_on: string;
 }
 
-export interface AuditRow {
-  id: string;
-  at: Date;
-  actor_id: number | null;
-  actor_name: string | null;
-  ip: string | null;
-  action: string;
-  entity: string;
-  entity_id: string | null;
-  region_code: string | null;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-}
 
 /** Region codes starting with `prefix` are those in [lo, hi): '211204' → ['211204', '211205']; hi null for 9…9. */
 export function codeRange(prefix: string): [string | null, string | null] {
