@@ -313,6 +313,23 @@ describe('warning rules and runs', () => {
     assert.equal((await county.call(api.clueDismissBulk, { body: { clues: [{ countyCode: a!.countyCode, id: a!.id }], reason: '再次' } })).status, 409);
   });
 
+  test('a rule that cannot be computed on the data (an overflow) is reported alone; the other rules of the run still record their hits', async () => {
+    const body = { id: 'qh_overflow', name: '溢出的规则（清河区）', severity: 'low' as const, riskType: 'other', expression: 'household.size * 9223372036854775807 > 0', active: true };
+    assert.equal((await county.call(api.ruleCreate, { body })).status, 201);
+    try {
+      const run = await runAndWait(county, { year: YEAR });
+      assert.equal(run.status, 'done', run.message ?? '');
+      const bad = run.results.find((r) => r.ruleId === 'qh_overflow')!;
+      assert.equal(bad.matches, 0);
+      assert.match(bad.error ?? '', /规则在计算时出错：.*本条规则未记录命中/);
+      assert.ok(run.results.filter((r) => r.ruleId !== 'qh_overflow').every((r) => r.error === undefined));
+      assert.ok(run.results.find((r) => r.ruleId === 'income_below_monitoring_line')!.matches > 0, 'the other rules ran');
+      assert.match(run.message ?? '', /1 条规则计算出错/);
+    } finally {
+      await county.ok(api.ruleUpdate, { params: { id: 'qh_overflow' }, body: { ...body, active: false } });
+    }
+  });
+
   test('county administrators write rules for their county: national rules stay read-only, other counties do not see them, a county rule runs only there', async () => {
     const yzHousehold = await add(env, { no: 'R-YZ', village: '211202001001', status: 'ordinary', income: 40000, members: [{ age: 40 }, { age: 38 }, { age: 12, school: 'primary_6' }] });
     const body = { id: 'qh_three_people', name: '三口之家（清河区）', severity: 'low' as const, riskType: 'other', expression: 'household.size == 3', active: true };

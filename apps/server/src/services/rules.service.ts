@@ -278,16 +278,33 @@ export class RulesService {
         const matches = new Map<string, number>();
         await createHitTable(client);
         // One statement per rule over the whole region (progress between them): each rule is planned on its own.
+        // A rule that cannot be computed on this data (an overflow, say: a county's own rule may be written so) is
+        // rolled back alone and reported; the other rules still run.
+        const failed = new Map<string, string>();
         for (const [i, r] of compiled.entries()) {
           await this.setRun(id, { progress: 0.3 + (0.6 * i) / compiled.length, message: `正在运行规则（${i + 1}/${compiled.length}）：${r.name}` });
-          matches.set(r.id, await collectRuleHits(client, r));
+          await client.query('savepoint rule_hits');
+          try {
+            matches.set(r.id, await collectRuleHits(client, r));
+            await client.query('release savepoint rule_hits');
+          } catch (e) {
+            const code = (e as { code?: unknown }).code;
+            if (typeof code !== 'string' || !code.startsWith('22')) throw e;
+            await client.query('rollback to savepoint rule_hits');
+            console.warn(`[rules] run ${id}: rule ${r.id} failed on the data (${code}): ${(e as Error).message}`);
+            failed.set(r.id, ruleDataError(code));
+            matches.set(r.id, 0);
+          }
         }
         // Then the hits of a household become one clue listing every rule that fired (set-based, deduplicated).
         await this.setRun(id, { progress: 0.92, message: '正在按户归并线索' });
         // The clue's own facts: the household fields the rules read (each rule's hit keeps its members' facts).
         const grouped = await groupRuleHits(client, { household: compiled.flatMap((r) => r.household), member: null },
           { period: run.period, foundOn: today(), userId: actor.id, username: actor.username });
-        const res = compiled.map((r) => ({ ruleId: r.id, ruleName: r.name, version: r.version, matches: matches.get(r.id)!, newHits: grouped.newHits.get(r.id) ?? 0 }));
+        const res = compiled.map((r) => ({
+          ruleId: r.id, ruleName: r.name, version: r.version, matches: matches.get(r.id)!, newHits: grouped.newHits.get(r.id) ?? 0,
+          ...(failed.has(r.id) ? { error: failed.get(r.id)! } : {}),
+        }));
         await client.query(`select audit_append('run', 'rule_runs', $1, $2, null, $3::jsonb, null)`, [
           String(id), run.region_code,
           JSON.stringify({ year: run.year, period: run.period, households, results: res, newClues: grouped.created, extendedClues: grouped.extended }),
@@ -297,11 +314,17 @@ export class RulesService {
       await this.setRun(id, {
         status: 'done', progress: 1, finished: true, results: results.res, new_clues: results.created, extended_clues: results.extended,
         message: `完成：${results.households} 户，${results.res.reduce((s, r) => s + r.matches, 0)} 次命中，新增线索 ${results.created} 条`
-          + (results.extended ? `，补充已有线索 ${results.extended} 条` : ''),
+          + (results.extended ? `，补充已有线索 ${results.extended} 条` : '')
+          + (results.res.some((r) => r.error) ? `；${results.res.filter((r) => r.error).length} 条规则计算出错，未记录其命中` : ''),
       });
     } catch (e) {
       console.error('[rules] run failed', e);
       await this.setRun(id, { status: 'failed', progress: 1, finished: true, message: e instanceof AppError ? e.message : '运行失败，没有生成任何线索' });
     }
   }
+}
+
+/** A rule's failure on the data, in words for the run's results (the same wording as the dry run's). */
+function ruleDataError(code: string): string {
+  return `规则在计算时出错：${dataExceptionMessage(code)}，本条规则未记录命中`;
 }

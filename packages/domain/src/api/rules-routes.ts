@@ -81,6 +81,7 @@ export const RuleRunResult = Type.Object({
   version: Type.Integer(),
   matches: Type.Integer(),
   newHits: Type.Integer({ description: 'Households this rule fired for that had no hit of it in the period yet (recorded in a new or an existing clue)' }),
+  error: Type.Optional(Type.String({ maxLength: 500, description: 'Why the rule could not be computed on this data (nothing of it recorded); the other rules ran' })),
 });
 
 export const RuleRun = Type.Object(

@@ -167,9 +167,12 @@ export default function RuleRunsPage() {
       title: t('runs.col.rule'),
       key: 'rule',
       render: (_: unknown, r) => (
-        <Link to={`/monitoring/rules?rule=${r.ruleId}`} data-testid="run-result-rule">
-          {r.ruleName}
-        </Link>
+        <>
+          <Link to={`/monitoring/rules?rule=${r.ruleId}`} data-testid="run-result-rule">
+            {r.ruleName}
+          </Link>
+          {r.error && <div><Typography.Text type="danger" data-testid="run-result-error">{serverText(r.error)}</Typography.Text></div>}
+        </>
       ),
     },
     { title: t('runs.col.version'), key: 'v', width: 70, render: (_: unknown, r) => t('rules.versionN', { n: r.version }) },
@@ -230,6 +233,7 @@ export default function RuleRunsPage() {
               <Link to={`/monitoring/rules?rule=${r.ruleId}`} className="tp-r-run-line-name" data-testid="run-result-rule">
                 {r.ruleName}
               </Link>
+              {r.error && <Typography.Text type="danger" data-testid="run-result-error">{serverText(r.error)}</Typography.Text>}
               <span className="tp-r-run-line-nums">
                 <span className={r.matches ? 'tp-r-num' : 'tp-r-num-zero'}>
                   {t('runs.matchesN', { n: '' })}
