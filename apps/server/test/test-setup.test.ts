@@ -11,9 +11,12 @@ import { ROOT_DIR } from '../src/config';
 /** Runs a command as `nobody` when the tests run as root (apt-get would otherwise install Chromium). */
 function unprivileged(cmd: string): { status: number | null; out: string } {
   const env = `E2E_CHROMIUM=/nonexistent/chromium HOME=/tmp PATH=${process.env.PATH}`;
+  // Under libfaketime (the suite run with a moved clock) its shared memory belongs to root: `nobody` would print a
+  // libfaketime error in every process. This test does not depend on the date, so its processes run on the real clock.
+  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD' && !k.startsWith('FAKETIME')));
   const r = process.getuid?.() === 0
-    ? spawnSync('su', ['nobody', '-s', '/bin/bash', '-c', `cd ${ROOT_DIR} && ${env} ${cmd}`], { encoding: 'utf8' })
-    : spawnSync('bash', ['-c', `${env} ${cmd}`], { cwd: ROOT_DIR, encoding: 'utf8' });
+    ? spawnSync('su', ['nobody', '-s', '/bin/bash', '-c', `cd ${ROOT_DIR} && ${env} ${cmd}`], { encoding: 'utf8', env: base })
+    : spawnSync('bash', ['-c', `${env} ${cmd}`], { cwd: ROOT_DIR, encoding: 'utf8', env: base });
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
