@@ -1,5 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../db/database';
+import type { AuditLogTable } from '../db/schema';
 
 export interface AuditFilter {
   entity?: string;
@@ -9,20 +10,7 @@ export interface AuditFilter {
 }
 
 /** One row of the audit log as read back (the hash chain columns left out). */
-export interface AuditLogRow {
-  id: string;
-  at: Date;
-  actor_id: number | null;
-  actor_name: string | null;
-  ip: string | null;
-  action: string;
-  entity: string;
-  entity_id: string | null;
-  region_code: string | null;
-  before: unknown;
-  after: unknown;
-  reason: string | null;
-}
+export type AuditLogRow = Omit<Selectable<AuditLogTable>, 'prev_hash' | 'hash'>;
 
 /** One audit row of a page with the names resolved for it (AuditRepository.list). */
 export interface AuditRow extends AuditLogRow {
