@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { api, type Endpoint, type EndpointBody, type EndpointParams, type EndpointQuery, type EndpointResponse, type Role } from '@tuopin/domain';
+import { api, type Endpoint, type EndpointBody, type EndpointParams, type EndpointQuery, type EndpointResponse, type ImportInfo, type ImportProblem, type Role } from '@tuopin/domain';
 import { buildApp, createServices, type Services } from '../src/app';
 import type { Config } from '../src/config';
 import { Database } from '../src/db/database';
@@ -146,4 +146,25 @@ export async function userClient(
   if (login.status !== 200) throw new Error(`login ${u.username}: ${JSON.stringify(login.body)}`);
   await c.ok(api.changePassword, { body: { currentPassword: 'Initial2025x', newPassword: 'Changed2025y' } });
   return { client: c, id: created.id };
+}
+
+/**
+ * Waits until an import has left its waiting and working states (a deadline, not a count of polls: a loaded machine
+ * takes longer), and returns it with its problems.
+ */
+export async function importFinished(c: TestClient, importId: number, ms = 120_000): Promise<{ import: ImportInfo; problems: ImportProblem[] }> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const r = await c.ok(api.importGet, { params: { id: importId } });
+    if (!['queued', 'validating', 'committing'].includes(r.import.status)) return r;
+    if (Date.now() > end) throw new Error(`import ${importId} still ${r.import.status}`);
+    await new Promise((res) => setTimeout(res, 100));
+  }
+}
+
+/** Uploads files as one import (201 expected) and waits for its validation. */
+export async function uploadImport(c: TestClient, files: { name: string; content: Buffer | string }[]): Promise<{ import: ImportInfo; problems: ImportProblem[] }> {
+  const r = await c.upload('/api/imports', files);
+  if (r.status !== 201) throw new Error(`upload: ${r.status} ${JSON.stringify(r.body)}`);
+  return importFinished(c, (r.body as ImportInfo).id);
 }

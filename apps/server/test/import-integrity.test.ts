@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
-import { api, idCheckCharacter, SHEETS, type ImportInfo, type ImportProblem } from '@tuopin/domain';
+import { api, idCheckCharacter, SHEETS } from '@tuopin/domain';
 import { currentYearInChina, todayInChina } from '../src/clock';
 import { openUpload } from '../src/import/source';
 import { sheetRows, type StageContext } from '../src/import/stage';
 import { StagePool } from '../src/import/stage-pool';
-import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv, importFinished, uploadImport } from './helpers';
 
 const V_ZX = '211204101200'; // a village of 张相镇
 const V_YM = '211204102200'; // a village of 杨木林子镇
@@ -54,20 +54,8 @@ const asFiles = (h: ReturnType<typeof household>) => [
   { name: '收入信息.csv', content: h.income },
 ];
 
-async function finished(c: TestClient, importId: number): Promise<{ import: ImportInfo; problems: ImportProblem[] }> {
-  for (let i = 0; i < 300; i++) {
-    const r = await c.ok(api.importGet, { params: { id: importId } });
-    if (!['queued', 'validating', 'committing'].includes(r.import.status)) return r;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('import did not finish');
-}
-
-async function upload(c: TestClient, f: { name: string; content: string }[]) {
-  const r = await c.upload('/api/imports', f);
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  return finished(c, (r.body as ImportInfo).id);
-}
+const finished = importFinished;
+const upload = uploadImport;
 
 describe('import integrity', () => {
   let env: TestEnv;

@@ -2,9 +2,9 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import ExcelJS from 'exceljs';
-import { api, idCheckCharacter, SHEETS, type ImportInfo, type ImportProblem } from '@tuopin/domain';
+import { api, idCheckCharacter, SHEETS } from '@tuopin/domain';
 import { currentYearInChina } from '../src/clock';
-import { setup, userClient, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { setup, userClient, ZHANGXIANG, type TestClient, type TestEnv, importFinished, uploadImport } from './helpers';
 
 const V1 = '211204101200';
 const YEAR = currentYearInChina();
@@ -16,20 +16,8 @@ function id(birth: string, seq: number): string {
 const headers = (sheet: keyof typeof SHEETS) => SHEETS[sheet].columns.map((c) => c.header);
 const row = (sheet: keyof typeof SHEETS, values: Record<string, string | number | Date>) => SHEETS[sheet].columns.map((c) => values[c.header] ?? null);
 
-async function finished(c: TestClient, importId: number): Promise<{ import: ImportInfo; problems: ImportProblem[] }> {
-  for (let i = 0; i < 600; i++) {
-    const r = await c.ok(api.importGet, { params: { id: importId } });
-    if (!['queued', 'validating', 'committing'].includes(r.import.status)) return r;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('import did not finish');
-}
-
-async function upload(c: TestClient, f: { name: string; content: Buffer | string }[]) {
-  const r = await c.upload('/api/imports', f);
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  return finished(c, (r.body as ImportInfo).id);
-}
+const finished = importFinished;
+const upload = uploadImport;
 
 /** A workbook with the three sheets in the given order; birth dates as date cells, numbers as numbers. */
 async function workbook(order: (keyof typeof SHEETS)[]): Promise<Buffer> {

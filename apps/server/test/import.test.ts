@@ -2,12 +2,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
-import { api, idCheckCharacter, SHEETS, type ImportInfo, type ImportProblem } from '@tuopin/domain';
+import { api, idCheckCharacter, SHEETS } from '@tuopin/domain';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateToCsv } from '../src/generate/index';
-import { setup, userClient, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { setup, userClient, ZHANGXIANG, type TestClient, type TestEnv, importFinished, uploadImport } from './helpers';
 import { currentYearInChina } from '../src/clock';
 
 const V1 = '211204101200';
@@ -58,20 +58,8 @@ function files(opts: { badId?: boolean; dupId?: boolean } = {}) {
   ];
 }
 
-async function finished(c: TestClient, importId: number): Promise<{ import: ImportInfo; problems: ImportProblem[] }> {
-  for (let i = 0; i < 200; i++) {
-    const r = await c.ok(api.importGet, { params: { id: importId } });
-    if (!['queued', 'validating', 'committing'].includes(r.import.status)) return r;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('import did not finish');
-}
-
-async function upload(c: TestClient, f: { name: string; content: Buffer | string }[]) {
-  const r = await c.upload('/api/imports', f);
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-  return finished(c, (r.body as ImportInfo).id);
-}
+const finished = importFinished;
+const upload = uploadImport;
 
 describe('registry import', () => {
   let env: TestEnv;

@@ -11,7 +11,7 @@ import { addDays, api, idCheckCharacter, SHEETS, type ImportInfo, type ImportPro
 import { currentYearInChina, todayInChina } from '../src/clock';
 import { repairMigratedRecords } from '../src/db/migrations/0013_monitoring_migrated';
 import { generateIntoDatabase } from '../src/generate/index';
-import { QINGHE, setup, userClient, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
+import { QINGHE, setup, userClient, ZHANGXIANG, type TestClient, type TestEnv, importFinished } from './helpers';
 import { backdateProcedure } from './time-travel';
 
 const CC = '211204';
@@ -77,14 +77,7 @@ function files(o: { identifiedOn?: string; secondIdentifiedOn?: string; thirdIde
 }
 
 async function importFiles(c: TestClient, f: { name: string; content: string }[], commit = true): Promise<{ import: ImportInfo; problems: ImportProblem[] }> {
-  const finished = async (id: number) => {
-    for (let i = 0; i < 300; i++) {
-      const r = await c.ok(api.importGet, { params: { id } });
-      if (!['queued', 'validating', 'committing'].includes(r.import.status)) return r;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    throw new Error('import did not finish');
-  };
+  const finished = (id: number) => importFinished(c, id);
   const up = await c.upload('/api/imports', f);
   assert.equal(up.status, 201, JSON.stringify(up.body));
   const v = await finished((up.body as ImportInfo).id);
