@@ -1,3 +1,19 @@
+/**
+ * The web's texts. Format (one dictionary per area, both languages in one file):
+ *
+ *   // src/i18n/<area>.ts, e.g. src/i18n/households.ts
+ *   import { defineArea } from './area';
+ *   export const households = defineArea({
+ *     zh: { 'hh.new': '新增户', 'hh.editTitle': '编辑户信息 · {no}' },
+ *     en: { 'hh.new': 'New household', 'hh.editTitle': 'Edit household · {no}' },
+ *   });
+ *
+ * defineArea type-checks that zh and en have the same keys. Each area is listed once in AREAS below and reached with
+ * `t(key, vars)` from useI18n(); placeholders are `{name}`. Keys keep an area prefix (hh., mon., rules., …) so they stay
+ * unique across areas. Server errors are not in these dictionaries: they are rendered by code from the domain's message
+ * catalogue (packages/domain/src/messages) with `errorText(err)` / `serverText(...)`. Labels of the domain's code tables
+ * ({ zh, en } pairs) go through `label(pair)`.
+ */
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
