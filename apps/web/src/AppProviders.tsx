@@ -2,7 +2,9 @@ import type { ReactNode } from 'react';
 import { App as AntApp, ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import enUS from 'antd/locale/en_US';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useI18n } from './i18n';
+import { queryClient } from './api/queryClient';
 
 export function AppProviders({ children }: { children: ReactNode }) {
   const { lang } = useI18n();
@@ -21,7 +23,9 @@ export function AppProviders({ children }: { children: ReactNode }) {
         },
       }}
     >
-      <AntApp>{children}</AntApp>
+      <QueryClientProvider client={queryClient}>
+        <AntApp>{children}</AntApp>
+      </QueryClientProvider>
     </ConfigProvider>
   );
 }
