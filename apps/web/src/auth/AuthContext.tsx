@@ -3,6 +3,7 @@ import { useLocation, useNavigate } from 'react-router-dom';
 import type { Me, Permission } from '@tuopin/domain';
 import { api, call, isApiError, setApiHandlers, setCsrfToken } from '../api/client';
 import { clearRegionCache } from '../api/regionCache';
+import { clearQueries } from '../api/queries';
 
 type AuthState = {
   me: Me | null;
@@ -43,6 +44,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
         setMe(null);
         setCsrfToken(null);
         clearRegionCache();
+        clearQueries();
         const here = locationRef.current;
         if (here.pathname !== '/login') {
           navigate('/login', { replace: true, state: { from: here.pathname + here.search } });
@@ -63,6 +65,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const login = useCallback(async (username: string, password: string) => {
     clearRegionCache();
+    clearQueries();
     const m = await call(api.login, { body: { username, password }, quiet: true });
     setMe(m);
     return m;
@@ -76,6 +79,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     }
     setCsrfToken(null);
     clearRegionCache();
+    clearQueries();
     setMe(null);
     navigate('/login', { replace: true });
   }, [navigate]);
