@@ -10,7 +10,8 @@ export type AreaDict<K extends string> = { zh: Record<K, string>; en: Record<K, 
 
 export function defineArea<const Z extends Record<string, string>>(dict: {
   zh: Z;
-  en: { [K in keyof Z]: string } & Record<Exclude<string, keyof Z>, never>;
+  /** The same keys as zh: a missing key is an error, an extra key too (excess-property check of the literal). */
+  en: { [K in keyof Z]: string };
 }): AreaDict<Extract<keyof Z, string>> {
   return dict as AreaDict<Extract<keyof Z, string>>;
 }

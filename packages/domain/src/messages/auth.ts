@@ -1,0 +1,30 @@
+/** Login, session and password messages (auth service, the password rule, the username rule). */
+import { defineMessages } from './define';
+
+export const authMessages = defineMessages('auth', {
+  'auth.loginRateLimited': { status: 429, kind: 'RATE_LIMITED', zh: '登录尝试过于频繁，请 {seconds} 秒后再试', en: 'Too many login attempts; try again in {seconds} seconds' },
+  'auth.lockedFor': { status: 423, kind: 'LOCKED', zh: '登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员解锁', en: 'Too many failed logins: the account is locked; try again in {minutes} minutes or ask your administrator to unlock it' },
+  'auth.lockedNow': { status: 423, kind: 'LOCKED', zh: '登录失败次数过多，账号已锁定 {minutes} 分钟', en: 'Too many failed logins: the account is locked for {minutes} minutes' },
+  'auth.wrongCredentials': { status: 401, kind: 'UNAUTHENTICATED', zh: '用户名或密码错误', en: 'Wrong username or password' },
+  'auth.wrongCredentialsLeft': { status: 401, kind: 'UNAUTHENTICATED', zh: '用户名或密码错误，再失败 {left} 次账号将被锁定', en: 'Wrong username or password; {left} more failures will lock the account' },
+  'auth.disabled': { status: 403, kind: 'FORBIDDEN', zh: '账号已停用，请联系管理员', en: 'This account is disabled; contact your administrator' },
+  'auth.sessionEnded': { status: 401, kind: 'UNAUTHENTICATED', zh: '登录已失效，请重新登录', en: 'Your session has ended; please log in again' },
+  'auth.passwordLockedFor': { status: 423, kind: 'LOCKED', zh: '密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试或联系管理员解锁', en: 'Too many wrong passwords: the account is locked; try again in {minutes} minutes or ask your administrator to unlock it' },
+  'auth.passwordLockedNow': { status: 423, kind: 'LOCKED', zh: '当前密码错误次数过多，账号已锁定 {minutes} 分钟，请稍后重新登录', en: 'Too many wrong current passwords: the account is locked for {minutes} minutes; log in again later' },
+  'auth.currentPasswordWrong': { status: 400, kind: 'VALIDATION', zh: '当前密码不正确', en: 'The current password is wrong' },
+  'auth.currentPasswordWrongLeft': { status: 400, kind: 'VALIDATION', zh: '当前密码不正确，再失败 {left} 次账号将被锁定', en: 'The current password is wrong; {left} more failures will lock the account' },
+  'auth.samePassword': { status: 400, kind: 'VALIDATION', zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' },
+  'auth.usernameRule': { status: 400, kind: 'VALIDATION', zh: '用户名为 3–32 位字母、数字、下划线、点或连字符', en: 'Username: 3–32 letters, digits, underscores, dots or hyphens' },
+  'auth.password.tooShort': { status: 400, kind: 'VALIDATION', zh: '密码长度不能少于 {min} 位', en: 'The password must have at least {min} characters' },
+  'auth.password.tooLong': { status: 400, kind: 'VALIDATION', zh: '密码长度不能超过 {max} 位', en: 'The password must have at most {max} characters' },
+  'auth.password.lettersAndDigits': { status: 400, kind: 'VALIDATION', zh: '密码必须同时包含字母和数字', en: 'The password must contain both letters and digits' },
+  'auth.password.containsUsername': { status: 400, kind: 'VALIDATION', zh: '密码不能包含用户名', en: 'The password must not contain the username' },
+  'auth.password.weak': { status: 400, kind: 'VALIDATION', zh: '密码太容易被猜到（{reason}），请使用更长、更没有规律的密码', en: 'The password is too easy to guess ({reason}); use a longer, less regular one' },
+  'auth.password.reason.userInputs': { zh: '包含用户名、姓名或系统名称', en: 'it contains the username, the name or the product name' },
+  'auth.password.reason.dictionary': { zh: '是常见密码或由常见单词、拼音、姓名组成', en: 'it is a common password or made of common words, pinyin or names' },
+  'auth.password.reason.spatial': { zh: '含键盘上相邻的按键（如 qwerty、1qaz）', en: 'it has adjacent keys such as qwerty or 1qaz' },
+  'auth.password.reason.sequence': { zh: '含连续的字母或数字（如 abc、123456）', en: 'it has a sequence such as abc or 123456' },
+  'auth.password.reason.repeat': { zh: '含重复的字符或片段', en: 'it repeats characters or parts' },
+  'auth.password.reason.date': { zh: '含日期或年份', en: 'it contains a date or a year' },
+  'auth.password.reason.regular': { zh: '太短或太有规律', en: 'it is too short or too regular' },
+});
