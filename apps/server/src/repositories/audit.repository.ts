@@ -1,6 +1,6 @@
 import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../db/database';
-import type { AuditLogTable } from '../db/schema';
+import type { AuditLog as AuditLogTable } from '../db/schema';
 
 export interface AuditFilter {
   entity?: string;
@@ -9,8 +9,8 @@ export interface AuditFilter {
   before?: string;
 }
 
-/** One row of the audit log as read back (the hash chain columns left out). */
-export type AuditLogRow = Omit<Selectable<AuditLogTable>, 'prev_hash' | 'hash'>;
+/** One row of the audit log as read back (the hash chain columns left out; the id as text, `id::text`: it may pass 2^53). */
+export type AuditLogRow = Omit<Selectable<AuditLogTable>, 'prev_hash' | 'hash' | 'id'> & { id: string };
 
 /** One audit row of a page with the names resolved for it (AuditRepository.list). */
 export interface AuditRow extends AuditLogRow {
