@@ -323,10 +323,11 @@ export class MonitoringRepository {
     return r.rows[0]?.display_name ?? null;
   }
 
-  async verifiers(tx: Tx, regionPrefix: string): Promise<Row[]> {
+  /** Active users of the given roles (the domain's rolesWith('clues:verify')) in a region and below. */
+  async verifiers(tx: Tx, regionPrefix: string, roles: readonly string[]): Promise<Row[]> {
     const r = await sql<Row>`
       select u.id, u.display_name, u.username, u.role, u.region_code, g.name as region_name from users u join regions g on g.code = u.region_code
-       where u.region_code like ${regionPrefix + '%'} and u.role in ('township_officer', 'village_officer') and u.status = 'active'
+       where u.region_code like ${regionPrefix + '%'} and u.role = any(${[...roles]}::text[]) and u.status = 'active'
        order by u.region_code, u.display_name`.execute(tx);
     return r.rows;
   }

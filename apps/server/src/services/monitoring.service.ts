@@ -6,10 +6,10 @@
  * database's: everything runs in Database.scoped, so a case outside the caller's region is not found (404).
  */
 import {
-  addDays, confirmVerification, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, MAX_RISK_TYPES, MONITORED_TYPES, pendingConfirmations,
-  ProcedureError, procedureClock, regionPrefix, resolveVerifiers, RISK_TYPES, roleProblem, sendBack, signStep, startProcedure, validateStepData,
+  addDays, can, confirmVerification, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, MAX_RISK_TYPES, MONITORED_TYPES, pendingConfirmations,
+  ProcedureError, procedureClock, regionPrefix, resolveVerifiers, RISK_TYPES, roleProblem, rolesWith, sendBack, signStep, startProcedure, validateStepData,
   type ClueDetail, type ClueItem, type FactsSnapshot, type HouseholdMonitoring, type PolicySnapshot, type PolicyValues, type ProcedureDetail,
-  type ProcedureKind, type ProcedureState, type ProcedureSummary, type PublicityEntry, type StepCode,
+  type ProcedureKind, type ProcedureState, type ProcedureSummary, type PublicityEntry, type Role, type StepCode,
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
 import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
@@ -147,15 +147,17 @@ export class MonitoringService {
    */
   private async officersOf(tx: Tx, regionCode: string, level: number) {
     // a village: through the security-definer function (a village officer does not see the township's users)
-    const rows = level === 5 ? await this.repo.villageVerifiers(tx, regionCode) : await this.repo.verifiers(tx, regionPrefix(regionCode));
+    // (the roles that verify are the domain's: those with clues:verify)
+    const rows = level === 5 ? await this.repo.villageVerifiers(tx, regionCode) : await this.repo.verifiers(tx, regionPrefix(regionCode), rolesWith('clues:verify'));
     return rows
+      .filter((u) => can(u.role as Role, 'clues:verify'))
       .filter((u) => isWithinRegion(regionCode, String(u.region_code)) || isWithinRegion(String(u.region_code), regionCode))
       .map((u) => ({ id: Number(u.id), name: String(u.display_name), username: String(u.username), role: String(u.role), regionCode: String(u.region_code), regionName: String(u.region_name) }));
   }
 
   clueAssign(actor: Actor, b: { clues: { countyCode: string; id: number }[]; assigneeId: number }): Promise<{ assigned: number }> {
     return this.d.db.scoped(actor, async (tx) => {
-      if (!['township_officer', 'county_admin', 'system_admin'].includes(actor.role)) throw forbidden('只有乡镇及以上工作人员可以分派线索');
+      if (!can(actor.role, 'clues:assign')) throw forbidden('只有乡镇及以上工作人员可以分派线索');
       const clues: Row[] = [];
       for (const ref of b.clues) {
         const c = await this.repo.clue(tx, ref.countyCode, ref.id, true);
@@ -165,7 +167,7 @@ export class MonitoringService {
       }
       const u = await this.repo.user(tx, b.assigneeId);
       if (!u || u.status !== 'active') throw invalid('assigneeId', '核实人不存在、已停用或不在您的管辖范围内');
-      if (u.role !== 'township_officer' && u.role !== 'village_officer') throw invalid('assigneeId', '核实人应为乡镇或村级工作人员');
+      if (!can(u.role as Role, 'clues:verify')) throw invalid('assigneeId', '核实人应为乡镇或村级工作人员');
       let n = 0;
       for (const c of clues) {
         if (!isWithinRegion(String(c.village_code), String(u.region_code))) {

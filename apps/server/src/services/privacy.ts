@@ -12,12 +12,12 @@ export interface Privacy {
 
 /**
  * The one decision on private fields (ID numbers, phones), used by the household list, the household page, its
- * history, the exports and the audit log: full values only for roles that may reveal them (registry:reveal) and only
+ * history, the exports and the audit log: full values only for roles that may reveal them (households:reveal) and only
  * where they are asked for — the household page's and the audit log's reveal and the exports, all logged. Everything
  * else is masked.
  */
 export function privacyFor(role: Role, requested: boolean): Privacy {
-  const full = requested && can(role, 'registry:reveal');
+  const full = requested && can(role, 'households:reveal');
   return {
     full,
     idNumber: (v) => (v ? (full ? v : maskIdNumber(v)) : null),

@@ -38,12 +38,12 @@ export type Measure = Static<typeof Measure>;
 export const assistanceApi = {
   measureList: endpoint({
     method: 'GET', url: '/api/households/:countyCode/:id/measures', summary: "A household's assistance measures (in force first, newest first)", tags: ['assistance'],
-    access: 'registry:read', params: HouseholdParams,
+    access: 'measures:read', params: HouseholdParams,
     response: Type.Object({ items: Type.Array(Measure), hasDevelopmentMeasure: Type.Boolean({ description: 'An industry or employment measure is in force today' }) }),
   }),
   measureCreate: endpoint({
     method: 'POST', url: '/api/households/:countyCode/:id/measures', summary: 'Record an assistance measure of a household', tags: ['assistance'],
-    access: 'registry:write', status: 201, params: HouseholdParams,
+    access: 'measures:write', status: 201, params: HouseholdParams,
     body: Type.Object({
       family: Type.String({ maxLength: 40 }),
       title: Type.String({ maxLength: 400 }),
@@ -56,7 +56,7 @@ export const assistanceApi = {
   }),
   measureEnd: endpoint({
     method: 'POST', url: '/api/households/:countyCode/:id/measures/:measureId/end', summary: 'End an assistance measure on a date', tags: ['assistance'],
-    access: 'registry:write', params: Type.Object({ countyCode: CountyCode, id: Id, measureId: Id }),
+    access: 'measures:write', params: Type.Object({ countyCode: CountyCode, id: Id, measureId: Id }),
     body: Type.Object({ endedOn: DateInput, reason: Type.Optional(Type.String({ maxLength: 500 })) }),
     response: Measure,
   }),

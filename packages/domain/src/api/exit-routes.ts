@@ -73,13 +73,13 @@ export type ExitHouseholdAssessment = Static<typeof ExitHouseholdAssessment>;
 export const exitApi = {
   exitRegion: endpoint({
     method: 'GET', url: '/api/exit-assessment', summary: 'Exit assessment of a region: households assessed, meeting, and per unmet item, in total and per child region',
-    tags: ['monitoring'], access: 'registry:read',
+    tags: ['monitoring'], access: 'exit:read',
     querystring: Type.Object({ regionCode: Type.Optional(RegionCode), year: Type.Optional(Year), group: Type.Optional(ExitGroupSchema) }),
     response: ExitRegionView,
   }),
   exitHouseholds: endpoint({
     method: 'GET', url: '/api/exit-assessment/households', summary: 'Households not meeting the exit standard with their unmet items (keyset paged)',
-    tags: ['monitoring'], access: 'registry:read',
+    tags: ['monitoring'], access: 'exit:read',
     querystring: Type.Object({
       regionCode: Type.Optional(RegionCode),
       year: Type.Optional(Year),
@@ -92,7 +92,7 @@ export const exitApi = {
   }),
   exitHousehold: endpoint({
     method: 'GET', url: '/api/households/:countyCode/:id/exit-assessment', summary: 'One household against the exit standard, with every unmet item and the settings used',
-    tags: ['monitoring'], access: 'registry:read',
+    tags: ['monitoring'], access: 'exit:read',
     params: Type.Object({ countyCode: CountyCode, id: Id }),
     querystring: Type.Object({ year: Type.Optional(Year) }),
     response: ExitHouseholdAssessment,

@@ -252,7 +252,7 @@ const Reason = RequiredText(1000);
 
 export const monitoringApi = {
   clueList: endpoint({
-    method: 'GET', url: '/api/monitoring/clues', summary: 'Clue inbox of a region (newest first, keyset paged)', tags: ['monitoring'], access: 'registry:read',
+    method: 'GET', url: '/api/monitoring/clues', summary: 'Clue inbox of a region (newest first, keyset paged)', tags: ['monitoring'], access: 'clues:read',
     querystring: Type.Object({
       regionCode: Type.Optional(RegionCode),
       status: Type.Optional(ClueStatusSchema),
@@ -268,7 +268,7 @@ export const monitoringApi = {
   }),
   clueCreate: endpoint({
     method: 'POST', url: '/api/monitoring/clues', summary: 'Enter a clue by hand (application, cadre, department, supervision)', tags: ['monitoring'],
-    access: 'registry:write', status: 201,
+    access: 'clues:create', status: 201,
     body: Type.Object({
       countyCode: CountyCode,
       householdId: Id,
@@ -280,62 +280,62 @@ export const monitoringApi = {
     response: ClueDetail,
   }),
   clueGet: endpoint({
-    method: 'GET', url: '/api/monitoring/clues/:countyCode/:id', summary: 'One clue with the facts and settings it was raised on', tags: ['monitoring'], access: 'registry:read',
+    method: 'GET', url: '/api/monitoring/clues/:countyCode/:id', summary: 'One clue with the facts and settings it was raised on', tags: ['monitoring'], access: 'clues:read',
     params: ProcParams,
     response: ClueDetail,
   }),
   clueAssign: endpoint({
-    method: 'POST', url: '/api/monitoring/clues/assign', summary: 'Assign clues to a verifier (township or village officer of their region)', tags: ['monitoring'], access: 'registry:write',
+    method: 'POST', url: '/api/monitoring/clues/assign', summary: 'Assign clues to a verifier (township or village officer of their region)', tags: ['monitoring'], access: 'clues:assign',
     body: Type.Object({ clues: Type.Array(Type.Object({ countyCode: CountyCode, id: Id }), { minItems: 1, maxItems: 500 }), assigneeId: Id }),
     response: Type.Object({ assigned: Type.Integer() }),
   }),
   clueDismiss: endpoint({
-    method: 'POST', url: '/api/monitoring/clues/:countyCode/:id/dismiss', summary: 'Dismiss a clue with a reason', tags: ['monitoring'], access: 'registry:write',
+    method: 'POST', url: '/api/monitoring/clues/:countyCode/:id/dismiss', summary: 'Dismiss a clue with a reason', tags: ['monitoring'], access: 'clues:dismiss',
     params: ProcParams, body: Type.Object({ reason: Reason }),
     response: ClueItem,
   }),
   clueDismissBulk: endpoint({
-    method: 'POST', url: '/api/monitoring/clues/dismiss', summary: 'Dismiss several clues with one reason (all or none)', tags: ['monitoring'], access: 'registry:write',
+    method: 'POST', url: '/api/monitoring/clues/dismiss', summary: 'Dismiss several clues with one reason (all or none)', tags: ['monitoring'], access: 'clues:dismiss',
     body: Type.Object({ clues: Type.Array(Type.Object({ countyCode: CountyCode, id: Id }), { minItems: 1, maxItems: 500 }), reason: Reason }),
     response: Type.Object({ dismissed: Type.Integer() }),
   }),
   clueVerifiers: endpoint({
-    method: 'GET', url: '/api/monitoring/verifiers', summary: 'Township and village officers who may verify clues of a region', tags: ['monitoring'], access: 'registry:read',
+    method: 'GET', url: '/api/monitoring/verifiers', summary: 'Township and village officers who may verify clues of a region', tags: ['monitoring'], access: 'clues:read',
     querystring: Type.Object({ regionCode: Type.Optional(RegionCode) }),
     response: Type.Array(Type.Object({ id: Type.Integer(), name: Type.String(), username: Type.String(), role: Type.String(), regionCode: Type.String(), regionName: Type.String() })),
   }),
   identificationStart: endpoint({
     method: 'POST', url: '/api/monitoring/clues/:countyCode/:id/identification', summary: 'Start the identification procedure from a clue', tags: ['monitoring'],
-    access: 'registry:write', status: 201,
+    access: 'procedures:start', status: 201,
     params: ProcParams,
     response: ProcedureDetail,
   }),
   procedureGet: endpoint({
     method: 'GET', url: '/api/monitoring/procedures/:countyCode/:id', summary: 'A procedure: steps, signatures, clock, facts and settings as they were', tags: ['monitoring'],
-    access: 'registry:read', params: ProcParams,
+    access: 'procedures:read', params: ProcParams,
     response: ProcedureDetail,
   }),
   procedureSign: endpoint({
-    method: 'POST', url: '/api/monitoring/procedures/:countyCode/:id/sign', summary: 'Sign the current step with its data', tags: ['monitoring'], access: 'registry:write',
+    method: 'POST', url: '/api/monitoring/procedures/:countyCode/:id/sign', summary: 'Sign the current step with its data', tags: ['monitoring'], access: 'procedures:sign',
     params: ProcParams,
     body: Type.Object({ step: Type.String({ maxLength: 40 }), data: Loose, comment: Type.Optional(Type.String({ maxLength: 2000 })) }),
     response: ProcedureDetail,
   }),
   procedureSendBack: endpoint({
     method: 'POST', url: '/api/monitoring/procedures/:countyCode/:id/send-back', summary: 'Send the case back to an earlier step with a reason', tags: ['monitoring'],
-    access: 'registry:write', params: ProcParams,
+    access: 'procedures:sign', params: ProcParams,
     body: Type.Object({ toStep: Type.String({ maxLength: 40 }), reason: Type.String({ maxLength: 1000 }) }),
     response: ProcedureDetail,
   }),
   procedureConfirm: endpoint({
     method: 'POST', url: '/api/monitoring/procedures/:countyCode/:id/confirm-verification',
-    summary: 'A verifier named in the home verification confirms it (their own signature on it)', tags: ['monitoring'], access: 'registry:write',
+    summary: 'A verifier named in the home verification confirms it (their own signature on it)', tags: ['monitoring'], access: 'procedures:verify',
     params: ProcParams,
     response: ProcedureDetail,
   }),
   procedureList: endpoint({
     method: 'GET', url: '/api/monitoring/procedures', summary: 'Procedures of a region (overdue ones, by status or kind), newest first', tags: ['monitoring'],
-    access: 'registry:read',
+    access: 'procedures:read',
     querystring: Type.Object({
       regionCode: Type.Optional(RegionCode),
       kind: Type.Optional(KindSchema),
@@ -350,17 +350,17 @@ export const monitoringApi = {
   }),
   householdMonitoring: endpoint({
     method: 'GET', url: '/api/monitoring/households/:countyCode/:id', summary: "A household's monitoring path: episodes, procedures, clues, the elimination check", tags: ['monitoring'],
-    access: 'registry:read', params: HouseholdParams,
+    access: 'procedures:read', params: HouseholdParams,
     response: HouseholdMonitoring,
   }),
   eliminationStart: endpoint({
     method: 'POST', url: '/api/monitoring/households/:countyCode/:id/elimination', summary: 'Start risk elimination (refused with every unmet condition)', tags: ['monitoring'],
-    access: 'registry:write', status: 201, params: HouseholdParams,
+    access: 'procedures:start', status: 201, params: HouseholdParams,
     response: ProcedureDetail,
   }),
   publicityList: endpoint({
     method: 'GET', url: '/api/monitoring/publicity', summary: 'Printable publicity list of a village: cases at the publicity step, without private data', tags: ['monitoring'],
-    access: 'registry:read',
+    access: 'publicity:read',
     querystring: Type.Object({ regionCode: RegionCode }),
     response: Type.Object({ regionName: Type.String(), publicityDays: Type.Integer(), today: IsoDate, entries: Type.Array(PublicityEntry) }),
   }),

@@ -58,7 +58,7 @@ export type EffectivePolicyResponse = Static<typeof EffectivePolicyResponse>;
 
 export const policyApi = {
   policyEffective: endpoint({
-    method: 'GET', url: '/api/policy', summary: 'The settings in force for a region and year, with where each comes from', tags: ['policy'], access: 'regions:read',
+    method: 'GET', url: '/api/policy', summary: 'The settings in force for a region and year, with where each comes from', tags: ['policy'], access: 'policy:read',
     querystring: Type.Object({ regionCode: Type.Optional(RegionCode), year: Year }),
     response: EffectivePolicyResponse,
   }),
@@ -77,7 +77,7 @@ export const policyApi = {
     response: Ok,
   }),
   policyHistory: endpoint({
-    method: 'GET', url: '/api/policy/history', summary: "A setting's history on the region's chain (current and replaced values)", tags: ['policy'], access: 'regions:read',
+    method: 'GET', url: '/api/policy/history', summary: "A setting's history on the region's chain (current and replaced values)", tags: ['policy'], access: 'policy:read',
     querystring: Type.Object({ regionCode: RegionCode, key: Key }),
     response: Type.Array(PolicyValueRecord),
   }),

@@ -33,6 +33,7 @@ export const QualityRun = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     startedAt: Nullable(Type.String({ format: 'date-time' })),
     finishedAt: Nullable(Type.String({ format: 'date-time' })),
+    runId: Type.Optional(Nullable(Type.Integer({ description: 'Its background run, GET /api/runs/:id' }))),
   },
   { title: 'QualityRun' },
 );
@@ -92,24 +93,24 @@ const FindingFilter = {
 export const qualityApi = {
   qualityRunStart: endpoint({
     method: 'POST', url: '/api/quality/runs', summary: 'Run every data-quality check over a region for a year (background job)', tags: ['quality'],
-    access: 'registry:write', status: 201,
+    access: 'quality:run', status: 201,
     body: Type.Object({ regionCode: Type.Optional(RegionCode), year: Type.Optional(Year) }),
     response: QualityRun,
   }),
   qualityRunGet: endpoint({
-    method: 'GET', url: '/api/quality/runs/:id', summary: 'Status and progress of a run', tags: ['quality'], access: 'registry:read',
+    method: 'GET', url: '/api/quality/runs/:id', summary: 'Status and progress of a run', tags: ['quality'], access: 'quality:read',
     params: RunParams,
     response: QualityRun,
   }),
   qualityLatest: endpoint({
     method: 'GET', url: '/api/quality/latest', summary: 'The latest finished run covering a region and year, and a run in progress for it', tags: ['quality'],
-    access: 'registry:read',
+    access: 'quality:read',
     querystring: Type.Object({ regionCode: Type.Optional(RegionCode), year: Type.Optional(Year) }),
     response: Type.Object({ run: Nullable(QualityRun), active: Nullable(QualityRun) }),
   }),
   qualitySummary: endpoint({
     method: 'GET', url: '/api/quality/runs/:id/summary', summary: 'Counts of a run per check and per child region of an area', tags: ['quality'],
-    access: 'registry:read',
+    access: 'quality:read',
     params: RunParams,
     querystring: Type.Object({ area: FindingFilter.area }),
     response: Type.Object({
@@ -123,7 +124,7 @@ export const qualityApi = {
   }),
   qualityFindings: endpoint({
     method: 'GET', url: '/api/quality/runs/:id/findings', summary: 'Findings of a run grouped by household, filtered, keyset-paged', tags: ['quality'],
-    access: 'registry:read',
+    access: 'quality:read',
     params: RunParams,
     querystring: Type.Object({
       ...FindingFilter,
@@ -134,14 +135,14 @@ export const qualityApi = {
   }),
   qualityFindingsCsv: endpoint({
     method: 'GET', url: '/api/quality/runs/:id/findings.csv', summary: 'Findings of a run as CSV (UTF-8 with BOM), streamed', tags: ['quality'],
-    access: 'registry:read',
+    access: 'quality:read',
     params: RunParams,
     querystring: Type.Object(FindingFilter),
     response: Type.String({ description: 'text/csv' }),
   }),
   qualityHousehold: endpoint({
     method: 'GET', url: '/api/quality/households/:countyCode/:id', summary: 'The findings of one household now (computed live)', tags: ['quality'],
-    access: 'registry:read',
+    access: 'quality:read',
     params: Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id }),
     querystring: Type.Object({ year: Type.Optional(Year) }),
     response: Type.Object({ year: Year, referenceDate: Type.String(), household: QualityHousehold }),

@@ -196,6 +196,7 @@ export const ImportInfo = Type.Object(
     errorCount: Type.Integer(),
     warningCount: Type.Integer(),
     committedAt: Nullable(Type.String({ format: 'date-time' })),
+    runId: Type.Optional(Nullable(Type.Integer({ description: 'The latest background run of the import (validation or commit), GET /api/runs/:id' }))),
   },
   { title: 'ImportInfo' },
 );
@@ -212,7 +213,7 @@ const ImportParams = Type.Object({ id: Id });
 
 export const registryApi = {
   householdList: endpoint({
-    method: 'GET', url: '/api/households', summary: 'Households in the region subtree, filtered, keyset-paged', tags: ['registry'], access: 'registry:read',
+    method: 'GET', url: '/api/households', summary: 'Households in the region subtree, filtered, keyset-paged', tags: ['registry'], access: 'households:read',
     querystring: HouseholdListQuery,
     response: Type.Object({
       items: Type.Array(HouseholdListItem), next: Nullable(Type.String()),
@@ -222,33 +223,33 @@ export const registryApi = {
   householdExport: endpoint({
     method: 'GET', url: '/api/households/export.csv',
     summary: 'The filtered household list as CSV (UTF-8 with BOM), streamed; ID numbers and phones in full only for roles that may reveal them; logged',
-    tags: ['registry'], access: 'registry:read',
+    tags: ['registry'], access: 'households:read',
     querystring: Type.Omit(HouseholdListQuery, ['after', 'limit', 'withTotals']),
     response: Type.String({ description: 'text/csv' }),
   }),
   householdExportXlsx: endpoint({
     method: 'GET', url: '/api/households/export.xlsx',
     summary: 'The filtered household list as XLSX, streamed; the same columns and masking as the CSV export; logged',
-    tags: ['registry'], access: 'registry:read',
+    tags: ['registry'], access: 'households:read',
     querystring: Type.Omit(HouseholdListQuery, ['after', 'limit', 'withTotals']),
     response: Type.String({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
   }),
   memberExport: endpoint({
     method: 'GET', url: '/api/households/members.csv',
     summary: 'The current members of the households of the filtered list as CSV (UTF-8 with BOM; ID numbers as text), streamed; the same filter and masking as the household export; logged',
-    tags: ['registry'], access: 'registry:read',
+    tags: ['registry'], access: 'households:read',
     querystring: Type.Omit(HouseholdListQuery, ['after', 'limit', 'withTotals']),
     response: Type.String({ description: 'text/csv' }),
   }),
   memberExportXlsx: endpoint({
     method: 'GET', url: '/api/households/members.xlsx',
     summary: 'The current members of the households of the filtered list as XLSX, streamed; the same columns and masking as the CSV; logged',
-    tags: ['registry'], access: 'registry:read',
+    tags: ['registry'], access: 'households:read',
     querystring: Type.Omit(HouseholdListQuery, ['after', 'limit', 'withTotals']),
     response: Type.String({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
   }),
   householdCreate: endpoint({
-    method: 'POST', url: '/api/households', summary: 'Register a household with its head (validated, audited)', tags: ['registry'], access: 'registry:write', status: 201,
+    method: 'POST', url: '/api/households', summary: 'Register a household with its head (validated, audited)', tags: ['registry'], access: 'households:write', status: 201,
     body: Type.Object({
       household: Changes,
       head: Type.Record(Type.String(), Type.Unknown(), { description: 'The head of household (first member), fields as in memberAdd' }),
@@ -260,7 +261,7 @@ export const registryApi = {
   householdHistory: endpoint({
     method: 'GET', url: '/api/households/:countyCode/:id/history',
     summary: 'Audit history of a household, its members (also those who left), moves, income and statuses; newest first; ID numbers and phones masked',
-    tags: ['registry'], access: 'registry:read',
+    tags: ['registry'], access: 'households:read',
     params: HouseholdParams,
     querystring: Type.Object({
       before: Type.Optional(SequenceCursor),
@@ -269,19 +270,19 @@ export const registryApi = {
     response: Type.Object({ items: Type.Array(AuditEntry), nextBefore: Nullable(Type.String()) }),
   }),
   householdGet: endpoint({
-    method: 'GET', url: '/api/households/:countyCode/:id', summary: 'One household with members, income by year and statuses', tags: ['registry'], access: 'registry:read',
+    method: 'GET', url: '/api/households/:countyCode/:id', summary: 'One household with members, income by year and statuses', tags: ['registry'], access: 'households:read',
     params: HouseholdParams,
     querystring: Type.Object({ reveal: Type.Optional(Type.Boolean({ description: 'Show full ID numbers and phones (logged)' })) }),
     response: HouseholdDetail,
   }),
   householdUpdate: endpoint({
-    method: 'PATCH', url: '/api/households/:countyCode/:id', summary: 'Change household fields (validated, audited)', tags: ['registry'], access: 'registry:write',
+    method: 'PATCH', url: '/api/households/:countyCode/:id', summary: 'Change household fields (validated, audited)', tags: ['registry'], access: 'households:write',
     params: HouseholdParams,
     body: Type.Object({ changes: Changes, reason: ChangeReason }),
     response: HouseholdDetail,
   }),
   memberUpdate: endpoint({
-    method: 'PATCH', url: '/api/households/:countyCode/:id/members/:memberId', summary: 'Change a member (validated, audited)', tags: ['registry'], access: 'registry:write',
+    method: 'PATCH', url: '/api/households/:countyCode/:id/members/:memberId', summary: 'Change a member (validated, audited)', tags: ['registry'], access: 'members:write',
     params: MemberParams,
     body: Type.Object({ changes: Changes, reason: ChangeReason }),
     response: HouseholdDetail,
@@ -289,7 +290,7 @@ export const registryApi = {
   incomeUpsert: endpoint({
     method: 'PUT', url: '/api/households/:countyCode/:id/income/:year',
     summary: "Set a household's income record of a year (every item; validated, only new errors refused; audited with the reason)",
-    tags: ['registry'], access: 'registry:write',
+    tags: ['registry'], access: 'households:write',
     params: HouseholdYearParams,
     body: Type.Object({ items: IncomeItemsBody, reason: ChangeReason }),
     response: HouseholdDetail,
@@ -297,56 +298,56 @@ export const registryApi = {
   statusUpsert: endpoint({
     method: 'PUT', url: '/api/households/:countyCode/:id/status/:year',
     summary: "Set a household's status of a year (一般农户 / 未脱贫户 / 已脱贫户 with exit year / 返贫户); the monitoring flag, type and risk types are kept (set by the monitoring procedure); audited",
-    tags: ['registry'], access: 'registry:write',
+    tags: ['registry'], access: 'households:write',
     params: HouseholdYearParams,
     body: Type.Object({ ...YearStatusBody.properties, reason: ChangeReason }),
     response: HouseholdDetail,
   }),
   memberAdd: endpoint({
-    method: 'POST', url: '/api/households/:countyCode/:id/members', summary: 'Add a member (birth, marriage …), recorded as a move', tags: ['registry'], access: 'registry:write', status: 201,
+    method: 'POST', url: '/api/households/:countyCode/:id/members', summary: 'Add a member (birth, marriage …), recorded as a move', tags: ['registry'], access: 'members:write', status: 201,
     params: HouseholdParams,
     body: Type.Object({ member: Changes, kind: Type.Enum(MEMBER_MOVE_IN_KINDS), date: DateString, reason: ChangeReason }),
     response: HouseholdDetail,
   }),
   importTemplate: endpoint({
-    method: 'GET', url: '/api/imports/template.xlsx', summary: 'The XLSX import template (three sheets, dropdowns for codes)', tags: ['import'], access: 'registry:read',
+    method: 'GET', url: '/api/imports/template.xlsx', summary: 'The XLSX import template (three sheets, dropdowns for codes)', tags: ['import'], access: 'imports:read',
     response: Type.String({ description: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }),
   }),
   importTemplateCsv: endpoint({
-    method: 'GET', url: '/api/imports/template/:sheet', summary: 'CSV template (header row) of one sheet', tags: ['import'], access: 'registry:read',
+    method: 'GET', url: '/api/imports/template/:sheet', summary: 'CSV template (header row) of one sheet', tags: ['import'], access: 'imports:read',
     params: Type.Object({ sheet: Type.Enum(['households', 'members', 'income'] as const) }),
     response: Type.String({ description: 'text/csv' }),
   }),
   importCreate: endpoint({
-    method: 'POST', url: '/api/imports', summary: 'Upload one XLSX workbook or up to three CSV files (multipart/form-data, field "files"); validation starts at once', tags: ['import'], access: 'registry:write', status: 201,
+    method: 'POST', url: '/api/imports', summary: 'Upload one XLSX workbook or up to three CSV files (multipart/form-data, field "files"); validation starts at once', tags: ['import'], access: 'imports:run', status: 201,
     response: ImportInfo,
   }),
   importList: endpoint({
-    method: 'GET', url: '/api/imports', summary: 'Recent imports in the user region', tags: ['import'], access: 'registry:read',
+    method: 'GET', url: '/api/imports', summary: 'Recent imports in the user region', tags: ['import'], access: 'imports:read',
     response: Type.Array(ImportInfo),
   }),
   importGet: endpoint({
-    method: 'GET', url: '/api/imports/:id', summary: 'Status, progress, counts and the first problems of an import', tags: ['import'], access: 'registry:read',
+    method: 'GET', url: '/api/imports/:id', summary: 'Status, progress, counts and the first problems of an import', tags: ['import'], access: 'imports:read',
     params: ImportParams,
     response: Type.Object({ import: ImportInfo, problems: Type.Array(ImportProblem) }),
   }),
   importProblems: endpoint({
-    method: 'GET', url: '/api/imports/:id/problems.xlsx', summary: 'Every problem of an import as XLSX', tags: ['import'], access: 'registry:read',
+    method: 'GET', url: '/api/imports/:id/problems.xlsx', summary: 'Every problem of an import as XLSX', tags: ['import'], access: 'imports:read',
     params: ImportParams,
     response: Type.String({ description: 'XLSX' }),
   }),
   importCommit: endpoint({
-    method: 'POST', url: '/api/imports/:id/commit', summary: 'Write a validated import into the registry (all or nothing)', tags: ['import'], access: 'registry:write',
+    method: 'POST', url: '/api/imports/:id/commit', summary: 'Write a validated import into the registry (all or nothing)', tags: ['import'], access: 'imports:run',
     params: ImportParams,
     response: ImportInfo,
   }),
   importRevalidate: endpoint({
-    method: 'POST', url: '/api/imports/:id/revalidate', summary: 'Validate an import again from its stored files (after a failed commit or lost staging); not once committed', tags: ['import'], access: 'registry:write',
+    method: 'POST', url: '/api/imports/:id/revalidate', summary: 'Validate an import again from its stored files (after a failed commit or lost staging); not once committed', tags: ['import'], access: 'imports:run',
     params: ImportParams,
     response: ImportInfo,
   }),
   memberMove: endpoint({
-    method: 'POST', url: '/api/households/:countyCode/:id/members/:memberId/move', summary: 'A member leaves the household (death, marriage, split …); history stays', tags: ['registry'], access: 'registry:write',
+    method: 'POST', url: '/api/households/:countyCode/:id/members/:memberId/move', summary: 'A member leaves the household (death, marriage, split …); history stays', tags: ['registry'], access: 'members:write',
     params: MemberParams,
     body: Type.Object({
       kind: Type.Enum(MEMBER_MOVE_OUT_KINDS),

@@ -101,6 +101,7 @@ export const RuleRun = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     startedAt: Nullable(Type.String({ format: 'date-time' })),
     finishedAt: Nullable(Type.String({ format: 'date-time' })),
+    runId: Type.Optional(Nullable(Type.Integer({ description: 'Its background run, GET /api/runs/:id' }))),
   },
   { title: 'RuleRun' },
 );
@@ -119,17 +120,17 @@ export type HouseholdRuleFacts = Static<typeof HouseholdRuleFacts>;
 export const rulesApi = {
   householdRuleFacts: endpoint({
     method: 'GET', url: '/api/households/:countyCode/:id/rule-facts', summary: 'The facts warning rules read for one household and year (the page evaluates the rules on them in TypeScript)',
-    tags: ['rules'], access: 'registry:read',
+    tags: ['rules'], access: 'rules:read',
     params: Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id }),
     querystring: Type.Object({ year: Year }),
     response: HouseholdRuleFacts,
   }),
   rulesList: endpoint({
-    method: 'GET', url: '/api/rules', summary: 'Warning rules with their current version', tags: ['rules'], access: 'registry:read',
+    method: 'GET', url: '/api/rules', summary: 'Warning rules with their current version', tags: ['rules'], access: 'rules:read',
     response: Type.Array(RuleRecord),
   }),
   ruleVersions: endpoint({
-    method: 'GET', url: '/api/rules/:id/versions', summary: "A rule's versions, newest first", tags: ['rules'], access: 'registry:read',
+    method: 'GET', url: '/api/rules/:id/versions', summary: "A rule's versions, newest first", tags: ['rules'], access: 'rules:read',
     params: Type.Object({ id: RuleId }),
     response: Type.Array(RuleVersionRecord),
   }),
@@ -149,7 +150,7 @@ export const rulesApi = {
     response: RuleRecord,
   }),
   ruleDryRun: endpoint({
-    method: 'POST', url: '/api/rules/dry-run', summary: 'Count and preview the households an expression matches in a region (nothing is written)', tags: ['rules'], access: 'registry:read',
+    method: 'POST', url: '/api/rules/dry-run', summary: 'Count and preview the households an expression matches in a region (nothing is written)', tags: ['rules'], access: 'rules:read',
     body: Type.Object({
       expression: Type.String({ minLength: 1, maxLength: 4000 }), regionCode: Type.Optional(RegionCode), year: Year,
       ruleRegionCode: Type.Optional(Type.String({ pattern: '^\\d{12}$', description: "The region of the rule being edited: a province's, city's or county's rule is tried on its households only" })),
@@ -157,17 +158,17 @@ export const rulesApi = {
     response: RuleDryRun,
   }),
   ruleRunStart: endpoint({
-    method: 'POST', url: '/api/rule-runs', summary: 'Run every active rule over a region for a year (background job); creates platform clues', tags: ['rules'], access: 'registry:write',
+    method: 'POST', url: '/api/rule-runs', summary: 'Run every active rule over a region for a year (background job); creates platform clues', tags: ['rules'], access: 'rules:run',
     body: Type.Object({ regionCode: Type.Optional(RegionCode), year: Year }),
     response: RuleRun, status: 201,
   }),
   ruleRunGet: endpoint({
-    method: 'GET', url: '/api/rule-runs/:id', summary: 'A warning run with its progress and results', tags: ['rules'], access: 'registry:read',
+    method: 'GET', url: '/api/rule-runs/:id', summary: 'A warning run with its progress and results', tags: ['rules'], access: 'rules:read',
     params: Type.Object({ id: Id }),
     response: RuleRun,
   }),
   ruleRunList: endpoint({
-    method: 'GET', url: '/api/rule-runs', summary: 'Recent warning runs that covered the caller’s region: its own and below, and those of the regions enclosing it', tags: ['rules'], access: 'registry:read',
+    method: 'GET', url: '/api/rule-runs', summary: 'Recent warning runs that covered the caller’s region: its own and below, and those of the regions enclosing it', tags: ['rules'], access: 'rules:read',
     response: Type.Array(RuleRun),
   }),
 };
