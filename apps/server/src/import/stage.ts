@@ -7,7 +7,7 @@ import {
   getField, INCOME_ITEMS, parseCell, parseIdNumber, SHEETS, validateHousehold, validateIncome, validateMember, validateMigratedMonitoring, validateYearStatus,
   type Column, type Household, type IncomeRecord, type Member, type SheetName, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
-import { HOUSEHOLD_DATA_COLUMNS, householdToColumns, MEMBER_DATA_COLUMNS, memberToColumns } from '../services/registry.mapping';
+import { HOUSEHOLD_DATA_COLUMNS, householdToColumns, MEMBER_DATA_COLUMNS, memberToColumns } from '../repositories/registry.mapping';
 import type { CsvRecord } from './csv';
 import type { SheetSource } from './source';
 

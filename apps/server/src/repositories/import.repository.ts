@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { INCOME_ITEMS } from '@tuopin/domain';
-import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from '../services/registry.mapping';
+import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from './registry.mapping';
 import { maskIdsInText } from '../services/privacy';
 import { migratedRecordsSql } from './monitoring.repository';
 
@@ -422,9 +422,7 @@ export async function finishCommit(client: pg.PoolClient, row: ImportRow): Promi
     `update imports set status = 'committed', progress = 1, committed_at = now(), message = '导入完成' where id = $1 and status = 'committing'`, [row.id],
   );
   if (done.rowCount !== 1) throw new Error(`import ${row.id} is not being committed`);
-  await client.query(`select audit_append('import', 'imports', $1, $2, null, $3::jsonb, null)`, [
-    String(row.id), row.region_code, JSON.stringify({ files: row.file_names, counts: row.counts }),
-  ]);
+  // The import's audit row was written when the commit entered bulk mode (Database.scopedClient, audit_bulk_begin).
 }
 
 export interface StagedCounts {

@@ -30,6 +30,12 @@ export interface DescendantCounts {
 
 /** Regions. Row-level security limits every query to the caller's scope. */
 export class RegionsRepository {
+  /** Regions below the nation (0 before the first load). */
+  async countLoaded(tx: Tx): Promise<number> {
+    const r = await tx.selectFrom('regions').select((eb) => eb.fn.countAll<number>().as('n')).where('level', '>', 0).executeTakeFirstOrThrow();
+    return r.n; // bigint, parsed to a number (db/database.ts)
+  }
+
   async get(tx: Tx, code: string): Promise<RegionNode | undefined> {
     const r = await tx.selectFrom('regions').select(columns).where('code', '=', code).executeTakeFirst();
     return r ? toRegionNode(r) : undefined;

@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import { sql } from 'kysely';
 import { NATION_CODE } from '@tuopin/domain';
 import type { Deps } from './context';
 import { hashPassword } from './auth.service';
@@ -14,10 +13,7 @@ import { ensureBuiltInRules } from './rules.service';
  */
 export async function bootstrap(d: Deps, log: (msg: string) => void): Promise<{ demoLoaded: boolean }> {
   const { db, repos, config } = d;
-  const regionCount = await db.system({ name: 'bootstrap' }, async (tx) => {
-    const r = await sql<{ n: number }>`select count(*)::int as n from regions where level > 0`.execute(tx);
-    return r.rows[0]!.n;
-  });
+  const regionCount = await db.system({ name: 'bootstrap' }, (tx) => repos.regions.countLoaded(tx));
   if (regionCount === 0) {
     const t = Date.now();
     const n = await loadRegions(db, config.defaultProvince);

@@ -12,7 +12,7 @@ import {
 import type { Tx } from '../db/database';
 import { notFound } from '../errors';
 import type { RegistryRepository } from '../repositories/registry.repository';
-import { householdFromRow, memberFromRow } from './registry.mapping';
+import { householdFromRow, memberFromRow } from '../repositories/registry.mapping';
 import { referenceDateFor } from './quality.evaluate';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));

@@ -8,7 +8,7 @@ import {
   VALIDATION_CHECKS_COVERED_BY_QUALITY, VALIDATION_RULE_PREFIX,
   type IncomeRecord, type Severity, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
-import { householdFromRow, memberFromRow } from './registry.mapping';
+import { householdFromRow, memberFromRow } from '../repositories/registry.mapping';
 import { maskIdsInText } from './privacy';
 
 export interface Evaluated {

@@ -9,7 +9,7 @@ import {
 import type { Actor } from '../db/database';
 import { AppError, conflict, invalid, notFound } from '../errors';
 import type { Tx } from '../db/database';
-import { HOUSEHOLD_KEYS, householdFromRow, householdToColumns, LAND_KEYS, MEMBER_KEYS, memberFromRow, memberToColumns } from './registry.mapping';
+import { HOUSEHOLD_KEYS, householdFromRow, householdToColumns, LAND_KEYS, MEMBER_KEYS, memberFromRow, memberToColumns } from '../repositories/registry.mapping';
 import { pgError } from './context';
 import { maskPrivateValues, PRIVATE_FIELDS, privacyFor, type Privacy } from './privacy';
 import { csvStream } from '../http/csv';
