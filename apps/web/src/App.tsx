@@ -5,25 +5,10 @@ import type { Permission } from '@tuopin/domain';
 import { AuthProvider, useAuth } from './auth/AuthContext';
 import { AppLayout } from './layout/AppLayout';
 import { useI18n } from './i18n';
+import { PAGES } from './routes';
 
 const LoginPage = lazy(() => import('./pages/LoginPage'));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
-const DashboardPage = lazy(() => import('./pages/DashboardPage'));
-const RegionsPage = lazy(() => import('./pages/RegionsPage'));
-const UsersPage = lazy(() => import('./pages/UsersPage'));
-const AuditPage = lazy(() => import('./pages/AuditPage'));
-const HouseholdListPage = lazy(() => import('./pages/households/HouseholdListPage'));
-const HouseholdDetailPage = lazy(() => import('./pages/households/HouseholdDetailPage'));
-const ImportPage = lazy(() => import('./pages/imports/ImportPage'));
-const QualityPage = lazy(() => import('./pages/quality/QualityPage'));
-const PolicyPage = lazy(() => import('./pages/policy/PolicyPage'));
-const CluesPage = lazy(() => import('./pages/monitoring/CluesPage'));
-const ProcedurePage = lazy(() => import('./pages/monitoring/ProcedurePage'));
-const ProceduresPage = lazy(() => import('./pages/monitoring/ProceduresPage'));
-const PublicityPage = lazy(() => import('./pages/monitoring/PublicityPage'));
-const ExitAssessmentPage = lazy(() => import('./pages/exit/ExitAssessmentPage'));
-const RulesPage = lazy(() => import('./pages/rules/RulesPage'));
-const RuleRunsPage = lazy(() => import('./pages/rules/RuleRunsPage'));
 
 function FullPageSpin() {
   return (
@@ -44,9 +29,9 @@ function RequireAuth({ children }: { children: ReactNode }) {
 }
 
 function RequirePermission({ permission, children }: { permission: Permission; children: ReactNode }) {
-  const { hasPermission } = useAuth();
+  const { can } = useAuth();
   const { t } = useI18n();
-  if (!hasPermission(permission)) {
+  if (!can(permission)) {
     return <Result status="403" title="403" subTitle={t('error.noPermissionPage')} data-testid="forbidden" />;
   }
   return <>{children}</>;
@@ -95,134 +80,15 @@ export function App() {
               </RequireAuth>
             }
           >
-            <Route
-              index
-              element={
-                <RequirePermission permission="dashboard:read">
-                  <DashboardPage />
+            {/* every page of the route table (routes.tsx), behind its permission */}
+            {PAGES.map(({ path, page: Page, access }) => {
+              const element = (
+                <RequirePermission permission={access}>
+                  <Page />
                 </RequirePermission>
-              }
-            />
-            <Route
-              path="regions"
-              element={
-                <RequirePermission permission="regions:read">
-                  <RegionsPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="households"
-              element={
-                <RequirePermission permission="registry:read">
-                  <HouseholdListPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="households/:countyCode/:id"
-              element={
-                <RequirePermission permission="registry:read">
-                  <HouseholdDetailPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="imports"
-              element={
-                <RequirePermission permission="registry:write">
-                  <ImportPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="quality"
-              element={
-                <RequirePermission permission="registry:read">
-                  <QualityPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="monitoring/clues"
-              element={
-                <RequirePermission permission="registry:read">
-                  <CluesPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="monitoring/procedures"
-              element={
-                <RequirePermission permission="registry:read">
-                  <ProceduresPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="monitoring/procedures/:countyCode/:id"
-              element={
-                <RequirePermission permission="registry:read">
-                  <ProcedurePage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="monitoring/publicity"
-              element={
-                <RequirePermission permission="registry:read">
-                  <PublicityPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="monitoring/exit-assessment"
-              element={
-                <RequirePermission permission="registry:read">
-                  <ExitAssessmentPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="monitoring/rules"
-              element={
-                <RequirePermission permission="registry:read">
-                  <RulesPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="monitoring/rule-runs"
-              element={
-                <RequirePermission permission="registry:read">
-                  <RuleRunsPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="policy"
-              element={
-                <RequirePermission permission="regions:read">
-                  <PolicyPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="users"
-              element={
-                <RequirePermission permission="users:read">
-                  <UsersPage />
-                </RequirePermission>
-              }
-            />
-            <Route
-              path="audit"
-              element={
-                <RequirePermission permission="audit:read">
-                  <AuditPage />
-                </RequirePermission>
-              }
-            />
+              );
+              return path === '/' ? <Route key={path} index element={element} /> : <Route key={path} path={path.slice(1)} element={element} />;
+            })}
             <Route path="*" element={<NotFound />} />
           </Route>
         </Routes>

@@ -11,7 +11,8 @@ type AuthState = {
   login: (username: string, password: string) => Promise<Me>;
   logout: () => Promise<void>;
   refresh: () => Promise<Me | null>;
-  hasPermission: (p: Permission) => boolean;
+  /** Whether the session has a permission (Me.permissions, the domain's table for the user's role): every page and button asks this, never the role. */
+  can: (p: Permission) => boolean;
 };
 
 const AuthContext = createContext<AuthState | null>(null);
@@ -30,7 +31,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       setMe(m);
       return m;
     } catch (e) {
-      if (isApiError(e) && (e.status === 401 || e.code === 'UNAUTHENTICATED')) {
+      if (isApiError(e) && (e.status === 401 || e.kind === 'UNAUTHENTICATED')) {
         setMe(null);
         return null;
       }
@@ -84,11 +85,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     navigate('/login', { replace: true });
   }, [navigate]);
 
-  const hasPermission = useCallback((p: Permission) => !!me?.permissions.includes(p), [me]);
+  const can = useCallback((p: Permission) => !!me?.permissions.includes(p), [me]);
 
   const value = useMemo(
-    () => ({ me, loading, login, logout, refresh, hasPermission }),
-    [me, loading, login, logout, refresh, hasPermission],
+    () => ({ me, loading, login, logout, refresh, can }),
+    [me, loading, login, logout, refresh, can],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

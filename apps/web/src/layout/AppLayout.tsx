@@ -2,77 +2,26 @@ import { Suspense, useMemo, useState, type ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { Avatar, Button, Drawer, Dropdown, Layout, Menu, Spin, Tag, Tooltip, Typography, type MenuProps } from 'antd';
 import {
-  ApartmentOutlined,
-  ControlOutlined,
-  AlertOutlined,
-  InboxOutlined,
-  NotificationOutlined,
-  FlagOutlined,
-  AuditOutlined,
-  BranchesOutlined,
-  DashboardOutlined,
   DownOutlined,
-  HomeOutlined,
-  IdcardOutlined,
-  ImportOutlined,
   KeyOutlined,
   LogoutOutlined,
   MenuFoldOutlined,
   MenuUnfoldOutlined,
-  SafetyCertificateOutlined,
-  ScheduleOutlined,
-  TeamOutlined,
-  ThunderboltOutlined,
 } from '@ant-design/icons';
-import type { Permission } from '@tuopin/domain';
 import { useAuth, useMe } from '../auth/AuthContext';
-import { useI18n, type MsgKey } from '../i18n';
+import { useI18n } from '../i18n';
 import { LangSwitch } from '../components/LangSwitch';
 import { Logo } from '../components/Logo';
 import { useIsMobile } from '../utils/hooks';
+import { MENU_PAGES, menuGroupOf, menuKeyOf } from '../routes';
 
 const { Header, Sider, Content, Footer } = Layout;
-
-type NavGroup = { key: string; label: MsgKey; icon: ReactNode };
-type NavItem = { path: string; label: MsgKey; icon: ReactNode; permission: Permission; group?: NavGroup };
-
-/** 建档立卡: the household registry pages. */
-const REGISTRY_GROUP: NavGroup = { key: 'group-registry', label: 'menu.registry', icon: <IdcardOutlined /> };
-/** 防返贫监测: clues, procedures, publicity. */
-const MONITORING_GROUP: NavGroup = { key: 'group-monitoring', label: 'menu.monitoring', icon: <AlertOutlined /> };
-
-export const NAV: NavItem[] = [
-  { path: '/', label: 'menu.dashboard', icon: <DashboardOutlined />, permission: 'dashboard:read' },
-  { path: '/households', label: 'menu.households', icon: <HomeOutlined />, permission: 'registry:read', group: REGISTRY_GROUP },
-  { path: '/imports', label: 'menu.imports', icon: <ImportOutlined />, permission: 'registry:write', group: REGISTRY_GROUP },
-  { path: '/quality', label: 'menu.quality', icon: <SafetyCertificateOutlined />, permission: 'registry:read', group: REGISTRY_GROUP },
-  { path: '/monitoring/clues', label: 'menu.clues', icon: <InboxOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
-  { path: '/monitoring/procedures', label: 'menu.procedures', icon: <ScheduleOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
-  { path: '/monitoring/publicity', label: 'menu.publicity', icon: <NotificationOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
-  { path: '/monitoring/exit-assessment', label: 'menu.exitAssessment', icon: <FlagOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
-  { path: '/monitoring/rules', label: 'menu.rules', icon: <BranchesOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
-  { path: '/monitoring/rule-runs', label: 'menu.ruleRuns', icon: <ThunderboltOutlined />, permission: 'registry:read', group: MONITORING_GROUP },
-  { path: '/policy', label: 'menu.policy', icon: <ControlOutlined />, permission: 'regions:read' },
-  { path: '/regions', label: 'menu.regions', icon: <ApartmentOutlined />, permission: 'regions:read' },
-  { path: '/users', label: 'menu.users', icon: <TeamOutlined />, permission: 'users:read' },
-  { path: '/audit', label: 'menu.audit', icon: <AuditOutlined />, permission: 'audit:read' },
-];
-
-function selectedKey(pathname: string): string {
-  const hit = NAV.filter((n) => n.path !== '/' && pathname.startsWith(n.path)).sort((a, b) => b.path.length - a.path.length)[0];
-  return hit ? hit.path : '/';
-}
-
-function groupOf(pathname: string): string | undefined {
-  const key = selectedKey(pathname);
-  return NAV.find((n) => n.path === key)?.group?.key;
-}
 
 type MenuItems = NonNullable<MenuProps['items']>;
 
 export function AppLayout({ children }: { children?: ReactNode }) {
   const me = useMe();
-  const { logout } = useAuth();
+  const { logout, can } = useAuth();
   const { t, roleLabel } = useI18n();
   const isMobile = useIsMobile();
   const location = useLocation();
@@ -81,53 +30,55 @@ export function AppLayout({ children }: { children?: ReactNode }) {
   const [drawerOpen, setDrawerOpen] = useState(false);
 
   // Groups start open; the group of the current page is opened again whenever the page changes.
-  const [openKeys, setOpenKeys] = useState<string[]>(() => [...new Set(NAV.flatMap((n) => (n.group ? [n.group.key] : [])))]);
+  const [openKeys, setOpenKeys] = useState<string[]>(() => [...new Set(MENU_PAGES.flatMap((n) => (n.menu.parent ? [n.menu.parent.key] : [])))]);
   const [lastPath, setLastPath] = useState(location.pathname);
   if (lastPath !== location.pathname) {
     setLastPath(location.pathname);
-    const g = groupOf(location.pathname);
+    const g = menuGroupOf(location.pathname);
     if (g && !openKeys.includes(g)) setOpenKeys([...openKeys, g]);
   }
 
   const menuItems = useMemo<MenuItems>(() => {
     const items: MenuItems = [];
     const groups = new Map<string, MenuItems>();
-    for (const n of NAV) {
-      if (!me.permissions.includes(n.permission)) continue;
+    // the route table's pages with a menu entry that the session may open, grouped under their parent
+    for (const n of MENU_PAGES) {
+      if (!can(n.access)) continue;
       const item = {
         key: n.path,
-        icon: n.icon,
+        icon: n.menu.icon,
         label: (
           <Link to={n.path} data-testid={`nav-${n.path === '/' ? 'dashboard' : n.path.slice(1)}`}>
-            {t(n.label)}
+            {t(n.menu.label)}
           </Link>
         ),
       };
-      if (!n.group) {
+      const parent = n.menu.parent;
+      if (!parent) {
         items.push(item);
         continue;
       }
-      let children = groups.get(n.group.key);
+      let children = groups.get(parent.key);
       if (!children) {
         children = [];
-        groups.set(n.group.key, children);
+        groups.set(parent.key, children);
         items.push({
-          key: n.group.key,
-          icon: n.group.icon,
-          label: <span data-testid={`nav-${n.group.key}`}>{t(n.group.label)}</span>,
+          key: parent.key,
+          icon: parent.icon,
+          label: <span data-testid={`nav-${parent.key}`}>{t(parent.label)}</span>,
           children,
         });
       }
       children.push(item);
     }
     return items;
-  }, [me.permissions, t]);
+  }, [can, t]);
 
   const menu = (
     <Menu
       theme="dark"
       mode="inline"
-      selectedKeys={[selectedKey(location.pathname)]}
+      selectedKeys={[menuKeyOf(location.pathname)]}
       openKeys={openKeys}
       onOpenChange={setOpenKeys}
       items={menuItems}

@@ -2,9 +2,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { Alert, Button, Card, Select, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
-import { can, type AuditEntry, type EndpointQuery } from '@tuopin/domain';
+import type { AuditEntry, EndpointQuery } from '@tuopin/domain';
 import { api, call } from '../api/client';
-import { useMe } from '../auth/AuthContext';
+import { useAuth, useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
 import { PageHeader } from '../components/PageHeader';
 import { RegionPicker } from '../components/RegionPicker';
@@ -26,6 +26,7 @@ const PAGE = 50;
 
 export default function AuditPage() {
   const me = useMe();
+  const { can } = useAuth();
   const { t, errorText } = useI18n();
   const auditLabels = useAuditLabels();
   const registry = useRegistryAuditText();
@@ -154,7 +155,7 @@ export default function AuditPage() {
             style={{ width: isMobile ? '100%' : 280 }}
             data-testid="audit-filter-region"
           />
-          {can(me.role, 'registry:reveal') && (
+          {can('households:reveal') && (
             <Tooltip title={t('audit.revealHelp')}>
               <Space size={6}>
                 <Switch

@@ -476,10 +476,10 @@ function UserDrawer({ user, onClose }: { user: User | null; onClose: () => void 
 
 export default function UsersPage() {
   const me = useMe();
-  const { hasPermission } = useAuth();
+  const { can } = useAuth();
   const { t, roleLabel, errorText } = useI18n();
   const isMobile = useIsMobile();
-  const canWrite = hasPermission('users:write');
+  const canWrite = can('users:write');
   const manageable = useMemo(() => new Set(manageableRoles(me.role)), [me.role]);
   // The password rule of the create and reset forms loads in the background.
   useEffect(() => void (canWrite && passwordRule()), [canWrite]);

@@ -746,7 +746,7 @@ function NotFoundResult() {
 
 export default function HouseholdDetailPage() {
   const params = useParams<{ countyCode: string; id: string }>();
-  const { hasPermission } = useAuth();
+  const { can } = useAuth();
   const { t, errorText } = useI18n();
   const codeLabel = useCodeLabel();
   const { modal } = App.useApp();
@@ -762,8 +762,10 @@ export default function HouseholdDetailPage() {
   const [error, setError] = useState<{ notFound: boolean; text: string } | null>(null);
   const [reveal, setReveal] = useState(false);
   const [reload, setReload] = useState(0);
-  const canReveal = hasPermission('registry:reveal');
-  const canWrite = hasPermission('registry:write');
+  const canReveal = can('households:reveal');
+  const canWrite = can('households:write');
+  const canWriteMembers = can('members:write');
+  const canWriteMeasures = can('measures:write');
   const tt = useHhText();
   const [editingHousehold, setEditingHousehold] = useState(false);
   const [memberForm, setMemberForm] = useState<{ member: Member | null } | null>(null);
@@ -908,7 +910,7 @@ export default function HouseholdDetailPage() {
               {tt('hh.edit')}
             </Button>
           )}
-          {canWrite && (
+          {canWriteMembers && (
             <Button icon={<PlusOutlined />} onClick={() => setMemberForm({ member: null })} data-testid="member-add">
               {tt('member.add')}
             </Button>
@@ -960,7 +962,7 @@ export default function HouseholdDetailPage() {
       children: (
         <MembersSection
           members={data.members}
-          actions={canWrite ? { onEdit: (m) => setMemberForm({ member: m }), onMove: (m) => setMoving(m) } : null}
+          actions={canWriteMembers ? { onEdit: (m) => setMemberForm({ member: m }), onMove: (m) => setMoving(m) } : null}
         />
       ),
     },
@@ -991,7 +993,7 @@ export default function HouseholdDetailPage() {
     {
       key: 'measures',
       label: t('household.tab.measures'),
-      children: <MeasuresSection countyCode={data.countyCode} id={data.id} canWrite={canWrite} />,
+      children: <MeasuresSection countyCode={data.countyCode} id={data.id} canWrite={canWriteMeasures} />,
     },
     {
       key: 'history',
@@ -1011,7 +1013,7 @@ export default function HouseholdDetailPage() {
       <HouseholdRulesPanel countyCode={data.countyCode} id={data.id} version={data} />
       <HouseholdExitPanel countyCode={data.countyCode} id={data.id} version={data} />
       {basic}
-      {canWrite && (
+      {(canWrite || canWriteMembers) && (
         <>
           <HouseholdFormDrawer open={editingHousehold} household={data} onClose={() => setEditingHousehold(false)} onSaved={onSaved} />
           <MemberFormDrawer open={memberForm !== null} household={data} member={memberForm?.member ?? null} onClose={() => setMemberForm(null)} onSaved={onSaved} />

@@ -164,7 +164,7 @@ export default function HouseholdListPage() {
   const [columnsOpen, setColumnsOpen] = useState(false);
   const [moreOpen, setMoreOpen] = useState(false);
   const [creating, setCreating] = useState(false);
-  const { hasPermission } = useAuth();
+  const { can } = useAuth();
   const tt = useHhText();
 
   // The totals of the filtered list (a pass over all of it on the server) are asked for once per filter: pages after
@@ -550,7 +550,7 @@ export default function HouseholdListPage() {
         subtitle={t('households.subtitle', { region: me.region.fullName })}
         extra={
           <Space wrap>
-            {hasPermission('registry:write') && (
+            {can('households:write') && (
               <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="households-new">
                 {tt('hh.new')}
               </Button>
@@ -598,7 +598,7 @@ export default function HouseholdListPage() {
                     disabled: true,
                     label: (
                       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                        {hasPermission('registry:reveal') ? tt('export.fullNote') : tt('export.maskedNote')}
+                        {can('households:reveal') ? tt('export.fullNote') : tt('export.maskedNote')}
                       </Typography.Text>
                     ),
                   },
@@ -616,7 +616,7 @@ export default function HouseholdListPage() {
       <Card variant="borderless" className="tp-filter-card">
         {filters}
       </Card>
-      {hasPermission('registry:write') && (
+      {can('households:write') && (
         <HouseholdFormDrawer open={creating} household={null} onClose={() => setCreating(false)} onSaved={(d) => navigate(householdPath(d))} />
       )}
       {error && (

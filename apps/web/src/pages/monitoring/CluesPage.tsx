@@ -3,9 +3,9 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { App, Button, Card, DatePicker, Empty, Form, Input, List, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { CloseCircleOutlined, PlusOutlined, UserAddOutlined } from '@ant-design/icons';
-import { can, CLUE_CHANNELS, CLUE_STATUSES, MANUAL_CLUE_CHANNELS, type ClueItem, type EndpointResponse, type RuleRecord } from '@tuopin/domain';
+import { CLUE_CHANNELS, CLUE_STATUSES, MANUAL_CLUE_CHANNELS, type ClueItem, type EndpointResponse, type RuleRecord } from '@tuopin/domain';
 import { api, call } from '../../api/client';
-import { useMe } from '../../auth/AuthContext';
+import { useAuth, useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
 import { RegionPicker } from '../../components/RegionPicker';
@@ -58,6 +58,7 @@ export default function CluesPage() {
   const { t, errorText } = useI18n();
   const { message } = App.useApp();
   const me = useMe();
+  const { can } = useAuth();
   const l = useMonLabels();
   const isMobile = useIsMobile();
   const navigate = useNavigate();
@@ -82,9 +83,11 @@ export default function CluesPage() {
   const [form] = Form.useForm();
   const [assignForm] = Form.useForm();
   const [dismissForm] = Form.useForm();
-  const canWrite = can(me.role, 'registry:write');
-  const canAssign = ['township_officer', 'county_admin', 'system_admin'].includes(me.role);
-  const canSelect = canAssign || canWrite;
+  const canCreate = can('clues:create');
+  const canAssign = can('clues:assign');
+  const canDismiss = can('clues:dismiss');
+  const canStart = can('procedures:start');
+  const canSelect = canAssign || canDismiss;
   useEffect(() => { call(api.rulesList).then(setRules).catch(() => {}); }, []);
 
   const set = (k: string, v: string | undefined) => {
@@ -160,10 +163,10 @@ export default function CluesPage() {
   const actions = (c: ClueItem) => (
     <Space wrap size={4}>
       {c.procedureId ? <Link to={`/monitoring/procedures/${c.countyCode}/${c.procedureId}`}>{t('mon.openProcedure')}</Link> : null}
-      {canWrite && (c.status === 'open' || c.status === 'assigned') && me.role !== 'county_admin' && me.role !== 'system_admin' && (
+      {canStart && (c.status === 'open' || c.status === 'assigned') && (
         <Button size="small" type="primary" onClick={() => void start(c)} data-testid={`start-${c.id}`}>{t('mon.startIdentification')}</Button>
       )}
-      {canWrite && (c.status === 'open' || c.status === 'assigned') && <Button size="small" onClick={() => setDismissing([c])} data-testid={`dismiss-${c.id}`}>{t('mon.dismiss')}</Button>}
+      {canDismiss && (c.status === 'open' || c.status === 'assigned') && <Button size="small" onClick={() => setDismissing([c])} data-testid={`dismiss-${c.id}`}>{t('mon.dismiss')}</Button>}
     </Space>
   );
 
@@ -190,7 +193,7 @@ export default function CluesPage() {
 
   return (
     <div data-testid="clues-page">
-      <PageHeader title={t('menu.clues')} subtitle={t('mon.clues.subtitle')} extra={canWrite && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreateOpen(true)} data-testid="new-clue">{t('mon.newClue')}</Button>} />
+      <PageHeader title={t('menu.clues')} subtitle={t('mon.clues.subtitle')} extra={canCreate && <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreateOpen(true)} data-testid="new-clue">{t('mon.newClue')}</Button>} />
       <Card variant="borderless" size="small" style={{ marginBottom: 12 }}>
         <Space wrap>
           <RegionPicker value={region ?? me.region.code} onChange={(c) => set('region', c)} allowClear={false} style={{ width: isMobile ? 300 : 280 }} />
@@ -215,7 +218,7 @@ export default function CluesPage() {
         extra={canSelect && (
           <Space wrap size={8}>
             {canAssign && <Button icon={<UserAddOutlined />} disabled={!selected.length} onClick={() => void openAssign()} data-testid="assign">{t('mon.assignSelected', { n: selected.length })}</Button>}
-            {canWrite && <Button icon={<CloseCircleOutlined />} disabled={!selectedClues.length} onClick={() => setDismissing(selectedClues)} data-testid="dismiss-selected">{t('mon.dismissSelected', { n: selectedClues.length })}</Button>}
+            {canDismiss && <Button icon={<CloseCircleOutlined />} disabled={!selectedClues.length} onClick={() => setDismissing(selectedClues)} data-testid="dismiss-selected">{t('mon.dismissSelected', { n: selectedClues.length })}</Button>}
           </Space>
         )}>
         {isMobile ? (

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, List, Space, Tag, Tooltip, Typography } from 'antd';
-import { can, type HouseholdMonitoring } from '@tuopin/domain';
+import type { HouseholdMonitoring } from '@tuopin/domain';
 import { api, call, isApiError } from '../../api/client';
-import { useMe } from '../../auth/AuthContext';
+import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { ClueStatusTag, ProcStatusTag, useMonLabels } from './shared';
 
@@ -14,7 +14,7 @@ import { ClueStatusTag, ProcStatusTag, useMonLabels } from './shared';
 export function HouseholdMonitoringPanel({ countyCode, id }: { countyCode: string; id: number }) {
   const { t, errorText } = useI18n();
   const { message } = App.useApp();
-  const me = useMe();
+  const { can } = useAuth();
   const l = useMonLabels();
   const navigate = useNavigate();
   const [data, setData] = useState<HouseholdMonitoring | null>(null);
@@ -33,7 +33,7 @@ export function HouseholdMonitoringPanel({ countyCode, id }: { countyCode: strin
       else message.error(errorText(e));
     }
   };
-  const canStart = can(me.role, 'registry:write') && (me.role === 'village_officer' || me.role === 'township_officer');
+  const canStart = can('procedures:start');
   const blockers = refusal ?? (data.elimination && !data.elimination.allowed ? data.elimination.blockers.map((b) => `${b.zh}：${b.detail}`) : null);
   return (
     <Card size="small" variant="borderless" style={{ marginBottom: 16 }} data-testid="monitoring-panel"

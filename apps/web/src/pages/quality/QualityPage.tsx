@@ -64,7 +64,7 @@ function writeView(v: View): URLSearchParams {
 
 export default function QualityPage() {
   const me = useMe();
-  const { hasPermission } = useAuth();
+  const { can } = useAuth();
   const { t, lang, errorText, serverText } = useI18n();
   const { message } = App.useApp();
   const isMobile = useIsMobile();
@@ -72,7 +72,7 @@ export default function QualityPage() {
   const spText = sp.toString();
   const view = useMemo(() => readView(new URLSearchParams(spText)), [spText]);
   const region = view.region ?? me.region.code;
-  const canRun = hasPermission('registry:write');
+  const canRun = can('quality:run');
 
   const [latest, setLatest] = useState<Latest | null>(null);
   const [latestKey, setLatestKey] = useState(0);

@@ -30,11 +30,11 @@ const clueRegion = (run: RuleRun, home: string) => (covering(run, home) ? home :
 /** 预警运行: run every active rule over a region and year, follow its progress, read the results. */
 export default function RuleRunsPage() {
   const me = useMe();
-  const { hasPermission } = useAuth();
+  const { can } = useAuth();
   const { t, errorText, serverText } = useI18n();
   const { message } = App.useApp();
   const isMobile = useIsMobile();
-  const canRun = hasPermission('registry:write');
+  const canRun = can('rules:run');
   const [sp, setSp] = useSearchParams();
   const region = useMemo(() => {
     const r = sp.get('region');

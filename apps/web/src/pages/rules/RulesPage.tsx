@@ -18,11 +18,11 @@ const fmtTime = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm');
 
 /** 预警规则: the rules with their current version; the editor and the versions open over the list. */
 export default function RulesPage() {
-  const { hasPermission } = useAuth();
+  const { can } = useAuth();
   const { t, lang, errorText } = useI18n();
   const isMobile = useIsMobile();
   const labels = useRuleLabels();
-  const canWrite = hasPermission('rules:write');
+  const canWrite = can('rules:write');
   const [sp, setSp] = useSearchParams();
   const [rules, setRules] = useState<RuleRecord[] | null>(null);
   const [error, setError] = useState<string | null>(null);
