@@ -6,11 +6,11 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
-import type { ErrorBody } from '@tuopin/domain';
+import { msg, zhText, type ErrorBody } from '@tuopin/domain';
 import type { Config } from './config';
 import type { Database } from './db/database';
-import { AppError, constraintViolation } from './errors';
-import { badTextFields, badUrlField, BAD_TEXT_MESSAGE, fieldErrors, isBadText, MAX_PARAM_LENGTH, parseQueryString } from './http/validation';
+import { AppError, appError, constraintViolation, detail, type FieldError } from './errors';
+import { badTextFields, badUrlField, fieldErrors, isBadText, MAX_PARAM_LENGTH, parseQueryString } from './http/validation';
 import { api, isIsoDate } from '@tuopin/domain';
 import { authRoutes } from './routes/auth.routes';
 import { regionRoutes } from './routes/regions.routes';
@@ -24,6 +24,7 @@ import { QualityService } from './services/quality.service';
 import { policyRoutes } from './routes/policy.routes';
 import { PolicyService } from './services/policy.service';
 import { rulesRoutes } from './routes/rules.routes';
+import { runsRoutes } from './routes/runs.routes';
 import { RulesService } from './services/rules.service';
 import { monitoringRoutes } from './routes/monitoring.routes';
 import { MonitoringService } from './services/monitoring.service';
@@ -32,6 +33,7 @@ import { ExitService } from './services/exit.service';
 import { assistanceRoutes } from './routes/assistance.routes';
 import { AssistanceService } from './services/assistance.service';
 import { Jobs } from './jobs';
+import { Runs } from './services/runs';
 import multipart from '@fastify/multipart';
 import { RegistryRepository } from './repositories/registry.repository';
 import { RegistryService } from './services/registry.service';
@@ -56,6 +58,7 @@ export interface Services {
   audit: AuditService;
   registry: RegistryService;
   jobs: Jobs;
+  runs: Runs;
   imports: ImportService;
   quality: QualityService;
   policy: PolicyService;
@@ -69,13 +72,15 @@ export function createServices(db: Database, config: Config): Services {
   const d = createDeps(db, config);
   const regions = new RegionsService(d);
   const jobs = new Jobs(db.url);
+  const runs = new Runs(d, jobs);
   const policy = new PolicyService(d, regions);
   return {
     jobs,
-    imports: new ImportService(d, jobs),
-    quality: new QualityService(d, regions, jobs),
+    runs,
+    imports: new ImportService(d, runs),
+    quality: new QualityService(d, regions, runs),
     policy,
-    rules: new RulesService(d, regions, jobs),
+    rules: new RulesService(d, regions, runs),
     monitoring: new MonitoringService(d, regions, policy),
     exit: new ExitService(d, regions, policy),
     assistance: new AssistanceService(d),
@@ -88,28 +93,37 @@ export function createServices(db: Database, config: Config): Services {
   };
 }
 
+/** A request refused by the schema or the edge checks: the first field in the message, every field in details. */
+function invalidParams(details: FieldError[]): AppError {
+  const first = details[0];
+  if (!first) return appError('http.invalidRequest').with({ details });
+  return appError('http.invalidParam', { field: first.field, reason: first.code ? { code: first.code, params: first.params ?? {} } : first.message }).with({ details });
+}
+
 function toErrorBody(error: FastifyError | AppError | Error, log: FastifyInstance['log']): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
-    return { status: error.status, body: { code: error.code, message: error.message, ...(error.details && { details: error.details }) } };
+    return {
+      status: error.status,
+      body: {
+        code: error.code, kind: error.kind, message: error.message,
+        ...(error.params && { params: error.params }), ...(error.details && { details: error.details }),
+      },
+    };
   }
   const fe = error as FastifyError & { validation?: unknown[]; validationContext?: string };
   if (fe.validation) {
     const details = fieldErrors(fe.validationContext ?? 'body', fe.validation as never);
-    const first = details[0];
-    return {
-      status: 400,
-      body: { code: 'VALIDATION', message: first ? `请求参数不正确：${first.field} ${first.message}` : '请求参数不正确', details },
-    };
+    return toErrorBody(invalidParams(details), log);
   }
-  if (fe.statusCode === 429) return { status: 429, body: { code: 'RATE_LIMITED', message: fe.message || '请求过于频繁，请稍后再试' } };
-  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415, body: { code: 'VALIDATION', message: '不支持的请求内容类型，请使用 application/json' } };
-  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413, body: { code: 'VALIDATION', message: '请求内容过大' } };
+  if (fe.statusCode === 429) return toErrorBody(appError('http.rateLimited'), log);
+  if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return toErrorBody(appError('http.unsupportedMediaType'), log);
+  if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return toErrorBody(appError('http.bodyTooLarge'), log);
   if (fe.code?.startsWith('FST_ERR_CTP') || (fe.statusCode === 400 && error instanceof SyntaxError)) {
-    return { status: 400, body: { code: 'VALIDATION', message: '请求内容不是合法的 JSON' } };
+    return toErrorBody(appError('http.badJson'), log);
   }
   const pg = pgError(error);
-  if (pg.code === '25006') return { status: 403, body: { code: 'FORBIDDEN', message: '只读账号不能修改数据' } };
-  if (pg.code === '42501') return { status: 403, body: { code: 'FORBIDDEN', message: '无权在该区域进行此操作' } };
+  if (pg.code === '25006') return toErrorBody(appError('http.readOnly'), log);
+  if (pg.code === '42501') return toErrorBody(appError('http.regionDenied'), log);
   // A constraint the validation did not know: the client's mistake, named by its field; the cause goes to the log.
   const violation = constraintViolation(error);
   if (violation) {
@@ -117,10 +131,10 @@ function toErrorBody(error: FastifyError | AppError | Error, log: FastifyInstanc
     return toErrorBody(violation, log);
   }
   if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-    return { status: fe.statusCode, body: { code: fe.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION', message: '请求无效' } };
+    return toErrorBody(fe.statusCode === 404 ? new AppError(404, 'NOT_FOUND', zhText('http.badRequest')) : appError('http.badRequest').with({ status: fe.statusCode }), log);
   }
   log.error({ err: error }, 'unhandled error');
-  return { status: 500, body: { code: 'INTERNAL', message: '服务器内部错误，请稍后重试或联系管理员' } };
+  return toErrorBody(appError('http.internal'), log);
 }
 
 export async function buildApp(services: Services, opts: { logger?: boolean | object } = {}): Promise<FastifyInstance> {
@@ -129,7 +143,10 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     logger: opts.logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy,
     ajv: {
-      customOptions: { allErrors: true },
+      // removeAdditional off: a key a schema does not list (additionalProperties: false, the registry's column schemas)
+      // is refused with the field named, not dropped in silence; verbose: a refusal names a registry field by its
+      // schema's title (http/validation.ts).
+      customOptions: { allErrors: true, removeAdditional: false, verbose: true },
       // The format `date` is the domain's one date check (a real day, 1900–2100), replacing ajv-formats' (which
       // accepts 0000-01-01).
       onCreate: (ajv) => ajv.addFormat('date', { type: 'string', validate: (s: string) => isIsoDate(s) }),
@@ -144,8 +161,8 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
       if (fe.code === 'FST_ERR_BAD_URL' || fe.code === 'FST_ERR_MAX_PARAM_LENGTH') {
         const long = fe.code === 'FST_ERR_MAX_PARAM_LENGTH';
         const field = long ? badUrlField(request.url, ENDPOINT_URLS, (s) => s.length > MAX_PARAM_LENGTH) : badUrlField(request.url, ENDPOINT_URLS);
-        const message = long ? `长度不能超过 ${MAX_PARAM_LENGTH} 个字符` : '网址中包含无法解码的字符';
-        return reply.code(400).type('application/json').send({ code: 'VALIDATION', message: `请求参数不正确：${field} ${message}`, details: [{ field, message }] });
+        const { status, body } = toErrorBody(invalidParams([detail(field, long ? msg('common.maxLength', { limit: MAX_PARAM_LENGTH }) : msg('http.badUrl'))]), request.log);
+        return reply.code(status).type('application/json').send(body);
       }
       const { status, body } = toErrorBody(fe, request.log);
       return reply.code(status).type('application/json').send(body);
@@ -166,9 +183,9 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
       ...badTextFields('querystring', request.query),
       ...(typeof request.body === 'object' || typeof request.body === 'string' ? badTextFields('body', request.body) : []),
       ...badTextFields('headers.user-agent', request.headers['user-agent']),
-      ...(isBadText(request.ip ?? '') ? [{ field: 'headers.x-forwarded-for', message: BAD_TEXT_MESSAGE }] : []),
+      ...(isBadText(request.ip ?? '') ? [detail('headers.x-forwarded-for', msg('common.badText'))] : []),
     ];
-    if (details.length > 0) throw new AppError(400, 'VALIDATION', `请求参数不正确：${details[0]!.field} ${details[0]!.message}`, details);
+    if (details.length > 0) throw invalidParams(details);
   });
 
   app.setErrorHandler((error, request, reply) => {
@@ -184,19 +201,14 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     // parameter — is not a file: a 400 naming the parameter, else not found.
     if (request.routeOptions.url === '/*' && request.url.startsWith('/api/')) {
       const field = badUrlField(request.url, ENDPOINT_URLS, (seg) => seg.length > MAX_PARAM_LENGTH);
-      if (field === 'params') throw new AppError(404, 'NOT_FOUND', `接口不存在：${request.method} ${request.url.slice(0, 200).split('?')[0]}`);
-      const message = `长度不能超过 ${MAX_PARAM_LENGTH} 个字符`;
-      throw new AppError(400, 'VALIDATION', `请求参数不正确：${field} ${message}`, [{ field, message }]);
+      if (field === 'params') throw appError('http.routeNotFound', { method: request.method, path: request.url.slice(0, 200).split('?')[0] ?? '' });
+      throw invalidParams([detail(field, msg('common.maxLength', { limit: MAX_PARAM_LENGTH }))]);
     }
   });
   await app.register(multipart, { limits: { fileSize: MAX_UPLOAD_BYTES, files: 3, fields: 5 } });
   await app.register(rateLimit, {
     global: false,
-    errorResponseBuilder: (_req, ctx) => ({
-      statusCode: 429,
-      code: 'RATE_LIMITED',
-      message: `登录尝试过于频繁，请 ${Math.ceil(ctx.ttl / 1000)} 秒后再试`,
-    }),
+    errorResponseBuilder: (_req, ctx) => Object.assign(appError('auth.loginRateLimited', { seconds: Math.ceil(ctx.ttl / 1000) }), { statusCode: 429 }),
   });
   await app.register(swagger, {
     openapi: {
@@ -219,6 +231,7 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
     qualityRoutes(api, services);
     policyRoutes(api, services);
     rulesRoutes(api, services);
+    runsRoutes(api, services);
     monitoringRoutes(api, services);
     exitRoutes(api, services);
     assistanceRoutes(api, services);
@@ -229,7 +242,8 @@ export async function buildApp(services: Services, opts: { logger?: boolean | ob
   app.setNotFoundHandler((request, reply) => {
     // The web app routes on the client: unknown non-API GETs get its index page.
     if (hasWeb && request.method === 'GET' && !request.url.startsWith('/api/')) return reply.type('text/html').sendFile('index.html');
-    return reply.code(404).send({ code: 'NOT_FOUND', message: `接口不存在：${request.method} ${request.url.slice(0, 200).split('?')[0]}` });
+    const { status, body } = toErrorBody(appError('http.routeNotFound', { method: request.method, path: request.url.slice(0, 200).split('?')[0] ?? '' }), request.log);
+    return reply.code(status).send(body);
   });
   return app;
 }

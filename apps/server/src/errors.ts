@@ -1,46 +1,115 @@
-import type { ErrorCode } from '@tuopin/domain';
+import {
+  ERROR_CODES, errorStatus, msg, renderMessage,
+  type ErrorCode, type Message, type MessageArgs, type MessageCode, type MessageRef, type ParamValue,
+} from '@tuopin/domain';
 
 export interface FieldError {
   field: string;
+  /** Chinese text (rendered from the catalogue when code is set). */
   message: string;
+  /** Catalogue code of the problem, when it comes from the catalogue. */
+  code?: string;
+  params?: Record<string, ParamValue>;
 }
 
-/** An error meant for the client: a status, a stable code and a Chinese message. */
+/**
+ * An error meant for the client: a status, a code of the message catalogue (packages/domain/src/messages), its
+ * params, a Chinese message rendered from the catalogue, and field details. `kind` is the generic kind
+ * (VALIDATION, NOT_FOUND, …) the catalogue gives the code.
+ *
+ * Build one with appError(code, params) or fieldError(field, code, params). The constructor with a generic kind as
+ * the code and a free Chinese text (new AppError(409, 'CONFLICT', '…')) is transitional: the body then carries the
+ * kind as its code and no params, and the web shows the kind's generic text in English.
+ */
 export class AppError extends Error {
+  readonly kind: ErrorCode;
+  params?: Record<string, ParamValue>;
   constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
+    public status: number,
+    readonly code: ErrorCode | MessageCode,
     message: string,
-    readonly details?: FieldError[],
+    public details?: FieldError[],
+    params?: Record<string, ParamValue>,
   ) {
     super(message);
+    this.kind = (ERROR_CODES as readonly string[]).includes(code) ? (code as ErrorCode) : errorStatus(code).kind;
+    if (params && Object.keys(params).length > 0) this.params = params;
+  }
+
+  /** The same error with field details (and optionally another status). */
+  with(o: { details?: FieldError[]; status?: number }): this {
+    if (o.details) this.details = o.details;
+    if (o.status) this.status = o.status;
+    return this;
   }
 }
 
+const zh = (m: MessageRef) => renderMessage(m, 'zh') ?? m.code;
+
+/** An error from a catalogue code: its status and kind from the catalogue, the message its Chinese text. */
+export function appError<C extends MessageCode>(code: C, ...args: MessageArgs<C>): AppError {
+  const m = msg(code, ...args);
+  return new AppError(errorStatus(code).status, code, zh(m), undefined, m.params as Record<string, ParamValue>);
+}
+
+/** An error from a message object (e.g. a validator's problem). */
+export function errorOf(m: Message | MessageRef): AppError {
+  return new AppError(errorStatus(m.code).status, m.code as MessageCode, zh(m), undefined, m.params as Record<string, ParamValue>);
+}
+
+/** A field detail from a catalogue message. */
+export function detail(field: string, m: Message | MessageRef): FieldError {
+  return { field, message: zh(m), code: m.code, ...(m.params && Object.keys(m.params).length > 0 && { params: m.params as Record<string, ParamValue> }) };
+}
+
+/**
+ * A refused field: the code of the problem (status from the catalogue), the message "<problem>（字段：<field>）",
+ * the one detail naming the field. Conflicts (409) keep the problem's text alone as the message.
+ */
+export function fieldError<C extends MessageCode>(field: string, code: C, ...args: MessageArgs<C>): AppError {
+  return fieldErrorOf(field, msg(code, ...args));
+}
+
+export function fieldErrorOf(field: string, m: Message | MessageRef): AppError {
+  const { status } = errorStatus(m.code);
+  const d = detail(field, m);
+  const message = status === 409 || status === 403 ? d.message : zh(msg('common.fieldProblem', { reason: m, field }));
+  return new AppError(status, m.code as MessageCode, message, [d], m.params as Record<string, ParamValue>);
+}
+
+/** @deprecated transitional: use appError with the area's notFound code. */
 export const notFound = (what = '记录') => new AppError(404, 'NOT_FOUND', `${what}不存在或不在您的管辖范围内`);
+/** @deprecated transitional: use appError with a catalogue code. */
 export const forbidden = (message = '您没有执行此操作的权限') => new AppError(403, 'FORBIDDEN', message);
+/** @deprecated transitional: use fieldError with a catalogue code. */
 export const invalid = (field: string, message: string) =>
   new AppError(400, 'VALIDATION', `${message}（字段：${field}）`, [{ field, message }]);
+/** @deprecated transitional: use appError / fieldError with a catalogue code. */
 export const conflict = (message: string, field?: string) =>
   new AppError(409, 'CONFLICT', message, field ? [{ field, message }] : undefined);
 
-/** Chinese descriptions of the PostgreSQL data exceptions (class 22) a request can cause. */
-const DATA_EXCEPTIONS: Record<string, string> = {
-  '22001': '文本过长',
-  '22003': '数值超出允许范围',
-  '22007': '日期或时间格式不正确',
-  '22008': '日期或时间超出范围',
-  '22012': '除数为零',
-  '22021': '包含不允许的字符',
-  '22023': '参数取值不正确',
-  '2202E': '数组下标超出范围',
-  '22P02': '格式不正确',
-  '22P05': '包含不允许的字符',
+/** Catalogue codes of the PostgreSQL data exceptions (class 22) a request can cause. */
+const DATA_EXCEPTIONS: Record<string, MessageCode> = {
+  '22001': 'common.textTooLong',
+  '22003': 'common.numberOutOfRange',
+  '22007': 'common.dateTimeFormat',
+  '22008': 'common.dateTimeRange',
+  '22012': 'common.divisionByZero',
+  '22021': 'common.badCharacters',
+  '22023': 'common.badParameter',
+  '2202E': 'common.arrayIndex',
+  '22P02': 'common.badFormat',
+  '22P05': 'common.badCharacters',
 };
+
+/** The catalogue message of a PostgreSQL data exception (class 22). */
+export function dataException(code: string): Message {
+  return { code: DATA_EXCEPTIONS[code] ?? 'common.dataRejected', params: {} };
+}
 
 /** The Chinese description of a PostgreSQL data exception (class 22). */
 export function dataExceptionMessage(code: string): string {
-  return DATA_EXCEPTIONS[code] ?? '数据不符合要求';
+  return zh(dataException(code));
 }
 
 const camel = (s: string) => s.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
@@ -78,14 +147,15 @@ export function constraintViolation(error: unknown): AppError | null {
   if (typeof e.code !== 'string' || !/^2[23][0-9A-Z]{3}$/.test(e.code)) return null;
   const column = e.code.startsWith('23') ? columnOf(e) : null;
   const field = column ? `body.${camel(column)}` : 'body';
-  let message: string;
+  let reason: Message;
   switch (e.code) {
-    case '23502': message = '不能为空'; break;
-    case '23503': message = '引用的记录不存在'; break;
-    case '23505': case '23P01': message = '已存在相同的记录'; break;
-    case '23514': message = '取值不符合要求'; break;
-    default: message = e.code.startsWith('22') ? dataExceptionMessage(e.code) : '数据不符合要求';
+    case '23502': reason = msg('common.empty'); break;
+    case '23503': reason = msg('common.referenceMissing'); break;
+    case '23505': case '23P01': reason = msg('common.duplicate'); break;
+    case '23514': reason = msg('common.invalidValue'); break;
+    default: reason = e.code.startsWith('22') ? dataException(e.code) : msg('common.dataRejected');
   }
   const status = e.code === '23505' || e.code === '23P01' ? 409 : 400;
-  return new AppError(status, status === 409 ? 'CONFLICT' : 'VALIDATION', `${message}（字段：${field}）`, [{ field, message }]);
+  const d = detail(field, reason);
+  return new AppError(status, reason.code, zh(msg('common.fieldProblem', { reason, field })), [d], reason.params).with({ status });
 }

@@ -2,6 +2,7 @@ import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
 import * as en from '@zxcvbn-ts/language-en';
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './account';
+import { msg, renderMessage, type Message } from './messages/index';
 
 // Imported as '@tuopin/domain/password' (not re-exported by the package index): the dictionaries are large.
 /**
@@ -40,15 +41,15 @@ function estimator(): ZxcvbnFactory {
 }
 
 /** Why a weak password is guessable, from the pattern zxcvbn matched for its weakest part. */
-function weakness(r: ZxcvbnResult): string {
+function weakness(r: ZxcvbnResult): Message {
   const patterns = new Set(r.sequence.map((m) => (m.pattern === 'dictionary' && m.dictionaryName === 'userInputs' ? 'userInputs' : m.pattern)));
-  if (patterns.has('userInputs')) return '包含用户名、姓名或系统名称';
-  if (patterns.has('dictionary')) return '是常见密码或由常见单词、拼音、姓名组成';
-  if (patterns.has('spatial')) return '含键盘上相邻的按键（如 qwerty、1qaz）';
-  if (patterns.has('sequence')) return '含连续的字母或数字（如 abc、123456）';
-  if (patterns.has('repeat')) return '含重复的字符或片段';
-  if (patterns.has('date') || patterns.has('regex')) return '含日期或年份';
-  return '太短或太有规律';
+  if (patterns.has('userInputs')) return msg('auth.password.reason.userInputs');
+  if (patterns.has('dictionary')) return msg('auth.password.reason.dictionary');
+  if (patterns.has('spatial')) return msg('auth.password.reason.spatial');
+  if (patterns.has('sequence')) return msg('auth.password.reason.sequence');
+  if (patterns.has('repeat')) return msg('auth.password.reason.repeat');
+  if (patterns.has('date') || patterns.has('regex')) return msg('auth.password.reason.date');
+  return msg('auth.password.reason.regular');
 }
 
 export interface PasswordContext {
@@ -66,15 +67,21 @@ export interface PasswordContext {
  * patterns, sequences, repeats, dates, and the user's own name and display name).
  */
 export function validatePassword(password: string, context: PasswordContext = {}): string | null {
-  if (password.length < PASSWORD_MIN_LENGTH) return `密码长度不能少于 ${PASSWORD_MIN_LENGTH} 位`;
-  if (password.length > PASSWORD_MAX_LENGTH) return `密码长度不能超过 ${PASSWORD_MAX_LENGTH} 位`;
-  if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) return '密码必须同时包含字母和数字';
+  const p = passwordProblem(password, context);
+  return p ? renderMessage(p, 'zh')! : null;
+}
+
+/** The same rule as validatePassword, as a catalogue message (code and params), or null when acceptable. */
+export function passwordProblem(password: string, context: PasswordContext = {}): Message | null {
+  if (password.length < PASSWORD_MIN_LENGTH) return msg('auth.password.tooShort', { min: PASSWORD_MIN_LENGTH });
+  if (password.length > PASSWORD_MAX_LENGTH) return msg('auth.password.tooLong', { max: PASSWORD_MAX_LENGTH });
+  if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) return msg('auth.password.lettersAndDigits');
   const username = context.username?.trim();
-  if (username && password.toLowerCase().includes(username.toLowerCase())) return '密码不能包含用户名';
+  if (username && password.toLowerCase().includes(username.toLowerCase())) return msg('auth.password.containsUsername');
   const inputs = ['tuopin', '拓品', username, context.displayName?.trim(), ...(context.displayName?.match(/[A-Za-z0-9]{3,}/g) ?? [])].filter(
     (x): x is string => !!x,
   );
   const r = estimator().check(password, inputs);
-  if (r.score < PASSWORD_MIN_SCORE) return `密码太容易被猜到（${weakness(r)}），请使用更长、更没有规律的密码`;
+  if (r.score < PASSWORD_MIN_SCORE) return msg('auth.password.weak', { reason: weakness(r) });
   return null;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can, ErrorBody, type Endpoint, type EndpointBody, type EndpointParams, type EndpointQuery, type EndpointResponse } from '@tuopin/domain';
 import type { Actor } from '../db/database';
-import { AppError } from '../errors';
+import { appError } from '../errors';
 import type { Session } from '../services/auth.service';
 import type { AuthService } from '../services/auth.service';
 
@@ -60,13 +60,13 @@ export function route<E extends Endpoint>(
       if (token) request.tuopinSession = await auth.session(token);
       if (e.access === 'public') return;
       const s = request.tuopinSession;
-      if (!s) throw new AppError(401, 'UNAUTHENTICATED', '未登录或登录已过期，请重新登录');
+      if (!s) throw appError('http.unauthenticated');
       if (e.method !== 'GET' && request.headers[CSRF_HEADER] !== s.csrfToken) {
-        throw new AppError(403, 'CSRF', '请求缺少有效的 CSRF 令牌，请刷新页面后重试');
+        throw appError('http.csrf');
       }
       if (e.access === 'session') return;
-      if (s.mustChangePassword) throw new AppError(403, 'PASSWORD_CHANGE_REQUIRED', '请先修改初始密码');
-      if (e.access !== 'user' && !can(s.actor.role, e.access)) throw new AppError(403, 'FORBIDDEN', '您没有执行此操作的权限');
+      if (s.mustChangePassword) throw appError('http.passwordChangeRequired');
+      if (e.access !== 'user' && !can(s.actor.role, e.access)) throw appError('http.forbidden');
     },
     handler: async (request, reply) => {
       const s = request.tuopinSession;

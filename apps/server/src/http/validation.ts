@@ -1,15 +1,20 @@
 import { BAD_TEXT_MESSAGE as DOMAIN_BAD_TEXT_MESSAGE, hasBadText } from '@tuopin/domain';
-import type { FieldError } from '../errors';
+import { msg, quoteValue, type Message, type MessageCode } from '@tuopin/domain';
+import { detail, type FieldError } from '../errors';
 
 interface AjvLikeError {
   keyword: string;
   instancePath: string;
   params: Record<string, unknown>;
   message?: string;
+  /** With the validator's `verbose` option: the schema holding the keyword, and the value refused. */
+  parentSchema?: { title?: unknown; type?: unknown };
+  data?: unknown;
 }
 
-const TYPE_ZH: Record<string, string> = {
-  string: '文本', integer: '整数', number: '数字', boolean: '是/否', object: '对象', array: '列表', null: '空值',
+const TYPES: Record<string, MessageCode> = {
+  string: 'common.type.string', integer: 'common.type.integer', number: 'common.type.number', boolean: 'common.type.boolean',
+  object: 'common.type.object', array: 'common.type.array', null: 'common.type.null',
 };
 
 function fieldOf(context: string, e: AjvLikeError): string {
@@ -19,21 +24,61 @@ function fieldOf(context: string, e: AjvLikeError): string {
   return [context, ...parts].join('.');
 }
 
-function messageOf(e: AjvLikeError): string {
+function messageOf(e: AjvLikeError): Message {
   const p = e.params;
   switch (e.keyword) {
-    case 'required': return '缺少必填字段';
-    case 'type': return `应为${TYPE_ZH[String(p.type)] ?? String(p.type)}`;
-    case 'minLength': return Number(p.limit) === 1 ? '不能为空' : `长度不能少于 ${String(p.limit)} 个字符`;
-    case 'maxLength': return `长度不能超过 ${String(p.limit)} 个字符`;
-    case 'pattern': return p.pattern === '\\S' ? '不能为空（不能只有空格）' : '格式不正确';
-    case 'format': return p.format === 'date' ? '应为有效日期（YYYY-MM-DD）' : `格式不正确（应为 ${String(p.format)}）`;
-    case 'minimum': return `不能小于 ${String(p.limit)}`;
-    case 'maximum': return `不能大于 ${String(p.limit)}`;
-    case 'enum': return `取值必须是以下之一：${(p.allowedValues as unknown[] | undefined)?.join('、') ?? ''}`;
-    case 'const': return `取值必须为 ${String(p.allowedValue)}`;
-    case 'additionalProperties': return '不允许的字段';
-    default: return '取值不符合要求';
+    case 'required': return msg('common.required');
+    case 'type': {
+      const t = TYPES[firstType(p.type)];
+      return msg('common.type', { type: t ? msg(t as 'common.type.string') : String(p.type) });
+    }
+    case 'minLength': return Number(p.limit) === 1 ? msg('common.empty') : msg('common.minLength', { limit: String(p.limit) });
+    case 'maxLength': return msg('common.maxLength', { limit: String(p.limit) });
+    case 'pattern': return p.pattern === '\\S' ? msg('common.blank') : msg('common.pattern');
+    case 'format': return p.format === 'date' ? msg('common.dateFormat') : msg('common.format', { format: String(p.format) });
+    case 'minimum': return msg('common.minimum', { limit: String(p.limit) });
+    case 'maximum': return msg('common.maximum', { limit: String(p.limit) });
+    case 'enum': return msg('common.enum', { values: (p.allowedValues as unknown[] | undefined)?.join('、') ?? '' });
+    case 'const': return msg('common.const', { value: String(p.allowedValue) });
+    case 'additionalProperties': return msg('common.notAllowedField');
+    default: return msg('common.invalidValue');
+  }
+}
+
+/** The expected type of a type error; of a nullable type list (`integer,null`) the type that is not null. */
+const firstType = (t: unknown) => String(t).split(',').find((x) => x !== 'null') ?? String(t);
+
+/**
+ * The Chinese name of a registry field refused by its own keywords: the schema's title, which the contract's column
+ * schemas set to the column header (api/columns-schema.ts). Not for objects (their title names a type, not a field).
+ */
+function labelOf(e: AjvLikeError): string | undefined {
+  const s = e.parentSchema;
+  if (!s || typeof s.title !== 'string' || e.keyword === 'required' || e.keyword === 'additionalProperties') return undefined;
+  return (Array.isArray(s.type) ? s.type : [s.type]).includes('object') ? undefined : s.title;
+}
+
+/** A registry field's refusal in the wording of the domain validation: 务工时间（月）不能大于12. */
+function labelledMessageOf(e: AjvLikeError, label: string): Message {
+  const p = e.params;
+  const limit = String(p.limit);
+  if (e.data === null) return msg('common.field.empty', { label });
+  switch (e.keyword) {
+    case 'type': {
+      const t = TYPES[firstType(p.type)];
+      return msg('common.field.type', { label, type: t ? msg(t as 'common.type.string') : String(p.type) });
+    }
+    case 'minimum': return Number(p.limit) === 0 ? msg('common.field.negative', { label }) : msg('common.field.minimum', { label, limit });
+    case 'maximum': return msg('common.field.maximum', { label, limit });
+    case 'maxLength': return msg('common.field.maxLength', { label, limit });
+    case 'maxItems': return msg('common.field.maxItems', { label, limit });
+    case 'enum':
+      return typeof e.data === 'string' && e.data.trim() === ''
+        ? msg('common.field.blankCode', { label })
+        : msg('common.field.code', { label, value: quoteValue(e.data) });
+    case 'format': return p.format === 'date' ? msg('common.field.dateFormat', { label }) : messageOf(e);
+    case 'pattern': return msg('common.field.pattern', { label });
+    default: return messageOf(e);
   }
 }
 
@@ -45,11 +90,13 @@ export function fieldErrors(context: string, errors: readonly AjvLikeError[]): F
   const byField = new Map<string, FieldError & { rank: number }>();
   for (const e of errors) {
     const field = fieldOf(context, e);
-    const rank = e.keyword === 'anyOf' ? 0 : e.keyword === 'type' || e.keyword === 'const' ? 1 : 2;
+    const label = labelOf(e);
+    // null for a field that cannot be cleared is refused by its type and its codes: one "cannot be empty" for both
+    const rank = e.keyword === 'anyOf' ? 0 : label && e.data === null ? 3 : e.keyword === 'type' || e.keyword === 'const' ? 1 : 2;
     const prev = byField.get(field);
-    if (!prev || rank > prev.rank) byField.set(field, { field, message: messageOf(e), rank });
+    if (!prev || rank > prev.rank) byField.set(field, { ...detail(field, label ? labelledMessageOf(e, label) : messageOf(e)), rank });
   }
-  return [...byField.values()].map(({ field, message }) => ({ field, message }));
+  return [...byField.values()].map(({ rank: _rank, ...d }) => d);
 }
 
 /** The message of a string refused at the edge (a NUL character or half of a surrogate pair). */
@@ -73,7 +120,7 @@ export function badTextFields(context: string, value: unknown, limit = 20): Fiel
   const walk = (v: unknown, path: string, depth: number) => {
     if (out.length >= limit) return;
     if (typeof v === 'string') {
-      if (isBadText(v)) out.push({ field: path, message: BAD_TEXT_MESSAGE });
+      if (isBadText(v)) out.push(detail(path, msg('common.badText')));
       return;
     }
     if (typeof v !== 'object' || v === null || depth > 64) return;
@@ -83,7 +130,7 @@ export function badTextFields(context: string, value: unknown, limit = 20): Fiel
     }
     for (const [k, x] of Object.entries(v)) {
       if (isBadText(k)) {
-        out.push({ field: path, message: `字段名${BAD_TEXT_MESSAGE}` });
+        out.push(detail(path, msg('common.badFieldName')));
         continue;
       }
       walk(x, `${path}.${k}`, depth + 1);

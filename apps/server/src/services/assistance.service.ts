@@ -3,9 +3,9 @@
  * checked by the domain's validateMeasure; whether a development measure is in force is what the warning rule
  * and the data-quality check on monitored households with labour read.
  */
-import { DEVELOPMENT_MEASURE_FAMILIES, hasDevelopmentMeasure, measureInForce, validateMeasure, validateMeasureEnd, type Measure, type MeasureFamily, type MeasureInput } from '@tuopin/domain';
+import { DEVELOPMENT_MEASURE_FAMILIES, hasDevelopmentMeasure, measureInForce, validateMeasure, validateMeasureEnd, type Measure, type MeasureFamily, type MeasureInput, type MeasureProblem } from '@tuopin/domain';
 import type { Actor } from '../db/database';
-import { AppError, conflict, notFound } from '../errors';
+import { AppError, appError } from '../errors';
 import { AssistanceRepository, type MeasureRow } from '../repositories/assistance.repository';
 import { MonitoringRepository } from '../repositories/monitoring.repository';
 import { RegistryRepository } from '../repositories/registry.repository';
@@ -25,9 +25,9 @@ function toMeasure(r: MeasureRow, now: string): Measure {
   };
 }
 
-function refuse(problems: { field: string; message: string }[]): never {
+function refuse(problems: MeasureProblem[]): never {
   const first = problems[0]!;
-  throw new AppError(400, 'VALIDATION', `${first.message}（字段：${FIELD_ZH[first.field] ?? first.field}）`, problems);
+  throw new AppError(400, first.code, `${first.message}（字段：${FIELD_ZH[first.field] ?? first.field}）`, problems.map((p) => ({ ...p })), { ...first.params });
 }
 
 export class AssistanceService {
@@ -39,7 +39,7 @@ export class AssistanceService {
 
   list(actor: Actor, countyCode: string, householdId: number): Promise<{ items: Measure[]; hasDevelopmentMeasure: boolean }> {
     return this.d.db.scoped(actor, async (tx) => {
-      if (!(await this.registry.household(tx, countyCode, householdId))) throw notFound('农户');
+      if (!(await this.registry.household(tx, countyCode, householdId))) throw appError('registry.householdNotFound');
       const now = today();
       const items = (await this.repo.list(tx, countyCode, householdId, now)).map((r) => toMeasure(r, now));
       return { items, hasDevelopmentMeasure: hasDevelopmentMeasure(items, now) };
@@ -53,7 +53,7 @@ export class AssistanceService {
     if (problems.length) refuse(problems);
     return this.d.db.scoped(actor, async (tx) => {
       const h = await this.registry.household(tx, countyCode, householdId);
-      if (!h) throw notFound('农户');
+      if (!h) throw appError('registry.householdNotFound');
       const id = await this.repo.insert(tx, {
         countyCode, householdId, villageCode: String(h.village_code), family: input.family, title: input.title, startedOn: input.startedOn,
         endedOn: input.endedOn, amount: input.amount, note: input.note, userId: actor.id, userName: (await this.users.userName(tx, actor.id)) ?? actor.username,
@@ -66,9 +66,9 @@ export class AssistanceService {
     const now = today();
     return this.d.db.scoped(actor, async (tx) => {
       const m = await this.repo.get(tx, countyCode, householdId, id, true);
-      if (!m) throw notFound('帮扶措施');
+      if (!m) throw appError('assistance.measureNotFound');
       // A planned end date still to come may be brought forward; a measure that has ended cannot end again.
-      if (m.ended_on !== null && m.ended_on <= now) throw conflict(`该措施已于 ${m.ended_on} 结束`);
+      if (m.ended_on !== null && m.ended_on <= now) throw appError('assistance.measureEnded', { date: m.ended_on });
       const problems = validateMeasureEnd(m.started_on, b.endedOn, now);
       if (problems.length) refuse(problems);
       await this.repo.end(tx, countyCode, id, b.endedOn);

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import { permissionsOf, type Me, type Role } from '@tuopin/domain';
-import { validatePassword } from '@tuopin/domain/password';
+import { passwordProblem } from '@tuopin/domain/password';
 import type { Actor } from '../db/database';
-import { AppError, invalid } from '../errors';
+import { appError, fieldError, fieldErrorOf } from '../errors';
 import type { Deps } from './context';
 import { LoginThrottle, normaliseName } from './login-throttle';
 
@@ -45,13 +45,13 @@ export class AuthService {
     const username = input.username.trim();
     const name = normaliseName(username);
     const wait = this.throttle.admit(input.ip, name);
-    if (wait > 0) throw new AppError(429, 'RATE_LIMITED', `登录尝试过于频繁，请 ${wait} 秒后再试`);
+    if (wait > 0) throw appError('auth.loginRateLimited', { seconds: wait });
     const { user, failures } = await db.system({ name: username, ip: input.ip }, async (tx) => {
       const u = await repos.users.findForLogin(tx, username);
       return { user: u, failures: u ? { failed_attempts: u.failed_attempts, locked_until: u.locked_until } : await repos.users.nameFailures(tx, name) };
     });
     if (isLocked(failures.locked_until)) {
-      throw new AppError(423, 'LOCKED', `登录失败次数过多，账号已锁定，请 ${minutesUntil(failures.locked_until)} 分钟后再试或联系管理员解锁`);
+      throw appError('auth.lockedFor', { minutes: minutesUntil(failures.locked_until) });
     }
     const ok = await verify(user ? user.password_hash : await dummyHash!, input.password).catch(() => false);
     if (!user || !ok) {
@@ -67,13 +67,13 @@ export class AuthService {
         });
         return f;
       });
-      if (isLocked(after.locked_until)) throw new AppError(423, 'LOCKED', `登录失败次数过多，账号已锁定 ${config.lockoutMinutes} 分钟`);
+      if (isLocked(after.locked_until)) throw appError('auth.lockedNow', { minutes: config.lockoutMinutes });
       const left = config.lockoutThreshold - after.failed_attempts;
-      throw new AppError(401, 'UNAUTHENTICATED', left > 0 && left <= 3 ? `用户名或密码错误，再失败 ${left} 次账号将被锁定` : '用户名或密码错误');
+      throw left > 0 && left <= 3 ? appError('auth.wrongCredentialsLeft', { left }) : appError('auth.wrongCredentials');
     }
     this.throttle.succeeded(input.ip, name);
     const who = { name: user.username, ip: input.ip, userId: user.id };
-    if (user.status !== 'active') throw new AppError(403, 'FORBIDDEN', '账号已停用，请联系管理员');
+    if (user.status !== 'active') throw appError('auth.disabled');
     const t = token();
     const session: Session = {
       id: sha256(t),
@@ -90,21 +90,25 @@ export class AuthService {
     return { token: t, session };
   }
 
-  /** The session behind a cookie token, or null when it is unknown, expired, or its user is disabled. */
+  /**
+   * The session behind a cookie token, or null when it is unknown, expired, or its user is disabled. Read on every
+   * request (one statement, nothing cached: a logout, a lock, a disabled user or a password change takes effect on
+   * the next request); the sliding expiry is written only when the session was last touched over a minute ago.
+   */
   async session(cookieToken: string): Promise<Session | null> {
     const { db, repos, config } = this.d;
-    return db.system({ name: 'session' }, async (tx) => {
-      const s = await repos.sessions.touch(tx, sha256(cookieToken), config.sessionHours);
-      if (!s) return null;
-      const u = await repos.users.findAuthById(tx, s.user_id);
-      if (!u || u.status !== 'active') return null;
-      return {
-        id: s.id,
-        csrfToken: s.csrf_token,
-        mustChangePassword: u.must_change_password,
-        actor: { id: u.id, username: u.username, role: u.role as Role, regionCode: u.region_code },
-      };
-    });
+    const s = await db.read((q) => repos.sessions.findLive(q, sha256(cookieToken)));
+    if (!s || s.status !== 'active') return null;
+    if (s.stale) {
+      const touched = await db.system({ name: 'session' }, (tx) => repos.sessions.touch(tx, s.id, config.sessionHours));
+      if (!touched) return null;
+    }
+    return {
+      id: s.id,
+      csrfToken: s.csrf_token,
+      mustChangePassword: s.must_change_password,
+      actor: { id: s.user_id, username: s.username, role: s.role as Role, regionCode: s.region_code },
+    };
   }
 
   async me(session: Session): Promise<Me> {
@@ -114,7 +118,7 @@ export class AuthService {
       const region = await repos.regions.get(tx, session.actor.regionCode);
       return user && region ? { user, region } : null;
     });
-    if (!u) throw new AppError(401, 'UNAUTHENTICATED', '登录已失效，请重新登录');
+    if (!u) throw appError('auth.sessionEnded');
     return {
       id: u.user.id,
       username: u.user.username,
@@ -143,9 +147,9 @@ export class AuthService {
     const { db, repos, config } = this.d;
     const who = { name: session.actor.username, ip, userId: session.actor.id };
     const user = await db.system(who, (tx) => repos.users.findAuthById(tx, session.actor.id));
-    if (!user) throw new AppError(401, 'UNAUTHENTICATED', '登录已失效，请重新登录');
+    if (!user) throw appError('auth.sessionEnded');
     if (isLocked(user.locked_until)) {
-      throw new AppError(423, 'LOCKED', `密码错误次数过多，账号已锁定，请 ${minutesUntil(user.locked_until)} 分钟后再试或联系管理员解锁`);
+      throw appError('auth.passwordLockedFor', { minutes: minutesUntil(user.locked_until) });
     }
     if (!(await verify(user.password_hash, currentPassword).catch(() => false))) {
       const after = await db.system(who, async (tx) => {
@@ -158,14 +162,14 @@ export class AuthService {
         return f;
       });
       if (isLocked(after.locked_until)) {
-        throw new AppError(423, 'LOCKED', `当前密码错误次数过多，账号已锁定 ${config.lockoutMinutes} 分钟，请稍后重新登录`);
+        throw appError('auth.passwordLockedNow', { minutes: config.lockoutMinutes });
       }
       const left = config.lockoutThreshold - after.failed_attempts;
-      throw invalid('body.currentPassword', left > 0 && left <= 3 ? `当前密码不正确，再失败 ${left} 次账号将被锁定` : '当前密码不正确');
+      throw left > 0 && left <= 3 ? fieldError('body.currentPassword', 'auth.currentPasswordWrongLeft', { left }) : fieldError('body.currentPassword', 'auth.currentPasswordWrong');
     }
-    const problem = validatePassword(newPassword, { username: user.username, displayName: user.display_name });
-    if (problem) throw invalid('body.newPassword', problem);
-    if (newPassword === currentPassword) throw invalid('body.newPassword', '新密码不能与当前密码相同');
+    const problem = passwordProblem(newPassword, { username: user.username, displayName: user.display_name });
+    if (problem) throw fieldErrorOf('body.newPassword', problem);
+    if (newPassword === currentPassword) throw fieldError('body.newPassword', 'auth.samePassword');
     const passwordHash = await hashPassword(newPassword);
     await db.system(
       who,

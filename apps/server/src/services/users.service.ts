@@ -1,10 +1,10 @@
 import {
-  manageableRoles, REGION_LEVEL_LABELS, regionPrefix, ROLE_LABELS, ROLE_REGION_LEVELS, USERNAME_RE, USERNAME_RULE_ZH,
+  manageableRoles, REGION_LEVEL_LABELS, regionPrefix, ROLE_LABELS, ROLE_REGION_LEVELS, USERNAME_RE, msg,
   type Role, type User,
 } from '@tuopin/domain';
-import { validatePassword } from '@tuopin/domain/password';
+import { passwordProblem } from '@tuopin/domain/password';
 import type { Actor, Tx } from '../db/database';
-import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
+import { appError, detail, fieldError, fieldErrorOf } from '../errors';
 import { csvStream } from '../http/csv';
 import { hashPassword } from './auth.service';
 import { pgError, type Deps } from './context';
@@ -57,11 +57,11 @@ export class UsersService {
     b: { username: string; displayName: string; role: Role; regionCode: string; phone?: string | null; password: string; reason?: string },
   ): Promise<User> {
     const username = b.username.trim();
-    if (!USERNAME_RE.test(username)) throw invalid('body.username', USERNAME_RULE_ZH);
-    if (!b.displayName.trim()) throw invalid('body.displayName', '姓名不能为空');
+    if (!USERNAME_RE.test(username)) throw fieldError('body.username', 'auth.usernameRule');
+    if (!b.displayName.trim()) throw fieldError('body.displayName', 'users.displayNameEmpty');
     this.assertManageable(actor, b.role, 'body.role');
-    const problem = validatePassword(b.password, { username, displayName: b.displayName });
-    if (problem) throw invalid('body.password', problem);
+    const problem = passwordProblem(b.password, { username, displayName: b.displayName });
+    if (problem) throw fieldErrorOf('body.password', problem);
     const passwordHash = await hashPassword(b.password);
     try {
       return await this.d.db.scoped(
@@ -77,7 +77,7 @@ export class UsersService {
         { reason: b.reason ?? null },
       );
     } catch (e) {
-      if (pgError(e).code === '23505' && pgError(e).constraint === 'users_username_uq') throw conflict(`用户名 ${username} 已存在`, 'body.username');
+      if (pgError(e).code === '23505' && pgError(e).constraint === 'users_username_uq') throw fieldError('body.username', 'users.usernameTaken', { username });
       throw e;
     }
   }
@@ -93,15 +93,15 @@ export class UsersService {
         const current = await this.visibleUser(tx, id);
         this.assertManageable(actor, current.role, 'id');
         if (id === actor.id && (b.role !== undefined || b.regionCode !== undefined || b.status !== undefined)) {
-          throw forbidden('不能修改自己的角色、所属区域或状态');
+          throw appError('users.ownAccount');
         }
-        if (b.status === 'disabled' && !b.reason?.trim()) throw invalid('body.reason', '停用账号必须填写原因');
+        if (b.status === 'disabled' && !b.reason?.trim()) throw fieldError('body.reason', 'users.disableReason');
         const role = b.role ?? current.role;
         if (b.role !== undefined) this.assertManageable(actor, b.role, 'body.role');
         if (b.regionCode !== undefined || b.role !== undefined) {
           await this.assertRegionFits(tx, b.regionCode ?? current.region.code, role, b.regionCode !== undefined ? 'body.regionCode' : 'body.role');
         }
-        if (b.displayName !== undefined && !b.displayName.trim()) throw invalid('body.displayName', '姓名不能为空');
+        if (b.displayName !== undefined && !b.displayName.trim()) throw fieldError('body.displayName', 'users.displayNameEmpty');
         await this.d.repos.users.update(tx, id, {
           displayName: b.displayName?.trim(),
           role: b.role,
@@ -125,8 +125,8 @@ export class UsersService {
       async (tx) => {
         const current = await this.visibleUser(tx, id);
         this.assertManageable(actor, current.role, 'id');
-        const problem = validatePassword(b.newPassword, { username: current.username, displayName: current.displayName });
-        if (problem) throw invalid('body.newPassword', problem);
+        const problem = passwordProblem(b.newPassword, { username: current.username, displayName: current.displayName });
+        if (problem) throw fieldErrorOf('body.newPassword', problem);
         await this.d.repos.users.update(tx, id, { passwordHash: await hashPassword(b.newPassword), mustChangePassword: true, unlock: true });
       },
       { reason: b.reason || '管理员重置密码' },
@@ -140,23 +140,23 @@ export class UsersService {
 
   private async visibleUser(tx: Tx, id: number): Promise<User> {
     const u = await this.d.repos.users.get(tx, id);
-    if (!u) throw notFound('用户');
+    if (!u) throw appError('users.notFound');
     return u;
   }
 
   private assertManageable(actor: Actor, role: Role, field: string) {
     if (!manageableRoles(actor.role).includes(role)) {
-      throw new AppError(403, 'FORBIDDEN', `您不能管理角色为「${ROLE_LABELS[role].zh}」的用户`, [{ field, message: '无权管理该角色' }]);
+      throw appError('users.roleDenied', { role: ROLE_LABELS[role] }).with({ details: [detail(field, msg('users.roleDeniedField'))] });
     }
   }
 
   private async assertRegionFits(tx: Tx, code: string, role: Role, field: string) {
     const region = await this.d.repos.regions.get(tx, code);
-    if (!region) throw invalid(field, '区域不存在或不在您的管辖范围内');
+    if (!region) throw fieldError(field, 'users.regionNotFound');
     const levels = ROLE_REGION_LEVELS[role];
     if (!levels.includes(region.level as never)) {
-      const names = levels.map((l) => REGION_LEVEL_LABELS[l].zh).join('或');
-      throw invalid(field, `「${ROLE_LABELS[role].zh}」的所属区域应为${names}级，「${region.fullName}」是${REGION_LEVEL_LABELS[region.level as 0].zh}级`);
+      const names = { zh: levels.map((l) => REGION_LEVEL_LABELS[l].zh).join('或'), en: levels.map((l) => REGION_LEVEL_LABELS[l].en).join(' or ') };
+      throw fieldError(field, 'users.regionLevel', { role: ROLE_LABELS[role], levels: names, region: region.fullName, level: REGION_LEVEL_LABELS[region.level as 0] });
     }
   }
 }

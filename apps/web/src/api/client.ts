@@ -40,15 +40,24 @@ type InputArgs<E extends Endpoint> = Record<string, never> extends Omit<CallInpu
 
 export type ApiDetail = NonNullable<ErrorBody['details']>[number];
 
+/**
+ * An error answer of the API: `code` is the catalogue code (e.g. 'import.busy', rendered in the user's language by
+ * the i18n's errorText from `code` + `params`), `kind` the generic kind (UNAUTHENTICATED, VALIDATION, …; the
+ * client's own NETWORK), `message` the server's Chinese text.
+ */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
+  readonly kind: string;
+  readonly params: Record<string, unknown>;
   readonly details: ApiDetail[];
   constructor(status: number, body: ErrorBody) {
     super(body.message);
     this.name = 'ApiError';
     this.status = status;
     this.code = body.code;
+    this.kind = body.kind ?? body.code;
+    this.params = body.params ?? {};
     this.details = body.details ?? [];
   }
 }
@@ -114,7 +123,10 @@ export function buildUrl(url: string, params?: object, query?: object): string {
 function asErrorBody(status: number, data: unknown): ErrorBody {
   if (data && typeof data === 'object' && 'code' in data && 'message' in data) {
     const d = data as ErrorBody;
-    return { code: String(d.code), message: String(d.message), details: Array.isArray(d.details) ? d.details : [] };
+    return {
+      code: String(d.code), ...(typeof d.kind === 'string' && { kind: d.kind }), message: String(d.message),
+      ...(d.params && typeof d.params === 'object' && { params: d.params }), details: Array.isArray(d.details) ? d.details : [],
+    };
   }
   if (status === 401) return { code: 'UNAUTHENTICATED', message: '请先登录' };
   if (status === 403) return { code: 'FORBIDDEN', message: '没有权限' };
@@ -176,9 +188,9 @@ async function readResponse(res: Response, endpoint: Endpoint, quiet?: boolean):
   if (!res.ok) {
     const err = new ApiError(res.status, asErrorBody(res.status, data));
     if (!quiet && endpoint !== api.login) {
-      if (err.code === 'UNAUTHENTICATED' || res.status === 401) {
+      if (err.kind === 'UNAUTHENTICATED' || res.status === 401) {
         handlers.unauthenticated?.(err);
-      } else if (err.code === 'PASSWORD_CHANGE_REQUIRED') {
+      } else if (err.kind === 'PASSWORD_CHANGE_REQUIRED') {
         handlers.passwordChangeRequired?.(err);
       }
     }

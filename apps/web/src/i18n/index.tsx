@@ -21,7 +21,7 @@ import { REGION_LEVEL_LABELS, ROLE_LABELS, type RegionLevel, type Role } from '@
 import { zh, type MsgKey } from './zh';
 import { en } from './en';
 import { isApiError } from '../api/client';
-import { localizeServerText } from './server';
+import { hasCatalogueCode, renderServerMessage, type ServerMessage } from './server';
 
 export type Lang = 'zh' | 'en';
 export type { MsgKey };
@@ -52,8 +52,11 @@ type I18n = {
   t: (key: MsgKey, vars?: Vars) => string;
   roleLabel: (role: Role | string) => string;
   levelLabel: (level: number) => string;
-  /** A server or validation message (Chinese) in the current language where it is known. */
-  serverText: (message: string) => string;
+  /**
+   * A server or validator message in the current language: by its catalogue code and params (an error detail, a
+   * validator's problem, a msg(...) of the domain); a plain text is shown as it is.
+   */
+  serverText: (message: string | ServerMessage) => string;
   /** The text to show for any thrown error. */
   errorText: (err: unknown) => string;
 };
@@ -80,7 +83,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
 
   const value = useMemo<I18n>(() => {
     const t = (key: MsgKey, vars?: Vars) => translate(lang, key, vars);
-    const serverText = (message: string) => (lang === 'zh' ? message : localizeServerText(message));
+    const serverText = (m: string | ServerMessage) => renderServerMessage(lang, m);
     return {
       lang,
       setLang,
@@ -91,9 +94,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       errorText: (err) => {
         if (isApiError(err)) {
           if (lang === 'zh') return err.message;
-          const local = localizeServerText(err.message);
-          if (local !== err.message) return local;
-          switch (err.code) {
+          if (hasCatalogueCode(err)) return renderServerMessage(lang, err);
+          switch (err.kind) {
             case 'NETWORK':
               return t('error.network');
             case 'UNAUTHENTICATED':
@@ -106,16 +108,14 @@ export function I18nProvider({ children }: { children: ReactNode }) {
               return t('error.notFound');
             case 'RATE_LIMITED':
               return t('error.rateLimited');
-            case 'LOCKED': {
-              const m = /(\d+)\s*分钟/.exec(err.message);
-              return m ? t('error.lockedMinutes', { n: m[1] ?? '' }) : t('error.locked');
-            }
+            case 'LOCKED':
+              return t('error.locked');
             case 'PASSWORD_CHANGE_REQUIRED':
               return t('error.passwordChangeRequired');
             case 'INTERNAL':
               return t('error.internal');
             default:
-              return err.code === 'VALIDATION' ? t('error.validation') : err.message;
+              return err.kind === 'VALIDATION' ? t('error.validation') : err.message;
           }
         }
         if (err instanceof Error) return err.message;

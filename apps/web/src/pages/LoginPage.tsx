@@ -32,7 +32,7 @@ export default function LoginPage() {
     } catch (e) {
       const rest = applyFormErrors(form, e, serverText);
       if (rest && rest.length === 0) return;
-      const kind = isApiError(e) && (e.code === 'LOCKED' || e.code === 'RATE_LIMITED') ? 'warning' : 'error';
+      const kind = isApiError(e) && (e.kind === 'LOCKED' || e.kind === 'RATE_LIMITED') ? 'warning' : 'error';
       setError({ text: errorText(e), kind });
       form.setFieldValue('password', '');
     } finally {

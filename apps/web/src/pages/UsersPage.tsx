@@ -37,7 +37,7 @@ import {
   ROLE_REGION_LEVELS,
   ROLES,
   USERNAME_RE,
-  USERNAME_RULE_ZH,
+  msg,
   type EndpointBody,
   type EndpointQuery,
   type Role,
@@ -187,10 +187,10 @@ function UserFormModal({
           <Form.Item
             name="username"
             label={t('users.username')}
-            extra={serverText(USERNAME_RULE_ZH)}
+            extra={serverText(msg('auth.usernameRule'))}
             rules={[
               { required: true, message: t('users.usernameRequired') },
-              { pattern: USERNAME_RE, message: serverText(USERNAME_RULE_ZH) },
+              { pattern: USERNAME_RE, message: serverText(msg('auth.usernameRule')) },
             ]}
           >
             <Input autoComplete="off" data-testid="user-form-username" />

@@ -39,16 +39,25 @@ export type EndpointQuery<E extends Endpoint> = StaticOr<E['querystring'], undef
 export type EndpointBody<E extends Endpoint> = StaticOr<E['body'], undefined>;
 export type EndpointResponse<E extends Endpoint> = Static<E['response']>;
 
-/** The one error shape of the API. Messages are Chinese; details name the bad fields. */
+/**
+ * The one error shape of the API. `code` is the specific code of the message catalogue (packages/domain/src/messages,
+ * e.g. 'import.busy'), `kind` the generic kind (VALIDATION, NOT_FOUND, CONFLICT, …); `message` is Chinese, rendered
+ * from the catalogue with `params`; details name the bad fields, each with its own code and params where it comes
+ * from the catalogue. Clients translate by code + params and fall back to the message.
+ */
 export const ErrorBody = Type.Object(
   {
-    code: Type.String({ description: 'Machine-readable error code, e.g. VALIDATION, NOT_FOUND' }),
+    code: Type.String({ description: "Message code of the catalogue, e.g. 'import.busy' (or a generic kind for a message without one)" }),
+    kind: Type.Optional(Type.String({ description: 'Generic kind: VALIDATION, NOT_FOUND, CONFLICT, FORBIDDEN, …' })),
     message: Type.String({ description: 'Human-readable message (zh-CN)' }),
+    params: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The message's parameters" })),
     details: Type.Optional(
       Type.Array(
         Type.Object({
           field: Type.String(),
           message: Type.String(),
+          code: Type.Optional(Type.String()),
+          params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
         }),
       ),
     ),

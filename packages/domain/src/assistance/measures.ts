@@ -5,6 +5,7 @@
  * monitored households with labour read.
  */
 import { isIsoDate, parseIsoDate } from '../registry/dates';
+import { msg, renderMessage, type Message, type MessageArgs, type MessageCode, type ParamValue } from '../messages/index';
 
 export const MEASURE_FAMILIES = [
   { code: 'industry', zh: '产业帮扶', en: 'Industry', development: true },
@@ -36,38 +37,47 @@ export interface MeasureInput {
 
 export interface MeasureProblem {
   field: 'family' | 'title' | 'startedOn' | 'endedOn' | 'amount' | 'note';
+  /** Chinese text of the catalogue message. */
   message: string;
+  /** Catalogue code and params of the problem (rendered in either language). */
+  code: MessageCode;
+  params: Readonly<Record<string, ParamValue>>;
 }
 
-/** Checks a measure as entered; `today` is 'YYYY-MM-DD'. Messages are Chinese and name the field. */
+function problem<C extends MessageCode>(field: MeasureProblem['field'], code: C, ...args: MessageArgs<C>): MeasureProblem {
+  const m: Message = msg(code, ...args);
+  return { field, message: renderMessage(m, 'zh')!, code, params: m.params };
+}
+
+/** Checks a measure as entered; `today` is 'YYYY-MM-DD'. Each problem names its field, with a catalogue code and its Chinese text. */
 export function validateMeasure(m: MeasureInput, today: string): MeasureProblem[] {
   const p: MeasureProblem[] = [];
-  if (!MEASURE_FAMILIES.some((f) => f.code === m.family)) p.push({ field: 'family', message: '请选择帮扶措施类别' });
+  if (!MEASURE_FAMILIES.some((f) => f.code === m.family)) p.push(problem('family', 'assistance.familyRequired'));
   const title = m.title.trim();
-  if (!title) p.push({ field: 'title', message: '请填写措施内容' });
-  else if (title.length > 200) p.push({ field: 'title', message: '措施内容不能超过 200 个字' });
+  if (!title) p.push(problem('title', 'assistance.titleRequired'));
+  else if (title.length > 200) p.push(problem('title', 'assistance.titleTooLong', { max: 200 }));
   const start = isIsoDate(m.startedOn) ? parseIsoDate(m.startedOn) : null;
-  if (!start) p.push({ field: 'startedOn', message: '开始日期不正确' });
-  else if (m.startedOn > today) p.push({ field: 'startedOn', message: '开始日期不能晚于今天' });
+  if (!start) p.push(problem('startedOn', 'assistance.startInvalid'));
+  else if (m.startedOn > today) p.push(problem('startedOn', 'assistance.startAfterToday'));
   if (m.endedOn !== undefined && m.endedOn !== null && m.endedOn !== '') {
-    if (!isIsoDate(m.endedOn)) p.push({ field: 'endedOn', message: '结束日期不正确' });
-    else if (start && m.endedOn < m.startedOn) p.push({ field: 'endedOn', message: '结束日期不能早于开始日期' });
+    if (!isIsoDate(m.endedOn)) p.push(problem('endedOn', 'assistance.endInvalid'));
+    else if (start && m.endedOn < m.startedOn) p.push(problem('endedOn', 'assistance.endBeforeStart'));
   }
   if (m.amount !== undefined && m.amount !== null) {
-    if (!Number.isFinite(m.amount) || m.amount < 0) p.push({ field: 'amount', message: '投入资金应为不小于 0 的金额' });
-    else if (m.amount > 100_000_000) p.push({ field: 'amount', message: '投入资金不能超过 1 亿元' });
-    else if (Math.round(m.amount * 100) !== m.amount * 100) p.push({ field: 'amount', message: '投入资金最多保留两位小数' });
+    if (!Number.isFinite(m.amount) || m.amount < 0) p.push(problem('amount', 'assistance.amountNegative'));
+    else if (m.amount > 100_000_000) p.push(problem('amount', 'assistance.amountTooLarge'));
+    else if (Math.round(m.amount * 100) !== m.amount * 100) p.push(problem('amount', 'assistance.amountDecimals'));
   }
-  if (m.note && m.note.length > 1000) p.push({ field: 'note', message: '备注不能超过 1000 个字' });
+  if (m.note && m.note.length > 1000) p.push(problem('note', 'assistance.noteTooLong', { max: 1000 }));
   return p;
 }
 
 /** Checks the date a measure that started on `startedOn` ends on: given, a real date, not before the start, not after `today`. */
 export function validateMeasureEnd(startedOn: string, endedOn: string, today: string): MeasureProblem[] {
-  if (!endedOn) return [{ field: 'endedOn', message: '请填写结束日期' }];
-  if (!isIsoDate(endedOn)) return [{ field: 'endedOn', message: '结束日期不正确' }];
-  if (endedOn < startedOn) return [{ field: 'endedOn', message: '结束日期不能早于开始日期' }];
-  if (endedOn > today) return [{ field: 'endedOn', message: '结束日期不能晚于今天' }];
+  if (!endedOn) return [problem('endedOn', 'assistance.endRequired')];
+  if (!isIsoDate(endedOn)) return [problem('endedOn', 'assistance.endInvalid')];
+  if (endedOn < startedOn) return [problem('endedOn', 'assistance.endBeforeStart')];
+  if (endedOn > today) return [problem('endedOn', 'assistance.endAfterToday')];
   return [];
 }
 
