@@ -45,6 +45,8 @@ export function queryKeyOf<E extends Endpoint>(endpoint: E, input?: Input<E>): Q
 const area = (...endpoints: Endpoint[]) => endpoints.map(endpointId);
 export const keys = {
   households: area(api.householdList, api.householdGet, api.householdHistory, api.dashboard),
+  /** What a change of one household makes stale besides its record (which the page replaces by the saved one). */
+  householdChange: area(api.householdList, api.householdHistory, api.dashboard),
   measures: area(api.measureList, api.householdHistory),
   users: area(api.userList),
   regions: area(api.region, api.regionChildren, api.regionRoots, api.regionSearch, api.dashboard),

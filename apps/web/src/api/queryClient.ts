@@ -1,7 +1,8 @@
 /**
  * The one TanStack Query client of the web app (server state: caching, refetch, mutation state).
- * Defaults: data is fresh for 30 s (pages opened again within that time show it without a
- * request), failed queries are retried once only for network / 5xx errors (a 4xx answer is
+ * Defaults: a page opened again shows its cached answer at once and refreshes it in the background
+ * (staleTime 0: the registry is edited by many users and by imports, so an answer is never taken as
+ * current without asking; components mounted together share one request), failed queries are retried once only for network / 5xx errors (a 4xx answer is
  * final), and no refetch when the window regains focus (the registry is edited in long forms;
  * a refetch under the user's eyes would be surprising).
  */
@@ -18,7 +19,7 @@ export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
       queries: {
-        staleTime: 30_000,
+        staleTime: 0,
         gcTime: 5 * 60_000,
         retry: shouldRetry,
         refetchOnWindowFocus: false,

@@ -3,12 +3,14 @@
  * record a new one and end one (writers of the household's region). Whether an industry or employment measure is
  * in force is what the development-measure rule and data-quality check read, so the section says it first.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Modal, Select, Space, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { MEASURE_FAMILIES, type Measure } from '@tuopin/domain';
-import { api, call, isApiError } from '../../api/client';
+import { api } from '../../api/client';
+import { keys, useApiMutation, useApiQuery } from '../../api/queries';
+import { serverFieldErrors, type Localize } from '../../utils/formErrors';
 import { useI18n } from '../../i18n';
 import { useHhText, type HhKey } from './messages';
 import { useIsMobile } from '../../utils/hooks';
@@ -21,23 +23,20 @@ import { afterChinaToday, chinaToday, todayInChina } from '../../utils/chinaDate
 const dateText = (d: Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD') : null);
 
 /** Field errors of a refusal, by field name (the server names them family, title, startedOn, endedOn …). */
-function fieldErrors(e: unknown, localize: (s: string) => string): Record<string, string> {
-  if (!isApiError(e)) return {};
-  return Object.fromEntries(e.details.map((d) => [d.field.replace(/^\/?body[./]/, ''), localize(d.message)]));
+function fieldErrors(e: unknown, localize: Localize): Record<string, string> {
+  const mapped = serverFieldErrors(e, localize);
+  return mapped ? Object.fromEntries(Object.entries(mapped.byField).map(([k, v]) => [k, v.join(' ')])) : {};
 }
 
 export function MeasuresSection({ countyCode, id, canWrite }: { countyCode: string; id: number; canWrite: boolean }) {
   const t = useHhText();
   const { lang, errorText } = useI18n();
   const { message } = App.useApp();
-  const [data, setData] = useState<{ items: Measure[]; hasDevelopmentMeasure: boolean } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const list = useApiQuery(api.measureList, { params: { countyCode, id } });
+  const data = list.data;
+  const error = list.error && !data ? errorText(list.error) : null;
   const [adding, setAdding] = useState(false);
   const [ending, setEnding] = useState<Measure | null>(null);
-  const load = useCallback(() => {
-    call(api.measureList, { params: { countyCode, id } }).then((d) => { setData(d); setError(null); }).catch((e) => setError(errorText(e)));
-  }, [countyCode, id, errorText]);
-  useEffect(load, [load]);
 
   const familyLabel = (code: string) => MEASURE_FAMILIES.find((f) => f.code === code)?.[lang] ?? code;
   if (error) return <Alert type="error" showIcon title={error} />;
@@ -88,9 +87,9 @@ export function MeasuresSection({ countyCode, id, canWrite }: { countyCode: stri
       {canWrite && (
         <>
           <AddMeasureModal open={adding} countyCode={countyCode} id={id} onClose={() => setAdding(false)}
-            onSaved={() => { setAdding(false); message.success(t('measure.saved')); load(); }} />
+            onSaved={() => { setAdding(false); message.success(t('measure.saved')); }} />
           <EndMeasureModal measure={ending} onClose={() => setEnding(null)}
-            onSaved={() => { setEnding(null); message.success(t('measure.endedMsg')); load(); }} />
+            onSaved={() => { setEnding(null); message.success(t('measure.endedMsg')); }} />
         </>
       )}
     </div>
@@ -102,7 +101,7 @@ function AddMeasureModal({ open, countyCode, id, onClose, onSaved }: { open: boo
   const { lang, errorText, serverText } = useI18n();
   const isMobile = useIsMobile();
   const [form] = Form.useForm();
-  const [saving, setSaving] = useState(false);
+  const create = useApiMutation(api.measureCreate, { invalidates: [keys.measures] });
   const [error, setError] = useState<string | null>(null);
   const [server, setServer] = useState<Record<string, string>>({});
   useEffect(() => {
@@ -119,10 +118,9 @@ function AddMeasureModal({ open, countyCode, id, onClose, onSaved }: { open: boo
     } catch {
       return;
     }
-    setSaving(true);
     setError(null);
     try {
-      await call(api.measureCreate, {
+      await create.mutateAsync({
         params: { countyCode, id },
         body: { family: v.family, title: v.title, startedOn: dateText(v.startedOn) ?? '', endedOn: dateText(v.endedOn), amount: v.amount ?? null, note: v.note?.trim() || null },
       });
@@ -130,15 +128,13 @@ function AddMeasureModal({ open, countyCode, id, onClose, onSaved }: { open: boo
     } catch (e) {
       setServer(fieldErrors(e, serverText));
       setError(errorText(e));
-    } finally {
-      setSaving(false);
     }
   };
   const status = (k: string) => (server[k] ? { validateStatus: 'error' as const, help: server[k] } : {});
   const req = (field: HhKey) => [{ required: true, whitespace: true, message: t('form.required', { field: t(field) }) }];
   return (
     <Modal open={open} title={t('measure.addTitle')} onCancel={onClose} onOk={() => void save()} okText={t('form.save')} cancelText={t('form.cancel')}
-      confirmLoading={saving} width={isMobile ? '100%' : 560} destroyOnHidden okButtonProps={{ 'data-testid': 'measure-save' }} data-testid="measure-modal">
+      confirmLoading={create.isPending} width={isMobile ? '100%' : 560} destroyOnHidden okButtonProps={{ 'data-testid': 'measure-save' }} data-testid="measure-modal">
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="measure-error" />}
       <Form form={form} layout="vertical" onValuesChange={() => setServer({})}>
         <Form.Item name="family" label={t('measure.family')} rules={[{ required: true, message: t('form.required', { field: t('measure.family') }) }]} {...status('family')}>
@@ -173,7 +169,7 @@ function EndMeasureModal({ measure, onClose, onSaved }: { measure: Measure | nul
   const t = useHhText();
   const { errorText } = useI18n();
   const [form] = Form.useForm();
-  const [saving, setSaving] = useState(false);
+  const end = useApiMutation(api.measureEnd, { invalidates: [keys.measures] });
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     if (!measure) return;
@@ -189,22 +185,19 @@ function EndMeasureModal({ measure, onClose, onSaved }: { measure: Measure | nul
     } catch {
       return;
     }
-    setSaving(true);
     try {
-      await call(api.measureEnd, {
+      await end.mutateAsync({
         params: { countyCode: measure.countyCode, id: measure.householdId, measureId: measure.id },
         body: { endedOn: dateText(v.endedOn) ?? '', ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}) },
       });
       onSaved();
     } catch (e) {
       setError(errorText(e));
-    } finally {
-      setSaving(false);
     }
   };
   return (
     <Modal open title={t('measure.endTitle', { title: measure.title })} onCancel={onClose} onOk={() => void save()} okText={t('form.save')} cancelText={t('form.cancel')}
-      confirmLoading={saving} destroyOnHidden okButtonProps={{ 'data-testid': 'measure-end-save' }} data-testid="measure-end-modal">
+      confirmLoading={end.isPending} destroyOnHidden okButtonProps={{ 'data-testid': 'measure-end-save' }} data-testid="measure-end-modal">
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="measure-end-error" />}
       <Form form={form} layout="vertical">
         <Form.Item name="endedOn" label={t('measure.endedOn')} rules={[{ required: true, message: t('form.required', { field: t('measure.endedOn') }) }]}>
