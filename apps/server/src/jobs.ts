@@ -1,11 +1,13 @@
 /**
  * Background jobs on pg-boss (its tables live in the schema `pgboss` of the same database). A job only carries
- * ids; the work and its progress live in the product's own tables (e.g. `imports.progress`), which the page polls.
+ * ids and only delivers: the runs (services/runs.ts) accept the job's run in a few milliseconds and then execute it
+ * under their own heartbeat, so the job's expiry is short; the work and its progress live in the run record and
+ * the kind's own tables, which the page polls.
  */
 import PgBoss from 'pg-boss';
 
-/** The longest a job may run before pg-boss gives it up (a national run over millions of households). */
-const JOB_EXPIRY_S = 6 * 3600;
+/** How long a delivery may take before pg-boss gives it up (accepting a run is one update). */
+const JOB_EXPIRY_S = 5 * 60;
 
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 
@@ -17,8 +19,20 @@ export class Jobs {
 
   constructor(private readonly url: string) {}
 
+  private readonly startHooks: (() => Promise<void>)[] = [];
+  private readonly stopHooks: (() => Promise<void>)[] = [];
+
   register(name: string, handler: JobHandler): void {
     this.handlers.set(name, handler);
+  }
+
+  /** Work started after the workers (the runs' presence and recovery) and stopped with them. */
+  onStart(fn: () => Promise<void>): void {
+    this.startHooks.push(fn);
+  }
+
+  onStop(fn: () => Promise<void>): void {
+    this.stopHooks.push(fn);
   }
 
   async start(): Promise<void> {
@@ -33,11 +47,11 @@ export class Jobs {
       this.workers.set(name, worker);
     }
     this.boss = boss;
+    for (const fn of this.startHooks) await fn();
   }
 
   async enqueue(name: string, data: Record<string, unknown>): Promise<void> {
     if (!this.boss) throw new Error('jobs not started');
-    // Province-scale imports and runs take longer than pg-boss's default 15-minute expiry.
     await this.boss.send(name, data, { retryLimit: 0, expireInSeconds: JOB_EXPIRY_S });
     const worker = this.workers.get(name);
     if (worker) this.boss.notifyWorker(worker);
@@ -60,6 +74,7 @@ export class Jobs {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.boss?.stop({ graceful: true, timeout: 10_000 });
+    for (const fn of this.stopHooks) await fn();
     this.boss = null;
     this.workers.clear();
   }

@@ -5,6 +5,7 @@ export * from './api/endpoint';
 export * from './api/schemas';
 export * from './api/routes';
 export * from './api/registry-routes';
+export * from './api/columns-schema';
 export * from './api/quality-routes';
 export * from './api/runs-routes';
 export * from './registry/quality-catalog';

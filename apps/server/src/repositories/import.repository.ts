@@ -1,12 +1,12 @@
 /**
  * SQL of the registry import: staging by COPY, set-based checks, counts, and the merge. Every function takes the
- * pg client of a scoped transaction (Database.scopedClient), so row-level security applies throughout.
+ * scoped transaction (`Database.scoped`; COPY through its client, `rawClient`), so row-level security applies throughout.
  */
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import type { Tx } from '../db/database';
+import { rawClient } from '../db/raw';
 import { Readable } from 'node:stream';
-import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { INCOME_ITEMS } from '@tuopin/domain';
 import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from './registry.mapping';
@@ -33,7 +33,8 @@ export type StagingName = keyof typeof STAGING;
  * so the COPY alone runs as the session's own role, the tables' owner, and the request role is taken again at once;
  * the rows are the validation's own, all of this import (import_id), which the staging policy would admit anyway.
  */
-export async function copyInto(client: pg.PoolClient, name: StagingName, chunks: AsyncIterable<string>): Promise<void> {
+export async function copyInto(tx: Tx, name: StagingName, chunks: AsyncIterable<string>): Promise<void> {
+  const client = rawClient(tx);
   const { table, columns } = STAGING[name];
   const role = (await client.query<{ r: string }>('select current_user as r')).rows[0]!.r;
   await client.query('reset role');
@@ -62,7 +63,8 @@ export interface SqlProblem {
  * Checks that need the whole file or the database. Returns problems (errors): of each check at most `limit`, its
  * first rows (a file that is wrong on every row must not be read into memory), and in `total` how many there are.
  */
-export async function checkStaged(client: pg.PoolClient, importId: number, limit = 50_000): Promise<SqlProblem[] & { total: number }> {
+export async function checkStaged(tx: Tx, importId: number, limit = 50_000): Promise<SqlProblem[] & { total: number }> {
+  const client = rawClient(tx);
   let total = 0;
   const q = async (text: string) => {
     const rows = (await client.query<SqlProblem & { total?: number }>(
@@ -179,7 +181,8 @@ export interface ImportCounts {
 }
 
 /** New / changed / unchanged rows, comparing the staged file with the registry. */
-export async function countChanges(client: pg.PoolClient, importId: number): Promise<ImportCounts> {
+export async function countChanges(tx: Tx, importId: number): Promise<ImportCounts> {
+  const client = rawClient(tx);
   const hc = ['village_code', ...HOUSEHOLD_DATA_COLUMNS];
   const h = await client.query(
     `select count(*) filter (where e.id is null)::int as new,
@@ -221,7 +224,8 @@ export async function countChanges(client: pg.PoolClient, importId: number): Pro
 const ANALYZE_FROM = 1000;
 
 /** Writes the staged file into the registry: upserts, set-based, inside the caller's transaction. */
-export async function mergeStaged(client: pg.PoolClient, importId: number): Promise<void> {
+export async function mergeStaged(tx: Tx, importId: number): Promise<void> {
+  const client = rawClient(tx);
   const hc = ['village_code', ...HOUSEHOLD_DATA_COLUMNS];
   const staged = await client.query(
     `insert into households (county_code, household_no, ${hc.join(', ')})
@@ -292,7 +296,8 @@ export async function mergeStaged(client: pg.PoolClient, importId: number): Prom
  * (monitored before the platform), with the file's 纳入监测日期 when given (migratedRecordsSql). Set-based, in the
  * commit's transaction, after mergeStaged.
  */
-export async function mergeMonitoredRecords(client: pg.PoolClient, importId: number, today: string): Promise<void> {
+export async function mergeMonitoredRecords(tx: Tx, importId: number, today: string): Promise<void> {
+  const client = rawClient(tx);
   await client.query(
     migratedRecordsSql(
       `select h.county_code, h.id as household_id, s.identified_on, s.import_id
@@ -304,7 +309,8 @@ export async function mergeMonitoredRecords(client: pg.PoolClient, importId: num
   );
 }
 
-export async function clearStaged(client: pg.PoolClient, importId: number): Promise<void> {
+export async function clearStaged(tx: Tx, importId: number): Promise<void> {
+  const client = rawClient(tx);
   for (const table of ['import_households', 'import_statuses', 'import_members', 'import_income']) {
     await client.query(`delete from ${table} where import_id = $1`, [importId]);
   }
@@ -330,6 +336,8 @@ export interface ImportRow {
   error_count: number;
   warning_count: number;
   committed_at: Date | null;
+  /** The newest run of the import (validation or commit), added by the service for its answers. */
+  run_id?: number | null;
 }
 
 export interface ProblemRow {
@@ -404,8 +412,9 @@ export class ImportsRepository {
 
 /** Stores problems; ID numbers quoted in a message are masked as in the data-quality findings (the row and column locate them). */
 export async function storeProblems(
-  client: pg.PoolClient, id: number, problems: { sheet: string; row: number | null; column: string | null; severity: string; message: string }[], offset = 0,
+  tx: Tx, id: number, problems: { sheet: string; row: number | null; column: string | null; severity: string; message: string }[], offset = 0,
 ): Promise<void> {
+  const client = rawClient(tx);
   for (let i = 0; i < problems.length; i += 5000) {
     const chunk = problems.slice(i, i + 5000);
     await client.query(
@@ -416,13 +425,14 @@ export async function storeProblems(
   }
 }
 
-export async function finishCommit(client: pg.PoolClient, row: ImportRow): Promise<void> {
+export async function finishCommit(tx: Tx, row: ImportRow): Promise<void> {
+  const client = rawClient(tx);
   // Only the commit that holds the import in 'committing' finishes it (the update is the transition).
   const done = await client.query(
     `update imports set status = 'committed', progress = 1, committed_at = now(), message = '导入完成' where id = $1 and status = 'committing'`, [row.id],
   );
   if (done.rowCount !== 1) throw new Error(`import ${row.id} is not being committed`);
-  // The import's audit row was written when the commit entered bulk mode (Database.scopedClient, audit_bulk_begin).
+  // The import's audit row was written when the commit entered bulk mode (`Database.scoped`'s `bulk`, audit_bulk_begin).
 }
 
 export interface StagedCounts {
@@ -433,16 +443,11 @@ export interface StagedCounts {
 }
 
 /** Rows of an import in the staging tables now. */
-export async function stagedCounts(client: pg.PoolClient | Tx, importId: number): Promise<StagedCounts> {
-  const text = `select (select count(*) from import_households where import_id = $1)::int as households,
-                       (select count(*) from import_statuses where import_id = $1)::int as statuses,
-                       (select count(*) from import_members where import_id = $1)::int as members,
-                       (select count(*) from import_income where import_id = $1)::int as income`;
-  if ('query' in client) return (await client.query<StagedCounts>(text, [importId])).rows[0]!;
+export async function stagedCounts(tx: Tx, importId: number): Promise<StagedCounts> {
   return (await sql<StagedCounts>`select (select count(*) from import_households where import_id = ${importId})::int as households,
       (select count(*) from import_statuses where import_id = ${importId})::int as statuses,
       (select count(*) from import_members where import_id = ${importId})::int as members,
-      (select count(*) from import_income where import_id = ${importId})::int as income`.execute(client)).rows[0]!;
+      (select count(*) from import_income where import_id = ${importId})::int as income`.execute(tx)).rows[0]!;
 }
 
 /**
@@ -460,6 +465,28 @@ export function stagedMismatch(counts: ImportRow['counts'], now: StagedCounts): 
     `现在暂存 ${now.households} 户、${now.members} 名成员、${now.income} 条收入，可能因数据库重启而丢失），没有写入任何数据；请重新校验后再导入`;
 }
 
-export async function clearProblems(client: pg.PoolClient, id: number): Promise<void> {
+export async function clearProblems(tx: Tx, id: number): Promise<void> {
+  const client = rawClient(tx);
   await client.query('delete from import_problems where import_id = $1', [id]);
+}
+
+/**
+ * After a failed or interrupted run of an import (services/runs.ts cleanup): when the import is still in one of the
+ * `from` states, it becomes 'failed' with the message, and its staging rows (and, for a validation, its problems)
+ * are deleted — in one statement. An import that has moved on (validated, committed) is left alone.
+ */
+export async function resetInterruptedImport(
+  tx: Tx, id: number, v: { from: readonly ImportStatus[]; message: string; problems: boolean },
+): Promise<boolean> {
+  const r = await sql<{ id: number }>`
+    with moved as (
+      update imports set status = 'failed', progress = 1, message = ${v.message}
+       where id = ${id} and status = any(${v.from as string[]}::text[]) returning id
+    ), h as (delete from import_households where import_id in (select id from moved)),
+       s as (delete from import_statuses where import_id in (select id from moved)),
+       m as (delete from import_members where import_id in (select id from moved)),
+       i as (delete from import_income where import_id in (select id from moved)),
+       p as (delete from import_problems where ${v.problems} and import_id in (select id from moved))
+    select id from moved`.execute(tx);
+  return r.rows.length === 1;
 }

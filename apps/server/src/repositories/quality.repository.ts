@@ -179,6 +179,31 @@ export class QualityRepository {
       where id = ${id}`.execute(tx);
   }
 
+  /**
+   * After a failed or interrupted run (services/runs.ts cleanup): a run still queued or running becomes failed, and
+   * whatever it wrote is deleted (its one transaction normally leaves nothing); it no longer blocks a new run of its
+   * region and year.
+   */
+  async failRun(tx: Tx, id: number, message: string): Promise<void> {
+    await sql`with moved as (
+        update quality_runs set status = 'failed', progress = 1, finished_at = now(), message = ${message}
+         where id = ${id} and status in ('queued', 'running') returning id
+      ), f as (delete from quality_findings where run_id in (select id from moved))
+      delete from quality_run_villages where run_id in (select id from moved)`.execute(tx);
+  }
+
+  /** failed → queued (a retry); false when it is not failed, or another run of its region and year waits or runs. */
+  async requeueRun(tx: Tx, id: number): Promise<'queued' | 'busy' | 'not_failed'> {
+    const r = await sql<{ id: number }>`
+      update quality_runs q set status = 'queued', progress = 0, message = null, totals = null, started_at = null, finished_at = null
+       where q.id = ${id} and q.status = 'failed'
+         and not exists (select 1 from quality_runs o where o.region_code = q.region_code and o.year = q.year and o.status in ('queued', 'running'))
+       returning id`.execute(tx);
+    if (r.rows.length === 1) return 'queued';
+    const cur = (await sql<{ status: string }>`select status from quality_runs where id = ${id}`.execute(tx)).rows[0];
+    return cur?.status === 'failed' ? 'busy' : 'not_failed';
+  }
+
   /** Deletes the older runs of a region and year (their findings go with them), keeping the newest `keep`. */
   async prune(tx: Tx, regionCode: string, year: number, keep: number): Promise<void> {
     await sql`delete from quality_runs where id in (

@@ -3,9 +3,9 @@
  * rule over the fact tables and inserts the platform clues (deduplicated per household, rule and period).
  */
 import { sql } from 'kysely';
-import type pg from 'pg';
 import { HOUSEHOLD_FACTS_TABLE, MEMBER_FACTS_TABLE } from '@tuopin/domain';
 import type { Tx } from '../db/database';
+import { rawClient } from '../db/raw';
 import { POLICY_TABLE, type Facts } from './rule-facts.repository';
 
 export interface RuleRow {
@@ -197,10 +197,25 @@ export class RulesRepository {
         finished_at = case when ${f.finished ?? false} then now() else finished_at end
       where id = ${id}`.execute(tx);
   }
+
+  /** After a failed or interrupted run (services/runs.ts cleanup): a run still queued or running becomes failed. */
+  async failRun(tx: Tx, id: number, message: string): Promise<void> {
+    await sql`update rule_runs set status = 'failed', progress = 1, finished_at = now(), message = ${message}
+      where id = ${id} and status in ('queued', 'running')`.execute(tx);
+  }
+
+  /** failed → queued (a retry); false when it is not failed. */
+  async requeueRun(tx: Tx, id: number): Promise<boolean> {
+    const r = await sql`update rule_runs set status = 'queued', progress = 0, message = null, results = null, households = null,
+        new_clues = null, extended_clues = null, started_at = null, finished_at = null
+      where id = ${id} and status = 'failed'`.execute(tx);
+    return Number(r.numAffectedRows ?? 0) === 1;
+  }
 }
 
 /** How many households the facts hold, and which of them an expression matches (the first `limit` keys). */
-export async function matchFacts(client: pg.PoolClient, facts: Facts, condition: string, limit: number): Promise<{ households: number; total: number; keys: { county_code: string; household_id: number }[] }> {
+export async function matchFacts(tx: Tx, facts: Facts, condition: string, limit: number): Promise<{ households: number; total: number; keys: { county_code: string; household_id: number }[] }> {
+  const client = rawClient(tx);
   if (facts.paramIndex !== 1) throw new Error('matchFacts expects the facts parameter as $1');
   const c = (await client.query(
     `with ${facts.with} select count(*)::int as households, count(*) filter (where coalesce((${condition}), false))::int as total from ${HOUSEHOLD_FACTS_TABLE} h`,
@@ -214,7 +229,8 @@ export async function matchFacts(client: pg.PoolClient, facts: Facts, condition:
 }
 
 /** Which of the given households an expression matches (the TypeScript/SQL agreement check of a dry run). */
-export async function matchingKeys(client: pg.PoolClient, facts: Facts, condition: string, keys: { countyCode: string; householdId: number }[]): Promise<Set<string>> {
+export async function matchingKeys(tx: Tx, facts: Facts, condition: string, keys: { countyCode: string; householdId: number }[]): Promise<Set<string>> {
+  const client = rawClient(tx);
   if (facts.paramIndex !== 1) throw new Error('matchingKeys expects the facts parameter as $1');
   const rows = (await client.query(
     `with ${facts.with} select county_code || ':' || household_id as k from ${HOUSEHOLD_FACTS_TABLE} h
@@ -222,6 +238,59 @@ export async function matchingKeys(client: pg.PoolClient, facts: Facts, conditio
     [facts.param, keys.map((k) => k.countyCode), keys.map((k) => k.householdId)],
   )).rows;
   return new Set(rows.map((r: { k: string }) => r.k));
+}
+
+/** A household of a dry run's preview: number, village, head and the facts the list shows. */
+export interface RulePreviewRow {
+  countyCode: string;
+  id: number;
+  householdNo: string;
+  village: string;
+  headName: string | null;
+  perCapitaNet: number | null;
+  status: string;
+  monitored: boolean;
+}
+
+/** The preview rows of the given matched households (a dry run's first matches), in key order. */
+export async function previewHouseholds(tx: Tx, facts: Facts, keys: { county_code: string; household_id: number }[]): Promise<RulePreviewRow[]> {
+  if (facts.paramIndex !== 1) throw new Error('previewHouseholds expects the facts parameter as $1');
+  if (keys.length === 0) return [];
+  const client = rawClient(tx);
+  const rows = (await client.query<{ county_code: string; id: number; household_no: string; village: string | null; head_name: string | null; per_capita: string | null; status: string; monitored: boolean }>(
+    `with ${facts.with}
+     select h.county_code, h.id::int, h.household_no, r.name as village, hm.name as head_name, f.income_per_capita_net as per_capita, f.status, f.monitored
+       from unnest($2::text[], $3::bigint[]) k(county_code, id)
+       join households h on h.county_code = k.county_code and h.id = k.id
+       join ${HOUSEHOLD_FACTS_TABLE} f on f.county_code = h.county_code and f.household_id = h.id
+       left join regions r on r.code = h.village_code
+       left join lateral (select name from members m where m.county_code = h.county_code and m.household_id = h.id and m.active and m.relation = 'head' limit 1) hm on true
+      order by h.county_code, h.id`,
+    [facts.param, keys.map((k) => k.county_code), keys.map((k) => k.household_id)],
+  )).rows;
+  return rows.map((r) => ({
+    countyCode: r.county_code, id: r.id, householdNo: r.household_no, village: r.village ?? '', headName: r.head_name,
+    perCapitaNet: r.per_capita === null ? null : Number(r.per_capita), status: r.status, monitored: r.monitored,
+  }));
+}
+
+/**
+ * collectRuleHits inside a savepoint: a rule that cannot be computed on this data (SQLSTATE class 22, an overflow say)
+ * is rolled back alone and its error code returned, so that the run's other rules go on.
+ */
+export async function collectRuleHitsOrDataError(tx: Tx, rule: CompiledRule): Promise<{ matches: number } | { dataError: string; message: string }> {
+  const client = rawClient(tx);
+  await client.query('savepoint rule_hits');
+  try {
+    const matches = await collectRuleHits(tx, rule);
+    await client.query('release savepoint rule_hits');
+    return { matches };
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('22')) throw e;
+    await client.query('rollback to savepoint rule_hits');
+    return { dataError: code, message: (e as Error).message };
+  }
 }
 
 /** The temporary table of one run's rule hits (its transaction): one row per rule and matching household. */
@@ -232,7 +301,8 @@ const NEW_HITS_TABLE = 'rule_new_hits';
 const OPEN_CLUES_TABLE = 'rule_open_clues';
 
 /** Creates the run's hit table (dropped at commit); collectRuleHits fills it, groupRuleHits turns it into clues. */
-export async function createHitTable(client: pg.PoolClient): Promise<void> {
+export async function createHitTable(tx: Tx): Promise<void> {
+  const client = rawClient(tx);
   await client.query(`create temp table ${HITS_TABLE} (
       county_code text not null, household_id bigint not null, village_code text not null, rule_id text not null, rule_version integer not null,
       rule_name text not null, severity text not null, risk_type text not null, facts jsonb not null) on commit drop`);
@@ -245,7 +315,8 @@ export async function createHitTable(client: pg.PoolClient): Promise<void> {
  * semi- or anti-join instead of probing the members of every household. A rule of a province, city or county
  * only looks at the households of its region. Returns the matches.
  */
-export async function collectRuleHits(client: pg.PoolClient, rule: CompiledRule): Promise<number> {
+export async function collectRuleHits(tx: Tx, rule: CompiledRule): Promise<number> {
+  const client = rawClient(tx);
   if (!SAFE_ID.test(rule.id)) throw new Error(`unsafe rule id ${rule.id}`);
   if (!/^\d*$/.test(rule.regionPrefix)) throw new Error(`unsafe region prefix ${rule.regionPrefix}`);
   const own = rule.regionPrefix ? `h.village_code like '${rule.regionPrefix}%' and ` : '';
@@ -272,10 +343,11 @@ export async function collectRuleHits(client: pg.PoolClient, rule: CompiledRule)
  * per rule, the clues created and the existing clues extended.
  */
 export async function groupRuleHits(
-  client: pg.PoolClient,
+  tx: Tx,
   all: Pick<CompiledRule, 'household' | 'member'>,
   v: { period: string; foundOn: string; userId: number; username: string },
 ): Promise<{ newHits: Map<string, number>; created: number; extended: number }> {
+  const client = rawClient(tx);
   await client.query(`analyze ${HITS_TABLE} (county_code, household_id, rule_id)`);
   await client.query(
     `create temp table ${NEW_HITS_TABLE} on commit drop as

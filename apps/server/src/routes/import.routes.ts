@@ -25,6 +25,7 @@ export function toImportInfo(r: ImportRow): ImportInfo {
     id: r.id, status: r.status as ImportInfo['status'], progress: Number(r.progress), message: r.message, fileNames: r.file_names,
     createdAt: new Date(r.created_at).toISOString(), createdBy: r.created_by_name, counts: r.counts ?? {},
     errorCount: r.error_count, warningCount: r.warning_count, committedAt: r.committed_at ? new Date(r.committed_at).toISOString() : null,
+    runId: r.run_id ?? null,
   };
 }
 

@@ -2,11 +2,11 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { regionPrefix, SHEETS, type Role, type SheetName } from '@tuopin/domain';
-import type { Actor } from '../db/database';
+import type { Actor, Tx } from '../db/database';
 import { AppError, conflict, notFound } from '../errors';
-import type { Jobs } from '../jobs';
+import type { RunContext, RunMessage, RunProgress, Runs } from './runs';
 import {
-  checkStaged, clearProblems, clearStaged, copyInto, countChanges, finishCommit, ImportsRepository, mergeMonitoredRecords, mergeStaged, stagedCounts, stagedMismatch,
+  checkStaged, clearProblems, clearStaged, copyInto, resetInterruptedImport, countChanges, finishCommit, ImportsRepository, mergeMonitoredRecords, mergeStaged, stagedCounts, stagedMismatch,
   storeProblems, type ImportCounts, type ImportRow,
 } from '../repositories/import.repository';
 import { CsvSyntaxError, type UploadedFile } from '../import/source';
@@ -33,9 +33,57 @@ class StaleStaging extends Error {}
 export class ImportService {
   private readonly repo = new ImportsRepository();
 
-  constructor(private readonly d: Deps, private readonly jobs: Jobs) {
-    jobs.register(IMPORT_VALIDATE, (data) => this.validate(Number(data.id)));
-    jobs.register(IMPORT_COMMIT, (data) => this.runCommit(Number(data.id)));
+  constructor(private readonly d: Deps, private readonly runs: Runs) {
+    // Two run kinds (services/runs.ts). Their progress is mirrored into the import's own record, which the import
+    // page shows; a failed or interrupted run leaves no staging rows and the import in 'failed', from which a retry
+    // (or 重新校验) validates it again — after an interrupted commit, the retry's validation commits when it passes.
+    const permissions = { read: 'imports:read', run: 'imports:run' } as const;
+    const mirror = (tx: Tx, run: { subject_id: number | null }, p: RunProgress) =>
+      this.repo.setState(tx, run.subject_id!, { progress: p.fraction, message: p.message?.text });
+    const subject = async (tx: Tx, id: number) => {
+      const row = await this.repo.get(tx, id);
+      return row && { regionCode: row.region_code, userId: row.created_by, username: row.created_by_name };
+    };
+    runs.define({
+      kind: IMPORT_VALIDATE, permissions, mirror, subject,
+      handler: (ctx) => this.validate(ctx),
+      cleanup: async (tx, run, cause) => void await resetInterruptedImport(tx, run.subject_id!, {
+        from: ['queued', 'validating'], problems: true,
+        message: cause.reason === 'interrupted' ? '校验被中断（服务器或数据库重启），没有写入任何数据；请点击“重试”重新校验' : '校验时发生内部错误，没有写入任何数据',
+      }),
+      retry: async (tx, run) => {
+        await this.requeueValidation(tx, run.subject_id!);
+      },
+    });
+    runs.define({
+      kind: IMPORT_COMMIT, permissions, mirror, subject,
+      handler: (ctx) => this.runCommit(ctx),
+      cleanup: async (tx, run, cause) => void await resetInterruptedImport(tx, run.subject_id!, {
+        from: ['committing'], problems: false,
+        message: cause.reason === 'interrupted'
+          ? '导入被中断（服务器或数据库重启），已全部回滚，没有写入任何数据；请点击“重试”（重新校验后导入）'
+          : '导入失败，已全部回滚，没有写入任何数据',
+      }),
+      // The staging is gone with the interrupted commit: validate again, and commit when the validation passes.
+      retry: async (tx, run) => {
+        await this.requeueValidation(tx, run.subject_id!);
+        return { kind: IMPORT_VALIDATE, payload: { commitAfter: true } };
+      },
+    });
+  }
+
+  /** Back to 'queued' for a new validation (from a finished validation or a failure); 409 while busy or once committed. */
+  private async requeueValidation(tx: Tx, id: number): Promise<ImportRow> {
+    const row = await this.repo.transition(tx, id, ['validated', 'invalid', 'failed'], {
+      status: 'queued', progress: 0, message: '等待重新校验', counts: {}, error_count: 0, warning_count: 0,
+    });
+    if (!row) {
+      const cur = await this.repo.get(tx, id);
+      if (!cur) throw notFound('导入记录');
+      if (cur.status === 'committed') throw conflict('该文件已经导入，不能重新校验');
+      throw conflict('该文件正在校验或导入，请稍后再试');
+    }
+    return row;
   }
 
   private dir(id: number) {
@@ -57,7 +105,7 @@ export class ImportService {
     const dir = this.dir(id);
     await fs.promises.mkdir(dir, { recursive: true });
     for (const [i, f] of files.entries()) await fs.promises.rename(f.path, path.join(dir, `${i}`));
-    await this.jobs.enqueue(IMPORT_VALIDATE, { id });
+    await this.runs.start(actor, IMPORT_VALIDATE, { regionCode: actor.regionCode, subjectId: id });
     return id;
   }
 
@@ -71,8 +119,12 @@ export class ImportService {
     return this.d.db.system({ name: 'import' }, (tx) => this.repo.setState(tx, id, f));
   }
 
-  /** The dry run. Leaves the staged rows for the commit and the problems for the page. */
-  async validate(id: number): Promise<void> {
+  /**
+   * The dry run (the run kind import.validate). Leaves the staged rows for the commit and the problems for the page;
+   * with `commitAfter` (the retry of an interrupted commit) the commit is queued when the validation passes.
+   */
+  private async validate(ctx: RunContext): Promise<RunMessage | void> {
+    const id = ctx.run.subject_id!;
     const { row, actor } = await this.load(id);
     // Only a queued import is validated, and only by one job (a redelivered job finds it taken).
     const claimed = await this.d.db.system({ name: 'import' }, (tx) =>
@@ -113,12 +165,15 @@ export class ImportService {
         timings[name] = Math.round(now - mark);
         mark = now;
       };
-      const result = await this.d.db.scopedClient(actor, async (client) => {
-        await clearStaged(client, id);
-        await clearProblems(client, id);
+      const result = await this.d.db.scoped(actor, async (tx) => {
+        await clearStaged(tx, id);
+        await clearProblems(tx, id);
         for await (const { sheet, chunks } of parser.sheets()) {
-          await this.setState(id, { progress: 0.05 + 0.25 * SHEET_ORDER.indexOf(sheet), message: `正在校验“${SHEETS[sheet].title}”` });
-          await copyInto(client, sheet, chunks);
+          await ctx.progress({
+            fraction: 0.05 + 0.25 * SHEET_ORDER.indexOf(sheet),
+            message: { code: 'import.validatingSheet', params: { sheet }, text: `正在校验“${SHEETS[sheet].title}”` },
+          });
+          await copyInto(tx, sheet, chunks);
           lap(sheet);
         }
         const parsed = parser.outcome();
@@ -129,7 +184,7 @@ export class ImportService {
         if (parsed.fileProblems.length) {
           // A file-level problem (headers, merged cells, formulas …) may be found after rows were staged.
           fileProblems = true;
-          await clearStaged(client, id);
+          await clearStaged(tx, id);
           all = parsed.fileProblems.map((p) => ({
             sheet: p.sheet ?? p.file, row: p.row ?? null, column: p.column ?? null, severity: 'error' as const,
             message: p.file ? `${p.file}：${p.message}` : p.message,
@@ -137,10 +192,10 @@ export class ImportService {
           errors = all.length;
           warnings = 0;
         } else {
-          await this.setState(id, { progress: 0.8, message: '正在比对系统中已有数据' });
-          const found = await checkStaged(client, id, MAX_STORED_PROBLEMS);
+          await ctx.progress({ fraction: 0.8, message: { code: 'import.comparing', text: '正在比对系统中已有数据' } });
+          const found = await checkStaged(tx, id, MAX_STORED_PROBLEMS);
           lap('checks');
-          counts = await countChanges(client, id);
+          counts = await countChanges(tx, id);
           lap('counts');
           const rows: RowProblem[] = [
             ...parsed.problems,
@@ -150,7 +205,7 @@ export class ImportService {
           errors = parsed.errors + found.total;
           warnings = parsed.warnings;
         }
-        await storeProblems(client, id, all.slice(0, MAX_STORED_PROBLEMS));
+        await storeProblems(tx, id, all.slice(0, MAX_STORED_PROBLEMS));
         return { errors, warnings };
       });
       const { errors, warnings } = result;
@@ -160,14 +215,19 @@ export class ImportService {
         message: empty ? '文件中没有数据行' : errors ? `发现 ${errors} 个错误，请修改后重新上传；没有写入任何数据` : '校验通过，可以导入',
         counts: { ...(counts ?? {}), rows: rowsRead, timingsMs: timings }, error_count: errors + (empty ? 1 : 0), warning_count: warnings,
       });
+      if (!errors && !empty && ctx.run.payload.commitAfter === true) {
+        await this.commit(actor, id);
+        return { code: 'import.validatedCommitting', text: '校验通过，正在导入' };
+      }
+      return { code: errors || empty ? 'import.invalid' : 'import.validated', params: { errors }, text: empty ? '文件中没有数据行' : errors ? `发现 ${errors} 个错误` : '校验通过' };
     } catch (e) {
       if (e instanceof CsvSyntaxError) {
         // A file that breaks off half-way (an unclosed quote …): nothing was staged for good; say where.
         await this.setState(id, { status: 'invalid', progress: 1, message: `CSV 文件格式错误：${e.message}；没有写入任何数据`, error_count: 1, warning_count: 0 });
-        await this.d.db.scopedClient(actor, async (client) => {
-          await clearStaged(client, id);
-          await clearProblems(client, id);
-          await storeProblems(client, id, [{ sheet: '文件', row: e.record, column: null, severity: 'error', message: e.message }]);
+        await this.d.db.scoped(actor, async (tx) => {
+          await clearStaged(tx, id);
+          await clearProblems(tx, id);
+          await storeProblems(tx, id, [{ sheet: '文件', row: e.record, column: null, severity: 'error', message: e.message }]);
         });
         return;
       }
@@ -180,8 +240,8 @@ export class ImportService {
         });
         return;
       }
-      console.error('[import] validation failed', e);
-      await this.setState(id, { status: 'failed', progress: 1, message: '校验时发生内部错误，没有写入任何数据' });
+      // Anything else fails the run: its cleanup (above) empties the staging and marks the import failed.
+      throw e;
     } finally {
       await parser.close();
     }
@@ -204,10 +264,10 @@ export class ImportService {
       }
       const message = stagedMismatch(row.counts, await stagedCounts(tx, id));
       if (message) await this.repo.setState(tx, id, { status: 'failed', progress: 1, message });
-      return message;
+      return message ? { message } : { run: await this.runs.insert(tx, actor, IMPORT_COMMIT, { regionCode: row.region_code, subjectId: id }) };
     });
-    if (stale) throw new AppError(409, 'CONFLICT', stale);
-    await this.jobs.enqueue(IMPORT_COMMIT, { id });
+    if (!stale.run) throw new AppError(409, 'CONFLICT', stale.message ?? '');
+    await this.runs.enqueue(stale.run);
   }
 
   /**
@@ -215,58 +275,65 @@ export class ImportService {
    * since the dry run). Not while it is being validated or committed, nor once committed.
    */
   async revalidate(actor: Actor, id: number): Promise<void> {
-    await this.d.db.scoped(actor, async (tx) => {
-      const row = await this.repo.transition(tx, id, ['validated', 'invalid', 'failed'], {
-        status: 'queued', progress: 0, message: '等待重新校验', counts: {}, error_count: 0, warning_count: 0,
-      });
-      if (!row) {
-        const cur = await this.repo.get(tx, id);
-        if (!cur) throw notFound('导入记录');
-        if (cur.status === 'committed') throw conflict('该文件已经导入，不能重新校验');
-        throw conflict('该文件正在校验或导入，请稍后再试');
-      }
+    const run = await this.d.db.scoped(actor, async (tx) => {
+      const row = await this.requeueValidation(tx, id);
+      return this.runs.insert(tx, actor, IMPORT_VALIDATE, { regionCode: row.region_code, subjectId: id, creator: { id: row.created_by, username: row.created_by_name } });
     });
-    await this.jobs.enqueue(IMPORT_VALIDATE, { id });
+    await this.runs.enqueue(run);
   }
 
-  private async runCommit(id: number): Promise<void> {
+  /** The commit (the run kind import.commit): one transaction as the uploader, from the staging. */
+  private async runCommit(ctx: RunContext): Promise<RunMessage | void> {
+    const id = ctx.run.subject_id!;
     const { row, actor } = await this.load(id);
-    if (row.status !== 'committing') return; // a redelivered job of a commit that is over
+    if (row.status !== 'committing') return { code: 'run.nothingToDo', text: '该导入不在待写入状态' }; // a redelivered job of a commit that is over
     let stale: string | null = null;
     try {
-      await this.d.db.scopedClient(
+      await this.d.db.scoped(
         actor,
-        async (client) => {
+        async (tx) => {
           // The staging may have been emptied since the request was accepted (a crash in between).
-          stale = stagedMismatch(row.counts, await stagedCounts(client, id));
+          stale = stagedMismatch(row.counts, await stagedCounts(tx, id));
           if (stale) throw new StaleStaging();
-          await mergeStaged(client, id);
-          await mergeMonitoredRecords(client, id, todayInChina());
-          await finishCommit(client, row);
-          await clearStaged(client, id);
+          await mergeStaged(tx, id);
+          // In its own short transaction (the page sees it while this one goes on).
+          await ctx.progress({ fraction: 0.6, message: { code: 'import.committingRecords', text: '正在写入监测记录' } });
+          await mergeMonitoredRecords(tx, id, todayInChina());
+          await finishCommit(tx, row);
+          await clearStaged(tx, id);
         },
-        { bulk: true, reason: `导入 ${row.file_names.join('、')}` },
+        {
+          // bulk mode: the import's one audit row (written first, by audit_bulk_begin), no row audit for its rows
+          bulk: { action: 'import', entity: 'imports', entityId: String(row.id), regionCode: row.region_code, summary: { files: row.file_names, counts: row.counts } },
+          reason: `导入 ${row.file_names.join('、')}`,
+        },
       );
       await fs.promises.rm(this.dir(id), { recursive: true, force: true });
     } catch (e) {
       if (stale) {
         await this.setState(id, { status: 'failed', progress: 1, message: stale });
-        return;
+        return { code: 'import.staleStaging', text: stale };
       }
-      console.error('[import] commit failed', e);
-      await this.setState(id, { status: 'failed', progress: 1, message: '导入失败，已全部回滚，没有写入任何数据' });
+      // The run fails; its cleanup empties the staging and marks the import failed.
+      throw e;
     }
+    return { code: 'import.committed', text: '导入完成' };
   }
 
   get(actor: Actor, id: number, problemLimit = 500) {
     return this.d.db.scoped(actor, async (tx) => {
       const row = await this.repo.get(tx, id);
       if (!row) throw notFound('导入记录');
-      return { row, problems: await this.repo.problems(tx, id, problemLimit) };
+      const runs = await this.runs.latestIds(tx, [IMPORT_VALIDATE, IMPORT_COMMIT], [id]);
+      return { row: { ...row, run_id: runs.get(id) ?? null }, problems: await this.repo.problems(tx, id, problemLimit) };
     });
   }
 
   list(actor: Actor) {
-    return this.d.db.scoped(actor, (tx) => this.repo.list(tx, regionPrefix(actor.regionCode)));
+    return this.d.db.scoped(actor, async (tx) => {
+      const rows = await this.repo.list(tx, regionPrefix(actor.regionCode));
+      const runs = await this.runs.latestIds(tx, [IMPORT_VALIDATE, IMPORT_COMMIT], rows.map((r) => r.id));
+      return rows.map((r) => ({ ...r, run_id: runs.get(r.id) ?? null }));
+    });
   }
 }

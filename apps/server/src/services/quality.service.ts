@@ -5,9 +5,9 @@ import {
 } from '@tuopin/domain';
 import type { Readable } from 'node:stream';
 import type { Actor, Tx } from '../db/database';
-import { AppError, invalid, notFound } from '../errors';
+import { AppError, appError, fieldError } from '../errors';
 import { csvStream } from '../http/csv';
-import type { Jobs } from '../jobs';
+import type { RunContext, RunMessage, Runs } from './runs';
 import { RegistryRepository } from '../repositories/registry.repository';
 import {
   QualityRepository, type FindingFilter, type FindingInsert, type FindingRow, type HouseholdKey, type QualityRunRow, type VillageCounts,
@@ -37,8 +37,9 @@ export interface FindingQuery {
   severity?: 'error' | 'warning';
 }
 
-function toRun(r: QualityRunRow): QualityRun {
+function toRun(r: QualityRunRow, runId: number | null = null): QualityRun {
   return {
+    runId,
     id: r.id,
     region: { code: r.region_code, name: r.region_name, fullName: r.region_full_name, level: r.region_level },
     year: r.year, referenceDate: r.reference_date, status: r.status, progress: Number(r.progress), message: r.message,
@@ -70,14 +71,38 @@ export class QualityService {
   private readonly repo = new QualityRepository();
   private readonly registry = new RegistryRepository();
 
-  constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly jobs: Jobs) {
-    jobs.register(QUALITY_RUN, (data) => this.execute(Number(data.id)));
+  constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly runs: Runs) {
+    // The run kind (services/runs.ts): progress mirrored into quality_runs, which the page shows; a failed or
+    // interrupted run becomes failed (no longer blocking its region and year) and can be retried.
+    runs.define({
+      kind: QUALITY_RUN,
+      permissions: { read: 'quality:read', run: 'quality:run' },
+      handler: (ctx) => this.run(ctx),
+      mirror: (tx, run, p) => this.repo.setState(tx, run.subject_id!, { progress: p.fraction, message: p.message?.text }),
+      cleanup: (tx, run, cause) => this.repo.failRun(tx, run.subject_id!, cause.reason === 'interrupted'
+        ? '检查被中断（服务器或数据库重启），本次没有保存结果；请点击“重试”'
+        : '检查时发生内部错误，本次没有保存结果，请重试或联系管理员'),
+      retry: async (tx, run) => {
+        const r = await this.repo.requeueRun(tx, run.subject_id!);
+        if (r === 'busy') throw new AppError(409, 'CONFLICT', '同一区域和年度已有检查在等待或运行，请等待其结束');
+        if (r === 'not_failed') throw new AppError(409, 'CONFLICT', '该次检查已不存在或不是失败状态');
+      },
+      subject: async (tx, id) => {
+        const q = await this.repo.run(tx, id);
+        return q && q.created_by !== null ? { regionCode: q.region_code, userId: q.created_by, username: q.created_by_name } : undefined;
+      },
+    });
+  }
+
+  /** The run ids of quality runs (for their answers). */
+  private async runIds(tx: Tx, ids: number[]): Promise<Map<number, number>> {
+    return this.runs.latestIds(tx, [QUALITY_RUN], ids);
   }
 
   private checkYear(year: number | undefined, field: string): number {
     const current = Number(today().slice(0, 4));
     const y = year ?? current;
-    if (y > current) throw invalid(field, `年度不能晚于${current}年`);
+    if (y > current) throw fieldError(field, 'common.yearAfter', { year: current });
     return y;
   }
 
@@ -87,7 +112,7 @@ export class QualityService {
     const { run, queued } = await this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, b.regionCode ?? actor.regionCode);
       const active = await this.repo.activeRun(tx, region.code, year);
-      if (active) return { run: active, queued: false };
+      if (active) return { run: active, queued: null };
       const id = await this.repo.insertRun(tx, {
         regionCode: region.code, regionPrefix: regionPrefix(region.code), year, referenceDate: referenceDateFor(year, today()),
         userId: actor.id, username: actor.username,
@@ -95,17 +120,18 @@ export class QualityService {
       // null: a simultaneous start queued one first (committed meanwhile); that one is returned
       if (id === null) {
         const first = await this.repo.activeRun(tx, region.code, year);
-        if (!first) throw new AppError(409, 'CONFLICT', '同一区域和年度的另一次检查刚刚开始或结束，请刷新后再试');
-        return { run: first, queued: false };
+        if (!first) throw appError('quality.concurrentStart');
+        return { run: first, queued: null };
       }
-      return { run: (await this.repo.run(tx, id))!, queued: true };
+      const record = await this.runs.insert(tx, actor, QUALITY_RUN, { regionCode: region.code, subjectId: id });
+      return { run: (await this.repo.run(tx, id))!, queued: record };
     });
-    if (queued) await this.jobs.enqueue(QUALITY_RUN, { id: run.id });
-    return toRun(run);
+    if (queued) await this.runs.enqueue(queued);
+    return this.d.db.scoped(actor, async (tx) => toRun(run, (await this.runIds(tx, [run.id])).get(run.id) ?? null));
   }
 
   async get(actor: Actor, id: number): Promise<QualityRun> {
-    return this.d.db.scoped(actor, async (tx) => toRun(await this.visibleRun(tx, id)));
+    return this.d.db.scoped(actor, async (tx) => toRun(await this.visibleRun(tx, id), (await this.runIds(tx, [id])).get(id) ?? null));
   }
 
   /** The newest finished run covering the region (its own or an enclosing region's), and a run of the region in progress. */
@@ -114,22 +140,23 @@ export class QualityService {
     return this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, q.regionCode ?? actor.regionCode);
       const [done, active] = await Promise.all([this.repo.latestDone(tx, region.code, year), this.repo.activeRun(tx, region.code, year)]);
-      return { run: done ? toRun(done) : null, active: active ? toRun(active) : null };
+      const ids = await this.runIds(tx, [done?.id, active?.id].filter((x): x is number => x !== undefined));
+      return { run: done ? toRun(done, ids.get(done.id) ?? null) : null, active: active ? toRun(active, ids.get(active.id) ?? null) : null };
     });
   }
 
   private async visibleRun(tx: Tx, id: number): Promise<QualityRunRow> {
     const run = await this.repo.run(tx, id);
-    if (!run) throw notFound('数据质量检查');
+    if (!run) throw appError('quality.runNotFound');
     return run;
   }
 
   /** The run (finished) and the area inside it that a read is about. */
   private async runAndArea(tx: Tx, id: number, area: string | undefined): Promise<{ run: QualityRunRow; area: RegionNode }> {
     const run = await this.visibleRun(tx, id);
-    if (run.status !== 'done') throw new AppError(409, 'CONFLICT', '该次检查尚未完成，请等待检查结束后再查看结果');
+    if (run.status !== 'done') throw appError('quality.notDone');
     const node = await this.regions.visible(tx, area ?? run.region_code);
-    if (!node.code.startsWith(run.region_prefix)) throw invalid('querystring.area', `所选区域不在本次检查的范围（${run.region_full_name}）内`);
+    if (!node.code.startsWith(run.region_prefix)) throw fieldError('querystring.area', 'quality.areaOutside', { region: run.region_full_name });
     return { run, area: node };
   }
 
@@ -231,7 +258,7 @@ export class QualityService {
     const referenceDate = referenceDateFor(y, today());
     return this.d.db.scoped(actor, async (tx) => {
       const h = await this.registry.household(tx, countyCode, id);
-      if (!h) throw notFound('农户');
+      if (!h) throw appError('registry.householdNotFound');
       const keys: HouseholdKey[] = [{ county_code: countyCode, id }];
       const [members, incomes, statuses, monitoring] = await Promise.all([
         this.repo.membersOf(tx, keys), this.repo.incomesOf(tx, keys, y), this.repo.statusesOf(tx, keys, y), this.repo.monitoringOf(tx, keys, referenceDate),
@@ -257,8 +284,12 @@ export class QualityService {
 
   // ---- the background run ---------------------------------------------------------------------
 
-  private setState(id: number, f: Parameters<QualityRepository['setState']>[2]) {
-    return this.d.db.system({ name: 'quality' }, (tx) => this.repo.setState(tx, id, f));
+  /**
+   * A delivery of the run of this quality run (as a job would; tests call it): runs it when it is queued, else
+   * nothing (a redelivered job leaves a finished run alone).
+   */
+  execute(id: number): Promise<void> {
+    return this.runs.deliverNow(QUALITY_RUN, id);
   }
 
   /**
@@ -267,13 +298,13 @@ export class QualityService {
    * one multi-row insert. Everything is written in one scoped transaction as the user who started the run, so a
    * run that fails leaves no partial findings; progress is written outside it for the page to poll.
    */
-  async execute(id: number): Promise<void> {
+  private async run(ctx: RunContext): Promise<RunMessage | void> {
+    const id = ctx.run.subject_id!;
     const row = await this.d.db.system({ name: 'quality' }, (tx) => this.repo.runWithCreator(tx, id));
-    if (!row || row.status !== 'queued') return;
-    const actor: Actor = { id: row.created_by!, username: row.username, role: row.role as Role, regionCode: row.user_region, ip: null };
-    if (!(await this.d.db.system({ name: 'quality' }, (tx) => this.repo.claim(tx, id)))) return;
-    try {
-      await this.d.db.scoped(actor, async (tx) => {
+    if (!row || row.status !== 'queued') return { code: 'run.nothingToDo', text: '该次检查不在等待状态' };
+    if (!(await this.d.db.system({ name: 'quality' }, (tx) => this.repo.claim(tx, id)))) return { code: 'run.nothingToDo', text: '该次检查不在等待状态' };
+    {
+      return ctx.scoped(async (tx) => {
         const total = await this.repo.countHouseholds(tx, row.region_prefix);
         const villages = new Map<string, VillageCounts>();
         const totals: QualityTotals = { households: 0, withErrors: 0, withWarnings: 0, errors: 0, warnings: 0 };
@@ -325,7 +356,10 @@ export class QualityService {
           totals.households += households.length;
           const last = households[households.length - 1]!;
           after = { villageCode: String(last.village_code), id: Number(last.id) };
-          await this.setState(id, { progress: Math.min(0.99, totals.households / Math.max(total, 1)), message: `已检查 ${totals.households} / ${total} 户` });
+          await ctx.progress({
+            fraction: Math.min(0.99, totals.households / Math.max(total, 1)), done: totals.households, total,
+            message: { code: 'quality.progress', params: { done: totals.households, total }, text: `已检查 ${totals.households} / ${total} 户` },
+          });
           if (households.length < QUALITY_BATCH) break;
         }
         const counts = [...villages.values()];
@@ -341,10 +375,8 @@ export class QualityService {
           message: `检查完成：${totals.households} 户，${totals.withErrors} 户有错误，${totals.withWarnings} 户有警告`,
         });
         await this.repo.prune(tx, row.region_code, row.year, KEEP_RUNS);
+        return { code: 'quality.done', params: { ...totals }, text: `检查完成：${totals.households} 户` };
       });
-    } catch (e) {
-      console.error('[quality] run failed', e);
-      await this.setState(id, { status: 'failed', progress: 1, finished: true, message: '检查时发生内部错误，本次没有保存结果，请重试或联系管理员' });
     }
   }
 }

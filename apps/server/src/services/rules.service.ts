@@ -9,10 +9,10 @@ import {
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { AppError, conflict, dataExceptionMessage, forbidden, invalid, notFound } from '../errors';
-import type { Jobs } from '../jobs';
+import type { RunContext, RunMessage, Runs } from './runs';
 import { countyPolicies, factsSql, householdVillage, materializeFacts, readFacts, readHouseholdFacts } from '../repositories/rule-facts.repository';
 import {
-  collectRuleHits, createHitTable, groupRuleHits, matchFacts, matchingKeys, RulesRepository, type CompiledRule, type RuleListRow, type RuleRow, type RuleRunRow,
+  collectRuleHitsOrDataError, createHitTable, groupRuleHits, matchFacts, matchingKeys, previewHouseholds, RulesRepository, type CompiledRule, type RuleListRow, type RuleRow, type RuleRunRow,
 } from '../repositories/rules.repository';
 import { pgError, type Deps } from './context';
 import { todayInChina } from '../clock';
@@ -41,7 +41,8 @@ const toRecord = (actor: Actor, r: RuleListRow | RuleRow): RuleRecord => ({
   editable: inScope(actor, r.region_code),
 });
 
-const toRun = (r: RuleRunRow): RuleRun => ({
+const toRun = (r: RuleRunRow, runId: number | null = null): RuleRun => ({
+  runId,
   id: r.id, region: { code: r.region_code, name: r.region_name, fullName: r.region_full_name, level: r.region_level }, year: r.year, period: r.period,
   status: r.status, progress: r.progress, message: r.message, households: r.households, results: r.results ?? [],
   newClues: r.new_clues, extendedClues: r.extended_clues, createdBy: r.created_by_name,
@@ -79,8 +80,25 @@ export async function ensureBuiltInRules(d: Deps): Promise<number> {
 export class RulesService {
   private readonly repo = new RulesRepository();
 
-  constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly jobs: Jobs) {
-    jobs.register(RULES_RUN, (data) => this.execute(Number(data.id)));
+  constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly runs: Runs) {
+    // The run kind (services/runs.ts): progress mirrored into rule_runs; a failed or interrupted run (its one
+    // transaction rolled back: no clue of it) becomes failed and can be retried.
+    runs.define({
+      kind: RULES_RUN,
+      permissions: { read: 'rules:read', run: 'rules:run' },
+      handler: (ctx) => this.run(ctx),
+      mirror: (tx, run, p) => this.repo.setRun(tx, run.subject_id!, { progress: p.fraction, message: p.message?.text }),
+      cleanup: (tx, run, cause) => this.repo.failRun(tx, run.subject_id!, cause.reason === 'interrupted'
+        ? '运行被中断（服务器或数据库重启），没有生成任何线索；请点击“重试”'
+        : cause.error instanceof AppError ? cause.error.message : '运行失败，没有生成任何线索'),
+      retry: async (tx, run) => {
+        if (!(await this.repo.requeueRun(tx, run.subject_id!))) throw new AppError(409, 'CONFLICT', '该次运行已不存在或不是失败状态');
+      },
+      subject: async (tx, id) => {
+        const r = await this.repo.getRun(tx, id);
+        return r && r.created_by !== null ? { regionCode: r.region_code, userId: r.created_by, username: r.created_by_name ?? '' } : undefined;
+      },
+    });
   }
 
   list(actor: Actor): Promise<RuleRecord[]> {
@@ -164,11 +182,11 @@ export class RulesService {
     const facts = factsSql({ prefix, year: b.year, referenceDate: referenceDateOf(b.year), policies, paramIndex: 1 });
     // An expression that type-checks can still fail on the data (an integer overflow such as 9223372036854775807 + 1,
     // a division by zero): that is an error of the rule, named as such, not of the server.
-    return this.d.db.scopedClient(actor, async (client) => {
-      const { households, total, keys } = await matchFacts(client, facts, sql, PREVIEW_LIMIT);
+    return this.d.db.scoped(actor, async (tx) => {
+      const { households, total, keys } = await matchFacts(tx, facts, sql, PREVIEW_LIMIT);
       // The TypeScript evaluator must give the same answer on the same facts (a sample of the region).
-      const sample = await readFacts(client, facts, AGREEMENT_SAMPLE);
-      const sqlHits = await matchingKeys(client, facts, sql, sample);
+      const sample = await readFacts(tx, facts, AGREEMENT_SAMPLE);
+      const sqlHits = await matchingKeys(tx, facts, sql, sample);
       const agrees = sample.every((s) => {
         try {
           return evaluateRule(rule, s.facts) === sqlHits.has(`${s.countyCode}:${s.householdId}`);
@@ -176,22 +194,7 @@ export class RulesService {
           return false;
         }
       });
-      const preview = keys.length
-        ? (await client.query(
-            `with ${facts.with}
-             select h.county_code, h.id::int, h.household_no, r.name as village, hm.name as head_name, f.income_per_capita_net as per_capita, f.status, f.monitored
-               from unnest($2::text[], $3::bigint[]) k(county_code, id)
-               join households h on h.county_code = k.county_code and h.id = k.id
-               join rule_household_facts f on f.county_code = h.county_code and f.household_id = h.id
-               left join regions r on r.code = h.village_code
-               left join lateral (select name from members m where m.county_code = h.county_code and m.household_id = h.id and m.active and m.relation = 'head' limit 1) hm on true
-              order by h.county_code, h.id`,
-            [facts.param, keys.map((k) => k.county_code), keys.map((k) => k.household_id)],
-          )).rows.map((r) => ({
-            countyCode: r.county_code, id: r.id, householdNo: r.household_no, village: r.village ?? '', headName: r.head_name,
-            perCapitaNet: r.per_capita === null ? null : Number(r.per_capita), status: r.status, monitored: r.monitored,
-          }))
-        : [];
+      const preview = await previewHouseholds(tx, facts, keys);
       return { households, matches: total, preview, agreesWithTypeScript: agrees, ms: Math.round(performance.now() - t) };
     }).catch((e: unknown) => {
       const code = pgError(e).code;
@@ -212,7 +215,7 @@ export class RulesService {
       return { village, policies: await countyPolicies(tx, village, year) };
     });
     const facts = factsSql({ prefix: village, year, referenceDate, policies, paramIndex: 1 });
-    const f = await this.d.db.scopedClient(actor, (client) => readHouseholdFacts(client, facts, countyCode, id));
+    const f = await this.d.db.scoped(actor, (tx) => readHouseholdFacts(tx, facts, countyCode, id));
     if (!f) throw notFound('农户');
     return { year, referenceDate, facts: f };
   }
@@ -221,17 +224,18 @@ export class RulesService {
   async start(actor: Actor, b: { regionCode?: string; year: number }): Promise<RuleRun> {
     const id = await this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, b.regionCode ?? actor.regionCode);
-      return this.repo.insertRun(tx, { regionCode: region.code, year: b.year, period: today().slice(0, 7), userId: actor.id, username: actor.username });
+      const runId = await this.repo.insertRun(tx, { regionCode: region.code, year: b.year, period: today().slice(0, 7), userId: actor.id, username: actor.username });
+      return this.runs.insert(tx, actor, RULES_RUN, { regionCode: region.code, subjectId: runId });
     });
-    await this.jobs.enqueue(RULES_RUN, { id });
-    return this.getRun(actor, id);
+    await this.runs.enqueue(id);
+    return this.getRun(actor, id.subject_id!);
   }
 
   getRun(actor: Actor, id: number): Promise<RuleRun> {
     return this.d.db.scoped(actor, async (tx) => {
       const r = await this.repo.getRun(tx, id);
       if (!r) throw notFound('预警运行记录');
-      return toRun(r);
+      return toRun(r, (await this.runs.latestIds(tx, [RULES_RUN], [id])).get(id) ?? null);
     });
   }
 
@@ -239,11 +243,20 @@ export class RulesService {
   listRuns(actor: Actor): Promise<RuleRun[]> {
     const enclosing: string[] = [];
     for (let c = parentRegionCode(actor.regionCode); c !== null; c = parentRegionCode(c)) enclosing.push(c);
-    return this.d.db.scoped(actor, async (tx) => (await this.repo.listRuns(tx, regionPrefix(actor.regionCode), enclosing)).map(toRun));
+    return this.d.db.scoped(actor, async (tx) => {
+      const rows = await this.repo.listRuns(tx, regionPrefix(actor.regionCode), enclosing);
+      const ids = await this.runs.latestIds(tx, [RULES_RUN], rows.map((r) => r.id));
+      return rows.map((r) => toRun(r, ids.get(r.id) ?? null));
+    });
   }
 
   private setRun(id: number, f: Parameters<RulesRepository['setRun']>[2]) {
     return this.d.db.system({ name: 'rules' }, (tx) => this.repo.setRun(tx, id, f));
+  }
+
+  /** A delivery of this warning run's run (as a job would; tests call it): runs it when queued, else nothing. */
+  execute(id: number): Promise<void> {
+    return this.runs.deliverNow(RULES_RUN, id);
   }
 
   /**
@@ -251,12 +264,13 @@ export class RulesService {
    * then one statement per active rule evaluating it over the region and inserting the new clues. Progress is
    * written outside the transaction; a failure leaves no clue of the run.
    */
-  async execute(id: number): Promise<void> {
+  private async run(ctx: RunContext): Promise<RunMessage | void> {
+    const id = ctx.run.subject_id!;
     const run = await this.d.db.system({ name: 'rules' }, (tx) => this.repo.getRunWithCreator(tx, id));
     if (!run) throw new Error(`rule run ${id} not found`);
-    const actor: Actor = { id: run.created_by!, username: run.username, role: run.role as Role, regionCode: run.user_region, ip: null };
-    if (!(await this.d.db.system({ name: 'rules' }, (tx) => this.repo.claimRun(tx, id)))) return; // taken by another job, or over
-    try {
+    const actor = ctx.actor;
+    if (!(await this.d.db.system({ name: 'rules' }, (tx) => this.repo.claimRun(tx, id)))) return { code: 'run.nothingToDo', text: '该次运行不在等待状态' };
+    {
       const prefix = regionPrefix(run.region_code);
       const { rules, policies } = await this.d.db.scoped(actor, async (tx) => ({
         rules: await this.repo.list(tx), policies: await countyPolicies(tx, prefix, run.year),
@@ -269,57 +283,63 @@ export class RulesService {
           severity: r.severity, riskType: r.risk_type, regionPrefix: regionPrefix(r.region_code),
         };
       });
-      const results = await this.d.db.scopedClient(actor, async (client) => {
-        const households = await materializeFacts(client, factsSql({ prefix, year: run.year, referenceDate: referenceDateOf(run.year), policies, paramIndex: 1 }), {
+      const results = await this.d.db.scoped(actor, async (tx) => {
+        const households = await materializeFacts(tx, factsSql({ prefix, year: run.year, referenceDate: referenceDateOf(run.year), policies, paramIndex: 1 }), {
           household: compiled.flatMap((r) => r.household.map((x) => x.column)),
           member: compiled.flatMap((r) => (r.member ?? []).map((x) => x.column)),
         });
-        await this.setRun(id, { progress: 0.3, households, message: `已准备 ${households} 户的事实数据，正在运行 ${compiled.length} 条规则` });
+        await this.setRun(id, { households });
+        await ctx.progress({
+          fraction: 0.3,
+          message: { code: 'rules.factsReady', params: { households, rules: compiled.length }, text: `已准备 ${households} 户的事实数据，正在运行 ${compiled.length} 条规则` },
+        });
         const matches = new Map<string, number>();
-        await createHitTable(client);
+        await createHitTable(tx);
         // One statement per rule over the whole region (progress between them): each rule is planned on its own.
         // A rule that cannot be computed on this data (an overflow, say: a county's own rule may be written so) is
         // rolled back alone and reported; the other rules still run.
         const failed = new Map<string, string>();
         for (const [i, r] of compiled.entries()) {
-          await this.setRun(id, { progress: 0.3 + (0.6 * i) / compiled.length, message: `正在运行规则（${i + 1}/${compiled.length}）：${r.name}` });
-          await client.query('savepoint rule_hits');
-          try {
-            matches.set(r.id, await collectRuleHits(client, r));
-            await client.query('release savepoint rule_hits');
-          } catch (e) {
-            const code = (e as { code?: unknown }).code;
-            if (typeof code !== 'string' || !code.startsWith('22')) throw e;
-            await client.query('rollback to savepoint rule_hits');
-            console.warn(`[rules] run ${id}: rule ${r.id} failed on the data (${code}): ${(e as Error).message}`);
-            failed.set(r.id, ruleDataError(code));
+          await ctx.progress({
+            fraction: 0.3 + (0.6 * i) / compiled.length, done: i, total: compiled.length,
+            message: { code: 'rules.running', params: { n: i + 1, of: compiled.length, rule: r.name }, text: `正在运行规则（${i + 1}/${compiled.length}）：${r.name}` },
+          });
+          const hit = await collectRuleHitsOrDataError(tx, r);
+          if ('matches' in hit) {
+            matches.set(r.id, hit.matches);
+          } else {
+            console.warn(`[rules] run ${id}: rule ${r.id} failed on the data (${hit.dataError}): ${hit.message}`);
+            failed.set(r.id, ruleDataError(hit.dataError));
             matches.set(r.id, 0);
           }
         }
         // Then the hits of a household become one clue listing every rule that fired (set-based, deduplicated).
-        await this.setRun(id, { progress: 0.92, message: '正在按户归并线索' });
+        await ctx.progress({ fraction: 0.92, message: { code: 'rules.grouping', text: '正在按户归并线索' } });
+        // The run's one audit row, entering bulk mode (audit_bulk_begin) before the clues are written: the rules'
+        // matches are known; the clues each created or extended are in the run record (rule_runs) and the clues.
+        await this.d.repos.audit.beginBulk(tx, {
+          action: 'run', entity: 'rule_runs', entityId: String(id), regionCode: run.region_code,
+          summary: {
+            year: run.year, period: run.period, households,
+            results: compiled.map((r) => ({ ruleId: r.id, ruleName: r.name, version: r.version, matches: matches.get(r.id)!, ...(failed.has(r.id) ? { error: failed.get(r.id)! } : {}) })),
+          },
+        });
         // The clue's own facts: the household fields the rules read (each rule's hit keeps its members' facts).
-        const grouped = await groupRuleHits(client, { household: compiled.flatMap((r) => r.household), member: null },
+        const grouped = await groupRuleHits(tx, { household: compiled.flatMap((r) => r.household), member: null },
           { period: run.period, foundOn: today(), userId: actor.id, username: actor.username });
         const res = compiled.map((r) => ({
           ruleId: r.id, ruleName: r.name, version: r.version, matches: matches.get(r.id)!, newHits: grouped.newHits.get(r.id) ?? 0,
           ...(failed.has(r.id) ? { error: failed.get(r.id)! } : {}),
         }));
-        await client.query(`select audit_append('run', 'rule_runs', $1, $2, null, $3::jsonb, null)`, [
-          String(id), run.region_code,
-          JSON.stringify({ year: run.year, period: run.period, households, results: res, newClues: grouped.created, extendedClues: grouped.extended }),
-        ]);
         return { res, households, created: grouped.created, extended: grouped.extended };
-      }, { bulk: true, reason: `预警运行 ${run.period}` });
+      }, { reason: `预警运行 ${run.period}` });
       await this.setRun(id, {
         status: 'done', progress: 1, finished: true, results: results.res, new_clues: results.created, extended_clues: results.extended,
         message: `完成：${results.households} 户，${results.res.reduce((s, r) => s + r.matches, 0)} 次命中，新增线索 ${results.created} 条`
           + (results.extended ? `，补充已有线索 ${results.extended} 条` : '')
           + (results.res.some((r) => r.error) ? `；${results.res.filter((r) => r.error).length} 条规则计算出错，未记录其命中` : ''),
       });
-    } catch (e) {
-      console.error('[rules] run failed', e);
-      await this.setRun(id, { status: 'failed', progress: 1, finished: true, message: e instanceof AppError ? e.message : '运行失败，没有生成任何线索' });
+      return { code: 'rules.done', params: { households: results.households, newClues: results.created }, text: `完成：${results.households} 户，新增线索 ${results.created} 条` };
     }
   }
 }

@@ -3,6 +3,8 @@ import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
 import { AuditEntry, CURSOR_ID, DateInput, Id, RegionCode, RegionRef, RequiredText, SequenceCursor, TEXT, Yuan } from './schemas';
 import { INCOME_ITEMS } from '../registry/income';
+import { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } from '../registry/columns';
+import { columnProperty, columnsSchema, columnsWithout } from './columns-schema';
 
 const Code = Type.String({ maxLength: TEXT.code, description: 'A code of a registry code table (packages/domain/src/registry/codes.ts)' });
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
@@ -48,41 +50,58 @@ export const HouseholdListQuery = Type.Object({
   })),
 });
 
-const MemberSchema = Type.Object({
+/*
+ * The household and member parts of requests and responses, built from the registry's column declarations
+ * (registry/columns.ts, via columns-schema.ts): one property per field with its type, codes and bounds; unknown keys
+ * are refused by the validator with the field named.
+ */
+/** The status columns of the import's household sheet: a year's status, not household fields. */
+const STATUS_KEYS = ['year', 'status', 'monitored', 'monitoredType', 'riskTypes', 'identifiedOn'] as const;
+/** The household's own fields (without number and village, which do not change). */
+export const HOUSEHOLD_FIELD_COLUMNS = columnsWithout(HOUSEHOLD_COLUMNS, ['householdNo', 'villageCode', ...STATUS_KEYS]);
+/** A member's fields. */
+export const MEMBER_FIELD_COLUMNS = columnsWithout(MEMBER_COLUMNS, ['householdNo']);
+
+/** Household fields to change (camelCase as in the domain's Household; land areas nested: `land.cultivated`). */
+export const HouseholdChanges = columnsSchema(HOUSEHOLD_FIELD_COLUMNS, 'input', {
+  description: 'Household fields to change, camelCase as in the domain types (land areas nested: { land: { cultivated } }); null clears a field',
+});
+export type HouseholdChanges = Static<typeof HouseholdChanges>;
+/** A new household: its number, village and fields. */
+export const NewHousehold = columnsSchema(columnsWithout(HOUSEHOLD_COLUMNS, STATUS_KEYS), 'input', {
+  description: 'The new household: number, village (12-digit code) and fields as in householdUpdate',
+});
+export type NewHousehold = Static<typeof NewHousehold>;
+/** Member fields to set (a new member) or change. */
+export const MemberChanges = columnsSchema(MEMBER_FIELD_COLUMNS, 'input', {
+  description: 'Member fields, camelCase as in the domain types; null clears a field',
+});
+export type MemberChanges = Static<typeof MemberChanges>;
+
+/** The household's fields on its page (land areas flat: landCultivated). */
+export const HouseholdFields = columnsSchema(HOUSEHOLD_FIELD_COLUMNS, 'output', {
+  description: 'Household fields (camelCase, land areas flat as landCultivated …), codes as codes; the phone masked unless the role may see it',
+});
+export type HouseholdFields = Static<typeof HouseholdFields>;
+
+const MemberFields = columnsSchema(MEMBER_FIELD_COLUMNS, 'output');
+const MemberExtra = Type.Object({
   id: Type.Integer(),
-  idType: Code,
   idNumber: Type.String({ description: 'Masked unless the role may see it' }),
-  name: Type.String(),
-  relation: Code,
-  sex: Nullable(Code),
-  birthDate: Nullable(Type.String()),
   age: Nullable(Type.Integer()),
-  ethnicity: Nullable(Code),
-  education: Nullable(Code),
-  schoolStatus: Nullable(Code),
-  dropoutReason: Nullable(Code),
-  health: Type.Array(Code),
-  disabilityCategory: Nullable(Code),
-  disabilityGrade: Nullable(Code),
-  labour: Nullable(Code),
-  workMonths: Nullable(Type.Integer()),
-  workPlace: Nullable(Code),
-  employer: Nullable(Type.String()),
-  publicWelfareMonths: Nullable(Type.Integer()),
-  monthlyWorkIncome: Nullable(Type.Number()),
-  medicalInsurance: Nullable(Code),
-  criticalIllnessInsurance: Type.Boolean(),
-  commercialMedicalInsurance: Type.Boolean(),
-  pensionInsurance: Type.Boolean(),
-  medicalAid: Type.Boolean(),
-  dibao: Code,
-  tekun: Code,
-  phone: Nullable(Type.String()),
   active: Type.Boolean(),
   joinedOn: Nullable(Type.String({ description: 'Date of the recorded move into the household (birth, marriage …); null for founding or imported members' })),
   leftOn: Nullable(Type.String()),
   leftReason: Nullable(Type.String()),
 });
+/** A member on the household page: the member's fields and its membership. */
+export const MemberRecord = Type.Unsafe<Static<typeof MemberFields> & Static<typeof MemberExtra>>({
+  ...MemberFields,
+  properties: { ...(MemberFields as unknown as { properties: object }).properties, ...MemberExtra.properties },
+  required: [...new Set([...(MemberFields as unknown as { required: string[] }).required, ...(MemberExtra.required ?? [])])],
+  title: 'MemberRecord',
+});
+export type MemberRecord = Static<typeof MemberRecord>;
 
 const IncomeYear = Type.Object({
   year: Type.Integer(),
@@ -107,8 +126,8 @@ export const HouseholdDetail = Type.Object(
     countyCode: Type.String(),
     householdNo: Type.String(),
     village: RegionRef,
-    fields: Type.Record(Type.String(), Type.Unknown(), { description: 'Household fields (camelCase), codes as codes' }),
-    members: Type.Array(MemberSchema),
+    fields: HouseholdFields,
+    members: Type.Array(MemberRecord),
     incomes: Type.Array(IncomeYear),
     statuses: Type.Array(StatusYear),
     yearSizes: Type.Array(Type.Object({ year: Type.Integer(), size: Type.Integer() }), {
@@ -143,10 +162,11 @@ export const IncomeItemsBody = Type.Object(
 );
 
 /** The part of a year's status that people set: 户状态 and 脱贫年度. The monitoring flag, type and risks are the monitoring procedure's. */
-export const YearStatusBody = Type.Object({
-  status: Code,
-  exitYear: Type.Optional(Type.Unknown({ description: '脱贫年度: an integer, or null (checked by validateYearStatus, so that null is not coerced to 0)' })),
-});
+const yearStatusProps = {
+  status: columnProperty(HOUSEHOLD_COLUMNS, 'status'),
+  exitYear: Type.Optional(columnProperty(HOUSEHOLD_COLUMNS, 'exitYear')),
+};
+export const YearStatusBody = Type.Object(yearStatusProps, { additionalProperties: false });
 
 /** Totals of the filtered list; households without an income record of the year are left out of the income figures. */
 export const HouseholdListTotals = Type.Object(
@@ -160,7 +180,6 @@ export const HouseholdListTotals = Type.Object(
 );
 export type HouseholdListTotals = Static<typeof HouseholdListTotals>;
 
-const Changes = Type.Record(Type.String(), Type.Unknown(), { description: 'Fields to change, camelCase as in the domain types (land.cultivated for land)' });
 const ChangeReason = RequiredText(500, { description: 'Why (kept in the audit log)' });
 const DateString = DateInput;
 const MemberParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id, memberId: Id });
@@ -251,9 +270,9 @@ export const registryApi = {
   householdCreate: endpoint({
     method: 'POST', url: '/api/households', summary: 'Register a household with its head (validated, audited)', tags: ['registry'], access: 'households:write', status: 201,
     body: Type.Object({
-      household: Changes,
-      head: Type.Record(Type.String(), Type.Unknown(), { description: 'The head of household (first member), fields as in memberAdd' }),
-      status: Type.Optional(Type.Object(YearStatusBody.properties, { description: "The household's status of the current year; 一般农户 (ordinary) when left out" })),
+      household: NewHousehold,
+      head: Type.Unsafe<MemberChanges>({ ...MemberChanges, description: 'The head of household (first member), fields as in memberAdd' }),
+      status: Type.Optional(Type.Object(yearStatusProps, { additionalProperties: false, description: "The household's status of the current year; 一般农户 (ordinary) when left out" })),
       reason: ChangeReason,
     }),
     response: HouseholdDetail,
@@ -278,13 +297,13 @@ export const registryApi = {
   householdUpdate: endpoint({
     method: 'PATCH', url: '/api/households/:countyCode/:id', summary: 'Change household fields (validated, audited)', tags: ['registry'], access: 'households:write',
     params: HouseholdParams,
-    body: Type.Object({ changes: Changes, reason: ChangeReason }),
+    body: Type.Object({ changes: HouseholdChanges, reason: ChangeReason }),
     response: HouseholdDetail,
   }),
   memberUpdate: endpoint({
     method: 'PATCH', url: '/api/households/:countyCode/:id/members/:memberId', summary: 'Change a member (validated, audited)', tags: ['registry'], access: 'members:write',
     params: MemberParams,
-    body: Type.Object({ changes: Changes, reason: ChangeReason }),
+    body: Type.Object({ changes: MemberChanges, reason: ChangeReason }),
     response: HouseholdDetail,
   }),
   incomeUpsert: endpoint({
@@ -300,13 +319,13 @@ export const registryApi = {
     summary: "Set a household's status of a year (一般农户 / 未脱贫户 / 已脱贫户 with exit year / 返贫户); the monitoring flag, type and risk types are kept (set by the monitoring procedure); audited",
     tags: ['registry'], access: 'households:write',
     params: HouseholdYearParams,
-    body: Type.Object({ ...YearStatusBody.properties, reason: ChangeReason }),
+    body: Type.Object({ ...yearStatusProps, reason: ChangeReason }),
     response: HouseholdDetail,
   }),
   memberAdd: endpoint({
     method: 'POST', url: '/api/households/:countyCode/:id/members', summary: 'Add a member (birth, marriage …), recorded as a move', tags: ['registry'], access: 'members:write', status: 201,
     params: HouseholdParams,
-    body: Type.Object({ member: Changes, kind: Type.Enum(MEMBER_MOVE_IN_KINDS), date: DateString, reason: ChangeReason }),
+    body: Type.Object({ member: MemberChanges, kind: Type.Enum(MEMBER_MOVE_IN_KINDS), date: DateString, reason: ChangeReason }),
     response: HouseholdDetail,
   }),
   importTemplate: endpoint({

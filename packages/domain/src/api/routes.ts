@@ -8,6 +8,7 @@ import { registryApi } from './registry-routes';
 import { qualityApi } from './quality-routes';
 import { policyApi } from './policy-routes';
 import { rulesApi } from './rules-routes';
+import { runsApi } from './runs-routes';
 import { monitoringApi } from './monitoring-routes';
 import { exitApi } from './exit-routes';
 import { assistanceApi } from './assistance-routes';
@@ -171,6 +172,7 @@ export const api = {
   ...qualityApi,
   ...policyApi,
   ...rulesApi,
+  ...runsApi,
   ...monitoringApi,
   ...exitApi,
   ...assistanceApi,

@@ -2,6 +2,8 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
 import { Id, RegionCode, RegionRef, RequiredText } from './schemas';
+import { factsSchema } from './columns-schema';
+import { HOUSEHOLD_FIELDS, INCOME_FIELDS, MEMBER_FIELDS, POLICY_FIELDS, type RuleFacts } from '../rules/environment';
 
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 const Year = Type.Integer({ minimum: 2014, maximum: 2100 });
@@ -107,11 +109,30 @@ export const RuleRun = Type.Object(
 );
 export type RuleRun = Static<typeof RuleRun>;
 
+/**
+ * What warning rules read of one household (RuleFacts), built from the rules' field declarations
+ * (rules/environment.ts): the household, its current members, this year's and last year's income and the settings.
+ */
+export const RuleFactsSchema = Type.Unsafe<RuleFacts>({
+  type: 'object',
+  properties: {
+    household: factsSchema(HOUSEHOLD_FIELDS, { description: 'The household in the assessment year' }),
+    members: Type.Array(factsSchema(MEMBER_FIELDS), { description: 'Its current members' }),
+    income: Nullable(factsSchema(INCOME_FIELDS, { description: 'Income of the assessment year; null when none is recorded' })),
+    lastIncome: Nullable(factsSchema(INCOME_FIELDS, { description: 'Income of the year before; null when none is recorded' })),
+    policy: factsSchema(POLICY_FIELDS, { description: 'The policy settings in force' }),
+  },
+  required: ['household', 'members', 'income', 'lastIncome', 'policy'],
+  additionalProperties: false,
+  title: 'RuleFacts',
+  description: 'The household’s rule facts: what the warning rules read, as the server builds them for a run',
+});
+
 export const HouseholdRuleFacts = Type.Object(
   {
     year: Year,
     referenceDate: Type.String(),
-    facts: Type.Unknown({ description: 'The household’s rule facts (RuleFacts): what the warning rules read, as the server builds them for a run' }),
+    facts: RuleFactsSchema,
   },
   { title: 'HouseholdRuleFacts' },
 );

@@ -15,6 +15,8 @@ import * as m0013 from './0013_monitoring_migrated';
 import * as m0014 from './0014_clue_groups_county_rules';
 import * as m0015 from './0015_import_integrity';
 import * as m0016 from './0016_import_scoping';
+import * as m0017 from './0017_audit_chains';
+import * as m0018 from './0018_runs';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +36,6 @@ export const migrations: Record<string, Migration> = {
   '0014_clue_groups_county_rules': m0014,
   '0015_import_integrity': m0015,
   '0016_import_scoping': m0016,
+  '0017_audit_chains': m0017,
+  '0018_runs': m0018,
 };

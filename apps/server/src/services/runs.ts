@@ -1,0 +1,377 @@
+/**
+ * The run framework: every background run (an import's validation and commit, a data-quality run, a warning run,
+ * and every kind built later) is a record in `runs` (repositories/runs.repository.ts) and a kind defined once with
+ * `runs.define({ kind, handler, … })`.
+ *
+ * - Start: `start(actor, kind, { regionCode, subjectId })` writes the run record in the caller's scoped transaction
+ *   and queues a pg-boss job carrying `{ id: subjectId, runId }`. pg-boss only delivers: its job is done once this
+ *   process has accepted the run (a few milliseconds, so a short expiry), and the run itself lives in the record.
+ * - Execute: the handler acts as the run's creator (`ctx.actor`; `ctx.scoped` is the creator's scoped transaction), reports progress with `ctx.progress(…)` — each report its own short transaction, never the long
+ *   work transaction, so the page sees it at once — and a heartbeat is written for every running run of the process.
+ *   A handler that returns has succeeded; one that throws has failed, and the kind's `cleanup` runs.
+ * - Recovery: every server process keeps one connection whose application_name names it (its presence). At start-up
+ *   and then periodically, every run that nobody executes any more is marked failed and its kind's `cleanup` removes
+ *   the leftovers: taken by a process that is gone (SIGKILL, a crash), taken by this process but no longer executed
+ *   (the database went away under it), running with a stale heartbeat, or queued with no job left to deliver it.
+ * - Retry: a failed run can be retried (`retry(actor, id)`, POST /api/runs/:id/retry): the kind's `retry` hook puts
+ *   its record back (or names another kind to run first), and the run is queued again as its creator.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pg from 'pg';
+import { can, type Permission, type Role, type RunInfo } from '@tuopin/domain';
+import type { Actor, Database, Tx } from '../db/database';
+import { AppError, conflict, forbidden, notFound } from '../errors';
+import type { Jobs } from '../jobs';
+import { PRESENCE_PREFIX, RunsRepository, type RunMessage, type RunProgress, type RunRow } from '../repositories/runs.repository';
+import type { Deps } from './context';
+
+export type { RunMessage, RunProgress, RunRow } from '../repositories/runs.repository';
+
+/** What a handler is given. */
+export interface RunContext {
+  run: RunRow;
+  /** The run's creator, as whom the handler acts. */
+  actor: Actor;
+  /** Progress in its own short transaction (with a heartbeat); also mirrored into the kind's record by `mirror`. */
+  progress(p: RunProgress): Promise<void>;
+  /** A scoped transaction as the creator (the long work transaction; progress is never written in it). */
+  scoped<T>(fn: (tx: Tx) => Promise<T>, opts?: Parameters<Database['scoped']>[2]): Promise<T>;
+}
+
+export interface CleanupCause {
+  /** 'error': the handler threw; 'interrupted': the process or the database went away during the run. */
+  reason: 'error' | 'interrupted';
+  error?: unknown;
+}
+
+export interface RunDefinition {
+  kind: string;
+  /** Who may see the run and retry it (besides row-level security on its region). */
+  permissions: { read: Permission; run: Permission };
+  /** The work. Returns the final message (or nothing); throws to fail. */
+  handler(ctx: RunContext): Promise<RunMessage | void>;
+  /** Progress written into the kind's own record as well (in the same short transaction). */
+  mirror?(tx: Tx, run: RunRow, p: RunProgress): Promise<void>;
+  /** After a failure, in a system transaction: removes the run's leftovers and puts the kind's record in a state from which it can go on. */
+  cleanup?(tx: Tx, run: RunRow, cause: CleanupCause): Promise<void>;
+  /** Before a retry, in the retrying user's scoped transaction: puts the kind's record back; may name another kind to queue instead. */
+  retry?(tx: Tx, run: RunRow, actor: Actor): Promise<void | { kind: string; payload?: Record<string, unknown> }>;
+  /** A job queued without a run record (an older job): the subject's region and creator, to create one. */
+  subject?(tx: Tx, subjectId: number): Promise<{ regionCode: string; userId: number; username: string } | undefined>;
+}
+
+const env = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+
+export const INTERRUPTED: RunMessage = { code: 'run.interrupted', text: '运行被中断（服务器或数据库重启），已全部回滚；可以重试' };
+const FAILED: RunMessage = { code: 'run.failed', text: '运行失败，已全部回滚；可以重试' };
+
+const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+
+export class Runs {
+  private readonly repo = new RunsRepository();
+  private readonly kinds = new Map<string, RunDefinition>();
+  /** This process, as named in `runs.worker` and in its presence connection. */
+  readonly worker = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  /** Runs this process has accepted (waiting for a slot or running). */
+  private readonly active = new Set<number>();
+  private readonly waiting: (() => void)[] = [];
+  private running = 0;
+  private presence: pg.Client | null = null;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = true;
+  private readonly pending = new Set<Promise<void>>();
+
+  readonly heartbeatMs = env('TUOPIN_RUN_HEARTBEAT_MS', 5000);
+  readonly sweepMs = env('TUOPIN_RUN_SWEEP_MS', 15_000);
+  readonly staleSeconds = env('TUOPIN_RUN_STALE_S', 120);
+  readonly concurrency = env('TUOPIN_RUN_CONCURRENCY', 2);
+
+  constructor(private readonly d: Deps, private readonly jobs: Jobs) {
+    jobs.onStart(() => this.startWorker());
+    jobs.onStop(() => this.stopWorker());
+  }
+
+  define(def: RunDefinition): RunDefinition {
+    this.kinds.set(def.kind, def);
+    this.jobs.register(def.kind, (data) => this.deliver(def.kind, data));
+    return def;
+  }
+
+  private def(kind: string): RunDefinition {
+    const def = this.kinds.get(kind);
+    if (!def) throw new Error(`run kind ${kind} is not defined`);
+    return def;
+  }
+
+  // ---- starting -------------------------------------------------------------------------------
+
+  /** Records a run in the actor's scope and queues it. */
+  async start(actor: Actor, kind: string, v: { regionCode: string; subjectId: number | null; payload?: Record<string, unknown>; creator?: { id: number; username: string } }): Promise<RunRow> {
+    this.def(kind);
+    const run = await this.d.db.scoped(actor, (tx) => this.insert(tx, actor, kind, v));
+    await this.enqueue(run);
+    return run;
+  }
+
+  /** The record of a new run inside the caller's transaction; `enqueue` it after the commit. */
+  insert(tx: Tx, actor: Actor, kind: string, v: { regionCode: string; subjectId: number | null; payload?: Record<string, unknown>; creator?: { id: number; username: string } }): Promise<RunRow> {
+    const creator = v.creator ?? { id: actor.id, username: actor.username };
+    return this.repo.insert(tx, {
+      regionCode: v.regionCode, kind, subjectId: v.subjectId, payload: v.payload, userId: creator.id, username: creator.username,
+      message: { code: 'run.queued', text: '等待运行' },
+    });
+  }
+
+  async enqueue(run: RunRow): Promise<void> {
+    await this.jobs.enqueue(run.kind, { id: run.subject_id, runId: run.id });
+  }
+
+  // ---- reading and retrying ---------------------------------------------------------------------
+
+  async get(actor: Actor, id: number): Promise<RunInfo> {
+    return this.d.db.scoped(actor, async (tx) => {
+      const run = await this.repo.get(tx, id);
+      const def = run && this.kinds.get(run.kind);
+      if (!run || !def || !can(actor.role, def.permissions.read)) throw notFound('后台任务');
+      return this.info(run, actor);
+    });
+  }
+
+  /** The newest run of the kinds for each subject (for the kinds' answers). */
+  latestIds(tx: Tx, kinds: readonly string[], subjectIds: readonly number[]): Promise<Map<number, number>> {
+    return this.repo.latestIds(tx, kinds, subjectIds);
+  }
+
+  info(run: RunRow, actor: Actor): RunInfo {
+    const def = this.kinds.get(run.kind);
+    return {
+      id: run.id, kind: run.kind, regionCode: run.region_code, subjectId: run.subject_id, status: run.status, progress: Number(run.progress),
+      done: run.progress_done, total: run.progress_total, messageCode: run.message_code, messageParams: run.message_params ?? {}, message: run.message,
+      createdBy: run.created_by_name, createdAt: iso(run.created_at)!, startedAt: iso(run.started_at), heartbeatAt: iso(run.heartbeat_at),
+      finishedAt: iso(run.finished_at), attempt: run.attempt, error: run.error,
+      retryable: (run.status === 'failed' || run.status === 'cancelled') && !!def && can(actor.role, def.permissions.run) && !!def.retry,
+    };
+  }
+
+  /**
+   * Retries a failed run: its kind's `retry` hook puts the kind's record back (in the caller's scoped transaction, so
+   * only a run the caller may write), then the run is queued again — or, when the hook names another kind, a new run
+   * of that kind is queued for the same subject (an interrupted import commit is validated again first). Either way
+   * the run acts as its original creator. Returns the run queued.
+   */
+  async retry(actor: Actor, id: number): Promise<RunInfo> {
+    const queued = await this.d.db.scoped(actor, async (tx) => {
+      const run = await this.repo.get(tx, id);
+      const def = run && this.kinds.get(run.kind);
+      if (!run || !def || !can(actor.role, def.permissions.read)) throw notFound('后台任务');
+      if (!can(actor.role, def.permissions.run)) throw forbidden('无权重试该任务');
+      if (!def.retry) throw conflict('该任务不能重试');
+      if (run.status !== 'failed' && run.status !== 'cancelled') throw conflict(run.status === 'succeeded' ? '该任务已经完成' : '该任务正在等待或运行，请稍后再试');
+      const instead = await def.retry(tx, run, actor);
+      if (instead) {
+        this.def(instead.kind);
+        const creator = run.created_by !== null ? { id: run.created_by, username: run.created_by_name } : undefined;
+        return this.insert(tx, actor, instead.kind, { regionCode: run.region_code, subjectId: run.subject_id, payload: instead.payload, creator });
+      }
+      const again = await this.repo.requeue(tx, id);
+      if (!again) throw conflict('该任务刚刚被重试');
+      return again;
+    });
+    await this.enqueue(queued);
+    return this.info(queued, actor);
+  }
+
+  // ---- executing --------------------------------------------------------------------------------
+
+  /**
+   * A pg-boss job: accepts the run for this process and returns (the job is done); the run waits for a free slot
+   * and executes. A job without a run id (queued before the run records, or by hand) takes the subject's newest run
+   * of the kind when it is queued, or creates one when the subject has none.
+   */
+  private async deliver(kind: string, data: Record<string, unknown>, wait = false): Promise<void> {
+    const def = this.def(kind);
+    let runId = Number(data.runId);
+    if (!Number.isInteger(runId) || runId <= 0) {
+      const subjectId = Number(data.id);
+      const found = await this.d.db.system({ name: 'runs' }, async (tx) => {
+        const latest = await this.repo.latestOf(tx, kind, subjectId);
+        if (latest) return latest.status === 'queued' ? latest.id : null;
+        const subject = await def.subject?.(tx, subjectId);
+        if (!subject) return null;
+        return (await this.repo.insert(tx, { regionCode: subject.regionCode, kind, subjectId, userId: subject.userId, username: subject.username })).id;
+      });
+      if (found === null) return;
+      runId = found;
+    }
+    this.active.add(runId);
+    let accepted: RunRow | undefined;
+    try {
+      accepted = await this.d.db.system({ name: 'runs' }, (tx) => this.repo.accept(tx, runId, this.worker));
+    } finally {
+      if (!accepted) this.active.delete(runId);
+    }
+    if (!accepted) return; // taken by another delivery, or over
+    const p = this.execute(def, runId).finally(() => this.pending.delete(p));
+    this.pending.add(p);
+    if (wait) await p;
+  }
+
+  /** A delivery as a job without a run id would make, awaited to the end of the run (the services' execute(id)). */
+  deliverNow(kind: string, subjectId: number): Promise<void> {
+    return this.deliver(kind, { id: subjectId }, true);
+  }
+
+  /** Executes the run in `RUN_CONCURRENCY` slots; the deliver call of a test awaits it through `execute`. */
+  private async execute(def: RunDefinition, runId: number): Promise<void> {
+    await this.slot();
+    try {
+      const run = await this.d.db.system({ name: 'runs' }, (tx) => this.repo.begin(tx, runId, this.worker));
+      if (!run) return;
+      const creator = run.created_by !== null ? await this.d.db.system({ name: 'runs' }, (tx) => this.repo.creator(tx, run.created_by!)) : undefined;
+      if (!creator) {
+        await this.fail(def, run, new AppError(409, 'CONFLICT', '任务的创建人已不存在'), { code: 'run.no_creator', text: '任务的创建人已不存在，无法运行' });
+        return;
+      }
+      const actor: Actor = { id: creator.id, username: creator.username, role: creator.role as Role, regionCode: creator.region_code, ip: null };
+      const ctx = this.context(def, run, actor);
+      let message: RunMessage | void;
+      try {
+        message = await def.handler(ctx);
+      } catch (e) {
+        console.error(`[runs] ${def.kind} run ${run.id} failed`, e);
+        await this.fail(def, run, e, e instanceof AppError ? { code: 'run.failed', text: e.message } : FAILED);
+        return;
+      }
+      await this.d.db.system({ name: 'runs' }, (tx) => this.repo.finish(tx, run.id, this.worker, 'succeeded', { message: message ?? { code: 'run.succeeded', text: '完成' } }));
+    } catch (e) {
+      // The end could not be recorded (the database went away): the recovery sweep marks the run failed and cleans up.
+      console.error(`[runs] ${def.kind} run ${runId}: ${(e as Error).message ?? String(e)}`);
+    } finally {
+      this.active.delete(runId);
+      this.release();
+    }
+  }
+
+  /** The run failed: recorded and cleaned up in one system transaction. */
+  private async fail(def: RunDefinition, run: RunRow, error: unknown, message: RunMessage): Promise<void> {
+    await this.d.db.system({ name: 'runs' }, async (tx) => {
+      const done = await this.repo.finish(tx, run.id, this.worker, 'failed', { message, error: error instanceof Error ? error.message.slice(0, 2000) : String(error) });
+      if (done) await def.cleanup?.(tx, done, { reason: 'error', error });
+    });
+  }
+
+  private context(def: RunDefinition, run: RunRow, actor: Actor): RunContext {
+    const gate = process.env.TUOPIN_TEST_RUN_GATE;
+    let gated = false;
+    return {
+      run, actor,
+      progress: async (p) => {
+        await this.d.db.system({ name: 'runs' }, async (tx) => {
+          const own = await this.repo.progress(tx, run.id, this.worker, p);
+          if (own) await def.mirror?.(tx, run, p);
+        });
+        // Test hook (run-recovery.test.ts; unset in production): unless <gate>/open exists, the first report from 30 %
+        // on of a run's first attempt waits until <gate>/open or <gate>/go-<run id> exists, so that the test can kill
+        // the server or the database in the middle of the run.
+        if (gate && !gated && run.attempt === 1 && (p.fraction ?? 0) >= 0.3 && !fs.existsSync(path.join(gate, 'open'))) {
+          gated = true;
+          while (!fs.existsSync(path.join(gate, 'open')) && !fs.existsSync(path.join(gate, `go-${run.id}`))) await new Promise((r) => setTimeout(r, 50));
+        }
+      },
+      scoped: (fn, opts) => this.d.db.scoped(actor, fn, opts),
+    };
+  }
+
+  private slot(): Promise<void> {
+    if (this.running < this.concurrency) {
+      this.running++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.waiting.push(() => {
+      this.running++;
+      resolve();
+    }));
+  }
+
+  private release(): void {
+    this.running--;
+    this.waiting.shift()?.();
+  }
+
+  // ---- recovery ---------------------------------------------------------------------------------
+
+  /**
+   * Marks failed every run nobody executes any more and cleans up after each (its kind's cleanup, in the same
+   * transaction). Runs at start-up and every `TUOPIN_RUN_SWEEP_MS`.
+   */
+  async recover(): Promise<RunRow[]> {
+    return this.d.db.system({ name: 'runs' }, async (tx) => {
+      const failed = await this.repo.failOrphans(tx, {
+        worker: this.worker, active: [...this.active], staleSeconds: this.staleSeconds, queuedSeconds: Math.max(30, this.sweepMs / 1000), message: INTERRUPTED,
+      });
+      for (const run of failed) {
+        console.warn(`[runs] ${run.kind} run ${run.id} was interrupted (${run.worker ?? 'never taken'}); marked failed`);
+        await this.kinds.get(run.kind)?.cleanup?.(tx, run, { reason: 'interrupted' });
+      }
+      return failed;
+    });
+  }
+
+  private async connectPresence(): Promise<void> {
+    if (this.stopped || this.presence) return;
+    const client = new pg.Client({ connectionString: this.d.db.url, application_name: PRESENCE_PREFIX + this.worker });
+    client.on('error', () => {
+      if (this.presence === client) this.presence = null;
+      void client.end().catch(() => undefined);
+    });
+    client.on('end', () => {
+      if (this.presence === client) this.presence = null;
+    });
+    try {
+      await client.connect();
+      this.presence = client;
+    } catch {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private async startWorker(): Promise<void> {
+    this.stopped = false;
+    await this.connectPresence();
+    await this.recover();
+    const sweep = async () => {
+      try {
+        await this.connectPresence();
+        if (this.presence) await this.recover();
+      } catch (e) {
+        if (!this.stopped) console.error(`[runs] recovery sweep: ${(e as Error).message}`);
+      }
+    };
+    const beat = async () => {
+      try {
+        if (!this.presence) await this.connectPresence();
+        if (this.active.size) await this.d.db.system({ name: 'runs' }, (tx) => this.repo.heartbeat(tx, [...this.active], this.worker));
+      } catch {
+        // the database is away; the sweep after it comes back takes care of the runs
+      }
+    };
+    this.timers = [setInterval(() => void sweep(), this.sweepMs), setInterval(() => void beat(), this.heartbeatMs)];
+    for (const t of this.timers) t.unref();
+  }
+
+  private async stopWorker(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    // The running handlers finish (as pg-boss's graceful stop lets its jobs finish).
+    await Promise.race([Promise.allSettled([...this.pending]), new Promise((r) => setTimeout(r, 10_000).unref())]);
+    const p = this.presence;
+    this.presence = null;
+    await p?.end().catch(() => undefined);
+  }
+}
