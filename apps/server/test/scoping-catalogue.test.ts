@@ -137,12 +137,10 @@ describe('region scoping and audit in the catalogue', () => {
         values (${ZHANGXIANG}, 1, 'admin', '{a.xlsx}', 'x', 1) returning id`.execute(tx);
       return r.rows[0]!.id;
     });
-    await env.db.scopedClient(actor(ZHANGXIANG), async (client) => {
-      await client.query(
-        `insert into import_members (import_id, row_no, household_no, id_type, id_number, name, relation) values ($1, 2, 'ZX-1', 'resident_id', $2, '张三', 'head')`,
-        [importId, idNumber],
-      );
-      await storeProblems(client, importId, [
+    await env.db.scoped(actor(ZHANGXIANG), async (tx) => {
+      await sql`insert into import_members (import_id, row_no, household_no, id_type, id_number, name, relation)
+                values (${importId}, 2, 'ZX-1', 'resident_id', ${idNumber}, '张三', 'head')`.execute(tx);
+      await storeProblems(tx, importId, [
         { sheet: 'members', row: 2, column: '证件号码', severity: 'error', message: `证件号码 ${idNumber} 在成员信息表中重复（首次出现在第 1 行）` },
       ]);
     });
@@ -161,8 +159,9 @@ describe('region scoping and audit in the catalogue', () => {
     assert.deepEqual(await counts(YANGMULINZI), { members: 0, problems: 0, message: null });
     // Another township cannot stage rows into this import either.
     await assert.rejects(
-      env.db.scopedClient(actor(YANGMULINZI), (client) =>
-        client.query(`insert into import_members (import_id, row_no, household_no, id_type, id_number, name, relation) values ($1, 3, 'ZX-1', 'resident_id', '211204198001010020', '李四', 'spouse')`, [importId]),
+      env.db.scoped(actor(YANGMULINZI), (tx) =>
+        sql`insert into import_members (import_id, row_no, household_no, id_type, id_number, name, relation)
+            values (${importId}, 3, 'ZX-1', 'resident_id', '211204198001010020', '李四', 'spouse')`.execute(tx),
       ),
       /row-level security/,
     );

@@ -1,9 +1,11 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
-import { CompiledQuery, Kysely, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, PostgresDialect, sql, type Driver, type Transaction } from 'kysely';
 import { isReadOnlyRole, scopeSetting, type Role } from '@tuopin/domain';
 import type { DB } from './schema';
 import { migrations } from './migrations/index';
+import { openTracked, rawClient, trackingPool } from './raw';
 
 // bigint (int8) columns: counts and ids fit in a JS number for this application; audit ids stay strings.
 pg.types.setTypeParser(20, (v) => (v.length > 15 ? v : Number(v)));
@@ -26,6 +28,26 @@ export interface SystemActor {
 }
 
 export type Tx = Transaction<DB>;
+
+/** The summary audit row of a bulk operation (import commit, warning run, generator): written by audit_bulk_begin. */
+export interface BulkAudit {
+  action: string;
+  entity: string;
+  entityId: string | null;
+  regionCode: string | null;
+  summary: unknown;
+  reason?: string | null;
+}
+
+/**
+ * Enters bulk mode in the client's transaction: appends the summary row to the region's audit chain and silences the
+ * row audit triggers until commit, in one call of the security-definer function audit_bulk_begin.
+ */
+export async function beginBulkAudit(client: pg.PoolClient | pg.Client, b: BulkAudit): Promise<void> {
+  await client.query(`select audit_bulk_begin($1, $2, $3, $4, $5::jsonb, $6)`, [
+    b.action, b.entity, b.entityId, b.regionCode, JSON.stringify(b.summary ?? null), b.reason ?? null,
+  ]);
+}
 
 export interface TxOptions {
   /** Reason the user gave for the change; kept in the audit log. */
@@ -50,57 +72,60 @@ export class Database {
   constructor(readonly url: string, poolSize = 20) {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize });
     this.pool.on('error', () => {});
-    this.kysely = new Kysely<DB>({ dialect: new PostgresDialect({ pool: this.pool, cursor: Cursor }) });
-  }
-
-  async scoped<T>(actor: Actor, fn: (tx: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
-    let builder = this.kysely.transaction();
-    if (isReadOnlyRole(actor.role)) builder = builder.setAccessMode('read only');
-    return builder.execute(async (tx) => {
-      const [text, values] = scopeStatements(actor, opts);
-      await sql`set local role tuopin_app`.execute(tx);
-      await tx.executeQuery(CompiledQuery.raw(text, values));
-      return fn(tx);
-    });
+    this.kysely = new Kysely<DB>({ dialect: new ScopeDialect({ pool: trackingPool(this.pool), cursor: Cursor }) });
   }
 
   /**
-   * The same scoped transaction on a raw pg client, for COPY. `bulk` marks the transaction so that row audit
-   * triggers stay silent (the caller writes one audit row for the whole operation).
+   * `bulk` enters bulk mode before `fn` runs: the one summary audit row is appended and row audit triggers stay
+   * silent for the rest of the transaction (audit_bulk_begin, migration 0017 — the only way in; the application role
+   * cannot set the flag itself). The same `Tx` serves COPY: repositories reach its client through `rawClient` (db/raw.ts).
    */
-  async scopedClient<T>(actor: Actor, fn: (client: pg.PoolClient) => Promise<T>, opts: TxOptions & { bulk?: boolean } = {}): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query(isReadOnlyRole(actor.role) ? 'begin read only' : 'begin');
-      await client.query('set local role tuopin_app');
-      const [text, values] = scopeStatements(actor, opts);
-      await client.query(text, values);
-      if (opts.bulk) await client.query(`select set_config('tuopin.bulk', 'on', true)`);
-      const result = await fn(client);
-      await client.query('commit');
-      return result;
-    } catch (e) {
-      await client.query('rollback').catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+  async scoped<T>(actor: Actor, fn: (tx: Tx) => Promise<T>, opts: TxOptions & { bulk?: BulkAudit } = {}): Promise<T> {
+    let builder = this.kysely.transaction();
+    const readOnly = isReadOnlyRole(actor.role);
+    if (readOnly) builder = builder.setAccessMode('read only');
+    const [text, values] = scopeStatements(actor, opts);
+    // BEGIN, the role and the settings in one round trip (see ScopeDialect); the parameterised statements only for a
+    // value that cannot be written as a literal.
+    const settings = inlined(text, values);
+    const begin = settings && `${readOnly ? 'begin read only' : 'begin'}; set local role tuopin_app; ${settings}`;
+    return opening.run({ begin }, () => openTracked((bind) => builder.execute(async (tx) => {
+      bind(tx);
+      if (!begin) {
+        await sql`set local role tuopin_app`.execute(tx);
+        await tx.executeQuery(CompiledQuery.raw(text, values));
+      }
+      if (opts.bulk) await beginBulkAudit(rawClient(tx), opts.bulk);
+      return fn(tx);
+    })));
   }
 
   async system<T>(actor: SystemActor, fn: (tx: Tx) => Promise<T>, opts: TxOptions = {}): Promise<T> {
-    return this.kysely.transaction().execute(async (tx) => {
-      await sql`select set_config('tuopin.actor_id', ${actor.userId != null ? String(actor.userId) : ''}, true),
-                       set_config('tuopin.actor_name', ${actor.name}, true),
-                       set_config('tuopin.ip', ${actor.ip ?? ''}, true),
-                       set_config('tuopin.reason', ${opts.reason ?? ''}, true)`.execute(tx);
+    const text = `select set_config('tuopin.actor_id', $1, true), set_config('tuopin.actor_name', $2, true),
+                         set_config('tuopin.ip', $3, true), set_config('tuopin.reason', $4, true)`;
+    const values = [actor.userId != null ? String(actor.userId) : '', actor.name, actor.ip ?? '', opts.reason ?? ''];
+    const settings = inlined(text, values);
+    return opening.run({ begin: settings && `begin; ${settings}` }, () => openTracked((bind) => this.kysely.transaction().execute(async (tx) => {
+      bind(tx);
+      if (!settings) await tx.executeQuery(CompiledQuery.raw(text, values));
       return fn(tx);
-    });
+    })));
+  }
+
+  /**
+   * One read outside any transaction, as the owning role: no row-level security and no audit context (reads are not
+   * audited). For the session check of every request only (one statement instead of a transaction of five).
+   */
+  read<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+    return opening.run({ begin: null }, () => fn(this.kysely));
   }
 
   async migrate(): Promise<string[]> {
     const migrator = new Migrator({ db: this.kysely, provider: { getMigrations: async () => migrations } });
     const { error, results } = await migrator.migrateToLatest();
     if (error) throw error instanceof Error ? error : new Error(String(error));
+    // No audit trigger may trust the bulk flag alone, whichever migration created it (idempotent, see 0017).
+    await sql`select audit_secure_triggers()`.execute(this.kysely);
     return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
   }
 
@@ -131,6 +156,38 @@ export class Database {
   async close(): Promise<void> {
     await this.kysely.destroy();
   }
+}
+
+/** The first statement of the transaction being opened in this async context (`scoped`, `system`; see ScopeDialect). */
+const opening = new AsyncLocalStorage<{ begin: string | null }>();
+
+/**
+ * Kysely's PostgreSQL dialect whose transactions begin with the statement that `scoped`/`system` prepared: BEGIN, the
+ * role and the scope and audit settings sent together as one simple-protocol query (one round trip instead of three).
+ * The statement is used once; a transaction opened otherwise begins as Kysely begins it.
+ */
+class ScopeDialect extends PostgresDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    const begin = driver.beginTransaction.bind(driver);
+    driver.beginTransaction = async (connection, settings) => {
+      const s = opening.getStore();
+      if (!s?.begin) return begin(connection, settings);
+      const text = s.begin;
+      s.begin = null;
+      await connection.executeQuery(CompiledQuery.raw(text));
+    };
+    return driver;
+  }
+}
+
+/**
+ * `text` with its parameters $1… written as string literals (quotes and backslashes escaped as pg's escapeLiteral
+ * does), for a simple-protocol query; null when a value holds a NUL character, which no literal can carry.
+ */
+function inlined(text: string, values: readonly string[]): string | null {
+  if (values.some((v) => v.includes('\0'))) return null;
+  return text.replace(/\$(\d+)/g, (_, n: string) => pg.escapeLiteral(values[Number(n) - 1]!));
 }
 
 /** The settings every scoped transaction carries: scope for row-level security, actor/address/reason for the audit. */

@@ -1,5 +1,6 @@
 import { sql, type Selectable } from 'kysely';
-import type { Tx } from '../db/database';
+import { beginBulkAudit, type BulkAudit, type Tx } from '../db/database';
+import { rawClient } from '../db/raw';
 import type { AuditLog as AuditLogTable } from '../db/schema';
 
 export interface AuditFilter {
@@ -10,7 +11,16 @@ export interface AuditFilter {
 }
 
 /** One row of the audit log as read back (the hash chain columns left out; the id as text, `id::text`: it may pass 2^53). */
-export type AuditLogRow = Omit<Selectable<AuditLogTable>, 'prev_hash' | 'hash' | 'id'> & { id: string };
+export type AuditLogRow = Omit<Selectable<AuditLogTable>, 'prev_hash' | 'hash' | 'chain' | 'id'> & { id: string };
+
+/** One row of a chain as verified: its link, its hash and the text the hash covers (audit_canonical). */
+export interface ChainRow {
+  chain: string;
+  id: string;
+  prev_hash: string;
+  hash: string;
+  canonical: string;
+}
 
 /** One audit row of a page with the names resolved for it (AuditRepository.list). */
 export interface AuditRow extends AuditLogRow {
@@ -36,6 +46,14 @@ export class AuditRepository {
     await sql`select audit_append(${e.action}, ${e.entity}, ${e.entityId}, ${e.regionCode},
               ${e.before === undefined ? null : JSON.stringify(e.before)}::jsonb,
               ${e.after === undefined ? null : JSON.stringify(e.after)}::jsonb, ${e.reason ?? null})`.execute(tx);
+  }
+
+  /**
+   * Enters bulk mode in the middle of a transaction (a warning run, once its matches are known): the summary row and
+   * the flag in one call of audit_bulk_begin. At the start of a transaction, `Database.scoped`'s `bulk` option does it.
+   */
+  async beginBulk(tx: Tx, b: BulkAudit): Promise<void> {
+    await beginBulkAudit(rawClient(tx), b);
   }
 
   /**
@@ -106,16 +124,29 @@ export class AuditRepository {
     return Number(r.n);
   }
 
-  /** Reads the chain in id order, `batch` rows at a time, with the canonical text each hash covers. */
-  async *chain(tx: Tx, batch = 5000): AsyncGenerator<{ id: string; prev_hash: string; hash: string; canonical: string }> {
-    let after = '0';
+  /**
+   * Reads the chains, each in id order (chain by chain, by the index audit_chain_idx), `batch` rows at a time, with
+   * the canonical text each hash covers. `chain` limits the read to one chain (a county's is verified alone).
+   */
+  async *chain(tx: Tx, opts: { chain?: string; batch?: number } = {}): AsyncGenerator<ChainRow> {
+    const batch = opts.batch ?? 5000;
+    let after: [string, string] = [opts.chain ?? '', '0'];
     for (;;) {
-      const r = await sql<{ id: string; prev_hash: string; hash: string; canonical: string }>`
-        select id::text as id, prev_hash, hash, audit_canonical(a) as canonical
-          from audit_log a where a.id > ${after}::bigint order by a.id limit ${batch}`.execute(tx);
+      const r = await sql<ChainRow>`
+        select chain, id::text as id, prev_hash, hash, audit_canonical(a) as canonical
+          from audit_log a
+         where (a.chain, a.id) > (${after[0]}, ${after[1]}::bigint)
+           ${opts.chain !== undefined ? sql`and a.chain = ${opts.chain}` : sql``}
+         order by a.chain, a.id limit ${batch}`.execute(tx);
       if (r.rows.length === 0) return;
       yield* r.rows;
-      after = r.rows[r.rows.length - 1]!.id;
+      const last = r.rows[r.rows.length - 1]!;
+      after = [last.chain, last.id];
     }
+  }
+
+  /** The prev_hash of every chain's first row: the last legacy row's hash (rows from before migration 0017), or zeros. */
+  async genesis(tx: Tx): Promise<string> {
+    return (await sql<{ h: string }>`select audit_genesis() as h`.execute(tx)).rows[0]!.h;
   }
 }

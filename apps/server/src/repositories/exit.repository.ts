@@ -4,7 +4,8 @@
  * and per child region, or listed household by household with keyset paging. Runs on the caller's scoped client.
  */
 import { compileSql, EXIT_ITEMS, exitCriteria, HOUSEHOLD_FACTS_TABLE, MEMBER_FACTS_TABLE, type ExitCounts, type ExitGroupCode, type ExitItemCode } from '@tuopin/domain';
-import type pg from 'pg';
+import type { Tx } from '../db/database';
+import { rawClient } from '../db/raw';
 import type { Facts } from './rule-facts.repository';
 
 const CODES = EXIT_ITEMS.map((i) => i.code);
@@ -51,7 +52,8 @@ const toCounts = (r: CountRow): ExitCounts => ({
  * Counts of the region in total and per child region (households grouped by the first `childPrefixLength`
  * characters of their village code; none when null), in one pass.
  */
-export async function exitCounts(client: pg.PoolClient, facts: Facts, group: ExitGroupCode, childPrefixLength: number | null): Promise<{ totals: ExitCounts; children: Map<string, ExitCounts> }> {
+export async function exitCounts(tx: Tx, facts: Facts, group: ExitGroupCode, childPrefixLength: number | null): Promise<{ totals: ExitCounts; children: Map<string, ExitCounts> }> {
+  const client = rawClient(tx);
   if (facts.paramIndex !== 1) throw new Error('exitCounts expects the facts parameter as $1');
   const len = childPrefixLength ?? 0;
   if (!Number.isInteger(len) || len < 0 || len > 12) throw new Error('invalid child prefix length');
@@ -87,8 +89,9 @@ export interface ExitListRow {
  * the number of such households in the region.
  */
 export async function exitHouseholds(
-  client: pg.PoolClient, facts: Facts, opts: { group: ExitGroupCode; item: ExitItemCode | null; after: { countyCode: string; id: number } | null; limit: number },
+  tx: Tx, facts: Facts, opts: { group: ExitGroupCode; item: ExitItemCode | null; after: { countyCode: string; id: number } | null; limit: number },
 ): Promise<{ rows: ExitListRow[]; total: number }> {
+  const client = rawClient(tx);
   if (facts.paramIndex !== 1) throw new Error('exitHouseholds expects the facts parameter as $1');
   if (opts.item !== null && !CODES.includes(opts.item)) throw new Error('invalid exit item');
   const filter = opts.item ? `u_${opts.item}` : `(${anyUnmet})`;

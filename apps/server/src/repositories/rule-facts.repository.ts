@@ -9,10 +9,10 @@ import {
   factColumns, HOUSEHOLD_FACTS_TABLE, INCOME_ITEMS, MEMBER_FACTS_TABLE, netIncomeSql, perCapitaNetIncomeSql, POLICY_DEFINITIONS,
   type FactColumn, type IncomeFacts, type MemberFacts, type HouseholdFacts, type PolicyValues, type RuleFacts,
 } from '@tuopin/domain';
-import type pg from 'pg';
 import { sql } from 'kysely';
 import { ancestorCodes, regionLevel, regionPrefix, resolvePolicy } from '@tuopin/domain';
 import type { Tx } from '../db/database';
+import { rawClient } from '../db/raw';
 import { PolicyRepository } from './policy.repository';
 import { developmentMeasureInForceSql } from './assistance.repository';
 
@@ -220,8 +220,9 @@ export function factsSql(opts: { prefix: string; year: number; referenceDate: st
  * group of counties). Needs a writable transaction; previews read the common table expressions directly.
  */
 export async function materializeFacts(
-  client: pg.PoolClient, facts: Facts, columns?: { household: string[]; member: string[] },
+  tx: Tx, facts: Facts, columns?: { household: string[]; member: string[] },
 ): Promise<number> {
+  const client = rawClient(tx);
   if (facts.paramIndex !== 1) throw new Error('materializeFacts expects the facts parameter as $1');
   // Only the columns the rules read (plus keys and what a clue's snapshot always shows) are computed.
   const keep = (table: 'household' | 'member', wanted: string[] | undefined) => {
@@ -282,7 +283,8 @@ export async function householdVillage(tx: Tx, countyCode: string, id: number): 
 }
 
 /** One household's facts from the fact tables (built for its village). */
-export async function readHouseholdFacts(client: pg.PoolClient, facts: Facts, countyCode: string, id: number): Promise<RuleFacts | null> {
+export async function readHouseholdFacts(tx: Tx, facts: Facts, countyCode: string, id: number): Promise<RuleFacts | null> {
+  const client = rawClient(tx);
   if (facts.paramIndex !== 1) throw new Error('readHouseholdFacts expects the facts parameter as $1');
   const h = (await client.query(`with ${facts.with} select * from ${HOUSEHOLD_FACTS_TABLE} where county_code = $2 and household_id = $3`, [facts.param, countyCode, id])).rows[0] as Row | undefined;
   if (!h) return null;
@@ -293,7 +295,8 @@ export async function readHouseholdFacts(client: pg.PoolClient, facts: Facts, co
 }
 
 /** Reads back the facts of the first `limit` households of the fact tables (previews and agreement checks). */
-export async function readFacts(client: pg.PoolClient, facts: Facts, limit: number): Promise<{ countyCode: string; householdId: number; facts: RuleFacts }[]> {
+export async function readFacts(tx: Tx, facts: Facts, limit: number): Promise<{ countyCode: string; householdId: number; facts: RuleFacts }[]> {
+  const client = rawClient(tx);
   if (facts.paramIndex !== 1) throw new Error('readFacts expects the facts parameter as $1');
   const hs = (await client.query(
     `with ${facts.with} select * from ${HOUSEHOLD_FACTS_TABLE} order by county_code, household_id limit $2`, [facts.param, limit],

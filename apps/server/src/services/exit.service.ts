@@ -9,7 +9,7 @@ import {
   type ExitGroupCode, type ExitHouseholdAssessment, type ExitHouseholdItem, type ExitItemCode, type ExitRegionView,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
-import { notFound } from '../errors';
+import { appError } from '../errors';
 import { exitCounts, exitHouseholds } from '../repositories/exit.repository';
 import { RegistryRepository } from '../repositories/registry.repository';
 import { countyPolicies, factsSql, type Facts } from '../repositories/rule-facts.repository';
@@ -48,7 +48,7 @@ export class ExitService {
     const year = q.year ?? Number(today().slice(0, 4));
     const { region, facts, children, referenceDate } = await this.prepare(actor, q.regionCode, year);
     const childLen = CHILD_PREFIX_LENGTH[region.level] ?? null;
-    const { totals, children: byChild } = await this.d.db.scopedClient(actor, (client) => exitCounts(client, facts, q.group ?? 'all', childLen));
+    const { totals, children: byChild } = await this.d.db.scoped(actor, (tx) => exitCounts(tx, facts, q.group ?? 'all', childLen));
     const empty = { assessed: 0, meeting: 0, unmet: { income: 0, education: 0, medical: 0, housing: 0, water: 0 } };
     return {
       region: { code: region.code, name: region.name, fullName: region.fullName, level: region.level },
@@ -66,7 +66,7 @@ export class ExitService {
     const limit = q.limit ?? DEFAULT_LIMIT;
     const { facts } = await this.prepare(actor, q.regionCode, year);
     const after = q.after ? { countyCode: q.after.split(':')[0]!, id: Number(q.after.split(':')[1]) } : null;
-    const { rows, total } = await this.d.db.scopedClient(actor, (client) => exitHouseholds(client, facts, { group: q.group ?? 'all', item: q.item ?? null, after, limit: limit + 1 }));
+    const { rows, total } = await this.d.db.scoped(actor, (tx) => exitHouseholds(tx, facts, { group: q.group ?? 'all', item: q.item ?? null, after, limit: limit + 1 }));
     const page = rows.slice(0, limit);
     const items: ExitHouseholdItem[] = page.map((r) => ({
       countyCode: r.county_code, id: r.household_id, householdNo: r.household_no, villageCode: r.village_code, village: r.village ?? '',
@@ -82,7 +82,7 @@ export class ExitService {
       const now = today();
       const y = year ?? Number(now.slice(0, 4));
       const row = await this.registry.household(tx, countyCode, id);
-      if (!row) throw notFound('农户');
+      if (!row) throw appError('exit.householdNotFound');
       const village = String(row.village_code);
       const effective = await this.policy.resolve(tx, village, y);
       const f = await loadFacts(tx, this.registry, countyCode, id, y, effective, now, null);
