@@ -1,11 +1,24 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Tx } from '../db/database';
+import type { DB } from '../db/schema';
 
 export interface SessionRow {
   id: string;
   user_id: number;
   csrf_token: string;
   expires_at: Date;
+}
+
+export interface LiveSessionRow {
+  id: string;
+  user_id: number;
+  csrf_token: string;
+  stale: boolean;
+  username: string;
+  role: string;
+  region_code: string;
+  status: string;
+  must_change_password: boolean;
 }
 
 /** Sessions; used only inside system transactions by the authentication service. */
@@ -18,6 +31,19 @@ export class SessionsRepository {
         expires_at: sql`now() + make_interval(hours => ${s.hours})`,
       })
       .execute();
+  }
+
+  /**
+   * A live session with its user, in one read (the check of every request: no transaction, no write). `stale` when it
+   * was last touched more than a minute ago, so that the sliding expiry is written at most once a minute.
+   */
+  async findLive(db: Kysely<DB>, id: string): Promise<LiveSessionRow | undefined> {
+    const r = await sql<LiveSessionRow>`
+      select s.id, s.user_id, s.csrf_token, s.last_seen_at < now() - interval '1 minute' as stale,
+             u.username, u.role, u.region_code, u.status, u.must_change_password
+        from sessions s join users u on u.id = s.user_id
+       where s.id = ${id} and s.expires_at > now()`.execute(db);
+    return r.rows[0];
   }
 
   /** A live session; its expiry slides forward on use. */
