@@ -1,17 +1,26 @@
-// npm run audit:verify — recomputes the audit log's hash chain and names the first broken row.
+// npm run audit:verify [-- --chain 211204] — recomputes the audit log's hash chains (one per county, one for national
+// and system events, the frozen 'legacy' chain of rows from before migration 0017); one line per chain, naming the
+// first broken row of each broken chain. Exit code 2 when any chain is broken.
 import { loadConfig } from '../config';
-import { createDeps } from '../services/context';
+import { createDeps } from '../services/container';
 import { AuditService } from '../services/audit.service';
 import { RegionsService } from '../services/regions.service';
 import { withDatabase } from './common';
 
+const chainArg = process.argv.includes('--chain') ? process.argv[process.argv.indexOf('--chain') + 1] : undefined;
+
 await withDatabase(async (db) => {
   const deps = createDeps(db, loadConfig());
-  const report = await new AuditService(deps, new RegionsService(deps)).verifyChain();
-  if (report.ok) {
-    console.log(`audit chain OK: ${report.rows} rows verified`);
-    return 0;
+  const report = await new AuditService(deps, new RegionsService(deps)).verifyChain({ chain: chainArg });
+  const label = (c: string) => (c === '000000' ? 'national/system' : c === 'legacy' ? 'legacy (before 0017)' : `county ${c}`);
+  for (const c of report.chains) {
+    console.log(c.ok
+      ? `chain ${c.chain} (${label(c.chain)}): OK, ${c.rows} rows verified`
+      : `chain ${c.chain} (${label(c.chain)}): BROKEN at row id=${c.firstBroken!.id}: ${c.firstBroken!.problem} (${c.rows} rows read)`);
   }
-  console.log(`audit chain BROKEN at row id=${report.firstBroken!.id}: ${report.firstBroken!.problem} (${report.rows} rows read)`);
-  return 2;
+  const broken = report.chains.filter((c) => !c.ok).length;
+  console.log(report.ok
+    ? `audit chains OK: ${report.chains.length} chains, ${report.rows} rows verified`
+    : `audit chains BROKEN: ${broken} of ${report.chains.length} chains, ${report.rows} rows read`);
+  return report.ok ? 0 : 2;
 });

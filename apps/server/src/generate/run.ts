@@ -9,7 +9,7 @@ import { finished } from 'node:stream/promises';
 import type pg from 'pg';
 import Cursor from 'pg-cursor';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Database } from '../db/database';
+import { beginBulkAudit, type Database } from '../db/database';
 import {
   GENERATED_CSV_FILES, HOUSEHOLD_COPY_COLUMNS, INCOME_COPY_COLUMNS, MEMBER_COPY_COLUMNS, PERSON_COPY_COLUMNS, STATUS_COPY_COLUMNS,
   csvHeader, householdCopy, householdCsv, incomeCopy, incomeCsv, memberCopy, memberCsv, personCopy, statusCopy, type GeneratedCsvFile,
@@ -126,57 +126,52 @@ async function existingIds(client: pg.PoolClient): Promise<Set<string> | null> {
 }
 
 /**
- * Row triggers (the audit triggers, which skip bulk rows anyway, and the foreign-key checks, one lookup
- * per row) dominate the cost of a bulk load. When the role may (a superuser: the embedded server),
- * they are switched off for this transaction only (`session_replication_role = replica`, as pg_restore
- * does) and the references are checked set-based after the load instead (checkReferences).
- * Otherwise the load runs with the triggers, slower.
+ * The generated households of a region, in a temporary table (before bulk mode is entered, so that the count is in
+ * the run's audit row).
  */
-async function skipTriggers(client: pg.PoolClient): Promise<boolean> {
-  const r = await client.query<{ su: boolean }>(`select rolsuper as su from pg_roles where rolname = current_user`);
-  if (!r.rows[0]?.su) return false;
-  await client.query(`set local session_replication_role = replica`);
-  return true;
-}
-
-/** The foreign keys of the registry tables, checked for the rows of this run (ids above `base`). */
-async function checkReferences(client: pg.PoolClient, base: number): Promise<void> {
-  const r = await client.query<{ n: number }>(`
-    select (select count(*) from members t where t.household_id > $1
-              and not exists (select 1 from households h where h.county_code = t.county_code and h.id = t.household_id))
-         + (select count(*) from income_records t where t.household_id > $1
-              and not exists (select 1 from households h where h.county_code = t.county_code and h.id = t.household_id))
-         + (select count(*) from household_year_status t where t.household_id > $1
-              and not exists (select 1 from households h where h.county_code = t.county_code and h.id = t.household_id))
-         + (select count(*) from households t where t.id > $1
-              and not exists (select 1 from regions r where r.code = t.village_code)) as n`, [base]);
-  if (Number(r.rows[0]!.n) > 0) throw new Error(`generated rows with broken references: ${r.rows[0]!.n}`);
-  await client.query(`set local session_replication_role = origin`);
-}
-
-/** Deletes the generated households of a region (and their members, persons, income and statuses). */
-async function deleteGenerated(client: pg.PoolClient, prefix: string): Promise<number> {
+async function collectGenerated(client: pg.PoolClient, prefix: string): Promise<number> {
   await client.query(
     `create temp table gen_del on commit drop as
        select county_code, id from households where village_code like $1 || '%' and household_no ~ '${GENERATED_HOUSEHOLD_NO_RE}'`,
     [prefix],
   );
-  const n = await client.query<{ n: number }>('select count(*)::int as n from gen_del');
-  if (n.rows[0]!.n === 0) return 0;
   await client.query('analyze gen_del');
-  // their monitoring path first (records refer to procedures), then the registry rows
-  for (const table of ['monitoring_records', 'procedures', 'clues', 'persons', 'income_records', 'household_year_status']) {
-    await client.query(`delete from ${table} t using gen_del d where t.county_code = d.county_code and t.household_id = d.id`);
+  return (await client.query<{ n: number }>('select count(*)::int as n from gen_del')).rows[0]!.n;
+}
+
+/**
+ * Deletes the collected households and everything that belongs to them, set-based, dependents first (the foreign
+ * keys are enforced: nothing is switched off): the monitoring path (records refer to procedures, procedures to clues,
+ * the clues' rules to the clues), measures, quality findings, member moves, then the registry rows.
+ */
+async function deleteGenerated(client: pg.PoolClient): Promise<void> {
+  const byHousehold = (table: string) =>
+    `delete from ${table} t using gen_del d where t.county_code = d.county_code and t.household_id = d.id`;
+  for (const statement of [
+    byHousehold('monitoring_records'),
+    byHousehold('clue_rules'),
+    byHousehold('procedures'),
+    byHousehold('clues'),
+    byHousehold('assistance_measures'),
+    byHousehold('quality_findings'),
+    `delete from member_moves t using members m, gen_del d
+      where m.county_code = d.county_code and m.household_id = d.id and t.county_code = m.county_code and t.member_id = m.id`,
+    byHousehold('persons'),
+    byHousehold('income_records'),
+    byHousehold('household_year_status'),
+    byHousehold('members'),
+    `delete from households t using gen_del d where t.county_code = d.county_code and t.id = d.id`,
+  ]) {
+    await client.query(statement);
   }
-  await client.query(`delete from members t using gen_del d where t.county_code = d.county_code and t.household_id = d.id`);
-  await client.query(`delete from households t using gen_del d where t.county_code = d.county_code and t.id = d.id`);
-  return n.rows[0]!.n;
 }
 
 /**
  * Generates into the database in ONE transaction: COPY straight into the registry tables (ids reserved
- * from the identity sequences under a table lock), row audit triggers skipped (`tuopin.bulk`), one audit
- * row for the whole run. Generation and COPY overlap: a batch is sent while the next one is generated.
+ * from the identity sequences under a table lock), one audit row for the whole run written when it enters bulk mode
+ * (audit_bulk_begin: the row audit triggers stay silent; every other trigger — the foreign keys — runs). With
+ * `replace`, the region's generated households are deleted first with everything that refers to them. Generation
+ * and COPY overlap: a batch is sent while the next one is generated.
  */
 export async function generateIntoDatabase(db: Database, opts: GenerateOptions & { replace?: boolean }): Promise<GenerateResult> {
   const started = performance.now();
@@ -184,12 +179,17 @@ export async function generateIntoDatabase(db: Database, opts: GenerateOptions &
   const client = await db.pool.connect();
   try {
     await client.query('begin');
-    await client.query(`select set_config('tuopin.bulk', 'on', true), set_config('tuopin.actor_name', 'generate', true)`);
+    await client.query(`select set_config('tuopin.actor_name', 'generate', true)`);
     // Writers wait until we commit; readers are not blocked.
     await client.query('lock table households, members, persons, income_records, household_year_status in exclusive mode');
-    const fastTriggers = await skipTriggers(client);
     const plan = await makePlan(client, opts.region, opts.persons, opts.seed);
-    const deleted = opts.replace ? await deleteGenerated(client, plan.prefix) : 0;
+    const deleted = opts.replace ? await collectGenerated(client, plan.prefix) : 0;
+    const planned = plan.villages.reduce((n, v) => n + v.persons, 0);
+    await beginBulkAudit(client, {
+      action: 'generate', entity: 'households', entityId: null, regionCode: plan.regionCode, reason: '生成演示数据',
+      summary: { persons: planned, villages: plan.villages.length, seed: opts.seed, year, persons_requested: opts.persons, deleted, replace: !!opts.replace },
+    });
+    if (deleted > 0) await deleteGenerated(client);
     const clash = await client.query(
       `select household_no from households where village_code like $1 || '%' and household_no ~ '${GENERATED_HOUSEHOLD_NO_RE}' limit 1`,
       [plan.prefix],
@@ -253,7 +253,6 @@ export async function generateIntoDatabase(db: Database, opts: GenerateOptions &
     );
     await inFlight;
     await flush(client, batch);
-    if (fastTriggers) await checkReferences(client, Number(base.rows[0]!.h));
     // Every generated 监测户 is a household monitored before the platform: its monitoring record, marked as migrated,
     // set-based by the import's definition (identified on the reference date of its first monitored year).
     await client.query(
@@ -261,10 +260,6 @@ export async function generateIntoDatabase(db: Database, opts: GenerateOptions &
       [Number(base.rows[0]!.h), todayInChina()],
     );
     await client.query(`select setval('households_id_seq', $1), setval('members_id_seq', $2)`, [Math.max(1, householdId), Math.max(1, memberId)]);
-    await client.query(`select audit_append('generate', 'households', null, $1, null, $2::jsonb, '生成演示数据')`, [
-      plan.regionCode,
-      JSON.stringify({ ...counts, seed: opts.seed, year, persons_requested: opts.persons, deleted, replace: !!opts.replace }),
-    ]);
     await client.query('commit');
     return { ...counts, seed: opts.seed, year, region: plan.regionCode, deleted, ms: performance.now() - started };
   } catch (e) {

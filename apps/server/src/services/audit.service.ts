@@ -6,10 +6,20 @@ import type { Actor } from '../db/database';
 import type { Deps } from './context';
 import type { RegionsService } from './regions.service';
 
+/** The verification of one chain: a county's (its code), the national/system chain '000000', or 'legacy'. */
+export interface ChainResult {
+  chain: string;
+  ok: boolean;
+  rows: number;
+  firstBroken: { id: string; problem: string } | null;
+}
+
+/** All chains verified: `ok` when every one is; `firstBroken` the broken row with the lowest id over all chains. */
 export interface ChainReport {
   ok: boolean;
   rows: number;
   firstBroken: { id: string; problem: string } | null;
+  chains: ChainResult[];
 }
 
 export class AuditService {
@@ -52,19 +62,40 @@ export class AuditService {
     });
   }
 
-  /** Recomputes every hash and link of the chain; names the first row that does not match. */
-  verifyChain(): Promise<ChainReport> {
+  /**
+   * Recomputes every hash and link of every chain (or of one: `chain`, a county code or '000000'); names the first
+   * row of each chain that does not match. A chain's first row links to the last legacy row (audit_genesis).
+   */
+  verifyChain(opts: { chain?: string } = {}): Promise<ChainReport> {
     return this.d.db.system({ name: 'audit:verify' }, async (tx) => {
-      let prev = '0'.repeat(64);
-      let rows = 0;
-      for await (const r of this.d.repos.audit.chain(tx)) {
-        rows++;
-        if (r.prev_hash !== prev) return { ok: false, rows, firstBroken: { id: r.id, problem: '与前一条记录的哈希链接不一致（之前的记录被删除、插入或修改）' } };
+      const genesis = await this.d.repos.audit.genesis(tx);
+      const chains: ChainResult[] = [];
+      let cur: ChainResult | null = null;
+      let prev = '';
+      for await (const r of this.d.repos.audit.chain(tx, { chain: opts.chain })) {
+        if (!cur || cur.chain !== r.chain) {
+          cur = { chain: r.chain, ok: true, rows: 0, firstBroken: null };
+          chains.push(cur);
+          prev = r.chain === 'legacy' ? '0'.repeat(64) : genesis;
+        }
+        cur.rows++;
+        if (!cur.ok) continue;
+        if (r.prev_hash !== prev) {
+          cur.ok = false;
+          cur.firstBroken = { id: r.id, problem: '与前一条记录的哈希链接不一致（之前的记录被删除、插入或修改）' };
+          continue;
+        }
         const h = crypto.createHash('sha256').update(r.canonical, 'utf8').digest('hex');
-        if (h !== r.hash) return { ok: false, rows, firstBroken: { id: r.id, problem: '记录内容与其哈希不符（记录被篡改）' } };
+        if (h !== r.hash) {
+          cur.ok = false;
+          cur.firstBroken = { id: r.id, problem: '记录内容与其哈希不符（记录被篡改）' };
+          continue;
+        }
         prev = r.hash;
       }
-      return { ok: true, rows, firstBroken: null };
+      const broken = chains.filter((c) => !c.ok).map((c) => c.firstBroken!);
+      broken.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      return { ok: broken.length === 0, rows: chains.reduce((n, c) => n + c.rows, 0), firstBroken: broken[0] ?? null, chains };
     });
   }
 }
