@@ -42,7 +42,8 @@ describe('authentication', () => {
     assert.deepEqual(statuses, [401, 401, 401, 401, 423]);
     const locked = await c.login('locky', 'Changed2025y');
     assert.equal(locked.status, 423);
-    assert.equal((locked.body as { code: string }).code, 'LOCKED');
+    assert.equal((locked.body as { code: string }).code, 'auth.lockedFor');
+    assert.equal((locked.body as { kind: string }).kind, 'LOCKED');
     const u = await admin.ok(api.userGet, { params: { id } });
     assert.ok(u.lockedUntil);
     await admin.ok(api.userResetPassword, { params: { id }, body: { newPassword: 'Reset2025u', reason: '解锁' } });
@@ -60,7 +61,8 @@ describe('authentication', () => {
       for (let i = 0; i < 4; i++) s.push((await c.login('admin', 'nope')).status);
       assert.deepEqual(s, [401, 401, 401, 429]);
       const r = await c.login('admin', 'Admin12345');
-      assert.equal((r.body as { code: string }).code, 'RATE_LIMITED');
+      assert.equal((r.body as { code: string }).code, 'auth.loginRateLimited');
+      assert.equal((r.body as { kind: string }).kind, 'RATE_LIMITED');
     } finally {
       await limited.close();
     }
@@ -72,7 +74,8 @@ describe('authentication', () => {
       body: { username: 'csrf_victim', displayName: 'x', role: 'helper', regionCode: ZHANGXIANG, password: 'Create2025t' },
     });
     assert.equal(r.status, 403);
-    assert.equal((r.body as { code: string }).code, 'CSRF');
+    assert.equal((r.body as { code: string }).code, 'http.csrf');
+    assert.equal((r.body as { kind: string }).kind, 'CSRF');
     const list = await admin.ok(api.userList, { query: { q: 'csrf_victim' } });
     assert.equal(list.total, 0);
   });
@@ -84,7 +87,8 @@ describe('authentication', () => {
     assert.equal((r.body as { mustChangePassword: boolean }).mustChangePassword, true);
     const blocked = await c.call(api.regionRoots);
     assert.equal(blocked.status, 403);
-    assert.equal((blocked.body as unknown as { code: string }).code, 'PASSWORD_CHANGE_REQUIRED');
+    assert.equal((blocked.body as unknown as { code: string }).code, 'http.passwordChangeRequired');
+    assert.equal((blocked.body as unknown as { kind: string }).kind, 'PASSWORD_CHANGE_REQUIRED');
     const wrong = await c.call(api.changePassword, { body: { currentPassword: 'nope', newPassword: 'Shengji-2025v' } });
     assert.equal(wrong.status, 400);
     assert.equal((wrong.body as unknown as { details: { field: string }[] }).details[0]!.field, 'body.currentPassword');

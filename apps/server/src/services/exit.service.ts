@@ -25,7 +25,7 @@ const CHILD_PREFIX_LENGTH: Record<number, number | null> = { 0: 2, 1: 4, 2: 6, 3
 const DEFAULT_LIMIT = 50;
 
 export class ExitService {
-  private readonly registry = new RegistryRepository();
+  private get registry() { return this.d.repos.registry; }
 
   constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly policy: PolicyService) {}
 

@@ -10,7 +10,7 @@ import {
   type PolicySnapshot,
 } from '@tuopin/domain';
 import type { Tx } from '../db/database';
-import { notFound } from '../errors';
+import { appError } from '../errors';
 import type { RegistryRepository } from '../repositories/registry.repository';
 import { householdFromRow, memberFromRow } from '../repositories/registry.mapping';
 import { referenceDateFor } from './quality.evaluate';
@@ -54,7 +54,7 @@ export async function loadFacts(
   identifiedOn: string | null,
 ): Promise<LoadedFacts> {
   const row = await registry.household(tx, countyCode, householdId);
-  if (!row) throw notFound('农户');
+  if (!row) throw appError('registry.householdNotFound');
   const [memberRows, incomeRows, statusRows] = await Promise.all([
     registry.members(tx, countyCode, householdId), registry.incomes(tx, countyCode, householdId), registry.statuses(tx, countyCode, householdId),
   ]);

@@ -10,9 +10,10 @@ import {
   ProcedureError, procedureClock, regionPrefix, resolveVerifiers, RISK_TYPES, roleProblem, rolesWith, sendBack, signStep, startProcedure, validateStepData,
   type ClueDetail, type ClueItem, type FactsSnapshot, type HouseholdMonitoring, type PolicySnapshot, type PolicyValues, type ProcedureDetail,
   type ProcedureKind, type ProcedureState, type ProcedureSummary, type PublicityEntry, type Role, type StepCode,
+  type MessageRef,
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
-import { AppError, conflict, forbidden, invalid, notFound } from '../errors';
+import { AppError, appError, fieldError, forbidden } from '../errors';
 import { MonitoringRepository, type Row } from '../repositories/monitoring.repository';
 import { RegistryRepository } from '../repositories/registry.repository';
 import type { Deps } from './context';
@@ -77,8 +78,8 @@ function toSummary(r: Row): ProcedureSummary {
 interface Snapshot { eventIndex: number; step: string; on: string; facts: FactsSnapshot }
 
 export class MonitoringService {
-  private readonly repo = new MonitoringRepository(today);
-  private readonly registry = new RegistryRepository();
+  private get repo() { return this.d.repos.monitoring; }
+  private get registry() { return this.d.repos.registry; }
 
   constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly policy: PolicyService) {}
 
@@ -105,7 +106,7 @@ export class MonitoringService {
   clueGet(actor: Actor, countyCode: string, id: number): Promise<ClueDetail> {
     return this.d.db.scoped(actor, async (tx) => {
       const r = await this.repo.clue(tx, countyCode, id);
-      if (!r) throw notFound('线索');
+      if (!r) throw appError('monitoring.clueNotFound');
       return toClueDetail(r);
     });
   }
@@ -113,12 +114,12 @@ export class MonitoringService {
   clueCreate(actor: Actor, b: { countyCode: string; householdId: number; channel: string; foundOn: string; summary: string; sourceNote?: string }): Promise<ClueDetail> {
     return this.d.db.scoped(actor, async (tx) => {
       const summary = b.summary.trim();
-      if (!summary) throw invalid('summary', '请填写线索内容');
-      if (!isDate(b.foundOn)) throw invalid('foundOn', '日期不正确');
+      if (!summary) throw fieldError('summary', 'monitoring.summaryRequired');
+      if (!isDate(b.foundOn)) throw fieldError('foundOn', 'common.dateInvalid');
       const now = today();
-      if (b.foundOn > now) throw invalid('foundOn', b.channel === 'application' ? '申报日期不能晚于今天' : '发现日期不能晚于今天');
+      if (b.foundOn > now) throw fieldError('foundOn', b.channel === 'application' ? 'monitoring.applicationAfterToday' : 'monitoring.foundAfterToday');
       const h = await this.registry.household(tx, b.countyCode, b.householdId);
-      if (!h) throw notFound('农户');
+      if (!h) throw appError('registry.householdNotFound');
       const village = String(h.village_code);
       const year = yearOf(b.foundOn);
       const effective = await this.policy.resolve(tx, village, year);
@@ -157,21 +158,21 @@ export class MonitoringService {
 
   clueAssign(actor: Actor, b: { clues: { countyCode: string; id: number }[]; assigneeId: number }): Promise<{ assigned: number }> {
     return this.d.db.scoped(actor, async (tx) => {
-      if (!can(actor.role, 'clues:assign')) throw forbidden('只有乡镇及以上工作人员可以分派线索');
+      if (!can(actor.role, 'clues:assign')) throw appError('monitoring.assignDenied');
       const clues: Row[] = [];
       for (const ref of b.clues) {
         const c = await this.repo.clue(tx, ref.countyCode, ref.id, true);
-        if (!c) throw notFound(`线索 ${ref.id}`);
-        if (c.status !== 'open' && c.status !== 'assigned') throw conflict(`线索 ${ref.id}（${c.head_name ?? c.household_no}）已${statusZh(String(c.status))}，不能再分派`, 'clues');
+        if (!c) throw appError('monitoring.clueIdNotFound', { id: ref.id });
+        if (c.status !== 'open' && c.status !== 'assigned') throw fieldError('clues', 'monitoring.clueClosedAssign', { id: ref.id, household: String(c.head_name ?? c.household_no), status: clueStatus(c.status) });
         clues.push(c);
       }
       const u = await this.repo.user(tx, b.assigneeId);
-      if (!u || u.status !== 'active') throw invalid('assigneeId', '核实人不存在、已停用或不在您的管辖范围内');
-      if (!can(u.role as Role, 'clues:verify')) throw invalid('assigneeId', '核实人应为乡镇或村级工作人员');
+      if (!u || u.status !== 'active') throw fieldError('assigneeId', 'monitoring.assigneeInvalid');
+      if (!can(u.role as Role, 'clues:verify')) throw fieldError('assigneeId', 'monitoring.assigneeRole');
       let n = 0;
       for (const c of clues) {
         if (!isWithinRegion(String(c.village_code), String(u.region_code))) {
-          throw invalid('assigneeId', `${u.display_name} 不负责线索 ${c.id} 所在的 ${c.village_name}`);
+          throw fieldError('assigneeId', 'monitoring.assigneeVillage', { name: String(u.display_name), id: String(c.id), village: String(c.village_name) });
         }
         await this.repo.assignClue(tx, String(c.county_code), Number(c.id), { id: Number(u.id), name: String(u.display_name) });
         n++;
@@ -183,10 +184,10 @@ export class MonitoringService {
   clueDismiss(actor: Actor, countyCode: string, id: number, reason: string): Promise<ClueItem> {
     return this.d.db.scoped(actor, async (tx) => {
       const r = reason.trim();
-      if (!r) throw invalid('reason', '请填写排除理由');
+      if (!r) throw fieldError('reason', 'monitoring.dismissReason');
       const c = await this.repo.clue(tx, countyCode, id, true);
-      if (!c) throw notFound('线索');
-      if (c.status !== 'open' && c.status !== 'assigned') throw conflict(`该线索已${statusZh(String(c.status))}，不能排除`);
+      if (!c) throw appError('monitoring.clueNotFound');
+      if (c.status !== 'open' && c.status !== 'assigned') throw appError('monitoring.clueClosedDismiss', { status: clueStatus(c.status) });
       await this.repo.setClueStatus(tx, countyCode, id, 'dismissed', { dismissReason: r });
       return toClue((await this.repo.clue(tx, countyCode, id))!);
     }, { reason });
@@ -200,18 +201,18 @@ export class MonitoringService {
   clueDismissBulk(actor: Actor, b: { clues: { countyCode: string; id: number }[]; reason: string }): Promise<{ dismissed: number }> {
     return this.d.db.scoped(actor, async (tx) => {
       const reason = b.reason.trim();
-      if (!reason) throw invalid('reason', '请填写排除理由');
+      if (!reason) throw fieldError('reason', 'monitoring.dismissReason');
       const keys = [...new Map(b.clues.map((k) => [`${k.countyCode}:${k.id}`, k])).values()];
       const found = new Map((await this.repo.lockClues(tx, keys)).map((c) => [`${String(c.county_code)}:${Number(c.id)}`, c]));
       for (const k of keys) {
         const c = found.get(`${k.countyCode}:${k.id}`);
-        if (!c) throw notFound(`线索 ${k.id}`);
+        if (!c) throw appError('monitoring.clueIdNotFound', { id: k.id });
         if (c.status !== 'open' && c.status !== 'assigned') {
-          throw conflict(`线索 ${k.id}（${String(c.head_name ?? c.household_no)}）已${statusZh(String(c.status))}，不能排除；没有排除任何线索`, 'clues');
+          throw fieldError('clues', 'monitoring.clueClosedDismissMany', { id: k.id, household: String(c.head_name ?? c.household_no), status: clueStatus(c.status) });
         }
       }
       const n = await this.repo.dismissClues(tx, keys, reason);
-      if (n !== keys.length) throw conflict('线索状态已被他人改变，没有排除任何线索，请刷新后重试', 'clues');
+      if (n !== keys.length) throw fieldError('clues', 'monitoring.cluesChanged');
       return { dismissed: n };
     }, { reason: b.reason.trim() });
   }
@@ -221,14 +222,14 @@ export class MonitoringService {
   identificationStart(actor: Actor, countyCode: string, clueId: number): Promise<ProcedureDetail> {
     return this.d.db.scoped(actor, async (tx) => {
       const c = await this.repo.clue(tx, countyCode, clueId, true);
-      if (!c) throw notFound('线索');
-      if (c.status !== 'open' && c.status !== 'assigned') throw conflict(`该线索已${statusZh(String(c.status))}，不能再发起识别`);
+      if (!c) throw appError('monitoring.clueNotFound');
+      if (c.status !== 'open' && c.status !== 'assigned') throw appError('monitoring.clueClosedIdentify', { status: clueStatus(c.status) });
       const startedOn = String(c.applied_on ?? c.found_on);
       const state = startProcedure('identification', startedOn);
       const who = roleProblem(state, actor.role);
       if (who) throw forbidden(who);
       const householdId = Number(c.household_id);
-      if (await this.repo.openRecord(tx, countyCode, householdId)) throw conflict('该户已是监测对象，不需要再识别', 'clue');
+      if (await this.repo.openRecord(tx, countyCode, householdId)) throw fieldError('clue', 'monitoring.alreadyMonitoredClue');
       const id = await this.insertProcedure(tx, actor, countyCode, householdId, String(c.village_code), state, clueId, null);
       await this.repo.setClueStatus(tx, countyCode, clueId, 'verifying', { procedureId: id });
       return this.detail(tx, actor, countyCode, id);
@@ -238,9 +239,9 @@ export class MonitoringService {
   eliminationStart(actor: Actor, countyCode: string, householdId: number): Promise<ProcedureDetail> {
     return this.d.db.scoped(actor, async (tx) => {
       const h = await this.registry.household(tx, countyCode, householdId);
-      if (!h) throw notFound('农户');
+      if (!h) throw appError('registry.householdNotFound');
       const rec = await this.repo.openRecord(tx, countyCode, householdId);
-      if (!rec) throw conflict('该户不是监测对象，不能发起风险消除');
+      if (!rec) throw appError('monitoring.notMonitoredElimination');
       const now = today();
       const state = startProcedure('elimination', now);
       const who = roleProblem(state, actor.role);
@@ -276,7 +277,7 @@ export class MonitoringService {
       });
     } catch (e) {
       if ((e as { constraint?: string }).constraint === 'procedures_one_active_uq') {
-        throw conflict(state.kind === 'identification' ? '该户已有正在办理的识别程序' : '该户已有正在办理的风险消除程序');
+        throw appError(state.kind === 'identification' ? 'monitoring.identificationOpen' : 'monitoring.eliminationOpen');
       }
       throw e;
     }
@@ -288,7 +289,7 @@ export class MonitoringService {
 
   private async detail(tx: Tx, actor: Actor, countyCode: string, id: number): Promise<ProcedureDetail> {
     const r = await this.repo.procedure(tx, countyCode, id);
-    if (!r) throw notFound('程序');
+    if (!r) throw appError('monitoring.procedureNotFound');
     const state = stateOf(r);
     const policyNow = await this.resolve(tx, String(r.village_code), Number(r.year));
     const now = today();
@@ -311,7 +312,7 @@ export class MonitoringService {
   procedureSign(actor: Actor, countyCode: string, id: number, b: { step: string; data: Record<string, unknown>; comment?: string }): Promise<ProcedureDetail> {
     return this.d.db.scoped(actor, async (tx) => {
       const r = await this.repo.procedure(tx, countyCode, id, true);
-      if (!r) throw notFound('程序');
+      if (!r) throw appError('monitoring.procedureNotFound');
       const state = stateOf(r);
       const village = String(r.village_code);
       const householdId = Number(r.household_id);
@@ -352,7 +353,7 @@ export class MonitoringService {
       // Risk elimination is checked again at county approval on the facts of that day.
       if (state.kind === 'elimination' && b.step === 'county_approval' && b.data.result === 'approve') {
         const check = facts.snapshot.eliminationCheck;
-        if (!rec || !check) throw conflict('该户已不是监测对象');
+        if (!rec || !check) throw appError('monitoring.noLongerMonitored');
         if (!check.allowed) {
           const details = check.blockers.map((x) => ({ field: `blockers.${x.code}`, message: `${x.zh}：${x.detail}` }));
           throw new AppError(409, 'CONFLICT', `复核未通过，不能审定风险消除：${details.map((x) => x.message).join('；')}`, details);
@@ -363,13 +364,13 @@ export class MonitoringService {
       let outcome: Record<string, unknown> | null = null;
       if (next.status === 'completed' && next.kind === 'identification') {
         const o = identificationOutcome(next)!;
-        if (rec) throw conflict('该户已是监测对象');
+        if (rec) throw appError('monitoring.alreadyMonitored');
         await this.repo.insertRecord(tx, { countyCode, householdId, villageCode: village, identifiedOn: o.announcedOn, monitoredType: o.monitoredType, riskTypes: o.riskTypes, procedureId: id });
         await this.repo.setYearMonitoring(tx, countyCode, householdId, village, year, { monitored: true, monitoredType: o.monitoredType, riskTypes: o.riskTypes });
         outcome = o;
       } else if (next.status === 'completed' && next.kind === 'elimination') {
         const o = eliminationOutcome(next)!;
-        if (!rec) throw conflict('该户已不是监测对象');
+        if (!rec) throw appError('monitoring.noLongerMonitored');
         await this.repo.closeRecord(tx, countyCode, Number(rec.id), { eliminatedOn: o.announcedOn, eliminationType: o.eliminationType, procedureId: id, quick });
         await this.repo.setYearMonitoring(tx, countyCode, householdId, village, year, { monitored: false, monitoredType: null, riskTypes: [] });
         outcome = { ...o, quick };
@@ -388,7 +389,7 @@ export class MonitoringService {
   procedureSendBack(actor: Actor, countyCode: string, id: number, b: { toStep: string; reason: string }): Promise<ProcedureDetail> {
     return this.d.db.scoped(actor, async (tx) => {
       const r = await this.repo.procedure(tx, countyCode, id, true);
-      if (!r) throw notFound('程序');
+      if (!r) throw appError('monitoring.procedureNotFound');
       const state = stateOf(r);
       const effective = await this.policy.resolve(tx, String(r.village_code), Number(r.year));
       let next: ProcedureState;
@@ -414,7 +415,7 @@ export class MonitoringService {
   procedureConfirm(actor: Actor, countyCode: string, id: number): Promise<ProcedureDetail> {
     return this.d.db.scoped(actor, async (tx) => {
       const r = await this.repo.procedure(tx, countyCode, id, true);
-      if (!r) throw notFound('程序');
+      if (!r) throw appError('monitoring.procedureNotFound');
       const effective = await this.policy.resolve(tx, String(r.village_code), Number(r.year));
       let next: ProcedureState;
       try {
@@ -442,7 +443,7 @@ export class MonitoringService {
   householdMonitoring(actor: Actor, countyCode: string, householdId: number): Promise<HouseholdMonitoring> {
     return this.d.db.scoped(actor, async (tx) => {
       const h = await this.registry.household(tx, countyCode, householdId);
-      if (!h) throw notFound('农户');
+      if (!h) throw appError('registry.householdNotFound');
       const [records, procs, clues] = await Promise.all([
         this.repo.records(tx, countyCode, householdId), this.repo.householdProcedures(tx, countyCode, householdId), this.repo.householdClues(tx, countyCode, householdId),
       ]);
@@ -529,6 +530,7 @@ function proposalProblems(data: Record<string, unknown>): { field: string; messa
   return out;
 }
 
-function statusZh(s: string): string {
-  return { open: '待受理', assigned: '分派', verifying: '进入识别程序', identified: '纳入监测', rejected: '办结（未纳入）', dismissed: '排除' }[s] ?? s;
+/** A clue status as a catalogue label (a nested message param). */
+function clueStatus(s: unknown): MessageRef {
+  return { code: `monitoring.status.${String(s)}`, params: {} };
 }

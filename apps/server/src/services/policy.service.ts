@@ -8,7 +8,7 @@ import {
   regionLevel, regionPrefix, resolvePolicy, type EffectivePolicy, type PolicyDefinition, type EffectivePolicyResponse, type PolicyValueRecord, type PolicyValueRow,
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
-import { AppError, forbidden, invalid, notFound } from '../errors';
+import { appError, fieldError, invalid } from '../errors';
 import { PolicyRepository, type PolicyRow } from '../repositories/policy.repository';
 import type { Deps } from './context';
 import type { RegionsService } from './regions.service';
@@ -23,7 +23,7 @@ const toValueRow = (r: PolicyRow): PolicyValueRow => ({ id: r.id, regionCode: r.
 const chainPrefixes = (code: string) => [...ancestorCodes(code), code].filter((c) => regionLevel(c) <= 3).map(regionPrefix);
 
 export class PolicyService {
-  private readonly repo = new PolicyRepository();
+  private get repo() { return this.d.repos.policy; }
 
   constructor(private readonly d: Deps, private readonly regions: RegionsService) {}
 
@@ -60,11 +60,11 @@ export class PolicyService {
   }
 
   private async writable(tx: Tx, actor: Actor, regionCode: string, key: string) {
-    if (!can(actor.role, 'policy:write')) throw forbidden('只有系统管理员和县级及以上管理员可以设置政策参数');
-    if (!isPolicyKey(key)) throw invalid('key', `没有名为“${key}”的政策参数`);
+    if (!can(actor.role, 'policy:write')) throw appError('policy.writeDenied');
+    if (!isPolicyKey(key)) throw fieldError('key', 'policy.unknownKey', { key });
     const region = await this.regions.visible(tx, regionCode);
     if (!POLICY_LEVELS.includes(region.level as 0 | 1 | 2 | 3)) {
-      throw invalid('regionCode', '政策参数只能在全国、省、市、县四级设置，乡镇和村沿用所在县的设置');
+      throw fieldError('regionCode', 'policy.regionLevel');
     }
     return region;
   }
@@ -78,7 +78,7 @@ export class PolicyService {
         if (problem) throw invalid('value', problem);
         if (!policyExists(b.key, b.year)) {
           const d = policyDefinition(b.key)!;
-          throw invalid('year', `${d.zh}自 ${d.since} 年起设立，不能设置 ${b.year} 年的值`);
+          throw fieldError('year', 'policy.sinceYear', { name: { zh: d.zh, en: d.en }, since: d.since ?? '', year: b.year });
         }
         // Ordered pairs (age ranges) must stay ordered with the value in force for the other end.
         const { values } = await this.resolve(tx, region.code, b.year);
@@ -95,7 +95,7 @@ export class PolicyService {
           value: b.value, note, userId: actor.id, username: actor.username,
         });
         const row = (await this.repo.current(tx, region.code, b.year, b.key))!;
-        if (row.id !== id) throw new AppError(500, 'INTERNAL', '保存政策参数失败');
+        if (row.id !== id) throw appError('policy.saveFailed');
         return toRecord(row);
       },
       { reason: b.note ?? null },
@@ -108,7 +108,7 @@ export class PolicyService {
       async (tx) => {
         const region = await this.writable(tx, actor, b.regionCode, b.key);
         const cur = await this.repo.current(tx, region.code, b.year, b.key);
-        if (!cur) throw notFound(`${region.name} ${b.year} 年的“${policyDefinition(b.key)!.zh}”设置`);
+        if (!cur) throw appError('policy.settingNotFound', { region: region.name, year: b.year, name: { zh: policyDefinition(b.key)!.zh, en: policyDefinition(b.key)!.en } });
         await this.repo.retire(tx, cur.id, actor.username, b.note?.trim() || null);
         return { ok: true as const };
       },
@@ -118,7 +118,7 @@ export class PolicyService {
 
   history(actor: Actor, regionCode: string, key: string): Promise<PolicyValueRecord[]> {
     return this.d.db.scoped(actor, async (tx) => {
-      if (!isPolicyKey(key)) throw invalid('key', `没有名为“${key}”的政策参数`);
+      if (!isPolicyKey(key)) throw fieldError('key', 'policy.unknownKey', { key });
       const region = await this.regions.visible(tx, regionCode);
       return (await this.repo.history(tx, chainPrefixes(region.code), key)).map(toRecord);
     });

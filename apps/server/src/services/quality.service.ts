@@ -68,8 +68,8 @@ function ruleRank(id: string): number {
  * check and per child region, grouped by household, or as CSV. One household can also be checked live.
  */
 export class QualityService {
-  private readonly repo = new QualityRepository();
-  private readonly registry = new RegistryRepository();
+  private get repo() { return this.d.repos.quality; }
+  private get registry() { return this.d.repos.registry; }
 
   constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly runs: Runs) {
     // The run kind (services/runs.ts): progress mirrored into quality_runs, which the page shows; a failed or

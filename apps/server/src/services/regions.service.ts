@@ -1,6 +1,6 @@
 import { ancestorCodes, regionPrefix, type RegionDetail, type RegionNode } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
-import { notFound } from '../errors';
+import { appError } from '../errors';
 import type { Deps } from './context';
 
 export class RegionsService {
@@ -9,7 +9,7 @@ export class RegionsService {
   /** The region if it is inside the actor's scope; otherwise a 404 (never its data). */
   async visible(tx: Tx, code: string): Promise<RegionNode> {
     const r = await this.d.repos.regions.get(tx, code);
-    if (!r) throw notFound('区域');
+    if (!r) throw appError('regions.notFound');
     return r;
   }
 

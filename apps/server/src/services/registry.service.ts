@@ -1,15 +1,15 @@
 import type { Readable } from 'node:stream';
 import {
-  ancestorCodes, incomeLineOf, regionLevel, resolvePolicy,
+  ancestorCodes, columnsOutput, HOUSEHOLD_FIELD_COLUMNS, incomeLineOf, MEMBER_FIELD_COLUMNS, regionLevel, resolvePolicy,
   ageAt, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
   parseIdNumber, RELATIONS, REGISTRY_FIRST_YEAR, validateHousehold, validateIncome, validateMember, validateYearStatus,
   type AuditEntry, type Household, type Member, type ValidationProblem, INCOME_ITEMS, perCapitaNetIncome, regionPrefix,
-  type HouseholdDetail, type HouseholdListItem, type HouseholdListTotals, type IncomeRecord, type IncomeValues, type YearStatus,
+  type HouseholdChanges, type HouseholdDetail, type HouseholdListItem, type HouseholdStatusCode, type MemberChanges, type NewHousehold, type HouseholdListTotals, type IncomeRecord, type IncomeValues, type YearStatus,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
-import { AppError, conflict, invalid, notFound } from '../errors';
+import { AppError, appError, fieldError } from '../errors';
 import type { Tx } from '../db/database';
-import { HOUSEHOLD_KEYS, householdFromRow, householdToColumns, LAND_KEYS, MEMBER_KEYS, memberFromRow, memberToColumns } from '../repositories/registry.mapping';
+import { householdFromRow, householdToColumns, LAND_KEYS, memberFromRow, memberToColumns } from '../repositories/registry.mapping';
 import { pgError } from './context';
 import { maskPrivateValues, PRIVATE_FIELDS, privacyFor, type Privacy } from './privacy';
 import { csvStream } from '../http/csv';
@@ -70,8 +70,9 @@ export class RegistryService {
   constructor(
     private readonly d: Deps,
     private readonly regions: RegionsService,
-    private readonly repo: RegistryRepository,
   ) {}
+
+  private get repo() { return this.d.repos.registry; }
 
   /**
    * A page of the filtered list (keyset paging: as fast on the last page as on the first). The totals of the whole
@@ -82,7 +83,7 @@ export class RegistryService {
     return this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, q.regionCode ?? actor.regionCode);
       if (q.incomeMin !== undefined && q.incomeMax !== undefined && q.incomeMin > q.incomeMax) {
-        throw invalid('querystring.incomeMax', '收入上限不能小于下限');
+        throw fieldError('querystring.incomeMax', 'registry.incomeRange');
       }
       const filter = filterOf(region.code, q);
       const privacy = privacyFor(actor.role, false);
@@ -190,12 +191,12 @@ export class RegistryService {
     const privacy = privacyFor(actor.role, reveal);
     return this.d.db.scoped(actor, async (tx) => {
       const h = await this.repo.household(tx, countyCode, id);
-      if (!h) throw notFound('农户');
+      if (!h) throw appError('registry.householdNotFound');
       const village = String(h.village_code);
       const chain = [...ancestorCodes(village), village].filter((c) => regionLevel(c) <= 3).map(regionPrefix);
       const [members, incomes, statuses, moves, policyRows] = await Promise.all([
         this.repo.members(tx, countyCode, id), this.repo.incomes(tx, countyCode, id), this.repo.statuses(tx, countyCode, id), this.repo.moves(tx, countyCode, id),
-        new PolicyRepository().chain(tx, chain, currentYearInChina()),
+        this.d.repos.policy.chain(tx, chain, currentYearInChina()),
       ]);
       const valueRows = policyRows.map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
       if (privacy.full) {
@@ -207,23 +208,17 @@ export class RegistryService {
       const joinedOn = new Map<number, string>();
       for (const mv of moves) if ((MOVE_IN_KINDS as readonly string[]).includes(mv.kind) && mv.to_household_id === id) joinedOn.set(mv.member_id, mv.moved_on);
       const activeNow = members.filter((m) => m.active).length;
-      const fields: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(h)) {
-        if (['county_code', 'id', 'household_no', 'village_code', 'village_name', 'village_full_name', 'village_level', 'created_at', 'updated_at'].includes(k)) continue;
-        fields[camel(k)] = k === 'phone' ? privacy.phone(v as string | null) : typeof v === 'string' && /^-?\d+\.\d+$/.test(v) ? Number(v) : v;
-      }
+      // the response parts of the contract, from the domain records (cleared fields as their column defaults)
+      const household = columnsOutput(HOUSEHOLD_FIELD_COLUMNS, householdFromRow(h));
       return {
         id, countyCode, householdNo: String(h.household_no),
         village: { code: String(h.village_code), name: String(h.village_name), fullName: String(h.village_full_name), level: Number(h.village_level) },
-        fields,
+        fields: { ...household, phone: privacy.phone(household.phone) },
         members: members.map((r) => {
           const m = memberFromRow(r);
           return {
-            ...m,
-            id: Number(r.id), idNumber: privacy.idNumber(m.idNumber) ?? '', phone: privacy.phone(m.phone),
-            relation: String(m.relation), dibao: m.dibao ?? 'none', tekun: m.tekun ?? 'none', age: ageAt(m.birthDate, today()),
-            criticalIllnessInsurance: Boolean(m.criticalIllnessInsurance), commercialMedicalInsurance: Boolean(m.commercialMedicalInsurance),
-            pensionInsurance: Boolean(m.pensionInsurance), medicalAid: Boolean(m.medicalAid),
+            ...columnsOutput(MEMBER_FIELD_COLUMNS, m),
+            id: Number(r.id), idNumber: privacy.idNumber(m.idNumber) ?? '', phone: privacy.phone(m.phone), age: ageAt(m.birthDate, today()),
             active: Boolean(r.active), joinedOn: joinedOn.get(Number(r.id)) ?? null,
             leftOn: (r.left_on_text as string) ?? null, leftReason: (r.left_reason as string) ?? null,
           };
@@ -261,7 +256,7 @@ export class RegistryService {
     const privacy = privacyFor(actor.role, false);
     return this.d.db.scoped(actor, async (tx) => {
       const h = await this.repo.household(tx, countyCode, id);
-      if (!h) throw notFound('农户');
+      if (!h) throw appError('registry.householdNotFound');
       const members = await this.repo.members(tx, countyCode, id);
       const limit = q.limit ?? 20;
       const rows = await this.repo.history(tx, id, members.map((m) => Number(m.id)), q.before ?? null, limit + 1);
@@ -286,36 +281,32 @@ export class RegistryService {
   /** A new household with its head (the first member); the village must be in the user's region. */
   async createHousehold(
     actor: Actor,
-    b: { household: Record<string, unknown>; head: Record<string, unknown>; status?: { status: string; exitYear?: unknown }; reason: string },
+    b: { household: NewHousehold; head: MemberChanges; status?: { status: HouseholdStatusCode; exitYear?: number | null }; reason: string },
   ): Promise<HouseholdDetail> {
-    const allowed = new Set<string>([...HOUSEHOLD_KEYS, 'land', 'householdNo', 'villageCode']);
-    for (const k of Object.keys(b.household)) if (!allowed.has(k)) throw invalid(`body.household.${k}`, '未知字段');
-    const land = (b.household.land ?? {}) as Record<string, unknown>;
-    for (const k of Object.keys(land)) if (!(LAND_KEYS as readonly string[]).includes(k)) throw invalid(`body.household.land.${k}`, '未知的土地类型');
-    for (const k of Object.keys(b.head)) if (!(MEMBER_KEYS as readonly string[]).includes(k)) throw invalid(`body.head.${k}`, '未知字段');
-    if (b.head.relation !== undefined && b.head.relation !== 'head') throw invalid('body.head.relation', '新建农户时第一位成员应为户主');
-    const villageCode = typeof b.household.villageCode === 'string' ? b.household.villageCode : '';
+    // The keys and types of the household, head and status are the contract's (schemas from the column declarations).
+    const { land, ...fields } = b.household;
+    if (b.head.relation !== undefined && b.head.relation !== 'head') throw fieldError('body.head.relation', 'registry.firstMemberHead');
+    const villageCode = fields.villageCode ?? '';
     const countyCode = villageCode.slice(0, 6);
-    const householdNo = typeof b.household.householdNo === 'string' ? b.household.householdNo.trim() : b.household.householdNo;
     const h = {
-      otherCauses: [], ...b.household, householdNo, countyCode,
-      land: Object.fromEntries(LAND_KEYS.map((k) => [k, land[k] ?? null])),
-    } as unknown as Household;
-    const head = { idType: 'resident_id', health: [], ...b.head, relation: 'head' } as unknown as Member;
+      otherCauses: [], ...fields, householdNo: fields.householdNo?.trim(), countyCode,
+      land: Object.fromEntries(LAND_KEYS.map((k) => [k, land?.[k] ?? null])) as Household['land'],
+    } as Household;
+    const head = { idType: 'resident_id', health: [], ...b.head, relation: 'head' } as Member;
     if (typeof head.idNumber === 'string') head.idNumber = normalizedId(head.idNumber);
     const opts = { referenceDate: today() };
     rejectErrors(validateHousehold(h, opts), 'body.household');
     // the status of the current year (一般农户 unless given); a new household is not monitored
     const year = Number(today().slice(0, 4));
-    const status = { householdNo: String(h.householdNo), year, status: b.status?.status ?? 'ordinary', exitYear: (b.status?.exitYear ?? null) as number | null, monitored: false, monitoredType: null, riskTypes: [] } as YearStatus;
+    const status: YearStatus = { householdNo: String(h.householdNo), year, status: b.status?.status ?? 'ordinary', exitYear: b.status?.exitYear ?? null, monitored: false, monitoredType: null, riskTypes: [] };
     rejectErrors(validateYearStatus(status, opts), 'body.status', [], statusFieldZh);
     const id = await this.d.db.scoped(
       actor,
       async (tx) => {
         const village = await this.regions.visible(tx, villageCode).catch((e: unknown) => {
-          throw e instanceof AppError && e.status === 404 ? invalid('body.household.villageCode', '所在村不存在或不在您的管辖范围内') : e;
+          throw e instanceof AppError && e.status === 404 ? fieldError('body.household.villageCode', 'registry.villageNotFound') : e;
         });
-        if (village.level !== 5) throw invalid('body.household.villageCode', '请选择到村（社区）一级');
+        if (village.level !== 5) throw fieldError('body.household.villageCode', 'registry.chooseVillage');
         rejectErrors(validateMember(head, { ...opts, regionCode: villageCode }), 'body.head');
         try {
           const newId = await this.repo.insertHousehold(tx, countyCode, h.householdNo, villageCode, householdToColumns(h));
@@ -326,7 +317,7 @@ export class RegistryService {
         } catch (e) {
           const pe = pgError(e);
           if (pe.code === '23505' && pe.constraint?.startsWith('households')) {
-            throw conflict(`户编号 ${h.householdNo} 在本县已经登记，请换一个户编号`, 'body.household.householdNo');
+            throw fieldError('body.household.householdNo', 'registry.householdNoTaken', { no: h.householdNo });
           }
           throw duplicateId(e, head.idNumber, 'body.head.idNumber');
         }
@@ -336,18 +327,14 @@ export class RegistryService {
     return this.get(actor, countyCode, id);
   }
 
-  async updateHousehold(actor: Actor, countyCode: string, id: number, changes: Record<string, unknown>, reason: string): Promise<HouseholdDetail> {
-    const allowed = new Set<string>([...HOUSEHOLD_KEYS, 'land']);
+  async updateHousehold(actor: Actor, countyCode: string, id: number, changes: HouseholdChanges, reason: string): Promise<HouseholdDetail> {
     await this.d.db.scoped(
       actor,
       async (tx) => {
         const row = await this.repo.household(tx, countyCode, id);
-        if (!row) throw notFound('农户');
-        for (const k of Object.keys(changes)) if (!allowed.has(k)) throw invalid(`body.changes.${k}`, '该字段不能在此修改');
+        if (!row) throw appError('registry.householdNotFound');
         const current = householdFromRow(row);
-        const land = changes.land as Record<string, unknown> | undefined;
-        if (land !== undefined) for (const k of Object.keys(land ?? {})) if (!(LAND_KEYS as readonly string[]).includes(k)) throw invalid(`body.changes.land.${k}`, '未知的土地类型');
-        const merged = { ...current, ...changes, land: { ...current.land, ...(land ?? {}) } } as Household;
+        const merged = { ...current, ...changes, land: { ...current.land, ...changes.land } } as Household;
         const opts = { referenceDate: today() };
         rejectErrors(validateHousehold(merged, opts), 'body.changes', validateHousehold(current, opts));
         await this.repo.updateHousehold(tx, countyCode, id, householdToColumns(changes as Partial<Household>));
@@ -357,12 +344,11 @@ export class RegistryService {
     return this.get(actor, countyCode, id);
   }
 
-  async updateMember(actor: Actor, countyCode: string, id: number, memberId: number, changes: Record<string, unknown>, reason: string): Promise<HouseholdDetail> {
+  async updateMember(actor: Actor, countyCode: string, id: number, memberId: number, changes: MemberChanges, reason: string): Promise<HouseholdDetail> {
     await this.d.db.scoped(
       actor,
       async (tx) => {
         const { household, member } = await this.activeMember(tx, countyCode, id, memberId);
-        for (const k of Object.keys(changes)) if (!(MEMBER_KEYS as readonly string[]).includes(k)) throw invalid(`body.changes.${k}`, '该字段不能在此修改');
         const current = memberFromRow(member);
         const next = { ...current, ...changes } as Member;
         if (typeof next.idNumber === 'string') next.idNumber = normalizedId(next.idNumber);
@@ -382,15 +368,14 @@ export class RegistryService {
 
   async addMember(
     actor: Actor, countyCode: string, id: number,
-    b: { member: Record<string, unknown>; kind: 'birth' | 'marriage_in' | 'other_in'; date: string; reason: string },
+    b: { member: MemberChanges; kind: 'birth' | 'marriage_in' | 'other_in'; date: string; reason: string },
   ): Promise<HouseholdDetail> {
     await this.d.db.scoped(
       actor,
       async (tx) => {
         const household = await this.repo.household(tx, countyCode, id);
-        if (!household) throw notFound('农户');
-        for (const k of Object.keys(b.member)) if (!(MEMBER_KEYS as readonly string[]).includes(k)) throw invalid(`body.member.${k}`, '未知字段');
-        const m = { idType: 'resident_id', health: [], ...b.member } as unknown as Member;
+        if (!household) throw appError('registry.householdNotFound');
+        const m = { idType: 'resident_id', health: [], ...b.member } as Member;
         if (typeof m.idNumber === 'string') m.idNumber = normalizedId(m.idNumber);
         rejectErrors(validateMember(m, { referenceDate: today(), regionCode: String(household.village_code) }), 'body.member');
         checkDate(b.date, m.birthDate);
@@ -425,11 +410,11 @@ export class RegistryService {
         checkDate(b.date, current.birthDate);
         const village = String(household.village_code);
         if (b.kind === 'transfer') {
-          if (!b.target) throw invalid('body.target', '转入其他农户时必须指定目标农户');
-          if (b.target.countyCode === countyCode && b.target.householdId === id) throw invalid('body.target', '目标农户不能是本户');
-          if (!label(RELATIONS, b.target.relation)) throw invalid('body.target.relation', '与新户主关系不正确');
+          if (!b.target) throw fieldError('body.target', 'registry.targetRequired');
+          if (b.target.countyCode === countyCode && b.target.householdId === id) throw fieldError('body.target', 'registry.targetSelf');
+          if (!label(RELATIONS, b.target.relation)) throw fieldError('body.target.relation', 'registry.targetRelation');
           const target = await this.repo.household(tx, b.target.countyCode, b.target.householdId);
-          if (!target) throw invalid('body.target', '目标农户不存在或不在您的管辖范围内');
+          if (!target) throw fieldError('body.target', 'registry.targetNotFound');
           const tVillage = String(target.village_code);
           const newId = await this.repo.insertMember(tx, b.target.countyCode, b.target.householdId, tVillage, memberToColumns({ ...current, relation: b.target.relation as Member['relation'] }));
           await this.repo.movePerson(tx, current.idNumber, { countyCode: b.target.countyCode, villageCode: tVillage, householdId: b.target.householdId, memberId: newId });
@@ -438,7 +423,7 @@ export class RegistryService {
             fromHouseholdId: id, toCountyCode: b.target.countyCode, toHouseholdId: b.target.householdId, date: b.date, reason: b.reason,
           });
         } else {
-          if (b.target) throw invalid('body.target', '只有“转入其他农户”需要目标农户');
+          if (b.target) throw fieldError('body.target', 'registry.targetOnlyForMove');
           await this.repo.deletePerson(tx, current.idNumber);
         }
         await this.repo.endMembership(tx, countyCode, memberId, b.date, why);
@@ -459,12 +444,12 @@ export class RegistryService {
    */
   async upsertIncome(actor: Actor, countyCode: string, id: number, year: number, items: Record<string, unknown>, reason: string): Promise<HouseholdDetail> {
     const keys = new Set<string>(INCOME_ITEMS.map((i) => i.key));
-    for (const k of Object.keys(items)) if (!keys.has(k)) throw invalid(`body.items.${k}`, '未知的收入项目');
+    for (const k of Object.keys(items)) if (!keys.has(k)) throw fieldError(`body.items.${k}`, 'registry.unknownIncomeItem');
     await this.d.db.scoped(
       actor,
       async (tx) => {
         const household = await this.repo.household(tx, countyCode, id);
-        if (!household) throw notFound('农户');
+        if (!household) throw appError('registry.householdNotFound');
         const existing = await this.repo.income(tx, countyCode, id, year);
         const record = (values: (key: string, column: string) => unknown) =>
           ({ householdNo: String(household.household_no), year, ...Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, values(i.key, i.column)])) }) as IncomeRecord;
@@ -493,7 +478,7 @@ export class RegistryService {
       actor,
       async (tx) => {
         const household = await this.repo.household(tx, countyCode, id);
-        if (!household) throw notFound('农户');
+        if (!household) throw appError('registry.householdNotFound');
         const [row] = await this.repo.statuses(tx, countyCode, id, year);
         const monitoring = {
           monitored: Boolean(row?.monitored ?? false), monitoredType: (row?.monitored_type as YearStatus['monitoredType']) ?? null,
@@ -515,10 +500,10 @@ export class RegistryService {
 
   private async activeMember(tx: Tx, countyCode: string, id: number, memberId: number) {
     const household = await this.repo.household(tx, countyCode, id);
-    if (!household) throw notFound('农户');
+    if (!household) throw appError('registry.householdNotFound');
     const member = await this.repo.member(tx, countyCode, id, memberId);
-    if (!member) throw notFound('成员');
-    if (!member.active) throw conflict(`该成员已于 ${String(member.left_on)} 迁出，不能再修改`);
+    if (!member) throw appError('registry.memberNotFound');
+    if (!member.active) throw appError('registry.memberLeft', { date: String(member.left_on) });
     return { household, member };
   }
 }
@@ -550,12 +535,12 @@ const STATUS_FIELDS_ZH: Record<string, string> = {
 const statusFieldZh = (field: string) => STATUS_FIELDS_ZH[field.replace(/\.\d+$/, '')];
 
 function checkDate(date: string, birthDate: string | null) {
-  if (date > today()) throw invalid('body.date', '日期不能晚于今天');
-  if (birthDate && date < birthDate) throw invalid('body.date', '日期不能早于出生日期');
+  if (date > today()) throw fieldError('body.date', 'common.dateAfterToday');
+  if (birthDate && date < birthDate) throw fieldError('body.date', 'registry.dateBeforeBirth');
 }
 
 function duplicateId(e: unknown, idNumber: string, field: string): unknown {
-  if (pgError(e).code === '23505') return conflict(`证件号码 ${idNumber} 已登记在其他农户中，同一证件号码只能属于一户`, field);
+  if (pgError(e).code === '23505') return fieldError(field, 'registry.idNumberTaken', { idNumber });
   return e;
 }
 
