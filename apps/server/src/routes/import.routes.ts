@@ -3,9 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
-import { api, type ImportInfo } from '@tuopin/domain';
-import type { Services } from '../app';
-import { AppError, invalid } from '../errors';
+import { api, msg, type ImportInfo } from '@tuopin/domain';
+import type { Services } from '../services/container';
+import { appError, detail, fieldError } from '../errors';
 import { BAD_TEXT_MESSAGE, isBadText } from '../http/validation';
 import { route } from '../http/route';
 import type { ImportRow } from '../repositories/import.repository';
@@ -42,7 +42,7 @@ export function importRoutes(app: FastifyInstance, s: Services) {
   });
 
   route(app, s.auth, api.importCreate, async ({ actor, request }) => {
-    if (!request.isMultipart()) throw new AppError(400, 'VALIDATION', '请以 multipart/form-data 上传文件（字段名 files）');
+    if (!request.isMultipart()) throw appError('import.notMultipart');
     const tmp = path.join(s.config.dataDir, 'imports', `upload-${crypto.randomUUID()}`);
     await fs.promises.mkdir(tmp, { recursive: true });
     const files: UploadedFile[] = [];
@@ -53,14 +53,14 @@ export function importRoutes(app: FastifyInstance, s: Services) {
         const long = !bad && part.filename.length > MAX_FILE_NAME ? `body.files.${files.length}.filename` : null;
         if (bad || long) {
           part.file.resume();
-          throw invalid((bad ?? long)!, bad ? `文件名${BAD_TEXT_MESSAGE}` : `文件名不能超过 ${MAX_FILE_NAME} 个字符`);
+          throw bad ? fieldError(bad, 'import.fileNameBadText') : fieldError(long!, 'import.fileNameTooLong', { max: MAX_FILE_NAME });
         }
         const p = path.join(tmp, String(files.length));
         await pipeline(part.file, fs.createWriteStream(p));
-        if (part.file.truncated) throw new AppError(413, 'VALIDATION', `文件“${part.filename}”超过 ${MAX_UPLOAD_BYTES / 1024 / 1024} MB`);
+        if (part.file.truncated) throw appError('import.fileTooLarge', { name: part.filename, mb: MAX_UPLOAD_BYTES / 1024 / 1024 });
         files.push({ name: part.filename || `文件${files.length + 1}`, path: p, bytes: (await fs.promises.stat(p)).size });
       }
-      if (files.length === 0) throw new AppError(400, 'VALIDATION', '没有收到文件', [{ field: 'files', message: '请选择要上传的文件' }]);
+      if (files.length === 0) throw appError('import.noFile').with({ details: [detail('files', msg('import.chooseFile'))] });
       const id = await s.imports.create(actor, files);
       return toImportInfo((await s.imports.get(actor, id, 0)).row);
     } finally {

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { regionPrefix, SHEETS, type Role, type SheetName } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
-import { AppError, conflict, notFound } from '../errors';
+import { AppError, appError } from '../errors';
 import type { RunContext, RunMessage, RunProgress, Runs } from './runs';
 import {
-  checkStaged, clearProblems, clearStaged, copyInto, resetInterruptedImport, countChanges, finishCommit, ImportsRepository, mergeMonitoredRecords, mergeStaged, stagedCounts, stagedMismatch,
+  checkStaged, clearProblems, clearStaged, copyInto, resetInterruptedImport, countChanges, finishCommit, mergeMonitoredRecords, mergeStaged, stagedCounts, stagedMismatch,
   storeProblems, type ImportCounts, type ImportRow,
 } from '../repositories/import.repository';
 import { CsvSyntaxError, type UploadedFile } from '../import/source';
@@ -31,7 +31,7 @@ class StaleStaging extends Error {}
  * → commit job (one transaction: upserts from staging). Re-importing the same file changes nothing.
  */
 export class ImportService {
-  private readonly repo = new ImportsRepository();
+  private get repo() { return this.d.repos.imports; }
 
   constructor(private readonly d: Deps, private readonly runs: Runs) {
     // Two run kinds (services/runs.ts). Their progress is mirrored into the import's own record, which the import
@@ -79,9 +79,9 @@ export class ImportService {
     });
     if (!row) {
       const cur = await this.repo.get(tx, id);
-      if (!cur) throw notFound('导入记录');
-      if (cur.status === 'committed') throw conflict('该文件已经导入，不能重新校验');
-      throw conflict('该文件正在校验或导入，请稍后再试');
+      if (!cur) throw appError('import.notFound');
+      if (cur.status === 'committed') throw appError('import.committedNoRevalidate');
+      throw appError('import.busy');
     }
     return row;
   }
@@ -257,10 +257,10 @@ export class ImportService {
       const row = await this.repo.transition(tx, id, ['validated'], { status: 'committing', progress: 0.1, message: '正在写入' }, { withoutErrors: true });
       if (!row) {
         const cur = await this.repo.get(tx, id);
-        if (!cur) throw notFound('导入记录');
-        if (cur.status === 'committed') throw conflict('该文件已经导入');
-        if (cur.status === 'committing') throw conflict('该文件正在导入，请勿重复提交');
-        throw new AppError(409, 'CONFLICT', '只有校验通过且没有错误的文件才能导入');
+        if (!cur) throw appError('import.notFound');
+        if (cur.status === 'committed') throw appError('import.alreadyCommitted');
+        if (cur.status === 'committing') throw appError('import.committing');
+        throw appError('import.notValidated');
       }
       const message = stagedMismatch(row.counts, await stagedCounts(tx, id));
       if (message) await this.repo.setState(tx, id, { status: 'failed', progress: 1, message });
@@ -323,7 +323,7 @@ export class ImportService {
   get(actor: Actor, id: number, problemLimit = 500) {
     return this.d.db.scoped(actor, async (tx) => {
       const row = await this.repo.get(tx, id);
-      if (!row) throw notFound('导入记录');
+      if (!row) throw appError('import.notFound');
       const runs = await this.runs.latestIds(tx, [IMPORT_VALIDATE, IMPORT_COMMIT], [id]);
       return { row: { ...row, run_id: runs.get(id) ?? null }, problems: await this.repo.problems(tx, id, problemLimit) };
     });

@@ -4,15 +4,15 @@
  * same facts), and run all together over a region as a background job that creates platform clues.
  */
 import {
-  BUILT_IN_RULES, checkRule, compileSql, evaluateRule, MEMBER_FACTS_TABLE, NATION_CODE, parentRegionCode, regionLevel, regionPrefix,
+  BUILT_IN_RULES, checkRule, msg, compileSql, evaluateRule, MEMBER_FACTS_TABLE, NATION_CODE, parentRegionCode, regionLevel, regionPrefix,
   RISK_TYPES, ruleReferences, type CheckedRule, type HouseholdRuleFacts, type RuleReferences, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
-import { AppError, conflict, dataExceptionMessage, forbidden, invalid, notFound } from '../errors';
+import { AppError, appError, dataException, dataExceptionMessage, detail, fieldError, fieldErrorOf } from '../errors';
 import type { RunContext, RunMessage, Runs } from './runs';
 import { countyPolicies, factsSql, householdVillage, materializeFacts, readFacts, readHouseholdFacts } from '../repositories/rule-facts.repository';
 import {
-  collectRuleHitsOrDataError, createHitTable, groupRuleHits, matchFacts, matchingKeys, previewHouseholds, RulesRepository, type CompiledRule, type RuleListRow, type RuleRow, type RuleRunRow,
+  collectRuleHitsOrDataError, createHitTable, groupRuleHits, matchFacts, matchingKeys, previewHouseholds, type RulesRepository, type CompiledRule, type RuleListRow, type RuleRow, type RuleRunRow,
 } from '../repositories/rules.repository';
 import { pgError, type Deps } from './context';
 import { todayInChina } from '../clock';
@@ -53,15 +53,17 @@ const toRun = (r: RuleRunRow, runId: number | null = null): RuleRun => ({
 function compile(expression: string): { rule: CheckedRule; sql: string; refs: RuleReferences } {
   const c = checkRule(expression);
   if (!c.ok) {
-    const details = c.errors.map((e) => ({ field: 'expression', message: `第 ${e.position.line} 行第 ${e.position.column} 列：${e.message}` }));
-    throw new AppError(400, 'VALIDATION', `规则条件有误：${details[0]!.message}${details.length > 1 ? ` 等 ${details.length} 处` : ''}`, details);
+    // The checker's own texts are Chinese (a nested plain param); the position is by code.
+    const refs = c.errors.map((e) => msg('rules.expressionAt', { line: e.position.line, column: e.position.column, reason: e.message }));
+    const details = refs.map((m) => detail('expression', m));
+    throw (refs.length > 1 ? appError('rules.expressionErrorsMore', { first: refs[0]!, n: refs.length }) : appError('rules.expressionErrors', { first: refs[0]! })).with({ details });
   }
   return { rule: c.rule, sql: compileSql(c.rule, { householdAlias: 'h', memberTable: MEMBER_FACTS_TABLE, literals: 'inline' }).sql, refs: ruleReferences(c.rule) };
 }
 
 /** Adds the built-in rules that are not in the table yet (first start and upgrades); edited rules are left alone. */
 export async function ensureBuiltInRules(d: Deps): Promise<number> {
-  const repo = new RulesRepository();
+  const repo = d.repos.rules;
   return d.db.system({ name: 'bootstrap' }, async (tx) => {
     let added = 0;
     for (const b of BUILT_IN_RULES) {
@@ -78,7 +80,7 @@ export async function ensureBuiltInRules(d: Deps): Promise<number> {
 }
 
 export class RulesService {
-  private readonly repo = new RulesRepository();
+  private get repo() { return this.d.repos.rules; }
 
   constructor(private readonly d: Deps, private readonly regions: RegionsService, private readonly runs: Runs) {
     // The run kind (services/runs.ts): progress mirrored into rule_runs; a failed or interrupted run (its one
@@ -107,7 +109,7 @@ export class RulesService {
 
   versions(actor: Actor, id: string): Promise<RuleVersionRecord[]> {
     return this.d.db.scoped(actor, async (tx) => {
-      if (!(await this.repo.get(tx, id))) throw notFound('规则');
+      if (!(await this.repo.get(tx, id))) throw appError('rules.notFound');
       return (await this.repo.versions(tx, id)).map((v) => ({
         version: v.version, name: v.name, severity: v.severity, riskType: v.risk_type, expression: v.expression, note: v.note,
         createdBy: v.created_by_name, createdAt: v.created_at.toISOString(),
@@ -117,7 +119,7 @@ export class RulesService {
 
   private checkBody(b: { riskType: string; expression: string }) {
     if (!RISK_TYPES.some((t) => t.code === b.riskType)) {
-      throw new AppError(400, 'VALIDATION', `风险类型“${b.riskType}”不在代码表中`, [{ field: 'riskType', message: '风险类型不在代码表中' }]);
+      throw appError('rules.riskTypeUnknown', { riskType: b.riskType }).with({ details: [detail('riskType', msg('rules.riskTypeUnknownField'))] });
     }
     compile(b.expression);
   }
@@ -130,10 +132,10 @@ export class RulesService {
     this.checkBody(b);
     return this.d.db.scoped(actor, async (tx) => {
       const regionCode = b.regionCode ?? actor.regionCode;
-      if (regionLevel(regionCode) > 3) throw invalid('regionCode', '规则只能属于全国、省、市或县，乡镇和村请使用所在县的规则');
-      if (!inScope(actor, regionCode)) throw invalid('regionCode', '只能为本辖区新增规则');
+      if (regionLevel(regionCode) > 3) throw fieldError('regionCode', 'rules.regionLevel');
+      if (!inScope(actor, regionCode)) throw fieldError('regionCode', 'rules.regionOutside');
       await this.regions.visible(tx, regionCode);
-      if (await this.repo.idTaken(tx, b.id)) throw conflict(`规则编号 ${b.id} 已被使用，请换一个编号`, 'id');
+      if (await this.repo.idTaken(tx, b.id)) throw fieldError('id', 'rules.idTaken', { id: b.id });
       await this.repo.insert(tx, {
         id: b.id, name: b.name.trim(), name_en: b.nameEn?.trim() || null, description: b.description?.trim() || null, severity: b.severity,
         risk_type: b.riskType, expression: b.expression, version: 1, active: b.active, builtin: false, region_code: regionCode, updated_by_name: actor.username,
@@ -145,9 +147,9 @@ export class RulesService {
   update(actor: Actor, id: string, b: { name: string; nameEn?: string; description?: string; severity: RuleRow['severity']; riskType: string; expression: string; active: boolean; note?: string }) {
     return this.d.db.scoped(actor, async (tx) => {
       const seen = await this.repo.get(tx, id);
-      if (!seen) throw notFound('规则');
+      if (!seen) throw appError('rules.notFound');
       if (!inScope(actor, seen.region_code)) {
-        throw forbidden(seen.region_code === NATION_CODE ? '全国规则（含系统内置规则）只能由全国系统管理员修改；可以新增本辖区的规则' : '这条规则属于上级区域，只能由上级管理员修改');
+        throw appError(seen.region_code === NATION_CODE ? 'rules.nationalOnly' : 'rules.upperRegionOnly');
       }
       this.checkBody(b);
       const cur = (await this.repo.get(tx, id, true))!;
@@ -172,7 +174,7 @@ export class RulesService {
       // A rule of a province, city or county is tried only on the households it applies to.
       if (b.ruleRegionCode && b.ruleRegionCode !== NATION_CODE && !regionPrefix(region.code).startsWith(regionPrefix(b.ruleRegionCode))) {
         if (!regionPrefix(b.ruleRegionCode).startsWith(regionPrefix(region.code))) {
-          throw invalid('regionCode', '所选区域不在这条规则的适用范围内');
+          throw fieldError('regionCode', 'rules.regionNotApplicable');
         }
         region = await this.regions.visible(tx, b.ruleRegionCode);
       }
@@ -199,8 +201,8 @@ export class RulesService {
     }).catch((e: unknown) => {
       const code = pgError(e).code;
       if (code?.startsWith('22')) {
-        const message = `规则在计算时出错：${dataExceptionMessage(code)}${code === '22003' ? '（整数溢出）' : ''}`;
-        throw new AppError(400, 'VALIDATION', message, [{ field: 'body.expression', message }]);
+        throw fieldErrorOf('body.expression', msg(code === '22003' ? 'rules.computeOverflow' : 'rules.computeError', { reason: dataException(code) }))
+          .with({ status: 400 });
       }
       throw e;
     });
@@ -211,12 +213,12 @@ export class RulesService {
     const referenceDate = referenceDateOf(year);
     const { village, policies } = await this.d.db.scoped(actor, async (tx) => {
       const village = await householdVillage(tx, countyCode, id);
-      if (!village) throw notFound('农户');
+      if (!village) throw appError('registry.householdNotFound');
       return { village, policies: await countyPolicies(tx, village, year) };
     });
     const facts = factsSql({ prefix: village, year, referenceDate, policies, paramIndex: 1 });
     const f = await this.d.db.scoped(actor, (tx) => readHouseholdFacts(tx, facts, countyCode, id));
-    if (!f) throw notFound('农户');
+    if (!f) throw appError('registry.householdNotFound');
     return { year, referenceDate, facts: f };
   }
 
@@ -234,7 +236,7 @@ export class RulesService {
   getRun(actor: Actor, id: number): Promise<RuleRun> {
     return this.d.db.scoped(actor, async (tx) => {
       const r = await this.repo.getRun(tx, id);
-      if (!r) throw notFound('预警运行记录');
+      if (!r) throw appError('rules.runNotFound');
       return toRun(r, (await this.runs.latestIds(tx, [RULES_RUN], [id])).get(id) ?? null);
     });
   }
