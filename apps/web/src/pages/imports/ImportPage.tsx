@@ -8,6 +8,7 @@ import { SHEETS, type ImportInfo, type ImportProblem, type SheetName } from '@tu
 import { api, buildUrl, call, upload } from '../../api/client';
 import { useI18n, type MsgKey } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
+import { RunProgress } from '../../components/RunProgress';
 import { useIsMobile } from '../../utils/hooks';
 import './imports.css';
 
@@ -337,12 +338,13 @@ export default function ImportPage() {
           <Typography.Text type="secondary">{info.fileNames.join('、')}</Typography.Text>
         </div>
         {running && (
-          <div data-testid="import-progress">
-            <Progress percent={Math.round(info.progress * 100)} status="active" />
-            <Typography.Text type="secondary" data-testid="import-message">
-              {info.message ? serverText(info.message) : ''}
-            </Typography.Text>
-          </div>
+          <RunProgress
+            runId={info.runId}
+            fallback={{ progress: info.progress, message: info.message ? serverText(info.message) : '' }}
+            onFinished={() => setPollKey((k) => k + 1)}
+            testId="import-progress"
+            messageTestId="import-message"
+          />
         )}
         {info.status === 'invalid' && (
           <Alert
@@ -367,6 +369,8 @@ export default function ImportPage() {
             data-testid="import-failed"
             action={
               <Space orientation="vertical" size={8}>
+                {/* the failed run's retry (an interrupted commit: validated again, then committed) */}
+                <RunProgress runId={info.runId} retryOnly onRetried={() => setPollKey((k) => k + 1)} testId="import-run" />
                 <Button type="primary" icon={<ReloadOutlined />} onClick={() => void revalidate()} loading={committing} data-testid="import-revalidate">
                   {t('imports.revalidate')}
                 </Button>

@@ -10,6 +10,7 @@ import { useAuth, useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
 import { KeysetPager } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
+import { RunProgress } from '../../components/RunProgress';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useIsMobile } from '../../utils/hooks';
 import { FindingLine, SeverityTag } from './shared';
@@ -77,6 +78,8 @@ export default function QualityPage() {
   const [latest, setLatest] = useState<Latest | null>(null);
   const [latestKey, setLatestKey] = useState(0);
   const [active, setActive] = useState<QualityRun | null>(null);
+  /** A run that failed while shown here: its retry button. */
+  const [failedRun, setFailedRun] = useState<QualityRun | null>(null);
   const [starting, setStarting] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [summary, setSummary] = useState<Summary | null>(null);
@@ -91,6 +94,9 @@ export default function QualityPage() {
     setSp(writeView({ ...view, ...p }), { replace: true });
     setCursors(['']);
   };
+
+  // Another region or year: the failed run shown was of the previous one.
+  useEffect(() => setFailedRun(null), [region, view.year]);
 
   // The latest finished run covering the region, and a run of the region in progress.
   useEffect(() => {
@@ -117,7 +123,10 @@ export default function QualityPage() {
           setActive(r);
           if (RUNNING.includes(r.status)) timer = setTimeout(poll, POLL_MS);
           else {
-            if (r.status === 'failed') void message.error(serverText(r.message ?? t('quality.failed')));
+            if (r.status === 'failed') {
+              void message.error(serverText(r.message ?? t('quality.failed')));
+              setFailedRun(r);
+            }
             setCursors(['']);
             setLatestKey((k) => k + 1);
           }
@@ -219,14 +228,28 @@ export default function QualityPage() {
     </div>
   );
 
-  const progress = running && (
-    <div className="tp-q-progress" data-testid="quality-progress">
-      <Progress percent={Math.round(active.progress * 100)} status="active" />
-      <Typography.Text type="secondary" data-testid="quality-progress-message">
-        {active.status === 'queued' ? t('quality.queued') : active.message ? serverText(active.message) : t('quality.running')}
-      </Typography.Text>
+  const progress = running ? (
+    <div className="tp-q-progress">
+      <RunProgress
+        runId={active.runId}
+        fallback={{ progress: active.progress, message: active.status === 'queued' ? t('quality.queued') : active.message ? serverText(active.message) : t('quality.running') }}
+        testId="quality-progress"
+        messageTestId="quality-progress-message"
+      />
     </div>
-  );
+  ) : failedRun && failedRun.runId ? (
+    <div className="tp-q-progress">
+      {/* the failed run with its retry (the same run queued again) */}
+      <RunProgress
+        runId={failedRun.runId}
+        testId="quality-failed-run"
+        onRetried={() => {
+          setActive({ ...failedRun, status: 'queued', progress: 0 });
+          setFailedRun(null);
+        }}
+      />
+    </div>
+  ) : null;
 
   const lastRun = run && (
     <Typography.Paragraph type="secondary" className="tp-q-last" data-testid="quality-last-run">

@@ -9,6 +9,7 @@ import { api, call } from '../../api/client';
 import { useAuth, useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
+import { RunProgress } from '../../components/RunProgress';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useIsMobile } from '../../utils/hooks';
 import { CURRENT_YEAR, YEARS } from './shared';
@@ -154,11 +155,13 @@ export default function RuleRunsPage() {
   );
 
   const progress = running && (
-    <div className="tp-r-progress" data-testid="runs-progress">
-      <Progress percent={Math.round(active.progress * 100)} status="active" />
-      <Typography.Text type="secondary" data-testid="runs-progress-message">
-        {active.status === 'queued' ? t('runs.queued') : active.message ? serverText(active.message) : t('runs.running')}
-      </Typography.Text>
+    <div className="tp-r-progress">
+      <RunProgress
+        runId={active.runId}
+        fallback={{ progress: active.progress, message: active.status === 'queued' ? t('runs.queued') : active.message ? serverText(active.message) : t('runs.running') }}
+        testId="runs-progress"
+        messageTestId="runs-progress-message"
+      />
     </div>
   );
 
@@ -220,7 +223,15 @@ export default function RuleRunsPage() {
         <span data-testid="run-result-summary">{summary(shown)}</span>
         <Typography.Text type="secondary">{t('runs.resultBy', { user: shown.createdBy ?? '—', time: fmtTime(shown.finishedAt ?? shown.createdAt) })}</Typography.Text>
       </div>
-      {shown.status === 'failed' && shown.message && <Alert type="error" showIcon title={serverText(shown.message)} />}
+      {shown.status === 'failed' && shown.message && (
+        <Alert
+          type="error"
+          showIcon
+          title={serverText(shown.message)}
+          // the failed run's retry: the same run queued again, followed as the active one
+          action={<RunProgress runId={shown.runId} retryOnly testId="run-failed" onRetried={() => setActive({ ...shown, status: 'queued', progress: 0 })} />}
+        />
+      )}
       {isMobile && (
         <Link to={cluesOf(shown)} className="tp-r-run-clues-link" data-testid="run-to-clues">
           <InboxOutlined /> {t('runs.toClues')}
