@@ -1,6 +1,6 @@
 /**
  * Bad input never makes a 5xx: a probe of every route of the API contract (packages/domain/src/api/routes.ts) as a
- * logged-in national admin, with the classes of bad input a careless client or an attacker sends — a NUL character
+ * logged-in national admin (a village officer for the procedure steps, which no national admin may sign), with the classes of bad input a careless client or an attacker sends — a NUL character
  * and an unpaired surrogate in each string, an id of 2^63+1, numbers of 1e20 and 1e308, over-long strings, impossible
  * dates — each of which must be a 400 naming the field (`params.id`, `querystring.q`, `body.household.address`).
  *
@@ -11,7 +11,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { api, idCheckCharacter, type Endpoint } from '@tuopin/domain';
+import { api, can, idCheckCharacter, type Endpoint } from '@tuopin/domain';
 import { currentYearInChina, todayInChina } from '../src/clock';
 import { QINGHE, setup, userClient, ZHANGXIANG, type Res, type TestClient, type TestEnv } from './helpers';
 
@@ -329,7 +329,7 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
     const rule = { id: 'probe_spaces', name: '   ', severity: 'low', riskType: 'other', expression: 'household.size > 0', active: false };
     const spaces = await admin.raw('POST', '/api/rules', { body: rule });
     assert.equal(spaces.status, 400);
-    assert.deepEqual(err(spaces).details, [{ field: 'body.name', message: '不能为空（不能只有空格）' }]);
+    assert.deepEqual(err(spaces).details, [{ field: 'body.name', message: '不能为空（不能只有空格）', code: 'common.blank' }]);
     const { id: _id, ...update } = rule;
     const spacesUpdate = await admin.raw('PUT', `/api/rules/${fx.ruleId}`, { body: { ...update, name: '\u3000 \t' } });
     assert.equal(spacesUpdate.status, 400);
@@ -342,7 +342,7 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
         body: { countyCode: fx.countyCode, householdId: fx.householdId, channel: 'cadre', foundOn: date, summary: '日期测试' },
       });
       assert.equal(r.status, 400, date);
-      assert.deepEqual(err(r).details, [{ field: 'body.foundOn', message: '应为有效日期（YYYY-MM-DD）' }], date);
+      assert.deepEqual(err(r).details, [{ field: 'body.foundOn', message: '应为有效日期（YYYY-MM-DD）', code: 'common.dateFormat' }], date);
       const m = await admin.raw('PATCH', `${base()}/members/${fx.memberId}`, { body: { changes: { birthDate: date }, reason: '测试' } });
       assert.equal(m.status, 400, date);
       assert.ok(fieldsOf(m).includes('body.changes.birthDate'), `${date}: ${JSON.stringify(m.body)}`);
@@ -367,7 +367,10 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
     for (const expression of ['9223372036854775807 + 1 > 0', 'household.size + 9223372036854775807 > 0']) {
       const r = await admin.raw('POST', '/api/rules/dry-run', { body: { expression, regionCode: ZHANGXIANG, year: YEAR } });
       assert.equal(r.status, 400, `${expression}: ${JSON.stringify(r.body)}`);
-      assert.deepEqual(err(r).details, [{ field: 'body.expression', message: '规则在计算时出错：数值超出允许范围（整数溢出）' }]);
+      assert.deepEqual(err(r).details, [{
+        field: 'body.expression', message: '规则在计算时出错：数值超出允许范围（整数溢出）',
+        code: 'rules.computeOverflow', params: { reason: { code: 'common.numberOutOfRange', params: {} } },
+      }]);
     }
   });
 
@@ -384,15 +387,15 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
     const sqlRun = (statement: string) => env.db.system({ name: 'test' }, (tx) => sql.raw(statement).execute(tx));
     const check = await violate(`update households set housing_rating = 'Z' where id = ${fx.householdId}`);
     assert.equal(check?.status, 400);
-    assert.deepEqual(check?.details, [{ field: 'body.housingRating', message: '取值不符合要求' }]);
+    assert.deepEqual(check?.details, [{ field: 'body.housingRating', message: '取值不符合要求', code: 'common.invalidValue' }]);
     const notNull = await violate(`update households set other_causes = null where id = ${fx.householdId}`);
-    assert.deepEqual(notNull?.details, [{ field: 'body.otherCauses', message: '不能为空' }]);
+    assert.deepEqual(notNull?.details, [{ field: 'body.otherCauses', message: '不能为空', code: 'common.empty' }]);
     const range = await violate(`update households set housing_area = 1e10 where id = ${fx.householdId}`);
     assert.equal(range?.status, 400);
-    assert.deepEqual(range?.details, [{ field: 'body', message: '数值超出允许范围' }]);
+    assert.deepEqual(range?.details, [{ field: 'body', message: '数值超出允许范围', code: 'common.numberOutOfRange' }]);
     const dup = await violate(`insert into households (county_code, household_no, village_code) select county_code, household_no, village_code from households where id = ${fx.householdId}`);
     assert.equal(dup?.status, 409);
-    assert.deepEqual(dup?.details, [{ field: 'body.householdNo', message: '已存在相同的记录' }]);
+    assert.deepEqual(dup?.details, [{ field: 'body.householdNo', message: '已存在相同的记录', code: 'common.duplicate' }]);
   });
 
   test('file names of an upload, a session cookie, the user agent and a CSV export with bad text', async () => {
@@ -454,6 +457,9 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
 
     for (const [name, e] of Object.entries(api) as [string, Endpoint][]) {
       if (SKIP.has(name)) continue;
+      // Each route is probed by a user allowed to call it: the national administrator, or the village officer for the
+      // procedure steps (which belong to the village, township and county, never to the nation).
+      const caller = e.access === 'public' || e.access === 'session' || e.access === 'user' || can('system_admin', e.access) ? admin : villageOfficer;
       const params = (e.params ? sample(e.params as unknown as Json, 'params', fx) : {}) as Json;
       if (name.startsWith('clue') || name === 'identificationStart') if ('id' in params) params.id = fx.clueId;
       if (name.startsWith('procedure') && 'id' in params) params.id = fx.procedureId;
@@ -482,11 +488,11 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
           const what = `${name} ${e.method} ${e.url} ${field} = ${probe.label}`;
           let r: Res | Error;
           if (pos.context === 'body') {
-            r = await admin.raw(e.method, urlOf(e, params, query), { body: setPath(body ?? {}, pos.path, probe.value) }).catch((x: Error) => x);
+            r = await caller.raw(e.method, urlOf(e, params, query), { body: setPath(body ?? {}, pos.path, probe.value) }).catch((x: Error) => x);
           } else {
             const key = pos.path[0]!;
             const text = probe.url ?? encodeURIComponent(String(probe.value));
-            r = await admin.raw(e.method, urlOf(e, params, query, { context: pos.context, key, text }), body === undefined ? {} : { body }).catch((x: Error) => x);
+            r = await caller.raw(e.method, urlOf(e, params, query, { context: pos.context, key, text }), body === undefined ? {} : { body }).catch((x: Error) => x);
           }
           record(what, r, field);
         }
@@ -496,9 +502,9 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
         const part = name === 'householdCreate' ? 'household' : name === 'memberAdd' ? 'member' : name === 'incomeUpsert' ? 'items' : name === 'procedureSign' ? 'data' : 'changes';
         for (const [label, value] of [['NUL', NUL], ['lone surrogate', SURROGATE]] as const) {
           const deep = setPath(body, [part, 'nested', '0', 'text'], value);
-          record(`${name} ${part}.nested.0.text = ${label}`, await admin.raw(e.method, urlOf(e, params, query), { body: deep }).catch((x: Error) => x), `body.${part}.nested.0.text`);
+          record(`${name} ${part}.nested.0.text = ${label}`, await caller.raw(e.method, urlOf(e, params, query), { body: deep }).catch((x: Error) => x), `body.${part}.nested.0.text`);
           const key = setPath(body, [part, `k${value}`], 'x');
-          record(`${name} ${part} key = ${label}`, await admin.raw(e.method, urlOf(e, params, query), { body: key }).catch((x: Error) => x), `body.${part}`);
+          record(`${name} ${part} key = ${label}`, await caller.raw(e.method, urlOf(e, params, query), { body: key }).catch((x: Error) => x), `body.${part}`);
         }
       }
     }
