@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { Alert, App, Breadcrumb, Button, Card, Empty, Progress, Segmented, Select, Skeleton, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Breadcrumb, Button, Card, Empty, Segmented, Select, Skeleton, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { CloseOutlined, DownloadOutlined, PlayCircleOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';

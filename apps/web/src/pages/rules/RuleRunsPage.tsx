@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
-import { Alert, App, Button, Card, Empty, Progress, Select, Skeleton, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Empty, Select, Skeleton, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { InboxOutlined, PlayCircleOutlined, SettingOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
