@@ -11,11 +11,14 @@
  *   households and regions of the county;
  * - raw: the same SQL straight through `pg`: every data statement the product sent for each of those requests
  *   (captured once, in this process, through the product's own routes) is replayed on a pool of the same size, one
- *   pooled connection per request, statements in sequence, with `connections` requests in flight. "Raw" is the
- *   database work alone: no HTTP, no session check, no transaction, no scope statements (as the owner, so without
- *   row-level security), no JSON.
+ *   pooled connection per request, statements in sequence, with `connections` requests in flight, inside the least a
+ *   hand-written server needs for row-level security: one simple query `begin read only; set local role tuopin_app;
+ *   select set_config('tuopin.scope', …)` before them and `commit` after. No HTTP, no session check, no audit
+ *   settings, no JSON. The ratio and the last line are against this figure;
+ * - raw-owner: the same statements without any transaction, as the owner (no row-level security): the database's
+ *   work alone, printed beside it to show what row-level security itself costs.
  *
- * Prints req/s, p50 and p99 of both and their ratio per connection count, with the load average of the machine
+ * Prints req/s, p50 and p99 of each and the ratio per connection count, with the load average of the machine
  * (other processes share it). The last line is machine-readable, for 10 connections:
  * `api_rps=<n> raw_rps=<n> ratio=<x> p99_ms=<x>`.
  */
@@ -25,7 +28,8 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { buildApp, createServices } from '../apps/server/src/app';
+import { buildApp } from '../apps/server/src/app';
+import { createServices } from '../apps/server/src/services/container';
 import { ROOT_DIR } from '../apps/server/src/config';
 import { Database } from '../apps/server/src/db/database';
 import { generateIntoDatabase } from '../apps/server/src/generate/index';
@@ -118,18 +122,21 @@ try {
   log(`server on ${base}, logged in as ${USERNAME} (county_admin of ${countyCode})`);
 
   const rawPool = new pg.Pool({ connectionString: url, max: POOL_SIZE });
+  const scope = `begin read only; set local role tuopin_app; select set_config('tuopin.scope', '${county}', true)`;
   const results: { connections: number; api: Figures; raw: Figures }[] = [];
   for (const connections of connectionCounts) {
     // Warm both paths, then measure raw and api one right after the other.
-    await runRaw(rawPool, paths, captured, connections, 2);
-    const raw = await runRaw(rawPool, paths, captured, connections, duration);
+    await runRaw(rawPool, paths, captured, connections, 2, scope);
+    const raw = await runRaw(rawPool, paths, captured, connections, duration, scope);
+    const owner = await runRaw(rawPool, paths, captured, connections, duration, null);
     const loadRaw = load();
     await runApi(base, cookie, paths, connections, 2);
     const api = await runApi(base, cookie, paths, connections, duration);
     results.push({ connections, api, raw });
     log(`connections ${String(connections).padStart(2)}: api ${api.rps.toFixed(0).padStart(5)} req/s p50 ${api.p50.toFixed(1).padStart(6)} ms p99 ${api.p99.toFixed(1).padStart(6)} ms` +
       ` | raw ${raw.rps.toFixed(0).padStart(5)} req/s p50 ${raw.p50.toFixed(1).padStart(6)} ms p99 ${raw.p99.toFixed(1).padStart(6)} ms` +
-      ` | ratio ${(api.rps / raw.rps).toFixed(2)} | load ${loadRaw} / ${load()}${api.errors ? ` | ${api.errors} ERRORS` : ''}`);
+      ` | ratio ${(api.rps / raw.rps).toFixed(2)} | raw-owner ${owner.rps.toFixed(0)} req/s p99 ${owner.p99.toFixed(1)} ms (api/raw-owner ${(api.rps / owner.rps).toFixed(2)})` +
+      ` | load ${loadRaw} / ${load()}${api.errors ? ` | ${api.errors} ERRORS` : ''}`);
   }
   await rawPool.end();
   const ten = results.find((r) => r.connections === 10) ?? results[results.length - 1]!;
@@ -168,8 +175,8 @@ async function runApi(base: string, cookie: string, paths: string[], connections
   return { rps: result.requests.total / seconds, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors + result.timeouts };
 }
 
-/** The captured statements of the same paths, `connections` requests at a time, for `seconds`. */
-async function runRaw(pool: pg.Pool, paths: string[], captured: Map<string, Statement[]>, connections: number, seconds: number): Promise<Figures> {
+/** The captured statements of the same paths, `connections` requests at a time, for `seconds`; in a scoped transaction when `scope`. */
+async function runRaw(pool: pg.Pool, paths: string[], captured: Map<string, Statement[]>, connections: number, seconds: number, scope: string | null): Promise<Figures> {
   const latencies: number[] = [];
   let next = 0;
   const end = performance.now() + seconds * 1000;
@@ -179,7 +186,9 @@ async function runRaw(pool: pg.Pool, paths: string[], captured: Map<string, Stat
       const t = performance.now();
       const client = await pool.connect();
       try {
+        if (scope) await client.query(scope);
         for (const s of statements) await client.query(s.text, s.values);
+        if (scope) await client.query('commit');
       } finally {
         client.release();
       }

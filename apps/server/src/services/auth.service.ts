@@ -29,6 +29,8 @@ const isLocked = (d: Date | null): d is Date => d !== null && new Date(d) > new 
 
 export class AuthService {
   private readonly throttle: LoginThrottle;
+  /** Sessions whose sliding expiry is being written: one write per session at a time, the other requests go on. */
+  private readonly touching = new Set<string>();
 
   constructor(private readonly d: Deps) {
     this.throttle = new LoginThrottle({ perAccountPerMinute: d.config.loginRateLimitPerMinute, addressFreeFailures: d.config.loginAddressFreeFailures });
@@ -99,9 +101,13 @@ export class AuthService {
     const { db, repos, config } = this.d;
     const s = await db.read((q) => repos.sessions.findLive(q, sha256(cookieToken)));
     if (!s || s.status !== 'active') return null;
-    if (s.stale) {
-      const touched = await db.system({ name: 'session' }, (tx) => repos.sessions.touch(tx, s.id, config.sessionHours));
-      if (!touched) return null;
+    if (s.stale && !this.touching.has(s.id)) {
+      this.touching.add(s.id);
+      try {
+        if (!(await db.system({ name: 'session' }, (tx) => repos.sessions.touch(tx, s.id, config.sessionHours)))) return null;
+      } finally {
+        this.touching.delete(s.id);
+      }
     }
     return {
       id: s.id,
