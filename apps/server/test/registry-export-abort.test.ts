@@ -21,9 +21,9 @@ describe('household export: the browser disconnects half-way', () => {
   before(async () => {
     env = await setup();
     admin = await env.admin();
-    // many households in one set-based statement (row audit silenced as for a bulk import)
+    // many households in one set-based statement (bulk mode with one summary row, as for an import)
     await env.db.system({ name: 'test' }, async (tx) => {
-      await sql`select set_config('tuopin.bulk', 'on', true)`.execute(tx);
+      await sql`select audit_bulk_begin('test', 'households', null, ${VILLAGE}, '{"setup":"export-abort"}'::jsonb, null)`.execute(tx);
       await sql`insert into households (county_code, household_no, village_code, address, phone, attribute)
                 select '211204', 'EX' || lpad(g::text, 6, '0'), ${VILLAGE}, '清河区张相镇大孟屯村' || g || '号 ' || md5(g::text), '13800000000', 'general_poor'
                   from generate_series(1, ${HOUSEHOLDS}) g`.execute(tx);
