@@ -48,6 +48,9 @@ interface Fixtures {
   measureId: number;
 }
 
+/** The type of a schema; of a nullable type list (`["integer", "null"]`, the registry's column schemas) the one not null. */
+const typeOf = (s: Json): unknown => (Array.isArray(s.type) ? (s.type as string[]).find((t) => t !== 'null') : s.type);
+
 /** A valid value for a schema: samples by pattern, format, enum, type; objects with every property. */
 function sample(schema: Json, name: string, fx: Fixtures): unknown {
   if (schema.const !== undefined) return schema.const;
@@ -57,7 +60,7 @@ function sample(schema: Json, name: string, fx: Fixtures): unknown {
     const nonNull = branches.find((b) => b.type !== 'null');
     return sample(nonNull ?? branches[0]!, name, fx);
   }
-  switch (schema.type) {
+  switch (typeOf(schema)) {
     case 'string': {
       if (schema.format === 'date') return TODAY;
       const p = schema.pattern as string | undefined;
@@ -130,9 +133,10 @@ interface Position {
 }
 
 function kindOf(s: Json): Kind {
-  if (s.type === 'string') return s.format === 'date' || s.pattern === '^\\d{4}-\\d{2}-\\d{2}$' ? 'date' : 'string';
-  if (s.type === 'integer') return 'integer';
-  if (s.type === 'number') return 'number';
+  const type = typeOf(s);
+  if (type === 'string') return s.format === 'date' || s.pattern === '^\\d{4}-\\d{2}-\\d{2}$' ? 'date' : 'string';
+  if (type === 'integer') return 'integer';
+  if (type === 'number') return 'number';
   if (Array.isArray(s.enum)) return 'string';
   return 'other';
 }
@@ -143,10 +147,10 @@ function positions(schema: Json, context: Context, path: string[] = []): Positio
     const b = (schema.anyOf as Json[]).find((x) => x.type !== 'null');
     return b ? positions(b, context, path) : [];
   }
-  if (schema.type === 'object' && schema.properties) {
+  if (typeOf(schema) === 'object' && schema.properties) {
     return Object.entries(schema.properties as Record<string, Json>).flatMap(([k, s]) => positions(s, context, [...path, k]));
   }
-  if (schema.type === 'array') return positions(schema.items as Json, context, [...path, '0']);
+  if (typeOf(schema) === 'array') return positions(schema.items as Json, context, [...path, '0']);
   const kind = kindOf(schema);
   if (kind === 'other') return [];
   return [{ context, path, kind, ...(typeof schema.maxLength === 'number' && { maxLength: schema.maxLength }) }];
@@ -313,7 +317,10 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
   test('the values of the issue: workMonths 1.5, housingRating "", otherCauses null, a rule name of spaces', async () => {
     const months = await admin.raw('PATCH', `${base()}/members/${fx.memberId}`, { body: { changes: { workMonths: 1.5 }, reason: '测试' } });
     assert.equal(months.status, 400);
-    assert.deepEqual(err(months).details, [{ field: 'body.changes.workMonths', message: '务工时间（月）应为整数' }]);
+    assert.deepEqual(err(months).details, [{
+      field: 'body.changes.workMonths', message: '务工时间（月）应为整数',
+      code: 'common.field.type', params: { label: '务工时间（月）', type: { code: 'common.type.integer', params: {} } },
+    }]);
 
     const rating = await admin.raw('PATCH', base(), { body: { changes: { housingRating: '' }, reason: '测试' } });
     assert.equal(rating.status, 400);
@@ -428,11 +435,12 @@ describe('bad input on every route: a 400 naming the field, never a 5xx', () => 
     for (const [name, e] of Object.entries(api) as [string, Endpoint][]) {
       const walk = (s: Json, where: string) => {
         if (Array.isArray(s.anyOf)) return (s.anyOf as Json[]).forEach((b) => walk(b, where));
-        if (s.type === 'object' && s.properties) return Object.entries(s.properties as Record<string, Json>).forEach(([k, v]) => walk(v, `${where}.${k}`));
-        if (s.type === 'array') return walk(s.items as Json, `${where}.0`);
-        if (s.type === 'string' && typeof s.maxLength !== 'number' && typeof s.pattern !== 'string' && s.format !== 'date') missing.push(`${name} ${where}: maxLength`);
-        if (s.type === 'string' && /(On|Date|\.date)$/.test(where) && s.format !== 'date') missing.push(`${name} ${where}: format date`);
-        if ((s.type === 'integer' || s.type === 'number') && (typeof s.maximum !== 'number' || typeof s.minimum !== 'number')) missing.push(`${name} ${where}: minimum/maximum`);
+        const type = typeOf(s);
+        if (type === 'object' && s.properties) return Object.entries(s.properties as Record<string, Json>).forEach(([k, v]) => walk(v, `${where}.${k}`));
+        if (type === 'array') return walk(s.items as Json, `${where}.0`);
+        if (type === 'string' && typeof s.maxLength !== 'number' && typeof s.pattern !== 'string' && s.format !== 'date') missing.push(`${name} ${where}: maxLength`);
+        if (type === 'string' && /(On|Date|\.date)$/.test(where) && s.format !== 'date') missing.push(`${name} ${where}: format date`);
+        if ((type === 'integer' || type === 'number') && (typeof s.maximum !== 'number' || typeof s.minimum !== 'number')) missing.push(`${name} ${where}: minimum/maximum`);
       };
       for (const c of ['params', 'querystring', 'body'] as const) if (e[c]) walk(e[c] as unknown as Json, c);
     }

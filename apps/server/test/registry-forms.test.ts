@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
-import { api, idCheckCharacter } from '@tuopin/domain';
+import { api, idCheckCharacter, type MemberChanges, type NewHousehold } from '@tuopin/domain';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
 import { currentYearInChina } from '../src/clock';
 
@@ -24,7 +24,7 @@ function idNumber(birth: string, sex: 'male' | 'female'): string {
   return body + idCheckCharacter(body);
 }
 
-function person(name: string, birth: string, sex: 'male' | 'female', extra: Record<string, unknown> = {}) {
+function person(name: string, birth: string, sex: 'male' | 'female', extra: MemberChanges = {}): MemberChanges & { idNumber: string } {
   const adult = Number(birth.slice(0, 4)) <= YEAR - 16;
   return {
     idNumber: idNumber(birth, sex), name, sex, birthDate: birth, ethnicity: '01', education: adult ? 'junior' : null,
@@ -33,7 +33,7 @@ function person(name: string, birth: string, sex: 'male' | 'female', extra: Reco
   };
 }
 
-function household(no: string, village: string, extra: Record<string, unknown> = {}) {
+function household(no: string, village: string, extra: NewHousehold = {}): NewHousehold {
   return { householdNo: no, villageCode: village, attribute: 'general_poor', identifiedYear: 2016, mainCause: 'illness', phone: '13812345678', ...extra };
 }
 
@@ -115,7 +115,7 @@ describe('registry forms and exports', () => {
     assert.equal(err(bad.body).details![0]!.field, 'body.head.sex');
     assert.match(err(bad.body).details![0]!.message, /性别与证件号码不符/);
     const badHousehold = await township.call(api.householdCreate, {
-      body: { household: household('F0097', ZX_VILLAGE_2, { housingRating: 'E', attribute: undefined }), head: person('周三', '1971-01-01', 'male'), reason: 'x' },
+      body: { household: household('F0097', ZX_VILLAGE_2, { housingRating: 'E' as never, attribute: undefined }), head: person('周三', '1971-01-01', 'male'), reason: 'x' },
     });
     assert.equal(badHousehold.status, 400);
     assert.deepEqual(err(badHousehold.body).details!.map((d) => d.field).sort(), ['body.household.attribute', 'body.household.housingRating']);
@@ -138,7 +138,7 @@ describe('registry forms and exports', () => {
       body: { household: household('F0102', ZX_VILLAGE), head: person('吴三', '1975-03-01', 'male'), reason: 'x' },
     });
     assert.equal(ro.status, 403);
-    const head = { ...person('吴四', '1975-04-01', 'male'), relation: 'spouse' };
+    const head = { ...person('吴四', '1975-04-01', 'male'), relation: 'spouse' as const };
     const notHead = await township.call(api.householdCreate, { body: { household: household('F0103', ZX_VILLAGE), head, reason: 'x' } });
     assert.equal(err(notHead.body).details![0]!.field, 'body.head.relation');
   });

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
-import { api, idCheckCharacter, INCOME_ITEMS, perCapitaNetIncome, type IncomeValues } from '@tuopin/domain';
+import { api, idCheckCharacter, INCOME_ITEMS, perCapitaNetIncome, type IncomeValues, type MemberChanges } from '@tuopin/domain';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
 import { currentYearInChina } from '../src/clock';
 
@@ -24,7 +24,7 @@ function idNumber(birth: string, sex: 'male' | 'female'): string {
   return body + idCheckCharacter(body);
 }
 
-function person(name: string, birth: string, sex: 'male' | 'female', extra: Record<string, unknown> = {}) {
+function person(name: string, birth: string, sex: 'male' | 'female', extra: MemberChanges = {}): MemberChanges & { idNumber: string } {
   return {
     idNumber: idNumber(birth, sex), name, sex, birthDate: birth, ethnicity: '01', education: 'junior', schoolStatus: 'not_in_school',
     health: ['healthy'], labour: 'ordinary', medicalInsurance: 'resident', ...extra,
@@ -207,7 +207,7 @@ describe('registry: income and status by year', () => {
     assert.equal(bad.status, 400);
     assert.deepEqual(err(bad.body).details, [{ field: 'body.exitYear', message: '脱贫年度不能为空' }]);
     assert.match(err(bad.body).message, /字段：脱贫年度/);
-    const unknownCode = await township.call(api.statusUpsert, { params, body: { status: 'rich', reason: '脱贫' } });
+    const unknownCode = await township.call(api.statusUpsert, { params, body: { status: 'rich' as never, reason: '脱贫' } });
     assert.equal(unknownCode.status, 400);
     assert.equal(err(unknownCode.body).details?.[0]?.field, 'body.status');
 

@@ -203,7 +203,7 @@ describe('registry: reads, scoping, masking, income parity', () => {
     assert.equal(detail.field, 'body.changes.idNumber');
     assert.match(detail.message, /校验/);
     const unknownField = await township.call(api.memberUpdate, {
-      params: { countyCode: '211204', id: zxId, memberId: spouse.id }, body: { changes: { salary: 1 }, reason: 'x' },
+      params: { countyCode: '211204', id: zxId, memberId: spouse.id }, body: { changes: { salary: 1 } as never, reason: 'x' },
     });
     assert.equal((unknownField.body as unknown as { details: { field: string }[] }).details[0]!.field, 'body.changes.salary');
     const ok = await township.ok(api.memberUpdate, {
@@ -280,7 +280,7 @@ describe('registry: reads, scoping, masking, income parity', () => {
   });
 
   test('changing a household: validated and scoped', async () => {
-    const bad = await township.call(api.householdUpdate, { params: { countyCode: '211204', id: zxId }, body: { changes: { housingRating: 'E' }, reason: '鉴定' } });
+    const bad = await township.call(api.householdUpdate, { params: { countyCode: '211204', id: zxId }, body: { changes: { housingRating: 'E' as never }, reason: '鉴定' } });
     assert.equal(bad.status, 400);
     assert.equal((bad.body as unknown as { details: { field: string }[] }).details[0]!.field, 'body.changes.housingRating');
     await township.ok(api.householdUpdate, { params: { countyCode: '211204', id: zxId }, body: { changes: { housingRating: 'B', land: { cultivated: 6.5 } }, reason: '危房改造完成' } });

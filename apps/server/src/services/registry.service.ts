@@ -9,23 +9,23 @@ import {
 import type { Actor } from '../db/database';
 import { AppError, appError, fieldError } from '../errors';
 import type { Tx } from '../db/database';
-import { householdFromRow, householdToColumns, LAND_KEYS, memberFromRow, memberToColumns } from '../repositories/registry.mapping';
+import { householdFromRow, householdToColumns, memberFromRow, memberToColumns } from '../repositories/registry.mapping';
 import { pgError } from './context';
 import { maskPrivateValues, PRIVATE_FIELDS, privacyFor, type Privacy } from './privacy';
 import { csvStream } from '../http/csv';
 import { xlsxStream } from '../http/xlsx';
-import { PolicyRepository } from '../repositories/policy.repository';
 import { MEMBER_EXPORT_COLUMNS, MEMBER_EXPORT_HEADERS } from './registry.export';
 import { referenceDateFor } from './quality.evaluate';
 import type { Deps } from './context';
 import { currentYearInChina, todayInChina } from '../clock';
 import type { RegionsService } from './regions.service';
 import {
-  MOVE_IN_KINDS, MOVE_OUT_KINDS, type HouseholdFilter, type HouseholdListRow, type MoveRow, type RegistryRepository,
+  MOVE_IN_KINDS, MOVE_OUT_KINDS, type HouseholdFilter, type HouseholdListRow, type MoveRow,
 } from '../repositories/registry.repository';
 
-const camel = (k: string) => k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+/** Land areas of a new household where the form gives none: not recorded. */
+const NO_LAND: Household['land'] = Object.freeze({ cultivated: null, forest: null, returnedForest: null, orchard: null, pasture: null, waterSurface: null });
 /** Today in China (see clock.ts). */
 const today = todayInChina;
 
@@ -290,7 +290,7 @@ export class RegistryService {
     const countyCode = villageCode.slice(0, 6);
     const h = {
       otherCauses: [], ...fields, householdNo: fields.householdNo?.trim(), countyCode,
-      land: Object.fromEntries(LAND_KEYS.map((k) => [k, land?.[k] ?? null])) as Household['land'],
+      land: { ...NO_LAND, ...land },
     } as Household;
     const head = { idType: 'resident_id', health: [], ...b.head, relation: 'head' } as Member;
     if (typeof head.idNumber === 'string') head.idNumber = normalizedId(head.idNumber);

@@ -36,6 +36,21 @@ export const commonMessages = defineMessages('common', {
   'common.const': { zh: '取值必须为 {value}', en: 'must be {value}' },
   'common.notAllowedField': { zh: '不允许的字段', en: 'is not an allowed field' },
   'common.invalidValue': { zh: '取值不符合要求', en: 'has a value that is not allowed' },
+  /*
+   * A registry field refused by the contract's schema (built from the column declarations, api/columns-schema.ts),
+   * named by its Chinese header (`label`) in the wording of the domain validation (registry/validate.ts).
+   */
+  'common.field.type': { zh: '{label}应为{type}', en: '{label} must be {type}' },
+  'common.field.empty': { zh: '{label}不能为空', en: '{label} must not be empty' },
+  'common.field.minimum': { zh: '{label}不能小于{limit}', en: '{label} must be at least {limit}' },
+  'common.field.negative': { zh: '{label}不能为负数', en: '{label} must not be negative' },
+  'common.field.maximum': { zh: '{label}不能大于{limit}', en: '{label} must be at most {limit}' },
+  'common.field.maxLength': { zh: '{label}不能超过{limit}个字符', en: '{label} must have at most {limit} characters' },
+  'common.field.maxItems': { zh: '{label}最多{limit}项', en: '{label} takes at most {limit} items' },
+  'common.field.code': { zh: '{label}的值“{value}”不在代码表中', en: 'The value “{value}” of {label} is not in the code table' },
+  'common.field.blankCode': { zh: '{label}不能是空白文本（未填写时应为空值 null）', en: '{label} must not be blank text (null when not recorded)' },
+  'common.field.dateFormat': { zh: '{label}格式应为YYYY-MM-DD且为有效日期', en: '{label} must be a valid date (YYYY-MM-DD)' },
+  'common.field.pattern': { zh: '{label}格式不正确', en: '{label} has the wrong format' },
   'common.badText': { zh: '包含不允许的字符（空字符或不完整的 Unicode 字符）', en: 'contains characters that are not allowed (a NUL character or an incomplete Unicode character)' },
   'common.badFieldName': { zh: '字段名包含不允许的字符（空字符或不完整的 Unicode 字符）', en: 'The field name contains characters that are not allowed (a NUL character or an incomplete Unicode character)' },
   'common.unknownField': { zh: '未知字段', en: 'Unknown field' },

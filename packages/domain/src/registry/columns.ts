@@ -13,7 +13,8 @@ import {
   type CodeTable,
 } from './codes';
 import { INCOME_ITEMS } from './income';
-import { BAD_TEXT_MESSAGE, hasBadText, TEXT_LIMITS } from './limits';
+import { BAD_TEXT_MESSAGE, hasBadText, MAX_ITEM_YUAN, NUMBER_LIMITS, TEXT_LIMITS } from './limits';
+import { REGISTRY_FIRST_YEAR } from './validate';
 
 export type ColumnType = 'text' | 'code' | 'codes' | 'number' | 'integer' | 'boolean' | 'date';
 
@@ -29,54 +30,76 @@ export interface Column {
   readonly hint?: string;
   /** Longest cell text, in characters (TEXT_LIMITS; TEXT_LIMITS.cell when not set). */
   readonly maxLength?: number;
+  /**
+   * Smallest and largest value of a number or integer column: the bounds of the API contract (api/columns-schema.ts),
+   * which refuses anything outside before a service sees it. The domain validation may be stricter (a year up to the
+   * next one).
+   */
+  readonly min?: number;
+  readonly max?: number;
+  /** The pattern of a text column's value in the API contract. */
+  readonly pattern?: string;
+  /**
+   * The value stored when the field is cleared (null, "not recorded"): the default of its NOT NULL column. Such a
+   * field is never null when read back.
+   */
+  readonly cleared?: string | boolean | readonly [];
 }
 
 export type SheetName = 'households' | 'members' | 'income';
 
-const c = (key: string, header: string, type: ColumnType, extra: Partial<Column> = {}): Column => ({ key, header, type, ...extra });
+/** A column; the key, type, code table and flags keep their literal types (the contract's TypeScript types use them). */
+const c = <const K extends string, const T extends ColumnType, const X extends Partial<Omit<Column, 'key' | 'header' | 'type'>> = {}>(
+  key: K, header: string, type: T, extra: X = {} as X,
+): { readonly key: K; readonly header: string; readonly type: T } & X => ({ key, header, type, ...extra });
 
-export const HOUSEHOLD_COLUMNS: readonly Column[] = [
+/** Years of the registry in the contract (建档立卡 began in 2013); the domain validation allows up to next year. */
+const YEARS = { min: REGISTRY_FIRST_YEAR, max: 2100 } as const;
+const LAND = { min: 0, max: NUMBER_LIMITS.land } as const;
+const MONTHS = { min: 0, max: 12 } as const;
+
+export const HOUSEHOLD_COLUMNS = [
   c('householdNo', '户编号', 'text', { required: true, hint: '本县内唯一，字母数字', maxLength: TEXT_LIMITS.householdNo }),
-  c('villageCode', '所在村代码', 'text', { required: true, hint: '12位统计用区划代码' }),
+  c('villageCode', '所在村代码', 'text', { required: true, hint: '12位统计用区划代码', pattern: '^\\d{12}$' }),
   c('address', '详细地址', 'text', { maxLength: TEXT_LIMITS.address }),
   c('phone', '联系电话', 'text', { maxLength: TEXT_LIMITS.phone }),
   c('attribute', '户属性', 'code', { table: HOUSEHOLD_ATTRIBUTES }),
-  c('isMilitaryFamily', '是否军烈属', 'boolean'),
-  c('identifiedYear', '识别年度', 'integer'),
-  c('exitYear', '脱贫年度', 'integer'),
+  c('isMilitaryFamily', '是否军烈属', 'boolean', { cleared: false }),
+  c('identifiedYear', '识别年度', 'integer', YEARS),
+  c('exitYear', '脱贫年度', 'integer', YEARS),
   c('mainCause', '主要致贫原因', 'code', { table: POVERTY_CAUSES }),
-  c('otherCauses', '其他致贫原因', 'codes', { table: POVERTY_CAUSES, hint: '最多两项，用、分隔' }),
-  c('land.cultivated', '耕地面积（亩）', 'number'),
-  c('land.forest', '林地面积（亩）', 'number'),
-  c('land.returnedForest', '退耕还林面积（亩）', 'number'),
-  c('land.orchard', '林果面积（亩）', 'number'),
-  c('land.pasture', '牧草地面积（亩）', 'number'),
-  c('land.waterSurface', '水面面积（亩）', 'number'),
+  c('otherCauses', '其他致贫原因', 'codes', { table: POVERTY_CAUSES, hint: '最多两项，用、分隔', cleared: [] }),
+  c('land.cultivated', '耕地面积（亩）', 'number', LAND),
+  c('land.forest', '林地面积（亩）', 'number', LAND),
+  c('land.returnedForest', '退耕还林面积（亩）', 'number', LAND),
+  c('land.orchard', '林果面积（亩）', 'number', LAND),
+  c('land.pasture', '牧草地面积（亩）', 'number', LAND),
+  c('land.waterSurface', '水面面积（亩）', 'number', LAND),
   c('housingRating', '住房安全等级', 'code', { table: HOUSING_RATINGS }),
-  c('housingArea', '住房面积（平方米）', 'number'),
-  c('relocated', '是否易地搬迁户', 'boolean'),
+  c('housingArea', '住房面积（平方米）', 'number', { min: 0, max: NUMBER_LIMITS.housingArea }),
+  c('relocated', '是否易地搬迁户', 'boolean', { cleared: false }),
   c('relocationKeysReceived', '搬迁户是否已入住', 'boolean'),
   c('safeWater', '是否饮水安全', 'boolean'),
   c('waterProblem', '饮水安全问题', 'code', { table: WATER_PROBLEMS }),
   c('roadType', '入户路类型', 'code', { table: ROAD_TYPES }),
-  c('roadDistanceKm', '距村主干路距离（公里）', 'number'),
+  c('roadDistanceKm', '距村主干路距离（公里）', 'number', { min: 0, max: NUMBER_LIMITS.roadDistanceKm }),
   c('electricity', '是否通生活用电', 'boolean'),
   c('sanitaryToilet', '有无卫生厕所', 'boolean'),
   c('fuel', '主要燃料类型', 'code', { table: FUELS }),
-  c('dibao', '低保', 'code', { table: DIBAO_TYPES }),
-  c('tekun', '特困供养', 'code', { table: TEKUN_TYPES }),
-  c('wholeNoLabour', '整户无劳动能力兜底保障户', 'boolean'),
-  c('year', '年度', 'integer', { required: true, hint: '以下状态所属年度' }),
+  c('dibao', '低保', 'code', { table: DIBAO_TYPES, cleared: 'none' }),
+  c('tekun', '特困供养', 'code', { table: TEKUN_TYPES, cleared: 'none' }),
+  c('wholeNoLabour', '整户无劳动能力兜底保障户', 'boolean', { cleared: false }),
+  c('year', '年度', 'integer', { required: true, hint: '以下状态所属年度', ...YEARS }),
   c('status', '户状态', 'code', { table: HOUSEHOLD_STATUSES, required: true }),
   c('monitored', '是否监测对象', 'boolean'),
   c('monitoredType', '监测对象类别', 'code', { table: MONITORED_TYPES }),
   c('riskTypes', '风险类型', 'codes', { table: RISK_TYPES, hint: '最多五项，按主次用、分隔' }),
   c('identifiedOn', '纳入监测日期', 'date', { hint: '监测对象识别（纳入监测）的日期；不填时取该户连续为监测对象的首个年度的 12 月 31 日（当年为导入当天）' }),
-];
+] as const satisfies readonly Column[];
 
-export const MEMBER_COLUMNS: readonly Column[] = [
+export const MEMBER_COLUMNS = [
   c('householdNo', '户编号', 'text', { required: true, maxLength: TEXT_LIMITS.householdNo }),
-  c('idType', '证件类型', 'code', { table: ID_TYPES }),
+  c('idType', '证件类型', 'code', { table: ID_TYPES, cleared: 'resident_id' }),
   c('idNumber', '证件号码', 'text', { required: true, hint: '18位身份证号或残疾人证号', maxLength: TEXT_LIMITS.idNumber }),
   c('name', '姓名', 'text', { required: true, maxLength: TEXT_LIMITS.name }),
   c('relation', '与户主关系', 'code', { table: RELATIONS, required: true }),
@@ -86,29 +109,29 @@ export const MEMBER_COLUMNS: readonly Column[] = [
   c('education', '文化程度', 'code', { table: EDUCATION_LEVELS }),
   c('schoolStatus', '在校生状况', 'code', { table: SCHOOL_STATUSES }),
   c('dropoutReason', '义务教育阶段未上学原因', 'code', { table: DROPOUT_REASONS }),
-  c('health', '健康状况', 'codes', { table: HEALTH_CONDITIONS }),
+  c('health', '健康状况', 'codes', { table: HEALTH_CONDITIONS, cleared: [] }),
   c('disabilityCategory', '残疾类别', 'code', { table: DISABILITY_CATEGORIES }),
   c('disabilityGrade', '残疾等级', 'code', { table: DISABILITY_GRADES }),
   c('labour', '劳动技能', 'code', { table: LABOUR_SKILLS }),
-  c('workMonths', '务工时间（月）', 'integer'),
+  c('workMonths', '务工时间（月）', 'integer', MONTHS),
   c('workPlace', '务工地点', 'code', { table: WORK_PLACES }),
   c('employer', '务工企业名称', 'text', { maxLength: TEXT_LIMITS.employer }),
-  c('publicWelfareMonths', '公益性岗位（月）', 'integer'),
-  c('monthlyWorkIncome', '月务工收入（元）', 'number'),
+  c('publicWelfareMonths', '公益性岗位（月）', 'integer', MONTHS),
+  c('monthlyWorkIncome', '月务工收入（元）', 'number', { min: 0, max: NUMBER_LIMITS.monthlyWorkIncome }),
   c('medicalInsurance', '基本医疗保险', 'code', { table: MEDICAL_INSURANCES }),
-  c('criticalIllnessInsurance', '是否参加大病保险', 'boolean'),
-  c('commercialMedicalInsurance', '是否参加补充医疗保险', 'boolean'),
-  c('pensionInsurance', '是否参加城乡居民基本养老保险', 'boolean'),
-  c('medicalAid', '是否享受医疗救助', 'boolean'),
-  c('dibao', '是否享受低保', 'code', { table: DIBAO_TYPES }),
-  c('tekun', '是否特困供养', 'code', { table: TEKUN_TYPES }),
+  c('criticalIllnessInsurance', '是否参加大病保险', 'boolean', { cleared: false }),
+  c('commercialMedicalInsurance', '是否参加补充医疗保险', 'boolean', { cleared: false }),
+  c('pensionInsurance', '是否参加城乡居民基本养老保险', 'boolean', { cleared: false }),
+  c('medicalAid', '是否享受医疗救助', 'boolean', { cleared: false }),
+  c('dibao', '是否享受低保', 'code', { table: DIBAO_TYPES, cleared: 'none' }),
+  c('tekun', '是否特困供养', 'code', { table: TEKUN_TYPES, cleared: 'none' }),
   c('phone', '联系电话', 'text', { maxLength: TEXT_LIMITS.phone }),
-];
+] as const satisfies readonly Column[];
 
 export const INCOME_COLUMNS: readonly Column[] = [
   c('householdNo', '户编号', 'text', { required: true, maxLength: TEXT_LIMITS.householdNo }),
-  c('year', '年度', 'integer', { required: true }),
-  ...INCOME_ITEMS.map((it) => c(it.key, `${it.zh}（元）`, 'number')),
+  c('year', '年度', 'integer', { required: true, ...YEARS }),
+  ...INCOME_ITEMS.map((it): Column => c(it.key, `${it.zh}（元）`, 'number', { min: it.key === 'operatingIncome' ? -MAX_ITEM_YUAN : 0, max: MAX_ITEM_YUAN })),
 ];
 
 export const SHEETS: Record<SheetName, { title: string; columns: readonly Column[] }> = {
