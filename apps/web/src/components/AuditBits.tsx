@@ -2,8 +2,7 @@ import { Typography } from 'antd';
 import { ArrowRightOutlined } from '@ant-design/icons';
 import type { AuditEntry } from '@tuopin/domain';
 import { useRegionNode } from '../api/regionCache';
-import { useI18n } from '../i18n';
-import { hasKey } from '../i18n/zh';
+import { hasKey, useI18n } from '../i18n';
 import { fmtTime } from '../utils/format';
 
 /** A region code shown as its full name (resolved through the region cache). */

@@ -6,8 +6,7 @@
 import { Link } from 'react-router-dom';
 import { Typography } from 'antd';
 import { CLUE_CHANNELS, MEASURE_FAMILIES, POLICY_DEFINITIONS, stepDefinition, type AuditEntry, type ProcedureKind } from '@tuopin/domain';
-import { useI18n, type MsgKey } from '../i18n';
-import { hasKey } from '../i18n/zh';
+import { hasKey, useI18n, type MsgKey } from '../i18n';
 
 type Household = NonNullable<NonNullable<AuditEntry['subject']>['household']>;
 

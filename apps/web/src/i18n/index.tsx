@@ -18,16 +18,48 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useState, t
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { REGION_LEVEL_LABELS, ROLE_LABELS, type RegionLevel, type Role } from '@tuopin/domain';
-import { zh, type MsgKey } from './zh';
-import { en } from './en';
+import { app } from './app';
+import { audit } from './audit';
+import { auth } from './auth';
+import { dashboard } from './dashboard';
+import { exit } from './exit';
+import { imports } from './imports';
+import { monitoring } from './monitoring';
+import { policy } from './policy';
+import { quality } from './quality';
+import { regions } from './regions';
+import { registry } from './registry';
+import { rules } from './rules';
+import { users } from './users';
 import { isApiError } from '../api/client';
 import { hasCatalogueCode, renderServerMessage, type ServerMessage } from './server';
 
 export type Lang = 'zh' | 'en';
-export type { MsgKey };
 export type Vars = Record<string, string | number>;
 
-const DICTS: Record<Lang, Record<MsgKey, string>> = { zh, en };
+/** Every area's dictionary, once. A key belongs to one area only (checked when the dictionaries are assembled). */
+export const AREAS = { app, auth, users, regions, dashboard, registry, imports, audit, monitoring, exit, quality, policy, rules } as const;
+
+type AreaKeys<A> = A extends { zh: Record<infer K, string> } ? K : never;
+export type MsgKey = { [N in keyof typeof AREAS]: AreaKeys<(typeof AREAS)[N]> }[keyof typeof AREAS];
+
+function assemble(lang: Lang): Record<MsgKey, string> {
+  const out: Record<string, string> = {};
+  for (const [name, area] of Object.entries(AREAS)) {
+    for (const [k, v] of Object.entries(area[lang] as Record<string, string>)) {
+      if (k in out) throw new Error(`i18n: the key ${k} is in two areas (${name} and another)`);
+      out[k] = v;
+    }
+  }
+  return out as Record<MsgKey, string>;
+}
+
+const DICTS: Record<Lang, Record<MsgKey, string>> = { zh: assemble('zh'), en: assemble('en') };
+
+/** Whether a text is a key of the dictionaries. */
+export function hasKey(key: string): key is MsgKey {
+  return Object.prototype.hasOwnProperty.call(DICTS.zh, key);
+}
 const STORAGE_KEY = 'tuopin.lang';
 
 function initialLang(): Lang {
