@@ -48,8 +48,9 @@ export const keys = {
   /** What a change of one household makes stale besides its record (which the page replaces by the saved one). */
   householdChange: area(api.householdList, api.householdHistory, api.dashboard),
   measures: area(api.measureList, api.householdHistory),
-  users: area(api.userList),
-  regions: area(api.region, api.regionChildren, api.regionRoots, api.regionSearch, api.dashboard),
+  users: area(api.userList, api.auditList),
+  /** The region tree (api/regionCache.ts keeps it under 'regionCache'), its search, and the dashboard. */
+  regions: ['regionCache', ...area(api.regionSearch, api.dashboard)],
   audit: area(api.auditList),
   dashboard: area(api.dashboard),
 } as const;

@@ -1,16 +1,21 @@
 /**
- * Per-session cache of the region tree (regions do not change while the app runs).
- * Cleared on login / logout because every user sees a different part of the tree.
+ * Per-session cache of the region tree (regions do not change while the app runs): the answers are queries of the
+ * app's TanStack Query client that never go stale (roots, children, detail), plus a map of every node seen, for
+ * looking one up by code without a request. Cleared on login / logout because every user sees a different part of
+ * the tree (clearQueries clears the answers, clearRegionCache the nodes).
  */
 import { useEffect, useState } from 'react';
 import type { RegionDetail, RegionNode } from '@tuopin/domain';
 import { api, call } from './client';
+import { queryClient } from './queryClient';
 
 const nodes = new Map<string, RegionNode>();
-const childLists = new Map<string, Promise<RegionNode[]>>();
-const details = new Map<string, Promise<RegionDetail>>();
-let roots: Promise<RegionNode[]> | null = null;
 let generation = 0;
+
+/** A region answer as a query that never goes stale (a failed one is asked again next time). */
+function cached<T>(key: readonly unknown[], load: () => Promise<T>): Promise<T> {
+  return queryClient.fetchQuery({ queryKey: ['regionCache', ...key], queryFn: load, staleTime: Infinity, gcTime: Infinity, retry: false });
+}
 
 function remember(list: RegionNode[]): RegionNode[] {
   for (const n of list) nodes.set(n.code, n);
@@ -19,9 +24,7 @@ function remember(list: RegionNode[]): RegionNode[] {
 
 export function clearRegionCache(): void {
   nodes.clear();
-  childLists.clear();
-  details.clear();
-  roots = null;
+  queryClient.removeQueries({ queryKey: ['regionCache'] });
   generation++;
 }
 
@@ -30,43 +33,20 @@ export function cachedNode(code: string): RegionNode | undefined {
 }
 
 export function loadRoots(): Promise<RegionNode[]> {
-  if (!roots) {
-    const p = call(api.regionRoots).then(remember);
-    p.catch(() => {
-      if (roots === p) roots = null;
-    });
-    roots = p;
-  }
-  return roots;
+  return cached(['roots'], () => call(api.regionRoots).then(remember));
 }
 
 export function loadChildren(code: string): Promise<RegionNode[]> {
-  let p = childLists.get(code);
-  if (!p) {
-    p = call(api.regionChildren, { params: { code } }).then(remember);
-    const mine = p;
-    p.catch(() => {
-      if (childLists.get(code) === mine) childLists.delete(code);
-    });
-    childLists.set(code, p);
-  }
-  return p;
+  return cached(['children', code], () => call(api.regionChildren, { params: { code } }).then(remember));
 }
 
 export function loadDetail(code: string): Promise<RegionDetail> {
-  let p = details.get(code);
-  if (!p) {
-    p = call(api.region, { params: { code } }).then((d) => {
+  return cached(['detail', code], () =>
+    call(api.region, { params: { code } }).then((d) => {
       remember([d.region, ...d.path]);
       return d;
-    });
-    const mine = p;
-    p.catch(() => {
-      if (details.get(code) === mine) details.delete(code);
-    });
-    details.set(code, p);
-  }
-  return p;
+    }),
+  );
 }
 
 export async function searchRegions(q: string, maxLevel?: number, signal?: AbortSignal): Promise<RegionNode[]> {

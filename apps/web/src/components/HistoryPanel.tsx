@@ -1,8 +1,10 @@
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
+import { useInfiniteQuery, useQueryClient, type QueryKey } from '@tanstack/react-query';
 import { Alert, Button, Empty, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
 import { ClockCircleOutlined, EnvironmentOutlined, UserOutlined } from '@ant-design/icons';
 import type { AuditEntry } from '@tuopin/domain';
 import { api, call } from '../api/client';
+import { queryKeyOf } from '../api/queries';
 import { useI18n } from '../i18n';
 import { fmtTime } from '../utils/format';
 import { ChangesList, colorOf, entryVerb, useAuditLabels } from './AuditBits';
@@ -32,51 +34,48 @@ export function RevealedFields({ entry }: { entry: AuditEntry }) {
 
 /**
  * The change history of one record, from the audit log, newest first. `load` replaces the audit-log query (a
- * household's history also covers its members); `entryLabel` and `renderChanges` replace the generic rendering.
+ * household's history also covers its members) and `queryKey` names its cache (starting with the endpoint's id, so that
+ * invalidating the area refetches it); `entryLabel` and `renderChanges` replace the generic rendering. The pages are
+ * server state (TanStack Query, infinite query); a new `version` of the record starts the history again from its newest entry.
  */
 export function HistoryPanel({
-  entity, entityId, version, load: loadPage, entryLabel, renderChanges,
+  entity, entityId, version, load: loadPage, queryKey, entryLabel, renderChanges,
 }: {
   entity: string;
   entityId: string | number;
   version?: unknown;
   load?: (before: string | undefined, limit: number) => Promise<HistoryPage>;
+  queryKey?: QueryKey;
   entryLabel?: (e: AuditEntry) => ReactNode;
   renderChanges?: (e: AuditEntry) => ReactNode;
 }) {
   const { t, errorText } = useI18n();
   const labels = useAuditLabels();
-  const [items, setItems] = useState<AuditEntry[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
+  const client = useQueryClient();
+  const key = [...(queryKey ?? queryKeyOf(api.auditList, { query: { entity, entityId: String(entityId) } })), 'pages'];
+  const history = useInfiniteQuery({
+    queryKey: key,
+    queryFn: ({ pageParam, signal }): Promise<HistoryPage> =>
+      loadPage
+        ? loadPage(pageParam, PAGE)
+        : call(api.auditList, { query: { entity, entityId: String(entityId), before: pageParam, limit: PAGE }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
+  });
 
-  const load = useCallback(
-    async (before?: string) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const page = loadPage
-          ? await loadPage(before, PAGE)
-          : await call(api.auditList, { query: { entity, entityId: String(entityId), before, limit: PAGE } });
-        setItems((old) => (before ? [...old, ...page.items] : page.items));
-        setNext(page.nextBefore);
-      } catch (e) {
-        setError(errorText(e));
-      } finally {
-        setLoading(false);
-      }
-    },
-    [entity, entityId, errorText, loadPage],
-  );
-
+  // another version of the record (a saved change, full numbers shown): from the newest entry again
+  const seen = useRef(version);
+  const keyText = JSON.stringify(key);
   useEffect(() => {
-    setItems([]);
-    setNext(null);
-    void load();
-  }, [load, version]);
+    if (seen.current === version) return;
+    seen.current = version;
+    void client.resetQueries({ queryKey: JSON.parse(keyText) as QueryKey, exact: true });
+  }, [version, client, keyText]);
 
-  if (error) return <Alert type="error" showIcon title={error} />;
+  const items = history.data?.pages.flatMap((p) => p.items) ?? [];
+  const next = history.hasNextPage;
+  const loading = history.isFetching;
+  if (history.error) return <Alert type="error" showIcon title={errorText(history.error)} />;
   if (loading && items.length === 0) return <Skeleton active paragraph={{ rows: 4 }} />;
   if (items.length === 0) return <Empty description={t('history.empty')} image={Empty.PRESENTED_IMAGE_SIMPLE} />;
 
@@ -120,7 +119,7 @@ export function HistoryPanel({
         }))}
       />
       {next && (
-        <Button block loading={loading} onClick={() => void load(next)}>
+        <Button block loading={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>
           {t('common.loadMore')}
         </Button>
       )}

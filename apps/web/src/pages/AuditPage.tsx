@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
+import { useInfiniteQuery, useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Select, Space, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import type { AuditEntry, EndpointQuery } from '@tuopin/domain';
 import { api, call } from '../api/client';
+import { queryKeyOf } from '../api/queries';
 import { useAuth, useMe } from '../auth/AuthContext';
 import { useI18n } from '../i18n';
 import { PageHeader } from '../components/PageHeader';
@@ -46,37 +48,19 @@ export default function AuditPage() {
   };
   const isMobile = useIsMobile();
   const [filters, setFilters] = useState<Filters>({});
-  const [items, setItems] = useState<AuditEntry[]>([]);
-  const [next, setNext] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
-  const seq = useRef(0);
-
-  const load = useCallback(
-    async (before?: string) => {
-      const mine = ++seq.current;
-      setLoading(true);
-      setError(null);
-      try {
-        const page = await call(api.auditList, { query: { ...filters, before, limit: PAGE } });
-        if (mine !== seq.current) return;
-        setItems((old) => (before ? [...old, ...page.items] : page.items));
-        setNext(page.nextBefore);
-      } catch (e) {
-        if (mine === seq.current) setError(errorText(e));
-      } finally {
-        if (mine === seq.current) setLoading(false);
-      }
-    },
-    [filters, errorText],
-  );
-
-  useEffect(() => {
-    setItems([]);
-    setNext(null);
-    void load();
-  }, [load, reload]);
+  // the log in pages of PAGE entries (server state: TanStack Query); new filters start from the newest entry
+  const client = useQueryClient();
+  const key = [...queryKeyOf(api.auditList, { query: filters }), 'pages'];
+  const log = useInfiniteQuery({
+    queryKey: key,
+    queryFn: ({ pageParam, signal }) => call(api.auditList, { query: { ...filters, before: pageParam, limit: PAGE }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.nextBefore ?? undefined,
+  });
+  const items: AuditEntry[] = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const next = log.hasNextPage;
+  const loading = log.isFetching;
+  const error = log.error ? errorText(log.error) : null;
 
   const columns: TableColumnsType<AuditEntry> = [
     {
@@ -168,7 +152,7 @@ export default function AuditPage() {
               </Space>
             </Tooltip>
           )}
-          <Button icon={<ReloadOutlined />} onClick={() => setReload((r) => r + 1)}>
+          <Button icon={<ReloadOutlined />} onClick={() => void client.resetQueries({ queryKey: key, exact: true })}>
             {t('common.refresh')}
           </Button>
         </div>
@@ -211,7 +195,7 @@ export default function AuditPage() {
               {t('audit.shown', { n: items.length })}
             </Typography.Text>
             {next ? (
-              <Button onClick={() => void load(next)} loading={loading} data-testid="audit-load-more">
+              <Button onClick={() => void log.fetchNextPage()} loading={log.isFetchingNextPage} data-testid="audit-load-more">
                 {t('common.loadMore')}
               </Button>
             ) : (

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Alert, Card, Col, Empty, Row, Skeleton, Statistic, Typography } from 'antd';
 import {
   ApartmentOutlined,
@@ -10,7 +10,8 @@ import {
   TeamOutlined,
 } from '@ant-design/icons';
 import type { EndpointResponse } from '@tuopin/domain';
-import { api, call } from '../api/client';
+import { api } from '../api/client';
+import { useApiQuery } from '../api/queries';
 import { useMe } from '../auth/AuthContext';
 import { useI18n, type MsgKey } from '../i18n';
 import { RegionPicker } from '../components/RegionPicker';
@@ -54,24 +55,11 @@ export default function DashboardPage() {
   const { t, roleLabel, levelLabel, errorText } = useI18n();
   const isMobile = useIsMobile();
   const [regionCode, setRegionCode] = useState<string | undefined>(undefined);
-  const [data, setData] = useState<Dashboard | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(true);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    setLoading(true);
-    setError(null);
-    call(api.dashboard, { query: { regionCode }, signal: ctl.signal })
-      .then((d) => setData(d))
-      .catch((e: unknown) => {
-        if (!ctl.signal.aborted) setError(errorText(e));
-      })
-      .finally(() => {
-        if (!ctl.signal.aborted) setLoading(false);
-      });
-    return () => ctl.abort();
-  }, [regionCode, errorText]);
+  // the last answer stays on screen while another region's loads
+  const dashboard = useApiQuery(api.dashboard, { query: { regionCode } }, { keepPrevious: true });
+  const data: Dashboard | null = dashboard.data ?? null;
+  const error = dashboard.error ? errorText(dashboard.error) : null;
+  const loading = dashboard.isFetching;
 
   const level = data?.region.level ?? me.region.level;
 

@@ -21,7 +21,10 @@ import {
 import type { GetRef, TableColumnsType, TreeDataNode } from 'antd';
 import { EnvironmentOutlined, SearchOutlined } from '@ant-design/icons';
 import type { RegionDetail, RegionNode } from '@tuopin/domain';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { api } from '../api/client';
 import { loadChildren, loadDetail, loadRoots, searchRegions } from '../api/regionCache';
+import { queryKeyOf } from '../api/queries';
 import { useI18n, type MsgKey } from '../i18n';
 import { PageHeader } from '../components/PageHeader';
 import { useDebounced, useIsMobile } from '../utils/hooks';
@@ -46,8 +49,15 @@ export default function RegionsPage() {
 
   const [q, setQ] = useState('');
   const debounced = useDebounced(q.trim(), 300);
-  const [results, setResults] = useState<RegionNode[] | null>(null);
-  const [searching, setSearching] = useState(false);
+  // the search answers are server state (TanStack Query), cached by text
+  const search = useQuery({
+    queryKey: queryKeyOf(api.regionSearch, { query: { q: debounced } }),
+    queryFn: ({ signal }) => searchRegions(debounced, undefined, signal).catch((): RegionNode[] => []),
+    enabled: debounced !== '',
+    placeholderData: keepPreviousData,
+  });
+  const results = debounced ? (search.data ?? null) : null;
+  const searching = search.isFetching;
 
   // ---- tree ------------------------------------------------------------------------------
   useEffect(() => {
@@ -134,19 +144,6 @@ export default function RegionsPage() {
   };
 
   // ---- search ----------------------------------------------------------------------------
-  useEffect(() => {
-    if (!debounced) {
-      setResults(null);
-      return;
-    }
-    const ctl = new AbortController();
-    setSearching(true);
-    searchRegions(debounced, undefined, ctl.signal)
-      .then((r) => setResults(r))
-      .catch(() => !ctl.signal.aborted && setResults([]))
-      .finally(() => !ctl.signal.aborted && setSearching(false));
-    return () => ctl.abort();
-  }, [debounced]);
 
   const childColumns: TableColumnsType<RegionNode> = [
     {

@@ -10,6 +10,7 @@ import {
   formatYuan, HOUSEHOLD_COLUMNS, INCOME_COLUMNS, INCOME_ITEMS, label, MEASURE_FAMILIES, MEMBER_COLUMNS, MEMBER_MOVE_LABELS, type AuditEntry, type Column, type HouseholdDetail,
 } from '@tuopin/domain';
 import { api, call } from '../../api/client';
+import { queryKeyOf } from '../../api/queries';
 import { HistoryPanel } from '../../components/HistoryPanel';
 import { RegionName } from '../../components/AuditBits';
 import { useI18n } from '../../i18n';
@@ -146,5 +147,10 @@ export function HouseholdHistory({ household, version }: { household: HouseholdD
     [names, tt],
   );
   const renderChanges = useCallback((e: AuditEntry) => <RegistryChanges e={e} />, []);
-  return <HistoryPanel entity="households" entityId={id} version={version} load={load} entryLabel={entryLabel} renderChanges={renderChanges} />;
+  return (
+    <HistoryPanel
+      entity="households" entityId={id} version={version} load={load} queryKey={queryKeyOf(api.householdHistory, { params: { countyCode, id } })}
+      entryLabel={entryLabel} renderChanges={renderChanges}
+    />
+  );
 }
