@@ -72,6 +72,10 @@ export class Database {
   constructor(readonly url: string, poolSize = 20) {
     this.pool = new pg.Pool({ connectionString: url, max: poolSize });
     this.pool.on('error', () => {});
+    // A connection lost while checked out but between statements (a transaction waiting on other work, the database
+    // restarted or its backends terminated) emits 'error' on the client itself; without a listener that ends the
+    // process. The next statement on it fails instead, and the caller's transaction rolls back (run-recovery.test.ts).
+    this.pool.on('connect', (client) => client.on('error', () => {}));
     this.kysely = new Kysely<DB>({ dialect: new ScopeDialect({ pool: trackingPool(this.pool), cursor: Cursor }) });
   }
 
