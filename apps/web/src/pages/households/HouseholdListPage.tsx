@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useMemo, useRef, useState, type ReactNode } from 'react';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Checkbox, Dropdown, Empty, Input, InputNumber, Select, Space, Spin, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -14,7 +14,9 @@ import {
   type HouseholdListItem,
   type HouseholdListTotals,
 } from '@tuopin/domain';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api, buildUrl, call } from '../../api/client';
+import { queryKeyOf } from '../../api/queries';
 import { useAuth, useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
@@ -156,10 +158,6 @@ export default function HouseholdListPage() {
   const query = useMemo(() => readQuery(new URLSearchParams(queryString)), [queryString]);
   const cursors = (location.state as PagingState)?.cursors ?? [];
 
-  const [data, setData] = useState<ListPage | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [error, setError] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
   const [hidden, setHidden] = useState<ColumnKey[]>(readHiddenColumns);
   const [columnsOpen, setColumnsOpen] = useState(false);
   const [moreOpen, setMoreOpen] = useState(false);
@@ -168,24 +166,28 @@ export default function HouseholdListPage() {
   const tt = useHhText();
 
   // The totals of the filtered list (a pass over all of it on the server) are asked for once per filter: pages after
-  // the first reuse them (withTotals=false). A reload (a new household) asks again.
+  // the first reuse them (withTotals=false). A reload, or the page opened again, asks again. The page itself is server
+  // state (TanStack Query): the shown page stays while the next one loads.
   const totalsCache = useRef<{ key: string; total: number; totals: HouseholdListTotals } | null>(null);
-  useEffect(() => {
-    const ctl = new AbortController();
-    setLoading(true);
-    setError(null);
-    const key = JSON.stringify([{ ...query, after: undefined, limit: undefined }, reload]);
-    const cached = totalsCache.current?.key === key ? totalsCache.current : null;
-    call(api.householdList, { query: cached ? { ...query, withTotals: false } : query, signal: ctl.signal })
-      .then((d) => {
-        if (d.total !== null && d.totals !== null) totalsCache.current = { key, total: d.total, totals: d.totals };
-        const known = d.total !== null && d.totals !== null ? { total: d.total, totals: d.totals } : cached!;
-        setData({ items: d.items, next: d.next, total: known.total, totals: known.totals });
-      })
-      .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)))
-      .finally(() => !ctl.signal.aborted && setLoading(false));
-    return () => ctl.abort();
-  }, [query, reload, errorText]);
+  const list = useQuery({
+    queryKey: [...queryKeyOf(api.householdList, { query }), 'page'],
+    queryFn: async ({ signal }): Promise<ListPage> => {
+      const key = JSON.stringify({ ...query, after: undefined, limit: undefined });
+      const cached = totalsCache.current?.key === key ? totalsCache.current : null;
+      const d = await call(api.householdList, { query: cached ? { ...query, withTotals: false } : query, signal });
+      if (d.total !== null && d.totals !== null) totalsCache.current = { key, total: d.total, totals: d.totals };
+      const known = d.total !== null && d.totals !== null ? { total: d.total, totals: d.totals } : cached!;
+      return { items: d.items, next: d.next, total: known.total, totals: known.totals };
+    },
+    placeholderData: keepPreviousData,
+  });
+  const data = list.data ?? null;
+  const loading = list.isFetching;
+  const error = list.error ? errorText(list.error) : null;
+  const reload = () => {
+    totalsCache.current = null;
+    void list.refetch();
+  };
 
   /** A filter change starts again at the first page (and replaces the history entry). */
   const patch = (p: Partial<Query>) => {
@@ -626,7 +628,7 @@ export default function HouseholdListPage() {
           title={error}
           style={{ marginTop: 16 }}
           action={
-            <Button size="small" icon={<ReloadOutlined />} onClick={() => setReload((r) => r + 1)}>
+            <Button size="small" icon={<ReloadOutlined />} onClick={reload}>
               {t('common.refresh')}
             </Button>
           }
