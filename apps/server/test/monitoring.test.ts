@@ -108,7 +108,10 @@ describe('monitoring: clues, identification, elimination', () => {
   test('clues: created by hand, acceptance clock, inbox filters and paging, assignment, dismissal', async () => {
     const bad = await village.call(api.clueCreate, { body: { countyCode: CC, householdId: h1.id, channel: 'application', foundOn: addDays(TODAY, 1), summary: '申报' } });
     assert.equal(bad.status, 400);
-    assert.deepEqual(bad.body as unknown, { code: 'VALIDATION', message: '申报日期不能晚于今天（字段：foundOn）', details: [{ field: 'foundOn', message: '申报日期不能晚于今天' }] });
+    assert.deepEqual(bad.body as unknown, {
+      code: 'monitoring.applicationAfterToday', kind: 'VALIDATION', message: '申报日期不能晚于今天（字段：foundOn）',
+      details: [{ field: 'foundOn', message: '申报日期不能晚于今天', code: 'monitoring.applicationAfterToday' }],
+    });
     const empty = await village.call(api.clueCreate, { body: { countyCode: CC, householdId: h1.id, channel: 'cadre', foundOn: TODAY, summary: '  ' } });
     assert.equal(empty.status, 400);
 
