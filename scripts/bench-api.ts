@@ -51,9 +51,11 @@ const log = benchLog('api');
 const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 interface Statement { text: string; values: unknown[] }
+/** Every statement the product sent per request, overhead included (captureStatements). */
+const sentPerRequest = new Map<string, number>();
 
 /** Statements that are not the page's data: transaction control, scope and audit settings, the session check. */
-const OVERHEAD = /^\s*(begin|start transaction|commit|rollback|set local|set transaction|select set_config|savepoint|release)\b|\bsessions\b/i;
+const OVERHEAD = /^\s*(begin|start transaction|commit|rollback|set local|set transaction|select set_config|savepoint|release)\b|\bsessions\b|"password_hash"/i;
 
 const pgServer = await startTestServer(() => {});
 const { url, drop } = await cloneTemplate(pgServer.adminUrl, 'bench_api');
@@ -93,8 +95,10 @@ try {
 
   // Capture each request's data statements through the product's own routes, in this process.
   const captured = await captureStatements(url, distinct);
-  const perRequest = distinct.map((p) => captured.get(p)!.length);
-  log(`captured data statements per request: ${Math.min(...perRequest)}–${Math.max(...perRequest)} (mean ${(perRequest.reduce((s, n) => s + n, 0) / perRequest.length).toFixed(1)})`);
+  const mean = (xs: number[]) => (xs.reduce((s, n) => s + n, 0) / xs.length).toFixed(1);
+  const perRequest = paths.map((p) => captured.get(p)!.length);
+  const allPerRequest = paths.map((p) => sentPerRequest.get(p)!);
+  log(`statements per request of the mix: ${mean(allPerRequest)} sent by the product, ${mean(perRequest)} of them data (the rest: session check, transaction, scope)`);
   if (process.argv.includes('--statements')) await timeStatements(db, kinds, captured);
 
   // The real server, in a process of its own.
@@ -127,16 +131,27 @@ try {
   for (const connections of connectionCounts) {
     // Warm both paths, then measure raw and api one right after the other.
     await runRaw(rawPool, paths, captured, connections, 2, scope);
+    let c0 = cpuNow(server.pid!);
     const raw = await runRaw(rawPool, paths, captured, connections, duration, scope);
+    const rawCpu = cpuPerRequest(c0, cpuNow(server.pid!), raw.rps * duration);
     const owner = await runRaw(rawPool, paths, captured, connections, duration, null);
     const loadRaw = load();
     await runApi(base, cookie, paths, connections, 2);
+    c0 = cpuNow(server.pid!);
     const api = await runApi(base, cookie, paths, connections, duration);
+    const apiCpu = cpuPerRequest(c0, cpuNow(server.pid!), api.rps * duration);
     results.push({ connections, api, raw });
     log(`connections ${String(connections).padStart(2)}: api ${api.rps.toFixed(0).padStart(5)} req/s p50 ${api.p50.toFixed(1).padStart(6)} ms p99 ${api.p99.toFixed(1).padStart(6)} ms` +
       ` | raw ${raw.rps.toFixed(0).padStart(5)} req/s p50 ${raw.p50.toFixed(1).padStart(6)} ms p99 ${raw.p99.toFixed(1).padStart(6)} ms` +
       ` | ratio ${(api.rps / raw.rps).toFixed(2)} | raw-owner ${owner.rps.toFixed(0)} req/s p99 ${owner.p99.toFixed(1)} ms (api/raw-owner ${(api.rps / owner.rps).toFixed(2)})` +
       ` | load ${loadRaw} / ${load()}${api.errors ? ` | ${api.errors} ERRORS` : ''}`);
+    // CPU time per request (from /proc, so it hardly depends on what else runs): what the request costs each
+    // process, and the throughput that cost allows on the machine's cores when nothing else runs.
+    const cores = os.cpus().length;
+    const capacity = (c: CpuPerRequest) => (1000 * cores) / (c.server + c.postgres);
+    log(`  cpu ms/request: api server ${apiCpu.server.toFixed(2)} + postgres ${apiCpu.postgres.toFixed(2)} (autocannon ${apiCpu.bench.toFixed(2)})` +
+      ` | raw postgres ${rawCpu.postgres.toFixed(2)} (pg client ${rawCpu.bench.toFixed(2)}) | on ${cores} idle cores: api ≤ ${capacity(apiCpu).toFixed(0)} req/s,` +
+      ` raw database ≤ ${((1000 * cores) / rawCpu.postgres).toFixed(0)} req/s`);
   }
   await rawPool.end();
   const ten = results.find((r) => r.connections === 10) ?? results[results.length - 1]!;
@@ -155,6 +170,48 @@ try {
 }
 
 interface Figures { rps: number; p50: number; p99: number; errors: number }
+interface Cpu { server: number; postgres: number; bench: number }
+type CpuPerRequest = Cpu;
+
+/** CPU milliseconds so far of a process (utime + stime of /proc/<pid>/stat), 0 when it is gone. */
+function procCpuMs(pid: number): number {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // fields 14 and 15, in clock ticks of 1/100 s
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL of this run: its postmaster (its command line names the run's data directory) and its children. */
+function postgresPids(): number[] {
+  const all = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
+  const info = all.map((pid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return { pid, ppid: Number(stat.split(') ')[1]!.split(' ')[1]), cmd: fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8') };
+    } catch {
+      return null;
+    }
+  }).filter((x) => x !== null);
+  const master = info.find((p) => p.cmd.startsWith('postgres') || p.cmd.includes('/postgres\0') ? p.cmd.includes(`test-pg-${process.pid}`) : false);
+  if (!master) return [];
+  return [master.pid, ...info.filter((p) => p.ppid === master.pid).map((p) => p.pid)];
+}
+
+function cpuNow(serverPid: number): Cpu & { pids: Map<number, number> } {
+  const pids = new Map(postgresPids().map((pid) => [pid, procCpuMs(pid)]));
+  const u = process.cpuUsage();
+  return { server: procCpuMs(serverPid), postgres: 0, bench: (u.user + u.system) / 1000, pids };
+}
+
+/** CPU ms per request between two snapshots (PostgreSQL: its processes alive at both). */
+function cpuPerRequest(a: ReturnType<typeof cpuNow>, b: ReturnType<typeof cpuNow>, requests: number): CpuPerRequest {
+  let postgres = 0;
+  for (const [pid, ms] of b.pids) postgres += ms - (a.pids.get(pid) ?? 0);
+  const n = Math.max(1, requests);
+  return { server: (b.server - a.server) / n, postgres: postgres / n, bench: (b.bench - a.bench) / n };
+}
 
 /** Logs in through the API; returns the Cookie header of the session. */
 async function login(base: string): Promise<string> {
@@ -237,12 +294,16 @@ async function captureStatements(dbUrl: string, requestPaths: string[]): Promise
   const services = createServices(capDb, testConfig({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'tuopin-bench-')) }));
   const app = await buildApp(services, { logger: false });
   let recording: Statement[] | null = null;
+  let sent = 0;
   const original = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client, ...args: unknown[]) {
     const a0 = args[0] as string | { text?: string; values?: unknown[] };
     const text = typeof a0 === 'string' ? a0 : a0?.text;
     const values = (typeof a0 === 'string' ? args[1] : a0?.values) as unknown[] | undefined;
-    if (recording && text && !OVERHEAD.test(text)) recording.push({ text, values: values ?? [] });
+    if (recording && text) {
+      sent++;
+      if (!OVERHEAD.test(text)) recording.push({ text, values: values ?? [] });
+    }
     return original.apply(this, args);
   };
   try {
@@ -252,9 +313,11 @@ async function captureStatements(dbUrl: string, requestPaths: string[]): Promise
     const out = new Map<string, Statement[]>();
     for (const p of requestPaths) {
       recording = [];
+      sent = 0;
       const res = await app.inject({ method: 'GET', url: p, cookies });
       if (res.statusCode !== 200) throw new Error(`${p}: ${res.statusCode} ${res.body}`);
       out.set(p, recording);
+      sentPerRequest.set(p, sent);
       recording = null;
     }
     return out;

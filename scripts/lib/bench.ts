@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createServices } from '../../apps/server/src/app';
+import { createServices } from '../../apps/server/src/services/container';
 import { Database } from '../../apps/server/src/db/database';
 import { cloneTemplate, startTestServer, testConfig } from '../../apps/server/src/testing/harness';
 import { traceStatements } from './trace';

@@ -7,8 +7,6 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import { msg, zhText, type ErrorBody } from '@tuopin/domain';
-import type { Config } from './config';
-import type { Database } from './db/database';
 import { AppError, appError, constraintViolation, detail, type FieldError } from './errors';
 import { badTextFields, badUrlField, fieldErrors, isBadText, MAX_PARAM_LENGTH, parseQueryString } from './http/validation';
 import { api, isIsoDate } from '@tuopin/domain';
@@ -18,80 +16,19 @@ import { systemRoutes } from './routes/system.routes';
 import { userRoutes } from './routes/users.routes';
 import { registryRoutes } from './routes/registry.routes';
 import { importRoutes, MAX_UPLOAD_BYTES } from './routes/import.routes';
-import { ImportService } from './services/import.service';
 import { qualityRoutes } from './routes/quality.routes';
-import { QualityService } from './services/quality.service';
 import { policyRoutes } from './routes/policy.routes';
-import { PolicyService } from './services/policy.service';
 import { rulesRoutes } from './routes/rules.routes';
 import { runsRoutes } from './routes/runs.routes';
-import { RulesService } from './services/rules.service';
 import { monitoringRoutes } from './routes/monitoring.routes';
-import { MonitoringService } from './services/monitoring.service';
 import { exitRoutes } from './routes/exit.routes';
-import { ExitService } from './services/exit.service';
 import { assistanceRoutes } from './routes/assistance.routes';
-import { AssistanceService } from './services/assistance.service';
-import { Jobs } from './jobs';
-import { Runs } from './services/runs';
 import multipart from '@fastify/multipart';
-import { RegistryRepository } from './repositories/registry.repository';
-import { RegistryService } from './services/registry.service';
-import { AuditService } from './services/audit.service';
-import { AuthService } from './services/auth.service';
-import { createDeps, pgError } from './services/context';
-import { RegionsService } from './services/regions.service';
-import { UsersService } from './services/users.service';
-
-export const VERSION = '0.1.0';
+import { pgError } from './services/context';
+import { VERSION, type Services } from './services/container';
 
 /** The URL templates of the contract (to name the path parameter of an undecodable URL). */
 const ENDPOINT_URLS: readonly string[] = Object.values(api).map((e) => e.url);
-
-export interface Services {
-  config: Config;
-  db: Database;
-  version: string;
-  auth: AuthService;
-  regions: RegionsService;
-  users: UsersService;
-  audit: AuditService;
-  registry: RegistryService;
-  jobs: Jobs;
-  runs: Runs;
-  imports: ImportService;
-  quality: QualityService;
-  policy: PolicyService;
-  rules: RulesService;
-  monitoring: MonitoringService;
-  exit: ExitService;
-  assistance: AssistanceService;
-}
-
-export function createServices(db: Database, config: Config): Services {
-  const d = createDeps(db, config);
-  const regions = new RegionsService(d);
-  const jobs = new Jobs(db.url);
-  const runs = new Runs(d, jobs);
-  const policy = new PolicyService(d, regions);
-  return {
-    jobs,
-    runs,
-    imports: new ImportService(d, runs),
-    quality: new QualityService(d, regions, runs),
-    policy,
-    rules: new RulesService(d, regions, runs),
-    monitoring: new MonitoringService(d, regions, policy),
-    exit: new ExitService(d, regions, policy),
-    assistance: new AssistanceService(d),
-    config, db, version: VERSION,
-    auth: new AuthService(d),
-    regions,
-    users: new UsersService(d, regions),
-    audit: new AuditService(d, regions),
-    registry: new RegistryService(d, regions, new RegistryRepository()),
-  };
-}
 
 /** A request refused by the schema or the edge checks: the first field in the message, every field in details. */
 function invalidParams(details: FieldError[]): AppError {

@@ -1,8 +1,8 @@
-import { buildApp, createServices } from './app';
+import { buildApp } from './app';
 import { loadConfig } from './config';
 import { startServerDatabase } from './db/connect';
 import { bootstrap } from './services/bootstrap.service';
-import { createDeps } from './services/context';
+import { createDeps, createServices } from './services/container';
 import { currentYear, DEMO_REGION } from './generate/index';
 
 const config = loadConfig();

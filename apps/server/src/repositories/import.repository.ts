@@ -8,9 +8,8 @@ import type { Tx } from '../db/database';
 import { rawClient } from '../db/raw';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
-import { INCOME_ITEMS } from '@tuopin/domain';
+import { INCOME_ITEMS, maskIdsInText } from '@tuopin/domain';
 import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from './registry.mapping';
-import { maskIdsInText } from '../services/privacy';
 import { migratedRecordsSql } from './monitoring.repository';
 
 export const INCOME_DATA_COLUMNS = INCOME_ITEMS.map((i) => i.column);

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { api } from '@tuopin/domain';
-import type { Services } from '../app';
+import type { Services } from '../services/container';
 import { CSRF_COOKIE, route, SESSION_COOKIE } from '../http/route';
 
 function secure(request: FastifyRequest, setting: 'auto' | boolean): boolean {

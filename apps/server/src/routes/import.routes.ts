@@ -5,10 +5,10 @@ import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
 import { api, msg, type ImportInfo } from '@tuopin/domain';
 import type { Services } from '../services/container';
+import { toImportInfo } from '../services/import.service';
 import { appError, detail, fieldError } from '../errors';
 import { BAD_TEXT_MESSAGE, isBadText } from '../http/validation';
 import { route } from '../http/route';
-import type { ImportRow } from '../repositories/import.repository';
 import type { UploadedFile } from '../import/source';
 import { problemsWorkbook, templateCsv, templateWorkbook } from '../import/workbook';
 
@@ -19,15 +19,6 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 const attachment = (name: string) => `attachment; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 const SHEET_TITLES: Record<string, string> = { households: '户信息', members: '成员信息', income: '收入信息' };
-
-export function toImportInfo(r: ImportRow): ImportInfo {
-  return {
-    id: r.id, status: r.status as ImportInfo['status'], progress: Number(r.progress), message: r.message, fileNames: r.file_names,
-    createdAt: new Date(r.created_at).toISOString(), createdBy: r.created_by_name, counts: r.counts ?? {},
-    errorCount: r.error_count, warningCount: r.warning_count, committedAt: r.committed_at ? new Date(r.committed_at).toISOString() : null,
-    runId: r.run_id ?? null,
-  };
-}
 
 export function importRoutes(app: FastifyInstance, s: Services) {
   let template: Promise<Buffer> | null = null;

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { api } from '@tuopin/domain';
-import type { Services } from '../app';
+import type { Services } from '../services/container';
 import { route } from '../http/route';
 
 export function qualityRoutes(app: FastifyInstance, s: Services) {

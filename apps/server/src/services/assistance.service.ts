@@ -6,9 +6,7 @@
 import { DEVELOPMENT_MEASURE_FAMILIES, hasDevelopmentMeasure, measureInForce, validateMeasure, validateMeasureEnd, type Measure, type MeasureFamily, type MeasureInput, type MeasureProblem } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { AppError, appError } from '../errors';
-import { AssistanceRepository, type MeasureRow } from '../repositories/assistance.repository';
-import { MonitoringRepository } from '../repositories/monitoring.repository';
-import { RegistryRepository } from '../repositories/registry.repository';
+import type { MeasureRow } from '../repositories/assistance.repository';
 import { todayInChina as today } from '../clock';
 import type { Deps } from './context';
 
@@ -31,9 +29,9 @@ function refuse(problems: MeasureProblem[]): never {
 }
 
 export class AssistanceService {
-  private readonly repo = new AssistanceRepository();
-  private readonly registry = new RegistryRepository();
-  private readonly users = new MonitoringRepository(today);
+  private get repo() { return this.d.repos.assistance; }
+  private get registry() { return this.d.repos.registry; }
+  private get users() { return this.d.repos.monitoring; }
 
   constructor(private readonly d: Deps) {}
 

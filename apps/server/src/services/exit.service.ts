@@ -11,7 +11,6 @@ import {
 import type { Actor } from '../db/database';
 import { appError } from '../errors';
 import { exitCounts, exitHouseholds } from '../repositories/exit.repository';
-import { RegistryRepository } from '../repositories/registry.repository';
 import { countyPolicies, factsSql, type Facts } from '../repositories/rule-facts.repository';
 import type { Deps } from './context';
 import { loadFacts, policySnapshot } from './monitoring.facts';

@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { regionPrefix, SHEETS, type Role, type SheetName } from '@tuopin/domain';
+import { regionPrefix, SHEETS, type ImportInfo, type Role, type SheetName } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
 import { AppError, appError } from '../errors';
 import type { RunContext, RunMessage, RunProgress, Runs } from './runs';
 import {
-  checkStaged, clearProblems, clearStaged, copyInto, resetInterruptedImport, countChanges, finishCommit, mergeMonitoredRecords, mergeStaged, stagedCounts, stagedMismatch,
+  checkStaged, clearProblems, clearStaged, copyInto, resetInterruptedImport, countChanges, finishCommit, type ImportsRepository, mergeMonitoredRecords, mergeStaged, stagedCounts, stagedMismatch,
   storeProblems, type ImportCounts, type ImportRow,
 } from '../repositories/import.repository';
 import { CsvSyntaxError, type UploadedFile } from '../import/source';
@@ -336,4 +336,14 @@ export class ImportService {
       return rows.map((r) => ({ ...r, run_id: runs.get(r.id) ?? null }));
     });
   }
+}
+
+/** An import as the API shows it. */
+export function toImportInfo(r: ImportRow): ImportInfo {
+  return {
+    id: r.id, status: r.status as ImportInfo['status'], progress: r.progress, message: r.message, fileNames: r.file_names,
+    createdAt: r.created_at.toISOString(), createdBy: r.created_by_name, counts: r.counts ?? {},
+    errorCount: r.error_count, warningCount: r.warning_count, committedAt: r.committed_at ? r.committed_at.toISOString() : null,
+    runId: r.run_id ?? null,
+  };
 }

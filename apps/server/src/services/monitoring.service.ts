@@ -14,8 +14,7 @@ import {
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
 import { AppError, appError, fieldError, forbidden } from '../errors';
-import { MonitoringRepository, type Row } from '../repositories/monitoring.repository';
-import { RegistryRepository } from '../repositories/registry.repository';
+import type { Row } from '../repositories/monitoring.repository';
 import type { Deps } from './context';
 import { todayInChina } from '../clock';
 import { loadFacts, policySnapshot } from './monitoring.facts';

@@ -9,7 +9,7 @@ import {
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
 import { appError, fieldError, invalid } from '../errors';
-import { PolicyRepository, type PolicyRow } from '../repositories/policy.repository';
+import type { PolicyRow } from '../repositories/policy.repository';
 import type { Deps } from './context';
 import type { RegionsService } from './regions.service';
 

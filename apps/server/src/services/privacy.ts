@@ -1,4 +1,4 @@
-import { can, maskIdNumber, maskPhone, type Role } from '@tuopin/domain';
+import { can, maskIdNumber, maskIdsInText, maskPhone, type Role } from '@tuopin/domain';
 
 /** Private fields of the registry: what a reveal or an export names in the audit log. */
 export const PRIVATE_FIELDS = ['idNumber', 'phone'] as const;
@@ -31,10 +31,8 @@ const PHONE_KEYS = new Set(['phone', 'head_phone', 'headPhone']);
 /** Free text that may quote an ID number (the search text of an exported list's filter). */
 const TEXT_KEYS = new Set(['q']);
 
-/** Masks ID numbers quoted in a text (an old 15-digit number and its 18-digit form, for example). */
-export function maskIdsInText(text: string): string {
-  return text.replace(/(?<![0-9A-Za-z])\d{15,21}[\dXx]?(?![0-9A-Za-z])/g, (m) => (m.length >= 15 ? maskIdNumber(m) : m));
-}
+/** Masks ID numbers quoted in a text (the domain's; the import repository masks stored problems with it too). */
+export { maskIdsInText };
 
 /**
  * Masks the private values inside a stored audit value (row triggers store whole rows; procedures and clues nest

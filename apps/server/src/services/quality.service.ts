@@ -8,9 +8,8 @@ import type { Actor, Tx } from '../db/database';
 import { AppError, appError, fieldError } from '../errors';
 import { csvStream } from '../http/csv';
 import type { RunContext, RunMessage, Runs } from './runs';
-import { RegistryRepository } from '../repositories/registry.repository';
 import {
-  QualityRepository, type FindingFilter, type FindingInsert, type FindingRow, type HouseholdKey, type QualityRunRow, type VillageCounts,
+  type FindingFilter, type FindingInsert, type FindingRow, type HouseholdKey, type QualityRunRow, type VillageCounts,
 } from '../repositories/quality.repository';
 import type { Deps } from './context';
 import { todayInChina } from '../clock';

@@ -53,8 +53,8 @@ const toRun = (r: RuleRunRow, runId: number | null = null): RuleRun => ({
 function compile(expression: string): { rule: CheckedRule; sql: string; refs: RuleReferences } {
   const c = checkRule(expression);
   if (!c.ok) {
-    // The checker's own texts are Chinese (a nested plain param); the position is by code.
-    const refs = c.errors.map((e) => msg('rules.expressionAt', { line: e.position.line, column: e.position.column, reason: e.message }));
+    // The checker gives each error in both languages (a label-pair param); the position is by code.
+    const refs = c.errors.map((e) => msg('rules.expressionAt', { line: e.position.line, column: e.position.column, reason: { zh: e.message, en: e.messageEn } }));
     const details = refs.map((m) => detail('expression', m));
     throw (refs.length > 1 ? appError('rules.expressionErrorsMore', { first: refs[0]!, n: refs.length }) : appError('rules.expressionErrors', { first: refs[0]! })).with({ details });
   }

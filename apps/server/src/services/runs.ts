@@ -19,12 +19,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { can, type Permission, type Role, type RunInfo } from '@tuopin/domain';
 import type { Actor, Database, Tx } from '../db/database';
+import { Presence } from '../db/presence';
 import { AppError, conflict, forbidden, notFound } from '../errors';
 import type { Jobs } from '../jobs';
-import { PRESENCE_PREFIX, RunsRepository, type RunMessage, type RunProgress, type RunRow } from '../repositories/runs.repository';
+import { PRESENCE_PREFIX, type RunMessage, type RunProgress, type RunRow } from '../repositories/runs.repository';
 import type { Deps } from './context';
 
 export type { RunMessage, RunProgress, RunRow } from '../repositories/runs.repository';
@@ -73,7 +73,7 @@ const FAILED: RunMessage = { code: 'run.failed', text: '运行失败，已全部
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
 export class Runs {
-  private readonly repo = new RunsRepository();
+  private get repo() { return this.d.repos.runs; }
   private readonly kinds = new Map<string, RunDefinition>();
   /** This process, as named in `runs.worker` and in its presence connection. */
   readonly worker = `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
@@ -81,7 +81,7 @@ export class Runs {
   private readonly active = new Set<number>();
   private readonly waiting: (() => void)[] = [];
   private running = 0;
-  private presence: pg.Client | null = null;
+  private presence: Presence | null = null;
   private timers: NodeJS.Timeout[] = [];
   private stopped = true;
   private readonly pending = new Set<Promise<void>>();
@@ -322,22 +322,10 @@ export class Runs {
     });
   }
 
-  private async connectPresence(): Promise<void> {
-    if (this.stopped || this.presence) return;
-    const client = new pg.Client({ connectionString: this.d.db.url, application_name: PRESENCE_PREFIX + this.worker });
-    client.on('error', () => {
-      if (this.presence === client) this.presence = null;
-      void client.end().catch(() => undefined);
-    });
-    client.on('end', () => {
-      if (this.presence === client) this.presence = null;
-    });
-    try {
-      await client.connect();
-      this.presence = client;
-    } catch {
-      await client.end().catch(() => undefined);
-    }
+  private async connectPresence(): Promise<boolean> {
+    if (this.stopped) return false;
+    this.presence ??= new Presence(this.d.db.url, PRESENCE_PREFIX + this.worker);
+    return this.presence.ensure();
   }
 
   private async startWorker(): Promise<void> {
@@ -346,15 +334,14 @@ export class Runs {
     await this.recover();
     const sweep = async () => {
       try {
-        await this.connectPresence();
-        if (this.presence) await this.recover();
+        if (await this.connectPresence()) await this.recover();
       } catch (e) {
         if (!this.stopped) console.error(`[runs] recovery sweep: ${(e as Error).message}`);
       }
     };
     const beat = async () => {
       try {
-        if (!this.presence) await this.connectPresence();
+        await this.connectPresence();
         if (this.active.size) await this.d.db.system({ name: 'runs' }, (tx) => this.repo.heartbeat(tx, [...this.active], this.worker));
       } catch {
         // the database is away; the sweep after it comes back takes care of the runs
@@ -370,8 +357,7 @@ export class Runs {
     this.timers = [];
     // The running handlers finish (as pg-boss's graceful stop lets its jobs finish).
     await Promise.race([Promise.allSettled([...this.pending]), new Promise((r) => setTimeout(r, 10_000).unref())]);
-    const p = this.presence;
+    await this.presence?.close();
     this.presence = null;
-    await p?.end().catch(() => undefined);
   }
 }

@@ -10,7 +10,7 @@ import { loadConfig, ROOT_DIR, type Config } from '../config';
 import { Database, ensureDatabase } from '../db/database';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { bootstrap } from '../services/bootstrap.service';
-import { createDeps } from '../services/context';
+import { createDeps } from '../services/container';
 import { Jobs } from '../jobs';
 
 export const TEST_ADMIN_PASSWORD = 'Admin12345';

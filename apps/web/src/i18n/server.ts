@@ -4,8 +4,7 @@
  * in the forms return the same. Rendered from the catalogue in the current language; a message without a catalogue
  * code falls back to its (Chinese) text.
  */
-import { isMessageCode, renderMessage, type MessageRef, type ParamValue } from '@tuopin/domain';
-import type { Lang } from './index';
+import { isMessageCode, renderMessage, type MessageLang as Lang, type MessageRef, type ParamValue } from '@tuopin/domain';
 
 /** A server or validator message: its catalogue code and params, and the server's Chinese text. */
 export interface ServerMessage {

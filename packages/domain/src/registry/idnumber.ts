@@ -204,6 +204,11 @@ export function maskIdNumber(idNumber: string | null | undefined): string {
   return s.slice(0, 6) + '*'.repeat(s.length - 10) + s.slice(-4);
 }
 
+/** Masks ID numbers quoted in a text (an old 15-digit number and its 18-digit form, for example). */
+export function maskIdsInText(text: string): string {
+  return text.replace(/(?<![0-9A-Za-z])\d{15,21}[\dXx]?(?![0-9A-Za-z])/g, (m) => (m.length >= 15 ? maskIdNumber(m) : m));
+}
+
 /** Keeps the first 3 and last 4 characters with four stars between: 138****5678. */
 export function maskPhone(phone: string | null | undefined): string {
   if (!phone) return '';
