@@ -27,7 +27,7 @@ export function HouseholdRulesPanel({ countyCode, id, version }: { countyCode: s
   useEffect(() => {
     const ctl = new AbortController();
     call(api.householdRuleFacts, { params: { countyCode, id }, query: { year }, signal: ctl.signal })
-      .then((r) => setFacts(r.facts as RuleFacts))
+      .then((r) => setFacts(r.facts))
       .catch(() => !ctl.signal.aborted && setFacts(null));
     return () => ctl.abort();
   }, [countyCode, id, year, version]);
