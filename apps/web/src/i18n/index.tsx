@@ -23,6 +23,7 @@ import { audit } from './audit';
 import { auth } from './auth';
 import { dashboard } from './dashboard';
 import { exit } from './exit';
+import { households } from './households';
 import { imports } from './imports';
 import { monitoring } from './monitoring';
 import { policy } from './policy';
@@ -38,7 +39,7 @@ export type Lang = 'zh' | 'en';
 export type Vars = Record<string, string | number>;
 
 /** Every area's dictionary, once. A key belongs to one area only (checked when the dictionaries are assembled). */
-export const AREAS = { app, auth, users, regions, dashboard, registry, imports, audit, monitoring, exit, quality, policy, rules } as const;
+export const AREAS = { app, auth, users, regions, dashboard, registry, households, imports, audit, monitoring, exit, quality, policy, rules } as const;
 
 type AreaKeys<A> = A extends { zh: Record<infer K, string> } ? K : never;
 export type MsgKey = { [N in keyof typeof AREAS]: AreaKeys<(typeof AREAS)[N]> }[keyof typeof AREAS];
