@@ -47,6 +47,16 @@ export interface AssistanceMeasures {
   village_code: string;
 }
 
+export interface AuditBulkPending {
+  action: string;
+  entity: string;
+  entity_id: string | null;
+  reason: string | null;
+  region: string | null;
+  summary: Json | null;
+  xact: string;
+}
+
 export interface AuditLog {
   action: string;
   actor_id: number | null;
@@ -54,6 +64,7 @@ export interface AuditLog {
   after: Json | null;
   at: Timestamp;
   before: Json | null;
+  chain: string;
   entity: string;
   entity_id: string | null;
   hash: string;
@@ -548,6 +559,31 @@ export interface RuleVersions {
   version: number;
 }
 
+export interface Runs {
+  attempt: Generated<number>;
+  county_code: string;
+  created_at: Generated<Timestamp>;
+  created_by: number | null;
+  created_by_name: string;
+  error: string | null;
+  finished_at: Timestamp | null;
+  heartbeat_at: Timestamp | null;
+  id: Generated<number>;
+  kind: string;
+  message: string | null;
+  message_code: string | null;
+  message_params: Generated<Json>;
+  payload: Generated<Json>;
+  progress: Generated<number>;
+  progress_done: number | null;
+  progress_total: number | null;
+  region_code: string;
+  started_at: Timestamp | null;
+  status: Generated<string>;
+  subject_id: number | null;
+  worker: string | null;
+}
+
 export interface Sessions {
   created_at: Generated<Timestamp>;
   csrf_token: string;
@@ -579,6 +615,7 @@ export interface Users {
 
 export interface DB {
   assistance_measures: AssistanceMeasures;
+  audit_bulk_pending: AuditBulkPending;
   audit_log: AuditLog;
   clue_rules: ClueRules;
   clues: Clues;
@@ -605,6 +642,7 @@ export interface DB {
   rule_runs: RuleRuns;
   rule_versions: RuleVersions;
   rules: Rules;
+  runs: Runs;
   sessions: Sessions;
   users: Users;
 }
