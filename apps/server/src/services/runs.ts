@@ -22,7 +22,7 @@ import path from 'node:path';
 import { can, type Permission, type Role, type RunInfo } from '@tuopin/domain';
 import type { Actor, Database, Tx } from '../db/database';
 import { Presence } from '../db/presence';
-import { AppError, conflict, forbidden, notFound } from '../errors';
+import { appError, AppError } from '../errors';
 import type { Jobs } from '../jobs';
 import { PRESENCE_PREFIX, type RunMessage, type RunProgress, type RunRow } from '../repositories/runs.repository';
 import type { Deps } from './context';
@@ -137,7 +137,7 @@ export class Runs {
     return this.d.db.scoped(actor, async (tx) => {
       const run = await this.repo.get(tx, id);
       const def = run && this.kinds.get(run.kind);
-      if (!run || !def || !can(actor.role, def.permissions.read)) throw notFound('后台任务');
+      if (!run || !def || !can(actor.role, def.permissions.read)) throw appError('runs.notFound');
       return this.info(run, actor);
     });
   }
@@ -168,10 +168,10 @@ export class Runs {
     const queued = await this.d.db.scoped(actor, async (tx) => {
       const run = await this.repo.get(tx, id);
       const def = run && this.kinds.get(run.kind);
-      if (!run || !def || !can(actor.role, def.permissions.read)) throw notFound('后台任务');
-      if (!can(actor.role, def.permissions.run)) throw forbidden('无权重试该任务');
-      if (!def.retry) throw conflict('该任务不能重试');
-      if (run.status !== 'failed' && run.status !== 'cancelled') throw conflict(run.status === 'succeeded' ? '该任务已经完成' : '该任务正在等待或运行，请稍后再试');
+      if (!run || !def || !can(actor.role, def.permissions.read)) throw appError('runs.notFound');
+      if (!can(actor.role, def.permissions.run)) throw appError('runs.retryDenied');
+      if (!def.retry) throw appError('runs.notRetryable');
+      if (run.status !== 'failed' && run.status !== 'cancelled') throw appError(run.status === 'succeeded' ? 'runs.alreadySucceeded' : 'runs.stillActive');
       const instead = await def.retry(tx, run, actor);
       if (instead) {
         this.def(instead.kind);
@@ -179,7 +179,7 @@ export class Runs {
         return this.insert(tx, actor, instead.kind, { regionCode: run.region_code, subjectId: run.subject_id, payload: instead.payload, creator });
       }
       const again = await this.repo.requeue(tx, id);
-      if (!again) throw conflict('该任务刚刚被重试');
+      if (!again) throw appError('runs.justRetried');
       return again;
     });
     await this.enqueue(queued);
@@ -234,7 +234,7 @@ export class Runs {
       if (!run) return;
       const creator = run.created_by !== null ? await this.d.db.system({ name: 'runs' }, (tx) => this.repo.creator(tx, run.created_by!)) : undefined;
       if (!creator) {
-        await this.fail(def, run, new AppError(409, 'CONFLICT', '任务的创建人已不存在'), { code: 'run.no_creator', text: '任务的创建人已不存在，无法运行' });
+        await this.fail(def, run, appError('runs.noCreator'), { code: 'run.no_creator', text: '任务的创建人已不存在，无法运行' });
         return;
       }
       const actor: Actor = { id: creator.id, username: creator.username, role: creator.role as Role, regionCode: creator.region_code, ip: null };
