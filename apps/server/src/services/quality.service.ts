@@ -5,7 +5,7 @@ import {
 } from '@tuopin/domain';
 import type { Readable } from 'node:stream';
 import type { Actor, Tx } from '../db/database';
-import { AppError, appError, fieldError } from '../errors';
+import { appError, fieldError } from '../errors';
 import { csvStream } from '../http/csv';
 import type { RunContext, RunMessage, Runs } from './runs';
 import {
@@ -83,8 +83,8 @@ export class QualityService {
         : '检查时发生内部错误，本次没有保存结果，请重试或联系管理员'),
       retry: async (tx, run) => {
         const r = await this.repo.requeueRun(tx, run.subject_id!);
-        if (r === 'busy') throw new AppError(409, 'CONFLICT', '同一区域和年度已有检查在等待或运行，请等待其结束');
-        if (r === 'not_failed') throw new AppError(409, 'CONFLICT', '该次检查已不存在或不是失败状态');
+        if (r === 'busy') throw appError('quality.busy');
+        if (r === 'not_failed') throw appError('quality.notFailed');
       },
       subject: async (tx, id) => {
         const q = await this.repo.run(tx, id);

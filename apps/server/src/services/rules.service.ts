@@ -8,7 +8,7 @@ import {
   RISK_TYPES, ruleReferences, type CheckedRule, type HouseholdRuleFacts, type RuleReferences, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
-import { AppError, appError, dataException, dataExceptionMessage, detail, fieldError, fieldErrorOf } from '../errors';
+import { appError, AppError, dataException, dataExceptionMessage, detail, fieldError, fieldErrorOf } from '../errors';
 import type { RunContext, RunMessage, Runs } from './runs';
 import { countyPolicies, factsSql, householdVillage, materializeFacts, readFacts, readHouseholdFacts } from '../repositories/rule-facts.repository';
 import {
@@ -94,7 +94,7 @@ export class RulesService {
         ? '运行被中断（服务器或数据库重启），没有生成任何线索；请点击“重试”'
         : cause.error instanceof AppError ? cause.error.message : '运行失败，没有生成任何线索'),
       retry: async (tx, run) => {
-        if (!(await this.repo.requeueRun(tx, run.subject_id!))) throw new AppError(409, 'CONFLICT', '该次运行已不存在或不是失败状态');
+        if (!(await this.repo.requeueRun(tx, run.subject_id!))) throw appError('rules.runNotFailed');
       },
       subject: async (tx, id) => {
         const r = await this.repo.getRun(tx, id);

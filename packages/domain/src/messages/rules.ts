@@ -4,6 +4,7 @@ import { defineMessages } from './define';
 export const rulesMessages = defineMessages('rules', {
   'rules.notFound': { status: 404, kind: 'NOT_FOUND', zh: '规则不存在或不在您的管辖范围内', en: 'The rule does not exist or is outside your region' },
   'rules.runNotFound': { status: 404, kind: 'NOT_FOUND', zh: '预警运行记录不存在或不在您的管辖范围内', en: 'The warning run does not exist or is outside your region' },
+  'rules.runNotFailed': { status: 409, kind: 'CONFLICT', zh: '该次运行已不存在或不是失败状态', en: 'This run no longer exists or has not failed' },
   'rules.expressionErrors': { status: 400, kind: 'VALIDATION', zh: '规则条件有误：{first}', en: 'The rule condition has an error: {first}' },
   'rules.expressionErrorsMore': { status: 400, kind: 'VALIDATION', zh: '规则条件有误：{first} 等 {n} 处', en: 'The rule condition has {n} errors, the first: {first}' },
   'rules.expressionAt': { status: 400, kind: 'VALIDATION', zh: '第 {line} 行第 {column} 列：{reason}', en: 'Line {line}, column {column}: {reason}' },

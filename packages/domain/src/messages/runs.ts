@@ -2,5 +2,11 @@
 import { defineMessages } from './define';
 
 export const runsMessages = defineMessages('runs', {
-  'runs.notFound': { status: 404, kind: 'NOT_FOUND', zh: '运行记录不存在或不在您的管辖范围内', en: 'The run does not exist or is outside your region' },
+  'runs.notFound': { status: 404, kind: 'NOT_FOUND', zh: '后台任务不存在或不在您的管辖范围内', en: 'The background task does not exist or is outside your region' },
+  'runs.retryDenied': { status: 403, kind: 'FORBIDDEN', zh: '无权重试该任务', en: 'You may not retry this task' },
+  'runs.notRetryable': { status: 409, kind: 'CONFLICT', zh: '该任务不能重试', en: 'This task cannot be retried' },
+  'runs.alreadySucceeded': { status: 409, kind: 'CONFLICT', zh: '该任务已经完成', en: 'This task has already finished' },
+  'runs.stillActive': { status: 409, kind: 'CONFLICT', zh: '该任务正在等待或运行，请稍后再试', en: 'This task is waiting or running; try again later' },
+  'runs.justRetried': { status: 409, kind: 'CONFLICT', zh: '该任务刚刚被重试', en: 'This task has just been retried' },
+  'runs.noCreator': { status: 409, kind: 'CONFLICT', zh: '任务的创建人已不存在', en: 'The creator of the task no longer exists' },
 });
