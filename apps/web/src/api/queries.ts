@@ -9,6 +9,7 @@
  * endpoint ids, so `invalidate(keys.households)` refetches the list, the detail and the history of
  * households after a change. Pages do not write useEffect/useState loading by hand.
  */
+import { useEffect, useRef } from 'react';
 import {
   keepPreviousData,
   useMutation,
@@ -100,6 +101,19 @@ export function useApiMutation<E extends Endpoint>(endpoint: E, opts: MutationOp
       await onSuccess?.(...args);
     },
   });
+}
+
+/**
+ * Refetches a query when `version` changes after the first render (a panel of the household page reloads when the
+ * household record shown is replaced, e.g. after a saved change).
+ */
+export function useRefetchOn(refetch: () => unknown, version: unknown): void {
+  const seen = useRef(version);
+  useEffect(() => {
+    if (seen.current === version) return;
+    seen.current = version;
+    void refetch();
+  }, [version, refetch]);
 }
 
 /** Puts a fresh answer (e.g. the record a change returned) into the cache of a call. */

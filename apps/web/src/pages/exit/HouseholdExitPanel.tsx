@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Card, Select, Space, Tag, Typography } from 'antd';
 import type { ExitHouseholdAssessment } from '@tuopin/domain';
-import { api, call } from '../../api/client';
+import { api } from '../../api/client';
+import { useApiQuery, useRefetchOn } from '../../api/queries';
 import { useI18n } from '../../i18n';
 import { ExitItemTag, money } from './shared';
 import { currentYearInChina } from '../../utils/chinaDate';
@@ -18,15 +19,10 @@ const YEARS = Array.from({ length: 6 }, (_, i) => CURRENT_YEAR - i);
 export function HouseholdExitPanel({ countyCode, id, version }: { countyCode: string; id: number; version?: unknown }) {
   const { t } = useI18n();
   const [year, setYear] = useState(CURRENT_YEAR);
-  const [data, setData] = useState<ExitHouseholdAssessment | null>(null);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    call(api.exitHousehold, { params: { countyCode, id }, query: { year }, signal: ctl.signal })
-      .then(setData)
-      .catch(() => !ctl.signal.aborted && setData(null));
-    return () => ctl.abort();
-  }, [countyCode, id, year, version]);
+  // the year's assessment (the shown one stays while another year loads; nothing on an error)
+  const assessment = useApiQuery(api.exitHousehold, { params: { countyCode, id }, query: { year } }, { keepPrevious: true });
+  useRefetchOn(assessment.refetch, version);
+  const data: ExitHouseholdAssessment | null = assessment.data ?? null;
 
   if (!data) return null;
   const line = data.policy.values.povertyLine;

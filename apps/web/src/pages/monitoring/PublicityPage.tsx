@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Alert, Button, Empty, Space, Typography } from 'antd';
 import { PrinterOutlined } from '@ant-design/icons';
 import type { EndpointResponse } from '@tuopin/domain';
-import { api, call } from '../../api/client';
+import { api } from '../../api/client';
+import { useApiQuery } from '../../api/queries';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { RegionPicker } from '../../components/RegionPicker';
@@ -22,14 +22,11 @@ export default function PublicityPage() {
   const l = useMonLabels();
   const [sp, setSp] = useSearchParams();
   const village = sp.get('village') ?? (me.region.level === 5 ? me.region.code : undefined);
-  const [list, setList] = useState<List | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const publicity = useApiQuery(api.publicityList, village ? { query: { regionCode: village } } : null, { keepPrevious: true });
+  const list: List | null = publicity.data ?? null;
+  const error = publicity.error ? errorText(publicity.error) : null;
   /** What the list shows for a type or risks not decided yet (an identification without a proposal at the village review) */
   const pending = t('mon.pub.pending');
-  useEffect(() => {
-    if (!village) return;
-    call(api.publicityList, { query: { regionCode: village } }).then((r) => { setList(r); setError(null); }).catch((e) => setError(errorText(e)));
-  }, [village, errorText]);
   return (
     <div data-testid="publicity-page">
       <Space wrap className="no-print" style={{ marginBottom: 12 }}>

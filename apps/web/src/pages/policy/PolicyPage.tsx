@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Select, Skeleton, Tag, Tooltip, Typography } from 'antd';
 import { ClearOutlined, EditOutlined, HistoryOutlined, InfoCircleOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { POLICY_DEFINITIONS, POLICY_LEVELS, type EffectivePolicySetting, type EndpointResponse, type PolicyDefinition } from '@tuopin/domain';
-import { api, call } from '../../api/client';
+import { api } from '../../api/client';
+import { useApiQuery } from '../../api/queries';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
@@ -59,27 +60,15 @@ export default function PolicyPage() {
   const region = view.region ?? me.region.code;
   const levels = useMemo(() => [...new Set<number>([...POLICY_LEVELS, me.region.level])].sort((a, b) => a - b), [me.region.level]);
 
-  const [data, setData] = useState<Effective | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
+  const effective = useApiQuery(api.policyEffective, { query: { regionCode: region, year: view.year } }, { keepPrevious: true });
+  const data: Effective | null = effective.error ? null : (effective.data ?? null);
+  const error = effective.error ? errorText(effective.error) : null;
   const [dialog, setDialog] = useState<Dialog>(null);
 
   const patch = (p: Partial<View>) => setSp(writeView({ ...view, ...p }), { replace: true });
 
-  useEffect(() => {
-    const ctl = new AbortController();
-    setError(null);
-    call(api.policyEffective, { query: { regionCode: region, year: view.year }, signal: ctl.signal })
-      .then(setData)
-      .catch((e: unknown) => {
-        if (ctl.signal.aborted) return;
-        setData(null);
-        setError(errorText(e));
-      });
-    return () => ctl.abort();
-  }, [region, view.year, reload, errorText]);
-
-  const changed = useCallback(() => setReload((n) => n + 1), []);
+  const { refetch } = effective;
+  const changed = useCallback(() => void refetch(), [refetch]);
   // A response of the region and year shown (an older one is kept while the next loads).
   const current = data && data.region.code === region && data.year === view.year ? data : null;
   const editable = !!current?.editable;
@@ -196,8 +185,8 @@ export default function PolicyPage() {
 function SettingRow({ def, s, editable, onEdit, onClear, onHistory }: {
   def: PolicyDefinition; s: EffectivePolicySetting; editable: boolean; onEdit: () => void; onClear: () => void; onHistory: () => void;
 }) {
-  const { t, lang } = useI18n();
-  const name = lang === 'zh' ? def.zh : def.en;
+  const { t, lang, label } = useI18n();
+  const name = label(def);
   const other = lang === 'zh' ? def.en : def.zh;
   const here = s.setHere;
   const source = here
