@@ -183,7 +183,7 @@ function procCpuMs(pid: number): number {
   }
 }
 
-/** The PostgreSQL of this run: its postmaster (its command line names the run's data directory) and its children. */
+/** The processes of this run's PostgreSQL. */
 function postgresPids(): number[] {
   const all = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
   const info = all.map((pid) => {
@@ -194,9 +194,13 @@ function postgresPids(): number[] {
       return null;
     }
   }).filter((x) => x !== null);
-  const master = info.find((p) => p.cmd.startsWith('postgres') || p.cmd.includes('/postgres\0') ? p.cmd.includes(`test-pg-${process.pid}`) : false);
-  if (!master) return [];
-  return [master.pid, ...info.filter((p) => p.ppid === master.pid).map((p) => p.pid)];
+  // The postmaster (and any wrapper that started it) name the data directory; the backends are their descendants.
+  const found = new Set(info.filter((p) => p.cmd.includes(`test-pg-${process.pid}`) && p.pid !== process.pid).map((p) => p.pid));
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of info) if (found.has(p.ppid) && !found.has(p.pid)) { found.add(p.pid); grew = true; }
+  }
+  return [...found];
 }
 
 function cpuNow(serverPid: number): Cpu & { pids: Map<number, number> } {
