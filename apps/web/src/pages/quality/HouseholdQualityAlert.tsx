@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Button, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import type { EndpointResponse } from '@tuopin/domain';
-import { api, call } from '../../api/client';
+import { api } from '../../api/client';
+import { useApiQuery, useRefetchOn } from '../../api/queries';
 import { useI18n } from '../../i18n';
 import { FindingLine } from './shared';
 import './quality.css';
@@ -16,16 +17,10 @@ const SHOWN = 5;
  */
 export function HouseholdQualityAlert({ countyCode, id, version }: { countyCode: string; id: number; version?: unknown }) {
   const { t } = useI18n();
-  const [live, setLive] = useState<Live | null>(null);
+  const check = useApiQuery(api.qualityHousehold, { params: { countyCode, id } }, { keepPrevious: true });
+  useRefetchOn(check.refetch, version);
+  const live: Live | null = check.data ?? null;
   const [all, setAll] = useState(false);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    call(api.qualityHousehold, { params: { countyCode, id }, signal: ctl.signal })
-      .then(setLive)
-      .catch(() => !ctl.signal.aborted && setLive(null));
-    return () => ctl.abort();
-  }, [countyCode, id, version]);
 
   if (!live) return null;
   const h = live.household;

@@ -1,8 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Card, Select, Space, Tag, Tooltip, Typography } from 'antd';
 import { checkRule, evaluateRule, type RuleFacts, type RuleRecord } from '@tuopin/domain';
-import { api, call } from '../../api/client';
+import { api } from '../../api/client';
+import { useApiQuery, useRefetchOn } from '../../api/queries';
 import { useI18n } from '../../i18n';
 import { CURRENT_YEAR, SeverityTag } from './shared';
 
@@ -16,21 +17,12 @@ const YEARS = Array.from({ length: 4 }, (_, i) => CURRENT_YEAR - i);
 export function HouseholdRulesPanel({ countyCode, id, version }: { countyCode: string; id: number; version?: unknown }) {
   const { t } = useI18n();
   const [year, setYear] = useState(CURRENT_YEAR);
-  const [rules, setRules] = useState<RuleRecord[] | null>(null);
-  const [facts, setFacts] = useState<RuleFacts | null>(null);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    call(api.rulesList, { signal: ctl.signal }).then(setRules).catch(() => !ctl.signal.aborted && setRules(null));
-    return () => ctl.abort();
-  }, []);
-  useEffect(() => {
-    const ctl = new AbortController();
-    call(api.householdRuleFacts, { params: { countyCode, id }, query: { year }, signal: ctl.signal })
-      .then((r) => setFacts(r.facts))
-      .catch(() => !ctl.signal.aborted && setFacts(null));
-    return () => ctl.abort();
-  }, [countyCode, id, year, version]);
+  const rulesQuery = useApiQuery(api.rulesList);
+  const rules: RuleRecord[] | null = rulesQuery.data ?? null;
+  // the year's facts (the shown ones stay while another year loads; none on an error)
+  const factsQuery = useApiQuery(api.householdRuleFacts, { params: { countyCode, id }, query: { year } }, { keepPrevious: true });
+  useRefetchOn(factsQuery.refetch, version);
+  const facts: RuleFacts | null = factsQuery.data?.facts ?? null;
 
   const matched = useMemo(() => {
     if (!rules || !facts) return null;
