@@ -83,6 +83,8 @@ type I18n = {
   lang: Lang;
   setLang: (l: Lang) => void;
   t: (key: MsgKey, vars?: Vars) => string;
+  /** The label of a domain code-table entry (any `{ zh, en }` pair) in the current language. */
+  label: (pair: { zh: string; en: string } | null | undefined, fallback?: string) => string;
   roleLabel: (role: Role | string) => string;
   levelLabel: (level: number) => string;
   /**
@@ -121,6 +123,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       lang,
       setLang,
       t,
+      label: (pair, fallback = '') => (pair ? pair[lang] : fallback),
       roleLabel: (role) => ROLE_LABELS[role as Role]?.[lang] ?? String(role),
       levelLabel: (level) => REGION_LEVEL_LABELS[level as RegionLevel]?.[lang] ?? String(level),
       serverText,

@@ -59,7 +59,7 @@ function writeView(v: View): URLSearchParams {
 /** 脱贫标准评估: a region's households against the exit standard, by unmet item and by sub-region, and the list. */
 export default function ExitAssessmentPage() {
   const me = useMe();
-  const { t, lang, errorText } = useI18n();
+  const { t, errorText, label } = useI18n();
   const isMobile = useIsMobile();
   const [sp, setSp] = useSearchParams();
   const spText = sp.toString();
@@ -101,7 +101,7 @@ export default function ExitAssessmentPage() {
 
   const itemName = (code: ExitItemCode) => {
     const i = EXIT_ITEMS.find((x) => x.code === code)!;
-    return lang === 'zh' ? i.zh : i.en;
+    return label(i);
   };
   const parent = summary && summary.region.code !== me.region.code ? parentRegionCode(summary.region.code) : null;
 
@@ -124,7 +124,7 @@ export default function ExitAssessmentPage() {
       <Select<ExitGroupCode>
         value={view.group}
         onChange={(g) => patch({ group: g })}
-        options={EXIT_GROUPS.map((g) => ({ value: g.code, label: lang === 'zh' ? g.zh : g.en }))}
+        options={EXIT_GROUPS.map((g) => ({ value: g.code, label: label(g) }))}
         style={{ width: isMobile ? '100%' : 180 }}
         aria-label={t('exit.group')}
         data-testid="exit-group"

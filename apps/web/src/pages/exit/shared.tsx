@@ -7,11 +7,11 @@ export const money = (v: number) => v.toLocaleString('zh-CN', { maximumFractionD
 
 /** An unmet exit item as a tag. */
 export function ExitItemTag({ code }: { code: ExitItemCode }) {
-  const { lang } = useI18n();
+  const { label } = useI18n();
   const item = EXIT_ITEMS.find((i) => i.code === code)!;
   return (
     <Tag color={code === 'income' ? 'volcano' : 'orange'} data-testid="exit-item-tag" data-item={code}>
-      {lang === 'zh' ? item.zh : item.en}
+      {label(item)}
     </Tag>
   );
 }

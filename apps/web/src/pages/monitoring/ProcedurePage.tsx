@@ -76,10 +76,10 @@ function VerifierFields({ p, form }: { p: ProcedureDetail; form: ReturnType<type
 }
 
 function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; form: ReturnType<typeof Form.useForm>[0] }) {
-  const { t, lang } = useI18n();
+  const { t, lang, label } = useI18n();
   const result = Form.useWatch('result', form);
-  const types = MONITORED_TYPES.map((x) => ({ value: x.code, label: x[lang] }));
-  const risks = RISK_TYPES.map((x) => ({ value: x.code, label: x[lang] }));
+  const types = MONITORED_TYPES.map((x) => ({ value: x.code, label: label(x) }));
+  const risks = RISK_TYPES.map((x) => ({ value: x.code, label: label(x) }));
   switch (step) {
     case 'verification':
       return (<>
@@ -101,7 +101,7 @@ function StepFields({ p, step, form }: { p: ProcedureDetail; step: StepCode; for
     case 'assessment':
       return (<>
         <Form.Item name="eliminationType" label={t('mon.field.eliminationType')}>
-          <Radio.Group data-testid="f-eliminationType" options={ELIMINATION_TYPES.map((x) => ({ value: x.code, label: x[lang] }))} />
+          <Radio.Group data-testid="f-eliminationType" options={ELIMINATION_TYPES.map((x) => ({ value: x.code, label: label(x) }))} />
         </Form.Item>
         <Form.Item name="findings" label={t('mon.field.findings')}><Input.TextArea rows={3} data-testid="f-findings" /></Form.Item>
       </>);

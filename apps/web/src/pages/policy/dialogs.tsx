@@ -146,7 +146,7 @@ export function EditModal({ open, def, setting, data, lang, onClose, onSaved }: 
 
 /** Removes the value set at the shown region and year, showing what applies after. */
 export function ClearModal({ open, def, setting, data, onClose, onCleared }: DialogProps & { onCleared: () => void }) {
-  const { t, lang, errorText } = useI18n();
+  const { t, lang, errorText, label } = useI18n();
   const { message } = App.useApp();
   const [note, setNote] = useState('');
   const [saving, setSaving] = useState(false);
@@ -172,7 +172,7 @@ export function ClearModal({ open, def, setting, data, onClose, onCleared }: Dia
     }
   };
 
-  const name = lang === 'zh' ? def.zh : def.en;
+  const name = label(def);
   return (
     <Modal
       open={open}
@@ -208,7 +208,7 @@ export function ClearModal({ open, def, setting, data, onClose, onCleared }: Dia
 
 /** Every value of one setting on the region's chain (current and replaced), newest first. */
 export function HistoryDrawer({ open, def, setting, data, onClose }: DialogProps) {
-  const { t, lang, errorText } = useI18n();
+  const { t, lang, errorText, label } = useI18n();
   const isMobile = useIsMobile();
   const [items, setItems] = useState<PolicyValueRecord[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -224,7 +224,7 @@ export function HistoryDrawer({ open, def, setting, data, onClose }: DialogProps
     return () => ctl.abort();
   }, [open, data.region.code, def.key, errorText]);
 
-  const name = lang === 'zh' ? def.zh : def.en;
+  const name = label(def);
   const time = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm');
   return (
     <Drawer open={open} title={t('policy.historyTitle', { name })} onClose={onClose} size={isMobile ? '100%' : 520} destroyOnHidden>

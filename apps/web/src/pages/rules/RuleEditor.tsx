@@ -48,7 +48,7 @@ interface Props {
  * and the dry run. Saving an existing rule needs a reason; the saved version is shown.
  */
 export function RuleEditor({ rule, canWrite, readOnlyReason, onClose, onSaved }: Props) {
-  const { t, lang, errorText } = useI18n();
+  const { t, lang, errorText, label } = useI18n();
   const { message } = App.useApp();
   const isMobile = useIsMobile();
   const [base, setBase] = useState<RuleRecord | null>(rule);
@@ -202,7 +202,7 @@ export function RuleEditor({ rule, canWrite, readOnlyReason, onClose, onSaved }:
             disabled={readOnly}
             style={{ width: '100%' }}
             showSearch={{ optionFilterProp: 'label' }}
-            options={RISK_TYPES.map((r) => ({ value: r.code, label: lang === 'zh' ? r.zh : r.en }))}
+            options={RISK_TYPES.map((r) => ({ value: r.code, label: label(r) }))}
             data-testid="rule-risk-type"
           />,
         )}

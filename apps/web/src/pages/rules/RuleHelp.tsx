@@ -19,7 +19,7 @@ interface Props {
  * field (or a code) at the cursor.
  */
 export function RuleHelp({ onInsert }: Props) {
-  const { t, lang } = useI18n();
+  const { t, label } = useI18n();
   const [q, setQ] = useState('');
   const needle = q.trim().toLowerCase();
 
@@ -52,13 +52,13 @@ export function RuleHelp({ onInsert }: Props) {
             {f.nullable ? ` · ${t('rules.helpNullable')}` : ''}
           </span>
         </div>
-        <div className="tp-r-field-desc">{lang === 'zh' ? f.zh : f.en}</div>
+        <div className="tp-r-field-desc">{label(f)}</div>
         {f.codes && (
           <div className="tp-r-codes">
             {f.codes.map((c) => (
-              <Tooltip key={c.code} title={lang === 'zh' ? c.zh : c.en}>
+              <Tooltip key={c.code} title={label(c)}>
                 <Tag className="tp-r-code" onClick={() => onInsert?.(`'${c.code}'`)} data-testid="rule-help-code">
-                  <span className="tp-mono">{c.code}</span> {lang === 'zh' ? c.zh : c.en}
+                  <span className="tp-mono">{c.code}</span> {label(c)}
                 </Tag>
               </Tooltip>
             ))}
@@ -87,7 +87,7 @@ export function RuleHelp({ onInsert }: Props) {
           label: (
             <span className="tp-r-var">
               <span className="tp-mono tp-r-var-name">{v.name}</span>
-              <span className="tp-r-var-desc">{lang === 'zh' ? v.zh : v.en}</span>
+              <span className="tp-r-var-desc">{label(v)}</span>
             </span>
           ),
           children: (
