@@ -1,8 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useNavigate } from 'react-router-dom';
 import { Alert, App, Button, Card, List, Space, Tag, Tooltip, Typography } from 'antd';
 import type { HouseholdMonitoring } from '@tuopin/domain';
-import { api, call, isApiError } from '../../api/client';
+import { api, isApiError } from '../../api/client';
+import { useApiMutation, useApiQuery } from '../../api/queries';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { ClueStatusTag, ProcStatusTag, useMonLabels } from './shared';
@@ -17,16 +18,14 @@ export function HouseholdMonitoringPanel({ countyCode, id }: { countyCode: strin
   const { can } = useAuth();
   const l = useMonLabels();
   const navigate = useNavigate();
-  const [data, setData] = useState<HouseholdMonitoring | null>(null);
+  const monitoring = useApiQuery(api.householdMonitoring, { params: { countyCode, id } });
+  const data: HouseholdMonitoring | null = monitoring.data ?? null;
+  const startElimination = useApiMutation(api.eliminationStart, { invalidates: [api.householdMonitoring] });
   const [refusal, setRefusal] = useState<string[] | null>(null);
-  const load = useCallback(() => {
-    call(api.householdMonitoring, { params: { countyCode, id } }).then(setData).catch(() => setData(null));
-  }, [countyCode, id]);
-  useEffect(load, [load]);
   if (!data) return null;
   const start = async () => {
     try {
-      const p = await call(api.eliminationStart, { params: { countyCode, id } });
+      const p = await startElimination.mutateAsync({ params: { countyCode, id } });
       navigate(`/monitoring/procedures/${p.countyCode}/${p.id}`);
     } catch (e) {
       if (isApiError(e) && e.details?.length) setRefusal(e.details.map((d) => d.message));
