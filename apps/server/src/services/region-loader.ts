@@ -37,5 +37,5 @@ async function* allRows(prefix: string): AsyncGenerator<RegionImportRow> {
 /** Loads (or refreshes) the official division codes of one province, or of the whole country for ''. */
 export async function loadRegions(db: Database, province: string): Promise<number> {
   if (!/^(\d{2})?$/.test(province)) throw new Error(`province must be a 2-digit code, got "${province}"`);
-  return importRegions(db, province, allRows(province), province ? `regions:load ${province}` : 'regions:load all');
+  return db.system({ name: province ? `regions:load ${province}` : 'regions:load all' }, (tx) => importRegions(tx, province, allRows(province)));
 }
