@@ -4,11 +4,11 @@
  * administrators set values, only at the nation, province, city or county level and only inside their scope.
  */
 import {
-  ancestorCodes, can, checkPolicyRanges, checkPolicyValue, isPolicyKey, POLICY_DEFINITIONS, POLICY_LEVELS, policyDefaultFor, policyDefinition, policyExists,
+  ancestorCodes, can, isPolicyKey, POLICY_DEFINITIONS, POLICY_LEVELS, policyDefaultFor, policyDefinition, policyExists, policyRangeProblem, policyValueProblem,
   regionLevel, regionPrefix, resolvePolicy, type EffectivePolicy, type PolicyDefinition, type EffectivePolicyResponse, type PolicyValueRecord, type PolicyValueRow,
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
-import { appError, fieldError, invalid } from '../errors';
+import { appError, fieldError, fieldErrorOf } from '../errors';
 import type { PolicyRow } from '../repositories/policy.repository';
 import type { Deps } from './context';
 import type { RegionsService } from './regions.service';
@@ -74,16 +74,16 @@ export class PolicyService {
       actor,
       async (tx) => {
         const region = await this.writable(tx, actor, b.regionCode, b.key);
-        const problem = checkPolicyValue(b.key, b.value);
-        if (problem) throw invalid('value', problem);
+        const problem = policyValueProblem(b.key, b.value);
+        if (problem) throw fieldErrorOf('value', problem);
         if (!policyExists(b.key, b.year)) {
           const d = policyDefinition(b.key)!;
           throw fieldError('year', 'policy.sinceYear', { name: { zh: d.zh, en: d.en }, since: d.since ?? '', year: b.year });
         }
         // Ordered pairs (age ranges) must stay ordered with the value in force for the other end.
         const { values } = await this.resolve(tx, region.code, b.year);
-        const disorder = checkPolicyRanges({ ...values, [b.key]: b.value });
-        if (disorder) throw invalid('value', disorder);
+        const disorder = policyRangeProblem({ ...values, [b.key]: b.value });
+        if (disorder) throw fieldErrorOf('value', disorder);
         const note = b.note?.trim() || null;
         const cur = await this.repo.current(tx, region.code, b.year, b.key);
         if (cur) {

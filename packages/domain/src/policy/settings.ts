@@ -12,6 +12,7 @@
  * the nation, province, city or county level only (townships and villages inherit).
  */
 import { regionLevel, regionPrefix, type RegionLevel } from '../regions';
+import { msg, renderMessage, type Message } from '../messages/index';
 
 export type PolicyUnit = 'yuan' | 'share' | 'years' | 'days' | 'months';
 
@@ -161,13 +162,21 @@ export const POLICY_LEVELS: readonly RegionLevel[] = [0, 1, 2, 3];
 
 /** A value checked against its definition; the message is Chinese and names the setting. */
 export function checkPolicyValue(key: string, value: unknown): string | null {
+  const p = policyValueProblem(key, value);
+  return p ? renderMessage(p, 'zh')! : null;
+}
+
+const nameOf = (d: { zh: string; en: string }) => ({ zh: d.zh, en: d.en });
+
+/** The same check as checkPolicyValue, as a catalogue message (code and params); null when the value is acceptable. */
+export function policyValueProblem(key: string, value: unknown): Message | null {
   const d = BY_KEY.get(key);
-  if (!d) return `没有名为“${key}”的政策参数`;
-  if (typeof value !== 'number' || !Number.isFinite(value)) return `${d.zh}应为数字`;
-  if (d.integer && !Number.isInteger(value)) return `${d.zh}应为整数`;
-  if (value < d.min || value > d.max) return `${d.zh}应在 ${d.min} 到 ${d.max} 之间`;
+  if (!d) return msg('policy.unknownKey', { key });
+  if (typeof value !== 'number' || !Number.isFinite(value)) return msg('policy.notNumber', { name: nameOf(d) });
+  if (d.integer && !Number.isInteger(value)) return msg('policy.notInteger', { name: nameOf(d) });
+  if (value < d.min || value > d.max) return msg('policy.outOfRange', { name: nameOf(d), min: d.min, max: d.max });
   if (!d.integer && Math.round(value * 10000) !== value * 10000 && Math.abs(Math.round(value * 10000) - value * 10000) > 1e-6) {
-    return `${d.zh}最多保留四位小数`;
+    return msg('policy.tooManyDecimals', { name: nameOf(d) });
   }
   return null;
 }
@@ -180,9 +189,17 @@ export const POLICY_RANGES: readonly [PolicyKey, PolicyKey][] = [
 
 /** The first ordered pair that is out of order, as a Chinese message; null when all are in order. */
 export function checkPolicyRanges(values: PolicyValues): string | null {
+  const p = policyRangeProblem(values);
+  return p ? renderMessage(p, 'zh')! : null;
+}
+
+/** The same check as checkPolicyRanges, as a catalogue message. */
+export function policyRangeProblem(values: PolicyValues): Message | null {
   for (const [lo, hi] of POLICY_RANGES) {
     const [a, b] = [values[lo], values[hi]];
-    if (a !== null && b !== null && a > b) return `${BY_KEY.get(lo)!.zh}（${values[lo]}）不能大于${BY_KEY.get(hi)!.zh}（${values[hi]}）`;
+    if (a !== null && b !== null && a > b) {
+      return msg('policy.rangeOrder', { low: nameOf(BY_KEY.get(lo)!), lowValue: a, high: nameOf(BY_KEY.get(hi)!), highValue: b });
+    }
   }
   return null;
 }
