@@ -28,6 +28,7 @@ const NO_REGION_DATA: Record<string, string> = {
   login_failures: 'failed-login counters by user name, used by the authentication service as the owner only',
   kysely_migration: 'the migrations applied',
   kysely_migration_lock: 'the migration lock',
+  audit_bulk_pending: 'the summary row of a bulk transaction until its commit appends it to the audit chain; used by audit_bulk_begin() and the commit trigger (owner) only',
 };
 
 /** Tables with region data but no audit row trigger, and why. Row-level security is never exempt. */
