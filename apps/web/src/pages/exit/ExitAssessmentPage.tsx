@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Empty, Select, Skeleton, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
@@ -6,7 +6,8 @@ import { ArrowUpOutlined, CloseOutlined } from '@ant-design/icons';
 import {
   EXIT_GROUPS, EXIT_ITEMS, parentRegionCode, type EndpointResponse, type ExitCounts, type ExitGroupCode, type ExitItemCode, type ExitRegionView,
 } from '@tuopin/domain';
-import { api, call } from '../../api/client';
+import { api } from '../../api/client';
+import { useApiQuery } from '../../api/queries';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
 import { KeysetPager } from '../../components/KeysetPager';
@@ -66,10 +67,6 @@ export default function ExitAssessmentPage() {
   const view = useMemo(() => readView(new URLSearchParams(spText)), [spText]);
   const region = view.region ?? me.region.code;
 
-  const [summary, setSummary] = useState<ExitRegionView | null>(null);
-  const [list, setList] = useState<HouseholdsPage | null>(null);
-  const [listLoading, setListLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   /** Keyset cursors: the current page's and those before it ('' = first page). */
   const [cursors, setCursors] = useState<string[]>(['']);
 
@@ -78,26 +75,20 @@ export default function ExitAssessmentPage() {
     setCursors(['']);
   };
 
-  useEffect(() => {
-    const ctl = new AbortController();
-    setError(null);
-    setSummary(null);
-    call(api.exitRegion, { query: { regionCode: region, year: view.year, group: view.group }, signal: ctl.signal })
-      .then(setSummary)
-      .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)));
-    return () => ctl.abort();
-  }, [region, view.year, view.group, errorText]);
-
+  // the region's summary (none while another region or year loads) and the page of households (the shown page
+  // stays while the next one loads): server state through TanStack Query
+  const summaryQuery = useApiQuery(api.exitRegion, { query: { regionCode: region, year: view.year, group: view.group } });
+  const summary: ExitRegionView | null = summaryQuery.data ?? null;
   const after = cursors[cursors.length - 1] || undefined;
-  useEffect(() => {
-    const ctl = new AbortController();
-    setListLoading(true);
-    call(api.exitHouseholds, { query: { regionCode: region, year: view.year, group: view.group, item: view.item, after, limit: PAGE_SIZE }, signal: ctl.signal })
-      .then(setList)
-      .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)))
-      .finally(() => !ctl.signal.aborted && setListLoading(false));
-    return () => ctl.abort();
-  }, [region, view.year, view.group, view.item, after, errorText]);
+  const listQuery = useApiQuery(
+    api.exitHouseholds,
+    { query: { regionCode: region, year: view.year, group: view.group, item: view.item, after, limit: PAGE_SIZE } },
+    { keepPrevious: true },
+  );
+  const list: HouseholdsPage | null = listQuery.data ?? null;
+  const listLoading = listQuery.isFetching;
+  const failure = summaryQuery.error ?? listQuery.error;
+  const error = failure ? errorText(failure) : null;
 
   const itemName = (code: ExitItemCode) => {
     const i = EXIT_ITEMS.find((x) => x.code === code)!;
