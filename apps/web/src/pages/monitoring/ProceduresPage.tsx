@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import { App, Button, Card, Empty, List, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { PROCEDURE_KINDS, PROCEDURE_STEPS, type EndpointResponse, type ProcedureKind, type ProcedureSummary } from '@tuopin/domain';
 import { api, call } from '../../api/client';
+import { queryKeyOf } from '../../api/queries';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
@@ -55,9 +57,6 @@ export default function ProceduresPage() {
   const step = sp.get('step') ?? undefined;
   const overdue = sp.get('overdue') === '1';
   const confirming = sp.get('confirming') === '1';
-  const [page, setPage] = useState<Page | null>(null);
-  const [items, setItems] = useState<ProcedureSummary[]>([]);
-  const [loading, setLoading] = useState(false);
 
   const set = (changes: Record<string, string | undefined>) => {
     const next = new URLSearchParams(sp);
@@ -67,19 +66,22 @@ export default function ProceduresPage() {
     setSp(next, { replace: true });
   };
 
-  const load = useCallback(async (after?: string) => {
-    setLoading(true);
-    try {
-      const r = await call(api.procedureList, { query: { regionCode: region, kind, status, step, overdue: overdue || undefined, confirming: confirming || undefined, after, limit: PAGE } });
-      setPage(r);
-      setItems((prev) => (after ? [...prev, ...r.items] : r.items));
-    } catch (e) {
-      message.error(errorText(e));
-    } finally {
-      setLoading(false);
-    }
-  }, [region, kind, status, step, overdue, confirming, message, errorText]);
-  useEffect(() => { void load(); }, [load]);
+  // the list in pages of PAGE (server state: an infinite query); a failure is said in a message
+  const filters = { regionCode: region, kind, status, step, overdue: overdue || undefined, confirming: confirming || undefined };
+  const list = useInfiniteQuery({
+    queryKey: [...queryKeyOf(api.procedureList, { query: filters }), 'pages'],
+    queryFn: ({ pageParam, signal }) => call(api.procedureList, { query: { ...filters, after: pageParam, limit: PAGE }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+  const items: ProcedureSummary[] = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const page: Page | null = list.data?.pages[list.data.pages.length - 1] ?? null;
+  const loading = list.isFetching;
+  const { error } = list;
+  useEffect(() => {
+    if (error) message.error(errorText(error));
+  }, [error, message, errorText]);
 
   /** Steps of the chosen kind, or of both kinds (a step shared by both is listed once). */
   const stepOptions = useMemo(() => {
@@ -160,7 +162,7 @@ export default function ProceduresPage() {
             data-testid="procs-table" scroll={{ x: 1000 }} locale={{ emptyText: <Empty description={t('mon.procs.empty')} /> }}
             onRow={(p) => ({ 'data-testid': 'proc-row', className: p.overdue || p.stepOverdue ? 'clue-row-overdue' : undefined }) as React.HTMLAttributes<HTMLElement>} />
         )}
-        {page?.next && <Button block style={{ marginTop: 8 }} onClick={() => void load(page.next!)}>{t('common.loadMore')}</Button>}
+        {page?.next && <Button block style={{ marginTop: 8 }} onClick={() => void list.fetchNextPage()}>{t('common.loadMore')}</Button>}
       </Card>
     </div>
   );
