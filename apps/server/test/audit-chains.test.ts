@@ -6,10 +6,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import { scopeSetting } from '@tuopin/domain';
 import { generateIntoDatabase } from '../src/generate/index';
 import { currentYearInChina } from '../src/clock';
+import { Database } from '../src/db/database';
+import { migrations } from '../src/db/migrations/index';
+import { createDeps } from '../src/services/container';
+import { AuditService } from '../src/services/audit.service';
+import { RegionsService } from '../src/services/regions.service';
+import { testConfig } from '../src/testing/harness';
 import { setup, type TestEnv } from './helpers';
 
 const QH_VILLAGE = '211204001001'; // a village of 清河区 (county 211204)
@@ -229,6 +235,61 @@ describe('audit chains: one per county, verified alone, locked alone', () => {
     const r = await env.services.audit.verifyChain();
     assert.deepEqual(r.chains.filter((x) => !x.ok).map((x) => x.chain), ['211221']);
     assert.equal((await q<{ n: number }>(`select count(*)::int as n from audit_log where action = 'import' and after = '{"concurrent":true}'::jsonb and chain = '211204'`))[0]!.n, 1);
+  });
+});
+
+describe('upgrade: rows from before 0017 stay a verifiable legacy chain', () => {
+  test('the old chain verifies as it was, new chains link to its end, tampering with it breaks it alone', async () => {
+    const adminUrl = process.env.TUOPIN_TEST_PG!;
+    const name = `t_legacy_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database "${name}"`);
+    const u = new URL(adminUrl);
+    u.pathname = `/${name}`;
+    const db = new Database(u.toString(), 4);
+    try {
+      // the database as it was at 0016, with rows on the single old chain
+      const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => migrations } });
+      const to16 = await migrator.migrateTo('0016_import_scoping');
+      assert.equal(to16.error, undefined);
+      await db.pool.query(`select audit_append('test', 'system', null, null, null, '{"n":1}'::jsonb, null)`);
+      await db.pool.query(`select audit_append('test', 'regions', null, '211204001001', null, '{"n":2}'::jsonb, null)`);
+      await db.pool.query(`select audit_append('test', 'regions', null, '211202001001', null, '{"n":3}'::jsonb, null)`);
+      const oldHashes = (await db.pool.query<{ hash: string }>('select hash from audit_log order by id')).rows.map((r) => r.hash);
+
+      await db.migrate();
+      await db.pool.query(`select audit_append('test', 'regions', null, '211204001001', null, '{"n":4}'::jsonb, null)`);
+      await db.pool.query(`select audit_append('test', 'system', null, null, null, '{"n":5}'::jsonb, null)`);
+      const rows = (await db.pool.query<{ chain: string; hash: string; prev_hash: string }>('select chain, hash, prev_hash from audit_log order by id')).rows;
+      assert.deepEqual(rows.map((r) => r.chain), ['legacy', 'legacy', 'legacy', '211204', '000000']);
+      assert.deepEqual(rows.slice(0, 3).map((r) => r.hash), oldHashes, 'old rows keep their hashes');
+      assert.equal(rows[3]!.prev_hash, oldHashes[2], 'a new chain starts at the last legacy row');
+      assert.equal(rows[4]!.prev_hash, oldHashes[2]);
+
+      const audit = new AuditService(createDeps(db, testConfig()), new RegionsService(createDeps(db, testConfig())));
+      const ok = await audit.verifyChain();
+      assert.equal(ok.ok, true, JSON.stringify(ok.chains));
+      assert.deepEqual(ok.chains.map((c) => [c.chain, c.rows]), [['000000', 1], ['211204', 1], ['legacy', 3]]);
+
+      const target = (await db.pool.query<{ id: string }>(`select id::text as id from audit_log where chain = 'legacy' order by id offset 1 limit 1`)).rows[0]!.id;
+      const c = await db.pool.connect();
+      try {
+        await c.query('begin');
+        await c.query('alter table audit_log disable trigger audit_log_no_update');
+        await c.query(`update audit_log set reason = '篡改' where id = $1::bigint`, [target]);
+        await c.query('alter table audit_log enable trigger audit_log_no_update');
+        await c.query('commit');
+      } finally {
+        c.release();
+      }
+      const bad = await audit.verifyChain();
+      assert.deepEqual(bad.chains.filter((x) => !x.ok).map((x) => [x.chain, x.firstBroken!.id]), [['legacy', target]]);
+    } finally {
+      await db.close();
+      await admin.query(`drop database if exists "${name}" with (force)`);
+      await admin.end();
+    }
   });
 });
 
