@@ -62,7 +62,7 @@ const { url, drop } = await cloneTemplate(pgServer.adminUrl, 'bench_api');
 const db = new Database(url, POOL_SIZE);
 let server: ChildProcess | null = null;
 try {
-  let t = performance.now();
+  const t = performance.now();
   const year = currentYearInChina();
   const g = await generateIntoDatabase(db, { region: county, persons, seed, year });
   await db.pool.query('vacuum analyze');
