@@ -105,10 +105,13 @@ describe('registry: income and status by year', () => {
     assert.deepEqual(err(r.body).details, [{ field: 'body.items.operatingExpense', message: '生产经营性支出不能为负数' }]);
     assert.match(err(r.body).message, /（字段：生产经营性支出）/);
     const text = await township.call(api.incomeUpsert, {
-      params: { countyCode: '211204', id: hid, year: LAST_YEAR }, body: { items: { otherWage: '一万' }, reason: '入户核实' },
+      params: { countyCode: '211204', id: hid, year: LAST_YEAR }, body: { items: { otherWage: '一万' as never }, reason: '入户核实' },
     });
     assert.equal(text.status, 400);
-    assert.deepEqual(err(text.body).details, [{ field: 'body.items.otherWage', message: '其他工资性收入应为数字' }]);
+    assert.deepEqual(err(text.body).details, [{
+      field: 'body.items.otherWage', message: '其他工资性收入应为数字',
+      code: 'common.field.type', params: { label: '其他工资性收入', type: { code: 'common.type.number', params: {} } },
+    }]);
     const unknown = await township.call(api.incomeUpsert, {
       params: { countyCode: '211204', id: hid, year: LAST_YEAR },
       body: { items: { salary: 1 } as never, reason: '入户核实' },

@@ -4,7 +4,7 @@ import {
   ageAt, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
   parseIdNumber, RELATIONS, REGISTRY_FIRST_YEAR, validateHousehold, validateIncome, validateMember, validateYearStatus,
   type AuditEntry, type Household, type Member, type ValidationProblem, INCOME_ITEMS, perCapitaNetIncome, regionPrefix,
-  type HouseholdChanges, type HouseholdDetail, type HouseholdListItem, type HouseholdStatusCode, type MemberChanges, type NewHousehold, type HouseholdListTotals, type IncomeRecord, type IncomeValues, type YearStatus,
+  type HouseholdChanges, type HouseholdDetail, type IncomeItemKey, type IncomeItemsBody, type HouseholdListItem, type HouseholdStatusCode, type MemberChanges, type NewHousehold, type HouseholdListTotals, type IncomeRecord, type IncomeValues, type YearStatus,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { AppError, appError, fieldError } from '../errors';
@@ -442,16 +442,14 @@ export class RegistryService {
    * with the domain's validateIncome; only errors the change introduces are refused, each named by its field in
    * Chinese. Audited by the row trigger with the reason.
    */
-  async upsertIncome(actor: Actor, countyCode: string, id: number, year: number, items: Record<string, unknown>, reason: string): Promise<HouseholdDetail> {
-    const keys = new Set<string>(INCOME_ITEMS.map((i) => i.key));
-    for (const k of Object.keys(items)) if (!keys.has(k)) throw fieldError(`body.items.${k}`, 'registry.unknownIncomeItem');
+  async upsertIncome(actor: Actor, countyCode: string, id: number, year: number, items: IncomeItemsBody, reason: string): Promise<HouseholdDetail> {
     await this.d.db.scoped(
       actor,
       async (tx) => {
         const household = await this.repo.household(tx, countyCode, id);
         if (!household) throw appError('registry.householdNotFound');
         const existing = await this.repo.income(tx, countyCode, id, year);
-        const record = (values: (key: string, column: string) => unknown) =>
+        const record = (values: (key: IncomeItemKey, column: string) => unknown) =>
           ({ householdNo: String(household.household_no), year, ...Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, values(i.key, i.column)])) }) as IncomeRecord;
         const next = record((k) => items[k] ?? null);
         const opts = { referenceDate: today() };
@@ -473,7 +471,9 @@ export class RegistryService {
    * Sets the status of a year (一般农户 / 未脱贫户 / 已脱贫户 with exit year / 返贫户). The monitoring flag, type and risk
    * types stay as the monitoring procedure set them; they take part in the validation (only new errors are refused).
    */
-  async upsertStatus(actor: Actor, countyCode: string, id: number, year: number, b: { status: string; exitYear?: unknown; reason: string }): Promise<HouseholdDetail> {
+  async upsertStatus(
+    actor: Actor, countyCode: string, id: number, year: number, b: { status: HouseholdStatusCode; exitYear?: number | null; reason: string },
+  ): Promise<HouseholdDetail> {
     await this.d.db.scoped(
       actor,
       async (tx) => {
@@ -485,7 +485,7 @@ export class RegistryService {
           riskTypes: (row?.risk_types as YearStatus['riskTypes']) ?? [],
         };
         const householdNo = String(household.household_no);
-        const next = { householdNo, year, status: b.status, exitYear: (b.exitYear ?? null) as number | null, ...monitoring } as YearStatus;
+        const next: YearStatus = { householdNo, year, status: b.status, exitYear: b.exitYear ?? null, ...monitoring };
         const opts = { referenceDate: today() };
         const before = row ? validateYearStatus({ householdNo, year, status: row.status as YearStatus['status'], exitYear: num(row.exit_year), ...monitoring }, opts) : [];
         const problems = validateYearStatus(next, opts);

@@ -1,8 +1,9 @@
 /** Registry (建档立卡) endpoints of the API contract. */
 import { Type, type Static, type TSchema } from 'typebox';
 import { endpoint } from './endpoint';
-import { AuditEntry, CURSOR_ID, DateInput, Id, RegionCode, RegionRef, RequiredText, SequenceCursor, TEXT, Yuan } from './schemas';
+import { AuditEntry, CURSOR_ID, DateInput, Id, MAX_YUAN, RegionCode, RegionRef, RequiredText, SequenceCursor, TEXT, Yuan } from './schemas';
 import { INCOME_ITEMS } from '../registry/income';
+import type { IncomeItemKey } from '../registry/types';
 import { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } from '../registry/columns';
 import { columnProperty, columnsSchema, columnsWithout } from './columns-schema';
 
@@ -103,9 +104,17 @@ export const MemberRecord = Type.Unsafe<Static<typeof MemberFields> & Static<typ
 });
 export type MemberRecord = Static<typeof MemberRecord>;
 
+/** The items of a year's income on the household page: every item, null when not recorded. */
+const IncomeItems = Type.Unsafe<Record<IncomeItemKey, number | null>>({
+  type: 'object',
+  properties: Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, { type: ['number', 'null'], title: i.zh }])),
+  required: INCOME_ITEMS.map((i) => i.key),
+  additionalProperties: false,
+});
+
 const IncomeYear = Type.Object({
   year: Type.Integer(),
-  items: Type.Record(Type.String(), Nullable(Type.Number())),
+  items: IncomeItems,
   size: Type.Integer({ description: 'Members at the end of that year (today for the current year)' }),
   perCapitaNetIncome: Nullable(Type.Number()),
   explanation: Type.Array(Type.String()),
@@ -152,14 +161,19 @@ const HouseholdParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6
 const HouseholdYearParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id, year: Year });
 
 /**
- * The items of an income record (every key of INCOME_ITEMS, in yuan); a missing or null item is not recorded (counts as
- * 0). Typed by the domain's validateIncome, not by the schema: a schema "number or null" would let the validator's type
- * coercion turn null into 0 and erase the difference between "not recorded" and 0.
+ * The items of an income record (the domain's INCOME_ITEMS, in yuan); a missing or null item is not recorded (counts as
+ * 0). "Number or null" is a type list, so that the validator's type coercion keeps null apart from 0 (columns-schema.ts);
+ * the sign and precision of each item are the domain's validateIncome (only new errors refused), the schema bounds them.
  */
-export const IncomeItemsBody = Type.Object(
-  Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, Type.Optional(Type.Unknown({ description: `${i.zh} (${i.en}): yuan, a number or null` }))])),
-  { description: 'Income items in yuan (keys of INCOME_ITEMS; other keys are refused)' },
-);
+export const IncomeItemsBody = Type.Unsafe<Partial<Record<IncomeItemKey, number | null>>>({
+  type: 'object',
+  properties: Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, {
+    type: ['number', 'null'], minimum: -MAX_YUAN, maximum: MAX_YUAN, title: i.zh, description: `${i.en}: yuan, a number or null`,
+  }])),
+  additionalProperties: false,
+  description: 'Income items in yuan (keys of INCOME_ITEMS; other keys are refused)',
+});
+export type IncomeItemsBody = Static<typeof IncomeItemsBody>;
 
 /** The part of a year's status that people set: 户状态 and 脱贫年度. The monitoring flag, type and risks are the monitoring procedure's. */
 const yearStatusProps = {

@@ -13,7 +13,7 @@ import {
   type CodeTable,
 } from './codes';
 import { INCOME_ITEMS } from './income';
-import { BAD_TEXT_MESSAGE, hasBadText, MAX_ITEM_YUAN, NUMBER_LIMITS, TEXT_LIMITS } from './limits';
+import { BAD_TEXT_MESSAGE, hasBadText, NUMBER_LIMITS, TEXT_LIMITS } from './limits';
 import { REGISTRY_FIRST_YEAR } from './validate';
 
 export type ColumnType = 'text' | 'code' | 'codes' | 'number' | 'integer' | 'boolean' | 'date';
@@ -130,8 +130,8 @@ export const MEMBER_COLUMNS = [
 
 export const INCOME_COLUMNS: readonly Column[] = [
   c('householdNo', '户编号', 'text', { required: true, maxLength: TEXT_LIMITS.householdNo }),
-  c('year', '年度', 'integer', { required: true, ...YEARS }),
-  ...INCOME_ITEMS.map((it): Column => c(it.key, `${it.zh}（元）`, 'number', { min: it.key === 'operatingIncome' ? -MAX_ITEM_YUAN : 0, max: MAX_ITEM_YUAN })),
+  c('year', '年度', 'integer', { required: true }),
+  ...INCOME_ITEMS.map((it): Column => c(it.key, `${it.zh}（元）`, 'number')),
 ];
 
 export const SHEETS: Record<SheetName, { title: string; columns: readonly Column[] }> = {

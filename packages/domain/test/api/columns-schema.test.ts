@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { Value } from 'typebox/value';
 import {
   api, columnsOutput, HOUSEHOLD_COLUMNS, HOUSEHOLD_FIELD_COLUMNS, HOUSEHOLD_FIELDS, HouseholdChanges, HouseholdFields, HouseholdRuleFacts, INCOME_FIELDS,
+  INCOME_ITEMS, IncomeItemsBody,
   MEMBER_COLUMNS, MEMBER_FIELD_COLUMNS, MEMBER_FIELDS, MemberChanges, MemberRecord, NewHousehold, POLICY_FIELDS, type Column,
 } from '../../src/index';
 
@@ -105,6 +106,15 @@ test('nullable fields are type lists, so that a coercing validator keeps null ap
   assert.deepEqual([...walk(json(NewHousehold), 'household'), ...walk(json(MemberChanges), 'member')], []);
   assert.deepEqual(json(json(HouseholdChanges).properties!.identifiedYear).type, ['integer', 'null']);
   assert.deepEqual(json(json(NewHousehold).properties!.householdNo).type, 'string');
+});
+
+test('income items: every item of INCOME_ITEMS, null kept apart from 0, unknown items refused', () => {
+  assert.deepEqual(Object.keys(json(IncomeItemsBody).properties!), INCOME_ITEMS.map((i) => i.key));
+  assert.deepEqual(errorsOf(IncomeItemsBody, { otherWage: 12000, pension: null, operatingIncome: -300 }), []);
+  assert.ok(errorsOf(IncomeItemsBody, { salary: 1 }).includes('additionalProperties '));
+  assert.deepEqual(errorsOf(IncomeItemsBody, { otherWage: '一万' }), ['type /otherWage']);
+  assert.deepEqual(errorsOf(IncomeItemsBody, { otherWage: 1e20 }), ['maximum /otherWage']);
+  assert.deepEqual(json(json(IncomeItemsBody).properties!.otherWage).type, ['number', 'null']);
 });
 
 test('a domain record as the response part: null read back as the column default, land areas flat', () => {
