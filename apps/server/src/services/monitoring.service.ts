@@ -7,13 +7,13 @@
  */
 import {
   addDays, can, confirmVerification, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, MAX_RISK_TYPES, MONITORED_TYPES, pendingConfirmations,
-  ProcedureError, procedureClock, regionPrefix, resolveVerifiers, RISK_TYPES, roleProblem, rolesWith, sendBack, signStep, startProcedure, validateStepData,
+  ProcedureError, procedureClock, regionPrefix, resolveVerifiers, RISK_TYPES, roleProblem, roleProblemMessage, rolesWith, sendBack, signStep, startProcedure, validateStepData,
   type ClueDetail, type ClueItem, type FactsSnapshot, type HouseholdMonitoring, type PolicySnapshot, type PolicyValues, type ProcedureDetail,
   type ProcedureKind, type ProcedureState, type ProcedureSummary, type PublicityEntry, type Role, type StepCode,
   type MessageRef,
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
-import { AppError, appError, fieldError, forbidden } from '../errors';
+import { AppError, appError, errorOf, fieldError } from '../errors';
 import type { Row } from '../repositories/monitoring.repository';
 import type { Deps } from './context';
 import { todayInChina } from '../clock';
@@ -30,9 +30,12 @@ const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Dat
 /** A ProcedureError of the domain as an API error: forbidden → 403, conflict → 409, invalid → 400 with the fields. */
 function procedureError(e: unknown, fieldPrefix = ''): unknown {
   if (!(e instanceof ProcedureError)) return e;
-  const details = e.problems.map((p) => ({ field: fieldPrefix + p.field, message: p.message }));
+  const details = e.problems.map((p) => ({ field: fieldPrefix + p.field, message: p.message, ...(p.code && { code: p.code }), ...(p.params && { params: { ...p.params } }) }));
+  const status = e.kind === 'forbidden' ? 403 : e.kind === 'conflict' ? 409 : 400;
+  const withDetails = e.kind === 'forbidden' ? undefined : e.kind === 'conflict' && !details.length ? undefined : details;
+  if (e.code) return errorOf(e.code).with({ status, ...(withDetails && { details: withDetails }) });
   if (e.kind === 'forbidden') return new AppError(403, 'FORBIDDEN', e.message);
-  if (e.kind === 'conflict') return new AppError(409, 'CONFLICT', e.message, details.length ? details : undefined);
+  if (e.kind === 'conflict') return new AppError(409, 'CONFLICT', e.message, withDetails);
   return new AppError(400, 'VALIDATION', e.message, details);
 }
 
@@ -225,8 +228,8 @@ export class MonitoringService {
       if (c.status !== 'open' && c.status !== 'assigned') throw appError('monitoring.clueClosedIdentify', { status: clueStatus(c.status) });
       const startedOn = String(c.applied_on ?? c.found_on);
       const state = startProcedure('identification', startedOn);
-      const who = roleProblem(state, actor.role);
-      if (who) throw forbidden(who);
+      const who = roleProblemMessage(state, actor.role);
+      if (who) throw errorOf(who);
       const householdId = Number(c.household_id);
       if (await this.repo.openRecord(tx, countyCode, householdId)) throw fieldError('clue', 'monitoring.alreadyMonitoredClue');
       const id = await this.insertProcedure(tx, actor, countyCode, householdId, String(c.village_code), state, clueId, null);
@@ -243,8 +246,8 @@ export class MonitoringService {
       if (!rec) throw appError('monitoring.notMonitoredElimination');
       const now = today();
       const state = startProcedure('elimination', now);
-      const who = roleProblem(state, actor.role);
-      if (who) throw forbidden(who);
+      const who = roleProblemMessage(state, actor.role);
+      if (who) throw errorOf(who);
       const village = String(h.village_code);
       const effective = await this.policy.resolve(tx, village, yearOf(now));
       const facts = await loadFacts(tx, this.registry, countyCode, householdId, yearOf(now), effective, now, String(rec.identified_on));

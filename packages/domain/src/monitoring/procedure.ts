@@ -7,6 +7,7 @@
  * next are made here.
  */
 import type { Role } from '../roles';
+import { msg, renderMessage, type Message, type ParamValue } from '../messages/index';
 import { MONITORED_TYPES, RISK_TYPES } from '../registry/codes';
 import { addDays, daysBetween, isIsoDate } from '../registry/dates';
 import { MAX_RISK_TYPES } from '../registry/validate';
@@ -94,7 +95,17 @@ export interface ProcedureState {
 
 export interface StepProblem {
   field: string;
+  /** Chinese text. */
   message: string;
+  /** Catalogue code and params, where the problem has one. */
+  code?: string;
+  params?: Readonly<Record<string, ParamValue>>;
+}
+
+/** A step's label in both languages (the code itself for an unknown step). */
+function stepLabel(kind: ProcedureKind, code: string): { zh: string; en: string } | string {
+  const d = stepDefinition(kind, code);
+  return d ? { zh: d.zh, en: d.en } : code;
 }
 
 export function startProcedure(kind: ProcedureKind, startedOn: string): ProcedureState {
@@ -111,17 +122,28 @@ export function stepDefinition(kind: ProcedureKind, code: string): StepDefinitio
 
 /** Why a role may not act on the current step, or null when it may. */
 export function roleProblem(state: ProcedureState, role: Role): string | null {
+  const p = roleProblemMessage(state, role);
+  return p ? renderMessage(p, 'zh')! : null;
+}
+
+/** The same as roleProblem, as a catalogue message. */
+export function roleProblemMessage(state: ProcedureState, role: Role): Message | null {
   const step = currentStep(state);
-  if (!step) return '该程序已经结束';
+  if (!step) return msg('monitoring.procedureOver');
   if (!step.roles.includes(role)) {
-    const who = step.roles.map((r) => ROLE_LEVEL_ZH[r] ?? r).join('或');
-    return `“${step.zh}”只能由${who}办理`;
+    const roles = {
+      zh: step.roles.map((r) => ROLE_LEVEL[r]?.zh ?? r).join('或'),
+      en: step.roles.map((r) => ROLE_LEVEL[r]?.en ?? r).join(' or '),
+    };
+    return msg('monitoring.stepRoles', { step: { zh: step.zh, en: step.en }, roles });
   }
   return null;
 }
 
-const ROLE_LEVEL_ZH: Partial<Record<Role, string>> = {
-  village_officer: '村级工作人员', township_officer: '乡镇工作人员', county_admin: '县级管理员',
+const ROLE_LEVEL: Partial<Record<Role, { zh: string; en: string }>> = {
+  village_officer: { zh: '村级工作人员', en: 'village officers' },
+  township_officer: { zh: '乡镇工作人员', en: 'township officers' },
+  county_admin: { zh: '县级管理员', en: 'county administrators' },
 };
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
@@ -371,7 +393,7 @@ export function pendingConfirmations(state: Pick<ProcedureState, 'kind' | 'statu
 export function confirmVerification(state: ProcedureState, user: { id: number }, today: string): ProcedureState {
   const event = currentVerification(state);
   const mine = verifiersOf(event).find((v) => v.kind === 'user' && v.id === user.id && v.confirmation === 'pending');
-  if (!event || !mine) throw new ProcedureError('您不是该户入户核实的待确认核实人，或已经确认过', [], 'conflict');
+  if (!event || !mine) throw new ProcedureError(msg('monitoring.notPendingVerifier'), [], 'conflict');
   const index = state.events.lastIndexOf(event);
   const verifiers = verifiersOf(event).map((v) => (v === mine ? { ...v, confirmation: 'confirmed' as const, confirmedOn: today } : v));
   const events = state.events.map((e, i) => (i === index ? { ...e, data: { ...e.data, verifiers } } : e));
@@ -379,8 +401,11 @@ export function confirmVerification(state: ProcedureState, user: { id: number },
 }
 
 export class ProcedureError extends Error {
-  constructor(message: string, readonly problems: StepProblem[] = [], readonly kind: 'forbidden' | 'conflict' | 'invalid' = 'invalid') {
-    super(message);
+  /** The catalogue message, when the error has one (its Chinese text is `message`). */
+  readonly code?: Message;
+  constructor(message: string | Message, readonly problems: StepProblem[] = [], readonly kind: 'forbidden' | 'conflict' | 'invalid' = 'invalid') {
+    super(typeof message === 'string' ? message : renderMessage(message, 'zh')!);
+    if (typeof message !== 'string') this.code = message;
   }
 }
 
@@ -392,13 +417,13 @@ type Signer = { id: number; name: string; role: Role };
  */
 export function signStep(state: ProcedureState, step: StepCode, data: Record<string, unknown>, comment: string | null, signer: Signer, ctx: StepContext): ProcedureState {
   const cur = currentStep(state);
-  if (!cur) throw new ProcedureError('该程序已经结束，不能再办理', [], 'conflict');
-  if (cur.code !== step) throw new ProcedureError(`当前应办理“${cur.zh}”，不能办理“${stepDefinition(state.kind, step)?.zh ?? step}”`, [], 'conflict');
-  const who = roleProblem(state, signer.role);
+  if (!cur) throw new ProcedureError(msg('monitoring.procedureEndedSign'), [], 'conflict');
+  if (cur.code !== step) throw new ProcedureError(msg('monitoring.wrongStep', { current: { zh: cur.zh, en: cur.en }, step: stepLabel(state.kind, step) }), [], 'conflict');
+  const who = roleProblemMessage(state, signer.role);
   if (who) throw new ProcedureError(who, [], 'forbidden');
   const waiting = pendingConfirmations(state);
   if (waiting.length) {
-    throw new ProcedureError(`入户核实还有核实人未在系统中确认：${waiting.map((v) => v.name).join('、')}；确认后才能办理“${cur.zh}”`, [], 'conflict');
+    throw new ProcedureError(msg('monitoring.verifiersPending', { names: { zh: waiting.map((v) => v.name).join('、'), en: waiting.map((v) => v.name).join(', ') }, step: { zh: cur.zh, en: cur.en } }), [], 'conflict');
   }
   const problems = validateStepData(state.kind, step, data, { ...ctx, state });
   // The verifiers are stored resolved (resolveVerifiers: names and how each confirms), never as the form sent them.
@@ -421,14 +446,14 @@ export function signStep(state: ProcedureState, step: StepCode, data: Record<str
 /** Sends the case back from a reviewing step to an earlier step, with the reason. */
 export function sendBack(state: ProcedureState, toStep: StepCode, reason: string, signer: Signer, today: string): ProcedureState {
   const cur = currentStep(state);
-  if (!cur) throw new ProcedureError('该程序已经结束，不能退回', [], 'conflict');
-  if (!cur.canSendBack) throw new ProcedureError(`“${cur.zh}”环节不能退回`, [], 'conflict');
-  const who = roleProblem(state, signer.role);
+  if (!cur) throw new ProcedureError(msg('monitoring.procedureEndedSendBack'), [], 'conflict');
+  if (!cur.canSendBack) throw new ProcedureError(msg('monitoring.stepNoSendBack', { step: { zh: cur.zh, en: cur.en } }), [], 'conflict');
+  const who = roleProblemMessage(state, signer.role);
   if (who) throw new ProcedureError(who, [], 'forbidden');
   const steps = PROCEDURE_STEPS[state.kind];
   const to = steps.findIndex((s) => s.code === toStep);
-  if (to < 0 || to >= state.stepIndex) throw new ProcedureError('只能退回到之前已办理的环节', [{ field: 'toStep', message: '只能退回到之前已办理的环节' }]);
-  if (!reason.trim()) throw new ProcedureError('请填写退回理由', [{ field: 'reason', message: '请填写退回理由' }]);
+  if (to < 0 || to >= state.stepIndex) throw new ProcedureError(msg('monitoring.sendBackEarlier'), [{ field: 'toStep', message: '只能退回到之前已办理的环节', code: 'monitoring.sendBackEarlier' }]);
+  if (!reason.trim()) throw new ProcedureError(msg('monitoring.sendBackReason'), [{ field: 'reason', message: '请填写退回理由', code: 'monitoring.sendBackReason' }]);
   const event: ProcedureEvent = { action: 'send_back', step: cur.code, toStep, data: {}, comment: reason.trim(), signerId: signer.id, signerName: signer.name, role: signer.role, on: today };
   return { ...state, stepIndex: to, stepSince: today, events: [...state.events, event] };
 }
