@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyInstance } from 'fastify';
-import { api, msg, type ImportInfo } from '@tuopin/domain';
+import { api, msg } from '@tuopin/domain';
 import type { Services } from '../services/container';
 import { toImportInfo } from '../services/import.service';
 import { appError, detail, fieldError } from '../errors';

@@ -1,7 +1,7 @@
 import {
   ancestorCodes, QUALITY_CHECKS, QUALITY_RULE_ORDER, qualityFieldLabel, qualityRuleLabel, regionLevel, regionPrefix,
   type QualityCheckCount, type QualityFinding, type QualityHousehold, type QualityRegionCount, type QualityRun, type QualityTotals,
-  type RegionNode, type Role,
+  type RegionNode,
 } from '@tuopin/domain';
 import type { Readable } from 'node:stream';
 import type { Actor, Tx } from '../db/database';

@@ -5,7 +5,7 @@
  */
 import {
   BUILT_IN_RULES, checkRule, msg, compileSql, evaluateRule, MEMBER_FACTS_TABLE, NATION_CODE, parentRegionCode, regionLevel, regionPrefix,
-  RISK_TYPES, ruleReferences, type CheckedRule, type HouseholdRuleFacts, type RuleReferences, type Role, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
+  RISK_TYPES, ruleReferences, type CheckedRule, type HouseholdRuleFacts, type RuleReferences, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { appError, AppError, dataException, dataExceptionMessage, detail, fieldError, fieldErrorOf } from '../errors';
