@@ -17,6 +17,7 @@ import * as m0015 from './0015_import_integrity';
 import * as m0016 from './0016_import_scoping';
 import * as m0017 from './0017_audit_chains';
 import * as m0018 from './0018_runs';
+import * as m0020 from './0020_scope_predicate';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   '0016_import_scoping': m0016,
   '0017_audit_chains': m0017,
   '0018_runs': m0018,
+  '0020_scope_predicate': m0020,
 };
