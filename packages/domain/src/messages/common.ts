@@ -53,8 +53,6 @@ export const commonMessages = defineMessages('common', {
   'common.field.pattern': { zh: '{label}格式不正确', en: '{label} has the wrong format' },
   'common.badText': { zh: '包含不允许的字符（空字符或不完整的 Unicode 字符）', en: 'contains characters that are not allowed (a NUL character or an incomplete Unicode character)' },
   'common.badFieldName': { zh: '字段名包含不允许的字符（空字符或不完整的 Unicode 字符）', en: 'The field name contains characters that are not allowed (a NUL character or an incomplete Unicode character)' },
-  'common.unknownField': { zh: '未知字段', en: 'Unknown field' },
-  'common.notEditableHere': { zh: '该字段不能在此修改', en: 'This field cannot be changed here' },
   'common.dateInvalid': { zh: '日期不正确', en: 'The date is not a valid date' },
   'common.dateAfterToday': { zh: '日期不能晚于今天', en: 'The date cannot be after today' },
   'common.yearAfter': { zh: '年度不能晚于{year}年', en: 'The year cannot be after {year}' },
