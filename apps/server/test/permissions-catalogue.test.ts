@@ -75,6 +75,14 @@ describe('permissions of every endpoint by role', () => {
     assert.deepEqual(named.sort(), rolesWith('clues:verify').sort());
   });
 
+  test('a county rule is editable for its county administrator only, not for the inspector of the county (rules:write)', async () => {
+    const body = { id: 'perm_county_rule', name: '权限测试规则', severity: 'low' as const, riskType: 'other', expression: 'household.size == 9', active: false };
+    const created = await clients.get('county_admin')!.ok(api.ruleCreate, { body });
+    assert.equal(created.editable, true);
+    const seen = (await clients.get('inspector')!.ok(api.rulesList)).find((r) => r.id === body.id)!;
+    assert.deepEqual([seen.regionCode, seen.editable], [QINGHE, false]);
+  });
+
   test('each role is refused exactly the endpoints whose permission it lacks', async () => {
     const wrong: string[] = [];
     let refused = 0;

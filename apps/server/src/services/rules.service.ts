@@ -4,7 +4,7 @@
  * same facts), and run all together over a region as a background job that creates platform clues.
  */
 import {
-  BUILT_IN_RULES, checkRule, msg, compileSql, evaluateRule, MEMBER_FACTS_TABLE, NATION_CODE, parentRegionCode, regionLevel, regionPrefix,
+  BUILT_IN_RULES, can, checkRule, msg, compileSql, evaluateRule, MEMBER_FACTS_TABLE, NATION_CODE, parentRegionCode, regionLevel, regionPrefix,
   RISK_TYPES, ruleReferences, type CheckedRule, type HouseholdRuleFacts, type RuleReferences, type RuleDryRun, type RuleRecord, type RuleRun, type RuleVersionRecord,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
@@ -38,7 +38,7 @@ const toRecord = (actor: Actor, r: RuleListRow | RuleRow): RuleRecord => ({
   id: r.id, name: r.name, nameEn: r.name_en, description: r.description, severity: r.severity, riskType: r.risk_type, channel: 'platform',
   expression: r.expression, version: r.version, active: r.active, builtin: r.builtin, updatedBy: r.updated_by_name, updatedAt: r.updated_at.toISOString(),
   regionCode: r.region_code, regionName: r.region_code === NATION_CODE ? null : ('region_name' in r ? r.region_name : null),
-  editable: inScope(actor, r.region_code),
+  editable: can(actor.role, 'rules:write') && inScope(actor, r.region_code),
 });
 
 const toRun = (r: RuleRunRow, runId: number | null = null): RuleRun => ({
