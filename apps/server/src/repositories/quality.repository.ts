@@ -7,6 +7,7 @@ import { sql } from 'kysely';
 import { INCOME_ITEMS } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 import { developmentMeasureInForceSql } from './assistance.repository';
+import type { HouseholdRow, KeyedIncomeRow, KeyedYearStatusRow, MemberRow } from './registry.mapping';
 
 export interface QualityRunRow {
   id: number;
@@ -31,6 +32,14 @@ export interface QualityRunRow {
 export interface HouseholdKey {
   county_code: string;
   id: number;
+}
+
+/** The open monitoring record of a household of a batch: since when, and whether a development measure is in force. */
+export interface MonitoringOfRow {
+  county_code: string;
+  household_id: number;
+  monitored_since: string;
+  has_development_measure: boolean;
 }
 
 /** A finding as written by a run. */
@@ -219,8 +228,8 @@ export class QualityRepository {
   }
 
   /** The next batch of households of the region in (village_code, id) order. */
-  async householdBatch(tx: Tx, prefix: string, after: { villageCode: string; id: number } | null, limit: number): Promise<Record<string, unknown>[]> {
-    const r = await sql<Record<string, unknown>>`
+  async householdBatch(tx: Tx, prefix: string, after: { villageCode: string; id: number } | null, limit: number): Promise<HouseholdRow[]> {
+    const r = await sql<HouseholdRow>`
       select h.* from households h
        where h.village_code like ${prefix + '%'}
          ${after ? sql`and (h.village_code, h.id) > (${after.villageCode}, ${after.id})` : sql``}
@@ -229,10 +238,10 @@ export class QualityRepository {
   }
 
   /** The current members of the households, the head first, then by birth date. */
-  async membersOf(tx: Tx, keys: readonly HouseholdKey[]): Promise<Record<string, unknown>[]> {
+  async membersOf(tx: Tx, keys: readonly HouseholdKey[]): Promise<MemberRow[]> {
     if (keys.length === 0) return [];
     const [counties, ids] = keyArrays(keys);
-    const r = await sql<Record<string, unknown>>`
+    const r = await sql<MemberRow>`
       select m.*, to_char(m.birth_date, 'YYYY-MM-DD') as birth_date_text
         from unnest(${counties}::text[], ${ids}::bigint[]) as k(county_code, household_id)
         join members m on m.county_code = k.county_code and m.household_id = k.household_id and m.active
@@ -240,20 +249,20 @@ export class QualityRepository {
     return r.rows;
   }
 
-  async incomesOf(tx: Tx, keys: readonly HouseholdKey[], year: number): Promise<Record<string, unknown>[]> {
+  async incomesOf(tx: Tx, keys: readonly HouseholdKey[], year: number): Promise<KeyedIncomeRow[]> {
     if (keys.length === 0) return [];
     const [counties, ids] = keyArrays(keys);
-    const r = await sql<Record<string, unknown>>`
+    const r = await sql<KeyedIncomeRow>`
       select i.county_code, i.household_id, i.year, ${INCOME_COLS}
         from unnest(${counties}::text[], ${ids}::bigint[]) as k(county_code, household_id)
         join income_records i on i.county_code = k.county_code and i.household_id = k.household_id and i.year = ${year}`.execute(tx);
     return r.rows;
   }
 
-  async statusesOf(tx: Tx, keys: readonly HouseholdKey[], year: number): Promise<Record<string, unknown>[]> {
+  async statusesOf(tx: Tx, keys: readonly HouseholdKey[], year: number): Promise<KeyedYearStatusRow[]> {
     if (keys.length === 0) return [];
     const [counties, ids] = keyArrays(keys);
-    const r = await sql<Record<string, unknown>>`
+    const r = await sql<KeyedYearStatusRow>`
       select s.county_code, s.household_id, s.year, s.status, s.exit_year, s.monitored, s.monitored_type, s.risk_types
         from unnest(${counties}::text[], ${ids}::bigint[]) as k(county_code, household_id)
         join household_year_status s on s.county_code = k.county_code and s.household_id = k.household_id and s.year = ${year}`.execute(tx);
@@ -264,10 +273,10 @@ export class QualityRepository {
    * For the households that are monitored now (an open monitoring record): since when, and whether an industry or
    * employment measure is in force at the reference date (the development-measure check).
    */
-  async monitoringOf(tx: Tx, keys: readonly HouseholdKey[], referenceDate: string): Promise<Record<string, unknown>[]> {
+  async monitoringOf(tx: Tx, keys: readonly HouseholdKey[], referenceDate: string): Promise<MonitoringOfRow[]> {
     if (keys.length === 0) return [];
     const [counties, ids] = keyArrays(keys);
-    const r = await sql<Record<string, unknown>>`
+    const r = await sql<MonitoringOfRow>`
       select mr.county_code, mr.household_id, to_char(mr.identified_on, 'YYYY-MM-DD') as monitored_since,
              exists (select 1 from assistance_measures am where am.county_code = mr.county_code and am.household_id = mr.household_id
                         and ${sql.raw(developmentMeasureInForceSql('am', referenceDate))}) as has_development_measure

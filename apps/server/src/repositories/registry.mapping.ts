@@ -2,7 +2,45 @@
  * Mapping between database rows (snake_case) and the domain's registry types (camelCase). Land areas are
  * nested in the domain (`land.cultivated`) and flat in the database (`land_cultivated`).
  */
-import type { Household, Member } from '@tuopin/domain';
+import type { Selectable, Updateable } from 'kysely';
+import type { Household, INCOME_ITEMS, Member } from '@tuopin/domain';
+import type { HouseholdYearStatus, Households, IncomeRecords, Members } from '../db/schema';
+
+/** A household row (`households.*`). */
+export type HouseholdRow = Selectable<Households>;
+/** A household row with its village's name, full name and level (joined from `regions`). */
+export interface HouseholdVillageRow extends HouseholdRow {
+  village_name: string;
+  village_full_name: string;
+  village_level: number;
+}
+/** A member row (`members.*`) with its birth date as `YYYY-MM-DD` text. */
+export interface MemberRow extends Selectable<Members> {
+  birth_date_text: string | null;
+}
+/** A member row of a household page, with the date it left as `YYYY-MM-DD` text. */
+export interface MemberPageRow extends MemberRow {
+  left_on_text: string | null;
+}
+/** The income item columns of an income record (numeric: text as `pg` returns it). */
+export type IncomeItemColumns = { [C in (typeof INCOME_ITEMS)[number]['column']]: string | null };
+/** One year's income record: the year and its item columns. */
+export interface IncomeRow extends IncomeItemColumns {
+  year: number;
+}
+/** One year's income record of a household of a batch (with its key). */
+export interface KeyedIncomeRow extends IncomeRow {
+  county_code: string;
+  household_id: number;
+}
+/** One year's status of a household. */
+export type YearStatusRow = Pick<Selectable<HouseholdYearStatus>, 'year' | 'status' | 'exit_year' | 'monitored' | 'monitored_type' | 'risk_types'>;
+/** One year's status of a household of a batch (with its key). */
+export type KeyedYearStatusRow = YearStatusRow & Pick<Selectable<HouseholdYearStatus>, 'county_code' | 'household_id'>;
+/** Columns of a household written from its domain fields (a subset: what the change names). */
+export type HouseholdColumns = Updateable<Households>;
+/** Columns of a member written from its domain fields (a subset: what the change names). */
+export type MemberColumns = Updateable<Members>;
 
 const snakeCache = new Map<string, string>();
 /** camelCase → snake_case (memoised: the import maps every cell of every row through it). */
@@ -48,20 +86,22 @@ const toDb = (key: string, v: unknown): unknown => {
   return v;
 };
 
-export function memberFromRow(r: Record<string, unknown>): Member {
+export function memberFromRow(row: Selectable<Members> & { birth_date_text?: string | null }): Member {
+  const r = row as unknown as Record<string, unknown>;
   const m: Record<string, unknown> = {};
   for (const k of MEMBER_KEYS) m[k] = fromDb(k, k === 'birthDate' ? (r.birth_date_text ?? r.birth_date) : r[snake(k)]);
   if (!Array.isArray(m.health)) m.health = [];
   return m as unknown as Member;
 }
 
-export function memberToColumns(m: Partial<Member>): Record<string, unknown> {
+export function memberToColumns(m: Partial<Member>): MemberColumns {
   const out: Record<string, unknown> = {};
   for (const k of MEMBER_KEYS) if (k in m) out[snake(k)] = toDb(k, m[k]);
-  return out;
+  return out as MemberColumns;
 }
 
-export function householdFromRow(r: Record<string, unknown>): Household {
+export function householdFromRow(row: HouseholdRow): Household {
+  const r = row as unknown as Record<string, unknown>;
   const h: Record<string, unknown> = { householdNo: r.household_no, villageCode: r.village_code, countyCode: r.county_code };
   for (const k of HOUSEHOLD_KEYS) h[k] = fromDb(k, r[snake(k)]);
   h.land = Object.fromEntries(LAND_KEYS.map((k) => [k, fromDb(k, r[`land_${snake(k)}`])]));
@@ -69,11 +109,11 @@ export function householdFromRow(r: Record<string, unknown>): Household {
   return h as unknown as Household;
 }
 
-export function householdToColumns(h: Partial<Household>): Record<string, unknown> {
+export function householdToColumns(h: Partial<Household>): HouseholdColumns {
   const out: Record<string, unknown> = {};
   for (const k of HOUSEHOLD_KEYS) if (k in h) out[snake(k)] = toDb(k, h[k]);
   if (h.land) for (const k of LAND_KEYS) if (k in h.land) out[`land_${snake(k)}`] = h.land[k];
-  return out;
+  return out as HouseholdColumns;
 }
 
 /** Staging and registry column names of the household data (with the land columns) and of the member data. */

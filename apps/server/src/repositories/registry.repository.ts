@@ -2,6 +2,9 @@ import { sql, type RawBuilder } from 'kysely';
 import { INCOME_ITEMS, perCapitaNetIncomeSql } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 import type { AuditLogRow as AuditRow } from './audit.repository';
+import type {
+  HouseholdColumns, HouseholdVillageRow, IncomeRow, MemberColumns, MemberPageRow, MemberRow, YearStatusRow,
+} from './registry.mapping';
 
 export interface HouseholdFilter {
   regionPrefix: string;
@@ -34,19 +37,20 @@ export interface HouseholdListRow {
   head_name: string | null;
   head_id_number: string | null;
   uninsured: number;
-  per_capita: string | null;
+  /** Per-capita net income of the year in yuan (float8 of the fen-exact numeric) */
+  per_capita: number | null;
 }
 
 export interface HouseholdTotalsRow {
   households: number;
   persons: number;
   with_income: number;
-  average_per_capita: string | null;
+  average_per_capita: number | null;
 }
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** Columns of a new row: a null is left out, so that the column's default applies (false flags, 'none' codes, empty lists). */
-const withoutNulls = (cols: Record<string, unknown>) => Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null && v !== undefined));
+const withoutNulls = (cols: HouseholdColumns | MemberColumns): Record<string, unknown> => Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null && v !== undefined));
 
 /** Members at the end of the year: today's members, plus those who left after it, minus those who joined after it. */
 const yearSize = sql.raw('(m.size + coalesce(mv.delta, 0))');
@@ -138,7 +142,7 @@ export class RegistryRepository {
       f,
       sql`h.county_code, h.id, h.household_no, h.phone, h.village_code, r.name as village_name, r.full_name as village_full_name,
           h.attribute, h.main_cause, h.housing_rating, s.status, coalesce(s.monitored, false) as monitored,
-          ${yearSize} as size, m.head_name, m.head_id_number, m.uninsured, ${perCapita}::text as per_capita`,
+          ${yearSize} as size, m.head_name, m.head_id_number, m.uninsured, ${perCapita}::float8 as per_capita`,
       sql`${page} order by h.village_code, h.id limit ${limit}`,
     ).execute(tx);
     return r.rows as HouseholdListRow[];
@@ -158,14 +162,14 @@ export class RegistryRepository {
     const r = await this.listQuery(
       f,
       sql`count(*)::int as households, coalesce(sum(${yearSize}), 0)::int as persons,
-          count(${perCapita})::int as with_income, round(avg(${perCapita}), 2)::text as average_per_capita`,
+          count(${perCapita})::int as with_income, round(avg(${perCapita}), 2)::float8 as average_per_capita`,
       sql``,
     ).execute(tx);
     return r.rows[0] as HouseholdTotalsRow;
   }
 
-  async household(tx: Tx, countyCode: string, id: number): Promise<Record<string, unknown> | undefined> {
-    const r = await sql<Record<string, unknown>>`
+  async household(tx: Tx, countyCode: string, id: number): Promise<HouseholdVillageRow | undefined> {
+    const r = await sql<HouseholdVillageRow>`
       select h.*, r.name as village_name, r.full_name as village_full_name, r.level as village_level
         from households h join regions r on r.code = h.village_code
        where h.county_code = ${countyCode} and h.id = ${id}`.execute(tx);
@@ -176,9 +180,9 @@ export class RegistryRepository {
    * The current members of a batch of households (one query), in the batch's order, the head first in each: the
    * members export reads them per batch of the household list.
    */
-  async membersOf(tx: Tx, keys: readonly { county_code: string; id: number }[]): Promise<Record<string, unknown>[]> {
+  async membersOf(tx: Tx, keys: readonly { county_code: string; id: number }[]): Promise<MemberRow[]> {
     if (!keys.length) return [];
-    const r = await sql<Record<string, unknown>>`
+    const r = await sql<MemberRow>`
       select m.*, to_char(m.birth_date, 'YYYY-MM-DD') as birth_date_text
         from unnest(${keys.map((k) => k.county_code)}::text[], ${keys.map((k) => k.id)}::bigint[]) with ordinality k(county_code, household_id, ord)
         join members m on m.county_code = k.county_code and m.household_id = k.household_id and m.active
@@ -186,17 +190,17 @@ export class RegistryRepository {
     return r.rows;
   }
 
-  async members(tx: Tx, countyCode: string, householdId: number): Promise<Record<string, unknown>[]> {
-    const r = await sql<Record<string, unknown>>`
+  async members(tx: Tx, countyCode: string, householdId: number): Promise<MemberPageRow[]> {
+    const r = await sql<MemberPageRow>`
       select *, to_char(birth_date, 'YYYY-MM-DD') as birth_date_text, to_char(left_on, 'YYYY-MM-DD') as left_on_text
         from members where county_code = ${countyCode} and household_id = ${householdId}
        order by active desc, (relation = 'head') desc, birth_date nulls last, id`.execute(tx);
     return r.rows;
   }
 
-  async incomes(tx: Tx, countyCode: string, householdId: number): Promise<Record<string, unknown>[]> {
+  async incomes(tx: Tx, countyCode: string, householdId: number): Promise<IncomeRow[]> {
     const cols = INCOME_ITEMS.map((it) => sql.ref(`i.${snake(it.key)}`));
-    const r = await sql<Record<string, unknown>>`
+    const r = await sql<IncomeRow>`
       select i.year, ${sql.join(cols)}
         from income_records i where i.county_code = ${countyCode} and i.household_id = ${householdId} order by i.year desc`.execute(tx);
     return r.rows;
@@ -230,8 +234,8 @@ export class RegistryRepository {
     return r.rows;
   }
 
-  async statuses(tx: Tx, countyCode: string, householdId: number, year?: number): Promise<Record<string, unknown>[]> {
-    const r = await sql<Record<string, unknown>>`
+  async statuses(tx: Tx, countyCode: string, householdId: number, year?: number): Promise<YearStatusRow[]> {
+    const r = await sql<YearStatusRow>`
       select year, status, exit_year, monitored, monitored_type, risk_types from household_year_status
        where county_code = ${countyCode} and household_id = ${householdId} ${year === undefined ? sql`` : sql`and year = ${year}`}
        order by year desc`.execute(tx);
@@ -239,9 +243,9 @@ export class RegistryRepository {
   }
 
   /** One year's income record of a household (item columns by snake_case name), if any. */
-  async income(tx: Tx, countyCode: string, householdId: number, year: number): Promise<Record<string, unknown> | undefined> {
+  async income(tx: Tx, countyCode: string, householdId: number, year: number): Promise<IncomeRow | undefined> {
     const cols = INCOME_ITEMS.map((it) => sql.ref(`i.${it.column}`));
-    const r = await sql<Record<string, unknown>>`
+    const r = await sql<IncomeRow>`
       select i.year, ${sql.join(cols)} from income_records i
        where i.county_code = ${countyCode} and i.household_id = ${householdId} and i.year = ${year}`.execute(tx);
     return r.rows[0];
@@ -249,28 +253,28 @@ export class RegistryRepository {
 
   // ---- writes (scoped transactions; audit triggers record each row change) -------------------
 
-  async member(tx: Tx, countyCode: string, householdId: number, memberId: number): Promise<Record<string, unknown> | undefined> {
-    const r = await sql<Record<string, unknown>>`
-      select *, to_char(birth_date, 'YYYY-MM-DD') as birth_date_text from members
+  async member(tx: Tx, countyCode: string, householdId: number, memberId: number): Promise<MemberPageRow | undefined> {
+    const r = await sql<MemberPageRow>`
+      select *, to_char(birth_date, 'YYYY-MM-DD') as birth_date_text, to_char(left_on, 'YYYY-MM-DD') as left_on_text from members
        where county_code = ${countyCode} and household_id = ${householdId} and id = ${memberId}`.execute(tx);
     return r.rows[0];
   }
 
-  private assignments(cols: Record<string, unknown>) {
+  private assignments(cols: HouseholdColumns | MemberColumns) {
     return sql.join(Object.entries(cols).map(([c, v]) => sql`${sql.ref(c)} = ${v}`));
   }
 
-  async updateHousehold(tx: Tx, countyCode: string, id: number, cols: Record<string, unknown>): Promise<void> {
+  async updateHousehold(tx: Tx, countyCode: string, id: number, cols: HouseholdColumns): Promise<void> {
     if (Object.keys(cols).length === 0) return;
     await sql`update households set ${this.assignments(cols)}, updated_at = now() where county_code = ${countyCode} and id = ${id}`.execute(tx);
   }
 
-  async updateMember(tx: Tx, countyCode: string, id: number, cols: Record<string, unknown>): Promise<void> {
+  async updateMember(tx: Tx, countyCode: string, id: number, cols: MemberColumns): Promise<void> {
     if (Object.keys(cols).length === 0) return;
     await sql`update members set ${this.assignments(cols)}, updated_at = now() where county_code = ${countyCode} and id = ${id}`.execute(tx);
   }
 
-  async insertHousehold(tx: Tx, countyCode: string, householdNo: string, villageCode: string, cols: Record<string, unknown>): Promise<number> {
+  async insertHousehold(tx: Tx, countyCode: string, householdNo: string, villageCode: string, cols: HouseholdColumns): Promise<number> {
     const all: Record<string, unknown> = { ...withoutNulls(cols), county_code: countyCode, household_no: householdNo, village_code: villageCode };
     const names = Object.keys(all);
     const r = await sql<{ id: number }>`
@@ -278,7 +282,7 @@ export class RegistryRepository {
     return r.rows[0]!.id;
   }
 
-  async insertMember(tx: Tx, countyCode: string, householdId: number, villageCode: string, cols: Record<string, unknown>): Promise<number> {
+  async insertMember(tx: Tx, countyCode: string, householdId: number, villageCode: string, cols: MemberColumns): Promise<number> {
     const all: Record<string, unknown> = { ...withoutNulls(cols), county_code: countyCode, household_id: householdId, village_code: villageCode };
     const names = Object.keys(all);
     const r = await sql<{ id: number }>`

@@ -12,14 +12,14 @@ import {
 import type { Tx } from '../db/database';
 import { appError } from '../errors';
 import type { RegistryRepository } from '../repositories/registry.repository';
-import { householdFromRow, memberFromRow } from '../repositories/registry.mapping';
+import { householdFromRow, memberFromRow, type HouseholdVillageRow, type IncomeRow } from '../repositories/registry.mapping';
 import { referenceDateFor } from './quality.evaluate';
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const FORMER_POOR_STATUSES = new Set(['poor', 'exited', 'returned']);
 
 export interface LoadedFacts {
-  row: Record<string, unknown>;
+  row: HouseholdVillageRow;
   household: Household;
   members: Member[];
   income: IncomeValues | null;
@@ -31,8 +31,8 @@ export interface LoadedFacts {
   snapshot: FactsSnapshot;
 }
 
-function incomeOf(rows: Record<string, unknown>[], year: number): IncomeValues | null {
-  const r = rows.find((x) => Number(x.year) === year);
+function incomeOf(rows: IncomeRow[], year: number): IncomeValues | null {
+  const r = rows.find((x) => x.year === year);
   if (!r) return null;
   const out: IncomeValues = {};
   for (const it of INCOME_ITEMS) out[it.key] = num(r[it.column]);
@@ -63,8 +63,8 @@ export async function loadFacts(
   const members = active.map(memberFromRow);
   const income = incomeOf(incomeRows, year);
   const lastIncome = incomeOf(incomeRows, year - 1);
-  const status = statusRows.find((s) => Number(s.year) === year) ?? statusRows.find((s) => Number(s.year) < year) ?? null;
-  const formerPoor = (status !== null && FORMER_POOR_STATUSES.has(String(status.status))) || (household.attribute != null && household.attribute !== 'none');
+  const status = statusRows.find((s) => s.year === year) ?? statusRows.find((s) => s.year < year) ?? null;
+  const formerPoor = (status !== null && FORMER_POOR_STATUSES.has(status.status)) || (household.attribute != null && household.attribute !== 'none');
   const referenceDate = referenceDateFor(year, today);
   const input = { household, members, income, policy: policy.values, referenceDate };
   const exit = assessExit(input);
@@ -88,7 +88,7 @@ export async function loadFacts(
     perCapitaNetIncome: income && members.length ? perCapitaNetIncome(income, members.length) : null,
     lastPerCapitaNetIncome: lastIncome && members.length ? perCapitaNetIncome(lastIncome, members.length) : null,
     status: status
-      ? { year: Number(status.year), status: status.status, exitYear: num(status.exit_year), monitored: Boolean(status.monitored),
+      ? { year: status.year, status: status.status, exitYear: status.exit_year, monitored: status.monitored,
           monitoredType: status.monitored_type ?? null, riskTypes: status.risk_types ?? [] }
       : null,
     exitAssessment: { meets: exit.meets, unmet: exit.unmet.map((u) => ({ code: u.code, zh: zhOf(u.code), detail: u.detail })) },

@@ -8,7 +8,8 @@ import {
   VALIDATION_CHECKS_COVERED_BY_QUALITY, VALIDATION_RULE_PREFIX,
   type IncomeRecord, type Severity, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
-import { householdFromRow, memberFromRow } from '../repositories/registry.mapping';
+import type { MonitoringOfRow } from '../repositories/quality.repository';
+import { householdFromRow, memberFromRow, type HouseholdRow, type IncomeRow, type MemberRow, type YearStatusRow } from '../repositories/registry.mapping';
 import { maskIdsInText } from './privacy';
 
 export interface Evaluated {
@@ -21,13 +22,13 @@ export interface Evaluated {
 }
 
 export interface HouseholdRows {
-  household: Record<string, unknown>;
+  household: HouseholdRow;
   /** Current members, head first */
-  members: Record<string, unknown>[];
-  income: Record<string, unknown> | null;
-  status: Record<string, unknown> | null;
+  members: MemberRow[];
+  income: IncomeRow | null;
+  status: YearStatusRow | null;
   /** The open monitoring record (monitored_since) and has_development_measure, when the household is monitored */
-  monitoring?: Record<string, unknown> | null;
+  monitoring?: Pick<MonitoringOfRow, 'monitored_since' | 'has_development_measure'> | null;
 }
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
@@ -37,17 +38,17 @@ export function referenceDateFor(year: number, today: string): string {
   return year === Number(today.slice(0, 4)) ? today : `${year}-12-31`;
 }
 
-function incomeFromRow(r: Record<string, unknown>, householdNo: string): IncomeRecord {
-  const out: Record<string, unknown> = { householdNo, year: Number(r.year) };
+function incomeFromRow(r: IncomeRow, householdNo: string): IncomeRecord {
+  const out: Record<string, unknown> = { householdNo, year: r.year };
   for (const it of INCOME_ITEMS) out[it.key] = num(r[it.column]);
   return out as unknown as IncomeRecord;
 }
 
-function statusFromRow(r: Record<string, unknown>, householdNo: string): YearStatus {
+function statusFromRow(r: YearStatusRow, householdNo: string): YearStatus {
   return {
-    householdNo, year: Number(r.year), status: r.status as YearStatus['status'], exitYear: num(r.exit_year),
-    monitored: r.monitored === true, monitoredType: (r.monitored_type as YearStatus['monitoredType']) ?? null,
-    riskTypes: Array.isArray(r.risk_types) ? (r.risk_types as YearStatus['riskTypes']) : [],
+    householdNo, year: r.year, status: r.status as YearStatus['status'], exitYear: r.exit_year,
+    monitored: r.monitored, monitoredType: (r.monitored_type as YearStatus['monitoredType']) ?? null,
+    riskTypes: (r.risk_types ?? []) as YearStatus['riskTypes'],
   };
 }
 
@@ -70,7 +71,7 @@ export function evaluateHousehold(rows: HouseholdRows, referenceDate: string): E
   const out: Evaluated[] = [];
 
   const monitoring = rows.monitoring
-    ? { monitoredSince: String(rows.monitoring.monitored_since), hasDevelopmentMeasure: rows.monitoring.has_development_measure === true }
+    ? { monitoredSince: rows.monitoring.monitored_since, hasDevelopmentMeasure: rows.monitoring.has_development_measure }
     : {};
   for (const q of runQualityChecks({ household, members, income, yearStatus, referenceDate, ...monitoring })) {
     out.push({ memberIndex: q.memberIndex, checkId: q.check, severity: q.severity, field: q.field, message: q.message });

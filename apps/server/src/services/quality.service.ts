@@ -11,6 +11,7 @@ import type { RunContext, RunMessage, Runs } from './runs';
 import {
   type FindingFilter, type FindingInsert, type FindingRow, type HouseholdKey, type QualityRunRow, type VillageCounts,
 } from '../repositories/quality.repository';
+import type { MemberRow } from '../repositories/registry.mapping';
 import type { Deps } from './context';
 import { todayInChina } from '../clock';
 import { evaluateHousehold, referenceDateFor } from './quality.evaluate';
@@ -41,7 +42,7 @@ function toRun(r: QualityRunRow, runId: number | null = null): QualityRun {
     runId,
     id: r.id,
     region: { code: r.region_code, name: r.region_name, fullName: r.region_full_name, level: r.region_level },
-    year: r.year, referenceDate: r.reference_date, status: r.status, progress: Number(r.progress), message: r.message,
+    year: r.year, referenceDate: r.reference_date, status: r.status, progress: r.progress, message: r.message,
     totals: r.totals, createdBy: r.created_by_name, createdAt: iso(r.created_at)!, startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
   };
 }
@@ -268,12 +269,12 @@ export class QualityService {
         const m = f.memberIndex === null ? null : members[f.memberIndex]!;
         return toFinding({
           check_id: f.checkId, severity: f.severity, field: f.field, message: f.message,
-          member_id: m ? Number(m.id) : null, member_name: m ? String(m.name) : null,
+          member_id: m ? m.id : null, member_name: m ? m.name : null,
         });
       });
       const household: QualityHousehold = {
-        countyCode, id, householdNo: String(h.household_no), headName: head ? String(head.name) : null,
-        village: { code: String(h.village_code), name: String(h.village_name), fullName: String(h.village_full_name), level: Number(h.village_level) },
+        countyCode, id, householdNo: h.household_no, headName: head ? head.name : null,
+        village: { code: h.village_code, name: h.village_name, fullName: h.village_full_name, level: h.village_level },
         errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length,
         findings,
       };
@@ -311,12 +312,12 @@ export class QualityService {
         for (;;) {
           const households = await this.repo.householdBatch(tx, row.region_prefix, after, QUALITY_BATCH);
           if (households.length === 0) break;
-          const keys = households.map((h) => ({ county_code: String(h.county_code), id: Number(h.id) }));
+          const keys = households.map((h) => ({ county_code: h.county_code, id: h.id }));
           const members = await this.repo.membersOf(tx, keys);
           const incomes = await this.repo.incomesOf(tx, keys, row.year);
           const statuses = await this.repo.statusesOf(tx, keys, row.year);
           const monitoring = await this.repo.monitoringOf(tx, keys, row.reference_date);
-          const membersBy = new Map<string, Record<string, unknown>[]>();
+          const membersBy = new Map<string, MemberRow[]>();
           for (const m of members) {
             const k = keyOf(m.county_code, m.household_id);
             const list = membersBy.get(k);
@@ -333,9 +334,9 @@ export class QualityService {
             const found = evaluateHousehold({
               household: h, members: hm, income: incomeBy.get(k) ?? null, status: statusBy.get(k) ?? null, monitoring: monitoringBy.get(k) ?? null,
             }, row.reference_date);
-            const villageCode = String(h.village_code);
+            const villageCode = h.village_code;
             let v = villages.get(villageCode);
-            if (!v) villages.set(villageCode, (v = { countyCode: String(h.county_code), villageCode, households: 0, withErrors: 0, withWarnings: 0, errors: 0, warnings: 0 }));
+            if (!v) villages.set(villageCode, (v = { countyCode: h.county_code, villageCode, households: 0, withErrors: 0, withWarnings: 0, errors: 0, warnings: 0 }));
             const errors = found.filter((f) => f.severity === 'error').length;
             const warnings = found.length - errors;
             v.households++;
@@ -345,8 +346,8 @@ export class QualityService {
             if (warnings) v.withWarnings++;
             found.forEach((f, seq) => {
               batch.push({
-                countyCode: String(h.county_code), householdId: Number(h.id), seq, villageCode,
-                memberId: f.memberIndex === null ? null : Number(hm[f.memberIndex]!.id), checkId: f.checkId, severity: f.severity,
+                countyCode: h.county_code, householdId: h.id, seq, villageCode,
+                memberId: f.memberIndex === null ? null : hm[f.memberIndex]!.id, checkId: f.checkId, severity: f.severity,
                 field: f.field, message: f.message,
               });
             });
@@ -354,7 +355,7 @@ export class QualityService {
           await this.repo.insertFindings(tx, id, batch);
           totals.households += households.length;
           const last = households[households.length - 1]!;
-          after = { villageCode: String(last.village_code), id: Number(last.id) };
+          after = { villageCode: last.village_code, id: last.id };
           await ctx.progress({
             fraction: Math.min(0.99, totals.households / Math.max(total, 1)), done: totals.households, total,
             message: { code: 'quality.progress', params: { done: totals.households, total }, text: `已检查 ${totals.households} / ${total} 户` },

@@ -8,6 +8,7 @@ import {
   ageAt, DIBAO_TYPES, DISABILITY_CATEGORIES, DISABILITY_GRADES, DROPOUT_REASONS, EDUCATION_LEVELS, ETHNICITIES, HEALTH_CONDITIONS, ID_TYPES,
   label, LABOUR_SKILLS, MEDICAL_INSURANCES, RELATIONS, SCHOOL_STATUSES, SEXES, TEKUN_TYPES, WORK_PLACES,
 } from '@tuopin/domain';
+import type { MemberRow } from '../repositories/registry.mapping';
 import type { HouseholdListRow } from '../repositories/registry.repository';
 import type { Privacy } from './privacy';
 
@@ -17,7 +18,7 @@ const yesNo = (v: unknown) => (v ? '是' : '否');
 
 export interface MemberExportRow {
   household: HouseholdListRow;
-  member: Record<string, unknown>;
+  member: MemberRow;
   /** Reference date of the list's year, for ages */
   referenceDate: string;
 }
@@ -28,7 +29,7 @@ export const MEMBER_EXPORT_COLUMNS: { header: string; width: number; value: (r: 
   { header: '村代码', width: 14, value: (r) => r.household.village_code },
   { header: '姓名', width: 10, value: (r) => r.member.name as string },
   { header: '证件类型', width: 12, value: (r) => lab(ID_TYPES, r.member.id_type) },
-  { header: '证件号码', width: 22, value: (r, p) => p.idNumber(r.member.id_number as string) },
+  { header: '证件号码', width: 22, value: (r, p) => p.idNumber(r.member.id_number) },
   { header: '与户主关系', width: 10, value: (r) => lab(RELATIONS, r.member.relation) },
   { header: '性别', width: 6, value: (r) => lab(SEXES, r.member.sex) },
   { header: '出生日期', width: 12, value: (r) => (r.member.birth_date_text as string | null) ?? null },
@@ -41,7 +42,7 @@ export const MEMBER_EXPORT_COLUMNS: { header: string; width: number; value: (r: 
   { header: '残疾类别', width: 10, value: (r) => lab(DISABILITY_CATEGORIES, r.member.disability_category) },
   { header: '残疾等级', width: 8, value: (r) => lab(DISABILITY_GRADES, r.member.disability_grade) },
   { header: '劳动技能', width: 14, value: (r) => lab(LABOUR_SKILLS, r.member.labour) },
-  { header: '务工月数', width: 8, value: (r) => (r.member.work_months === null ? null : Number(r.member.work_months)) },
+  { header: '务工月数', width: 8, value: (r) => r.member.work_months },
   { header: '务工地点', width: 12, value: (r) => lab(WORK_PLACES, r.member.work_place) },
   { header: '务工单位', width: 20, value: (r) => (r.member.employer as string | null) ?? null },
   { header: '基本医疗保险', width: 16, value: (r) => lab(MEDICAL_INSURANCES, r.member.medical_insurance) },

@@ -4,12 +4,12 @@ import {
   ageAt, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
   parseIdNumber, RELATIONS, REGISTRY_FIRST_YEAR, validateHousehold, validateIncome, validateMember, validateYearStatus,
   type AuditEntry, type Household, type Member, type ValidationProblem, INCOME_ITEMS, perCapitaNetIncome, regionPrefix,
-  type HouseholdChanges, type HouseholdDetail, type IncomeItemKey, type IncomeItemsBody, type HouseholdListItem, type HouseholdStatusCode, type MemberChanges, type NewHousehold, type HouseholdListTotals, type IncomeRecord, type IncomeValues, type YearStatus,
+  type HouseholdChanges, type HouseholdDetail, type IncomeItemKey, type RelationCode, type IncomeItemsBody, type HouseholdListItem, type HouseholdStatusCode, type MemberChanges, type NewHousehold, type HouseholdListTotals, type IncomeRecord, type IncomeValues, type YearStatus,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { AppError, appError, fieldError } from '../errors';
 import type { Tx } from '../db/database';
-import { householdFromRow, householdToColumns, memberFromRow, memberToColumns } from '../repositories/registry.mapping';
+import { householdFromRow, householdToColumns, memberFromRow, memberToColumns, type IncomeItemColumns } from '../repositories/registry.mapping';
 import { pgError } from './context';
 import { maskPrivateValues, PRIVATE_FIELDS, privacyFor, type Privacy } from './privacy';
 import { csvStream } from '../http/csv';
@@ -60,7 +60,7 @@ const EXPORT_COLUMNS: { header: string; width: number; value: (r: HouseholdListR
   { header: '是否监测', width: 8, value: (r) => (r.monitored ? '是' : '否') },
   { header: '主要致贫原因', width: 14, value: (r) => lab(POVERTY_CAUSES, r.main_cause) },
   { header: '住房安全等级', width: 12, value: (r) => lab(HOUSING_RATINGS, r.housing_rating) },
-  { header: '人均纯收入（元）', width: 14, value: (r) => (r.per_capita === null ? null : Number(r.per_capita)) },
+  { header: '人均纯收入（元）', width: 14, value: (r) => r.per_capita },
   { header: '未参保人数', width: 10, value: (r) => r.uninsured },
   { header: '联系电话', width: 14, value: (r, p) => p.phone(r.phone) },
 ];
@@ -99,13 +99,13 @@ export class RegistryService {
           village: { code: r.village_code, name: r.village_name, fullName: r.village_full_name, level: 5 },
           headName: r.head_name, headIdNumber: privacy.idNumber(r.head_id_number),
           size: r.size, attribute: r.attribute, status: r.status, monitored: r.monitored, mainCause: r.main_cause,
-          housingRating: r.housing_rating, perCapitaNetIncome: num(r.per_capita), uninsuredMembers: r.uninsured,
+          housingRating: r.housing_rating, perCapitaNetIncome: r.per_capita, uninsuredMembers: r.uninsured,
         })),
         next: rows.length > limit && last ? `${last.village_code}:${last.id}` : null,
         total: totals ? totals.households : null,
         totals: totals && {
           households: totals.households, persons: totals.persons, withIncome: totals.with_income,
-          averagePerCapitaNetIncome: num(totals.average_per_capita),
+          averagePerCapitaNetIncome: totals.average_per_capita,
         },
       };
     });
@@ -160,7 +160,7 @@ export class RegistryService {
           const rows = await this.repo.list(tx, filter, after, 2000);
           const byKey = new Map(rows.map((r) => [`${r.county_code}:${r.id}`, r]));
           for (const m of await this.repo.membersOf(tx, rows)) {
-            const household = byKey.get(`${String(m.county_code)}:${Number(m.household_id)}`)!;
+            const household = byKey.get(`${m.county_code}:${m.household_id}`)!;
             await write(MEMBER_EXPORT_COLUMNS.map((c) => c.value({ household, member: m, referenceDate }, privacy)));
           }
           if (rows.length < 2000) break;
@@ -192,7 +192,7 @@ export class RegistryService {
     return this.d.db.scoped(actor, async (tx) => {
       const h = await this.repo.household(tx, countyCode, id);
       if (!h) throw appError('registry.householdNotFound');
-      const village = String(h.village_code);
+      const village = h.village_code;
       const chain = [...ancestorCodes(village), village].filter((c) => regionLevel(c) <= 3).map(regionPrefix);
       const [members, incomes, statuses, moves, policyRows] = await Promise.all([
         this.repo.members(tx, countyCode, id), this.repo.incomes(tx, countyCode, id), this.repo.statuses(tx, countyCode, id), this.repo.moves(tx, countyCode, id),
@@ -201,7 +201,7 @@ export class RegistryService {
       const valueRows = policyRows.map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
       if (privacy.full) {
         await this.d.repos.audit.append(tx, {
-          action: 'reveal', entity: 'households', entityId: String(id), regionCode: String(h.village_code),
+          action: 'reveal', entity: 'households', entityId: String(id), regionCode: h.village_code,
           after: { fields: [...PRIVATE_FIELDS] },
         });
       }
@@ -211,22 +211,22 @@ export class RegistryService {
       // the response parts of the contract, from the domain records (cleared fields as their column defaults)
       const household = columnsOutput(HOUSEHOLD_FIELD_COLUMNS, householdFromRow(h));
       return {
-        id, countyCode, householdNo: String(h.household_no),
-        village: { code: String(h.village_code), name: String(h.village_name), fullName: String(h.village_full_name), level: Number(h.village_level) },
+        id, countyCode, householdNo: h.household_no,
+        village: { code: h.village_code, name: h.village_name, fullName: h.village_full_name, level: h.village_level },
         fields: { ...household, phone: privacy.phone(household.phone) },
         members: members.map((r) => {
           const m = memberFromRow(r);
           return {
             ...columnsOutput(MEMBER_FIELD_COLUMNS, m),
-            id: Number(r.id), idNumber: privacy.idNumber(m.idNumber) ?? '', phone: privacy.phone(m.phone), age: ageAt(m.birthDate, today()),
-            active: Boolean(r.active), joinedOn: joinedOn.get(Number(r.id)) ?? null,
-            leftOn: (r.left_on_text as string) ?? null, leftReason: (r.left_reason as string) ?? null,
+            id: r.id, idNumber: privacy.idNumber(m.idNumber) ?? '', phone: privacy.phone(m.phone), age: ageAt(m.birthDate, today()),
+            active: r.active, joinedOn: joinedOn.get(r.id) ?? null,
+            leftOn: r.left_on_text, leftReason: r.left_reason,
           };
         }),
         incomes: incomes.map((r) => {
           const items: IncomeValues = {};
           for (const it of INCOME_ITEMS) items[it.key] = num(r[it.column]);
-          const year = Number(r.year);
+          const year = r.year;
           const size = sizeAtYearEnd(activeNow, moves, year);
           return {
             year, items: items as Record<string, number | null>, size,
@@ -234,8 +234,8 @@ export class RegistryService {
           };
         }),
         statuses: statuses.map((s) => ({
-          year: Number(s.year), status: String(s.status), exitYear: num(s.exit_year), monitored: Boolean(s.monitored),
-          monitoredType: (s.monitored_type as string) ?? null, riskTypes: (s.risk_types as string[]) ?? [],
+          year: s.year, status: s.status, exitYear: s.exit_year, monitored: s.monitored,
+          monitoredType: s.monitored_type, riskTypes: s.risk_types,
         })),
         yearSizes: Array.from({ length: currentYearInChina() + 2 - REGISTRY_FIRST_YEAR }, (_, i) => REGISTRY_FIRST_YEAR + i)
           .map((year) => ({ year, size: sizeAtYearEnd(activeNow, moves, year) })),
@@ -259,14 +259,14 @@ export class RegistryService {
       if (!h) throw appError('registry.householdNotFound');
       const members = await this.repo.members(tx, countyCode, id);
       const limit = q.limit ?? 20;
-      const rows = await this.repo.history(tx, id, members.map((m) => Number(m.id)), q.before ?? null, limit + 1);
+      const rows = await this.repo.history(tx, id, members.map((m) => m.id), q.before ?? null, limit + 1);
       const page = rows.slice(0, limit);
       return {
         items: page.map((r) => {
           const b = (maskPrivateValues(r.before, privacy) ?? {}) as Record<string, unknown>;
           const a = (maskPrivateValues(r.after, privacy) ?? {}) as Record<string, unknown>;
           return {
-            id: r.id, at: new Date(r.at).toISOString(), actorId: r.actor_id === null ? null : Number(r.actor_id), actorName: r.actor_name, ip: r.ip,
+            id: r.id, at: new Date(r.at).toISOString(), actorId: r.actor_id, actorName: r.actor_name, ip: r.ip,
             action: r.action, entity: r.entity, entityId: r.entity_id, regionCode: r.region_code, reason: r.reason,
             changes: [...new Set([...Object.keys(b), ...Object.keys(a)])].map((field) => ({ field, before: b[field] ?? null, after: a[field] ?? null })),
           };
@@ -352,7 +352,7 @@ export class RegistryService {
         const current = memberFromRow(member);
         const next = { ...current, ...changes } as Member;
         if (typeof next.idNumber === 'string') next.idNumber = normalizedId(next.idNumber);
-        const opts = { referenceDate: today(), regionCode: String(household.village_code) };
+        const opts = { referenceDate: today(), regionCode: household.village_code };
         rejectErrors(validateMember(next, opts), 'body.changes', validateMember(current, opts));
         try {
           if (next.idNumber !== current.idNumber) await this.repo.renamePerson(tx, current.idNumber, next.idNumber);
@@ -377,9 +377,9 @@ export class RegistryService {
         if (!household) throw appError('registry.householdNotFound');
         const m = { idType: 'resident_id', health: [], ...b.member } as Member;
         if (typeof m.idNumber === 'string') m.idNumber = normalizedId(m.idNumber);
-        rejectErrors(validateMember(m, { referenceDate: today(), regionCode: String(household.village_code) }), 'body.member');
+        rejectErrors(validateMember(m, { referenceDate: today(), regionCode: household.village_code }), 'body.member');
         checkDate(b.date, m.birthDate);
-        const village = String(household.village_code);
+        const village = household.village_code;
         try {
           const memberId = await this.repo.insertMember(tx, countyCode, id, village, memberToColumns(m));
           await this.repo.insertPerson(tx, { idNumber: m.idNumber, countyCode, villageCode: village, householdId: id, memberId });
@@ -408,15 +408,15 @@ export class RegistryService {
         const { household, member } = await this.activeMember(tx, countyCode, id, memberId);
         const current = memberFromRow(member);
         checkDate(b.date, current.birthDate);
-        const village = String(household.village_code);
+        const village = household.village_code;
         if (b.kind === 'transfer') {
           if (!b.target) throw fieldError('body.target', 'registry.targetRequired');
           if (b.target.countyCode === countyCode && b.target.householdId === id) throw fieldError('body.target', 'registry.targetSelf');
           if (!label(RELATIONS, b.target.relation)) throw fieldError('body.target.relation', 'registry.targetRelation');
           const target = await this.repo.household(tx, b.target.countyCode, b.target.householdId);
           if (!target) throw fieldError('body.target', 'registry.targetNotFound');
-          const tVillage = String(target.village_code);
-          const newId = await this.repo.insertMember(tx, b.target.countyCode, b.target.householdId, tVillage, memberToColumns({ ...current, relation: b.target.relation as Member['relation'] }));
+          const tVillage = target.village_code;
+          const newId = await this.repo.insertMember(tx, b.target.countyCode, b.target.householdId, tVillage, memberToColumns({ ...current, relation: b.target.relation as RelationCode }));
           await this.repo.movePerson(tx, current.idNumber, { countyCode: b.target.countyCode, villageCode: tVillage, householdId: b.target.householdId, memberId: newId });
           await this.repo.insertMove(tx, {
             countyCode: b.target.countyCode, villageCode: tVillage, memberId: newId, idNumber: current.idNumber, kind: 'transfer_in',
@@ -449,8 +449,8 @@ export class RegistryService {
         const household = await this.repo.household(tx, countyCode, id);
         if (!household) throw appError('registry.householdNotFound');
         const existing = await this.repo.income(tx, countyCode, id, year);
-        const record = (values: (key: IncomeItemKey, column: string) => unknown) =>
-          ({ householdNo: String(household.household_no), year, ...Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, values(i.key, i.column)])) }) as IncomeRecord;
+        const record = (values: (key: IncomeItemKey, column: keyof IncomeItemColumns) => unknown) =>
+          ({ householdNo: household.household_no, year, ...Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, values(i.key, i.column)])) }) as IncomeRecord;
         const next = record((k) => items[k] ?? null);
         const opts = { referenceDate: today() };
         const before = existing ? validateIncome(record((_k, c) => num(existing[c])), opts) : [];
@@ -458,7 +458,7 @@ export class RegistryService {
         rejectErrors(problems.filter((p) => p.field === 'year'), 'params', [], incomeFieldZh);
         rejectErrors(problems.filter((p) => p.field !== 'year'), 'body.items', before, incomeFieldZh);
         await this.repo.upsertIncome(tx, {
-          countyCode, householdId: id, year, villageCode: String(household.village_code),
+          countyCode, householdId: id, year, villageCode: household.village_code,
           items: Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, next[i.key]])),
         });
       },
@@ -481,17 +481,17 @@ export class RegistryService {
         if (!household) throw appError('registry.householdNotFound');
         const [row] = await this.repo.statuses(tx, countyCode, id, year);
         const monitoring = {
-          monitored: Boolean(row?.monitored ?? false), monitoredType: (row?.monitored_type as YearStatus['monitoredType']) ?? null,
+          monitored: row?.monitored ?? false, monitoredType: (row?.monitored_type as YearStatus['monitoredType']) ?? null,
           riskTypes: (row?.risk_types as YearStatus['riskTypes']) ?? [],
         };
-        const householdNo = String(household.household_no);
+        const householdNo = household.household_no;
         const next: YearStatus = { householdNo, year, status: b.status, exitYear: b.exitYear ?? null, ...monitoring };
         const opts = { referenceDate: today() };
-        const before = row ? validateYearStatus({ householdNo, year, status: row.status as YearStatus['status'], exitYear: num(row.exit_year), ...monitoring }, opts) : [];
+        const before = row ? validateYearStatus({ householdNo, year, status: row.status as YearStatus['status'], exitYear: row.exit_year, ...monitoring }, opts) : [];
         const problems = validateYearStatus(next, opts);
         rejectErrors(problems.filter((p) => p.field === 'year'), 'params', [], statusFieldZh);
         rejectErrors(problems.filter((p) => p.field !== 'year'), 'body', before, statusFieldZh);
-        await this.repo.upsertStatus(tx, { countyCode, householdId: id, year, villageCode: String(household.village_code), status: b.status, exitYear: next.exitYear });
+        await this.repo.upsertStatus(tx, { countyCode, householdId: id, year, villageCode: household.village_code, status: b.status, exitYear: next.exitYear });
       },
       { reason: b.reason },
     );
@@ -503,7 +503,7 @@ export class RegistryService {
     if (!household) throw appError('registry.householdNotFound');
     const member = await this.repo.member(tx, countyCode, id, memberId);
     if (!member) throw appError('registry.memberNotFound');
-    if (!member.active) throw appError('registry.memberLeft', { date: String(member.left_on) });
+    if (!member.active) throw appError('registry.memberLeft', { date: member.left_on_text ?? '' });
     return { household, member };
   }
 }
