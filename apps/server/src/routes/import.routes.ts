@@ -7,7 +7,7 @@ import { api, msg } from '@tuopin/domain';
 import type { Services } from '../services/container';
 import { toImportInfo } from '../services/import.service';
 import { appError, detail, fieldError } from '../errors';
-import { BAD_TEXT_MESSAGE, isBadText } from '../http/validation';
+import { isBadText } from '../http/validation';
 import { route } from '../http/route';
 import type { UploadedFile } from '../import/source';
 import { problemsWorkbook, templateCsv, templateWorkbook } from '../import/workbook';

@@ -49,7 +49,7 @@ export interface Column {
 export type SheetName = 'households' | 'members' | 'income';
 
 /** A column; the key, type, code table and flags keep their literal types (the contract's TypeScript types use them). */
-const c = <const K extends string, const T extends ColumnType, const X extends Partial<Omit<Column, 'key' | 'header' | 'type'>> = {}>(
+const c = <const K extends string, const T extends ColumnType, const X extends Partial<Omit<Column, 'key' | 'header' | 'type'>> = Record<never, never>>(
   key: K, header: string, type: T, extra: X = {} as X,
 ): { readonly key: K; readonly header: string; readonly type: T } & X => ({ key, header, type, ...extra });
 
