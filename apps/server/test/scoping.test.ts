@@ -38,7 +38,9 @@ describe('region scoping', () => {
     assert.equal((await township.call(api.regionChildren, { params: { code: QINGHE } })).status, 404);
     const other = await township.call(api.region, { params: { code: YANGMULINZI } });
     assert.equal(other.status, 404);
-    assert.equal((other.body as unknown as { code: string }).code, 'NOT_FOUND');
+    const refusal = other.body as unknown as { code: string; kind: string };
+    assert.equal(refusal.code, 'regions.notFound');
+    assert.equal(refusal.kind, 'NOT_FOUND');
     assert.ok(!JSON.stringify(other.body).includes('杨木林子'));
   });
 
