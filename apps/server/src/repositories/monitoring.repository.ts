@@ -5,7 +5,125 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../db/database';
 
-export type Row = Record<string, unknown>;
+/** Household number, village name and the head's name of a clue's or procedure's household. */
+export interface HouseholdColsRow {
+  household_no: string;
+  village_name: string;
+  head_name: string | null;
+}
+
+/** A clue as `clueSelect` reads it (dates as YYYY-MM-DD text; the rules that fired as JSON). */
+export interface ClueRow extends HouseholdColsRow {
+  county_code: string;
+  id: number;
+  household_id: number;
+  village_code: string;
+  channel: string;
+  period: string | null;
+  summary: string;
+  facts: unknown;
+  policy: unknown;
+  found_on: string;
+  applied_on: string | null;
+  accept_due_on: string | null;
+  source_note: string | null;
+  status: string;
+  dismiss_reason: string | null;
+  assignee_id: number | null;
+  assignee_name: string | null;
+  assigned_at: Date | null;
+  procedure_id: number | null;
+  created_by_name: string | null;
+  created_at: Date;
+  accept_overdue: boolean;
+  /** The rules that fired (`clueRulesCol`: ruleId, version, name, severity, riskType, foundOn as YYYY-MM-DD, facts), never null */
+  rules: { ruleId: string; version: number; name: string; severity: string; riskType: string; foundOn: string; facts: unknown }[];
+}
+
+/** A clue locked for a change of status. */
+export interface LockedClueRow extends HouseholdColsRow {
+  county_code: string;
+  id: number;
+  status: string;
+}
+
+/** A procedure as `procSelect` reads it (dates as YYYY-MM-DD text; state, snapshots, policy and outcome as JSON). */
+export interface ProcedureRow extends HouseholdColsRow {
+  county_code: string;
+  id: number;
+  household_id: number;
+  village_code: string;
+  kind: string;
+  status: string;
+  state: unknown;
+  step: string | null;
+  started_on: string;
+  step_since: string;
+  due_on: string;
+  step_due_on: string | null;
+  year: number;
+  clue_id: number | null;
+  facts_start: unknown;
+  snapshots: unknown;
+  policy: unknown;
+  outcome: unknown;
+  quick: boolean;
+  overdue: boolean;
+  step_overdue: boolean;
+}
+
+/** An active procedure at the publicity step, with its household's size. */
+export interface PublicityRow {
+  county_code: string;
+  id: number;
+  household_id: number;
+  kind: string;
+  state: unknown;
+  started_on: string;
+  step_since: string;
+  village_name: string;
+  township_name: string | null;
+  head_name: string | null;
+  size: number;
+  monitored_type: string | null;
+  risk_types: string[] | null;
+}
+
+/** A monitoring record of a household (dates as YYYY-MM-DD text). */
+export interface MonitoringRecordRow {
+  id: number;
+  identified_on: string;
+  monitored_type: string;
+  risk_types: string[];
+  source: string;
+  identification_id: number | null;
+  import_id: number | null;
+  eliminated_on: string | null;
+  elimination_type: string | null;
+  elimination_id: number | null;
+  quick_elimination: boolean;
+}
+
+/** The open monitoring record of a household. */
+export type OpenRecordRow = Pick<MonitoringRecordRow, 'id' | 'identified_on' | 'monitored_type' | 'risk_types' | 'source'>;
+
+/** A user who may verify (with the name of the user's region). */
+export interface VerifierRow {
+  id: number;
+  display_name: string;
+  username: string;
+  role: string;
+  region_code: string;
+  region_name: string;
+}
+
+export interface MonitoringUserRow {
+  id: number;
+  display_name: string;
+  role: string;
+  region_code: string;
+  status: string;
+}
 
 /** Household number, village name and the head's name of a row's household (aliased c / p). */
 const householdCols = (a: string) => sql.raw(`
@@ -133,8 +251,8 @@ export class MonitoringRepository {
     return sql.join(conds, sql` and `);
   }
 
-  async clueList(tx: Tx, f: ClueFilter, after: number | null, limit: number): Promise<Row[]> {
-    const r = await sql<Row>`${clueSelect(this.today())} where ${this.clueWhere(f)} ${after ? sql`and c.id < ${after}` : sql``}
+  async clueList(tx: Tx, f: ClueFilter, after: number | null, limit: number): Promise<ClueRow[]> {
+    const r = await sql<ClueRow>`${clueSelect(this.today())} where ${this.clueWhere(f)} ${after ? sql`and c.id < ${after}` : sql``}
       order by c.id desc limit ${limit}`.execute(tx);
     return r.rows;
   }
@@ -144,13 +262,13 @@ export class MonitoringRepository {
     return r.rows[0]!.n;
   }
 
-  async clue(tx: Tx, countyCode: string, id: number, forUpdate = false): Promise<Row | undefined> {
-    const r = await sql<Row>`${clueSelect(this.today())} where c.county_code = ${countyCode} and c.id = ${id} ${forUpdate ? sql`for update of c` : sql``}`.execute(tx);
+  async clue(tx: Tx, countyCode: string, id: number, forUpdate = false): Promise<ClueRow | undefined> {
+    const r = await sql<ClueRow>`${clueSelect(this.today())} where c.county_code = ${countyCode} and c.id = ${id} ${forUpdate ? sql`for update of c` : sql``}`.execute(tx);
     return r.rows[0];
   }
 
-  async householdClues(tx: Tx, countyCode: string, householdId: number): Promise<Row[]> {
-    const r = await sql<Row>`${clueSelect(this.today())} where c.county_code = ${countyCode} and c.household_id = ${householdId} order by c.id desc`.execute(tx);
+  async householdClues(tx: Tx, countyCode: string, householdId: number): Promise<ClueRow[]> {
+    const r = await sql<ClueRow>`${clueSelect(this.today())} where c.county_code = ${countyCode} and c.household_id = ${householdId} order by c.id desc`.execute(tx);
     return r.rows;
   }
 
@@ -176,8 +294,8 @@ export class MonitoringRepository {
    * Locks the given clues (those the caller sees) for a change of status, in key order (two bulk changes never wait
    * for each other in a cycle); returns the ones found with their status.
    */
-  async lockClues(tx: Tx, keys: { countyCode: string; id: number }[]): Promise<Row[]> {
-    const r = await sql<Row>`
+  async lockClues(tx: Tx, keys: { countyCode: string; id: number }[]): Promise<LockedClueRow[]> {
+    const r = await sql<LockedClueRow>`
       select c.county_code, c.id, c.status, ${householdCols('c')}
         from clues c
         join households h on h.county_code = c.county_code and h.id = c.household_id
@@ -220,8 +338,8 @@ export class MonitoringRepository {
     return r.rows[0]!.id;
   }
 
-  async procedure(tx: Tx, countyCode: string, id: number, forUpdate = false): Promise<Row | undefined> {
-    const r = await sql<Row>`${procSelect(this.today())} where p.county_code = ${countyCode} and p.id = ${id} ${forUpdate ? sql`for update of p` : sql``}`.execute(tx);
+  async procedure(tx: Tx, countyCode: string, id: number, forUpdate = false): Promise<ProcedureRow | undefined> {
+    const r = await sql<ProcedureRow>`${procSelect(this.today())} where p.county_code = ${countyCode} and p.id = ${id} ${forUpdate ? sql`for update of p` : sql``}`.execute(tx);
     return r.rows[0];
   }
 
@@ -236,12 +354,12 @@ export class MonitoringRepository {
                where county_code = ${countyCode} and id = ${id}`.execute(tx);
   }
 
-  async householdProcedures(tx: Tx, countyCode: string, householdId: number): Promise<Row[]> {
-    const r = await sql<Row>`${procSelect(this.today())} where p.county_code = ${countyCode} and p.household_id = ${householdId} order by p.id desc`.execute(tx);
+  async householdProcedures(tx: Tx, countyCode: string, householdId: number): Promise<ProcedureRow[]> {
+    const r = await sql<ProcedureRow>`${procSelect(this.today())} where p.county_code = ${countyCode} and p.household_id = ${householdId} order by p.id desc`.execute(tx);
     return r.rows;
   }
 
-  async procedureList(tx: Tx, f: ProcedureFilter, after: number | null, limit: number): Promise<Row[]> {
+  async procedureList(tx: Tx, f: ProcedureFilter, after: number | null, limit: number): Promise<ProcedureRow[]> {
     const conds: RawBuilder<unknown>[] = [sql`p.village_code like ${f.regionPrefix + '%'}`];
     if (f.kind) conds.push(sql`p.kind = ${f.kind}`);
     if (f.status) conds.push(sql`p.status = ${f.status}`);
@@ -249,13 +367,13 @@ export class MonitoringRepository {
     if (f.overdue === true) conds.push(sql`p.status = 'active' and (p.due_on < ${this.today()}::date or p.step_due_on < ${this.today()}::date)`);
     if (f.confirmingUserId) conds.push(sql`p.status = 'active' and p.pending_confirmations @> array[${f.confirmingUserId}]::bigint[]`);
     if (after) conds.push(sql`p.id < ${after}`);
-    const r = await sql<Row>`${procSelect(this.today())} where ${sql.join(conds, sql` and `)} order by p.id desc limit ${limit}`.execute(tx);
+    const r = await sql<ProcedureRow>`${procSelect(this.today())} where ${sql.join(conds, sql` and `)} order by p.id desc limit ${limit}`.execute(tx);
     return r.rows;
   }
 
   /** Active procedures at the publicity step of a region, with the household's size (no private fields selected). */
-  async publicity(tx: Tx, regionPrefix: string): Promise<Row[]> {
-    const r = await sql<Row>`
+  async publicity(tx: Tx, regionPrefix: string): Promise<PublicityRow[]> {
+    const r = await sql<PublicityRow>`
       select p.county_code, p.id, p.household_id, p.kind, p.state, p.started_on::text as started_on, p.step_since::text as step_since,
              r.name as village_name, t.name as township_name,
              (select m.name from members m where m.county_code = p.county_code and m.household_id = p.household_id and m.active and m.relation = 'head'
@@ -273,16 +391,16 @@ export class MonitoringRepository {
 
   // ---- monitoring records and yearly status ---------------------------------------------
 
-  async records(tx: Tx, countyCode: string, householdId: number): Promise<Row[]> {
-    const r = await sql<Row>`
+  async records(tx: Tx, countyCode: string, householdId: number): Promise<MonitoringRecordRow[]> {
+    const r = await sql<MonitoringRecordRow>`
       select id, identified_on::text as identified_on, monitored_type, risk_types, source, identification_id, import_id, eliminated_on::text as eliminated_on,
              elimination_type, elimination_id, quick_elimination
         from monitoring_records where county_code = ${countyCode} and household_id = ${householdId} order by identified_on desc, id desc`.execute(tx);
     return r.rows;
   }
 
-  async openRecord(tx: Tx, countyCode: string, householdId: number): Promise<Row | undefined> {
-    const r = await sql<Row>`
+  async openRecord(tx: Tx, countyCode: string, householdId: number): Promise<OpenRecordRow | undefined> {
+    const r = await sql<OpenRecordRow>`
       select id, identified_on::text as identified_on, monitored_type, risk_types, source from monitoring_records
        where county_code = ${countyCode} and household_id = ${householdId} and eliminated_on is null`.execute(tx);
     return r.rows[0];
@@ -324,8 +442,8 @@ export class MonitoringRepository {
   }
 
   /** Active users of the given roles (the domain's rolesWith('clues:verify')) in a region and below. */
-  async verifiers(tx: Tx, regionPrefix: string, roles: readonly string[]): Promise<Row[]> {
-    const r = await sql<Row>`
+  async verifiers(tx: Tx, regionPrefix: string, roles: readonly string[]): Promise<VerifierRow[]> {
+    const r = await sql<VerifierRow>`
       select u.id, u.display_name, u.username, u.role, u.region_code, g.name as region_name from users u join regions g on g.code = u.region_code
        where u.region_code like ${regionPrefix + '%'} and u.role = any(${[...roles]}::text[]) and u.status = 'active'
        order by u.region_code, u.display_name`.execute(tx);
@@ -333,13 +451,13 @@ export class MonitoringRepository {
   }
 
   /** Officers who may verify a home visit in a village (its own and its township's; migration 0013's security-definer function). */
-  async villageVerifiers(tx: Tx, villageCode: string): Promise<Row[]> {
-    const r = await sql<Row>`select * from monitoring_verifiers(${villageCode})`.execute(tx);
+  async villageVerifiers(tx: Tx, villageCode: string): Promise<VerifierRow[]> {
+    const r = await sql<VerifierRow>`select * from monitoring_verifiers(${villageCode})`.execute(tx);
     return r.rows;
   }
 
-  async user(tx: Tx, id: number): Promise<Row | undefined> {
-    const r = await sql<Row>`select id, display_name, role, region_code, status from users where id = ${id}`.execute(tx);
+  async user(tx: Tx, id: number): Promise<MonitoringUserRow | undefined> {
+    const r = await sql<MonitoringUserRow>`select id, display_name, role, region_code, status from users where id = ${id}`.execute(tx);
     return r.rows[0];
   }
 }

@@ -14,7 +14,7 @@ import {
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
 import { AppError, appError, errorOf, fieldError } from '../errors';
-import type { Row } from '../repositories/monitoring.repository';
+import type { ClueRow, HouseholdColsRow, ProcedureRow } from '../repositories/monitoring.repository';
 import type { Deps } from './context';
 import { todayInChina } from '../clock';
 import { loadFacts, policySnapshot } from './monitoring.facts';
@@ -39,41 +39,41 @@ function procedureError(e: unknown, fieldPrefix = ''): unknown {
   return new AppError(400, 'VALIDATION', e.message, details);
 }
 
-function householdRef(r: Row) {
+function householdRef(r: HouseholdColsRow & { county_code: string; household_id: number; village_code: string }) {
   return {
-    countyCode: String(r.county_code), id: Number(r.household_id), householdNo: String(r.household_no), headName: (r.head_name as string) ?? null,
-    villageCode: String(r.village_code), villageName: String(r.village_name),
+    countyCode: r.county_code, id: r.household_id, householdNo: r.household_no, headName: r.head_name,
+    villageCode: r.village_code, villageName: r.village_name,
   };
 }
 
-function toClue(r: Row): ClueItem {
-  const rules = ((r.rules ?? []) as ClueItem['rules']).map((x) => ({ ...x, foundOn: String(x.foundOn).slice(0, 10) }));
+function toClue(r: ClueRow): ClueItem {
+  const rules = (r.rules as ClueItem['rules']).map((x) => ({ ...x, foundOn: x.foundOn.slice(0, 10) }));
   return {
-    countyCode: String(r.county_code), id: Number(r.id), household: householdRef(r), channel: r.channel as ClueItem['channel'],
-    rules, riskTypes: [...new Set(rules.map((x) => x.riskType))], period: (r.period as string) ?? null,
-    summary: String(r.summary), foundOn: String(r.found_on), appliedOn: (r.applied_on as string) ?? null, acceptDueOn: (r.accept_due_on as string) ?? null,
-    acceptOverdue: r.accept_overdue === true, sourceNote: (r.source_note as string) ?? null, status: r.status as ClueItem['status'],
-    dismissReason: (r.dismiss_reason as string) ?? null,
-    assignee: r.assignee_id == null ? null : { id: Number(r.assignee_id), name: String(r.assignee_name ?? '') },
-    assignedAt: iso(r.assigned_at), procedureId: r.procedure_id == null ? null : Number(r.procedure_id),
-    createdBy: (r.created_by_name as string) ?? null, createdAt: iso(r.created_at) ?? '',
+    countyCode: r.county_code, id: r.id, household: householdRef(r), channel: r.channel as ClueItem['channel'],
+    rules, riskTypes: [...new Set(rules.map((x) => x.riskType))], period: r.period,
+    summary: r.summary, foundOn: r.found_on, appliedOn: r.applied_on, acceptDueOn: r.accept_due_on,
+    acceptOverdue: r.accept_overdue === true, sourceNote: r.source_note, status: r.status as ClueItem['status'],
+    dismissReason: r.dismiss_reason,
+    assignee: r.assignee_id == null ? null : { id: r.assignee_id, name: r.assignee_name ?? '' },
+    assignedAt: iso(r.assigned_at), procedureId: r.procedure_id,
+    createdBy: r.created_by_name, createdAt: iso(r.created_at) ?? '',
   };
 }
 
-const toClueDetail = (r: Row): ClueDetail => ({ ...toClue(r), facts: (r.facts ?? {}) as Record<string, unknown>, policy: (r.policy ?? {}) as Record<string, unknown> });
+const toClueDetail = (r: ClueRow): ClueDetail => ({ ...toClue(r), facts: (r.facts ?? {}) as Record<string, unknown>, policy: (r.policy ?? {}) as Record<string, unknown> });
 
 /** The stored state, with the clock dates taken from the columns (the same values; the columns are what queries use). */
-function stateOf(r: Row): ProcedureState {
+function stateOf(r: Pick<ProcedureRow, 'state' | 'started_on' | 'step_since'>): ProcedureState {
   const s = r.state as ProcedureState;
-  return { ...s, startedOn: String(r.started_on), stepSince: String(r.step_since) };
+  return { ...s, startedOn: r.started_on, stepSince: r.step_since };
 }
 
-function toSummary(r: Row): ProcedureSummary {
+function toSummary(r: ProcedureRow): ProcedureSummary {
   return {
-    countyCode: String(r.county_code), id: Number(r.id), kind: r.kind as ProcedureKind, status: r.status as ProcedureSummary['status'],
-    step: (r.step as string) ?? null, household: householdRef(r), startedOn: String(r.started_on), stepSince: String(r.step_since),
-    dueOn: String(r.due_on), stepDueOn: (r.step_due_on as string) ?? null, overdue: r.overdue === true, stepOverdue: r.step_overdue === true,
-    clueId: r.clue_id == null ? null : Number(r.clue_id), quick: r.quick === true, outcome: (r.outcome as Record<string, unknown>) ?? null,
+    countyCode: r.county_code, id: r.id, kind: r.kind as ProcedureKind, status: r.status as ProcedureSummary['status'],
+    step: r.step, household: householdRef(r), startedOn: r.started_on, stepSince: r.step_since,
+    dueOn: r.due_on, stepDueOn: r.step_due_on, overdue: r.overdue === true, stepOverdue: r.step_overdue === true,
+    clueId: r.clue_id, quick: r.quick === true, outcome: (r.outcome as Record<string, unknown>) ?? null,
   };
 }
 
@@ -122,7 +122,7 @@ export class MonitoringService {
       if (b.foundOn > now) throw fieldError('foundOn', b.channel === 'application' ? 'monitoring.applicationAfterToday' : 'monitoring.foundAfterToday');
       const h = await this.registry.household(tx, b.countyCode, b.householdId);
       if (!h) throw appError('registry.householdNotFound');
-      const village = String(h.village_code);
+      const village = h.village_code;
       const year = yearOf(b.foundOn);
       const effective = await this.policy.resolve(tx, village, year);
       const facts = await loadFacts(tx, this.registry, b.countyCode, b.householdId, year, effective, now, null);
@@ -154,18 +154,18 @@ export class MonitoringService {
     const rows = level === 5 ? await this.repo.villageVerifiers(tx, regionCode) : await this.repo.verifiers(tx, regionPrefix(regionCode), rolesWith('clues:verify'));
     return rows
       .filter((u) => can(u.role as Role, 'clues:verify'))
-      .filter((u) => isWithinRegion(regionCode, String(u.region_code)) || isWithinRegion(String(u.region_code), regionCode))
-      .map((u) => ({ id: Number(u.id), name: String(u.display_name), username: String(u.username), role: String(u.role), regionCode: String(u.region_code), regionName: String(u.region_name) }));
+      .filter((u) => isWithinRegion(regionCode, u.region_code) || isWithinRegion(u.region_code, regionCode))
+      .map((u) => ({ id: u.id, name: u.display_name, username: u.username, role: u.role, regionCode: u.region_code, regionName: u.region_name }));
   }
 
   clueAssign(actor: Actor, b: { clues: { countyCode: string; id: number }[]; assigneeId: number }): Promise<{ assigned: number }> {
     return this.d.db.scoped(actor, async (tx) => {
       if (!can(actor.role, 'clues:assign')) throw appError('monitoring.assignDenied');
-      const clues: Row[] = [];
+      const clues: ClueRow[] = [];
       for (const ref of b.clues) {
         const c = await this.repo.clue(tx, ref.countyCode, ref.id, true);
         if (!c) throw appError('monitoring.clueIdNotFound', { id: ref.id });
-        if (c.status !== 'open' && c.status !== 'assigned') throw fieldError('clues', 'monitoring.clueClosedAssign', { id: ref.id, household: String(c.head_name ?? c.household_no), status: clueStatus(c.status) });
+        if (c.status !== 'open' && c.status !== 'assigned') throw fieldError('clues', 'monitoring.clueClosedAssign', { id: ref.id, household: c.head_name ?? c.household_no, status: clueStatus(c.status) });
         clues.push(c);
       }
       const u = await this.repo.user(tx, b.assigneeId);
@@ -173,10 +173,10 @@ export class MonitoringService {
       if (!can(u.role as Role, 'clues:verify')) throw fieldError('assigneeId', 'monitoring.assigneeRole');
       let n = 0;
       for (const c of clues) {
-        if (!isWithinRegion(String(c.village_code), String(u.region_code))) {
-          throw fieldError('assigneeId', 'monitoring.assigneeVillage', { name: String(u.display_name), id: String(c.id), village: String(c.village_name) });
+        if (!isWithinRegion(c.village_code, u.region_code)) {
+          throw fieldError('assigneeId', 'monitoring.assigneeVillage', { name: u.display_name, id: `${c.id}`, village: c.village_name });
         }
-        await this.repo.assignClue(tx, String(c.county_code), Number(c.id), { id: Number(u.id), name: String(u.display_name) });
+        await this.repo.assignClue(tx, c.county_code, c.id, { id: u.id, name: u.display_name });
         n++;
       }
       return { assigned: n };
@@ -205,12 +205,12 @@ export class MonitoringService {
       const reason = b.reason.trim();
       if (!reason) throw fieldError('reason', 'monitoring.dismissReason');
       const keys = [...new Map(b.clues.map((k) => [`${k.countyCode}:${k.id}`, k])).values()];
-      const found = new Map((await this.repo.lockClues(tx, keys)).map((c) => [`${String(c.county_code)}:${Number(c.id)}`, c]));
+      const found = new Map((await this.repo.lockClues(tx, keys)).map((c) => [`${c.county_code}:${c.id}`, c]));
       for (const k of keys) {
         const c = found.get(`${k.countyCode}:${k.id}`);
         if (!c) throw appError('monitoring.clueIdNotFound', { id: k.id });
         if (c.status !== 'open' && c.status !== 'assigned') {
-          throw fieldError('clues', 'monitoring.clueClosedDismissMany', { id: k.id, household: String(c.head_name ?? c.household_no), status: clueStatus(c.status) });
+          throw fieldError('clues', 'monitoring.clueClosedDismissMany', { id: k.id, household: c.head_name ?? c.household_no, status: clueStatus(c.status) });
         }
       }
       const n = await this.repo.dismissClues(tx, keys, reason);
@@ -226,13 +226,13 @@ export class MonitoringService {
       const c = await this.repo.clue(tx, countyCode, clueId, true);
       if (!c) throw appError('monitoring.clueNotFound');
       if (c.status !== 'open' && c.status !== 'assigned') throw appError('monitoring.clueClosedIdentify', { status: clueStatus(c.status) });
-      const startedOn = String(c.applied_on ?? c.found_on);
+      const startedOn = c.applied_on ?? c.found_on;
       const state = startProcedure('identification', startedOn);
       const who = roleProblemMessage(state, actor.role);
       if (who) throw errorOf(who);
-      const householdId = Number(c.household_id);
+      const householdId = c.household_id;
       if (await this.repo.openRecord(tx, countyCode, householdId)) throw fieldError('clue', 'monitoring.alreadyMonitoredClue');
-      const id = await this.insertProcedure(tx, actor, countyCode, householdId, String(c.village_code), state, clueId, null);
+      const id = await this.insertProcedure(tx, actor, countyCode, householdId, c.village_code, state, clueId, null);
       await this.repo.setClueStatus(tx, countyCode, clueId, 'verifying', { procedureId: id });
       return this.detail(tx, actor, countyCode, id);
     });
@@ -248,9 +248,9 @@ export class MonitoringService {
       const state = startProcedure('elimination', now);
       const who = roleProblemMessage(state, actor.role);
       if (who) throw errorOf(who);
-      const village = String(h.village_code);
+      const village = h.village_code;
       const effective = await this.policy.resolve(tx, village, yearOf(now));
-      const facts = await loadFacts(tx, this.registry, countyCode, householdId, yearOf(now), effective, now, String(rec.identified_on));
+      const facts = await loadFacts(tx, this.registry, countyCode, householdId, yearOf(now), effective, now, rec.identified_on);
       const check = facts.elimination!;
       if (!check.allowed) {
         const details = facts.snapshot.eliminationCheck!.blockers.map((b) => ({ field: `blockers.${b.code}`, message: `${b.zh}：${b.detail}` }));
@@ -293,7 +293,7 @@ export class MonitoringService {
     const r = await this.repo.procedure(tx, countyCode, id);
     if (!r) throw appError('monitoring.procedureNotFound');
     const state = stateOf(r);
-    const policyNow = await this.resolve(tx, String(r.village_code), Number(r.year));
+    const policyNow = await this.resolve(tx, r.village_code, r.year);
     const now = today();
     const clock = procedureClock(state, policyNow.values as PolicyValues, now);
     const who = state.status === 'active' ? roleProblem(state, actor.role) : null;
@@ -303,9 +303,9 @@ export class MonitoringService {
       overdue: clock.overdue, stepOverdue: clock.stepOverdue,
       state: { kind: state.kind, status: state.status, stepIndex: state.stepIndex, startedOn: state.startedOn, stepSince: state.stepSince, events: state.events },
       clock, policyNow, policy: r.policy as PolicySnapshot, factsStart: r.facts_start as FactsSnapshot, snapshots: (r.snapshots ?? []) as Snapshot[],
-      canAct: state.status === 'active' && who === null, waitingFor: who, year: Number(r.year),
+      canAct: state.status === 'active' && who === null, waitingFor: who, year: r.year,
       identifiedOn: state.kind === 'elimination' && state.status === 'active'
-        ? ((await this.repo.openRecord(tx, countyCode, Number(r.household_id)))?.identified_on as string | undefined) ?? null : null,
+        ? ((await this.repo.openRecord(tx, countyCode, r.household_id))?.identified_on as string | undefined) ?? null : null,
       pendingConfirmations: pending.map((v) => ({ id: v.id, name: v.name })),
       canConfirm: pending.some((v) => v.kind === 'user' && v.id === actor.id),
     };
@@ -316,14 +316,14 @@ export class MonitoringService {
       const r = await this.repo.procedure(tx, countyCode, id, true);
       if (!r) throw appError('monitoring.procedureNotFound');
       const state = stateOf(r);
-      const village = String(r.village_code);
-      const householdId = Number(r.household_id);
+      const village = r.village_code;
+      const householdId = r.household_id;
       const now = today();
       const year = yearOf(now);
-      const effective = await this.policy.resolve(tx, village, Number(r.year));
+      const effective = await this.policy.resolve(tx, village, r.year);
       const rec = await this.repo.openRecord(tx, countyCode, householdId);
       const factsYear = await this.policy.resolve(tx, village, year);
-      const facts = await loadFacts(tx, this.registry, countyCode, householdId, year, factsYear, now, state.kind === 'elimination' && rec ? String(rec.identified_on) : null);
+      const facts = await loadFacts(tx, this.registry, countyCode, householdId, year, factsYear, now, state.kind === 'elimination' && rec ? rec.identified_on : null);
       const signer = await this.signer(tx, actor);
       let data = b.data;
       // The verifiers are chosen from the officers of the household's village and township: resolved to ids and names,
@@ -342,7 +342,7 @@ export class MonitoringService {
       let next: ProcedureState;
       try {
         next = signStep(state, b.step as StepCode, data, b.comment ?? null, signer, {
-          policy: effective.values, today: now, identifiedOn: state.kind === 'elimination' && rec ? String(rec.identified_on) : null,
+          policy: effective.values, today: now, identifiedOn: state.kind === 'elimination' && rec ? rec.identified_on : null,
         });
       } catch (e) {
         throw procedureError(e, 'data.');
@@ -373,7 +373,7 @@ export class MonitoringService {
       } else if (next.status === 'completed' && next.kind === 'elimination') {
         const o = eliminationOutcome(next)!;
         if (!rec) throw appError('monitoring.noLongerMonitored');
-        await this.repo.closeRecord(tx, countyCode, Number(rec.id), { eliminatedOn: o.announcedOn, eliminationType: o.eliminationType, procedureId: id, quick });
+        await this.repo.closeRecord(tx, countyCode, rec.id, { eliminatedOn: o.announcedOn, eliminationType: o.eliminationType, procedureId: id, quick });
         await this.repo.setYearMonitoring(tx, countyCode, householdId, village, year, { monitored: false, monitoredType: null, riskTypes: [] });
         outcome = { ...o, quick };
       } else if (next.status === 'rejected') {
@@ -381,7 +381,7 @@ export class MonitoringService {
         outcome = { rejectedAt: last.step, reason: last.data.reason ?? last.data.minutes ?? null };
       }
       if (r.clue_id != null && (next.status === 'completed' || next.status === 'rejected')) {
-        await this.repo.setClueStatus(tx, countyCode, Number(r.clue_id), next.status === 'completed' ? 'identified' : 'rejected');
+        await this.repo.setClueStatus(tx, countyCode, r.clue_id, next.status === 'completed' ? 'identified' : 'rejected');
       }
       await this.save(tx, countyCode, id, next, effective.values, snapshots, outcome, quick);
       return this.detail(tx, actor, countyCode, id);
@@ -393,7 +393,7 @@ export class MonitoringService {
       const r = await this.repo.procedure(tx, countyCode, id, true);
       if (!r) throw appError('monitoring.procedureNotFound');
       const state = stateOf(r);
-      const effective = await this.policy.resolve(tx, String(r.village_code), Number(r.year));
+      const effective = await this.policy.resolve(tx, r.village_code, r.year);
       let next: ProcedureState;
       try {
         next = sendBack(state, b.toStep as StepCode, b.reason, await this.signer(tx, actor), today());
@@ -418,7 +418,7 @@ export class MonitoringService {
     return this.d.db.scoped(actor, async (tx) => {
       const r = await this.repo.procedure(tx, countyCode, id, true);
       if (!r) throw appError('monitoring.procedureNotFound');
-      const effective = await this.policy.resolve(tx, String(r.village_code), Number(r.year));
+      const effective = await this.policy.resolve(tx, r.village_code, r.year);
       let next: ProcedureState;
       try {
         next = confirmVerification(stateOf(r), { id: actor.id }, today());
@@ -454,7 +454,7 @@ export class MonitoringService {
       let elimination: HouseholdMonitoring['elimination'] = null;
       if (open && !eliminationActive) {
         const now = today();
-        const effective = await this.policy.resolve(tx, String(h.village_code), yearOf(now));
+        const effective = await this.policy.resolve(tx, h.village_code, yearOf(now));
         const f = await loadFacts(tx, this.registry, countyCode, householdId, yearOf(now), effective, now, String(open.identified_on));
         const c = f.snapshot.eliminationCheck!;
         elimination = { allowed: c.allowed, quick: c.quick, blockers: c.blockers, perCapitaNetIncome: f.elimination!.perCapitaNetIncome };
@@ -462,16 +462,16 @@ export class MonitoringService {
       const head = await this.registry.members(tx, countyCode, householdId);
       return {
         household: {
-          countyCode, id: householdId, householdNo: String(h.household_no), headName: (head.find((m) => m.active && m.relation === 'head')?.name as string) ?? null,
-          villageCode: String(h.village_code), villageName: String(h.village_name),
+          countyCode, id: householdId, householdNo: h.household_no, headName: (head.find((m) => m.active && m.relation === 'head')?.name as string) ?? null,
+          villageCode: h.village_code, villageName: h.village_name,
         },
         monitored: open !== undefined,
         records: records.map((x) => ({
-          id: Number(x.id), identifiedOn: String(x.identified_on), monitoredType: String(x.monitored_type), riskTypes: (x.risk_types as string[]) ?? [],
+          id: x.id, identifiedOn: x.identified_on, monitoredType: x.monitored_type, riskTypes: (x.risk_types as string[]) ?? [],
           source: x.source === 'migrated' ? 'migrated' as const : 'signed' as const,
-          identificationId: x.identification_id == null ? null : Number(x.identification_id), importId: x.import_id == null ? null : Number(x.import_id),
-          eliminatedOn: (x.eliminated_on as string) ?? null, eliminationType: (x.elimination_type as string) ?? null,
-          eliminationId: x.elimination_id == null ? null : Number(x.elimination_id), quickElimination: x.quick_elimination === true,
+          identificationId: x.identification_id, importId: x.import_id,
+          eliminatedOn: x.eliminated_on, eliminationType: x.elimination_type,
+          eliminationId: x.elimination_id, quickElimination: x.quick_elimination === true,
         })),
         procedures: procs.map(toSummary),
         clues: clues.map(toClue),
@@ -498,13 +498,13 @@ export class MonitoringService {
         const identification = state.kind === 'identification';
         const proposedRisks = review?.data.proposedRiskTypes;
         return {
-          procedureId: Number(r.id), countyCode: String(r.county_code), kind: state.kind, headName: String(r.head_name ?? ''), villageName: String(r.village_name),
-          townshipName: (r.township_name as string) ?? null, householdSize: Number(r.size),
-          monitoredType: identification ? ((review?.data.proposedMonitoredType as string) || null) : ((r.monitored_type as string) ?? null),
+          procedureId: r.id, countyCode: r.county_code, kind: state.kind, headName: r.head_name ?? '', villageName: r.village_name,
+          townshipName: r.township_name, householdSize: r.size,
+          monitoredType: identification ? ((review?.data.proposedMonitoredType as string) || null) : r.monitored_type,
           riskTypes: identification ? (Array.isArray(proposedRisks) ? proposedRisks.map(String) : []) : ((r.risk_types as string[]) ?? []),
           eliminationType: identification ? null : ((assessment?.data.eliminationType as string) ?? null),
-          startedOn: String(r.started_on), reviewedOn: review?.on ?? null,
-          publicityFrom: String(r.step_since), publicityTo: addDays(String(r.step_since), days - 1),
+          startedOn: r.started_on, reviewedOn: review?.on ?? null,
+          publicityFrom: r.step_since, publicityTo: addDays(r.step_since, days - 1),
         };
       });
       return { regionName: region.fullName || region.name, publicityDays: days, today: today(), entries };
