@@ -102,7 +102,7 @@ describe('registry: income and status by year', () => {
       body: { items: { otherWage: 20000, operatingExpense: -300 }, reason: '入户核实' },
     });
     assert.equal(r.status, 400, JSON.stringify(r.body));
-    assert.deepEqual(err(r.body).details, [{ field: 'body.items.operatingExpense', message: '生产经营性支出不能为负数' }]);
+    assert.deepEqual(err(r.body).details, [{ field: 'body.items.operatingExpense', message: '生产经营性支出不能为负数', code: 'registry.check.negative', params: { field: { zh: '生产经营性支出', en: 'Operating expenses' } } }]);
     assert.match(err(r.body).message, /（字段：生产经营性支出）/);
     const text = await township.call(api.incomeUpsert, {
       params: { countyCode: '211204', id: hid, year: LAST_YEAR }, body: { items: { otherWage: '一万' as never }, reason: '入户核实' },
@@ -208,7 +208,7 @@ describe('registry: income and status by year', () => {
     const params = { countyCode: '211204', id: hid, year: LAST_YEAR };
     const bad = await township.call(api.statusUpsert, { params, body: { status: 'exited', reason: '脱贫' } });
     assert.equal(bad.status, 400);
-    assert.deepEqual(err(bad.body).details, [{ field: 'body.exitYear', message: '脱贫年度不能为空' }]);
+    assert.deepEqual(err(bad.body).details, [{ field: 'body.exitYear', message: '脱贫年度不能为空', code: 'registry.check.required', params: { field: { zh: '脱贫年度', en: 'Exit year' } } }]);
     assert.match(err(bad.body).message, /字段：脱贫年度/);
     const unknownCode = await township.call(api.statusUpsert, { params, body: { status: 'rich' as never, reason: '脱贫' } });
     assert.equal(unknownCode.status, 400);

@@ -56,3 +56,29 @@ test('params are type-checked against the placeholders', () => {
   msg('import.busy');
   assert.ok(true);
 });
+
+test('the registry validators report catalogue codes whose English names the field in English', async () => {
+  const { validateHousehold, validateMember, validateIncome, validateYearStatus } = await import('../src/registry/validate');
+  const opts = { referenceDate: '2026-06-30' };
+  const bad = {
+    householdNo: '', villageCode: 'x', countyCode: '1', address: 5, phone: 'abc', attribute: 'zz', isMilitaryFamily: 'y',
+    identifiedYear: 1990, exitYear: 2.5, mainCause: '', otherCauses: ['a', 'a', 'b'], land: { cultivated: -1, forest: 'x', orchard: 1e9 },
+    housingRating: '', housingArea: -2, relocated: false, relocationKeysReceived: true, safeWater: false, roadDistanceKm: 'far',
+  } as never;
+  const member = {
+    idType: 'x', idNumber: 7, name: 'a1', relation: '', sex: 'q', birthDate: '2030-01-01', health: ['healthy', 'disabled', 'healthy'],
+    disabilityCategory: 'q', workMonths: 13, employer: 4, medicalInsurance: '', labour: '',
+  } as never;
+  const problems = [
+    ...validateHousehold(bad, opts), ...validateMember(member, opts),
+    ...validateIncome({ year: 2000, otherWage: 1.234, pension: -1, operatingIncome: 'x' } as never, opts),
+    ...validateYearStatus({ year: 2026, status: 'ordinary', exitYear: 2027, monitored: false, monitoredType: 'marginal', riskTypes: ['a', 'a', 'b', 'c', 'd', 'e'] } as never, opts),
+  ];
+  assert.ok(problems.length > 40, `${problems.length} problems`);
+  for (const p of problems) {
+    assert.ok(p.code, `${p.field} ${p.check}: ${p.message} has a code`);
+    assert.equal(renderMessage({ code: p.code!, params: p.params }, 'zh'), p.message, `${p.code}: the message is the code's Chinese text`);
+    const en = renderMessage({ code: p.code!, params: p.params }, 'en')!;
+    assert.ok(!/[\u4e00-\u9fff]/.test(en), `${p.code}: “${en}” has no Chinese`);
+  }
+});

@@ -3,7 +3,7 @@ import {
   ancestorCodes, columnsOutput, HOUSEHOLD_FIELD_COLUMNS, incomeLineOf, MEMBER_FIELD_COLUMNS, regionLevel, resolvePolicy,
   ageAt, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
   parseIdNumber, RELATIONS, REGISTRY_FIRST_YEAR, validateHousehold, validateIncome, validateMember, validateYearStatus,
-  type AuditEntry, type Household, type Member, type ValidationProblem, INCOME_ITEMS, perCapitaNetIncome, regionPrefix,
+  type AuditEntry, type MessageCode, type Household, type Member, type ValidationProblem, INCOME_ITEMS, perCapitaNetIncome, regionPrefix,
   type HouseholdChanges, type HouseholdDetail, type IncomeItemKey, type RelationCode, type IncomeItemsBody, type HouseholdListItem, type HouseholdStatusCode, type MemberChanges, type NewHousehold, type HouseholdListTotals, type IncomeRecord, type IncomeValues, type YearStatus,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
@@ -522,9 +522,10 @@ function rejectErrors(problems: ValidationProblem[], prefix: string, before: Val
   const existing = new Set(before.filter((p) => p.severity === 'error').map((p) => `${p.field}|${p.check}|${p.message}`));
   const errors = problems.filter((p) => p.severity === 'error' && !existing.has(`${p.field}|${p.check}|${p.message}`));
   if (errors.length === 0) return;
-  const details = errors.map((p) => ({ field: `${prefix}.${p.field}`, message: p.message }));
+  const details = errors.map((p) => ({ field: `${prefix}.${p.field}`, message: p.message, ...(p.code && { code: p.code }), ...(p.params && { params: { ...p.params } }) }));
   const first = errors[0]!;
-  throw new AppError(400, 'VALIDATION', `${first.message}（字段：${fieldZh?.(first.field) ?? details[0]!.field}）`, details);
+  const code = (first.code ?? 'VALIDATION') as MessageCode;
+  throw new AppError(400, code, `${first.message}（字段：${fieldZh?.(first.field) ?? details[0]!.field}）`, details, first.params && { ...first.params });
 }
 
 /** Chinese names of the fields of an income record and of a year status, for refusals. */

@@ -19,6 +19,8 @@ import { checkIdRegion, parseIdNumber } from './idnumber';
 import type { ParsedIdNumber } from './idnumber';
 import { INCOME_ITEMS } from './income';
 import type { Household, IncomeRecord, Member, YearStatus } from './types';
+import { msg, zhText } from '../messages/index';
+import type { Localized, Message, ParamValue } from '../messages/index';
 
 export type Severity = 'error' | 'warning';
 
@@ -27,6 +29,9 @@ export interface ValidationProblem {
   field: string;
   /** Chinese, shown to users */
   message: string;
+  /** The catalogue code of the message and its params (the web renders them in the reader's language). */
+  code?: string;
+  params?: Readonly<Record<string, ParamValue>>;
   severity: Severity;
   /** Stable name of the check that found it (for filtering, tests and statistics) */
   check: string;
@@ -48,17 +53,50 @@ export const REGISTRY_FIRST_YEAR = 2013;
 const MOBILE_RE = /^1[3-9]\d{9}$/;
 const LANDLINE_RE = /^0\d{2,3}-?\d{7,8}$/;
 
+/** English names of the fields, by their Chinese name (the checks name fields in Chinese). */
+const FIELD_EN: Record<string, string> = {
+  户编号: 'Household number', 所在村: 'Village', 所在县: 'County', 详细地址: 'Address', 联系电话: 'Phone', 户属性: 'Attribute',
+  是否军烈属: 'Military or martyr family', 识别年度: 'Year identified', 脱贫年度: 'Exit year', 主要致贫原因: 'Main cause of poverty',
+  其他致贫原因: 'Other causes of poverty', 土地面积: 'Land', '耕地面积（亩）': 'Cultivated land (mu)', '林地面积（亩）': 'Forest land (mu)',
+  '退耕还林面积（亩）': 'Land returned to forest (mu)', '林果面积（亩）': 'Orchards (mu)', '牧草地面积（亩）': 'Pasture (mu)',
+  '水面面积（亩）': 'Water surface (mu)', 住房安全等级: 'Housing safety rating', 住房面积: 'Housing area', 是否易地搬迁户: 'Relocated household',
+  是否已拿到搬迁新房钥匙: 'Received the keys of the new home', 是否饮水安全: 'Safe drinking water', 饮水安全问题: 'Drinking-water problem',
+  入户路类型: 'Access road type', '与村主干路距离（公里）': 'Distance to the village road (km)', 是否通生活用电: 'Electricity',
+  是否有卫生厕所: 'Sanitary toilet', 主要燃料类型: 'Main fuel', 低保: 'Dibao', 特困供养: 'Destitute support',
+  是否整户无劳动能力兜底保障户: 'Whole household without labour capacity', 证件类型: 'ID type', 证件号码: 'ID number', 姓名: 'Name',
+  与户主关系: 'Relation to head', 性别: 'Sex', 出生日期: 'Date of birth', 民族: 'Ethnicity', 文化程度: 'Education',
+  在校生状况: 'School status', 未上学原因: 'Reason for not attending school', 健康状况: 'Health', 残疾类别: 'Disability category',
+  残疾等级: 'Disability grade', 劳动技能: 'Labour', '务工时间（月）': 'Months of work', 务工地点: 'Place of work',
+  务工企业名称: 'Employer', '公益性岗位时间（月）': 'Months in a public-welfare post', 月务工收入: 'Monthly wage',
+  基本医疗保险: 'Basic medical insurance', 是否参加大病保险: 'Critical-illness insurance', 是否参加商业补充医疗保险: 'Commercial medical insurance',
+  是否参加城乡居民基本养老保险: 'Resident pension insurance', 是否享受医疗救助: 'Medical aid', 年度: 'Year', 户状态: 'Household status',
+  是否监测对象: 'Monitored', 监测对象类型: 'Monitoring type', 风险类型: 'Risk types',
+  ...Object.fromEntries(INCOME_ITEMS.map((i) => [i.zh, i.en])),
+};
+
+/** A field's name in both languages (a message param). */
+function fieldName(fieldZh: string): Localized {
+  return { zh: fieldZh, en: FIELD_EN[fieldZh] ?? fieldZh };
+}
+
 class Collector {
   readonly problems: ValidationProblem[] = [];
-  add(field: string, check: string, severity: Severity, message: string): void {
-    this.problems.push({ field, check, severity, message });
+  add(field: string, check: string, severity: Severity, m: Message | string): void {
+    if (typeof m === 'string') this.problems.push({ field, check, severity, message: m });
+    else this.problems.push({ field, check, severity, message: zhText(m.code, m.params as never), code: m.code, params: m.params });
   }
-  error(field: string, check: string, message: string): void {
-    this.add(field, check, 'error', message);
+  error(field: string, check: string, m: Message | string): void {
+    this.add(field, check, 'error', m);
   }
-  warning(field: string, check: string, message: string): void {
-    this.add(field, check, 'warning', message);
+  warning(field: string, check: string, m: Message | string): void {
+    this.add(field, check, 'warning', m);
   }
+}
+
+/** A code's label in both languages (a message param); the code itself when the table does not list it. */
+function codeLabel(table: CodeTable, code: string | null | undefined): Localized {
+  code ??= '';
+  return { zh: label(table, code) ?? code, en: label(table, code, 'en') ?? code };
 }
 
 function isBlank(v: unknown): boolean {
@@ -74,22 +112,22 @@ function referenceYear(referenceDate: string): number {
 /** Required (when `required`) and, if present, one of the table's codes. */
 function checkCode(c: Collector, field: string, fieldZh: string, table: CodeTable, value: unknown, required: boolean): void {
   if (isBlank(value)) {
-    if (required) c.error(field, 'required', `${fieldZh}不能为空`);
-    else if (typeof value === 'string') c.error(field, 'code', `${fieldZh}不能是空白文本（未填写时应为空值 null）`);
+    if (required) c.error(field, 'required', msg('registry.check.required', { field: fieldName(fieldZh) }));
+    else if (typeof value === 'string') c.error(field, 'code', msg('registry.check.blankCode', { field: fieldName(fieldZh) }));
     return;
   }
-  if (!isCode(table, value)) c.error(field, 'code', `${fieldZh}的值“${quoteValue(value)}”不在代码表中`);
+  if (!isCode(table, value)) c.error(field, 'code', msg('registry.check.notInTable', { field: fieldName(fieldZh), value: quoteValue(value) }));
 }
 
 function checkBoolean(c: Collector, field: string, fieldZh: string, value: unknown): void {
-  if (value !== null && value !== undefined && typeof value !== 'boolean') c.error(field, 'type', `${fieldZh}应为“是”或“否”`);
+  if (value !== null && value !== undefined && typeof value !== 'boolean') c.error(field, 'type', msg('registry.check.boolean', { field: fieldName(fieldZh) }));
 }
 
 /** Optional text of at most `max` characters. */
 function checkText(c: Collector, field: string, fieldZh: string, value: unknown, max: number): void {
   if (value === null || value === undefined) return;
-  if (typeof value !== 'string') c.error(field, 'type', `${fieldZh}应为文本`);
-  else if (value.length > max) c.error(field, 'too_long', `${fieldZh}不能超过${max}个字符`);
+  if (typeof value !== 'string') c.error(field, 'type', msg('registry.check.text', { field: fieldName(fieldZh) }));
+  else if (value.length > max) c.error(field, 'too_long', msg('registry.check.tooLong', { field: fieldName(fieldZh), max }));
 }
 
 /** A finite number within [min, max] (bounds optional); returns the number when valid. */
@@ -98,24 +136,24 @@ function checkNumber(
   opts: { required?: boolean; min?: number; max?: number; integer?: boolean; check?: string },
 ): number | null {
   if (value === null || value === undefined) {
-    if (opts.required) c.error(field, 'required', `${fieldZh}不能为空`);
+    if (opts.required) c.error(field, 'required', msg('registry.check.required', { field: fieldName(fieldZh) }));
     return null;
   }
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    c.error(field, 'number', `${fieldZh}应为数字`);
+    c.error(field, 'number', msg('registry.check.number', { field: fieldName(fieldZh) }));
     return null;
   }
   const check = opts.check ?? 'range';
   if (opts.integer && !Number.isInteger(value)) {
-    c.error(field, check, `${fieldZh}应为整数`);
+    c.error(field, check, msg('registry.check.integer', { field: fieldName(fieldZh) }));
     return null;
   }
   if (opts.min !== undefined && value < opts.min) {
-    c.error(field, check, opts.min === 0 ? `${fieldZh}不能为负数` : `${fieldZh}不能小于${opts.min}`);
+    c.error(field, check, opts.min === 0 ? msg('registry.check.negative', { field: fieldName(fieldZh) }) : msg('registry.check.min', { field: fieldName(fieldZh), min: opts.min }));
     return null;
   }
   if (opts.max !== undefined && value > opts.max) {
-    c.error(field, check, `${fieldZh}不能大于${opts.max}`);
+    c.error(field, check, msg('registry.check.max', { field: fieldName(fieldZh), max: opts.max }));
     return null;
   }
   return value;
@@ -130,15 +168,15 @@ function checkYear(c: Collector, field: string, fieldZh: string, value: unknown,
 function checkPhone(c: Collector, field: string, value: unknown): void {
   if (isBlank(value)) return;
   if (typeof value !== 'string') {
-    c.error(field, 'type', '联系电话应为文本');
+    c.error(field, 'type', msg('registry.check.text', { field: fieldName('联系电话') }));
     return;
   }
   if (value.length > TEXT_LIMITS.phone) {
-    c.error(field, 'too_long', `联系电话不能超过${TEXT_LIMITS.phone}个字符`);
+    c.error(field, 'too_long', msg('registry.check.tooLong', { field: fieldName('联系电话'), max: TEXT_LIMITS.phone }));
     return;
   }
   const s = value.replace(/[\s\u3000]/g, '');
-  if (!MOBILE_RE.test(s) && !LANDLINE_RE.test(s)) c.warning(field, 'phone_format', '联系电话格式不正确（手机号11位，固定电话如0410-1234567）');
+  if (!MOBILE_RE.test(s) && !LANDLINE_RE.test(s)) c.warning(field, 'phone_format', msg('registry.check.phoneFormat'));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,17 +195,17 @@ export function validateHousehold(household: Partial<Household>, options: Valida
   const h = household;
   const refYear = referenceYear(options.referenceDate);
 
-  if (isBlank(h.householdNo)) c.error('householdNo', 'required', '户编号不能为空');
+  if (isBlank(h.householdNo)) c.error('householdNo', 'required', msg('registry.check.required', { field: fieldName('户编号') }));
   else if (typeof h.householdNo !== 'string' || !/^[0-9A-Za-z-]{1,30}$/.test(h.householdNo.trim())) {
-    c.error('householdNo', 'format', '户编号只能包含数字、字母和“-”，最长30位');
+    c.error('householdNo', 'format', msg('registry.check.householdNoFormat'));
   }
 
   const villageOk = typeof h.villageCode === 'string' && /^\d{12}$/.test(h.villageCode);
-  if (isBlank(h.villageCode)) c.error('villageCode', 'required', '所在村不能为空');
-  else if (!villageOk || (h.villageCode as string).slice(9) === '000') c.error('villageCode', 'format', '村级区划代码应为12位数字，且后三位不全为0');
-  if (isBlank(h.countyCode)) c.error('countyCode', 'required', '所在县不能为空');
-  else if (typeof h.countyCode !== 'string' || !/^\d{6}$/.test(h.countyCode)) c.error('countyCode', 'format', '县级区划代码应为6位数字');
-  else if (villageOk && !(h.villageCode as string).startsWith(h.countyCode)) c.error('villageCode', 'region_mismatch', '所在村不属于所在县');
+  if (isBlank(h.villageCode)) c.error('villageCode', 'required', msg('registry.check.required', { field: fieldName('所在村') }));
+  else if (!villageOk || (h.villageCode as string).slice(9) === '000') c.error('villageCode', 'format', msg('registry.check.villageCodeFormat'));
+  if (isBlank(h.countyCode)) c.error('countyCode', 'required', msg('registry.check.required', { field: fieldName('所在县') }));
+  else if (typeof h.countyCode !== 'string' || !/^\d{6}$/.test(h.countyCode)) c.error('countyCode', 'format', msg('registry.check.countyCodeFormat'));
+  else if (villageOk && !(h.villageCode as string).startsWith(h.countyCode)) c.error('villageCode', 'region_mismatch', msg('registry.check.villageNotInCounty'));
 
   checkText(c, 'address', '详细地址', h.address, TEXT_LIMITS.address);
   checkPhone(c, 'phone', h.phone);
@@ -177,22 +215,22 @@ export function validateHousehold(household: Partial<Household>, options: Valida
   const isPoor = typeof h.attribute === 'string' && POOR_ATTRIBUTES.includes(h.attribute);
   const identified = checkYear(c, 'identifiedYear', '识别年度', h.identifiedYear, refYear, isPoor);
   const exit = checkYear(c, 'exitYear', '脱贫年度', h.exitYear, refYear, false);
-  if (identified !== null && exit !== null && exit < identified) c.error('exitYear', 'year_order', '脱贫年度不能早于识别年度');
-  if (h.attribute === 'none' && exit !== null) c.warning('exitYear', 'exit_without_registration', '一般农户不应有脱贫年度');
+  if (identified !== null && exit !== null && exit < identified) c.error('exitYear', 'year_order', msg('registry.check.exitBeforeIdentified'));
+  if (h.attribute === 'none' && exit !== null) c.warning('exitYear', 'exit_without_registration', msg('registry.check.exitOrdinary'));
 
   checkCode(c, 'mainCause', '主要致贫原因', POVERTY_CAUSES, h.mainCause, isPoor);
   if (h.otherCauses !== undefined && h.otherCauses !== null) {
-    if (!Array.isArray(h.otherCauses)) c.error('otherCauses', 'type', '其他致贫原因应为列表');
+    if (!Array.isArray(h.otherCauses)) c.error('otherCauses', 'type', msg('registry.check.list', { field: fieldName('其他致贫原因') }));
     else {
-      if (h.otherCauses.length > 2) c.error('otherCauses', 'max_other_causes', '其他致贫原因最多填写2项');
+      if (h.otherCauses.length > 2) c.error('otherCauses', 'max_other_causes', msg('registry.check.maxOtherCauses'));
       h.otherCauses.forEach((v, i) => checkCode(c, `otherCauses.${i}`, '其他致贫原因', POVERTY_CAUSES, v, true));
-      if (new Set(h.otherCauses).size !== h.otherCauses.length) c.error('otherCauses', 'duplicate', '其他致贫原因不能重复');
-      if (!isBlank(h.mainCause) && h.otherCauses.includes(h.mainCause as never)) c.error('otherCauses', 'duplicate', '其他致贫原因不能与主要致贫原因相同');
+      if (new Set(h.otherCauses).size !== h.otherCauses.length) c.error('otherCauses', 'duplicate', msg('registry.check.duplicate', { field: fieldName('其他致贫原因') }));
+      if (!isBlank(h.mainCause) && h.otherCauses.includes(h.mainCause as never)) c.error('otherCauses', 'duplicate', msg('registry.check.otherCauseIsMain'));
     }
   }
 
   if (h.land !== undefined && h.land !== null) {
-    if (typeof h.land !== 'object' || Array.isArray(h.land)) c.error('land', 'type', '土地面积应为对象');
+    if (typeof h.land !== 'object' || Array.isArray(h.land)) c.error('land', 'type', msg('registry.check.object', { field: fieldName('土地面积') }));
     else for (const [key, zh] of LAND_FIELDS) checkNumber(c, `land.${key}`, `${zh}（亩）`, h.land[key], { min: 0, max: NUMBER_LIMITS.land });
   }
 
@@ -201,12 +239,12 @@ export function validateHousehold(household: Partial<Household>, options: Valida
   checkBoolean(c, 'relocated', '是否易地搬迁户', h.relocated);
   checkBoolean(c, 'relocationKeysReceived', '是否已拿到搬迁新房钥匙', h.relocationKeysReceived);
   if (h.relocationKeysReceived === true && h.relocated !== true) {
-    c.error('relocationKeysReceived', 'relocation', '不是易地搬迁户，不应填写已拿到搬迁新房钥匙');
+    c.error('relocationKeysReceived', 'relocation', msg('registry.check.relocationKeys'));
   }
   checkBoolean(c, 'safeWater', '是否饮水安全', h.safeWater);
   checkCode(c, 'waterProblem', '饮水安全问题', WATER_PROBLEMS, h.waterProblem, false);
-  if (h.safeWater === false && isBlank(h.waterProblem)) c.error('waterProblem', 'water_problem_required', '饮水不安全时应填写原因');
-  if (h.safeWater === true && !isBlank(h.waterProblem)) c.warning('waterProblem', 'water_problem_unexpected', '饮水安全的户不应填写饮水问题');
+  if (h.safeWater === false && isBlank(h.waterProblem)) c.error('waterProblem', 'water_problem_required', msg('registry.check.waterProblemRequired'));
+  if (h.safeWater === true && !isBlank(h.waterProblem)) c.warning('waterProblem', 'water_problem_unexpected', msg('registry.check.waterProblemUnexpected'));
   checkCode(c, 'roadType', '入户路类型', ROAD_TYPES, h.roadType, false);
   checkNumber(c, 'roadDistanceKm', '与村主干路距离（公里）', h.roadDistanceKm, { min: 0, max: NUMBER_LIMITS.roadDistanceKm });
   checkBoolean(c, 'electricity', '是否通生活用电', h.electricity);
@@ -217,10 +255,10 @@ export function validateHousehold(household: Partial<Household>, options: Valida
   checkCode(c, 'tekun', '特困供养', TEKUN_TYPES, h.tekun, false);
   checkBoolean(c, 'wholeNoLabour', '是否整户无劳动能力兜底保障户', h.wholeNoLabour);
   if ((h.attribute === 'dibao_poor' || h.attribute === 'dibao') && h.dibao === 'none') {
-    c.warning('dibao', 'attribute_dibao_mismatch', `户属性为${label(HOUSEHOLD_ATTRIBUTES, h.attribute)}，但低保为“无”`);
+    c.warning('dibao', 'attribute_dibao_mismatch', msg('registry.check.attributeDibao', { attribute: codeLabel(HOUSEHOLD_ATTRIBUTES, h.attribute) }));
   }
   if ((h.attribute === 'tekun_poor' || h.attribute === 'wubao') && h.tekun === 'none') {
-    c.warning('tekun', 'attribute_tekun_mismatch', `户属性为${label(HOUSEHOLD_ATTRIBUTES, h.attribute)}，但特困供养为“无”`);
+    c.warning('tekun', 'attribute_tekun_mismatch', msg('registry.check.attributeTekun', { attribute: codeLabel(HOUSEHOLD_ATTRIBUTES, h.attribute) }));
   }
   return c.problems;
 }
@@ -288,37 +326,37 @@ export function validateMember(member: Partial<Member>, options: MemberValidatio
   // Identity
   checkCode(c, 'idType', '证件类型', ID_TYPES, m.idType, true);
   let id: ParsedIdNumber | null = null;
-  if (isBlank(m.idNumber)) c.error('idNumber', 'required', '证件号码不能为空');
-  else if (typeof m.idNumber !== 'string') c.error('idNumber', 'type', '证件号码应为文本');
+  if (isBlank(m.idNumber)) c.error('idNumber', 'required', msg('registry.check.required', { field: fieldName('证件号码') }));
+  else if (typeof m.idNumber !== 'string') c.error('idNumber', 'type', msg('registry.check.text', { field: fieldName('证件号码') }));
   else {
     const r = parseIdNumber(m.idNumber, { referenceDate: ref });
     if (!r.ok) c.error('idNumber', 'id_number', r.error);
     else {
       id = r;
-      if (m.idType === 'resident_id' && r.kind === 'disability_cert') c.error('idNumber', 'id_type_mismatch', '证件类型为居民身份证，但号码是残疾人证号');
-      if (m.idType === 'disability_cert' && r.kind === 'resident_id') c.error('idNumber', 'id_type_mismatch', '证件类型为残疾人证，但号码是身份证号');
-      if (r.converted15) c.warning('idNumber', 'id_15_digit', `15位旧身份证号，已转换为18位：${r.normalized}`);
+      if (m.idType === 'resident_id' && r.kind === 'disability_cert') c.error('idNumber', 'id_type_mismatch', msg('registry.check.residentIdIsDisabilityCert'));
+      if (m.idType === 'disability_cert' && r.kind === 'resident_id') c.error('idNumber', 'id_type_mismatch', msg('registry.check.disabilityCertIsResidentId'));
+      if (r.converted15) c.warning('idNumber', 'id_15_digit', msg('registry.check.id15', { normalized: r.normalized }));
       if (options.regionCode) {
         const region = checkIdRegion(r.residentId, options.regionCode);
         if (region.warning) c.warning('idNumber', 'id_region', region.warning);
       }
     }
   }
-  if (isBlank(m.name)) c.error('name', 'required', '姓名不能为空');
-  else if (typeof m.name !== 'string' || /\d/.test(m.name)) c.error('name', 'format', '姓名不能包含数字');
-  else if (m.name.length > TEXT_LIMITS.name) c.error('name', 'too_long', `姓名不能超过${TEXT_LIMITS.name}个字符`);
+  if (isBlank(m.name)) c.error('name', 'required', msg('registry.check.required', { field: fieldName('姓名') }));
+  else if (typeof m.name !== 'string' || /\d/.test(m.name)) c.error('name', 'format', msg('registry.check.nameDigits'));
+  else if (m.name.length > TEXT_LIMITS.name) c.error('name', 'too_long', msg('registry.check.tooLong', { field: fieldName('姓名'), max: TEXT_LIMITS.name }));
   checkCode(c, 'relation', '与户主关系', RELATIONS, m.relation, true);
 
   checkCode(c, 'sex', '性别', SEXES, m.sex, true);
   if (id && isCode(SEXES, m.sex) && m.sex !== id.sex) {
-    c.error('sex', 'id_sex_mismatch', `性别与证件号码不符（证件号码第17位表示${label(SEXES, id.sex)}）`);
+    c.error('sex', 'id_sex_mismatch', msg('registry.check.sexMismatch', { sex: codeLabel(SEXES, id.sex) }));
   }
-  if (isBlank(m.birthDate)) c.error('birthDate', 'required', '出生日期不能为空');
+  if (isBlank(m.birthDate)) c.error('birthDate', 'required', msg('registry.check.required', { field: fieldName('出生日期') }));
   else {
     const birth = isIsoDate(m.birthDate) ? parseIsoDate(m.birthDate) : null;
-    if (!birth) c.error('birthDate', 'date', '出生日期格式应为YYYY-MM-DD且为有效日期');
-    else if (ageAt(m.birthDate, ref) === null) c.error('birthDate', 'date', '出生日期不能晚于当前日期');
-    else if (id && m.birthDate !== id.birthDate) c.error('birthDate', 'id_birth_mismatch', `出生日期与证件号码不符（证件号码中为${id.birthDate}）`);
+    if (!birth) c.error('birthDate', 'date', msg('registry.check.birthDateFormat'));
+    else if (ageAt(m.birthDate, ref) === null) c.error('birthDate', 'date', msg('registry.check.birthDateFuture'));
+    else if (id && m.birthDate !== id.birthDate) c.error('birthDate', 'id_birth_mismatch', msg('registry.check.birthDateMismatch', { date: id.birthDate }));
   }
   checkCode(c, 'ethnicity', '民族', ETHNICITIES, m.ethnicity, true);
 
@@ -330,63 +368,63 @@ export function validateMember(member: Partial<Member>, options: MemberValidatio
   checkCode(c, 'dropoutReason', '未上学原因', DROPOUT_REASONS, m.dropoutReason, false);
   if (age !== null && isCode(SCHOOL_STATUSES, m.schoolStatus) && m.schoolStatus !== 'not_in_school') {
     const band = SCHOOL_STAGE_AGES[m.schoolStatus];
-    const stage = label(SCHOOL_STATUSES, m.schoolStatus);
+    const stage = codeLabel(SCHOOL_STATUSES, m.schoolStatus);
     if (age < band.errorMin || (band.errorMax !== null && age > band.errorMax)) {
-      c.error('schoolStatus', 'age_school_mismatch', `${age}岁与在校生状况“${stage}”明显不符`);
+      c.error('schoolStatus', 'age_school_mismatch', msg('registry.check.ageSchoolError', { age, stage }));
     } else if (age < band.warnMin || (band.warnMax !== null && age > band.warnMax)) {
-      c.warning('schoolStatus', 'age_school_mismatch', `${age}岁与在校生状况“${stage}”不太相符，请核实`);
+      c.warning('schoolStatus', 'age_school_mismatch', msg('registry.check.ageSchoolWarning', { age, stage }));
     }
   }
   const outOfSchool = m.schoolStatus === 'not_in_school' || (m.schoolStatus === 'preschool' && age !== null && age >= 7);
   if (age !== null && age >= COMPULSORY_MIN_AGE && age <= COMPULSORY_MAX_AGE && outOfSchool && isBlank(m.dropoutReason)) {
-    c.warning('dropoutReason', 'dropout_reason_required', `${age}岁处于义务教育阶段但未在校，应填写未上学原因`);
+    c.warning('dropoutReason', 'dropout_reason_required', msg('registry.check.dropoutReasonRequired', { age }));
   }
   if (!isBlank(m.dropoutReason) && isCode(SCHOOL_STATUSES, m.schoolStatus) && !outOfSchool) {
-    c.warning('dropoutReason', 'dropout_reason_unexpected', '在校生不应填写未上学原因');
+    c.warning('dropoutReason', 'dropout_reason_unexpected', msg('registry.check.dropoutReasonUnexpected'));
   }
 
   // Health
   if (m.health === undefined || m.health === null || (Array.isArray(m.health) && m.health.length === 0)) {
-    c.error('health', 'required', '健康状况不能为空');
-  } else if (!Array.isArray(m.health)) c.error('health', 'type', '健康状况应为列表');
+    c.error('health', 'required', msg('registry.check.required', { field: fieldName('健康状况') }));
+  } else if (!Array.isArray(m.health)) c.error('health', 'type', msg('registry.check.list', { field: fieldName('健康状况') }));
   else {
     m.health.forEach((v, i) => checkCode(c, `health.${i}`, '健康状况', HEALTH_CONDITIONS, v, true));
-    if (new Set(m.health).size !== m.health.length) c.error('health', 'duplicate', '健康状况不能重复');
-    if (m.health.includes('healthy') && m.health.length > 1) c.error('health', 'health_exclusive', '“健康”不能与疾病或残疾同时选择');
+    if (new Set(m.health).size !== m.health.length) c.error('health', 'duplicate', msg('registry.check.duplicate', { field: fieldName('健康状况') }));
+    if (m.health.includes('healthy') && m.health.length > 1) c.error('health', 'health_exclusive', msg('registry.check.healthExclusive'));
   }
   const disabled = Array.isArray(m.health) && m.health.includes('disabled');
   checkCode(c, 'disabilityCategory', '残疾类别', DISABILITY_CATEGORIES, m.disabilityCategory, disabled);
   checkCode(c, 'disabilityGrade', '残疾等级', DISABILITY_GRADES, m.disabilityGrade, disabled);
   if (!disabled && (!isBlank(m.disabilityCategory) || !isBlank(m.disabilityGrade))) {
-    c.error('disabilityCategory', 'disability_without_health', '健康状况未选“残疾”，不应填写残疾类别和等级');
+    c.error('disabilityCategory', 'disability_without_health', msg('registry.check.disabilityWithoutHealth'));
   }
   if (id && id.kind === 'disability_cert') {
-    if (!disabled) c.error('health', 'disability_cert_health', '持残疾人证的成员健康状况应包含“残疾”');
+    if (!disabled) c.error('health', 'disability_cert_health', msg('registry.check.disabilityCertHealth'));
     if (isCode(DISABILITY_CATEGORIES, m.disabilityCategory) && m.disabilityCategory !== id.disabilityCategory) {
-      c.error('disabilityCategory', 'disability_cert_mismatch', `残疾类别与残疾人证号不符（证号中为${label(DISABILITY_CATEGORIES, id.disabilityCategory)}）`);
+      c.error('disabilityCategory', 'disability_cert_mismatch', msg('registry.check.disabilityCategoryMismatch', { category: codeLabel(DISABILITY_CATEGORIES, id.disabilityCategory) }));
     }
     if (isCode(DISABILITY_GRADES, m.disabilityGrade) && m.disabilityGrade !== id.disabilityGrade) {
-      c.error('disabilityGrade', 'disability_cert_mismatch', `残疾等级与残疾人证号不符（证号中为${label(DISABILITY_GRADES, id.disabilityGrade)}）`);
+      c.error('disabilityGrade', 'disability_cert_mismatch', msg('registry.check.disabilityGradeMismatch', { grade: codeLabel(DISABILITY_GRADES, id.disabilityGrade) }));
     }
   }
 
   // Labour and work
   checkCode(c, 'labour', '劳动技能', LABOUR_SKILLS, m.labour, true);
   if (age !== null && age < LABOUR_MIN_AGE && isCode(LABOUR_SKILLS, m.labour) && LABOUR_CAPABLE.includes(m.labour)) {
-    c.error('labour', 'minor_with_labour', `${age}岁未满${LABOUR_MIN_AGE}周岁，劳动技能应为“无劳动力”`);
+    c.error('labour', 'minor_with_labour', msg('registry.check.minorLabour', { age, min: LABOUR_MIN_AGE }));
   }
   const workMonths = checkNumber(c, 'workMonths', '务工时间（月）', m.workMonths, { min: 0, max: 12, integer: true });
   checkCode(c, 'workPlace', '务工地点', WORK_PLACES, m.workPlace, false);
-  if (workMonths !== null && workMonths > 0 && isBlank(m.workPlace)) c.warning('workPlace', 'work_place_required', '有务工时间时应填写务工地点');
-  if (!isBlank(m.employer) && typeof m.employer !== 'string') c.error('employer', 'type', '务工企业名称应为文本');
+  if (workMonths !== null && workMonths > 0 && isBlank(m.workPlace)) c.warning('workPlace', 'work_place_required', msg('registry.check.workPlaceRequired'));
+  if (!isBlank(m.employer) && typeof m.employer !== 'string') c.error('employer', 'type', msg('registry.check.text', { field: fieldName('务工企业名称') }));
   else checkText(c, 'employer', '务工企业名称', m.employer, TEXT_LIMITS.employer);
   checkNumber(c, 'publicWelfareMonths', '公益性岗位时间（月）', m.publicWelfareMonths, { min: 0, max: 12, integer: true });
   checkNumber(c, 'monthlyWorkIncome', '月务工收入', m.monthlyWorkIncome, { min: 0, max: NUMBER_LIMITS.monthlyWorkIncome });
 
   // Insurance and assistance
-  if (isBlank(m.medicalInsurance)) c.error('medicalInsurance', 'medical_insurance', '应参加且只参加一种基本医疗保险（城乡居民或职工）');
+  if (isBlank(m.medicalInsurance)) c.error('medicalInsurance', 'medical_insurance', msg('registry.check.medicalInsuranceRequired'));
   else if (!isCode(MEDICAL_INSURANCES, m.medicalInsurance)) checkCode(c, 'medicalInsurance', '基本医疗保险', MEDICAL_INSURANCES, m.medicalInsurance, true);
-  else if (m.medicalInsurance === 'none') c.warning('medicalInsurance', 'medical_insurance', '未参加基本医疗保险（已记录，请尽快落实参保）');
+  else if (m.medicalInsurance === 'none') c.warning('medicalInsurance', 'medical_insurance', msg('registry.check.medicalInsuranceNone'));
   checkBoolean(c, 'criticalIllnessInsurance', '是否参加大病保险', m.criticalIllnessInsurance);
   checkBoolean(c, 'commercialMedicalInsurance', '是否参加商业补充医疗保险', m.commercialMedicalInsurance);
   checkBoolean(c, 'pensionInsurance', '是否参加城乡居民基本养老保险', m.pensionInsurance);
@@ -435,7 +473,7 @@ export function validateIncome(record: Partial<IncomeRecord>, options: Validatio
       min: MAY_BE_NEGATIVE.includes(item.key) ? -NUMBER_LIMITS.incomeItem : 0, max: NUMBER_LIMITS.incomeItem, check: 'income_item',
     });
     if (v !== null && decimalPlaces(v) > 2) {
-      c.warning(item.key, 'income_precision', `${item.zh}超过两位小数，将按分四舍五入`);
+      c.warning(item.key, 'income_precision', msg('registry.check.incomePrecision', { field: fieldName(item.zh) }));
     }
   }
   return c.problems;
@@ -449,28 +487,28 @@ export function validateYearStatus(ys: Partial<YearStatus>, options: ValidationO
   const year = checkYear(c, 'year', '年度', ys.year, refYear, true);
   checkCode(c, 'status', '户状态', HOUSEHOLD_STATUSES, ys.status, true);
   const exit = checkYear(c, 'exitYear', '脱贫年度', ys.exitYear, refYear, ys.status === 'exited');
-  if (year !== null && exit !== null && exit > year) c.error('exitYear', 'year_order', '脱贫年度不能晚于所在年度');
-  if (ys.status !== 'exited' && ys.status !== 'returned' && exit !== null) c.warning('exitYear', 'exit_without_registration', '非脱贫户不应填写脱贫年度');
+  if (year !== null && exit !== null && exit > year) c.error('exitYear', 'year_order', msg('registry.check.exitAfterYear'));
+  if (ys.status !== 'exited' && ys.status !== 'returned' && exit !== null) c.warning('exitYear', 'exit_without_registration', msg('registry.check.exitNotExited'));
 
-  if (ys.monitored !== true && ys.monitored !== false) c.error('monitored', 'required', '是否监测对象不能为空');
+  if (ys.monitored !== true && ys.monitored !== false) c.error('monitored', 'required', msg('registry.check.required', { field: fieldName('是否监测对象') }));
   checkCode(c, 'monitoredType', '监测对象类型', MONITORED_TYPES, ys.monitoredType, ys.monitored === true);
-  if (ys.monitored === false && !isBlank(ys.monitoredType)) c.error('monitoredType', 'monitored_type_unexpected', '非监测对象不应填写监测对象类型');
+  if (ys.monitored === false && !isBlank(ys.monitoredType)) c.error('monitoredType', 'monitored_type_unexpected', msg('registry.check.monitoredTypeUnexpected'));
   if (ys.monitoredType === 'unstable_exited' && ys.status !== undefined && ys.status !== 'exited') {
-    c.warning('monitoredType', 'monitored_type_status', '脱贫不稳定户应为已脱贫户');
+    c.warning('monitoredType', 'monitored_type_status', msg('registry.check.unstableExited'));
   }
   if (ys.monitoredType === 'marginal' && ys.status !== undefined && ys.status !== 'ordinary') {
-    c.warning('monitoredType', 'monitored_type_status', '边缘易致贫户应为一般农户（未建档立卡）');
+    c.warning('monitoredType', 'monitored_type_status', msg('registry.check.marginalOrdinary'));
   }
 
   const risks = ys.riskTypes;
-  if (risks !== undefined && risks !== null && !Array.isArray(risks)) c.error('riskTypes', 'type', '风险类型应为列表');
+  if (risks !== undefined && risks !== null && !Array.isArray(risks)) c.error('riskTypes', 'type', msg('registry.check.list', { field: fieldName('风险类型') }));
   else {
     const list = risks ?? [];
-    if (list.length > MAX_RISK_TYPES) c.error('riskTypes', 'max_risk_types', `风险类型最多${MAX_RISK_TYPES}项`);
+    if (list.length > MAX_RISK_TYPES) c.error('riskTypes', 'max_risk_types', msg('registry.check.maxRiskTypes', { max: MAX_RISK_TYPES }));
     list.forEach((v, i) => checkCode(c, `riskTypes.${i}`, '风险类型', RISK_TYPES, v, true));
-    if (new Set(list).size !== list.length) c.error('riskTypes', 'duplicate', '风险类型不能重复');
-    if (ys.monitored === true && list.length === 0) c.error('riskTypes', 'risk_required', '监测对象应至少填写一项风险类型');
-    if (ys.monitored === false && list.length > 0) c.warning('riskTypes', 'risk_unexpected', '非监测对象不应填写风险类型');
+    if (new Set(list).size !== list.length) c.error('riskTypes', 'duplicate', msg('registry.check.duplicate', { field: fieldName('风险类型') }));
+    if (ys.monitored === true && list.length === 0) c.error('riskTypes', 'risk_required', msg('registry.check.riskRequired'));
+    if (ys.monitored === false && list.length > 0) c.warning('riskTypes', 'risk_unexpected', msg('registry.check.riskUnexpected'));
   }
   return c.problems;
 }

@@ -10,6 +10,7 @@ import {
 } from '@tuopin/domain';
 import { currentYearInChina, todayInChina } from '../../../utils/chinaDate';
 import { serverFieldErrors, type Localize } from '../../../utils/formErrors';
+import type { ServerMessage } from '../../../i18n/server';
 
 export type DetailMember = HouseholdDetail['members'][number];
 export type Values = Record<string, unknown>;
@@ -87,7 +88,7 @@ export function householdValues(d: HouseholdDetail | null): Values {
  * `hide` leaves out problems not to be shown yet (an empty required field of a new record nobody has touched).
  */
 export function byField(
-  list: ValidationProblem[], before: ValidationProblem[], prefix: string, note: string, localize: (s: string) => string, skip: Set<string>,
+  list: ValidationProblem[], before: ValidationProblem[], prefix: string, note: string, localize: (m: ServerMessage) => string, skip: Set<string>,
   hide: (key: string, check: string) => boolean = () => false,
 ): Problems {
   const old = new Set(before.filter((p) => p.severity === 'error').map((p) => `${p.field}|${p.check}|${p.message}`));
@@ -96,8 +97,8 @@ export function byField(
     const key = prefix + p.field.replace(/\.\d+$/, '');
     if (skip.has(key) || hide(key, p.check)) continue;
     const slot = (out[key] ??= { errors: [], warnings: [] });
-    if (p.severity === 'error' && !old.has(`${p.field}|${p.check}|${p.message}`)) slot.errors.push(localize(p.message));
-    else slot.warnings.push(localize(p.message) + (p.severity === 'error' ? note : ''));
+    if (p.severity === 'error' && !old.has(`${p.field}|${p.check}|${p.message}`)) slot.errors.push(localize(p));
+    else slot.warnings.push(localize(p) + (p.severity === 'error' ? note : ''));
   }
   return out;
 }
