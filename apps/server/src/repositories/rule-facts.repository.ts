@@ -13,7 +13,7 @@ import { sql } from 'kysely';
 import { ancestorCodes, regionLevel, regionPrefix, resolvePolicy } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 import { rawClient } from '../db/raw';
-import { PolicyRepository } from './policy.repository';
+import type { PolicyRepository } from './policy.repository';
 import { developmentMeasureInForceSql } from './assistance.repository';
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -136,15 +136,15 @@ export interface CountyPolicy {
 
 /**
  * The settings in force for each county that has households under `prefix` (visible to the caller), by the
- * domain's one resolution rule, with the ids of the stored rows used.
+ * domain's one resolution rule, with the ids of the stored rows used. `policy` is the container's repository.
  */
-export async function countyPolicies(tx: Tx, prefix: string, year: number): Promise<CountyPolicy[]> {
+export async function countyPolicies(tx: Tx, policy: PolicyRepository, prefix: string, year: number): Promise<CountyPolicy[]> {
   const counties = (await sql<{ county_code: string }>`
     select distinct county_code from households where village_code like ${prefix + '%'} order by 1`.execute(tx)).rows.map((r) => r.county_code);
   if (!counties.length) return [];
   const prefixes = new Set<string>();
   for (const c of counties) for (const a of [...ancestorCodes(`${c}000000`), `${c}000000`]) if (regionLevel(a) <= 3) prefixes.add(regionPrefix(a));
-  const rows = (await new PolicyRepository().chain(tx, [...prefixes], year)).map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
+  const rows = (await policy.chain(tx, [...prefixes], year)).map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
   return counties.map((c) => {
     const { values, sources } = resolvePolicy(rows, `${c}000000`, year);
     return { countyCode: c, values, sources: Object.fromEntries(Object.entries(sources).filter(([, s]) => s.id !== null).map(([k, s]) => [k, s.id!])) };
@@ -250,11 +250,16 @@ export async function materializeFacts(
   return Number((await client.query(`select count(*)::int as n from ${HOUSEHOLD_FACTS_TABLE}`)).rows[0].n);
 }
 
-type Row = Record<string, unknown>;
+/** A row of a fact table: its household's key and one column per fact (`factColumns`), as `pg` returns them. */
+interface FactRow {
+  county_code: string;
+  household_id: number;
+  [column: string]: unknown;
+}
 
 /** A household's facts (as evaluateRule reads them) from its fact rows. */
-export function factsFromRows(h: Row, members: Row[]): RuleFacts {
-  const pick = (row: Row, variable: string) => {
+function factsFromRows(h: FactRow, members: FactRow[]): RuleFacts {
+  const pick = (row: FactRow, variable: string) => {
     const out: Record<string, unknown> = {};
     for (const c of factColumns(variable === 'members' ? 'member' : 'household')) {
       if (c.source.kind !== 'field' || c.source.variable !== variable) continue;
@@ -286,11 +291,11 @@ export async function householdVillage(tx: Tx, countyCode: string, id: number): 
 export async function readHouseholdFacts(tx: Tx, facts: Facts, countyCode: string, id: number): Promise<RuleFacts | null> {
   const client = rawClient(tx);
   if (facts.paramIndex !== 1) throw new Error('readHouseholdFacts expects the facts parameter as $1');
-  const h = (await client.query(`with ${facts.with} select * from ${HOUSEHOLD_FACTS_TABLE} where county_code = $2 and household_id = $3`, [facts.param, countyCode, id])).rows[0] as Row | undefined;
+  const h = (await client.query(`with ${facts.with} select * from ${HOUSEHOLD_FACTS_TABLE} where county_code = $2 and household_id = $3`, [facts.param, countyCode, id])).rows[0] as FactRow | undefined;
   if (!h) return null;
   const ms = (await client.query(
     `with ${facts.with} select * from ${MEMBER_FACTS_TABLE} where county_code = $2 and household_id = $3 order by member_id`, [facts.param, countyCode, id],
-  )).rows as Row[];
+  )).rows as FactRow[];
   return factsFromRows(h, ms);
 }
 
@@ -300,16 +305,16 @@ export async function readFacts(tx: Tx, facts: Facts, limit: number): Promise<{ 
   if (facts.paramIndex !== 1) throw new Error('readFacts expects the facts parameter as $1');
   const hs = (await client.query(
     `with ${facts.with} select * from ${HOUSEHOLD_FACTS_TABLE} order by county_code, household_id limit $2`, [facts.param, limit],
-  )).rows as Row[];
+  )).rows as FactRow[];
   if (!hs.length) return [];
   const ms = (await client.query(
     `with ${facts.with} select m.* from ${MEMBER_FACTS_TABLE} m
       where (m.county_code, m.household_id) in (select u.c, u.h from unnest($2::text[], $3::bigint[]) u(c, h)) order by m.member_id`,
     [facts.param, hs.map((h) => h.county_code), hs.map((h) => h.household_id)],
-  )).rows as Row[];
+  )).rows as FactRow[];
   return hs.map((h) => ({
-    countyCode: String(h.county_code),
-    householdId: Number(h.household_id),
-    facts: factsFromRows(h, ms.filter((m) => m.county_code === h.county_code && Number(m.household_id) === Number(h.household_id))),
+    countyCode: h.county_code,
+    householdId: h.household_id,
+    facts: factsFromRows(h, ms.filter((m) => m.county_code === h.county_code && m.household_id === h.household_id)),
   }));
 }

@@ -35,7 +35,7 @@ export class ExitService {
     return this.d.db.scoped(actor, async (tx) => {
       const region = await this.regions.visible(tx, regionCode ?? actor.regionCode);
       const prefix = regionPrefix(region.code);
-      const policies = await countyPolicies(tx, prefix, year);
+      const policies = await countyPolicies(tx, this.d.repos.policy, prefix, year);
       const facts: Facts = factsSql({ prefix, year, referenceDate, policies, paramIndex: 1 });
       const children = (await this.d.repos.regions.children(tx, region.code)).map((c) => ({ code: c.code, name: c.name, level: c.level }));
       return { region, facts, children, referenceDate };

@@ -179,7 +179,7 @@ export class RulesService {
         region = await this.regions.visible(tx, b.ruleRegionCode);
       }
       const prefix = regionPrefix(region.code);
-      return { prefix, policies: await countyPolicies(tx, prefix, b.year) };
+      return { prefix, policies: await countyPolicies(tx, this.d.repos.policy, prefix, b.year) };
     });
     const facts = factsSql({ prefix, year: b.year, referenceDate: referenceDateOf(b.year), policies, paramIndex: 1 });
     // An expression that type-checks can still fail on the data (an integer overflow such as 9223372036854775807 + 1,
@@ -214,7 +214,7 @@ export class RulesService {
     const { village, policies } = await this.d.db.scoped(actor, async (tx) => {
       const village = await householdVillage(tx, countyCode, id);
       if (!village) throw appError('registry.householdNotFound');
-      return { village, policies: await countyPolicies(tx, village, year) };
+      return { village, policies: await countyPolicies(tx, this.d.repos.policy, village, year) };
     });
     const facts = factsSql({ prefix: village, year, referenceDate, policies, paramIndex: 1 });
     const f = await this.d.db.scoped(actor, (tx) => readHouseholdFacts(tx, facts, countyCode, id));
@@ -275,7 +275,7 @@ export class RulesService {
     {
       const prefix = regionPrefix(run.region_code);
       const { rules, policies } = await this.d.db.scoped(actor, async (tx) => ({
-        rules: await this.repo.list(tx), policies: await countyPolicies(tx, prefix, run.year),
+        rules: await this.repo.list(tx), policies: await countyPolicies(tx, this.d.repos.policy, prefix, run.year),
       }));
       // Every active rule the creator sees that applies to some household of the region (a county's rules only in runs covering it).
       const compiled: CompiledRule[] = rules.filter((r) => r.active && overlaps(r.region_code, run.region_code)).map((r) => {
