@@ -8,13 +8,21 @@ import type { Tx } from '../db/database';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
+/**
+ * The kind-specific options of a run (`runs.payload`, jsonb). A kind that needs one adds its optional field here.
+ */
+export interface RunPayload {
+  /** import.validate: commit the import when the file still passes */
+  commitAfter?: boolean;
+}
+
 export interface RunRow {
   county_code: string;
   id: number;
   region_code: string;
   kind: string;
   subject_id: number | null;
-  payload: Record<string, unknown>;
+  payload: RunPayload;
   status: RunStatus;
   progress: number;
   progress_done: number | null;
@@ -65,7 +73,7 @@ const msgText = (m: RunMessage | undefined) => m?.text ?? null;
 export class RunsRepository {
   async insert(
     tx: Tx,
-    v: { regionCode: string; kind: string; subjectId: number | null; payload?: Record<string, unknown>; userId: number | null; username: string; message?: RunMessage },
+    v: { regionCode: string; kind: string; subjectId: number | null; payload?: RunPayload; userId: number | null; username: string; message?: RunMessage },
   ): Promise<RunRow> {
     const r = await sql<RunRow>`
       insert into runs (county_code, region_code, kind, subject_id, payload, created_by, created_by_name, message_code, message_params, message)

@@ -24,10 +24,10 @@ import type { Actor, Database, Tx } from '../db/database';
 import { Presence } from '../db/presence';
 import { appError, AppError } from '../errors';
 import type { Jobs } from '../jobs';
-import { PRESENCE_PREFIX, type RunMessage, type RunProgress, type RunRow } from '../repositories/runs.repository';
+import { PRESENCE_PREFIX, type RunMessage, type RunPayload, type RunProgress, type RunRow } from '../repositories/runs.repository';
 import type { Deps } from './context';
 
-export type { RunMessage, RunProgress, RunRow } from '../repositories/runs.repository';
+export type { RunMessage, RunPayload, RunProgress, RunRow } from '../repositories/runs.repository';
 
 /** What a handler is given. */
 export interface RunContext {
@@ -57,7 +57,7 @@ export interface RunDefinition {
   /** After a failure, in a system transaction: removes the run's leftovers and puts the kind's record in a state from which it can go on. */
   cleanup?(tx: Tx, run: RunRow, cause: CleanupCause): Promise<void>;
   /** Before a retry, in the retrying user's scoped transaction: puts the kind's record back; may name another kind to queue instead. */
-  retry?(tx: Tx, run: RunRow, actor: Actor): Promise<void | { kind: string; payload?: Record<string, unknown> }>;
+  retry?(tx: Tx, run: RunRow, actor: Actor): Promise<void | { kind: string; payload?: RunPayload }>;
   /** A job queued without a run record (an older job): the subject's region and creator, to create one. */
   subject?(tx: Tx, subjectId: number): Promise<{ regionCode: string; userId: number; username: string } | undefined>;
 }
@@ -111,7 +111,7 @@ export class Runs {
   // ---- starting -------------------------------------------------------------------------------
 
   /** Records a run in the actor's scope and queues it. */
-  async start(actor: Actor, kind: string, v: { regionCode: string; subjectId: number | null; payload?: Record<string, unknown>; creator?: { id: number; username: string } }): Promise<RunRow> {
+  async start(actor: Actor, kind: string, v: { regionCode: string; subjectId: number | null; payload?: RunPayload; creator?: { id: number; username: string } }): Promise<RunRow> {
     this.def(kind);
     const run = await this.d.db.scoped(actor, (tx) => this.insert(tx, actor, kind, v));
     await this.enqueue(run);
@@ -119,7 +119,7 @@ export class Runs {
   }
 
   /** The record of a new run inside the caller's transaction; `enqueue` it after the commit. */
-  insert(tx: Tx, actor: Actor, kind: string, v: { regionCode: string; subjectId: number | null; payload?: Record<string, unknown>; creator?: { id: number; username: string } }): Promise<RunRow> {
+  insert(tx: Tx, actor: Actor, kind: string, v: { regionCode: string; subjectId: number | null; payload?: RunPayload; creator?: { id: number; username: string } }): Promise<RunRow> {
     const creator = v.creator ?? { id: actor.id, username: actor.username };
     return this.repo.insert(tx, {
       regionCode: v.regionCode, kind, subjectId: v.subjectId, payload: v.payload, userId: creator.id, username: creator.username,
