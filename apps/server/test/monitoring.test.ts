@@ -217,7 +217,7 @@ describe('monitoring: clues, identification, elimination', () => {
     const unanswered = await sign(village, p, 'publicity', { ...DATA.publicity, objections: [{ content: '收入不实', answer: '' }] });
     assert.equal(unanswered.status, 400);
     assert.deepEqual((unanswered.body as unknown as { details: { field: string; message: string }[] }).details,
-      [{ field: 'data.objections.0.answer', message: '第 1 条异议还没有答复，答复后才能结束公示' }]);
+      [{ field: 'data.objections.0.answer', message: '第 1 条异议还没有答复，答复后才能结束公示', code: 'monitoring.step.objectionAnswer', params: { n: 1 } }]);
     assert.equal((await sign(township, p, 'publicity', DATA.publicity)).status, 403);
     assert.equal((await township.call(api.procedureSendBack, { params: { countyCode: CC, id: p.id }, body: { toStep: 'verification', reason: 'x' } })).status, 409);
     d = await signOk(village, p, 'publicity', DATA.publicity);
@@ -311,6 +311,9 @@ describe('monitoring: clues, identification, elimination', () => {
       { field: 'blockers.housing', message: '住房安全无保障：住房鉴定为 C 级，且不是已交钥匙的搬迁户' },
     ]);
     assert.match(body.message, /^不能发起风险消除：收入未稳定超过监测标准/);
+    const coded = refused.body as unknown as { code: string; params: { list: { zh: string; en: string } } };
+    assert.equal(coded.code, 'monitoring.eliminationBlocked');
+    assert.equal(coded.params.list.en, 'Income not stably above the monitoring line; Basic medical care not secured; Housing not safe');
 
     // fix the data: allowed; identified a month ago (not today: identification and elimination do not finish on one day),
     // so the elimination is flagged as quick
@@ -445,7 +448,7 @@ describe('monitoring: clues, identification, elimination', () => {
     const early = await sign(village, p, 'verification', { ...DATA.verification, visitedOn: addDays(TODAY, -4) });
     assert.equal(early.status, 400);
     assert.deepEqual((early.body as unknown as { details: unknown }).details,
-      [{ field: 'data.visitedOn', message: `入户日期 ${addDays(TODAY, -4)} 早于线索日期（${addDays(TODAY, -3)}），应在发现或申报之后入户核实` }]);
+      [{ field: 'data.visitedOn', message: `入户日期 ${addDays(TODAY, -4)} 早于线索日期（${addDays(TODAY, -3)}），应在发现或申报之后入户核实`, code: 'monitoring.step.visitBeforeClue', params: { date: addDays(TODAY, -4), startedOn: addDays(TODAY, -3) } }]);
     await unchanged(0);
     assert.equal(await audit(), before);
     await signOk(village, p, 'verification', { ...DATA.verification, visitedOn: addDays(TODAY, -2) });
@@ -455,7 +458,8 @@ describe('monitoring: clues, identification, elimination', () => {
     const over = await sign(village, p, 'publicity', DATA.publicity);
     assert.equal(over.status, 400);
     assert.deepEqual((over.body as unknown as { details: { field: string; message: string }[] }).details, [
-      { field: 'data.startDate', message: `公示开始日期 ${addDays(TODAY, -6)} 早于“村民主评议”签字日期（${TODAY}），每一步的日期不能早于上一步` },
+      { field: 'data.startDate', message: `公示开始日期 ${addDays(TODAY, -6)} 早于“村民主评议”签字日期（${TODAY}），每一步的日期不能早于上一步`, code: 'monitoring.step.dateBeforePrevious',
+        params: { what: { zh: '公示开始日期', en: 'the publicity start date' }, date: addDays(TODAY, -6), previous: { zh: '“村民主评议”签字日期', en: 'the date “Village democratic review” was signed' }, previousOn: TODAY } },
     ]);
     // still running today: its result is signed the day after its end
     const running = await sign(village, p, 'publicity', { startDate: TODAY, endDate: addDays(TODAY, 4), objections: [] });
@@ -470,7 +474,8 @@ describe('monitoring: clues, identification, elimination', () => {
     const ann = await sign(county, p, 'announcement', { ...DATA.announcement, announcedOn: addDays(TODAY, -1) });
     assert.equal(ann.status, 400);
     assert.deepEqual((ann.body as unknown as { details: { field: string; message: string }[] }).details, [
-      { field: 'data.announcedOn', message: `公告日期 ${addDays(TODAY, -1)} 早于“县级审定”签字日期（${TODAY}），每一步的日期不能早于上一步` },
+      { field: 'data.announcedOn', message: `公告日期 ${addDays(TODAY, -1)} 早于“县级审定”签字日期（${TODAY}），每一步的日期不能早于上一步`, code: 'monitoring.step.dateBeforePrevious',
+        params: { what: { zh: '公告日期', en: 'the announcement date' }, date: addDays(TODAY, -1), previous: { zh: '“县级审定”签字日期', en: 'the date “County approval” was signed' }, previousOn: TODAY } },
     ]);
     await unchanged(6);
     assert.equal((await sql<{ n: number }>`select count(*)::int as n from monitoring_records where county_code = ${CC} and household_id = ${h4.id}`.execute(env.db.kysely)).rows[0]!.n, 0);
@@ -488,7 +493,7 @@ describe('monitoring: clues, identification, elimination', () => {
       return (r.body as unknown as { details: { field: string; message: string }[] }).details;
     };
     // fewer than two; typed names; an unknown user; an officer of another township; the administrator
-    assert.deepEqual(await details([{ id: villageId }]), [{ field: 'data.verifiers', message: '入户核实应至少由 2 名工作人员进行，请选择至少 2 名核实人' }]);
+    assert.deepEqual(await details([{ id: villageId }]), [{ field: 'data.verifiers', message: '入户核实应至少由 2 名工作人员进行，请选择至少 2 名核实人', code: 'monitoring.step.verifierMin', params: { min: 2 } }]);
     assert.deepEqual((await details(['张核实', '李核实'])).map((d) => d.field), ['data.verifiers.0', 'data.verifiers.1', 'data.verifiers']);
     assert.deepEqual(await details([{ id: villageId }, { id: 987654 }]),
       [{ field: 'data.verifiers.1', message: '第 2 名核实人（用户 987654）不存在、已停用，或不是本村、本乡镇的工作人员' }]);

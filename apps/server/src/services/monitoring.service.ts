@@ -6,7 +6,7 @@
  * database's: everything runs in Database.scoped, so a case outside the caller's region is not found (404).
  */
 import {
-  addDays, can, confirmVerification, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, MAX_RISK_TYPES, MONITORED_TYPES, pendingConfirmations,
+  addDays, can, ELIMINATION_BLOCKERS, confirmVerification, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, MAX_RISK_TYPES, MONITORED_TYPES, pendingConfirmations,
   ProcedureError, procedureClock, regionPrefix, resolveVerifiers, RISK_TYPES, roleProblem, roleProblemMessage, rolesWith, sendBack, signStep, startProcedure, validateStepData,
   type ClueDetail, type ClueItem, type FactsSnapshot, type HouseholdMonitoring, type PolicySnapshot, type PolicyValues, type ProcedureDetail,
   type ProcedureKind, type ProcedureState, type ProcedureSummary, type PublicityEntry, type Role, type StepCode,
@@ -26,6 +26,16 @@ export const today = todayInChina;
 const yearOf = (d: string) => Number(d.slice(0, 4));
 const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? null : String(v));
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+
+/**
+ * A refused risk elimination: the catalogue code with the list of blockers — in Chinese each blocker with its detail,
+ * in English the blockers' names (the details are Chinese text of the assessment, not coded yet); one detail per blocker.
+ */
+function blockedError(code: 'monitoring.eliminationBlocked' | 'monitoring.reviewFailed', blockers: readonly { code: string; zh: string; detail: string }[]): AppError {
+  const details = blockers.map((b) => ({ field: `blockers.${b.code}`, message: `${b.zh}：${b.detail}` }));
+  const en = blockers.map((b) => ELIMINATION_BLOCKERS.find((x) => x.code === b.code)?.en ?? b.code).join('; ');
+  return appError(code, { list: { zh: details.map((x) => x.message).join('；'), en } }).with({ details });
+}
 
 /** A ProcedureError of the domain as an API error: forbidden → 403, conflict → 409, invalid → 400 with the fields. */
 function procedureError(e: unknown, fieldPrefix = ''): unknown {
@@ -253,8 +263,7 @@ export class MonitoringService {
       const facts = await loadFacts(tx, this.registry, countyCode, householdId, yearOf(now), effective, now, rec.identified_on);
       const check = facts.elimination!;
       if (!check.allowed) {
-        const details = facts.snapshot.eliminationCheck!.blockers.map((b) => ({ field: `blockers.${b.code}`, message: `${b.zh}：${b.detail}` }));
-        throw new AppError(409, 'CONFLICT', `不能发起风险消除：${details.map((x) => x.message).join('；')}`, details);
+        throw blockedError('monitoring.eliminationBlocked', facts.snapshot.eliminationCheck!.blockers);
       }
       const id = await this.insertProcedure(tx, actor, countyCode, householdId, village, state, null, { effective, facts: facts.snapshot, quick: check.quick });
       return this.detail(tx, actor, countyCode, id);
@@ -357,8 +366,7 @@ export class MonitoringService {
         const check = facts.snapshot.eliminationCheck;
         if (!rec || !check) throw appError('monitoring.noLongerMonitored');
         if (!check.allowed) {
-          const details = check.blockers.map((x) => ({ field: `blockers.${x.code}`, message: `${x.zh}：${x.detail}` }));
-          throw new AppError(409, 'CONFLICT', `复核未通过，不能审定风险消除：${details.map((x) => x.message).join('；')}`, details);
+          throw blockedError('monitoring.reviewFailed', check.blockers);
         }
         quick = check.quick;
       }

@@ -7,7 +7,7 @@
  * next are made here.
  */
 import type { Role } from '../roles';
-import { msg, renderMessage, type Message, type ParamValue } from '../messages/index';
+import { msg, renderMessage, type Localized, type Message, type ParamValue } from '../messages/index';
 import { MONITORED_TYPES, RISK_TYPES } from '../registry/codes';
 import { addDays, daysBetween, isIsoDate } from '../registry/dates';
 import { MAX_RISK_TYPES } from '../registry/validate';
@@ -180,103 +180,117 @@ export function previousStepDate(state: Pick<ProcedureState, 'startedOn' | 'even
   return { on: last.on, zh: last.action === 'send_back' ? `“${name}”退回日期` : `“${name}”签字日期` };
 }
 
+/** The name of the previous step's date (previousStepDate's) in both languages. */
+function previousStepName(state: Pick<ProcedureState, 'startedOn' | 'events' | 'kind'>): Localized {
+  const last = state.events.at(-1);
+  if (!last) return stepField(state.kind === 'identification' ? '线索日期' : '发起日期');
+  const d = stepDefinition(state.kind, last.step);
+  const zh = d?.zh ?? last.step;
+  const en = d?.en ?? last.step;
+  return last.action === 'send_back' ? { zh: `“${zh}”退回日期`, en: `the date “${en}” was sent back` } : { zh: `“${zh}”签字日期`, en: `the date “${en}” was signed` };
+}
+
 /**
  * Checks the data a step is signed with. Returns every problem (Chinese, naming the field); an empty list means
  * the step may be signed with this data.
  */
 export function validateStepData(kind: ProcedureKind, step: StepCode, data: Record<string, unknown>, ctx: StepContext): StepProblem[] {
   const p: StepProblem[] = [];
+  const add = (field: string, m: Message) => p.push(stepProblem(field, m));
   const need = (field: string, label: string) => {
-    if (!text(data[field])) p.push({ field, message: `请填写${label}` });
+    if (!text(data[field])) add(field, msg('monitoring.step.required', { what: stepField(label) }));
   };
   // Text of a step (findings, minutes, objections and answers, names) at most STEP_TEXT_MAX characters, at any depth.
   const long = (v: unknown, field: string): void => {
-    if (typeof v === 'string' && v.length > STEP_TEXT_MAX) p.push({ field, message: `内容不能超过 ${STEP_TEXT_MAX} 个字（${v.length} 个字）` });
+    if (typeof v === 'string' && v.length > STEP_TEXT_MAX) add(field, msg('monitoring.step.textTooLong', { max: STEP_TEXT_MAX, length: v.length }));
     else if (Array.isArray(v)) v.forEach((x, i) => long(x, `${field}.${i}`));
     else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) long(x, `${field}.${k}`);
   };
   for (const [k, v] of Object.entries(data)) long(v, k);
   // Every step date lies between the previous step's date and today.
   const prev = ctx.state ? previousStepDate(ctx.state) : null;
+  const prevName = ctx.state ? previousStepName(ctx.state) : null;
   const inRange = (field: string, label: string, v: string) => {
-    if (v > ctx.today) p.push({ field, message: `${label}不能晚于今天（${ctx.today}）` });
-    else if (prev && v < prev.on) p.push({ field, message: `${label} ${v} 早于${prev.zh}（${prev.on}），每一步的日期不能早于上一步` });
+    if (v > ctx.today) add(field, msg('monitoring.step.dateAfterToday', { what: stepField(label), today: ctx.today }));
+    else if (prev && prevName && v < prev.on) {
+      add(field, msg('monitoring.step.dateBeforePrevious', { what: stepField(label), date: v, previous: prevName, previousOn: prev.on }));
+    }
   };
   switch (step) {
     case 'verification': {
       p.push(...verifierShapeProblems(data.verifiers));
       need('findings', '核实情况');
-      if (data.authorisationSigned !== true) p.push({ field: 'authorisationSigned', message: '农户须签署家庭经济状况核对授权书' });
-      if (!isDate(data.visitedOn)) p.push({ field: 'visitedOn', message: '请填写入户日期' });
-      else if (data.visitedOn > ctx.today) p.push({ field: 'visitedOn', message: `入户日期不能晚于今天（${ctx.today}）` });
+      if (data.authorisationSigned !== true) add('authorisationSigned', msg('monitoring.step.authorisation'));
+      if (!isDate(data.visitedOn)) add('visitedOn', msg('monitoring.step.required', { what: stepField('入户日期') }));
+      else if (data.visitedOn > ctx.today) add('visitedOn', msg('monitoring.step.dateAfterToday', { what: stepField('入户日期'), today: ctx.today }));
       else if (ctx.state && data.visitedOn < ctx.state.startedOn) {
-        p.push({ field: 'visitedOn', message: `入户日期 ${data.visitedOn} 早于线索日期（${ctx.state.startedOn}），应在发现或申报之后入户核实` });
+        add('visitedOn', msg('monitoring.step.visitBeforeClue', { date: data.visitedOn, startedOn: ctx.state.startedOn }));
       }
       break;
     }
     case 'comparison': {
       const checks = (data.checks ?? {}) as Record<string, unknown>;
       for (const c of COMPARISON_CHECKS) {
-        if (checks[c] !== 'none' && checks[c] !== 'found') p.push({ field: `checks.${c}`, message: `请填写${COMPARISON_CHECK_LABELS[c]}比对结果` });
+        if (checks[c] !== 'none' && checks[c] !== 'found') add(`checks.${c}`, msg('monitoring.step.comparisonResult', { check: { zh: COMPARISON_CHECK_LABELS[c], en: COMPARISON_CHECK_EN[c] } }));
       }
       if (COMPARISON_CHECKS.some((c) => checks[c] === 'found')) need('findings', '比对发现情况的说明');
       break;
     }
     case 'assessment': {
-      if (data.eliminationType !== 'assisted' && data.eliminationType !== 'natural') p.push({ field: 'eliminationType', message: '请选择消除类型（帮扶消除或自然消除）' });
+      if (data.eliminationType !== 'assisted' && data.eliminationType !== 'natural') add('eliminationType', msg('monitoring.step.eliminationType'));
       need('findings', '评估情况');
       break;
     }
     case 'village_review': {
-      if (data.result !== 'agree' && data.result !== 'disagree') p.push({ field: 'result', message: '请选择评议结果' });
+      if (data.result !== 'agree' && data.result !== 'disagree') add('result', msg('monitoring.step.villageResult'));
       need('minutes', '评议会议记录');
       const n = data.participants;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 3) p.push({ field: 'participants', message: '参加评议人数应为不少于 3 的整数' });
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 3) add('participants', msg('monitoring.step.participants'));
       break;
     }
     case 'publicity': {
       const { startDate, endDate } = data;
-      if (!isDate(startDate)) p.push({ field: 'startDate', message: '请填写公示开始日期' });
-      if (!isDate(endDate)) p.push({ field: 'endDate', message: '请填写公示结束日期' });
+      if (!isDate(startDate)) add('startDate', msg('monitoring.step.required', { what: stepField('公示开始日期') }));
+      if (!isDate(endDate)) add('endDate', msg('monitoring.step.required', { what: stepField('公示结束日期') }));
       if (isDate(startDate)) inRange('startDate', '公示开始日期', startDate);
       if (isDate(startDate) && isDate(endDate)) {
         const days = daysBetween(startDate, endDate) + 1;
-        if (endDate < startDate) p.push({ field: 'endDate', message: `公示结束日期 ${endDate} 早于开始日期 ${startDate}` });
-        else if (days < ctx.policy.publicityDays) p.push({ field: 'endDate', message: `公示期为 ${days} 天，应不少于 ${ctx.policy.publicityDays} 天` });
+        if (endDate < startDate) add('endDate', msg('monitoring.step.publicityEndBeforeStart', { end: endDate, start: startDate }));
+        else if (days < ctx.policy.publicityDays) add('endDate', msg('monitoring.step.publicityTooShort', { days, min: ctx.policy.publicityDays }));
         // The publicity is over at the end of its last day: its result is signed (and the next step done) from the day after.
-        if (endDate >= ctx.today) p.push({ field: 'endDate', message: `公示到 ${endDate} 结束，${addDays(endDate, 1)} 起才能登记公示结果并办理下一步` });
+        if (endDate >= ctx.today) add('endDate', msg('monitoring.step.publicityNotOver', { end: endDate, next: addDays(endDate, 1) }));
       }
       const objections = Array.isArray(data.objections) ? (data.objections as Record<string, unknown>[]) : [];
       objections.forEach((o, i) => {
-        if (!text(o.content)) p.push({ field: `objections.${i}.content`, message: `第 ${i + 1} 条异议没有内容` });
-        if (!text(o.answer)) p.push({ field: `objections.${i}.answer`, message: `第 ${i + 1} 条异议还没有答复，答复后才能结束公示` });
+        if (!text(o.content)) add(`objections.${i}.content`, msg('monitoring.step.objectionContent', { n: i + 1 }));
+        if (!text(o.answer)) add(`objections.${i}.answer`, msg('monitoring.step.objectionAnswer', { n: i + 1 }));
       });
       break;
     }
     case 'township_review':
     case 'county_approval': {
-      if (data.result !== 'approve' && data.result !== 'reject') p.push({ field: 'result', message: '请选择审核结果' });
+      if (data.result !== 'approve' && data.result !== 'reject') add('result', msg('monitoring.step.reviewResult'));
       if (data.result === 'reject') need('reason', '不予通过的理由');
       break;
     }
     case 'announcement': {
-      if (!isDate(data.announcedOn)) p.push({ field: 'announcedOn', message: '请填写公告日期' });
+      if (!isDate(data.announcedOn)) add('announcedOn', msg('monitoring.step.required', { what: stepField('公告日期') }));
       else {
         // not before the county approval it announces, not after today
         inRange('announcedOn', '公告日期', data.announcedOn);
         // Identification and elimination do not both finish on one day: a risk is eliminated on a later day than it was
         // identified (an elimination within quickEliminationMonths is allowed, and flagged as quick).
         if (kind === 'elimination' && ctx.identifiedOn && data.announcedOn <= ctx.identifiedOn) {
-          p.push({ field: 'announcedOn', message: `公告日期应晚于纳入监测日期（${ctx.identifiedOn}），纳入监测当天不能公告风险消除` });
+          add('announcedOn', msg('monitoring.step.announcedBeforeIdentified', { date: ctx.identifiedOn }));
         }
       }
       if (kind === 'identification') {
-        if (!MONITORED_TYPES.some((t) => t.code === data.monitoredType)) p.push({ field: 'monitoredType', message: '请选择监测对象类型' });
+        if (!MONITORED_TYPES.some((t) => t.code === data.monitoredType)) add('monitoredType', msg('monitoring.step.monitoredType'));
         const risks = Array.isArray(data.riskTypes) ? (data.riskTypes as unknown[]) : [];
-        if (risks.length === 0) p.push({ field: 'riskTypes', message: '请至少选择一项风险类型' });
-        else if (risks.length > MAX_RISK_TYPES) p.push({ field: 'riskTypes', message: `风险类型最多 ${MAX_RISK_TYPES} 项` });
-        else if (new Set(risks).size !== risks.length) p.push({ field: 'riskTypes', message: '风险类型不能重复' });
-        else if (risks.some((r) => !RISK_TYPES.some((t) => t.code === r))) p.push({ field: 'riskTypes', message: '风险类型不在代码表中' });
+        if (risks.length === 0) add('riskTypes', msg('monitoring.step.riskRequired'));
+        else if (risks.length > MAX_RISK_TYPES) add('riskTypes', msg('monitoring.step.maxRiskTypes', { max: MAX_RISK_TYPES }));
+        else if (new Set(risks).size !== risks.length) add('riskTypes', msg('monitoring.step.riskDuplicate'));
+        else if (risks.some((r) => !RISK_TYPES.some((t) => t.code === r))) add('riskTypes', msg('monitoring.step.riskNotInTable'));
       }
       break;
     }
@@ -327,16 +341,33 @@ const isVerifierRef = (v: unknown): v is { kind?: unknown; id: number } =>
 const verifierKey = (v: { kind?: unknown; id: number }) => `${typeof v.kind === 'string' ? v.kind : 'user'}:${v.id}`;
 
 /** The shape of the verifiers of a step: a list of at least two distinct people, chosen (by id), not typed names. */
+/** A step problem from a catalogue message (its Chinese text as the message). */
+function stepProblem(field: string, m: Message): StepProblem {
+  return { field, message: renderMessage(m, 'zh')!, code: m.code, params: m.params };
+}
+
+/** English names of the step fields, by their Chinese name. */
+const STEP_FIELD_EN: Record<string, string> = {
+  核实情况: 'the findings of the visit', 比对发现情况的说明: 'an explanation of what the comparison found', 评估情况: 'the assessment',
+  评议会议记录: 'the minutes of the review', 不予通过的理由: 'the reason for rejecting', 入户日期: 'the date of the visit',
+  公示开始日期: 'the publicity start date', 公示结束日期: 'the publicity end date', 公告日期: 'the announcement date',
+  线索日期: 'the date of the clue', 发起日期: 'the start date',
+};
+const stepField = (zh: string): Localized => ({ zh, en: STEP_FIELD_EN[zh] ?? zh });
+const COMPARISON_CHECK_EN: Record<(typeof COMPARISON_CHECKS)[number], string> = {
+  vehicle: 'vehicle', property: 'urban property', company: 'business registration', publicServant: 'public payroll', pension: 'pension', deposit: 'large deposit',
+};
+
 export function verifierShapeProblems(list: unknown): StepProblem[] {
   const out: StepProblem[] = [];
   const items = Array.isArray(list) ? list : [];
   items.forEach((v, i) => {
-    if (!isVerifierRef(v)) out.push({ field: `verifiers.${i}`, message: `第 ${i + 1} 名核实人应从本村和乡镇的工作人员中选择，不能直接填写姓名` });
-    else if (v.kind !== undefined && !(VERIFIER_KINDS as readonly unknown[]).includes(v.kind)) out.push({ field: `verifiers.${i}`, message: `第 ${i + 1} 名核实人的类别不正确` });
+    if (!isVerifierRef(v)) out.push(stepProblem(`verifiers.${i}`, msg('monitoring.step.verifierNotChosen', { n: i + 1 })));
+    else if (v.kind !== undefined && !(VERIFIER_KINDS as readonly unknown[]).includes(v.kind)) out.push(stepProblem(`verifiers.${i}`, msg('monitoring.step.verifierKind', { n: i + 1 })));
   });
   const keys = items.filter(isVerifierRef).map(verifierKey);
-  if (new Set(keys).size !== keys.length) out.push({ field: 'verifiers', message: '核实人不能重复' });
-  if (new Set(keys).size < MIN_VERIFIERS) out.push({ field: 'verifiers', message: `入户核实应至少由 ${MIN_VERIFIERS} 名工作人员进行，请选择至少 ${MIN_VERIFIERS} 名核实人` });
+  if (new Set(keys).size !== keys.length) out.push(stepProblem('verifiers', msg('monitoring.step.verifierDuplicate')));
+  if (new Set(keys).size < MIN_VERIFIERS) out.push(stepProblem('verifiers', msg('monitoring.step.verifierMin', { min: MIN_VERIFIERS })));
   return out;
 }
 

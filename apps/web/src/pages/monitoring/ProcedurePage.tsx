@@ -200,7 +200,7 @@ function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDeta
       onDone(d);
     } catch (e) {
       message.error(errorText(e));
-      if (isApiError(e) && e.details?.length) message.error(e.details.map((x) => serverText(x.message)).join('；'));
+      if (isApiError(e) && e.details?.length) message.error(e.details.map((x) => serverText(x)).join('；'));
     } finally { setBusy(false); }
   };
   const back = async () => {
@@ -220,7 +220,7 @@ function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDeta
       </Form>
       {touched && problems.length > 0 && (
         <Alert type="error" showIcon style={{ marginBottom: 12 }} data-testid="step-problems"
-          title={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((x) => <li key={x.field + x.message}>{serverText(x.message)}</li>)}</ul>} />
+          title={<ul style={{ margin: 0, paddingLeft: 18 }}>{problems.map((x) => <li key={x.field + x.message}>{serverText(x)}</li>)}</ul>} />
       )}
       <Button type="primary" loading={busy} onClick={() => void submit()} data-testid="sign">{t('mon.proc.sign')}</Button>
       {def.canSendBack && earlier.length > 0 && (
