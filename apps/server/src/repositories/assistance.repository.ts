@@ -29,7 +29,8 @@ export interface MeasureRow {
   title: string;
   started_on: string;
   ended_on: string | null;
-  amount: string | null;
+  /** yuan (float8 of the numeric(12,2) column) */
+  amount: number | null;
   note: string | null;
   created_by_name: string | null;
   created_at: Date;
@@ -37,7 +38,7 @@ export interface MeasureRow {
 }
 
 const COLUMNS = sql`county_code, id::int, household_id::int, village_code, family, title, to_char(started_on, 'YYYY-MM-DD') as started_on,
-  to_char(ended_on, 'YYYY-MM-DD') as ended_on, amount::text, note, created_by_name, created_at, updated_at`;
+  to_char(ended_on, 'YYYY-MM-DD') as ended_on, amount::float8 as amount, note, created_by_name, created_at, updated_at`;
 
 export class AssistanceRepository {
   /** A household's measures: those in force on `today` first, then by start date, newest first. */

@@ -18,7 +18,7 @@ function toMeasure(r: MeasureRow, now: string): Measure {
     countyCode: r.county_code, id: r.id, householdId: r.household_id, family: r.family as MeasureFamily,
     development: (DEVELOPMENT_MEASURE_FAMILIES as readonly string[]).includes(r.family),
     title: r.title, startedOn: r.started_on, endedOn, inForce: measureInForce({ startedOn: r.started_on, endedOn }, now),
-    amount: r.amount === null ? null : Number(r.amount), note: r.note, createdBy: r.created_by_name,
+    amount: r.amount, note: r.note, createdBy: r.created_by_name,
     createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
   };
 }
@@ -53,7 +53,7 @@ export class AssistanceService {
       const h = await this.registry.household(tx, countyCode, householdId);
       if (!h) throw appError('registry.householdNotFound');
       const id = await this.repo.insert(tx, {
-        countyCode, householdId, villageCode: String(h.village_code), family: input.family, title: input.title, startedOn: input.startedOn,
+        countyCode, householdId, villageCode: h.village_code, family: input.family, title: input.title, startedOn: input.startedOn,
         endedOn: input.endedOn, amount: input.amount, note: input.note, userId: actor.id, userName: (await this.users.userName(tx, actor.id)) ?? actor.username,
       });
       return toMeasure((await this.repo.get(tx, countyCode, householdId, id))!, now);

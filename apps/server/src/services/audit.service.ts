@@ -137,15 +137,15 @@ function entryOf(r: AuditRow, before: unknown, after: unknown): AuditEntry {
   };
   const householdNo = r.household_no ?? (r.entity === 'households' ? recorded('household_no') : null);
   const household = r.household_id !== null && r.household_county !== null
-    ? { countyCode: r.household_county, id: Number(r.household_id), householdNo: householdNo ?? '', headName: r.head_name, villageName: r.village_name }
+    ? { countyCode: r.household_county, id: r.household_id, householdNo: householdNo ?? '', headName: r.head_name, villageName: r.village_name }
     : null;
   const subject = household || r.subject_kind || r.subject_name || r.subject_year !== null || r.subject_period
-    ? { household, kind: r.subject_kind, name: r.subject_name, username: r.subject_username, year: r.subject_year === null ? null : Number(r.subject_year), period: r.subject_period }
+    ? { household, kind: r.subject_kind, name: r.subject_name, username: r.subject_username, year: r.subject_year, period: r.subject_period }
     : null;
   return {
     id: r.id,
     at: new Date(r.at).toISOString(),
-    actorId: r.actor_id === null ? null : Number(r.actor_id),
+    actorId: r.actor_id,
     actorName: r.actor_name,
     actorDisplayName: r.actor_display_name,
     ip: r.ip,

@@ -82,7 +82,7 @@ export class ExitService {
       const y = year ?? Number(now.slice(0, 4));
       const row = await this.registry.household(tx, countyCode, id);
       if (!row) throw appError('exit.householdNotFound');
-      const village = String(row.village_code);
+      const village = row.village_code;
       const effective = await this.policy.resolve(tx, village, y);
       const f = await loadFacts(tx, this.registry, countyCode, id, y, effective, now, null);
       return {
