@@ -4,7 +4,7 @@
  */
 import type { Selectable, Updateable } from 'kysely';
 import type { Household, INCOME_ITEMS, Member } from '@tuopin/domain';
-import type { HouseholdYearStatus, Households, IncomeRecords, Members } from '../db/schema';
+import type { HouseholdYearStatus, Households, Members } from '../db/schema';
 
 /** A household row (`households.*`). */
 export type HouseholdRow = Selectable<Households>;
