@@ -82,3 +82,18 @@ test('the registry validators report catalogue codes whose English names the fie
     assert.ok(!/[\u4e00-\u9fff]/.test(en), `${p.code}: “${en}” has no Chinese`);
   }
 });
+
+test('the ID-number parser reports catalogue messages, nested for a disability certificate', async () => {
+  const { parseIdNumber, checkIdRegion } = await import('../src/registry/idnumber');
+  const r = parseIdNumber('12345', { referenceDate: '2026-06-30' });
+  assert.ok(!r.ok);
+  assert.equal(r.error, '长度应为18位（当前5位）');
+  assert.equal(renderMessage(r.problem, 'en'), 'An ID number has 18 characters (5 given)');
+  const cert = parseIdNumber('21120419800101001011', { referenceDate: '2026-06-30' });
+  assert.ok(!cert.ok);
+  assert.equal(cert.error, renderMessage(cert.problem, 'zh'));
+  assert.match(renderMessage(cert.problem, 'en')!, /^The ID number within the disability certificate number is wrong: Wrong check character/);
+  const w = checkIdRegion('110101198001010019', '211204');
+  assert.equal(w.warning, '证件号码前6位（110101）与所在地区（211204）不一致，请核实（户籍迁移的可忽略）');
+  assert.ok(!/[\u4e00-\u9fff]/.test(renderMessage(w.warningMessage!, 'en')!));
+});

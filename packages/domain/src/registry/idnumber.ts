@@ -12,6 +12,7 @@
 import type { DisabilityCategoryCode, DisabilityGradeCode, IdType, SexCode } from './codes';
 import { compareDates, formatIsoDate, isRealDate, parseIsoDate } from './dates';
 import { normalizeRegionCode, regionPrefix as regionSignificantPrefix } from '../regions';
+import { msg, renderMessage, type Message } from '../messages/index';
 
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_MAP = '10X98765432';
@@ -68,8 +69,10 @@ export interface ParsedIdNumber {
 
 export interface IdNumberError {
   ok: false;
-  /** Specific Chinese message, shown to users as is. */
+  /** Specific Chinese message (the Chinese text of `problem`). */
   error: string;
+  /** The catalogue message of the error (the web renders it in the reader's language). */
+  problem: Message;
 }
 
 export interface ParseIdOptions {
@@ -92,26 +95,26 @@ function todayIso(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-function fail(error: string): IdNumberError {
-  return { ok: false, error };
+function fail(problem: Message): IdNumberError {
+  return { ok: false, error: renderMessage(problem, 'zh')!, problem };
 }
 
 /** Validates an 18-character resident ID that has already been cleaned. */
 function parseResident18(id: string, referenceDate: string): Omit<ParsedIdNumber, 'normalized' | 'kind' | 'converted15'> | IdNumberError {
-  if (!/^\d{17}[\dX]$/.test(id)) return fail('格式错误：前17位应为数字，最后一位应为数字或X');
+  if (!/^\d{17}[\dX]$/.test(id)) return fail(msg('registry.id.format18'));
   const provinceCode = id.slice(0, 2);
-  if (!isValidProvinceCode(provinceCode)) return fail(`地区码错误：前两位“${provinceCode}”不是有效的省级代码`);
+  if (!isValidProvinceCode(provinceCode)) return fail(msg('registry.id.province', { code: provinceCode }));
   const y = Number(id.slice(6, 10));
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
   const digits = id.slice(6, 14);
-  if (!isRealDate(y, m, d)) return fail(`出生日期无效：${digits}不是有效日期`);
+  if (!isRealDate(y, m, d)) return fail(msg('registry.id.birthInvalid', { digits }));
   const birth = { year: y, month: m, day: d };
-  if (y < 1900) return fail(`出生日期无效：${digits}早于1900年`);
+  if (y < 1900) return fail(msg('registry.id.birthBefore1900', { digits }));
   const ref = parseIsoDate(referenceDate);
-  if (ref && compareDates(birth, ref) > 0) return fail(`出生日期无效：${digits}晚于当前日期`);
+  if (ref && compareDates(birth, ref) > 0) return fail(msg('registry.id.birthFuture', { digits }));
   const expected = idCheckCharacter(id.slice(0, 17));
-  if (id[17] !== expected) return fail(`校验位错误（应为${expected}）`);
+  if (id[17] !== expected) return fail(msg('registry.id.checkDigit', { expected }));
   return {
     ok: true,
     residentId: id,
@@ -128,13 +131,13 @@ function parseResident18(id: string, referenceDate: string): Omit<ParsedIdNumber
  * messages: 长度应为18位…, 校验位错误（应为X）, 出生日期无效…
  */
 export function parseIdNumber(raw: string, options: ParseIdOptions = {}): ParsedIdNumber | IdNumberError {
-  if (typeof raw !== 'string') return fail('证件号码不能为空');
+  if (typeof raw !== 'string') return fail(msg('registry.id.required'));
   const id = clean(raw);
-  if (id === '') return fail('证件号码不能为空');
+  if (id === '') return fail(msg('registry.id.required'));
   const referenceDate = options.referenceDate ?? todayIso();
 
   if (id.length === 15) {
-    if (!/^\d{15}$/.test(id)) return fail('格式错误：15位旧身份证号应全部为数字');
+    if (!/^\d{15}$/.test(id)) return fail(msg('registry.id.format15'));
     const converted = convertId15To18(id)!;
     const r = parseResident18(converted, referenceDate);
     if (!r.ok) return r;
@@ -148,10 +151,10 @@ export function parseIdNumber(raw: string, options: ParseIdOptions = {}): Parsed
   if (id.length === 20 || id.length === 22) {
     const m = /^(.{18})([1-7])([1-4])([A-Z0-9]{2})?$/.exec(id);
     if (!m) {
-      return fail('残疾人证号格式错误：应为18位身份证号 + 残疾类别（1–7）+ 残疾等级（1–4）' + (id.length === 22 ? ' + 2位补发序号' : ''));
+      return fail(id.length === 22 ? msg('registry.id.certificateFormat22') : msg('registry.id.certificateFormat'));
     }
     const r = parseResident18(m[1]!, referenceDate);
-    if (!r.ok) return fail(`残疾人证号中的身份证号有误：${r.error}`);
+    if (!r.ok) return fail(msg('registry.id.inCertificate', { reason: r.problem }));
     return {
       ...r,
       normalized: id,
@@ -161,7 +164,7 @@ export function parseIdNumber(raw: string, options: ParseIdOptions = {}): Parsed
       disabilityGrade: m[3] as DisabilityGradeCode,
     };
   }
-  return fail(`长度应为18位（当前${id.length}位）`);
+  return fail(msg('registry.id.length', { length: id.length }));
 }
 
 /** True when the number parses (either kind). */
@@ -176,6 +179,8 @@ export interface IdRegionCheck {
   matchesRegion: boolean;
   /** Chinese warning when it does not match (people move: never an error), else null */
   warning: string | null;
+  /** The warning's catalogue message. */
+  warningMessage: Message | null;
 }
 
 /**
@@ -189,11 +194,8 @@ export function checkIdRegion(idNumber: string, regionCode: string): IdRegionChe
   if (code === null) throw new Error(`invalid region code: ${regionCode}`);
   const prefix = regionSignificantPrefix(code).slice(0, 6);
   const matchesRegion = id.startsWith(prefix);
-  return {
-    provinceValid,
-    matchesRegion,
-    warning: matchesRegion ? null : `证件号码前6位（${id.slice(0, 6)}）与所在地区（${prefix || '全国'}）不一致，请核实（户籍迁移的可忽略）`,
-  };
+  const warningMessage = matchesRegion ? null : msg('registry.id.region', { prefix: id.slice(0, 6), region: prefix || msg('registry.id.nation') });
+  return { provinceValid, matchesRegion, warning: warningMessage && renderMessage(warningMessage, 'zh')!, warningMessage };
 }
 
 /** Keeps the first 6 and last 4 characters: 211204********1234. Short input is masked entirely. */

@@ -330,7 +330,7 @@ export function validateMember(member: Partial<Member>, options: MemberValidatio
   else if (typeof m.idNumber !== 'string') c.error('idNumber', 'type', msg('registry.check.text', { field: fieldName('证件号码') }));
   else {
     const r = parseIdNumber(m.idNumber, { referenceDate: ref });
-    if (!r.ok) c.error('idNumber', 'id_number', r.error);
+    if (!r.ok) c.error('idNumber', 'id_number', r.problem);
     else {
       id = r;
       if (m.idType === 'resident_id' && r.kind === 'disability_cert') c.error('idNumber', 'id_type_mismatch', msg('registry.check.residentIdIsDisabilityCert'));
@@ -338,7 +338,7 @@ export function validateMember(member: Partial<Member>, options: MemberValidatio
       if (r.converted15) c.warning('idNumber', 'id_15_digit', msg('registry.check.id15', { normalized: r.normalized }));
       if (options.regionCode) {
         const region = checkIdRegion(r.residentId, options.regionCode);
-        if (region.warning) c.warning('idNumber', 'id_region', region.warning);
+        if (region.warningMessage) c.warning('idNumber', 'id_region', region.warningMessage);
       }
     }
   }
@@ -442,8 +442,11 @@ export function validateMember(member: Partial<Member>, options: MemberValidatio
  */
 export function medicalInsuranceFromFlags(
   resident: boolean | null, employee: boolean | null,
-): { ok: true; code: 'resident' | 'employee' | 'none' | null } | { ok: false; error: string } {
-  if (resident === true && employee === true) return { ok: false, error: '同时参加城乡居民医保和职工医保，只能保留一种' };
+): { ok: true; code: 'resident' | 'employee' | 'none' | null } | { ok: false; error: string; problem: Message } {
+  if (resident === true && employee === true) {
+    const problem = msg('registry.check.bothMedicalInsurances');
+    return { ok: false, error: zhText(problem.code), problem };
+  }
   if (resident === true) return { ok: true, code: 'resident' };
   if (employee === true) return { ok: true, code: 'employee' };
   if (resident === false && employee === false) return { ok: true, code: 'none' };

@@ -143,7 +143,7 @@ test('disability certificates: 20 and 22 characters', () => {
 
 test('region prefix: a warning when the ID was issued elsewhere', () => {
   const local = makeId('211204', '19900307', '123');
-  assert.deepEqual(checkIdRegion(local, '211204'), { provinceValid: true, matchesRegion: true, warning: null });
+  assert.deepEqual(checkIdRegion(local, '211204'), { provinceValid: true, matchesRegion: true, warning: null, warningMessage: null });
   assert.equal(checkIdRegion(local, '211204101200').matchesRegion, true, 'village code compared at county level');
   assert.equal(checkIdRegion(local, '21').matchesRegion, true, 'province');
   assert.equal(checkIdRegion(local, '211200').matchesRegion, true, 'city given as 6 digits');

@@ -177,7 +177,7 @@ test('member: exactly one basic medical insurance', () => {
   assert.deepEqual(mm({ medicalInsurance: 'none' }), ['medicalInsurance:medical_insurance:warning']);
   assert.deepEqual(mm({ medicalInsurance: 'employee' }), []);
   assert.deepEqual(mm({ medicalInsurance: 'both' as never }), ['medicalInsurance:code:error']);
-  assert.deepEqual(medicalInsuranceFromFlags(true, true), { ok: false, error: '同时参加城乡居民医保和职工医保，只能保留一种' });
+  assert.deepEqual(medicalInsuranceFromFlags(true, true), { ok: false, error: '同时参加城乡居民医保和职工医保，只能保留一种', problem: { code: 'registry.check.bothMedicalInsurances', params: {} } });
   assert.deepEqual(medicalInsuranceFromFlags(true, false), { ok: true, code: 'resident' });
   assert.deepEqual(medicalInsuranceFromFlags(null, true), { ok: true, code: 'employee' });
   assert.deepEqual(medicalInsuranceFromFlags(false, false), { ok: true, code: 'none' });
