@@ -21,6 +21,9 @@ const TYPE_MAPPING = { int8: 'number' };
 /** Generates the table types of the database at `url` (schema public, without Kysely's migration tables). */
 export async function generateSchema(url: string): Promise<string> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // An idle connection ended by the server (the database dropped with FORCE, a restart) is not an error of the
+  // generation; without a listener the pool's 'error' event would end the process. A query in flight still rejects.
+  pool.on('error', () => {});
   const db = new Kysely<unknown>({ dialect: new KyselyPostgresDialect({ pool }) });
   try {
     const text = await generate({
