@@ -7,7 +7,7 @@
  *   const f = useFormSubmit({ form, save: (v) => call(api.userUpdate, …), onSaved, invalidates: [keys.users] });
  *   <Modal onOk={f.submit} confirmLoading={f.saving}>{f.error && <Alert title={f.error} />}…
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { FormInstance } from 'antd';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Endpoint } from '../api/client';
@@ -15,17 +15,24 @@ import { invalidate } from '../api/queries';
 import { useI18n } from '../i18n';
 import { applyFormErrors } from './formErrors';
 
-export function useFormSubmit<V, R>({ form, save, onSaved, invalidates = [] }: {
+export function useFormSubmit<V, R>({ form, save, onSaved, invalidates = [], resetFor }: {
   form: FormInstance<V>;
   /** Sends the change; null when there was nothing to send (the form said so itself). */
   save: (values: V) => Promise<R | null>;
   onSaved: (saved: R) => void;
   /** Query areas (keys.*) or endpoints that the change makes stale. */
   invalidates?: (readonly string[] | Endpoint)[];
+  /** A modal's subject (the user it is opened for): when it is set, the form and its error start empty. */
+  resetFor?: unknown;
 }) {
   const { serverText, errorText } = useI18n();
   const client = useQueryClient();
   const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (resetFor == null) return;
+    form.resetFields();
+    setError(null);
+  }, [resetFor, form]);
   const mutation = useMutation<R | null, Error, V>({
     mutationFn: save,
     onSuccess: async (r) => {

@@ -1,5 +1,4 @@
 /** 启用 / 停用 and 重置密码 of a user. */
-import { useEffect } from 'react';
 import { Alert, App, Form, Input, Modal } from 'antd';
 import { type User } from '@tuopin/domain';
 import { api, call } from '../../api/client';
@@ -20,6 +19,7 @@ export function StatusModal({ user, onClose, onSaved }: { user: User | null; onC
   const f = useFormSubmit<{ reason: string }, User>({
     form,
     invalidates: [keys.users],
+    resetFor: user,
     onSaved,
     save: async (v) => {
       if (!user) return null;
@@ -31,14 +31,7 @@ export function StatusModal({ user, onClose, onSaved }: { user: User | null; onC
       return saved;
     },
   });
-  const { error, setError } = f;
-
-  useEffect(() => {
-    if (user) {
-      form.resetFields();
-      setError(null);
-    }
-  }, [user, form, setError]);
+  const { error } = f;
 
   return (
     <Modal
@@ -75,6 +68,7 @@ export function ResetPasswordModal({ user, onClose, onDone }: { user: User | nul
   const f = useFormSubmit<{ newPassword: string; reason: string }, true>({
     form,
     invalidates: [keys.users],
+    resetFor: user,
     onSaved: onDone,
     save: async (v) => {
       if (!user) return null;
@@ -83,14 +77,7 @@ export function ResetPasswordModal({ user, onClose, onDone }: { user: User | nul
       return true;
     },
   });
-  const { error, setError } = f;
-
-  useEffect(() => {
-    if (user) {
-      form.resetFields();
-      setError(null);
-    }
-  }, [user, form, setError]);
+  const { error } = f;
 
   return (
     <Modal
