@@ -1,13 +1,14 @@
 /**
  * State transitions of runs as one conditional update each: simultaneous starts of a data-quality run queue one
  * run and one job; a job cannot take a run that is not waiting (a second job of a warning run or a quality run
- * leaves the finished run alone).
+ * leaves the finished run alone); a retried run waiting for its job is not taken for an orphan by the recovery sweep.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { api, type QualityRun, type RuleRun } from '@tuopin/domain';
 import { currentYearInChina } from '../src/clock';
+import { RunsRepository } from '../src/repositories/runs.repository';
 import { setup, userClient, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
 
 const YEAR = currentYearInChina();
@@ -71,5 +72,26 @@ describe('run state transitions', () => {
     const after = await sql<{ s: string; f: string }>`select started_at::text as s, finished_at::text as f from rule_runs where id = ${id}`.execute(env.db.kysely);
     assert.deepEqual(after.rows, at.rows, 'a second execution does not take a finished run');
     assert.deepEqual(await zx.ok(api.ruleRunGet, { params: { id } }), done);
+  });
+  test('a retried run waiting for its job is not failed by the recovery sweep, however long ago it was created', async () => {
+    const r = await zx.call(api.qualityRunStart, { body: { year: YEAR } });
+    assert.ok(r.status < 300, JSON.stringify(r.body));
+    const quality = r.body as QualityRun;
+    const done = await until(() => zx.ok(api.qualityRunGet, { params: { id: quality.id } }), (x) => x.status === 'done' || x.status === 'failed');
+    assert.equal(done.status, 'done', done.message ?? '');
+    const runId = quality.runId!;
+    // The run as one that failed an hour after it was created an hour ago; then retried as the retry does (the
+    // record back to queued, committed), with the job not sent yet: the moment a busy machine stretches.
+    await sql`update runs set status = 'failed', created_at = now() - interval '2 hours', queued_at = now() - interval '2 hours',
+                finished_at = now() - interval '1 hour' where id = ${runId}`.execute(env.db.kysely);
+    const queued = await env.db.system({ name: 'test' }, (tx) => new RunsRepository().requeue(tx, runId));
+    assert.equal(queued?.status, 'queued');
+    const failed = await env.services.runs.recover();
+    assert.deepEqual(failed.map((x) => x.id).filter((id) => id === runId), [], 'the sweep left the retried run alone');
+    const still = await sql<{ status: string }>`select status from runs where id = ${runId}`.execute(env.db.kysely);
+    assert.equal(still.rows[0]!.status, 'queued');
+    // Its queued time is older than the grace once more, and no job will come: now it is an orphan.
+    await sql`update runs set queued_at = now() - interval '1 hour' where id = ${runId}`.execute(env.db.kysely);
+    assert.deepEqual((await env.services.runs.recover()).map((x) => x.id).filter((id) => id === runId), [runId]);
   });
 });

@@ -215,7 +215,12 @@ describe('run recovery (server and database killed in the middle of each kind)',
     assert.equal(queued.status, 'queued');
     return queued;
   }
-  const succeeded = (id: number) => until(`run ${id} succeeded`, () => server.ok<RunInfo>('GET', `/api/runs/${id}`), (r) => r.status === 'succeeded' || r.status === 'failed');
+  /** Waits for the run's end and asserts it succeeded (naming its message and error otherwise). */
+  async function succeeded(id: number): Promise<RunInfo> {
+    const r = await until(`run ${id} succeeded`, () => server.ok<RunInfo>('GET', `/api/runs/${id}`), (x) => x.status === 'succeeded' || x.status === 'failed');
+    assert.equal(r.status, 'succeeded', `run ${id}: ${JSON.stringify(r)}\n${server.out.slice(-3000)}`);
+    return r;
+  }
 
   before(async () => {
     dbName = `t_recovery_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;

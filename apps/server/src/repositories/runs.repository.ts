@@ -33,6 +33,8 @@ export interface RunRow {
   created_by: number | null;
   created_by_name: string;
   created_at: Date;
+  /** When the run was last queued (creation or retry); the recovery sweep's queued grace counts from it. */
+  queued_at: Date;
   started_at: Date | null;
   heartbeat_at: Date | null;
   finished_at: Date | null;
@@ -173,7 +175,7 @@ export class RunsRepository {
               and not exists (select 1 from pg_stat_activity a where a.application_name = ${PRESENCE_PREFIX} || r.worker))
            or (r.worker = ${v.worker} and not (r.id = any(${v.active as number[]}::bigint[])))
            or (r.status = 'running' and r.heartbeat_at < now() - make_interval(secs => ${v.staleSeconds}))
-           or (r.status = 'queued' and r.worker is null and r.created_at < now() - make_interval(secs => ${v.queuedSeconds})
+           or (r.status = 'queued' and r.worker is null and r.queued_at < now() - make_interval(secs => ${v.queuedSeconds})
                and not exists (select 1 from pgboss.job j where j.name = r.kind and j.data ->> 'runId' = r.id::text
                                  and j.state in ('created', 'retry', 'active')))
          )
@@ -186,7 +188,7 @@ export class RunsRepository {
     return (await sql<RunRow>`
       update runs set status = 'queued', worker = null, progress = 0, progress_done = null, progress_total = null,
              message_code = 'run.queued', message_params = '{}', message = '等待运行', error = null,
-             started_at = null, heartbeat_at = null, finished_at = null
+             started_at = null, heartbeat_at = null, finished_at = null, queued_at = now()
        where id = ${id} and status in ('failed', 'cancelled') returning *`.execute(tx)).rows[0];
   }
 }

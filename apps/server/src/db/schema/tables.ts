@@ -577,6 +577,7 @@ export interface Runs {
   progress: Generated<number>;
   progress_done: number | null;
   progress_total: number | null;
+  queued_at: Generated<Timestamp>;
   region_code: string;
   started_at: Timestamp | null;
   status: Generated<string>;
