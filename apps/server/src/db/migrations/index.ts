@@ -19,6 +19,7 @@ import * as m0017 from './0017_audit_chains';
 import * as m0018 from './0018_runs';
 import * as m0020 from './0020_scope_predicate';
 import * as m0021 from './0021_run_queued_at';
+import * as m0022 from './0022_message_codes';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0018_runs': m0018,
   '0020_scope_predicate': m0020,
   '0021_run_queued_at': m0021,
+  '0022_message_codes': m0022,
 };

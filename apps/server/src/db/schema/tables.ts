@@ -267,9 +267,11 @@ export interface ImportMembers {
 }
 
 export interface ImportProblems {
+  code: string | null;
   column_name: string | null;
   import_id: number;
   message: string;
+  params: Json | null;
   row_no: number | null;
   seq: number;
   severity: string;
@@ -288,6 +290,8 @@ export interface Imports {
   file_sha256: string;
   id: Generated<number>;
   message: string | null;
+  message_code: string | null;
+  message_params: Json | null;
   progress: Generated<number>;
   region_code: string;
   status: Generated<string>;
@@ -463,11 +467,13 @@ export interface Procedures {
 
 export interface QualityFindings {
   check_id: string;
+  code: string | null;
   county_code: string;
   field: string;
   household_id: number;
   member_id: number | null;
   message: string;
+  params: Json | null;
   run_id: number;
   seq: number;
   severity: string;
@@ -481,6 +487,8 @@ export interface QualityRuns {
   finished_at: Timestamp | null;
   id: Generated<number>;
   message: string | null;
+  message_code: string | null;
+  message_params: Json | null;
   progress: Generated<number>;
   reference_date: Timestamp;
   region_code: string;
