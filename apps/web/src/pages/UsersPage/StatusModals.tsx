@@ -1,5 +1,5 @@
 /** 启用 / 停用 and 重置密码 of a user. */
-import { Alert, App, Form, Input, Modal } from 'antd';
+import { Alert, Form, Input, Modal } from 'antd';
 import { type User } from '@tuopin/domain';
 import { api, call } from '../../api/client';
 import { useI18n } from '../../i18n';
@@ -12,14 +12,13 @@ import { passwordRule } from '../../utils/password';
 
 export function StatusModal({ user, onClose, onSaved }: { user: User | null; onClose: () => void; onSaved: (u: User) => void }) {
   const { t } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ reason: string }>();
   const disabling = user?.status === 'active';
 
   const f = useFormSubmit<{ reason: string }, User>({
     form,
     invalidates: [keys.users],
-    resetFor: user,
+    open: !!user,
     onSaved,
     save: async (v) => {
       if (!user) return null;
@@ -27,8 +26,7 @@ export function StatusModal({ user, onClose, onSaved }: { user: User | null; onC
         params: { id: user.id },
         body: { status: disabling ? 'disabled' : 'active', reason: v.reason.trim() },
       });
-      message.success(disabling ? t('users.disabledOk') : t('users.enabledOk'));
-      return saved;
+      return { saved, notice: disabling ? t('users.disabledOk') : t('users.enabledOk') };
     },
   });
   const { error } = f;
@@ -62,19 +60,17 @@ export function StatusModal({ user, onClose, onSaved }: { user: User | null; onC
 
 export function ResetPasswordModal({ user, onClose, onDone }: { user: User | null; onClose: () => void; onDone: () => void }) {
   const { t, serverText } = useI18n();
-  const { message } = App.useApp();
   const [form] = Form.useForm<{ newPassword: string; reason: string }>();
 
   const f = useFormSubmit<{ newPassword: string; reason: string }, true>({
     form,
     invalidates: [keys.users],
-    resetFor: user,
+    open: !!user,
     onSaved: onDone,
     save: async (v) => {
       if (!user) return null;
       await call(api.userResetPassword, { params: { id: user.id }, body: { newPassword: v.newPassword, reason: v.reason.trim() } });
-      message.success(t('users.resetOk', { name: user.displayName }));
-      return true;
+      return { saved: true, notice: t('users.resetOk', { name: user.displayName }) };
     },
   });
   const { error } = f;

@@ -1,5 +1,5 @@
 /** 新建用户 / 编辑用户. */
-import { useEffect } from 'react';
+import { useEffect, useMemo } from 'react';
 import { Alert, App, Form, Input, Modal, Select } from 'antd';
 import { manageableRoles, regionLevel, ROLE_REGION_LEVELS, USERNAME_RE, msg, type Role, type User } from '@tuopin/domain';
 import { api, call } from '../../api/client';
@@ -46,10 +46,23 @@ export function UserFormModal({
   const levels = role ? ROLE_REGION_LEVELS[role] : undefined;
   const roleOptions = manageableRoles(me.role).map((r) => ({ value: r, label: roleLabel(r) }));
 
+  const initial = useMemo<Partial<UserFormValues> | undefined>(
+    () =>
+      mode === 'edit' && user
+        ? { displayName: user.displayName, role: user.role, regionCode: user.region.code, phone: user.phone ?? '', reason: '' }
+        : undefined,
+    [mode, user],
+  );
   const f = useFormSubmit<UserFormValues, User>({
     form,
+    open,
+    initial,
     invalidates: [keys.users],
     onSaved,
+    onUnchanged: () => {
+      void message.info(t('users.nothingChanged'));
+      onClose();
+    },
     save: async (v) => {
       if (mode === 'create') {
         const body: CreateBody = {
@@ -61,8 +74,7 @@ export function UserFormModal({
           password: v.password,
         };
         const saved = await call(api.userCreate, { body });
-        message.success(t('users.created', { name: saved.displayName }));
-        return saved;
+        return { saved, notice: t('users.created', { name: saved.displayName }) };
       }
       if (!user) return null;
       const body: UpdateBody = { reason: v.reason?.trim() };
@@ -71,32 +83,12 @@ export function UserFormModal({
       if (v.regionCode !== user.region.code) body.regionCode = v.regionCode;
       const phone = v.phone?.trim() ? v.phone.trim() : null;
       if (phone !== user.phone) body.phone = phone;
-      if (Object.keys(body).length === 1) {
-        message.info(t('users.nothingChanged'));
-        onClose();
-        return null;
-      }
+      if (Object.keys(body).length === 1) return null;
       const saved = await call(api.userUpdate, { params: { id: user.id }, body });
-      message.success(t('users.saved'));
-      return saved;
+      return { saved, notice: t('users.saved') };
     },
   });
-  const { error, setError } = f;
-
-  useEffect(() => {
-    if (!open) return;
-    setError(null);
-    form.resetFields();
-    if (mode === 'edit' && user) {
-      form.setFieldsValue({
-        displayName: user.displayName,
-        role: user.role,
-        regionCode: user.region.code,
-        phone: user.phone ?? '',
-        reason: '',
-      });
-    }
-  }, [open, mode, user, form, setError]);
+  const { error } = f;
 
   // A region of a level the new role does not allow is cleared.
   useEffect(() => {

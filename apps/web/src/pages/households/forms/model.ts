@@ -1,6 +1,6 @@
 /**
  * The model of the registry forms: form values ↔ the domain's records, and the problems of a form by field
- * (the domain's validation as the user types, the server's refusals through the one mapper in utils/formErrors).
+ * (the domain's validation as the user types; the server's refusals come from the one form hook, utils/useFormSubmit).
  */
 import dayjs, { type Dayjs } from 'dayjs';
 import type { FormInstance } from 'antd';
@@ -9,7 +9,6 @@ import {
   type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
 import { currentYearInChina, todayInChina } from '../../../utils/chinaDate';
-import { serverFieldErrors, type Localize } from '../../../utils/formErrors';
 import type { ServerMessage } from '../../../i18n/server';
 
 export type DetailMember = HouseholdDetail['members'][number];
@@ -121,14 +120,6 @@ export function pathsOf(changed: Values, prefix = ''): string[] {
     v && typeof v === 'object' && !Array.isArray(v) && !dayjs.isDayjs(v) ? pathsOf(v as Values, `${prefix}${k}.`) : [`${prefix}${k}`],
   );
 }
-
-/** Server refusals (details with body.changes.x, body.member.x, body.household.x, body.head.x, body.date …) by form field. */
-export function serverProblems(e: unknown, localize: Localize): Problems {
-  const mapped = serverFieldErrors(e, localize);
-  if (!mapped) return {};
-  return Object.fromEntries(Object.entries(mapped.byField).map(([key, errors]) => [key, { errors, warnings: [] }]));
-}
-
 
 export const thisYear = currentYearInChina;
 /** Years a record may be set for (the domain accepts 2013 … next year), newest first. */

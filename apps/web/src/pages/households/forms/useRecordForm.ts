@@ -1,5 +1,6 @@
 /**
- * The one form hook of the registry forms (new household, household, member, member move, income, status):
+ * The registry forms (new household, household, member, member move, income, status): the live domain checks as a
+ * layer on the one form hook (utils/useFormSubmit), which saves, maps the server's refusals and notifies:
  *
  *   validate (the domain's checks as the user types, antd's rules of the plain fields)
  *   → save through a mutation (TanStack Query; the given query areas are invalidated on success)
@@ -13,12 +14,10 @@
  */
 import { useEffect, useState } from 'react';
 import { App, Form } from 'antd';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { Endpoint } from '../../../api/client';
-import { invalidate } from '../../../api/queries';
-import { useI18n } from '../../../i18n';
+import { useFormSubmit, type Saved } from '../../../utils/useFormSubmit';
 import { useHhText } from '../messages';
-import { errorCount, merge, pathsOf, serverProblems, type Problems, type Values } from './model';
+import { errorCount, merge, pathsOf, type Problems, type Values } from './model';
 
 export type Hide = (key: string, check: string) => boolean;
 
@@ -41,7 +40,7 @@ function useTouched(open: boolean) {
   };
 }
 
-export type Saved<R> = { saved: R; notice: string } | null;
+export type { Saved };
 
 export function useRecordForm<R>({
   open, initial, check, holdBackUntouched = false, rules = ['reason'], save, onSaved, invalidates = [],
@@ -63,59 +62,34 @@ export function useRecordForm<R>({
   invalidates?: (readonly string[] | Endpoint)[];
 }) {
   const t = useHhText();
-  const { serverText, errorText } = useI18n();
   const { message } = App.useApp();
-  const client = useQueryClient();
-  const [form] = Form.useForm();
-  const [values, setValues] = useState<Values>({});
-  const [server, setServer] = useState<Problems>({});
-  const [error, setError] = useState<string | null>(null);
   const touched = useTouched(open);
-  const mutation = useMutation<Saved<R>, Error, Values>({
-    mutationFn: save,
-    onSuccess: async (r) => {
-      if (r && invalidates.length > 0) await invalidate(client, ...invalidates);
+  const [values, setValues] = useState<Values>({});
+  useEffect(() => {
+    if (open) setValues(initial);
+  }, [open, initial]);
+  /** The problems of some values: the domain's and the server's last refusal. */
+  const problemsOf = (vals: Values, hide?: Hide) => merge(check ? check(vals, hide) : {}, serverProblems);
+
+  const [form] = Form.useForm<Values>();
+  const f = useFormSubmit<Values, R>({
+    form, open, initial, invalidates, save, onSaved, fieldErrors: 'state',
+    onUnchanged: () => void message.info(t('hh.noChanges')),
+    validate: async (fail) => {
+      touched.tried();
+      const n = errorCount(problemsOf(form.getFieldsValue(true) as Values));
+      const ok = await (rules === 'all' ? form.validateFields() : form.validateFields(rules)).then(() => true, () => false);
+      if (!ok && n === 0) return null;
+      if (n > 0) {
+        fail(t('form.fixErrors', { n }));
+        return null;
+      }
+      return form.getFieldsValue(true) as Values;
     },
   });
-  const { reset } = mutation;
-
-  useEffect(() => {
-    if (!open) return;
-    form.resetFields();
-    form.setFieldsValue(initial);
-    setValues(initial);
-    setServer({});
-    setError(null);
-    reset();
-  }, [open, initial, form, reset]);
-
-  /** The problems of some values: the domain's and the server's last refusal. */
-  const problemsOf = (vals: Values, hide?: Hide) => merge(check ? check(vals, hide) : {}, server);
-
-  const submit = async () => {
-    touched.tried();
-    const n = errorCount(problemsOf(form.getFieldsValue(true) as Values));
-    const ok = await (rules === 'all' ? form.validateFields() : form.validateFields(rules)).then(() => true, () => false);
-    if (!ok && n === 0) return;
-    if (n > 0) {
-      setError(t('form.fixErrors', { n }));
-      return;
-    }
-    const v = form.getFieldsValue(true) as Values;
-    setError(null);
-    try {
-      const r = await mutation.mutateAsync(v);
-      if (!r) {
-        message.info(t('hh.noChanges'));
-        return;
-      }
-      message.success(r.notice);
-      onSaved(r.saved, v);
-    } catch (e) {
-      setServer(serverProblems(e, serverText));
-      setError(errorText(e));
-    }
-  };
+  const serverProblems: Problems = Object.fromEntries(
+    Object.entries(f.server.byField).map(([key, errors]): [string, Problems[string]] => [key, { errors, warnings: [] }]),
+  );
 
   return {
     form,
@@ -124,13 +98,13 @@ export function useRecordForm<R>({
     /** The problems by field as shown now. */
     problems: problemsOf(values, holdBackUntouched ? touched.hide : undefined),
     /** The server's refusals by field (forms without a domain check show these). */
-    server,
-    error,
-    saving: mutation.isPending,
-    submit: () => void submit(),
+    server: serverProblems,
+    error: f.error,
+    saving: f.saving,
+    submit: f.submit,
     /** To call from the form's onValuesChange (after any field it fills itself). */
     changed: (changed: Values, all?: Values) => {
-      setServer({});
+      f.clearServer();
       touched.touch(changed);
       setValues({ ...(form.getFieldsValue(true) as Values), ...all });
     },
