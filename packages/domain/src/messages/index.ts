@@ -27,6 +27,7 @@ import { usersMessages } from './users';
 
 export type { Localized, MessageDef, MessageRef, ParamValue, PlaceholderNames } from './define';
 export { defineMessages } from './define';
+export { SHEET_LABELS } from './import';
 
 /** The catalogue's areas, each a file of this folder. */
 export const MESSAGE_AREAS = {

@@ -18,4 +18,10 @@ export const rulesMessages = defineMessages('rules', {
   'rules.regionNotApplicable': { status: 400, kind: 'VALIDATION', zh: '所选区域不在这条规则的适用范围内', en: 'The chosen region is outside the scope of this rule' },
   'rules.computeError': { status: 400, kind: 'VALIDATION', zh: '规则在计算时出错：{reason}', en: 'The rule failed while computing: {reason}' },
   'rules.computeOverflow': { status: 400, kind: 'VALIDATION', zh: '规则在计算时出错：{reason}（整数溢出）', en: 'The rule failed while computing: {reason} (integer overflow)' },
+  // progress and result of a rule run (the run framework's message)
+  'rules.factsReady': { zh: '已准备 {households} 户的事实数据，正在运行 {rules} 条规则', en: 'Facts of {households} households ready, running {rules} rules' },
+  'rules.running': { zh: '正在运行规则（{n}/{of}）：{rule}', en: 'Running rule {n}/{of}: {rule}' },
+  'rules.grouping': { zh: '正在按户归并线索', en: 'Grouping the hits into clues per household' },
+  'rules.done': { zh: '完成：{households} 户，新增线索 {newClues} 条', en: 'Finished: {households} households, {newClues} new clues' },
+  'rules.runNotQueued': { zh: '该次运行不在等待状态', en: 'This run is not waiting' },
 });

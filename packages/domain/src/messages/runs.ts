@@ -9,4 +9,12 @@ export const runsMessages = defineMessages('runs', {
   'runs.stillActive': { status: 409, kind: 'CONFLICT', zh: '该任务正在等待或运行，请稍后再试', en: 'This task is waiting or running; try again later' },
   'runs.justRetried': { status: 409, kind: 'CONFLICT', zh: '该任务刚刚被重试', en: 'This task has just been retried' },
   'runs.noCreator': { status: 409, kind: 'CONFLICT', zh: '任务的创建人已不存在', en: 'The creator of the task no longer exists' },
+  // A run's progress and result (runs.message_code / message_params, rendered by the web's RunProgress); each kind
+  // adds its own in its area (import.*, quality.*, rules.*).
+  'runs.queued': { zh: '等待运行', en: 'Waiting to run' },
+  'runs.interrupted': { zh: '运行被中断（服务器或数据库重启），已全部回滚；可以重试', en: 'The run was interrupted (server or database restarted) and rolled back; it can be retried' },
+  'runs.failed': { zh: '运行失败，已全部回滚；可以重试', en: 'The run failed and was rolled back; it can be retried' },
+  'runs.succeeded': { zh: '完成', en: 'Finished' },
+  'runs.creatorGone': { zh: '任务的创建人已不存在，无法运行', en: 'The creator of the task no longer exists; the task cannot run' },
+  'runs.nothingToDo': { zh: '该任务不在等待状态，无需运行', en: 'The task is not waiting; there is nothing to run' },
 });

@@ -13,8 +13,9 @@ import {
   type CodeTable,
 } from './codes';
 import { INCOME_ITEMS } from './income';
-import { BAD_TEXT_MESSAGE, hasBadText, NUMBER_LIMITS, TEXT_LIMITS } from './limits';
-import { REGISTRY_FIRST_YEAR } from './validate';
+import { hasBadText, NUMBER_LIMITS, TEXT_LIMITS } from './limits';
+import { fieldName, REGISTRY_FIRST_YEAR } from './validate';
+import { msg, zhText, type MessageArgs, type MessageCode, type ParamValue } from '../messages/index';
 
 export type ColumnType = 'text' | 'code' | 'codes' | 'number' | 'integer' | 'boolean' | 'date';
 
@@ -169,26 +170,41 @@ export function unwrapTextFormula(s: string): string {
   return m ? m[1]!.replace(/""/g, '"').trim() : s;
 }
 
-/** Parses one cell; returns the value (null when empty) or a Chinese problem description. */
-export function parseCell(col: Column, raw: string | null | undefined): { value: unknown } | { problem: string } {
+/** A cell's problem: the Chinese text, and its catalogue code and params (messages/import.ts, import.cell.*). */
+export interface CellParseProblem {
+  problem: string;
+  code: MessageCode;
+  params: Readonly<Record<string, ParamValue>>;
+}
+
+function cellProblem<C extends MessageCode>(code: C, ...args: MessageArgs<C>): CellParseProblem {
+  return { problem: zhText(code, ...args), ...msg(code, ...args) };
+}
+
+/** Parses one cell; returns the value (null when empty) or the problem (Chinese text, code and params). */
+export function parseCell(col: Column, raw: string | null | undefined): { value: unknown } | CellParseProblem {
   const s = unwrapTextFormula((raw ?? '').trim());
-  if (s === '') return col.required ? { problem: '不能为空' } : { value: col.type === 'codes' ? [] : null };
+  if (s === '') return col.required ? cellProblem('import.cell.required') : { value: col.type === 'codes' ? [] : null };
   const limit = col.maxLength ?? TEXT_LIMITS.cell;
-  if (s.length > limit) return { problem: `内容过长（${s.length} 个字符，最多 ${limit} 个）` };
-  if (hasBadText(s)) return { problem: BAD_TEXT_MESSAGE };
+  if (s.length > limit) return cellProblem('import.cell.tooLong', { length: s.length, max: limit });
+  if (hasBadText(s)) return cellProblem('import.cell.badText');
   switch (col.type) {
     case 'text':
       return { value: s };
     case 'code': {
       const v = lookupCode(col.table!, s);
-      return v === null ? { problem: `“${s}”不是有效的${col.header}，可选：${col.table!.map((e) => e.zh).join('、')}` } : { value: v };
+      return v === null
+        ? cellProblem('import.cell.notInTable', {
+          value: s, column: fieldName(col.header), options: { zh: col.table!.map((e) => e.zh).join('、'), en: col.table!.map((e) => e.en).join(', ') },
+        })
+        : { value: v };
     }
     case 'codes': {
       const parts = s.split(/[、,，;；\s]+/).filter(Boolean);
       const out: string[] = [];
       for (const p of parts) {
         const v = lookupCode(col.table!, p);
-        if (v === null) return { problem: `“${p}”不是有效的${col.header}` };
+        if (v === null) return cellProblem('import.cell.notInTableItem', { value: p, column: fieldName(col.header) });
         out.push(v);
       }
       return { value: out };
@@ -196,18 +212,18 @@ export function parseCell(col: Column, raw: string | null | undefined): { value:
     case 'number':
     case 'integer': {
       const t = s.replace(/[,，\s]/g, '');
-      if (!/^-?\d+(\.\d+)?$/.test(t)) return { problem: `“${s}”不是数字` };
+      if (!/^-?\d+(\.\d+)?$/.test(t)) return cellProblem('import.cell.notNumber', { value: s });
       const n = Number(t);
-      if (col.type === 'integer' && !Number.isInteger(n)) return { problem: `“${s}”应为整数` };
+      if (col.type === 'integer' && !Number.isInteger(n)) return cellProblem('import.cell.notInteger', { value: s });
       return { value: n };
     }
     case 'boolean':
       if (TRUE.has(s)) return { value: true };
       if (FALSE.has(s)) return { value: false };
-      return { problem: `“${s}”应填“是”或“否”` };
+      return cellProblem('import.cell.notBoolean', { value: s });
     case 'date': {
       const m = /^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$/.exec(s);
-      if (!m) return { problem: `“${s}”不是日期（应为 YYYY-MM-DD）` };
+      if (!m) return cellProblem('import.cell.notDate', { value: s });
       return { value: `${m[1]}-${m[2]!.padStart(2, '0')}-${m[3]!.padStart(2, '0')}` };
     }
   }
@@ -232,20 +248,20 @@ export function formatCell(col: Column, value: unknown): string {
  * Matches the header row of a sheet against its columns. Unknown and duplicate headers and missing required
  * ones are problems; optional columns may be left out. Returns, for each column, its index in the row (-1 when absent).
  */
-export function matchHeaders(sheet: SheetName, headerRow: readonly string[]): { indexes: number[]; problems: string[] } {
+export function matchHeaders(sheet: SheetName, headerRow: readonly string[]): { indexes: number[]; problems: CellParseProblem[] } {
   const cols = SHEETS[sheet].columns;
-  const problems: string[] = [];
+  const problems: CellParseProblem[] = [];
   const clean = headerRow.map((h) => (h ?? '').replace(/[\s\u3000]/g, '').replace(/\(/g, '（').replace(/\)/g, '）'));
   const seen = new Map<string, number>();
   clean.forEach((h, i) => {
     if (h === '') return;
-    if (seen.has(h)) problems.push(`表头“${h}”重复（第 ${seen.get(h)! + 1} 列和第 ${i + 1} 列）`);
+    if (seen.has(h)) problems.push(cellProblem('import.header.duplicate', { header: h, first: seen.get(h)! + 1, second: i + 1 }));
     else seen.set(h, i);
-    if (!cols.some((col) => col.header === h)) problems.push(`第 ${i + 1} 列表头“${h}”不是模板中的列`);
+    if (!cols.some((col) => col.header === h)) problems.push(cellProblem('import.header.unknown', { index: i + 1, header: h }));
   });
   const indexes = cols.map((col) => seen.get(col.header) ?? -1);
   cols.forEach((col, i) => {
-    if (col.required && indexes[i] === -1) problems.push(`缺少必填列“${col.header}”`);
+    if (col.required && indexes[i] === -1) problems.push(cellProblem('import.header.missing', { header: col.header }));
   });
   return { indexes, problems };
 }

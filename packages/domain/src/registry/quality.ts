@@ -7,10 +7,11 @@
 import { FULL_LABOUR, HEALTH_CONDITIONS, LABOUR_CAPABLE, label, LABOUR_SKILLS, SEXES } from './codes';
 import type { Lang } from './codes';
 import { addMonths, compareDates, parseIsoDate } from './dates';
-import { parseIdNumber } from './idnumber';
+import { maskIdsInText, parseIdNumber } from './idnumber';
 import type { Household, IncomeRecord, Member, YearStatus } from './types';
 import { memberAge, memberIdInfo } from './validate';
 import type { Severity, ValidationProblem } from './validate';
+import { msg, renderMessage, type Localized, type Message, type MessageRef, type ParamValue } from '../messages/index';
 
 export interface QualitySettings {
   /** Working age, inclusive (劳动年龄 16–59). */
@@ -92,19 +93,50 @@ function env(ctx: QualityContext): Env {
   return { ctx, s: { ...QUALITY_DEFAULTS, ...ctx.settings } };
 }
 
-function who(m: Member, i: number): string {
-  return m.name && m.name.trim() !== '' ? m.name.trim() : `第${i + 1}位成员`;
+/** Who a member is in a finding: the name, else 第N位成员 (a message param). */
+export function memberWho(m: Pick<Member, 'name'>, i: number): string | Message<'quality.memberNo'> {
+  return m.name && m.name.trim() !== '' ? m.name.trim() : msg('quality.memberNo', { n: i + 1 });
 }
 
-function memberIssue(check: QualityCheck, m: Member, i: number, field: string, message: string): QualityIssue {
+/** A member's finding: `quality.finding.member` with who and the problem (nested), its Chinese text as message. */
+export function memberFinding(who: string | MessageRef, problem: MessageRef): Message<'quality.finding.member'> {
+  return msg('quality.finding.member', { who, problem });
+}
+
+const text = (m: MessageRef) => renderMessage(m, 'zh')!;
+
+function memberIssue(check: QualityCheck, m: Member, i: number, field: string, problem: MessageRef): QualityIssue {
+  const finding = memberFinding(memberWho(m, i), problem);
   return {
-    check: check.id, severity: check.severity, field, message: `${who(m, i)}：${message}`,
+    check: check.id, severity: check.severity, field, message: text(finding), code: finding.code, params: finding.params,
     memberIndex: i, idNumber: typeof m.idNumber === 'string' && m.idNumber !== '' ? m.idNumber : null,
   };
 }
 
-function householdIssue(check: QualityCheck, field: string, message: string): QualityIssue {
-  return { check: check.id, severity: check.severity, field, message, memberIndex: null, idNumber: null };
+function householdIssue(check: QualityCheck, field: string, problem: Message): QualityIssue {
+  return { check: check.id, severity: check.severity, field, message: text(problem), code: problem.code, params: problem.params, memberIndex: null, idNumber: null };
+}
+
+/** A code-table label in both languages (a message param). */
+const labelOf = (table: Parameters<typeof label>[0], code: string | null | undefined): Localized => ({
+  zh: label(table, code ?? '') ?? String(code ?? ''), en: label(table, code ?? '', 'en') ?? String(code ?? ''),
+});
+
+function maskParam(v: ParamValue): ParamValue {
+  if (typeof v === 'string') return maskIdsInText(v);
+  if (typeof v === 'number') return v;
+  if ('code' in v) return { code: v.code, ...(v.params ? { params: maskIdsInParams(v.params) } : {}) };
+  return { zh: maskIdsInText(v.zh), en: maskIdsInText(v.en) };
+}
+
+/**
+ * The params of a finding or an import problem with the ID numbers they quote masked, as maskIdsInText does to
+ * the Chinese text (nested messages and label pairs included).
+ */
+export function maskIdsInParams(params: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  for (const [k, v] of Object.entries(params)) out[k] = maskParam(v);
+  return out;
 }
 
 const health = (m: Member): readonly string[] => (Array.isArray(m.health) ? m.health : []);
@@ -150,8 +182,7 @@ const ageLabourMismatch: QualityCheck = {
       if (age === null || age < s.labourAgeMin || age > s.labourAgeMax) return null;
       if (!isHealthyOnly(m) || inSchool(m)) return null;
       if (m.labour !== 'weak' && m.labour !== 'lost' && m.labour !== 'none') return null;
-      return memberIssue(ageLabourMismatch, m, i, 'labour',
-        `${age}岁、身体健康、非在校生，劳动技能却为“${label(LABOUR_SKILLS, m.labour)}”，请核实`);
+      return memberIssue(ageLabourMismatch, m, i, 'labour', msg('quality.finding.ageLabourMismatch', { age, labour: labelOf(LABOUR_SKILLS, m.labour) }));
     });
   },
 };
@@ -166,8 +197,7 @@ const minorWithLabour: QualityCheck = {
     const { s } = env(ctx);
     return perMember(ctx, (m, i, age) => {
       if (age === null || age >= s.labourAgeMin || !hasLabour(m)) return null;
-      return memberIssue(minorWithLabour, m, i, 'labour',
-        `${age}岁未满${s.labourAgeMin}周岁，劳动技能不应为“${label(LABOUR_SKILLS, m.labour)}”`);
+      return memberIssue(minorWithLabour, m, i, 'labour', msg('quality.finding.minorWithLabour', { age, min: s.labourAgeMin, labour: labelOf(LABOUR_SKILLS, m.labour) }));
     });
   },
 };
@@ -183,8 +213,7 @@ const lackLabourRiskWithLabour: QualityCheck = {
     if (!risks(ctx).includes('lack_labour') || ctx.members.length === 0) return [];
     const full = ctx.members.filter(isFullLabour).length;
     if (full / ctx.members.length <= s.lackLabourShareMax) return [];
-    return [householdIssue(lackLabourRiskWithLabour, 'riskTypes',
-      `风险类型为“缺劳动力”，但${ctx.members.length}人中有${full}人为普通或技能劳动力，请核实`)];
+    return [householdIssue(lackLabourRiskWithLabour, 'riskTypes', msg('quality.finding.lackLabourRiskWithLabour', { members: ctx.members.length, full }))];
   },
 };
 
@@ -197,7 +226,8 @@ const illnessRiskWithoutSick: QualityCheck = {
   run(ctx) {
     env(ctx);
     if (!risks(ctx).includes('illness') || ctx.members.some(isSick)) return [];
-    return [householdIssue(illnessRiskWithoutSick, 'riskTypes', `风险类型为“因病”，但没有成员的健康状况为${label(HEALTH_CONDITIONS, 'chronic')}或${label(HEALTH_CONDITIONS, 'serious_illness')}，请核实`)];
+    return [householdIssue(illnessRiskWithoutSick, 'riskTypes',
+      msg('quality.finding.illnessRiskWithoutSick', { chronic: labelOf(HEALTH_CONDITIONS, 'chronic'), serious: labelOf(HEALTH_CONDITIONS, 'serious_illness') }))];
   },
 };
 
@@ -210,7 +240,7 @@ const employmentRiskWithoutWorker: QualityCheck = {
   run(ctx) {
     env(ctx);
     if (!risks(ctx).includes('unstable_employment') || ctx.members.some(hasWorked)) return [];
-    return [householdIssue(employmentRiskWithoutWorker, 'riskTypes', '风险类型为“因务工就业不稳”，但没有成员有务工时间、务工地点或务工收入，请核实')];
+    return [householdIssue(employmentRiskWithoutWorker, 'riskTypes', msg('quality.finding.employmentRiskWithoutWorker'))];
   },
 };
 
@@ -227,7 +257,7 @@ const compulsorySchoolDropout: QualityCheck = {
       const outOfSchool = m.schoolStatus === null || m.schoolStatus === undefined || m.schoolStatus === 'not_in_school' ||
         (m.schoolStatus === 'preschool' && age >= s.compulsoryAgeMin + 1);
       if (!outOfSchool || (m.dropoutReason !== null && m.dropoutReason !== undefined)) return null;
-      return memberIssue(compulsorySchoolDropout, m, i, 'dropoutReason', `${age}岁处于义务教育阶段但未在校，且未填写未上学原因`);
+      return memberIssue(compulsorySchoolDropout, m, i, 'dropoutReason', msg('quality.finding.compulsorySchoolDropout', { age }));
     });
   },
 };
@@ -245,8 +275,8 @@ const workIncomeOutOfRange: QualityCheck = {
       if (v === null || v === undefined || !Number.isFinite(v)) return null;
       // a zero income is only suspicious for someone who worked
       if (v === 0 && !((m.workMonths ?? 0) > 0)) return null;
-      if (v > s.workIncomeMonthlyMax) return memberIssue(workIncomeOutOfRange, m, i, 'monthlyWorkIncome', `月务工收入${v}元高于${s.workIncomeMonthlyMax}元，请核实`);
-      if (v < s.workIncomeMonthlyMin) return memberIssue(workIncomeOutOfRange, m, i, 'monthlyWorkIncome', `月务工收入${v}元低于${s.workIncomeMonthlyMin}元，请核实`);
+      if (v > s.workIncomeMonthlyMax) return memberIssue(workIncomeOutOfRange, m, i, 'monthlyWorkIncome', msg('quality.finding.workIncomeHigh', { income: v, max: s.workIncomeMonthlyMax }));
+      if (v < s.workIncomeMonthlyMin) return memberIssue(workIncomeOutOfRange, m, i, 'monthlyWorkIncome', msg('quality.finding.workIncomeLow', { income: v, min: s.workIncomeMonthlyMin }));
       return null;
     });
   },
@@ -264,7 +294,7 @@ const publicWelfarePostAge: QualityCheck = {
       if (age === null || !((m.publicWelfareMonths ?? 0) > 0)) return null;
       if (age >= s.publicWelfareAgeMin && age < s.publicWelfareAgeLimit) return null;
       return memberIssue(publicWelfarePostAge, m, i, 'publicWelfareMonths',
-        `${age}岁在公益性岗位就业（应年满${s.publicWelfareAgeMin}周岁且未满${s.publicWelfareAgeLimit}周岁），请核实`);
+        msg('quality.finding.publicWelfarePostAge', { age, min: s.publicWelfareAgeMin, limit: s.publicWelfareAgeLimit }));
     });
   },
 };
@@ -283,7 +313,7 @@ const monitoredWithoutDevelopmentMeasure: QualityCheck = {
     const ref = parseIsoDate(ctx.referenceDate)!;
     if (!since || compareDates(addMonths(since, s.developmentMeasureMonths), ref) > 0) return [];
     return [householdIssue(monitoredWithoutDevelopmentMeasure, 'assistance',
-      `${ctx.monitoredSince}纳入监测已满${s.developmentMeasureMonths}个月，家中有劳动能力但未落实产业或就业等开发式帮扶措施`)];
+      msg('quality.finding.monitoredWithoutDevelopmentMeasure', { since: ctx.monitoredSince!, months: s.developmentMeasureMonths }))];
   },
 };
 
@@ -303,7 +333,7 @@ const duplicateIdInHousehold: QualityCheck = {
       if (key === null) return;
       const j = first.get(key);
       if (j === undefined) first.set(key, i);
-      else out.push(memberIssue(duplicateIdInHousehold, m, i, 'idNumber', `证件号码与${who(ctx.members[j]!, j)}重复`));
+      else out.push(memberIssue(duplicateIdInHousehold, m, i, 'idNumber', msg('quality.finding.duplicateIdInHousehold', { other: memberWho(ctx.members[j]!, j) })));
     });
     return out;
   },
@@ -320,7 +350,7 @@ const medicalInsuranceNotOne: QualityCheck = {
     return perMember(ctx, (m, i) => {
       if (m.medicalInsurance === 'resident' || m.medicalInsurance === 'employee') return null;
       return memberIssue(medicalInsuranceNotOne, m, i, 'medicalInsurance',
-        m.medicalInsurance === 'none' ? '未参加基本医疗保险' : '未填写基本医疗保险（城乡居民或职工，应参加且只参加一种）');
+        m.medicalInsurance === 'none' ? msg('quality.finding.medicalInsuranceNone') : msg('quality.finding.medicalInsuranceMissing'));
     });
   },
 };
@@ -335,7 +365,7 @@ const householdHeadCount: QualityCheck = {
     env(ctx);
     const heads = ctx.members.filter((m) => m.relation === 'head').length;
     if (heads === 1) return [];
-    return [householdIssue(householdHeadCount, 'relation', heads === 0 ? '户内没有户主' : `户内有${heads}个户主，只能有一个`)];
+    return [householdIssue(householdHeadCount, 'relation', heads === 0 ? msg('quality.finding.noHead') : msg('quality.finding.manyHeads', { heads }))];
   },
 };
 
@@ -352,10 +382,10 @@ const idBirthSexMismatch: QualityCheck = {
       const id = memberIdInfo(m, ctx.referenceDate);
       if (!id) return;
       if (m.birthDate && m.birthDate !== id.birthDate) {
-        out.push(memberIssue(idBirthSexMismatch, m, i, 'birthDate', `出生日期${m.birthDate}与证件号码中的${id.birthDate}不符`));
+        out.push(memberIssue(idBirthSexMismatch, m, i, 'birthDate', msg('quality.finding.birthDateMismatch', { birthDate: m.birthDate, idBirthDate: id.birthDate })));
       }
       if (m.sex && m.sex !== id.sex) {
-        out.push(memberIssue(idBirthSexMismatch, m, i, 'sex', `性别“${label(SEXES, m.sex)}”与证件号码（${label(SEXES, id.sex)}）不符`));
+        out.push(memberIssue(idBirthSexMismatch, m, i, 'sex', msg('quality.finding.sexMismatch', { sex: labelOf(SEXES, m.sex), idSex: labelOf(SEXES, id.sex) })));
       }
     });
     return out;
@@ -372,7 +402,7 @@ const invalidIdNumber: QualityCheck = {
     env(ctx);
     return perMember(ctx, (m, i) => {
       const r = parseIdNumber(typeof m.idNumber === 'string' ? m.idNumber : '', { referenceDate: ctx.referenceDate });
-      return r.ok ? null : memberIssue(invalidIdNumber, m, i, 'idNumber', r.error);
+      return r.ok ? null : memberIssue(invalidIdNumber, m, i, 'idNumber', r.problem);
     });
   },
 };
@@ -388,8 +418,8 @@ const publicWelfareIncomeMismatch: QualityCheck = {
     if (!ctx.income) return [];
     const wage = ctx.income.publicWelfareWage ?? 0;
     const holders = ctx.members.filter((m) => (m.publicWelfareMonths ?? 0) > 0).length;
-    if (wage > 0 && holders === 0) return [householdIssue(publicWelfareIncomeMismatch, 'publicWelfareWage', '有公益性岗位收入，但没有成员填写公益性岗位时间')];
-    if (wage <= 0 && holders > 0) return [householdIssue(publicWelfareIncomeMismatch, 'publicWelfareWage', `${holders}名成员在公益性岗位就业，但公益性岗位收入为0`)];
+    if (wage > 0 && holders === 0) return [householdIssue(publicWelfareIncomeMismatch, 'publicWelfareWage', msg('quality.finding.wageWithoutHolder'))];
+    if (wage <= 0 && holders > 0) return [householdIssue(publicWelfareIncomeMismatch, 'publicWelfareWage', msg('quality.finding.holderWithoutWage', { holders }))];
     return [];
   },
 };

@@ -74,8 +74,8 @@ const FIELD_EN: Record<string, string> = {
   ...Object.fromEntries(INCOME_ITEMS.map((i) => [i.zh, i.en])),
 };
 
-/** A field's name in both languages (a message param). */
-function fieldName(fieldZh: string): Localized {
+/** A field's name in both languages (a message param; also a column's header, by its Chinese name). */
+export function fieldName(fieldZh: string): Localized {
   return { zh: fieldZh, en: FIELD_EN[fieldZh] ?? fieldZh };
 }
 

@@ -61,11 +61,11 @@ test('a blank text in an optional code is refused (null means not recorded)', ()
 test('import cells: the same text limits, and bad text refused', () => {
   const address = col(HOUSEHOLD_COLUMNS, 'address');
   assert.deepEqual(parseCell(address, '路'.repeat(200)), { value: '路'.repeat(200) });
-  assert.deepEqual(parseCell(address, '路'.repeat(10_000_000)), { problem: '内容过长（10000000 个字符，最多 200 个）' });
-  assert.deepEqual(parseCell(col(HOUSEHOLD_COLUMNS, 'phone'), '1'.repeat(100_000)), { problem: '内容过长（100000 个字符，最多 20 个）' });
-  assert.deepEqual(parseCell(col(MEMBER_COLUMNS, 'name'), '张'.repeat(51)), { problem: '内容过长（51 个字符，最多 50 个）' });
+  assert.deepEqual(parseCell(address, '路'.repeat(10_000_000)), { problem: '内容过长（10000000 个字符，最多 200 个）', code: 'import.cell.tooLong', params: { length: 10_000_000, max: 200 } });
+  assert.deepEqual(parseCell(col(HOUSEHOLD_COLUMNS, 'phone'), '1'.repeat(100_000)), { problem: '内容过长（100000 个字符，最多 20 个）', code: 'import.cell.tooLong', params: { length: 100_000, max: 20 } });
+  assert.deepEqual(parseCell(col(MEMBER_COLUMNS, 'name'), '张'.repeat(51)), { problem: '内容过长（51 个字符，最多 50 个）', code: 'import.cell.tooLong', params: { length: 51, max: 50 } });
   // Cells of other types: a runaway cell is refused before it is parsed or quoted
-  assert.deepEqual(parseCell(col(INCOME_COLUMNS, 'otherWage'), '9'.repeat(300)), { problem: '内容过长（300 个字符，最多 200 个）' });
+  assert.deepEqual(parseCell(col(INCOME_COLUMNS, 'otherWage'), '9'.repeat(300)), { problem: '内容过长（300 个字符，最多 200 个）', code: 'import.cell.tooLong', params: { length: 300, max: 200 } });
   assert.ok('problem' in parseCell(col(MEMBER_COLUMNS, 'employer'), 'a\u0000b'));
   assert.ok('problem' in parseCell(col(MEMBER_COLUMNS, 'employer'), 'a\ud800b'));
 });
