@@ -304,16 +304,25 @@ describe('monitoring: clues, identification, elimination', () => {
     assert.deepEqual(hm.elimination?.blockers.map((b) => b.code), ['income_below_line', 'medical', 'housing']);
     const refused = await village.call(api.eliminationStart, { params: { countyCode: CC, id: h1.id } });
     assert.equal(refused.status, 409);
-    const body = refused.body as unknown as { message: string; details: { field: string; message: string }[] };
-    assert.deepEqual(body.details, [
+    const body = refused.body as unknown as { message: string; details: { field: string; message: string; code: string; params: { name: unknown; detail: { code: string; params: unknown } } }[] };
+    assert.deepEqual(body.details.map(({ field, message }) => ({ field, message })), [
       { field: 'blockers.income_below_line', message: '收入未稳定超过监测标准：人均纯收入 4,000 元，未超过监测标准 7,260 元' },
       { field: 'blockers.medical', message: '基本医疗无保障：赵妻 未参加基本医疗保险' },
       { field: 'blockers.housing', message: '住房安全无保障：住房鉴定为 C 级，且不是已交钥匙的搬迁户' },
     ]);
+    // each blocker a detail by code: its name and its detail message with params
+    assert.deepEqual(body.details.map((d) => [d.code, d.params.detail.code, d.params.detail.params]), [
+      ['monitoring.blockerItem', 'monitoring.blocker.incomeBelowLine', { income: '4,000', line: '7,260' }],
+      ['monitoring.blockerItem', 'exit.unmet.medical', { names: { zh: '赵妻', en: '赵妻' } }],
+      ['monitoring.blockerItem', 'exit.unmet.housingRating', { rating: 'C' }],
+    ]);
+    assert.deepEqual(body.details[0]!.params.name, { zh: '收入未稳定超过监测标准', en: 'Income not stably above the monitoring line' });
+    assert.deepEqual(hm.elimination?.blockers.map((b) => b.detailCode), ['monitoring.blocker.incomeBelowLine', 'exit.unmet.medical', 'exit.unmet.housingRating']);
     assert.match(body.message, /^不能发起风险消除：收入未稳定超过监测标准/);
     const coded = refused.body as unknown as { code: string; params: { list: { zh: string; en: string } } };
     assert.equal(coded.code, 'monitoring.eliminationBlocked');
-    assert.equal(coded.params.list.en, 'Income not stably above the monitoring line; Basic medical care not secured; Housing not safe');
+    assert.equal(coded.params.list.en, 'Income not stably above the monitoring line: Per-capita net income 4,000 yuan, not above the monitoring line of 7,260 yuan; '
+      + 'Basic medical care not secured: 赵妻: no basic medical insurance; Housing not safe: The house is rated C, and the household is not a relocated one that has received its keys');
 
     // fix the data: allowed; identified a month ago (not today: identification and elimination do not finish on one day),
     // so the elimination is flagged as quick
@@ -343,6 +352,8 @@ describe('monitoring: clues, identification, elimination', () => {
     const recheck = await sign(county, p, 'county_approval', DATA.county_approval);
     assert.equal(recheck.status, 409);
     assert.deepEqual((recheck.body as unknown as { details: { field: string }[] }).details.map((x) => x.field), ['blockers.housing']);
+    assert.equal((recheck.body as unknown as { code: string }).code, 'monitoring.reviewFailed');
+    assert.match((recheck.body as unknown as { message: string }).message, /^复核未通过，不能审定风险消除：住房安全无保障：住房鉴定为 D 级/);
     await sql`update households set housing_rating = 'A' where county_code = ${CC} and id = ${h1.id}`.execute(env.db.kysely);
     await signOk(county, p, 'county_approval', DATA.county_approval);
     const d = await signOk(county, p, 'announcement', { announcedOn: TODAY });
@@ -399,9 +410,11 @@ describe('monitoring: clues, identification, elimination', () => {
     const bad = await sign(village, p, 'village_review', { ...DATA.village_review, proposedMonitoredType: '贫困户', proposedRiskTypes: ['illness', 'illness'] });
     assert.equal(bad.status, 400);
     assert.deepEqual((bad.body as unknown as { details: { field: string; message: string }[] }).details, [
-      { field: 'data.proposedMonitoredType', message: '拟认定监测类型不在代码表中' },
-      { field: 'data.proposedRiskTypes', message: '拟认定风险类型不能重复' },
+      { field: 'data.proposedMonitoredType', message: '拟认定监测类型不在代码表中', code: 'monitoring.proposal.typeNotInTable', params: {} },
+      { field: 'data.proposedRiskTypes', message: '拟认定风险类型不能重复', code: 'monitoring.proposal.riskDuplicate', params: {} },
     ]);
+    const top = bad.body as unknown as { code: string; kind: string; message: string };
+    assert.deepEqual([top.code, top.kind, top.message], ['monitoring.stepProblems', 'VALIDATION', '拟认定监测类型不在代码表中；拟认定风险类型不能重复']);
     const tooMany = await sign(village, p, 'village_review', { ...DATA.village_review, proposedRiskTypes: ['illness', 'disability', 'education', 'disaster', 'accident', 'other'] });
     assert.equal(tooMany.status, 400);
     assert.equal((await township.ok(api.procedureGet, { params: { countyCode: CC, id: p.id } })).step, 'village_review'); // nothing signed
@@ -496,7 +509,7 @@ describe('monitoring: clues, identification, elimination', () => {
     assert.deepEqual(await details([{ id: villageId }]), [{ field: 'data.verifiers', message: '入户核实应至少由 2 名工作人员进行，请选择至少 2 名核实人', code: 'monitoring.step.verifierMin', params: { min: 2 } }]);
     assert.deepEqual((await details(['张核实', '李核实'])).map((d) => d.field), ['data.verifiers.0', 'data.verifiers.1', 'data.verifiers']);
     assert.deepEqual(await details([{ id: villageId }, { id: 987654 }]),
-      [{ field: 'data.verifiers.1', message: '第 2 名核实人（用户 987654）不存在、已停用，或不是本村、本乡镇的工作人员' }]);
+      [{ field: 'data.verifiers.1', message: '第 2 名核实人（用户 987654）不存在、已停用，或不是本村、本乡镇的工作人员', code: 'monitoring.step.verifierNotEligible', params: { n: 2, id: 987654 } }]);
     assert.deepEqual((await details([{ id: villageId }, { id: otherId }])).map((d) => d.field), ['data.verifiers.1']);
     assert.deepEqual((await details([{ id: 1 }, { id: townshipId }])).map((d) => d.field), ['data.verifiers.0']);
     assert.equal((await township.ok(api.procedureGet, { params: { countyCode: CC, id: p.id } })).state.events.length, 0); // nothing signed

@@ -90,7 +90,7 @@ export class ExitService {
         meets: f.exit.meets, perCapitaNetIncome: f.exit.perCapitaNetIncome,
         unmet: f.exit.unmet.map((u) => {
           const item = EXIT_ITEMS.find((i) => i.code === u.code)!;
-          return { code: u.code, zh: item.zh, en: item.en, detail: u.detail };
+          return { code: u.code, zh: item.zh, en: item.en, detail: u.detail, detailCode: u.detailCode, detailParams: { ...u.detailParams } };
         }),
         policy: policySnapshot(effective, village, y),
       };

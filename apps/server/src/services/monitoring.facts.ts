@@ -5,17 +5,16 @@
  * exactly what was decided on. ID numbers are masked in the snapshot and phones left out.
  */
 import {
-  assessExit, checkElimination, ELIMINATION_BLOCKERS, EXIT_ITEMS, INCOME_ITEMS, maskIdNumber, perCapitaNetIncome,
+  assessExit, checkElimination, ELIMINATION_BLOCKERS, EXIT_ITEMS, maskIdNumber, perCapitaNetIncome,
   type EffectivePolicy, type EliminationCheck, type ExitAssessment, type FactsSnapshot, type Household, type IncomeValues, type Member,
   type PolicySnapshot,
 } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 import { appError } from '../errors';
 import type { RegistryRepository } from '../repositories/registry.repository';
-import { householdFromRow, memberFromRow, type HouseholdVillageRow, type IncomeRow } from '../repositories/registry.mapping';
+import { householdFromRow, incomeValuesFromRow, memberFromRow, type HouseholdVillageRow, type IncomeRow } from '../repositories/registry.mapping';
 import { referenceDateFor } from './quality.evaluate';
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const FORMER_POOR_STATUSES = new Set(['poor', 'exited', 'returned']);
 
 export interface LoadedFacts {
@@ -33,10 +32,7 @@ export interface LoadedFacts {
 
 function incomeOf(rows: IncomeRow[], year: number): IncomeValues | null {
   const r = rows.find((x) => x.year === year);
-  if (!r) return null;
-  const out: IncomeValues = {};
-  for (const it of INCOME_ITEMS) out[it.key] = num(r[it.column]);
-  return out;
+  return r ? incomeValuesFromRow(r) : null;
 }
 
 const zhOf = (code: string) => [...EXIT_ITEMS, ...ELIMINATION_BLOCKERS].find((i) => i.code === code)?.zh ?? code;
@@ -91,9 +87,12 @@ export async function loadFacts(
       ? { year: status.year, status: status.status, exitYear: status.exit_year, monitored: status.monitored,
           monitoredType: status.monitored_type ?? null, riskTypes: status.risk_types ?? [] }
       : null,
-    exitAssessment: { meets: exit.meets, unmet: exit.unmet.map((u) => ({ code: u.code, zh: zhOf(u.code), detail: u.detail })) },
+    exitAssessment: { meets: exit.meets, unmet: exit.unmet.map((u) => ({ code: u.code, zh: zhOf(u.code), detail: u.detail, detailCode: u.detailCode, detailParams: { ...u.detailParams } })) },
     eliminationCheck: elimination
-      ? { allowed: elimination.allowed, quick: elimination.quick, blockers: elimination.blockers.map((b) => ({ code: b.code, zh: zhOf(b.code), detail: b.detail })) }
+      ? {
+          allowed: elimination.allowed, quick: elimination.quick,
+          blockers: elimination.blockers.map((b) => ({ code: b.code, zh: zhOf(b.code), detail: b.detail, detailCode: b.detailCode, detailParams: { ...b.detailParams } })),
+        }
       : null,
   };
   return { row, household, members, income, lastIncome, formerPoor, referenceDate, exit, elimination, snapshot };

@@ -9,11 +9,11 @@ import {
   addDays, can, ELIMINATION_BLOCKERS, confirmVerification, currentStep, eliminationOutcome, identificationOutcome, isWithinRegion, MAX_RISK_TYPES, MONITORED_TYPES, pendingConfirmations,
   ProcedureError, procedureClock, regionPrefix, resolveVerifiers, RISK_TYPES, roleProblem, roleProblemMessage, rolesWith, sendBack, signStep, startProcedure, validateStepData,
   type ClueDetail, type ClueItem, type FactsSnapshot, type HouseholdMonitoring, type PolicySnapshot, type PolicyValues, type ProcedureDetail,
-  type ProcedureKind, type ProcedureState, type ProcedureSummary, type PublicityEntry, type Role, type StepCode,
-  type MessageRef,
+  type ProcedureKind, type ProcedureState, type ProcedureSummary, type PublicityEntry, type Role, type StepCode, type StepProblem,
+  type MessageRef, type Localized, type ParamValue, type UnmetItem, joinMessages, msg, stepProblem, stepProblemsMessage,
 } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
-import { AppError, appError, errorOf, fieldError } from '../errors';
+import { AppError, appError, detail, errorOf, fieldError } from '../errors';
 import type { ClueRow, HouseholdColsRow, ProcedureRow } from '../repositories/monitoring.repository';
 import type { Deps } from './context';
 import { todayInChina } from '../clock';
@@ -28,13 +28,17 @@ const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : v == null ? n
 const isDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
 /**
- * A refused risk elimination: the catalogue code with the list of blockers — in Chinese each blocker with its detail,
- * in English the blockers' names (the details are Chinese text of the assessment, not coded yet); one detail per blocker.
+ * A refused risk elimination: the catalogue code with the list of blockers (each blocker's name and detail, joined),
+ * and one detail per blocker (monitoring.blockerItem: the blocker's name and its detail message as params).
  */
-function blockedError(code: 'monitoring.eliminationBlocked' | 'monitoring.reviewFailed', blockers: readonly { code: string; zh: string; detail: string }[]): AppError {
-  const details = blockers.map((b) => ({ field: `blockers.${b.code}`, message: `${b.zh}：${b.detail}` }));
-  const en = blockers.map((b) => ELIMINATION_BLOCKERS.find((x) => x.code === b.code)?.en ?? b.code).join('; ');
-  return appError(code, { list: { zh: details.map((x) => x.message).join('；'), en } }).with({ details });
+function blockedError(code: 'monitoring.eliminationBlocked' | 'monitoring.reviewFailed', blockers: readonly UnmetItem[]): AppError {
+  const items = blockers.map((b) => {
+    const def = ELIMINATION_BLOCKERS.find((x) => x.code === b.code);
+    const name: Localized = { zh: def?.zh ?? b.zh, en: def?.en ?? b.code };
+    const reason: ParamValue = b.detailCode ? { code: b.detailCode, params: (b.detailParams ?? {}) as Record<string, ParamValue> } : b.detail;
+    return { field: `blockers.${b.code}`, m: msg('monitoring.blockerItem', { name, detail: reason }) };
+  });
+  return appError(code, { list: joinMessages(items.map((x) => x.m)) }).with({ details: items.map((x) => detail(x.field, x.m)) });
 }
 
 /** A ProcedureError of the domain as an API error: forbidden → 403, conflict → 409, invalid → 400 with the fields. */
@@ -344,7 +348,7 @@ export class MonitoringService {
           // with the other fields' problems, so that the form learns everything at once
           const rest = validateStepData(state.kind, 'verification', b.data, { policy: effective.values, today: now, state }).filter((x) => !x.field.startsWith('verifiers'));
           const all = [...resolved.problems, ...rest];
-          throw procedureError(new ProcedureError(all.map((x) => x.message).join('；'), all), 'data.');
+          throw procedureError(new ProcedureError(stepProblemsMessage(all), all), 'data.');
         }
         data = { ...b.data, verifiers: resolved.verifiers };
       }
@@ -358,7 +362,7 @@ export class MonitoringService {
       }
       if (state.kind === 'identification' && b.step === 'village_review') {
         const problems = proposalProblems(b.data);
-        if (problems.length) throw new AppError(400, 'VALIDATION', problems.map((x) => x.message).join('；'), problems.map((x) => ({ field: `data.${x.field}`, message: x.message })));
+        if (problems.length) throw procedureError(new ProcedureError(stepProblemsMessage(problems), problems), 'data.');
       }
       let quick = r.quick === true;
       // Risk elimination is checked again at county approval on the facts of that day.
@@ -463,7 +467,7 @@ export class MonitoringService {
       if (open && !eliminationActive) {
         const now = today();
         const effective = await this.policy.resolve(tx, h.village_code, yearOf(now));
-        const f = await loadFacts(tx, this.registry, countyCode, householdId, yearOf(now), effective, now, String(open.identified_on));
+        const f = await loadFacts(tx, this.registry, countyCode, householdId, yearOf(now), effective, now, open.identified_on);
         const c = f.snapshot.eliminationCheck!;
         elimination = { allowed: c.allowed, quick: c.quick, blockers: c.blockers, perCapitaNetIncome: f.elimination!.perCapitaNetIncome };
       }
@@ -524,18 +528,18 @@ export class MonitoringService {
  * The village review's proposal (拟认定类型和风险) is optional, but the publicity list prints it: when given it must be
  * a monitored type of the code table and at most MAX_RISK_TYPES distinct risk types of theirs.
  */
-function proposalProblems(data: Record<string, unknown>): { field: string; message: string }[] {
-  const out: { field: string; message: string }[] = [];
+function proposalProblems(data: Record<string, unknown>): StepProblem[] {
+  const out: StepProblem[] = [];
   const type = data.proposedMonitoredType;
   if (type !== undefined && type !== null && type !== '' && !MONITORED_TYPES.some((t) => t.code === type)) {
-    out.push({ field: 'proposedMonitoredType', message: '拟认定监测类型不在代码表中' });
+    out.push(stepProblem('proposedMonitoredType', msg('monitoring.proposal.typeNotInTable')));
   }
   const risks = data.proposedRiskTypes;
   if (risks !== undefined && risks !== null) {
-    if (!Array.isArray(risks)) out.push({ field: 'proposedRiskTypes', message: '拟认定风险类型应为列表' });
-    else if (risks.length > MAX_RISK_TYPES) out.push({ field: 'proposedRiskTypes', message: `拟认定风险类型最多 ${MAX_RISK_TYPES} 项` });
-    else if (new Set(risks).size !== risks.length) out.push({ field: 'proposedRiskTypes', message: '拟认定风险类型不能重复' });
-    else if (risks.some((x) => !RISK_TYPES.some((t) => t.code === x))) out.push({ field: 'proposedRiskTypes', message: '拟认定风险类型不在代码表中' });
+    if (!Array.isArray(risks)) out.push(stepProblem('proposedRiskTypes', msg('monitoring.proposal.risksNotList')));
+    else if (risks.length > MAX_RISK_TYPES) out.push(stepProblem('proposedRiskTypes', msg('monitoring.proposal.maxRiskTypes', { max: MAX_RISK_TYPES })));
+    else if (new Set(risks).size !== risks.length) out.push(stepProblem('proposedRiskTypes', msg('monitoring.proposal.riskDuplicate')));
+    else if (risks.some((x) => !RISK_TYPES.some((t) => t.code === x))) out.push(stepProblem('proposedRiskTypes', msg('monitoring.proposal.riskNotInTable')));
   }
   return out;
 }

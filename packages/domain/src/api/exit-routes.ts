@@ -63,7 +63,10 @@ export const ExitHouseholdAssessment = Type.Object(
     referenceDate: IsoDate,
     meets: Type.Boolean(),
     perCapitaNetIncome: Nullable(Type.Number()),
-    unmet: Type.Array(Type.Object({ code: ExitItemSchema, zh: Type.String(), en: Type.String(), detail: Type.String() })),
+    unmet: Type.Array(Type.Object({
+      code: ExitItemSchema, zh: Type.String(), en: Type.String(), detail: Type.String({ description: 'What exactly is unmet (zh-CN)' }),
+      detailCode: Type.String({ description: "The detail's message code (exit.unmet.*)" }), detailParams: Type.Record(Type.String(), Type.Unknown()),
+    })),
     policy: PolicySnapshot,
   },
   { title: 'ExitHouseholdAssessment' },

@@ -49,7 +49,16 @@ export const PolicySnapshot = Type.Object(
 );
 export type PolicySnapshot = Static<typeof PolicySnapshot>;
 
-const Unmet = Type.Object({ code: Type.String(), zh: Type.String(), detail: Type.String() });
+/**
+ * An unmet exit item or elimination condition: its code, Chinese name, what exactly is unmet (Chinese) and, as the
+ * web renders it, the detail's catalogue code and params (exit.unmet.*, monitoring.blocker.*; absent in snapshots
+ * stored before the details were coded).
+ */
+export const UnmetItem = Type.Object({
+  code: Type.String(), zh: Type.String(), detail: Type.String(),
+  detailCode: Type.Optional(Type.String()), detailParams: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+}, { title: 'UnmetItem' });
+export type UnmetItem = Static<typeof UnmetItem>;
 
 /** What the registry said about a household at one moment (ID numbers masked, no phones). */
 export const FactsSnapshot = Type.Object(
@@ -63,8 +72,8 @@ export const FactsSnapshot = Type.Object(
     perCapitaNetIncome: Nullable(Type.Number()),
     lastPerCapitaNetIncome: Nullable(Type.Number()),
     status: Nullable(Loose),
-    exitAssessment: Nullable(Type.Object({ meets: Type.Boolean(), unmet: Type.Array(Unmet) })),
-    eliminationCheck: Nullable(Type.Object({ allowed: Type.Boolean(), quick: Type.Boolean(), blockers: Type.Array(Unmet) })),
+    exitAssessment: Nullable(Type.Object({ meets: Type.Boolean(), unmet: Type.Array(UnmetItem) })),
+    eliminationCheck: Nullable(Type.Object({ allowed: Type.Boolean(), quick: Type.Boolean(), blockers: Type.Array(UnmetItem) })),
   },
   { title: 'FactsSnapshot' },
 );
@@ -219,7 +228,7 @@ export const HouseholdMonitoring = Type.Object(
     procedures: Type.Array(ProcedureSummary),
     clues: Type.Array(ClueItem),
     /** For a monitored household without an elimination under way: the live check of the elimination conditions */
-    elimination: Nullable(Type.Object({ allowed: Type.Boolean(), quick: Type.Boolean(), blockers: Type.Array(Unmet), perCapitaNetIncome: Nullable(Type.Number()) })),
+    elimination: Nullable(Type.Object({ allowed: Type.Boolean(), quick: Type.Boolean(), blockers: Type.Array(UnmetItem), perCapitaNetIncome: Nullable(Type.Number()) })),
   },
   { title: 'HouseholdMonitoring' },
 );

@@ -36,6 +36,18 @@ export const monitoringMessages = defineMessages('monitoring', {
   'monitoring.sendBackReason': { status: 400, kind: 'VALIDATION', zh: '请填写退回理由', en: 'Give the reason for sending back' },
   'monitoring.procedureOver': { status: 403, kind: 'FORBIDDEN', zh: '该程序已经结束', en: 'This procedure has ended' },
   'monitoring.stepRoles': { status: 403, kind: 'FORBIDDEN', zh: '“{step}”只能由{roles}办理', en: '“{step}” can only be signed by {roles}' },
+  // An unmet condition of risk elimination (a detail of eliminationBlocked / reviewFailed): its name and what exactly.
+  'monitoring.blockerItem': { zh: '{name}：{detail}', en: '{name}: {detail}' },
+  'monitoring.blocker.noMonitoringLine': { zh: '该年度尚无防返贫监测标准（2021 年起设立），无法认定收入稳定超过监测标准', en: 'The year has no monitoring line (set from 2021 on); income cannot be found stably above it' },
+  'monitoring.blocker.noIncome': { zh: '没有本年度收入信息，无法认定收入稳定', en: 'No income is recorded for this year; income cannot be found stable' },
+  'monitoring.blocker.incomeBelowLine': { zh: '人均纯收入 {income} 元，未超过监测标准 {line} 元', en: 'Per-capita net income {income} yuan, not above the monitoring line of {line} yuan' },
+  'monitoring.blocker.notStableNoRecord': { zh: '纳入监测不足 {months} 个月，且上年人均纯收入没有记录，收入稳定时间不足', en: 'Monitored for less than {months} months and no income recorded for last year: income not stable for long enough' },
+  'monitoring.blocker.notStableLastBelow': { zh: '纳入监测不足 {months} 个月，且上年人均纯收入 {last} 元未超过监测标准，收入稳定时间不足', en: 'Monitored for less than {months} months and last year\'s per-capita net income of {last} yuan not above the monitoring line: income not stable for long enough' },
+  'monitoring.blocker.rigidSpending': { zh: '本年合规自付支出 {amount} 元，超过 {threshold} 元（上年农村居民人均可支配收入的 {percent}%）', en: 'Eligible out-of-pocket spending of {amount} yuan this year, above {threshold} yuan ({percent}% of last year\'s rural per-capita disposable income)' },
+  'monitoring.blocker.wholeNoLabour': { zh: '整户无劳动能力兜底保障户，即使兜底保障使收入达标也应继续监测', en: 'A household wholly without labour capacity under basic support stays monitored even when the support brings its income above the line' },
+  'monitoring.blocker.noLabourMember': { zh: '家庭没有登记为有劳动能力（普通、技能、弱或半劳动力）的成员，即使兜底保障使收入达标也应继续监测', en: 'No member is recorded with labour capacity (ordinary, skilled, weak or half); the household stays monitored even when basic support brings its income above the line' },
+  // The problems of a refused step, joined (each is also a detail with its own code).
+  'monitoring.stepProblems': { status: 400, kind: 'VALIDATION', zh: '{list}', en: '{list}' },
   'monitoring.status.open': { zh: '待受理', en: 'waiting to be accepted' },
   'monitoring.status.assigned': { zh: '分派', en: 'assigned' },
   'monitoring.status.verifying': { zh: '进入识别程序', en: 'in an identification procedure' },
@@ -69,4 +81,19 @@ export const monitoringMessages = defineMessages('monitoring', {
   'monitoring.step.verifierKind': { zh: '第 {n} 名核实人的类别不正确', en: 'The kind of verifier {n} is not valid' },
   'monitoring.step.verifierDuplicate': { zh: '核实人不能重复', en: 'A verifier cannot be chosen twice' },
   'monitoring.step.verifierMin': { zh: '入户核实应至少由 {min} 名工作人员进行，请选择至少 {min} 名核实人', en: 'A home verification takes at least {min} officers; choose at least {min} verifiers' },
+  'monitoring.step.verifierNotEligible': { zh: '第 {n} 名核实人（用户 {id}）不存在、已停用，或不是本村、本乡镇的工作人员', en: 'Verifier {n} (user {id}) does not exist, is disabled, or is not an officer of this village or township' },
+  'monitoring.step.helperNotEligible': { zh: '第 {n} 名核实人（帮扶责任人 {id}）不在本户的帮扶责任人中', en: 'Verifier {n} (helper {id}) is not one of the household\'s helpers' },
+  'monitoring.step.verifiersUnresolved': { zh: '核实人未经核对（应由 resolveVerifiers 核对为本村、本乡镇的工作人员）', en: 'The verifiers were not checked (resolveVerifiers checks they are officers of this village or township)' },
+  // The village review's proposal (拟认定类型和风险) of an identification.
+  'monitoring.proposal.typeNotInTable': { zh: '拟认定监测类型不在代码表中', en: 'The proposed monitoring type is not in its code table' },
+  'monitoring.proposal.risksNotList': { zh: '拟认定风险类型应为列表', en: 'The proposed risk types must be a list' },
+  'monitoring.proposal.maxRiskTypes': { zh: '拟认定风险类型最多 {max} 项', en: 'At most {max} proposed risk types' },
+  'monitoring.proposal.riskDuplicate': { zh: '拟认定风险类型不能重复', en: 'The proposed risk types cannot repeat' },
+  'monitoring.proposal.riskNotInTable': { zh: '拟认定风险类型不在代码表中', en: 'A proposed risk type is not in its code table' },
+  // Checks of an imported identification date (validateMigratedMonitoring).
+  'monitoring.migrated.dateInvalid': { zh: '纳入监测日期不是有效日期', en: 'The identification date is not a valid date' },
+  'monitoring.migrated.unexpected': { zh: '非监测对象不应填写纳入监测日期', en: 'A household that is not monitored has no identification date' },
+  'monitoring.migrated.future': { zh: '纳入监测日期 {date} 晚于今天', en: 'The identification date {date} is after today' },
+  'monitoring.migrated.afterYear': { zh: '纳入监测日期 {date} 晚于本行年度 {year} 年，该年度还不是监测对象', en: 'The identification date {date} is after the row\'s year {year}; the household was not yet monitored that year' },
+  'monitoring.migrated.early': { zh: '纳入监测日期 {date} 早于 {start} 年建立防返贫监测机制，请核实', en: 'The identification date {date} is before the monitoring mechanism was set up in {start}; check it' },
 });

@@ -12,6 +12,7 @@ import { perCapitaNetIncome, type IncomeValues } from '../registry/income';
 import type { Household, Member } from '../registry/types';
 import { memberAge } from '../registry/validate';
 import type { PolicyValues } from '../policy/settings';
+import { msg, renderMessage, type Localized, type Message, type ParamValue } from '../messages/index';
 
 export const EXIT_ITEMS = [
   { code: 'income', zh: '收入未达标', en: 'Income not above the line' },
@@ -42,9 +43,20 @@ export type EliminationBlockerCode = (typeof ELIMINATION_BLOCKERS)[number]['code
 
 export interface Unmet<C extends string> {
   code: C;
-  /** Chinese: what exactly is unmet, naming members where it is about members */
+  /** Chinese: what exactly is unmet, naming members where it is about members (the detail message's Chinese text) */
   detail: string;
+  /** The catalogue code of the detail (exit.unmet.*, monitoring.blocker.*) and its params */
+  detailCode: string;
+  detailParams: Readonly<Record<string, ParamValue>>;
 }
+
+/** An unmet item from its catalogue message. */
+function unmet<C extends string>(code: C, m: Message): Unmet<C> {
+  return { code, detail: renderMessage(m, 'zh')!, detailCode: m.code, detailParams: m.params };
+}
+
+/** Members' names as a list in both languages. */
+const names = (ms: readonly { name: string }[]): Localized => ({ zh: ms.map((m) => m.name).join('、'), en: ms.map((m) => m.name).join(', ') });
 
 export interface AssessmentInput {
   household: Pick<Household, 'housingRating' | 'relocated' | 'relocationKeysReceived' | 'safeWater' | 'wholeNoLabour'>;
@@ -76,19 +88,17 @@ function securityItems(input: AssessmentInput): Unmet<'education' | 'medical' | 
       && m.schoolStatus === 'not_in_school' && !(m.dropoutReason && HEALTH_DROPOUT.has(m.dropoutReason));
   });
   if (outOfSchool.length) {
-    out.push({ code: 'education', detail: `${outOfSchool.map((m) => m.name).join('、')} 处于义务教育年龄（${policy.compulsoryAgeMin}–${policy.compulsoryAgeMax} 周岁）但未在校，且不是因病因残` });
+    out.push(unmet('education', msg('exit.unmet.education', { names: names(outOfSchool), min: policy.compulsoryAgeMin, max: policy.compulsoryAgeMax })));
   }
   const uninsured = input.members.filter((m) => m.medicalInsurance !== 'resident' && m.medicalInsurance !== 'employee');
-  if (uninsured.length) out.push({ code: 'medical', detail: `${uninsured.map((m) => m.name).join('、')} 未参加基本医疗保险` });
+  if (uninsured.length) out.push(unmet('medical', msg('exit.unmet.medical', { names: names(uninsured) })));
   const h = input.household;
   const safeHouse = h.housingRating === 'A' || h.housingRating === 'B' || (h.relocated === true && h.relocationKeysReceived === true);
   if (!safeHouse) {
-    out.push({
-      code: 'housing',
-      detail: h.housingRating === null || h.housingRating === undefined ? '住房未鉴定安全等级' : `住房鉴定为 ${h.housingRating} 级，且不是已交钥匙的搬迁户`,
-    });
+    out.push(unmet('housing', h.housingRating === null || h.housingRating === undefined
+      ? msg('exit.unmet.housingUnrated') : msg('exit.unmet.housingRating', { rating: h.housingRating })));
   }
-  if (h.safeWater !== true) out.push({ code: 'water', detail: h.safeWater === false ? '饮水不安全' : '饮水安全情况未填写' });
+  if (h.safeWater !== true) out.push(unmet('water', h.safeWater === false ? msg('exit.unmet.waterUnsafe') : msg('exit.unmet.waterUnknown')));
   return out;
 }
 
@@ -100,14 +110,14 @@ export interface ExitAssessment {
 
 /** Whether the household meets the exit standard this year: income above the poverty line, 三保障, safe water. */
 export function assessExit(input: AssessmentInput): ExitAssessment {
-  const unmet: Unmet<ExitItemCode>[] = [];
+  const items: Unmet<ExitItemCode>[] = [];
   const income = assessedIncome(input);
-  if (income === null) unmet.push({ code: 'income', detail: input.members.length === 0 ? '家庭没有成员' : '没有本年度收入信息' });
+  if (income === null) items.push(unmet('income', input.members.length === 0 ? msg('exit.unmet.noMembers') : msg('exit.unmet.noIncome')));
   else if (income <= input.policy.povertyLine) {
-    unmet.push({ code: 'income', detail: `人均纯收入 ${yuan(income)} 元，未超过脱贫标准 ${yuan(input.policy.povertyLine)} 元` });
+    items.push(unmet('income', msg('exit.unmet.incomeBelowLine', { income: yuan(income), line: yuan(input.policy.povertyLine) })));
   }
-  unmet.push(...securityItems(input));
-  return { meets: unmet.length === 0, perCapitaNetIncome: income, unmet };
+  items.push(...securityItems(input));
+  return { meets: items.length === 0, perCapitaNetIncome: income, unmet: items };
 }
 
 export interface EliminationInput extends AssessmentInput {
@@ -138,23 +148,20 @@ export function checkElimination(input: EliminationInput): EliminationCheck {
   const income = assessedIncome(input);
   const line = policy.monitoringLine;
   const monitoredLong = addMonthsIso(input.identifiedOn, policy.eliminationStableMonths) <= input.referenceDate;
-  if (line === null) blockers.push({ code: 'income_below_line', detail: '该年度尚无防返贫监测标准（2021 年起设立），无法认定收入稳定超过监测标准' });
-  else if (income === null) blockers.push({ code: 'income_below_line', detail: '没有本年度收入信息，无法认定收入稳定' });
-  else if (income <= line) blockers.push({ code: 'income_below_line', detail: `人均纯收入 ${yuan(income)} 元，未超过监测标准 ${yuan(line)} 元` });
+  if (line === null) blockers.push(unmet('income_below_line', msg('monitoring.blocker.noMonitoringLine')));
+  else if (income === null) blockers.push(unmet('income_below_line', msg('monitoring.blocker.noIncome')));
+  else if (income <= line) blockers.push(unmet('income_below_line', msg('monitoring.blocker.incomeBelowLine', { income: yuan(income), line: yuan(line) })));
   else if (!monitoredLong) {
     const last = input.lastIncome && input.members.length ? perCapitaNetIncome(input.lastIncome, input.members.length) : null;
-    if (last === null || last <= line) {
-      blockers.push({
-        code: 'income_below_line',
-        detail: `纳入监测不足 ${policy.eliminationStableMonths} 个月，且上年人均纯收入${last === null ? '没有记录' : ` ${yuan(last)} 元未超过监测标准`}，收入稳定时间不足`,
-      });
-    }
+    const months = policy.eliminationStableMonths;
+    if (last === null) blockers.push(unmet('income_below_line', msg('monitoring.blocker.notStableNoRecord', { months })));
+    else if (last <= line) blockers.push(unmet('income_below_line', msg('monitoring.blocker.notStableLastBelow', { months, last: yuan(last) })));
   }
   const outOfPocket = Number(input.income?.compliantOutOfPocket ?? 0);
   const share = input.formerPoor ? policy.medicalSelfPayShareFormerPoor : policy.medicalSelfPayShareOthers;
   const threshold = share * policy.ruralDisposableIncome;
   if (outOfPocket > threshold) {
-    blockers.push({ code: 'rigid_spending', detail: `本年合规自付支出 ${yuan(outOfPocket)} 元，超过 ${yuan(threshold)} 元（上年农村居民人均可支配收入的 ${Math.round(share * 100)}%）` });
+    blockers.push(unmet('rigid_spending', msg('monitoring.blocker.rigidSpending', { amount: yuan(outOfPocket), threshold: yuan(threshold), percent: Math.round(share * 100) })));
   }
   blockers.push(...securityItems(input));
   // Labour capacity is what is recorded for each member (劳动技能: 普通, 技能, 弱或半劳动力), the same definition as the
@@ -162,12 +169,7 @@ export function checkElimination(input: EliminationInput): EliminationCheck {
   // the recorded capacity is a data-quality finding (age_labour_mismatch, minor_with_labour).
   const labourCapable = input.members.some((m) => m.labour != null && LABOUR_CAPABLE.includes(m.labour));
   if (input.household.wholeNoLabour === true || !labourCapable) {
-    blockers.push({
-      code: 'no_labour',
-      detail: input.household.wholeNoLabour === true
-        ? '整户无劳动能力兜底保障户，即使兜底保障使收入达标也应继续监测'
-        : '家庭没有登记为有劳动能力（普通、技能、弱或半劳动力）的成员，即使兜底保障使收入达标也应继续监测',
-    });
+    blockers.push(unmet('no_labour', input.household.wholeNoLabour === true ? msg('monitoring.blocker.wholeNoLabour') : msg('monitoring.blocker.noLabourMember')));
   }
   const quick = input.referenceDate < addMonthsIso(input.identifiedOn, policy.quickEliminationMonths);
   return { allowed: blockers.length === 0, blockers, quick, perCapitaNetIncome: income };

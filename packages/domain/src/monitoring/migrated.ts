@@ -6,6 +6,7 @@
  */
 import { parseIsoDate } from '../registry/dates';
 import type { ValidationProblem } from '../registry/validate';
+import { msg, renderMessage, type Message } from '../messages/index';
 
 /** Monitoring started in 2020 (防止返贫动态监测和帮扶机制); an earlier date is doubtful, not impossible (pilot counties). */
 export const MONITORING_START_YEAR = 2020;
@@ -23,18 +24,19 @@ export function validateMigratedMonitoring(r: MigratedMonitoringInput, today: st
   const out: ValidationProblem[] = [];
   const d = r.identifiedOn;
   if (d === null || d === undefined || d === '') return out;
-  const err = (check: string, message: string) => out.push({ field: 'identifiedOn', message, severity: 'error', check });
+  const add = (severity: 'error' | 'warning', check: string, m: Message) =>
+    out.push({ field: 'identifiedOn', message: renderMessage(m, 'zh')!, code: m.code, params: m.params, severity, check });
   if (typeof d !== 'string' || parseIsoDate(d) === null) {
-    err('date', '纳入监测日期不是有效日期');
+    add('error', 'date', msg('monitoring.migrated.dateInvalid'));
     return out;
   }
-  if (r.monitored !== true) err('identified_on_unexpected', '非监测对象不应填写纳入监测日期');
-  if (d > today) err('identified_on_future', `纳入监测日期 ${d} 晚于今天`);
+  if (r.monitored !== true) add('error', 'identified_on_unexpected', msg('monitoring.migrated.unexpected'));
+  if (d > today) add('error', 'identified_on_future', msg('monitoring.migrated.future', { date: d }));
   else if (typeof r.year === 'number' && Number.isInteger(r.year) && d > `${r.year}-12-31`) {
-    err('identified_on_after_year', `纳入监测日期 ${d} 晚于本行年度 ${r.year} 年，该年度还不是监测对象`);
+    add('error', 'identified_on_after_year', msg('monitoring.migrated.afterYear', { date: d, year: r.year }));
   }
   if (Number(d.slice(0, 4)) < MONITORING_START_YEAR) {
-    out.push({ field: 'identifiedOn', severity: 'warning', check: 'identified_on_early', message: `纳入监测日期 ${d} 早于 ${MONITORING_START_YEAR} 年建立防返贫监测机制，请核实` });
+    add('warning', 'identified_on_early', msg('monitoring.migrated.early', { date: d, start: MONITORING_START_YEAR }));
   }
   return out;
 }

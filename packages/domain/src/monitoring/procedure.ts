@@ -342,8 +342,17 @@ const verifierKey = (v: { kind?: unknown; id: number }) => `${typeof v.kind === 
 
 /** The shape of the verifiers of a step: a list of at least two distinct people, chosen (by id), not typed names. */
 /** A step problem from a catalogue message (its Chinese text as the message). */
-function stepProblem(field: string, m: Message): StepProblem {
+export function stepProblem(field: string, m: Message): StepProblem {
   return { field, message: renderMessage(m, 'zh')!, code: m.code, params: m.params };
+}
+
+/** The message of a refusal naming several problems: each problem in turn ('；' in Chinese), as monitoring.stepProblems. */
+export function stepProblemsMessage(problems: readonly StepProblem[]): Message {
+  const list: Localized = {
+    zh: problems.map((p) => p.message).join('；'),
+    en: problems.map((p) => (p.code ? (renderMessage({ code: p.code, params: p.params }, 'en') ?? p.message) : p.message)).join('; '),
+  };
+  return msg('monitoring.stepProblems', { list });
 }
 
 /** English names of the step fields, by their Chinese name. */
@@ -387,11 +396,8 @@ export function resolveVerifiers(
     const kind = (v.kind ?? 'user') as VerifierKind;
     const who = eligible.find((e) => e.kind === kind && e.id === v.id);
     if (!who) {
-      problems.push({
-        field: `verifiers.${i}`,
-        message: kind === 'helper' ? `第 ${i + 1} 名核实人（帮扶责任人 ${v.id}）不在本户的帮扶责任人中`
-          : `第 ${i + 1} 名核实人（用户 ${v.id}）不存在、已停用，或不是本村、本乡镇的工作人员`,
-      });
+      problems.push(stepProblem(`verifiers.${i}`, kind === 'helper'
+        ? msg('monitoring.step.helperNotEligible', { n: i + 1, id: v.id }) : msg('monitoring.step.verifierNotEligible', { n: i + 1, id: v.id })));
       return;
     }
     const self = kind === 'user' && who.id === signer.id;
@@ -459,9 +465,9 @@ export function signStep(state: ProcedureState, step: StepCode, data: Record<str
   const problems = validateStepData(state.kind, step, data, { ...ctx, state });
   // The verifiers are stored resolved (resolveVerifiers: names and how each confirms), never as the form sent them.
   if (step === 'verification' && !problems.length && verifiersOf({ data } as ProcedureEvent).length !== (data.verifiers as unknown[]).length) {
-    problems.push({ field: 'verifiers', message: '核实人未经核对（应由 resolveVerifiers 核对为本村、本乡镇的工作人员）' });
+    problems.push(stepProblem('verifiers', msg('monitoring.step.verifiersUnresolved')));
   }
-  if (problems.length) throw new ProcedureError(problems.map((x) => x.message).join('；'), problems);
+  if (problems.length) throw new ProcedureError(stepProblemsMessage(problems), problems);
   const event: ProcedureEvent = { action: 'sign', step, data, comment: comment?.trim() || null, signerId: signer.id, signerName: signer.name, role: signer.role, on: ctx.today };
   const rejected = (step === 'village_review' && data.result === 'disagree') || ((step === 'township_review' || step === 'county_approval') && data.result === 'reject');
   const last = state.stepIndex === PROCEDURE_STEPS[state.kind].length - 1;
@@ -483,8 +489,8 @@ export function sendBack(state: ProcedureState, toStep: StepCode, reason: string
   if (who) throw new ProcedureError(who, [], 'forbidden');
   const steps = PROCEDURE_STEPS[state.kind];
   const to = steps.findIndex((s) => s.code === toStep);
-  if (to < 0 || to >= state.stepIndex) throw new ProcedureError(msg('monitoring.sendBackEarlier'), [{ field: 'toStep', message: '只能退回到之前已办理的环节', code: 'monitoring.sendBackEarlier' }]);
-  if (!reason.trim()) throw new ProcedureError(msg('monitoring.sendBackReason'), [{ field: 'reason', message: '请填写退回理由', code: 'monitoring.sendBackReason' }]);
+  if (to < 0 || to >= state.stepIndex) throw new ProcedureError(msg('monitoring.sendBackEarlier'), [stepProblem('toStep', msg('monitoring.sendBackEarlier'))]);
+  if (!reason.trim()) throw new ProcedureError(msg('monitoring.sendBackReason'), [stepProblem('reason', msg('monitoring.sendBackReason'))]);
   const event: ProcedureEvent = { action: 'send_back', step: cur.code, toStep, data: {}, comment: reason.trim(), signerId: signer.id, signerName: signer.name, role: signer.role, on: today };
   return { ...state, stepIndex: to, stepSince: today, events: [...state.events, event] };
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assessExit, checkElimination, POLICY_DEFAULTS, type AssessmentInput, type EliminationInput } from '../../src/index';
+import { assessExit, checkElimination, POLICY_DEFAULTS, renderMessage, type AssessmentInput, type EliminationInput } from '../../src/index';
 
 const TODAY = '2026-11-30';
 const member = (name: string, birthDate: string, over: Partial<AssessmentInput['members'][number]> = {}): AssessmentInput['members'][number] => ({
@@ -32,6 +32,10 @@ test('assessExit: lists every unmet item with details', () => {
   assert.match(r.unmet[1]!.detail, /王小明/);
   assert.match(r.unmet[2]!.detail, /李秀兰 未参加基本医疗保险/);
   assert.match(r.unmet[3]!.detail, /C 级/);
+  // each detail by code, its Chinese text rendered from the catalogue, and in English
+  assert.deepEqual(r.unmet.map((u) => u.detailCode), ['exit.unmet.incomeBelowLine', 'exit.unmet.education', 'exit.unmet.medical', 'exit.unmet.housingRating', 'exit.unmet.waterUnsafe']);
+  for (const u of r.unmet) assert.equal(renderMessage({ code: u.detailCode, params: u.detailParams }, 'zh'), u.detail);
+  assert.equal(renderMessage({ code: r.unmet[2]!.detailCode, params: r.unmet[2]!.detailParams }, 'en'), '李秀兰: no basic medical insurance');
 });
 
 test('assessExit: boundary and odd values', () => {
@@ -71,12 +75,19 @@ test('checkElimination: refuses naming each reason', () => {
   assert.deepEqual(r.blockers.map((b) => b.code), ['income_below_line', 'rigid_spending', 'education', 'medical', 'housing', 'water', 'no_labour']);
   assert.match(r.blockers[1]!.detail, /合规自付支出 12,000 元，超过 10,000 元（上年农村居民人均可支配收入的 50%）/);
   assert.match(r.blockers[4]!.detail, /住房未鉴定安全等级/);
+  assert.deepEqual(r.blockers.map((b) => b.detailCode), [
+    'monitoring.blocker.incomeBelowLine', 'monitoring.blocker.rigidSpending', 'exit.unmet.education', 'exit.unmet.medical', 'exit.unmet.housingUnrated',
+    'exit.unmet.waterUnknown', 'monitoring.blocker.noLabourMember',
+  ]);
+  for (const b of r.blockers) assert.equal(renderMessage({ code: b.detailCode, params: b.detailParams }, 'zh'), b.detail);
+  assert.deepEqual(r.blockers[1]!.detailParams, { amount: '12,000', threshold: '10,000', percent: 50 });
 });
 
 test('checkElimination: income above the line but not yet stable for half a year', () => {
   const r = checkElimination(elim({ identifiedOn: '2026-08-01', lastIncome: { otherWage: 15000 } })); // last year 5,000 per person
   assert.deepEqual(r.blockers.map((b) => b.code), ['income_below_line']);
   assert.match(r.blockers[0]!.detail, /纳入监测不足 6 个月，且上年人均纯收入 5,000 元未超过监测标准/);
+  assert.equal(r.blockers[0]!.detailCode, 'monitoring.blocker.notStableLastBelow');
   // monitored for six months: this year's income suffices
   assert.equal(checkElimination(elim({ identifiedOn: '2026-05-30', lastIncome: null })).allowed, true);
   assert.equal(checkElimination(elim({ identifiedOn: '2026-06-01', lastIncome: null })).allowed, false);

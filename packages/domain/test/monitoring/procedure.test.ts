@@ -226,7 +226,7 @@ test('verifiers: at least two distinct people, chosen, not typed', () => {
 
 test('verifiers: resolved against the eligible officers; unknown or out-of-region refused; the signer, on-behalf and pending entries', () => {
   const bad = resolveVerifiers([{ id: 7 }, { id: 99 }], ELIGIBLE, { id: 1, name: '村干部' });
-  assert.deepEqual(bad.problems, [{ field: 'verifiers.1', message: '第 2 名核实人（用户 99）不存在、已停用，或不是本村、本乡镇的工作人员' }]);
+  assert.deepEqual(bad.problems, [{ field: 'verifiers.1', message: '第 2 名核实人（用户 99）不存在、已停用，或不是本村、本乡镇的工作人员', code: 'monitoring.step.verifierNotEligible', params: { n: 2, id: 99 } }]);
   const ok = resolveVerifiers([{ id: 1 }, { id: 7, onBehalf: true }, { id: 8 }], ELIGIBLE, { id: 1, name: '村干部' });
   assert.deepEqual(ok.problems, []);
   assert.deepEqual(ok.verifiers, [

@@ -17,7 +17,7 @@ const YEARS = Array.from({ length: 6 }, (_, i) => CURRENT_YEAR - i);
  * it, and every unmet item with what exactly is unmet. `version` changes when the household is reloaded.
  */
 export function HouseholdExitPanel({ countyCode, id, version }: { countyCode: string; id: number; version?: unknown }) {
-  const { t } = useI18n();
+  const { t, serverText } = useI18n();
   const [year, setYear] = useState(CURRENT_YEAR);
   // the year's assessment (the shown one stays while another year loads; nothing on an error)
   const assessment = useApiQuery(api.exitHousehold, { params: { countyCode, id }, query: { year } }, { keepPrevious: true });
@@ -86,7 +86,7 @@ export function HouseholdExitPanel({ countyCode, id, version }: { countyCode: st
           {data.unmet.map((u) => (
             <li key={u.code} data-item={u.code}>
               <ExitItemTag code={u.code} />
-              <span className="tp-exit-unmet-detail">{u.detail}</span>
+              <span className="tp-exit-unmet-detail">{serverText({ code: u.detailCode, params: u.detailParams, message: u.detail })}</span>
             </li>
           ))}
         </ul>

@@ -6,14 +6,15 @@ import { api, isApiError } from '../../api/client';
 import { useApiMutation, useApiQuery } from '../../api/queries';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
-import { ClueStatusTag, ProcStatusTag, useMonLabels } from './shared';
+import type { ServerMessage } from '../../i18n/server';
+import { ClueStatusTag, ProcStatusTag, unmetMessage, useMonLabels } from './shared';
 
 /**
  * The monitoring path of one household, for the household page: monitoring episodes (identified, eliminated, the
  * quick flag), the procedures and clues, and the risk-elimination button with every reason it is refused.
  */
 export function HouseholdMonitoringPanel({ countyCode, id }: { countyCode: string; id: number }) {
-  const { t, errorText } = useI18n();
+  const { t, errorText, serverText } = useI18n();
   const { message } = App.useApp();
   const { can } = useAuth();
   const l = useMonLabels();
@@ -21,19 +22,20 @@ export function HouseholdMonitoringPanel({ countyCode, id }: { countyCode: strin
   const monitoring = useApiQuery(api.householdMonitoring, { params: { countyCode, id } });
   const data: HouseholdMonitoring | null = monitoring.data ?? null;
   const startElimination = useApiMutation(api.eliminationStart, { invalidates: [api.householdMonitoring] });
-  const [refusal, setRefusal] = useState<string[] | null>(null);
+  // a refused start: the blockers the server named (details by code)
+  const [refusal, setRefusal] = useState<ServerMessage[] | null>(null);
   if (!data) return null;
   const start = async () => {
     try {
       const p = await startElimination.mutateAsync({ params: { countyCode, id } });
       navigate(`/monitoring/procedures/${p.countyCode}/${p.id}`);
     } catch (e) {
-      if (isApiError(e) && e.details?.length) setRefusal(e.details.map((d) => d.message));
+      if (isApiError(e) && e.details?.length) setRefusal(e.details);
       else message.error(errorText(e));
     }
   };
   const canStart = can('procedures:start');
-  const blockers = refusal ?? (data.elimination && !data.elimination.allowed ? data.elimination.blockers.map((b) => `${b.zh}：${b.detail}`) : null);
+  const blockers = (refusal ?? (data.elimination && !data.elimination.allowed ? data.elimination.blockers.map(unmetMessage) : null))?.map((b) => serverText(b)) ?? null;
   return (
     <Card size="small" variant="borderless" style={{ marginBottom: 16 }} data-testid="monitoring-panel"
       title={<Space wrap>{t('mon.panel.title')}{data.monitored ? <Tag color="red">{t('mon.panel.monitored')}</Tag> : <Tag>{t('mon.panel.notMonitored')}</Tag>}</Space>}

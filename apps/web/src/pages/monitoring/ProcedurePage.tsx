@@ -5,7 +5,7 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import {
-  COMPARISON_CHECK_LABELS, ELIMINATION_BLOCKERS, ELIMINATION_TYPES, EXIT_ITEMS, formatYuan, MONITORED_TYPES, policyDefinition, PROCEDURE_STEPS, RISK_TYPES,
+  COMPARISON_CHECK_LABELS, ELIMINATION_TYPES, formatYuan, MONITORED_TYPES, policyDefinition, PROCEDURE_STEPS, RISK_TYPES,
   validateStepData,
   type EndpointResponse, type FactsSnapshot, type PolicyValues, type ProcedureDetail, type ProcedureState, type StepCode,
 } from '@tuopin/domain';
@@ -16,7 +16,7 @@ import { useIsMobile } from '../../utils/hooks';
 import { afterChinaToday, chinaToday, todayInChina } from '../../utils/chinaDate';
 import { useMe } from '../../auth/AuthContext';
 import { fmtValue } from '../policy/format';
-import { ProcStatusTag, useMonLabels } from './shared';
+import { ProcStatusTag, unmetMessage, useMonLabels } from './shared';
 import { checkLabel, stepDataLines } from './stepData';
 import './monitoring.css';
 
@@ -262,16 +262,10 @@ function ConfirmCard({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureD
   );
 }
 
-/** The name of an unmet exit item or elimination condition in the UI language (the stored Chinese name otherwise). */
-function unmetLabel(u: { code: string; zh: string }, lang: 'zh' | 'en'): string {
-  const hit = [...ELIMINATION_BLOCKERS, ...EXIT_ITEMS].find((x) => x.code === u.code);
-  return hit ? hit[lang] : u.zh;
-}
-
 const yuan = (v: number | null, unit: string) => (v === null ? '—' : `${formatYuan(v)} ${unit}`);
 
 export function FactsView({ f }: { f: FactsSnapshot }) {
-  const { t, lang } = useI18n();
+  const { t, lang, serverText } = useI18n();
   const isMobile = useIsMobile();
   const unmet = f.eliminationCheck ? f.eliminationCheck.blockers : f.exitAssessment?.unmet ?? [];
   const unit = t('mon.facts.yuan');
@@ -281,7 +275,7 @@ export function FactsView({ f }: { f: FactsSnapshot }) {
       { key: 'i', label: t('mon.facts.income'), children: <span data-testid="facts-income">{yuan(f.perCapitaNetIncome, unit)}</span> },
       { key: 'l', label: t('mon.facts.lastIncome'), children: yuan(f.lastPerCapitaNetIncome, unit) },
       { key: 'm', label: t('mon.facts.members'), children: f.members.map((m) => `${String(m.name)}${lang === 'zh' ? `（${String(m.idNumber ?? '')}）` : ` (${String(m.idNumber ?? '')})`}`).join(lang === 'zh' ? '、' : ', ') },
-      { key: 'u', label: t('mon.facts.unmet'), children: unmet.length ? <ul style={{ margin: 0, paddingLeft: 18 }}>{unmet.map((u) => <li key={u.code}>{unmetLabel(u, lang)}{lang === 'zh' ? '：' : ': '}{u.detail}</li>)}</ul> : t('mon.facts.none') },
+      { key: 'u', label: t('mon.facts.unmet'), children: unmet.length ? <ul style={{ margin: 0, paddingLeft: 18 }}>{unmet.map((u) => <li key={u.code}>{serverText(unmetMessage(u))}</li>)}</ul> : t('mon.facts.none') },
     ]} />
   );
 }

@@ -1,8 +1,24 @@
 import { Tag } from 'antd';
 import {
-  CLUE_CHANNELS, CLUE_STATUSES, ELIMINATION_TYPES, label, MONITORED_TYPES, PROCEDURE_STEPS, PROCEDURE_TITLES, RISK_TYPES, type ProcedureKind,
+  CLUE_CHANNELS, CLUE_STATUSES, ELIMINATION_BLOCKERS, ELIMINATION_TYPES, EXIT_ITEMS, label, MONITORED_TYPES, PROCEDURE_STEPS, PROCEDURE_TITLES, RISK_TYPES,
+  type ParamValue, type ProcedureKind, type UnmetItem,
 } from '@tuopin/domain';
 import { useI18n } from '../../i18n';
+import type { ServerMessage } from '../../i18n/server';
+
+/**
+ * An unmet exit item or elimination condition as a message (monitoring.blockerItem: its name and its detail by code),
+ * for serverText. A snapshot stored before the details were coded shows its Chinese detail.
+ */
+export function unmetMessage(u: Pick<UnmetItem, 'code' | 'zh' | 'detail' | 'detailCode' | 'detailParams'>): ServerMessage {
+  const def = [...ELIMINATION_BLOCKERS, ...EXIT_ITEMS].find((x) => x.code === u.code);
+  return { code: 'monitoring.blockerItem', params: { name: def ? { zh: def.zh, en: def.en } : u.zh, detail: unmetDetail(u) }, message: `${u.zh}：${u.detail}` };
+}
+
+/** The detail alone of an unmet item (what exactly is unmet) as a catalogue message, else its Chinese text. */
+export function unmetDetail(u: Pick<UnmetItem, 'detail' | 'detailCode' | 'detailParams'>): ParamValue {
+  return u.detailCode ? { code: u.detailCode, params: (u.detailParams ?? {}) as Record<string, ParamValue> } : u.detail;
+}
 
 type Lang = 'zh' | 'en';
 const pick = (list: readonly { code: string; zh: string; en: string }[], code: string | null | undefined, lang: Lang) => {
