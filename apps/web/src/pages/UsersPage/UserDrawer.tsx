@@ -13,9 +13,9 @@ import { useIsMobile } from '../../utils/hooks';
 export function StatusTag({ user }: { user: User }) {
   const { t } = useI18n();
   return user.status === 'active' ? (
-    <Tag color="success">{t('status.active')}</Tag>
+    <Tag color="success" data-testid="user-status" data-status="active">{t('status.active')}</Tag>
   ) : (
-    <Tag color="default">{t('status.disabled')}</Tag>
+    <Tag color="default" data-testid="user-status" data-status="disabled">{t('status.disabled')}</Tag>
   );
 }
 
