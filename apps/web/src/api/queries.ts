@@ -54,6 +54,12 @@ export const keys = {
   regions: ['regionCache', ...area(api.regionSearch, api.dashboard)],
   audit: area(api.auditList),
   dashboard: area(api.dashboard),
+  /** Warning rules: the list (and the household page's rule panel on it) and the versions. */
+  rules: area(api.rulesList, api.ruleVersions),
+  /** Warning runs: the list and one run. */
+  ruleRuns: area(api.ruleRunList, api.ruleRunGet),
+  /** Policy settings: the values in force and their history. */
+  policy: area(api.policyEffective, api.policyHistory),
 } as const;
 
 /** Marks the cached answers of the given areas (or single endpoints) stale and refetches those on screen. */

@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router-dom';
 import { Alert, Button, Empty, Select, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { CheckCircleOutlined, ExperimentOutlined, WarningOutlined } from '@ant-design/icons';
 import type { RuleDryRun } from '@tuopin/domain';
-import { api, call } from '../../api/client';
+import { api } from '../../api/client';
+import { useApiQuery } from '../../api/queries';
 import { useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { RegionPicker } from '../../components/RegionPicker';
@@ -13,6 +14,8 @@ import { CURRENT_YEAR, fmtYuan, useRuleLabels, YEARS } from './shared';
 
 type Preview = RuleDryRun['preview'][number];
 const DEBOUNCE_MS = 500;
+type DryInput = { expression: string; regionCode: string; year: number; ruleRegionCode?: string };
+const keyOf = (i: DryInput) => `${i.regionCode}|${i.year}|${i.expression}`;
 
 interface Props {
   expression: string;
@@ -34,45 +37,30 @@ export function DryRun({ expression, valid, ruleRegionCode }: Props) {
   const [region, setRegion] = useState<string>(me.region.code);
   const [year, setYear] = useState(CURRENT_YEAR);
   const [live, setLive] = useState(false);
-  const [result, setResult] = useState<{ key: string; data: RuleDryRun } | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const ctl = useRef<AbortController | null>(null);
-  const key = `${region}|${year}|${expression}`;
-
-  const run = (now: boolean) => {
-    ctl.current?.abort();
-    const c = new AbortController();
-    ctl.current = c;
-    setLoading(true);
-    setError(null);
-    const send = () =>
-      call(api.ruleDryRun, { body: { expression, regionCode: region, year, ruleRegionCode }, signal: c.signal })
-        .then((data) => !c.signal.aborted && setResult({ key, data }))
-        .catch((e: unknown) => !c.signal.aborted && setError(errorText(e)))
-        .finally(() => !c.signal.aborted && setLoading(false));
-    if (now) void send();
-    else {
-      const id = setTimeout(() => void send(), DEBOUNCE_MS);
-      c.signal.addEventListener('abort', () => clearTimeout(id));
-    }
-  };
+  const input = { expression, regionCode: region, year, ruleRegionCode };
+  const key = keyOf(input);
+  // What was sent last (the query's input): the first run at once, then every change after a pause.
+  const [asked, setAsked] = useState<DryInput | null>(null);
+  const dry = useApiQuery(api.ruleDryRun, asked && { body: asked }, { keepPrevious: true, staleTime: Infinity, retry: false });
 
   // Once started, follow the expression, region and year.
   useEffect(() => {
-    if (!live || !valid || result?.key === key) return;
-    run(false);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` covers expression, region and year
+    if (!live || !valid) return;
+    const id = setTimeout(() => setAsked(input), DEBOUNCE_MS);
+    return () => clearTimeout(id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` covers the input
   }, [live, valid, key]);
-  useEffect(() => () => ctl.current?.abort(), []);
 
   const start = () => {
     setLive(true);
-    run(true);
+    if (asked && keyOf(asked) === key) void dry.refetch();
+    else setAsked(input);
   };
 
-  const data = result?.data;
-  const stale = !!result && result.key !== key;
+  const loading = dry.isFetching;
+  const error = dry.error && !loading ? errorText(dry.error) : null;
+  const data = dry.data;
+  const stale = !!data && (dry.isPlaceholderData || !asked || keyOf(asked) !== key);
 
   const columns: TableColumnsType<Preview> = [
     {

@@ -2,9 +2,11 @@ import { useMemo, useRef, useState } from 'react';
 import { Alert, App, Button, Card, Drawer, Input, Select, Switch, Tag } from 'antd';
 import { CheckCircleFilled, CloseCircleFilled, SaveOutlined } from '@ant-design/icons';
 import { checkRule, RISK_TYPES, RULE_SEVERITIES, type RuleRecord, type RuleSeverity } from '@tuopin/domain';
-import { api, call, isApiError } from '../../api/client';
+import { api, call } from '../../api/client';
+import { keys } from '../../api/queries';
 import { useI18n } from '../../i18n';
 import { useIsMobile } from '../../utils/hooks';
+import { useFormSubmit } from '../../utils/useFormSubmit';
 import { DryRun } from './DryRun';
 import { ErrorSnippet, ExpressionInput, type ExpressionHandle } from './ExpressionInput';
 import { RuleHelp } from './RuleHelp';
@@ -48,15 +50,13 @@ interface Props {
  * and the dry run. Saving an existing rule needs a reason; the saved version is shown.
  */
 export function RuleEditor({ rule, canWrite, readOnlyReason, onClose, onSaved }: Props) {
-  const { t, lang, errorText, label } = useI18n();
+  const { t, lang, label } = useI18n();
   const { message } = App.useApp();
   const isMobile = useIsMobile();
   const [base, setBase] = useState<RuleRecord | null>(rule);
   const [d, setD] = useState<Draft>(() => (rule ? fromRule(rule) : newDraft()));
   const [tried, setTried] = useState(false);
-  const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
-  const [serverError, setServerError] = useState<string | null>(null);
   const expr = useRef<ExpressionHandle>(null);
 
   const check = useMemo(() => checkRule(d.expression), [d.expression]);
@@ -67,7 +67,8 @@ export function RuleEditor({ rule, canWrite, readOnlyReason, onClose, onSaved }:
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((p) => ({ ...p, [k]: v }));
     setSaved(null);
-    setServerError(null);
+    f.setError(null);
+    f.clearServer();
   };
 
   const versioned = base !== null && (base.expression !== d.expression || base.severity !== d.severity || base.riskType !== d.riskType || base.name !== d.name.trim());
@@ -79,43 +80,46 @@ export function RuleEditor({ rule, canWrite, readOnlyReason, onClose, onSaved }:
   };
   const shown = (k: keyof typeof problems) => (tried ? problems[k] : null);
 
-  const save = async () => {
-    setTried(true);
-    if (!changed) {
-      void message.info(t('rules.unchanged'));
-      return;
-    }
-    if (!check.ok) {
-      void message.error(t('rules.cannotSave'));
-      return;
-    }
-    if (Object.values(problems).some(Boolean)) return;
-    setSaving(true);
-    setServerError(null);
-    const body = {
-      name: d.name.trim(),
-      ...(d.description.trim() ? { description: d.description.trim() } : {}),
-      severity: d.severity,
-      riskType: d.riskType,
-      expression: d.expression,
-      active: d.active,
-      ...(d.note.trim() ? { note: d.note.trim() } : {}),
-    };
-    try {
-      const r = isNew ? await call(api.ruleCreate, { body: { id: d.id, ...body } }) : await call(api.ruleUpdate, { params: { id: base.id }, body });
+  // Saving through the one form hook: the checks here, the change as a mutation (the rules refetched), the notice.
+  const f = useFormSubmit<Draft, { rule: RuleRecord; text: string }>({
+    fieldErrors: 'state',
+    invalidates: [keys.rules],
+    validate: () => {
+      setTried(true);
+      if (!changed) {
+        void message.info(t('rules.unchanged'));
+        return null;
+      }
+      if (!check.ok) {
+        void message.error(t('rules.cannotSave'));
+        return null;
+      }
+      return Object.values(problems).some(Boolean) ? null : d;
+    },
+    save: async (v) => {
+      const body = {
+        name: v.name.trim(),
+        ...(v.description.trim() ? { description: v.description.trim() } : {}),
+        severity: v.severity,
+        riskType: v.riskType,
+        expression: v.expression,
+        active: v.active,
+        ...(v.note.trim() ? { note: v.note.trim() } : {}),
+      };
+      const r = base === null ? await call(api.ruleCreate, { body: { id: v.id, ...body } }) : await call(api.ruleUpdate, { params: { id: base.id }, body });
       const text = t(versioned || isNew ? 'rules.saved' : 'rules.savedSame', { name: r.name, version: r.version });
+      return { saved: { rule: r, text }, notice: text };
+    },
+    onSaved: ({ rule: r, text }) => {
       setSaved(text);
-      void message.success(text);
       setBase(r);
       setD(fromRule(r));
       setTried(false);
       onSaved(r);
-    } catch (e) {
-      setServerError(isApiError(e) && e.details.length ? e.details.map((x) => x.message).join('；') : errorText(e));
-    } finally {
-      setSaving(false);
-    }
-  };
+    },
+  });
+  // the server's refusal: its details (each in the user's language), else the error
+  const serverError = f.error && ([...Object.values(f.server.byField).flat(), ...f.server.rest].join('；') || f.error);
 
   const title = isNew ? t('rules.editorNew') : t(readOnly ? 'rules.editorView' : 'rules.editorEdit', { name: base.name });
 
@@ -254,7 +258,7 @@ export function RuleEditor({ rule, canWrite, readOnlyReason, onClose, onSaved }:
       className="tp-r-drawer"
       extra={
         canWrite && (
-          <Button type="primary" icon={<SaveOutlined />} loading={saving} onClick={() => void save()} data-testid="rule-save">
+          <Button type="primary" icon={<SaveOutlined />} loading={f.saving} onClick={f.submit} data-testid="rule-save">
             {saveLabel}
           </Button>
         )

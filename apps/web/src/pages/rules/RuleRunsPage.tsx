@@ -1,22 +1,24 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Empty, Select, Skeleton, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { InboxOutlined, PlayCircleOutlined, SettingOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
+import { useQueryClient } from '@tanstack/react-query';
 import { isWithinRegion, type RuleRun } from '@tuopin/domain';
-import { api, call } from '../../api/client';
+import { api } from '../../api/client';
+import { invalidate, keys, queryKeyOf, useApiMutation, useApiQuery } from '../../api/queries';
 import { useAuth, useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
 import { RunProgress } from '../../components/RunProgress';
+import { isRunFinished, useRun } from '../../components/runs/useRun';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useIsMobile } from '../../utils/hooks';
 import { CURRENT_YEAR, YEARS } from './shared';
 import './rules.css';
 
 type Result = RuleRun['results'][number];
-const POLL_MS = 700;
 const RUNNING: readonly RuleRun['status'][] = ['queued', 'running'];
 const STATUS_COLORS: Record<RuleRun['status'], string> = { queued: 'default', running: 'processing', done: 'success', failed: 'error' };
 const fmtTime = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm');
@@ -53,9 +55,14 @@ export default function RuleRunsPage() {
     t('runs.resultSummary', { households: r.households ?? 0, matches: sum(r, 'matches'), newClues: newClues(r) })
     + (r.extendedClues ? t('runs.resultExtended', { n: r.extendedClues }) : '');
 
-  const [runs, setRuns] = useState<RuleRun[] | null>(null);
+  const client = useQueryClient();
+  const list = useApiQuery(api.ruleRunList);
+  const runs: RuleRun[] | null = list.data ?? null;
+  /** The run followed: the one started or retried here, or one the list shows waiting or running. */
   const [active, setActive] = useState<RuleRun | null>(null);
-  const [starting, setStarting] = useState(false);
+  const going = runs?.find((x) => RUNNING.includes(x.status));
+  if (going && !active) setActive(going);
+  const startRun = useApiMutation(api.ruleRunStart, { invalidates: [keys.ruleRuns] });
   const [error, setError] = useState<string | null>(null);
 
   const patch = (p: { region?: string; year?: number; run?: number | null }) => {
@@ -69,62 +76,33 @@ export default function RuleRunsPage() {
     setSp(next, { replace: true });
   };
 
-  const load = useCallback(
-    (signal?: AbortSignal) =>
-      call(api.ruleRunList, { signal })
-        .then((r) => {
-          setRuns(r);
-          const going = r.find((x) => RUNNING.includes(x.status));
-          if (going) setActive((a) => a ?? going);
-        })
-        .catch((e: unknown) => !signal?.aborted && setError(errorText(e))),
-    [errorText],
-  );
+  // Follow the active run (components/runs: its background run polled); when it has ended, refetch the list and show
+  // the run's results (also when it had already ended when first read).
+  const { run: bg } = useRun(active?.runId);
+  const ended = !!active && RUNNING.includes(active.status) && !!bg && bg.id === active.runId && isRunFinished(bg);
   useEffect(() => {
-    const ctl = new AbortController();
-    void load(ctl.signal);
-    return () => ctl.abort();
-  }, [load]);
-
-  // Poll a run in progress; when it ends, reload the list and show its results.
-  const activeId = active && RUNNING.includes(active.status) ? active.id : null;
-  useEffect(() => {
-    if (activeId === null) return;
-    const ctl = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = () => {
-      call(api.ruleRunGet, { params: { id: activeId }, signal: ctl.signal })
-        .then((r) => {
-          setActive(r);
-          if (RUNNING.includes(r.status)) timer = setTimeout(poll, POLL_MS);
-          else {
-            if (r.status === 'failed') void message.error(serverText(r.message ?? t('runs.failed')));
-            void load();
-          }
-        })
-        .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)));
-    };
-    timer = setTimeout(poll, POLL_MS);
-    return () => {
-      ctl.abort();
-      if (timer) clearTimeout(timer);
-    };
-  }, [activeId, errorText, load, message, serverText, t]);
+    if (!ended || !bg) return;
+    void invalidate(client, keys.ruleRuns).then(() => {
+      const done = client.getQueryData<RuleRun[]>(queryKeyOf(api.ruleRunList))?.find((x) => x.runId === bg.id);
+      if (done) setActive(done);
+      if (bg.status === 'failed') void message.error(serverText(done?.message ?? t('runs.failed')));
+    });
+  }, [ended, bg, client, message, serverText, t]);
+  const activeId = active && RUNNING.includes(active.status) && !isRunFinished(bg) ? active.id : null;
 
   const start = async () => {
-    setStarting(true);
     setError(null);
     try {
-      const r = await call(api.ruleRunStart, { body: { regionCode: region, year } });
+      const r = await startRun.mutateAsync({ body: { regionCode: region, year } });
       setActive(r);
       patch({ run: r.id });
       void message.info(t('runs.started'));
     } catch (e) {
       setError(errorText(e));
-    } finally {
-      setStarting(false);
     }
   };
+  const starting = startRun.isPending;
+  const shownError = error ?? (list.error ? errorText(list.error) : null);
 
   const running = activeId !== null && active !== null;
   // The run shown: the chosen one, else the newest finished one.
@@ -229,7 +207,7 @@ export default function RuleRunsPage() {
           showIcon
           title={serverText(shown.message)}
           // the failed run's retry: the same run queued again, followed as the active one
-          action={<RunProgress runId={shown.runId} retryOnly testId="run-failed" onRetried={() => setActive({ ...shown, status: 'queued', progress: 0 })} />}
+          action={<RunProgress runId={shown.runId} retryOnly testId="run-failed" onRetried={(q) => setActive({ ...shown, status: 'queued', progress: 0, runId: q.id })} />}
         />
       )}
       {isMobile && (
@@ -343,9 +321,9 @@ export default function RuleRunsPage() {
         {toolbar}
         {!canRun && <Typography.Paragraph type="secondary" className="tp-r-runs-readonly">{t('runs.readOnly')}</Typography.Paragraph>}
         {progress}
-        {error && <Alert type="error" showIcon title={error} style={{ marginTop: 12 }} data-testid="runs-error" />}
+        {shownError && <Alert type="error" showIcon title={shownError} style={{ marginTop: 12 }} data-testid="runs-error" />}
       </Card>
-      {!runs && !error && (
+      {!runs && !shownError && (
         <Card variant="borderless" style={{ marginTop: 16 }}>
           <Skeleton active />
         </Card>

@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Drawer, Empty, Skeleton, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { EditOutlined, EyeOutlined, HistoryOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import type { RuleRecord, RuleVersionRecord } from '@tuopin/domain';
-import { api, call } from '../../api/client';
+import { useQueryClient } from '@tanstack/react-query';
+import { api } from '../../api/client';
+import { queryKeyOf, useApiQuery } from '../../api/queries';
 import { useAuth } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
@@ -24,8 +26,10 @@ export default function RulesPage() {
   const labels = useRuleLabels();
   const canWrite = can('rules:write');
   const [sp, setSp] = useSearchParams();
-  const [rules, setRules] = useState<RuleRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const client = useQueryClient();
+  const list = useApiQuery(api.rulesList);
+  const rules: RuleRecord[] | null = list.data ?? null;
+  const error = list.error ? errorText(list.error) : null;
   const [versionsOf, setVersionsOf] = useState<RuleRecord | null>(null);
 
   // The open editor is kept in the address: ?rule=<id> or ?rule=new.
@@ -37,20 +41,11 @@ export default function RulesPage() {
     setSp(next, { replace: true });
   };
 
-  const load = useCallback(() => {
-    call(api.rulesList)
-      .then((r) => {
-        setRules(r);
-        setError(null);
-      })
-      .catch((e: unknown) => setError(errorText(e)));
-  }, [errorText]);
-  useEffect(load, [load]);
-
+  // The saved rule replaces its row at once (the editor's save also refetches the rules: keys.rules).
   const saved = (r: RuleRecord) => {
-    setRules((list) => {
-      if (!list) return [r];
-      return list.some((x) => x.id === r.id) ? list.map((x) => (x.id === r.id ? r : x)) : [...list, r];
+    client.setQueryData<RuleRecord[]>(queryKeyOf(api.rulesList), (old) => {
+      if (!old) return [r];
+      return old.some((x) => x.id === r.id) ? old.map((x) => (x.id === r.id ? r : x)) : [...old, r];
     });
     if (open === 'new') setOpen(r.id);
   };
@@ -214,16 +209,9 @@ function VersionsDrawer({ rule, onClose }: { rule: RuleRecord; onClose: () => vo
   const { t, errorText } = useI18n();
   const isMobile = useIsMobile();
   const labels = useRuleLabels();
-  const [items, setItems] = useState<RuleVersionRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    call(api.ruleVersions, { params: { id: rule.id }, signal: ctl.signal })
-      .then(setItems)
-      .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)));
-    return () => ctl.abort();
-  }, [rule.id, errorText]);
+  const versions = useApiQuery(api.ruleVersions, { params: { id: rule.id } });
+  const items: RuleVersionRecord[] | null = versions.data ?? null;
+  const error = versions.error ? errorText(versions.error) : null;
 
   return (
     <Drawer open title={t('rules.versionsTitle', { name: rule.name })} onClose={onClose} size={isMobile ? '100%' : 640} destroyOnHidden>
