@@ -258,6 +258,15 @@ describe('registry: reads, scoping, masking, income parity', () => {
 
     // transfer the baby to another household of the township: same ID number, new membership, old one kept
     const target = (await township.ok(api.householdList, { query: { year: 2026, q: 'ZX0003' } })).items[0]!;
+    // a relation that is not a code of RELATIONS is refused by the contract, the field named
+    const badRelation = await township.call(api.memberMove, {
+      params: { countyCode: '211204', id: zxId, memberId: babyRow.id },
+      body: { kind: 'transfer', date: '2026-03-01', reason: '随母分户', target: { countyCode: '211204', householdId: target.id, relation: 'nephew' as never } },
+    });
+    assert.equal(badRelation.status, 400);
+    const badDetail = (badRelation.body as unknown as { details: { field: string; message: string }[] }).details[0]!;
+    assert.equal(badDetail.field, 'body.target.relation');
+    assert.match(badDetail.message, /与新户主关系/);
     const moved = await township.ok(api.memberMove, {
       params: { countyCode: '211204', id: zxId, memberId: babyRow.id },
       body: { kind: 'transfer', date: '2026-03-01', reason: '随母分户', target: { countyCode: '211204', householdId: target.id, relation: 'grandson' } },

@@ -33,7 +33,8 @@ export type Tx = Transaction<DB>;
 export interface BulkAudit {
   action: string;
   entity: string;
-  entityId: string | null;
+  /** The entity's id (audit_log.entity_id is text; a numeric id is written as its decimal text) */
+  entityId: string | number | null;
   regionCode: string | null;
   summary: unknown;
   reason?: string | null;
@@ -45,7 +46,7 @@ export interface BulkAudit {
  */
 export async function beginBulkAudit(client: pg.PoolClient | pg.Client, b: BulkAudit): Promise<void> {
   await client.query(`select audit_bulk_begin($1, $2, $3, $4, $5::jsonb, $6)`, [
-    b.action, b.entity, b.entityId, b.regionCode, JSON.stringify(b.summary ?? null), b.reason ?? null,
+    b.action, b.entity, b.entityId === null ? null : String(b.entityId), b.regionCode, JSON.stringify(b.summary ?? null), b.reason ?? null,
   ]);
 }
 

@@ -41,9 +41,9 @@ export interface AuditRow extends AuditLogRow {
 export class AuditRepository {
   async append(
     tx: Tx,
-    e: { action: string; entity: string; entityId: string | null; regionCode: string | null; before?: unknown; after?: unknown; reason?: string | null },
+    e: { action: string; entity: string; entityId: string | number | null; regionCode: string | null; before?: unknown; after?: unknown; reason?: string | null },
   ): Promise<void> {
-    await sql`select audit_append(${e.action}, ${e.entity}, ${e.entityId}, ${e.regionCode},
+    await sql`select audit_append(${e.action}, ${e.entity}, ${e.entityId === null ? null : String(e.entityId)}, ${e.regionCode},
               ${e.before === undefined ? null : JSON.stringify(e.before)}::jsonb,
               ${e.after === undefined ? null : JSON.stringify(e.after)}::jsonb, ${e.reason ?? null})`.execute(tx);
   }

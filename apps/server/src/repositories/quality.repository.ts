@@ -4,10 +4,9 @@
  * Every function receives a transaction (scoped, except the job's state updates), so row-level security applies.
  */
 import { sql } from 'kysely';
-import { INCOME_ITEMS } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 import { developmentMeasureInForceSql } from './assistance.repository';
-import type { HouseholdRow, KeyedIncomeRow, KeyedYearStatusRow, MemberRow } from './registry.mapping';
+import { incomeItemsSelect, type HouseholdRow, type KeyedIncomeRow, type KeyedYearStatusRow, type MemberRow } from './registry.mapping';
 
 export interface QualityRunRow {
   id: number;
@@ -105,8 +104,7 @@ const RUN_SELECT = sql`
   q.year, to_char(q.reference_date, 'YYYY-MM-DD') as reference_date, q.status, q.progress, q.message, q.totals,
   q.created_by, q.created_by_name, q.created_at, q.started_at, q.finished_at`;
 
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-const INCOME_COLS = sql.join(INCOME_ITEMS.map((it) => sql.ref(`i.${snake(it.key)}`)));
+const INCOME_COLS = incomeItemsSelect('i');
 
 /** Arrays of the keys, for `unnest` joins. */
 const keyArrays = (keys: readonly HouseholdKey[]) => [keys.map((k) => k.county_code), keys.map((k) => k.id)] as const;

@@ -2,8 +2,8 @@
  * Mapping between database rows (snake_case) and the domain's registry types (camelCase). Land areas are
  * nested in the domain (`land.cultivated`) and flat in the database (`land_cultivated`).
  */
-import type { Selectable, Updateable } from 'kysely';
-import type { Household, INCOME_ITEMS, Member } from '@tuopin/domain';
+import { sql, type RawBuilder, type Selectable, type Updateable } from 'kysely';
+import { INCOME_ITEMS, type Household, type IncomeItemKey, type Member } from '@tuopin/domain';
 import type { HouseholdYearStatus, Households, Members } from '../db/schema';
 
 /** A household row (`households.*`). */
@@ -22,8 +22,12 @@ export interface MemberRow extends Selectable<Members> {
 export interface MemberPageRow extends MemberRow {
   left_on_text: string | null;
 }
-/** The income item columns of an income record (numeric: text as `pg` returns it). */
-export type IncomeItemColumns = { [C in (typeof INCOME_ITEMS)[number]['column']]: string | null };
+/**
+ * The income item columns of an income record, in yuan. The columns are numeric(…, 2); the repositories read them
+ * as float8 (incomeItemsSelect), which `pg` returns as numbers — exact for amounts with two decimals (PostgreSQL
+ * prints a float8 as the shortest text that reads back as the same double, so 1234.56 stays 1234.56).
+ */
+export type IncomeItemColumns = { [C in (typeof INCOME_ITEMS)[number]['column']]: number | null };
 /** One year's income record: the year and its item columns. */
 export interface IncomeRow extends IncomeItemColumns {
   year: number;
@@ -32,6 +36,15 @@ export interface IncomeRow extends IncomeItemColumns {
 export interface KeyedIncomeRow extends IncomeRow {
   county_code: string;
   household_id: number;
+}
+/** The select list of the income item columns of the income_records alias `alias`: each as float8, under its column name. */
+export const incomeItemsSelect = (alias: string): RawBuilder<unknown> =>
+  sql.join(INCOME_ITEMS.map((it) => sql`${sql.ref(`${alias}.${it.column}`)}::float8 as ${sql.ref(it.column)}`));
+/** The income values (every item, by its key; null: not recorded) of an income record's item columns. */
+export function incomeValuesFromRow(r: IncomeItemColumns): Record<IncomeItemKey, number | null> {
+  const out: Partial<Record<IncomeItemKey, number | null>> = {};
+  for (const it of INCOME_ITEMS) out[it.key] = r[it.column];
+  return out as Record<IncomeItemKey, number | null>;
 }
 /** One year's status of a household. */
 export type YearStatusRow = Pick<Selectable<HouseholdYearStatus>, 'year' | 'status' | 'exit_year' | 'monitored' | 'monitored_type' | 'risk_types'>;

@@ -2,8 +2,9 @@ import { sql, type RawBuilder } from 'kysely';
 import { INCOME_ITEMS, perCapitaNetIncomeSql } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 import type { AuditLogRow as AuditRow } from './audit.repository';
-import type {
-  HouseholdColumns, HouseholdVillageRow, IncomeRow, MemberColumns, MemberPageRow, MemberRow, YearStatusRow,
+import {
+  incomeItemsSelect, type HouseholdColumns, type HouseholdVillageRow, type IncomeRow, type MemberColumns, type MemberPageRow, type MemberRow,
+  type YearStatusRow,
 } from './registry.mapping';
 
 export interface HouseholdFilter {
@@ -48,7 +49,6 @@ export interface HouseholdTotalsRow {
   average_per_capita: number | null;
 }
 
-const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** Columns of a new row: a null is left out, so that the column's default applies (false flags, 'none' codes, empty lists). */
 const withoutNulls = (cols: HouseholdColumns | MemberColumns): Record<string, unknown> => Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null && v !== undefined));
 
@@ -199,9 +199,8 @@ export class RegistryRepository {
   }
 
   async incomes(tx: Tx, countyCode: string, householdId: number): Promise<IncomeRow[]> {
-    const cols = INCOME_ITEMS.map((it) => sql.ref(`i.${snake(it.key)}`));
     const r = await sql<IncomeRow>`
-      select i.year, ${sql.join(cols)}
+      select i.year, ${incomeItemsSelect('i')}
         from income_records i where i.county_code = ${countyCode} and i.household_id = ${householdId} order by i.year desc`.execute(tx);
     return r.rows;
   }
@@ -244,9 +243,8 @@ export class RegistryRepository {
 
   /** One year's income record of a household (item columns by snake_case name), if any. */
   async income(tx: Tx, countyCode: string, householdId: number, year: number): Promise<IncomeRow | undefined> {
-    const cols = INCOME_ITEMS.map((it) => sql.ref(`i.${it.column}`));
     const r = await sql<IncomeRow>`
-      select i.year, ${sql.join(cols)} from income_records i
+      select i.year, ${incomeItemsSelect('i')} from income_records i
        where i.county_code = ${countyCode} and i.household_id = ${householdId} and i.year = ${year}`.execute(tx);
     return r.rows[0];
   }

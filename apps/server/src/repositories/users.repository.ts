@@ -20,8 +20,16 @@ export interface UserAuthRow {
   status: string;
   must_change_password: boolean;
   failed_attempts: number;
-  locked_until: Date | null;
+  /** Minutes left of a lock in force (lockMinutesLeft), null when the account is not locked */
+  lock_minutes: number | null;
 }
+
+/**
+ * The whole minutes left of the lock in `column` by the database's clock — the clock that set it, so the answer
+ * does not depend on the application's clock agreeing with the database's — at least 1; null when no lock is in force.
+ */
+const lockMinutesLeft = (column: string) =>
+  sql<number | null>`case when ${sql.ref(column)} > now() then greatest(1, ceil(extract(epoch from ${sql.ref(column)} - now()) / 60))::int end`;
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -31,7 +39,7 @@ function baseQuery(tx: Tx) {
     .innerJoin('regions as r', 'r.code', 'u.region_code')
     .select([
       'u.id', 'u.username', 'u.display_name', 'u.role', 'u.phone', 'u.status', 'u.must_change_password',
-      'u.locked_until', 'u.last_login_at', 'u.created_at', 'r.code as region_code', 'r.name as region_name',
+      sql<Date | null>`case when u.locked_until > now() then u.locked_until end`.as('locked_until'), 'u.last_login_at', 'u.created_at', 'r.code as region_code', 'r.name as region_name',
       'r.full_name as region_full_name', 'r.level as region_level',
     ]);
 }
@@ -48,7 +56,7 @@ function toUser(r: Row): User {
     phone: r.phone,
     status: r.status as 'active' | 'disabled',
     mustChangePassword: r.must_change_password,
-    lockedUntil: r.locked_until && new Date(r.locked_until) > new Date() ? iso(r.locked_until) : null,
+    lockedUntil: iso(r.locked_until),
     lastLoginAt: iso(r.last_login_at),
     createdAt: iso(r.created_at)!,
   };
@@ -69,7 +77,8 @@ function applyFilter<O>(q: SelectQueryBuilder<DB & { u: DB['users']; r: DB['regi
 /** Failed logins of an account or of a name that is not one. */
 export interface LoginFailure {
   failed_attempts: number;
-  locked_until: Date | null;
+  /** Minutes left of a lock in force (by the database's clock), null when not locked */
+  lock_minutes: number | null;
 }
 
 export class UsersRepository {
@@ -145,7 +154,7 @@ export class UsersRepository {
   async findForLogin(tx: Tx, username: string): Promise<UserAuthRow | undefined> {
     const r = await tx
       .selectFrom('users')
-      .select(['id', 'username', 'display_name', 'role', 'region_code', 'password_hash', 'status', 'must_change_password', 'failed_attempts', 'locked_until'])
+      .select(['id', 'username', 'display_name', 'role', 'region_code', 'password_hash', 'status', 'must_change_password', 'failed_attempts', lockMinutesLeft('locked_until').as('lock_minutes')])
       .where(sql<boolean>`lower(username) = lower(${username})`)
       .executeTakeFirst();
     return r as UserAuthRow | undefined;
@@ -154,28 +163,28 @@ export class UsersRepository {
   async findAuthById(tx: Tx, id: number): Promise<UserAuthRow | undefined> {
     const r = await tx
       .selectFrom('users')
-      .select(['id', 'username', 'display_name', 'role', 'region_code', 'password_hash', 'status', 'must_change_password', 'failed_attempts', 'locked_until'])
+      .select(['id', 'username', 'display_name', 'role', 'region_code', 'password_hash', 'status', 'must_change_password', 'failed_attempts', lockMinutesLeft('locked_until').as('lock_minutes')])
       .where('id', '=', id)
       .executeTakeFirst();
     return r as UserAuthRow | undefined;
   }
 
-  /** Counts a failed login; locks the account once `threshold` failures are reached. Returns the count and the lock end. */
+  /** Counts a failed login; locks the account once `threshold` failures are reached. Returns the count and the lock's minutes left. */
   async recordFailure(tx: Tx, id: number, threshold: number, lockMinutes: number): Promise<LoginFailure> {
     const r = await sql<LoginFailure>`
       update users set
         failed_attempts = failed_attempts + 1,
         locked_until = case when failed_attempts + 1 >= ${threshold} then now() + make_interval(mins => ${lockMinutes}) else locked_until end
       where id = ${id}
-      returning failed_attempts, locked_until`.execute(tx);
-    return r.rows[0] ?? { failed_attempts: 0, locked_until: null };
+      returning failed_attempts, ${lockMinutesLeft('locked_until')} as lock_minutes`.execute(tx);
+    return r.rows[0] ?? { failed_attempts: 0, lock_minutes: null };
   }
 
   /** The failure count and lock of a user name that is not an account (normalised), like the account columns. */
   async nameFailures(tx: Tx, name: string): Promise<LoginFailure> {
     const r = await sql<LoginFailure>`
-      select failed_attempts, locked_until from login_failures where name = ${name}`.execute(tx);
-    return r.rows[0] ?? { failed_attempts: 0, locked_until: null };
+      select failed_attempts, ${lockMinutesLeft('locked_until')} as lock_minutes from login_failures where name = ${name}`.execute(tx);
+    return r.rows[0] ?? { failed_attempts: 0, lock_minutes: null };
   }
 
   /** recordFailure for a user name that is not an account; also forgets names without a failure for 30 days. */
@@ -188,7 +197,7 @@ export class UsersRepository {
         failed_attempts = f.failed_attempts + 1,
         locked_until = case when f.failed_attempts + 1 >= ${threshold} then now() + make_interval(mins => ${lockMinutes}) else f.locked_until end,
         last_failed_at = now()
-      returning failed_attempts, locked_until`.execute(tx);
+      returning failed_attempts, ${lockMinutesLeft('locked_until')} as lock_minutes`.execute(tx);
     return r.rows[0]!;
   }
 

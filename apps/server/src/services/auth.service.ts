@@ -24,8 +24,6 @@ export function hashPassword(password: string): Promise<string> {
   return hash(password, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
 }
 
-const minutesUntil = (d: Date) => Math.max(1, Math.ceil((new Date(d).getTime() - Date.now()) / 60000));
-const isLocked = (d: Date | null): d is Date => d !== null && new Date(d) > new Date();
 
 export class AuthService {
   private readonly throttle: LoginThrottle;
@@ -50,11 +48,10 @@ export class AuthService {
     if (wait > 0) throw appError('auth.loginRateLimited', { seconds: wait });
     const { user, failures } = await db.system({ name: username, ip: input.ip }, async (tx) => {
       const u = await repos.users.findForLogin(tx, username);
-      return { user: u, failures: u ? { failed_attempts: u.failed_attempts, locked_until: u.locked_until } : await repos.users.nameFailures(tx, name) };
+      return { user: u, failures: u ? { failed_attempts: u.failed_attempts, lock_minutes: u.lock_minutes } : await repos.users.nameFailures(tx, name) };
     });
-    if (isLocked(failures.locked_until)) {
-      throw appError('auth.lockedFor', { minutes: minutesUntil(failures.locked_until) });
-    }
+    // the minutes left are counted by the database's clock, which set the lock (users.repository lockMinutesLeft)
+    if (failures.lock_minutes !== null) throw appError('auth.lockedFor', { minutes: failures.lock_minutes });
     const ok = await verify(user ? user.password_hash : await dummyHash!, input.password).catch(() => false);
     if (!user || !ok) {
       this.throttle.failed(input.ip, name);
@@ -64,12 +61,12 @@ export class AuthService {
           ? await repos.users.recordFailure(tx, user.id, config.lockoutThreshold, config.lockoutMinutes)
           : await repos.users.recordNameFailure(tx, name, config.lockoutThreshold, config.lockoutMinutes);
         await repos.audit.append(tx, {
-          action: isLocked(f.locked_until) ? 'account_locked' : 'login_failed', entity: 'users',
-          entityId: user ? String(user.id) : null, regionCode: user ? user.region_code : null, ...(!user && { after: { username } }),
+          action: f.lock_minutes !== null ? 'account_locked' : 'login_failed', entity: 'users',
+          entityId: user ? user.id : null, regionCode: user ? user.region_code : null, ...(!user && { after: { username } }),
         });
         return f;
       });
-      if (isLocked(after.locked_until)) throw appError('auth.lockedNow', { minutes: config.lockoutMinutes });
+      if (after.lock_minutes !== null) throw appError('auth.lockedNow', { minutes: config.lockoutMinutes });
       const left = config.lockoutThreshold - after.failed_attempts;
       throw left > 0 && left <= 3 ? appError('auth.wrongCredentialsLeft', { left }) : appError('auth.wrongCredentials');
     }
@@ -87,7 +84,7 @@ export class AuthService {
       await repos.users.recordSuccess(tx, user.id);
       await repos.sessions.deleteExpired(tx);
       await repos.sessions.create(tx, { id: session.id, userId: user.id, csrfToken: session.csrfToken, ip: input.ip, userAgent: input.userAgent, hours: config.sessionHours });
-      await repos.audit.append(tx, { action: 'login', entity: 'users', entityId: String(user.id), regionCode: user.region_code });
+      await repos.audit.append(tx, { action: 'login', entity: 'users', entityId: user.id, regionCode: user.region_code });
     });
     return { token: t, session };
   }
@@ -141,7 +138,7 @@ export class AuthService {
     const { db, repos } = this.d;
     await db.system({ name: session.actor.username, ip, userId: session.actor.id }, async (tx) => {
       await repos.sessions.delete(tx, session.id);
-      await repos.audit.append(tx, { action: 'logout', entity: 'users', entityId: String(session.actor.id), regionCode: session.actor.regionCode });
+      await repos.audit.append(tx, { action: 'logout', entity: 'users', entityId: session.actor.id, regionCode: session.actor.regionCode });
     });
   }
 
@@ -154,20 +151,18 @@ export class AuthService {
     const who = { name: session.actor.username, ip, userId: session.actor.id };
     const user = await db.system(who, (tx) => repos.users.findAuthById(tx, session.actor.id));
     if (!user) throw appError('auth.sessionEnded');
-    if (isLocked(user.locked_until)) {
-      throw appError('auth.passwordLockedFor', { minutes: minutesUntil(user.locked_until) });
-    }
+    if (user.lock_minutes !== null) throw appError('auth.passwordLockedFor', { minutes: user.lock_minutes });
     if (!(await verify(user.password_hash, currentPassword).catch(() => false))) {
       const after = await db.system(who, async (tx) => {
         const f = await repos.users.recordFailure(tx, user.id, config.lockoutThreshold, config.lockoutMinutes);
-        const locked = isLocked(f.locked_until);
+        const locked = f.lock_minutes !== null;
         if (locked) await repos.sessions.deleteForUser(tx, user.id);
         await repos.audit.append(tx, {
-          action: locked ? 'account_locked' : 'password_change_failed', entity: 'users', entityId: String(user.id), regionCode: user.region_code,
+          action: locked ? 'account_locked' : 'password_change_failed', entity: 'users', entityId: user.id, regionCode: user.region_code,
         });
         return f;
       });
-      if (isLocked(after.locked_until)) {
+      if (after.lock_minutes !== null) {
         throw appError('auth.passwordLockedNow', { minutes: config.lockoutMinutes });
       }
       const left = config.lockoutThreshold - after.failed_attempts;

@@ -304,7 +304,7 @@ export class ImportService {
         },
         {
           // bulk mode: the import's one audit row (written first, by audit_bulk_begin), no row audit for its rows
-          bulk: { action: 'import', entity: 'imports', entityId: String(row.id), regionCode: row.region_code, summary: { files: row.file_names, counts: row.counts } },
+          bulk: { action: 'import', entity: 'imports', entityId: row.id, regionCode: row.region_code, summary: { files: row.file_names, counts: row.counts } },
           reason: `导入 ${row.file_names.join('、')}`,
         },
       );

@@ -4,12 +4,12 @@
  * used by the background run for each household of a batch and by the live check of one household.
  */
 import {
-  INCOME_ITEMS, runQualityChecks, validateHousehold, validateIncome, validateMember, validateYearStatus,
+  runQualityChecks, validateHousehold, validateIncome, validateMember, validateYearStatus,
   VALIDATION_CHECKS_COVERED_BY_QUALITY, VALIDATION_RULE_PREFIX,
   type IncomeRecord, type Severity, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
 import type { MonitoringOfRow } from '../repositories/quality.repository';
-import { householdFromRow, memberFromRow, type HouseholdRow, type IncomeRow, type MemberRow, type YearStatusRow } from '../repositories/registry.mapping';
+import { householdFromRow, incomeValuesFromRow, memberFromRow, type HouseholdRow, type IncomeRow, type MemberRow, type YearStatusRow } from '../repositories/registry.mapping';
 import { maskIdsInText } from './privacy';
 
 export interface Evaluated {
@@ -31,17 +31,13 @@ export interface HouseholdRows {
   monitoring?: Pick<MonitoringOfRow, 'monitored_since' | 'has_development_measure'> | null;
 }
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
 /** The reference date of a year: today for the current year, else the last day of the year. */
 export function referenceDateFor(year: number, today: string): string {
   return year === Number(today.slice(0, 4)) ? today : `${year}-12-31`;
 }
 
 function incomeFromRow(r: IncomeRow, householdNo: string): IncomeRecord {
-  const out: Record<string, unknown> = { householdNo, year: r.year };
-  for (const it of INCOME_ITEMS) out[it.key] = num(r[it.column]);
-  return out as unknown as IncomeRecord;
+  return { householdNo, year: r.year, ...incomeValuesFromRow(r) };
 }
 
 function statusFromRow(r: YearStatusRow, householdNo: string): YearStatus {

@@ -2,14 +2,14 @@ import type { Readable } from 'node:stream';
 import {
   ancestorCodes, columnsOutput, HOUSEHOLD_FIELD_COLUMNS, incomeLineOf, MEMBER_FIELD_COLUMNS, regionLevel, resolvePolicy,
   ageAt, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
-  parseIdNumber, RELATIONS, REGISTRY_FIRST_YEAR, validateHousehold, validateIncome, validateMember, validateYearStatus,
+  parseIdNumber, REGISTRY_FIRST_YEAR, validateHousehold, validateIncome, validateMember, validateYearStatus,
   type AuditEntry, type MessageCode, type Household, type Member, type ValidationProblem, INCOME_ITEMS, perCapitaNetIncome, regionPrefix,
-  type HouseholdChanges, type HouseholdDetail, type IncomeItemKey, type RelationCode, type IncomeItemsBody, type HouseholdListItem, type HouseholdStatusCode, type MemberChanges, type NewHousehold, type HouseholdListTotals, type IncomeRecord, type IncomeValues, type YearStatus,
+  type HouseholdChanges, type HouseholdDetail, type IncomeItemKey, type RelationCode, type IncomeItemsBody, type HouseholdListItem, type HouseholdStatusCode, type MemberChanges, type NewHousehold, type HouseholdListTotals, type IncomeRecord, type YearStatus,
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { AppError, appError, fieldError } from '../errors';
 import type { Tx } from '../db/database';
-import { householdFromRow, householdToColumns, memberFromRow, memberToColumns, type IncomeItemColumns } from '../repositories/registry.mapping';
+import { householdFromRow, householdToColumns, incomeValuesFromRow, memberFromRow, memberToColumns } from '../repositories/registry.mapping';
 import { pgError } from './context';
 import { maskPrivateValues, PRIVATE_FIELDS, privacyFor, type Privacy } from './privacy';
 import { csvStream } from '../http/csv';
@@ -23,7 +23,6 @@ import {
   MOVE_IN_KINDS, MOVE_OUT_KINDS, type HouseholdFilter, type HouseholdListRow, type MoveRow,
 } from '../repositories/registry.repository';
 
-const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 /** Land areas of a new household where the form gives none: not recorded. */
 const NO_LAND: Household['land'] = Object.freeze({ cultivated: null, forest: null, returnedForest: null, orchard: null, pasture: null, waterSurface: null });
 /** Today in China (see clock.ts). */
@@ -201,7 +200,7 @@ export class RegistryService {
       const valueRows = policyRows.map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
       if (privacy.full) {
         await this.d.repos.audit.append(tx, {
-          action: 'reveal', entity: 'households', entityId: String(id), regionCode: h.village_code,
+          action: 'reveal', entity: 'households', entityId: id, regionCode: h.village_code,
           after: { fields: [...PRIVATE_FIELDS] },
         });
       }
@@ -224,12 +223,11 @@ export class RegistryService {
           };
         }),
         incomes: incomes.map((r) => {
-          const items: IncomeValues = {};
-          for (const it of INCOME_ITEMS) items[it.key] = num(r[it.column]);
+          const items = incomeValuesFromRow(r);
           const year = r.year;
           const size = sizeAtYearEnd(activeNow, moves, year);
           return {
-            year, items: items as Record<string, number | null>, size,
+            year, items, size,
             perCapitaNetIncome: perCapitaNetIncome(items, size), explanation: explainIncome(items, size),
           };
         }),
@@ -399,7 +397,7 @@ export class RegistryService {
   /** A member leaves: the row stays (inactive, with date and reason); a transfer creates the membership in the target household. */
   async moveMember(
     actor: Actor, countyCode: string, id: number, memberId: number,
-    b: { kind: 'death' | 'marriage_out' | 'transfer' | 'other_out'; date: string; reason: string; target?: { countyCode: string; householdId: number; relation: string } },
+    b: { kind: 'death' | 'marriage_out' | 'transfer' | 'other_out'; date: string; reason: string; target?: { countyCode: string; householdId: number; relation: RelationCode } },
   ): Promise<HouseholdDetail> {
     const why = `${MEMBER_MOVE_LABELS[b.kind].zh}：${b.reason}`;
     await this.d.db.scoped(
@@ -412,11 +410,10 @@ export class RegistryService {
         if (b.kind === 'transfer') {
           if (!b.target) throw fieldError('body.target', 'registry.targetRequired');
           if (b.target.countyCode === countyCode && b.target.householdId === id) throw fieldError('body.target', 'registry.targetSelf');
-          if (!label(RELATIONS, b.target.relation)) throw fieldError('body.target.relation', 'registry.targetRelation');
           const target = await this.repo.household(tx, b.target.countyCode, b.target.householdId);
           if (!target) throw fieldError('body.target', 'registry.targetNotFound');
           const tVillage = target.village_code;
-          const newId = await this.repo.insertMember(tx, b.target.countyCode, b.target.householdId, tVillage, memberToColumns({ ...current, relation: b.target.relation as RelationCode }));
+          const newId = await this.repo.insertMember(tx, b.target.countyCode, b.target.householdId, tVillage, memberToColumns({ ...current, relation: b.target.relation }));
           await this.repo.movePerson(tx, current.idNumber, { countyCode: b.target.countyCode, villageCode: tVillage, householdId: b.target.householdId, memberId: newId });
           await this.repo.insertMove(tx, {
             countyCode: b.target.countyCode, villageCode: tVillage, memberId: newId, idNumber: current.idNumber, kind: 'transfer_in',
@@ -449,11 +446,12 @@ export class RegistryService {
         const household = await this.repo.household(tx, countyCode, id);
         if (!household) throw appError('registry.householdNotFound');
         const existing = await this.repo.income(tx, countyCode, id, year);
-        const record = (values: (key: IncomeItemKey, column: keyof IncomeItemColumns) => unknown) =>
-          ({ householdNo: household.household_no, year, ...Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, values(i.key, i.column)])) }) as IncomeRecord;
+        const record = (value: (key: IncomeItemKey) => number | null) =>
+          ({ householdNo: household.household_no, year, ...Object.fromEntries(INCOME_ITEMS.map((i) => [i.key, value(i.key)])) }) as IncomeRecord;
         const next = record((k) => items[k] ?? null);
         const opts = { referenceDate: today() };
-        const before = existing ? validateIncome(record((_k, c) => num(existing[c])), opts) : [];
+        const stored = existing ? incomeValuesFromRow(existing) : null;
+        const before = stored ? validateIncome(record((k) => stored[k]), opts) : [];
         const problems = validateIncome(next, opts);
         rejectErrors(problems.filter((p) => p.field === 'year'), 'params', [], incomeFieldZh);
         rejectErrors(problems.filter((p) => p.field !== 'year'), 'body.items', before, incomeFieldZh);

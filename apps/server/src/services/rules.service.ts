@@ -320,7 +320,7 @@ export class RulesService {
         // The run's one audit row, entering bulk mode (audit_bulk_begin) before the clues are written: the rules'
         // matches are known; the clues each created or extended are in the run record (rule_runs) and the clues.
         await this.d.repos.audit.beginBulk(tx, {
-          action: 'run', entity: 'rule_runs', entityId: String(id), regionCode: run.region_code,
+          action: 'run', entity: 'rule_runs', entityId: id, regionCode: run.region_code,
           summary: {
             year: run.year, period: run.period, households,
             results: compiled.map((r) => ({ ruleId: r.id, ruleName: r.name, version: r.version, matches: matches.get(r.id)!, ...(failed.has(r.id) ? { error: failed.get(r.id)! } : {}) })),

@@ -150,7 +150,7 @@ export class Runs {
   info(run: RunRow, actor: Actor): RunInfo {
     const def = this.kinds.get(run.kind);
     return {
-      id: run.id, kind: run.kind, regionCode: run.region_code, subjectId: run.subject_id, status: run.status, progress: Number(run.progress),
+      id: run.id, kind: run.kind, regionCode: run.region_code, subjectId: run.subject_id, status: run.status, progress: run.progress,
       done: run.progress_done, total: run.progress_total, messageCode: run.message_code, messageParams: run.message_params ?? {}, message: run.message,
       createdBy: run.created_by_name, createdAt: iso(run.created_at)!, startedAt: iso(run.started_at), heartbeatAt: iso(run.heartbeat_at),
       finishedAt: iso(run.finished_at), attempt: run.attempt, error: run.error,

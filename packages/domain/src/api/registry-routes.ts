@@ -5,6 +5,7 @@ import { AuditEntry, CURSOR_ID, DateInput, Id, MAX_YUAN, RegionCode, RegionRef, 
 import { INCOME_ITEMS } from '../registry/income';
 import type { IncomeItemKey } from '../registry/types';
 import { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } from '../registry/columns';
+import { RELATIONS, type RelationCode } from '../registry/codes';
 import { columnProperty, columnsSchema, columnsWithout } from './columns-schema';
 
 const Code = Type.String({ maxLength: TEXT.code, description: 'A code of a registry code table (packages/domain/src/registry/codes.ts)' });
@@ -199,6 +200,10 @@ const DateString = DateInput;
 const MemberParams = Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), id: Id, memberId: Id });
 
 export const MEMBER_MOVE_IN_KINDS = ['birth', 'marriage_in', 'other_in'] as const;
+/** The member's relation to the head of the household it moves to (a code of RELATIONS; the validator names the field). */
+const TargetRelation = Type.Enum(RELATIONS.map((r) => r.code) as RelationCode[], {
+  title: '与新户主关系', description: `Codes: ${RELATIONS.map((r) => `${r.code} (${r.zh})`).join(', ')}`,
+});
 export const MEMBER_MOVE_OUT_KINDS = ['death', 'marriage_out', 'transfer', 'other_out'] as const;
 export const MEMBER_MOVE_LABELS: Record<(typeof MEMBER_MOVE_IN_KINDS)[number] | (typeof MEMBER_MOVE_OUT_KINDS)[number], { zh: string; en: string }> = {
   birth: { zh: '出生', en: 'Birth' },
@@ -386,7 +391,7 @@ export const registryApi = {
       kind: Type.Enum(MEMBER_MOVE_OUT_KINDS),
       date: DateString,
       reason: ChangeReason,
-      target: Type.Optional(Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), householdId: Id, relation: Code })),
+      target: Type.Optional(Type.Object({ countyCode: Type.String({ pattern: '^\\d{6}$' }), householdId: Id, relation: TargetRelation })),
     }),
     response: HouseholdDetail,
   }),

@@ -11,7 +11,6 @@ export const registryMessages = defineMessages('registry', {
   'registry.householdNoTaken': { status: 409, kind: 'CONFLICT', zh: '户编号 {no} 在本县已经登记，请换一个户编号', en: 'The household number {no} is already registered in this county; choose another one' },
   'registry.targetRequired': { status: 400, kind: 'VALIDATION', zh: '转入其他农户时必须指定目标农户', en: 'Choose the household the member moves to' },
   'registry.targetSelf': { status: 400, kind: 'VALIDATION', zh: '目标农户不能是本户', en: 'The target household cannot be this household' },
-  'registry.targetRelation': { status: 400, kind: 'VALIDATION', zh: '与新户主关系不正确', en: 'The relation to the new head is not valid' },
   'registry.targetNotFound': { status: 400, kind: 'VALIDATION', zh: '目标农户不存在或不在您的管辖范围内', en: 'The target household does not exist or is outside your region' },
   'registry.targetOnlyForMove': { status: 400, kind: 'VALIDATION', zh: '只有“转入其他农户”需要目标农户', en: 'Only “moved to another household” takes a target household' },
   'registry.memberLeft': { status: 409, kind: 'CONFLICT', zh: '该成员已于 {date} 迁出，不能再修改', en: 'This member left on {date} and can no longer be changed' },

@@ -1,7 +1,7 @@
 // 成员迁出
 import { useMemo, useState } from 'react';
 import { DatePicker, Form, Input, Modal, Select, Typography } from 'antd';
-import { MEMBER_MOVE_LABELS, MEMBER_MOVE_OUT_KINDS, RELATIONS, type HouseholdDetail } from '@tuopin/domain';
+import { MEMBER_MOVE_LABELS, MEMBER_MOVE_OUT_KINDS, RELATIONS, type HouseholdDetail, type RelationCode } from '@tuopin/domain';
 import { api, call } from '../../../api/client';
 import { keys, useApiQuery } from '../../../api/queries';
 import { useI18n } from '../../../i18n';
@@ -33,7 +33,7 @@ export function MoveMemberModal({ open, household, member, onClose, onSaved }: {
           kind: v.kind as (typeof MEMBER_MOVE_OUT_KINDS)[number],
           date: dateText(v.date) ?? today(),
           reason: String(v.reason).trim(),
-          ...(v.kind === 'transfer' ? { target: { countyCode: countyCode!, householdId: Number(householdId), relation: String(v.relation) } } : {}),
+          ...(v.kind === 'transfer' ? { target: { countyCode: countyCode!, householdId: Number(householdId), relation: v.relation as RelationCode } } : {}),
         },
       });
       return { saved, notice: t('member.moved', { name: member.name }) };
