@@ -1,4 +1,4 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { Alert, Button, Card, Select, Skeleton, Tag, Tooltip, Typography } from 'antd';
 import { ClearOutlined, EditOutlined, HistoryOutlined, InfoCircleOutlined } from '@ant-design/icons';
@@ -67,8 +67,6 @@ export default function PolicyPage() {
 
   const patch = (p: Partial<View>) => setSp(writeView({ ...view, ...p }), { replace: true });
 
-  const { refetch } = effective;
-  const changed = useCallback(() => void refetch(), [refetch]);
   // A response of the region and year shown (an older one is kept while the next loads).
   const current = data && data.region.code === region && data.year === view.year ? data : null;
   const editable = !!current?.editable;
@@ -158,10 +156,8 @@ export default function PolicyPage() {
             data={data}
             lang={lang}
             onClose={() => setDialog(null)}
-            onSaved={() => {
-              setDialog(null);
-              changed();
-            }}
+            // the dialog's save invalidates keys.policy: the values in force are refetched
+            onSaved={() => setDialog(null)}
           />
           <ClearModal
             open={dialog?.kind === 'clear'}
@@ -169,10 +165,7 @@ export default function PolicyPage() {
             setting={open}
             data={data}
             onClose={() => setDialog(null)}
-            onCleared={() => {
-              setDialog(null);
-              changed();
-            }}
+            onCleared={() => setDialog(null)}
           />
           <HistoryDrawer open={dialog?.kind === 'history'} def={openDef} setting={open} data={data} onClose={() => setDialog(null)} />
         </>

@@ -1,11 +1,13 @@
 /** The policy page's dialogs: change a value (with its basis), inherit again, and a setting's history. */
 import { useEffect, useMemo, useState } from 'react';
-import { Alert, App, Drawer, Empty, Form, Input, InputNumber, Modal, Skeleton, Tag, Typography } from 'antd';
+import { Alert, Drawer, Empty, Form, Input, InputNumber, Modal, Skeleton, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import type { EffectivePolicySetting, EndpointResponse, PolicyDefinition, PolicyValueRecord } from '@tuopin/domain';
 import { api, call } from '../../api/client';
+import { keys, useApiQuery } from '../../api/queries';
 import { useI18n, type Lang } from '../../i18n';
 import { useIsMobile } from '../../utils/hooks';
+import { useFormSubmit } from '../../utils/useFormSubmit';
 import { fmtNumber, fmtValue, inputSpec, parseTyped, valueProblem, valuesOf } from './format';
 
 type Effective = EndpointResponse<typeof api.policyEffective>;
@@ -23,16 +25,36 @@ const regionLabel = (data: Effective) => data.region.fullName || data.region.nam
 
 /** Sets the value at the shown region and year: the domain's check as you type, the basis required. */
 export function EditModal({ open, def, setting, data, lang, onClose, onSaved }: DialogProps & { lang: Lang; onSaved: () => void }) {
-  const { t, errorText } = useI18n();
-  const { message } = App.useApp();
+  const { t } = useI18n();
   const spec = useMemo(() => inputSpec(def, t), [def, t]);
   const [input, setInput] = useState<number | null>(null);
   /** What is being typed, before the box accepts it (out-of-range text never reaches onChange). */
   const [typed, setTyped] = useState<string | null>(null);
   const [note, setNote] = useState('');
   const [noteTouched, setNoteTouched] = useState(false);
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+
+  const shown = typed !== null ? parseTyped(typed) : input;
+  const stored = shown === null || Number.isNaN(shown) ? shown : spec.fromInput(shown);
+  const problem = valueProblem(def, stored, valuesOf(data.settings), lang, t);
+  const noteMissing = note.trim() === '';
+  const unchanged = !!setting.setHere && stored === setting.setHere.value && note.trim() === (setting.setHere.note ?? '');
+
+  // Saving through the one form hook: the checks above, the change as a mutation (the policy refetched), the notice.
+  const f = useFormSubmit<{ value: number; note: string }, true>({
+    fieldErrors: 'state',
+    invalidates: [keys.policy],
+    validate: () => {
+      setNoteTouched(true);
+      if (problem || noteMissing || unchanged || stored === null || Number.isNaN(stored)) return null;
+      return { value: stored, note: note.trim() };
+    },
+    save: async (v) => {
+      await call(api.policySet, { body: { regionCode: data.region.code, year: data.year, key: def.key, value: v.value, note: v.note } });
+      return { saved: true, notice: t('policy.saved') };
+    },
+    onSaved: () => onSaved(),
+  });
+  const { error, setError } = f;
 
   useEffect(() => {
     if (!open) return;
@@ -41,29 +63,7 @@ export function EditModal({ open, def, setting, data, lang, onClose, onSaved }: 
     setNote(setting.setHere?.note ?? '');
     setNoteTouched(false);
     setError(null);
-  }, [open, setting, spec]);
-
-  const shown = typed !== null ? parseTyped(typed) : input;
-  const stored = shown === null || Number.isNaN(shown) ? shown : spec.fromInput(shown);
-  const problem = valueProblem(def, stored, valuesOf(data.settings), lang, t);
-  const noteMissing = note.trim() === '';
-  const unchanged = !!setting.setHere && stored === setting.setHere.value && note.trim() === (setting.setHere.note ?? '');
-
-  const save = async () => {
-    setNoteTouched(true);
-    if (problem || noteMissing || unchanged || stored === null) return;
-    setSaving(true);
-    setError(null);
-    try {
-      await call(api.policySet, { body: { regionCode: data.region.code, year: data.year, key: def.key, value: stored, note: note.trim() } });
-      void message.success(t('policy.saved'));
-      onSaved();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setSaving(false);
-    }
-  };
+  }, [open, setting, spec, setError]);
 
   const name = lang === 'zh' ? def.zh : def.en;
   return (
@@ -71,11 +71,11 @@ export function EditModal({ open, def, setting, data, lang, onClose, onSaved }: 
       open={open}
       title={t('policy.editTitle', { name })}
       onCancel={onClose}
-      onOk={() => void save()}
+      onOk={f.submit}
       okText={t('policy.save')}
       cancelText={t('policy.cancel')}
       okButtonProps={{ disabled: !!problem || unchanged, 'data-testid': 'policy-save' }}
-      confirmLoading={saving}
+      confirmLoading={f.saving}
       destroyOnHidden
     >
       <div data-testid="policy-edit-modal">
@@ -116,7 +116,7 @@ export function EditModal({ open, def, setting, data, lang, onClose, onSaved }: 
               onInput={(text) => setTyped(text)}
               onChange={(v) => setInput(v)}
               onBlur={() => setTyped(null)}
-              onPressEnter={() => void save()}
+              onPressEnter={f.submit}
               autoFocus
               data-testid="policy-input"
             />
@@ -146,31 +146,25 @@ export function EditModal({ open, def, setting, data, lang, onClose, onSaved }: 
 
 /** Removes the value set at the shown region and year, showing what applies after. */
 export function ClearModal({ open, def, setting, data, onClose, onCleared }: DialogProps & { onCleared: () => void }) {
-  const { t, lang, errorText, label } = useI18n();
-  const { message } = App.useApp();
+  const { t, lang, label } = useI18n();
   const [note, setNote] = useState('');
-  const [saving, setSaving] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const f = useFormSubmit<{ note: string }, true>({
+    fieldErrors: 'state',
+    invalidates: [keys.policy],
+    validate: () => ({ note: note.trim() }),
+    save: async (v) => {
+      await call(api.policyClear, { body: { regionCode: data.region.code, year: data.year, key: def.key, note: v.note || undefined } });
+      return { saved: true, notice: t('policy.cleared') };
+    },
+    onSaved: () => onCleared(),
+  });
+  const { error, setError } = f;
 
   useEffect(() => {
     if (!open) return;
     setNote('');
     setError(null);
-  }, [open]);
-
-  const clear = async () => {
-    setSaving(true);
-    setError(null);
-    try {
-      await call(api.policyClear, { body: { regionCode: data.region.code, year: data.year, key: def.key, note: note.trim() || undefined } });
-      void message.success(t('policy.cleared'));
-      onCleared();
-    } catch (e) {
-      setError(errorText(e));
-    } finally {
-      setSaving(false);
-    }
-  };
+  }, [open, setError]);
 
   const name = label(def);
   return (
@@ -178,11 +172,11 @@ export function ClearModal({ open, def, setting, data, onClose, onCleared }: Dia
       open={open}
       title={t('policy.clearTitle', { name })}
       onCancel={onClose}
-      onOk={() => void clear()}
+      onOk={f.submit}
       okText={t('policy.clear')}
       cancelText={t('policy.cancel')}
       okButtonProps={{ danger: true, 'data-testid': 'policy-clear-confirm' }}
-      confirmLoading={saving}
+      confirmLoading={f.saving}
       destroyOnHidden
     >
       <div data-testid="policy-clear-modal">
@@ -210,19 +204,9 @@ export function ClearModal({ open, def, setting, data, onClose, onCleared }: Dia
 export function HistoryDrawer({ open, def, setting, data, onClose }: DialogProps) {
   const { t, lang, errorText, label } = useI18n();
   const isMobile = useIsMobile();
-  const [items, setItems] = useState<PolicyValueRecord[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    const ctl = new AbortController();
-    setItems(null);
-    setError(null);
-    call(api.policyHistory, { query: { regionCode: data.region.code, key: def.key }, signal: ctl.signal })
-      .then(setItems)
-      .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)));
-    return () => ctl.abort();
-  }, [open, data.region.code, def.key, errorText]);
+  const history = useApiQuery(api.policyHistory, open ? { query: { regionCode: data.region.code, key: def.key } } : null);
+  const items: PolicyValueRecord[] | null = history.data ?? null;
+  const error = history.error ? errorText(history.error) : null;
 
   const name = label(def);
   const time = (iso: string) => dayjs(iso).format('YYYY-MM-DD HH:mm');
