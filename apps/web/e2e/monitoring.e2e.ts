@@ -25,7 +25,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { addDays, formatYuan, type ProcedureDetail } from '@tuopin/domain';
+import { addDays, ELIMINATION_BLOCKERS, formatYuan, msg, renderMessage, type ProcedureDetail } from '@tuopin/domain';
 import pg from 'pg';
 import { ADMIN_PASSWORD, BASE_URL, DESKTOP, login, newContext, SCREENSHOT_DIR, shot, watchErrors, testIdNumber, withBrowser, fillDate, inputOf, currentYearInChina, todayInChina, animationsSettled, importSheets } from './helpers';
 import { backdateIdentification, backdateProcedure } from '../../server/test/time-travel';
@@ -644,5 +644,85 @@ test('monitoring: a household monitored before the platform, imported, shows its
     throw e;
   } finally {
     await ctx.close();
+  }
+});
+
+test('monitoring in English: a refused risk elimination and the exit items are shown from the catalogue by code', { timeout: 180_000 }, async () => {
+  const TODAY = today();
+  const no = householdNo(10);
+  const village = '211204101212'; // 闫家堡子村, 张相镇: no other browser test writes here
+  const birth = `${YEAR - 50}-03-01`;
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  const tUser = `mon_en_${STAMP}`;
+  try {
+    await login(page, 'admin', ADMIN_PASSWORD);
+    await page.waitForURL((u) => u.pathname === '/');
+    // monitored before the platform, 4,000 yuan per person, an uninsured spouse, a C-rated house
+    await importSheets(ctx.request, {
+      households: [{
+        户编号: no, 所在村代码: village, 户属性: '一般贫困户', 识别年度: '2016', 脱贫年度: '2019', 主要致贫原因: '因病', 住房安全等级: 'C', 是否饮水安全: '是',
+        年度: String(YEAR), 户状态: '已脱贫户', 是否监测对象: '是', 监测对象类别: '脱贫不稳定户', 风险类型: '因病', 纳入监测日期: addDays(TODAY, -200),
+      }],
+      members: [
+        { 户编号: no, 证件号码: idNumber(birth, true, 31), 姓名: '韩立军', 与户主关系: '户主', 性别: '男', 出生日期: birth, 民族: '汉族', 文化程度: '初中', 在校生状况: '非在校生',
+          健康状况: '健康', 劳动技能: '普通劳动力', 基本医疗保险: '城乡居民基本医疗保险' },
+        { 户编号: no, 证件号码: idNumber(`${YEAR - 48}-05-01`, false, 32), 姓名: '韩妻', 与户主关系: '配偶', 性别: '女', 出生日期: `${YEAR - 48}-05-01`, 民族: '汉族',
+          文化程度: '初中', 在校生状况: '非在校生', 健康状况: '健康', 劳动技能: '普通劳动力', 基本医疗保险: '未参保' },
+      ],
+      income: [{ 户编号: no, 年度: String(YEAR), '其他工资性收入（元）': '8000' }],
+    });
+    await post(ctx, '/api/users', { username: tUser, displayName: '张相镇干部韩英', role: 'township_officer', regionCode: ZHANGXIANG, password: INITIAL, reason: '防返贫监测端到端测试（英文）' });
+    await setPassword(tUser);
+  } finally {
+    await ctx.close();
+  }
+
+  const township = await loginAs(tUser);
+  try {
+    const vp = township.page;
+    await vp.evaluate(() => localStorage.setItem('tuopin.lang', 'en'));
+    const id = Number((await query('select id from households where household_no = $1', [no])).rows[0]!.id);
+    await vp.goto(`/households/${CC}/${id}`);
+    const panel = vp.getByTestId('monitoring-panel');
+    await panel.getByTestId('start-elimination').waitFor();
+    // what the server decided on, by code: the English text the page must show is the catalogue's
+    const hm = await getJson<{ elimination: { blockers: { code: string; detailCode: string; detailParams: Record<string, never> }[] } }>(
+      township.ctx, `/api/monitoring/households/${CC}/${id}`);
+    assert.deepEqual(hm.elimination.blockers.map((b) => b.code), ['income_below_line', 'medical', 'housing']);
+    const english = hm.elimination.blockers.map((b) => renderMessage(msg('monitoring.blockerItem', {
+      name: ELIMINATION_BLOCKERS.find((x) => x.code === b.code)!, detail: { code: b.detailCode, params: b.detailParams },
+    }), 'en')!);
+    assert.match(english[0]!, /^Income not stably above the monitoring line: Per-capita net income 4,000 yuan, not above the monitoring line of [\d,]+ yuan$/);
+    assert.equal(english[1], 'Basic medical care not secured: 韩妻: no basic medical insurance');
+    assert.equal(english[2], 'Housing not safe: The house is rated C, and the household is not a relocated one that has received its keys');
+    const blockers = panel.getByTestId('elimination-blockers');
+    await blockers.waitFor();
+    assert.deepEqual((await blockers.locator('li').allInnerTexts()).map((r) => r.trim()), english);
+
+    // the refusal of the server (409 monitoring.eliminationBlocked, one detail per blocker) in English
+    const refused = vp.waitForResponse((r) => r.url().endsWith(`/api/monitoring/households/${CC}/${id}/elimination`) && r.request().method() === 'POST');
+    await panel.getByTestId('start-elimination').click();
+    const body = (await (await refused).json()) as { code: string; details: { code: string }[] };
+    assert.equal(body.code, 'monitoring.eliminationBlocked');
+    assert.deepEqual(body.details.map((d) => d.code), ['monitoring.blockerItem', 'monitoring.blockerItem', 'monitoring.blockerItem']);
+    await blockers.waitFor();
+    assert.deepEqual((await blockers.locator('li').allInnerTexts()).map((r) => r.trim()), english);
+    assert.equal(new URL(vp.url()).pathname, `/households/${CC}/${id}`, 'no procedure was started');
+    await panel.scrollIntoViewIfNeeded();
+    await viewShot(vp, 'monitoring-30-elimination-refused-english');
+
+    // the exit items of the household page in English
+    const exit = vp.getByTestId('exit-panel');
+    await exit.waitFor();
+    const unmet = await exit.getByTestId('exit-panel-unmet').innerText();
+    assert.match(unmet, /韩妻: no basic medical insurance/);
+    assert.match(unmet, /The house is rated C, and the household is not a relocated one that has received its keys/);
+    assert.equal(/[\u4e00-\u9fff]/.test(unmet.replace(/韩妻/g, '')), false, `no Chinese in the exit items: ${unmet}`);
+    await exit.scrollIntoViewIfNeeded();
+    await viewShot(vp, 'monitoring-31-exit-items-english');
+    assert.deepEqual(township.errors, []);
+  } finally {
+    await township.ctx.close();
   }
 });

@@ -1,10 +1,12 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { App, Button, Card, DatePicker, Empty, Form, Input, List, Modal, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { CloseCircleOutlined, PlusOutlined, UserAddOutlined } from '@ant-design/icons';
 import { CLUE_CHANNELS, CLUE_STATUSES, MANUAL_CLUE_CHANNELS, type ClueItem, type EndpointResponse, type RuleRecord } from '@tuopin/domain';
 import { api, call } from '../../api/client';
+import { queryKeyOf, useApiMutation, useApiQuery } from '../../api/queries';
 import { useAuth, useMe } from '../../auth/AuthContext';
 import { useI18n } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
@@ -42,15 +44,9 @@ function ClueSummary({ c }: { c: ClueItem }) {
 function HouseholdSearch({ value, onChange }: { value?: string; onChange?: (v: string) => void }) {
   const [q, setQ] = useState('');
   const dq = useDebounced(q, 300);
-  const [options, setOptions] = useState<{ value: string; label: string }[]>([]);
-  useEffect(() => {
-    if (!dq.trim()) return;
-    let live = true;
-    call(api.householdList, { query: { q: dq.trim(), limit: 20, withTotals: false } }).then((r) => {
-      if (live) setOptions(r.items.map((h) => ({ value: `${h.countyCode}:${h.id}`, label: `${h.headName ?? ''}（${h.householdNo}，${h.village.name}）` })));
-    }).catch(() => {});
-    return () => { live = false; };
-  }, [dq]);
+  // the households found for the text typed (the last ones found stay while the text is cleared or the next search loads)
+  const found = useApiQuery(api.householdList, dq.trim() ? { query: { q: dq.trim(), limit: 20, withTotals: false } } : null, { keepPrevious: true });
+  const options = (found.data?.items ?? []).map((h) => ({ value: `${h.countyCode}:${h.id}`, label: `${h.headName ?? ''}（${h.householdNo}，${h.village.name}）` }));
   return <Select showSearch={{ filterOption: false, onSearch: setQ }} value={value} onChange={onChange} options={options} data-testid="clue-household" style={{ width: '100%' }} />;
 }
 
@@ -71,15 +67,13 @@ export default function CluesPage() {
   // platform clues of one warning rule and run period (links from the warning-run results)
   const ruleId = sp.get('rule') ?? undefined;
   const period = sp.get('period') ?? undefined;
-  const [page, setPage] = useState<Page | null>(null);
-  const [items, setItems] = useState<ClueItem[]>([]);
   const [selected, setSelected] = useState<string[]>([]);
   const [assignOpen, setAssignOpen] = useState(false);
   const [createOpen, setCreateOpen] = useState(false);
   /** the clues being dismissed: one (its row's button) or the selected ones, with one reason */
   const [dismissing, setDismissing] = useState<ClueItem[] | null>(null);
-  const [rules, setRules] = useState<RuleRecord[]>([]);
-  const [verifiers, setVerifiers] = useState<{ value: number; label: string }[]>([]);
+  // the warning rules for the rule filter (none on an error)
+  const rules: RuleRecord[] = useApiQuery(api.rulesList).data ?? [];
   const [form] = Form.useForm();
   const [assignForm] = Form.useForm();
   const [dismissForm] = Form.useForm();
@@ -88,7 +82,6 @@ export default function CluesPage() {
   const canDismiss = can('clues:dismiss');
   const canStart = can('procedures:start');
   const canSelect = canAssign || canDismiss;
-  useEffect(() => { call(api.rulesList).then(setRules).catch(() => {}); }, []);
 
   const set = (k: string, v: string | undefined) => {
     const next = new URLSearchParams(sp);
@@ -96,32 +89,49 @@ export default function CluesPage() {
     setSp(next, { replace: true });
   };
 
-  const load = useCallback(async (after?: string) => {
-    try {
-      const r = await call(api.clueList, { query: { regionCode: region, status: status as ClueItem['status'] | undefined, channel: channel as ClueItem['channel'] | undefined, overdue: overdue || undefined, assigneeId: mine ? me.id : undefined, ruleId, period, after, limit: PAGE } });
-      setPage(r);
-      setItems((prev) => (after ? [...prev, ...r.items] : r.items));
-    } catch (e) {
-      message.error(errorText(e));
-    }
-  }, [region, status, channel, overdue, mine, ruleId, period, me.id, message, errorText]);
-  useEffect(() => { void load(); setSelected([]); }, [load]);
-
-  const openAssign = async () => {
-    setAssignOpen(true);
-    const vs = await call(api.clueVerifiers, { query: { regionCode: region } });
-    setVerifiers(vs.map((v) => ({ value: v.id, label: `${v.name}（${v.regionName}）` })));
+  // the inbox in pages of PAGE (server state: an infinite query); a failure is said in a message
+  const filters = {
+    regionCode: region, status: status as ClueItem['status'] | undefined, channel: channel as ClueItem['channel'] | undefined, overdue: overdue || undefined,
+    assigneeId: mine ? me.id : undefined, ruleId, period,
   };
+  const filterKey = JSON.stringify(filters);
+  const list = useInfiniteQuery({
+    queryKey: [...queryKeyOf(api.clueList, { query: filters }), 'pages'],
+    queryFn: ({ pageParam, signal }) => call(api.clueList, { query: { ...filters, after: pageParam, limit: PAGE }, signal }),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (last) => last.next ?? undefined,
+    placeholderData: keepPreviousData,
+  });
+  const items: ClueItem[] = list.data?.pages.flatMap((x) => x.items) ?? [];
+  const page: Page | null = list.data?.pages[list.data.pages.length - 1] ?? null;
+  const { error } = list;
+  useEffect(() => {
+    if (error) message.error(errorText(error));
+  }, [error, message, errorText]);
+  // other filters, another selection
+  useEffect(() => setSelected([]), [filterKey]);
+
+  // a change of clues makes the inbox, the clue and the household's monitoring path stale
+  const changes = [api.clueList, api.clueGet, api.householdMonitoring];
+  const assignClues = useApiMutation(api.clueAssign, { invalidates: changes });
+  const createClue = useApiMutation(api.clueCreate, { invalidates: changes });
+  const startIdentification = useApiMutation(api.identificationStart, { invalidates: [...changes, api.procedureList] });
+  const dismissOne = useApiMutation(api.clueDismiss, { invalidates: changes });
+  const dismissMany = useApiMutation(api.clueDismissBulk, { invalidates: changes });
+  // the people a clue can be assigned to, once the assignment is opened
+  const assignees = useApiQuery(api.clueVerifiers, assignOpen ? { query: { regionCode: region } } : null);
+  const verifiers = (assignees.data ?? []).map((v) => ({ value: v.id, label: `${v.name}（${v.regionName}）` }));
+
+  const openAssign = () => setAssignOpen(true);
   // A form that does not validate shows its messages: the rejection of validateFields is not an error of the page.
   const assign = async () => {
     const v = await assignForm.validateFields().catch(() => null);
     if (!v) return;
     try {
-      const r = await call(api.clueAssign, { body: { assigneeId: v.assigneeId, clues: selected.map((k) => { const [countyCode, id] = k.split(':'); return { countyCode: countyCode!, id: Number(id) }; }) } });
+      const r = await assignClues.mutateAsync({ body: { assigneeId: v.assigneeId, clues: selected.map((k) => { const [countyCode, id] = k.split(':'); return { countyCode: countyCode!, id: Number(id) }; }) } });
       message.success(t('mon.assigned', { n: r.assigned }));
       setAssignOpen(false);
       setSelected([]);
-      void load();
     } catch (e) { message.error(errorText(e)); }
   };
   const create = async () => {
@@ -129,16 +139,15 @@ export default function CluesPage() {
     if (!v) return;
     const [countyCode, id] = String(v.household).split(':');
     try {
-      await call(api.clueCreate, { body: { countyCode: countyCode!, householdId: Number(id), channel: v.channel, foundOn: v.date.format('YYYY-MM-DD'), summary: v.summary, sourceNote: v.source || undefined } });
+      await createClue.mutateAsync({ body: { countyCode: countyCode!, householdId: Number(id), channel: v.channel, foundOn: v.date.format('YYYY-MM-DD'), summary: v.summary, sourceNote: v.source || undefined } });
       message.success(t('mon.created'));
       setCreateOpen(false);
       form.resetFields();
-      void load();
     } catch (e) { message.error(errorText(e)); }
   };
   const start = async (c: ClueItem) => {
     try {
-      const p = await call(api.identificationStart, { params: { countyCode: c.countyCode, id: c.id } });
+      const p = await startIdentification.mutateAsync({ params: { countyCode: c.countyCode, id: c.id } });
       navigate(`/monitoring/procedures/${p.countyCode}/${p.id}`);
     } catch (e) { message.error(errorText(e)); }
   };
@@ -147,15 +156,14 @@ export default function CluesPage() {
     if (!v || !dismissing?.length) return;
     try {
       if (dismissing.length === 1) {
-        await call(api.clueDismiss, { params: { countyCode: dismissing[0]!.countyCode, id: dismissing[0]!.id }, body: { reason: v.reason } });
+        await dismissOne.mutateAsync({ params: { countyCode: dismissing[0]!.countyCode, id: dismissing[0]!.id }, body: { reason: v.reason } });
       } else {
-        await call(api.clueDismissBulk, { body: { reason: v.reason, clues: dismissing.map((c) => ({ countyCode: c.countyCode, id: c.id })) } });
+        await dismissMany.mutateAsync({ body: { reason: v.reason, clues: dismissing.map((c) => ({ countyCode: c.countyCode, id: c.id })) } });
       }
       message.success(t('mon.dismissed', { n: dismissing.length }));
       setDismissing(null);
       setSelected([]);
       dismissForm.resetFields();
-      void load();
     } catch (e) { message.error(errorText(e)); }
   };
   const selectedClues = items.filter((c) => selected.includes(`${c.countyCode}:${c.id}`));
@@ -217,7 +225,7 @@ export default function CluesPage() {
         title={<Typography.Text type="secondary">{t('mon.total', { n: page?.total ?? 0 })}</Typography.Text>}
         extra={canSelect && (
           <Space wrap size={8}>
-            {canAssign && <Button icon={<UserAddOutlined />} disabled={!selected.length} onClick={() => void openAssign()} data-testid="assign">{t('mon.assignSelected', { n: selected.length })}</Button>}
+            {canAssign && <Button icon={<UserAddOutlined />} disabled={!selected.length} onClick={openAssign} data-testid="assign">{t('mon.assignSelected', { n: selected.length })}</Button>}
             {canDismiss && <Button icon={<CloseCircleOutlined />} disabled={!selectedClues.length} onClick={() => setDismissing(selectedClues)} data-testid="dismiss-selected">{t('mon.dismissSelected', { n: selectedClues.length })}</Button>}
           </Space>
         )}>
@@ -240,7 +248,7 @@ export default function CluesPage() {
             rowSelection={canSelect ? { selectedRowKeys: selected, onChange: (k) => setSelected(k as string[]), getCheckboxProps: (c) => ({ disabled: c.status !== 'open' && c.status !== 'assigned' }) } : undefined}
             rowClassName={(c) => (c.acceptOverdue ? 'clue-row-overdue' : '')} />
         )}
-        {page?.next && <Button block style={{ marginTop: 8 }} onClick={() => void load(page.next!)}>{t('common.loadMore')}</Button>}
+        {page?.next && <Button block style={{ marginTop: 8 }} onClick={() => void list.fetchNextPage()}>{t('common.loadMore')}</Button>}
       </Card>
 
       <Modal open={createOpen} title={t('mon.newClue')} onCancel={() => setCreateOpen(false)} onOk={() => void create()} okButtonProps={{ id: 'clue-save' }} destroyOnHidden>

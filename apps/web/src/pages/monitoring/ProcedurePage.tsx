@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useMemo, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router-dom';
 import {
   Alert, App, Badge, Button, Card, Checkbox, Col, DatePicker, Descriptions, Form, Input, InputNumber, Radio, Row, Select, Skeleton, Space, Steps, Tag, Timeline, Typography,
@@ -9,7 +10,8 @@ import {
   validateStepData,
   type EndpointResponse, type FactsSnapshot, type PolicyValues, type ProcedureDetail, type ProcedureState, type StepCode,
 } from '@tuopin/domain';
-import { api, call, isApiError } from '../../api/client';
+import { api, isApiError } from '../../api/client';
+import { setQueryAnswer, useApiMutation, useApiQuery } from '../../api/queries';
 import { useI18n } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
 import { useIsMobile } from '../../utils/hooks';
@@ -21,6 +23,9 @@ import { checkLabel, stepDataLines } from './stepData';
 import './monitoring.css';
 
 type Data = Record<string, unknown>;
+
+/** What a step signed, sent back or confirmed makes stale besides the procedure (which the answer replaces). */
+const PROCEDURE_CHANGE = [api.procedureList, api.householdMonitoring, api.clueList, api.publicityList];
 type Officer = EndpointResponse<typeof api.clueVerifiers>[number];
 
 /** The form values of a step as the data the domain validates. */
@@ -55,10 +60,9 @@ function toData(step: StepCode, v: Record<string, unknown>): Data {
 function VerifierFields({ p, form }: { p: ProcedureDetail; form: ReturnType<typeof Form.useForm>[0] }) {
   const { t } = useI18n();
   const me = useMe();
-  const [officers, setOfficers] = useState<Officer[]>([]);
-  useEffect(() => {
-    call(api.clueVerifiers, { query: { regionCode: p.household.villageCode } }).then(setOfficers).catch(() => setOfficers([]));
-  }, [p.household.villageCode]);
+  // the officers of the household's village and township (none on an error)
+  const verifiers = useApiQuery(api.clueVerifiers, { query: { regionCode: p.household.villageCode } });
+  const officers: Officer[] = verifiers.data ?? [];
   const chosen = (Form.useWatch('verifiers', form) as number[] | undefined) ?? [];
   const others = officers.filter((o) => chosen.includes(o.id) && o.id !== me.id);
   return (<>
@@ -179,7 +183,9 @@ function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDeta
   const [backForm] = Form.useForm();
   const values = Form.useWatch([], form) as Record<string, unknown> | undefined;
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
+  const sign = useApiMutation(api.procedureSign, { invalidates: PROCEDURE_CHANGE });
+  const sendBack = useApiMutation(api.procedureSendBack, { invalidates: PROCEDURE_CHANGE });
+  const busy = sign.isPending;
   const me = useMe();
   // the same checks as the server: the data, and its dates against the previous step's and today in China
   const problems = useMemo(
@@ -191,9 +197,8 @@ function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDeta
   const submit = async () => {
     setTouched(true);
     if (problems.length) return;
-    setBusy(true);
     try {
-      const d = await call(api.procedureSign, { params: { countyCode: p.countyCode, id: p.id }, body: { step, data: toData(step, form.getFieldsValue(true)), comment: (form.getFieldValue('comment') as string) || undefined } });
+      const d = await sign.mutateAsync({ params: { countyCode: p.countyCode, id: p.id }, body: { step, data: toData(step, form.getFieldsValue(true)), comment: (form.getFieldValue('comment') as string) || undefined } });
       message.success(t('mon.proc.signed'));
       form.resetFields();
       setTouched(false);
@@ -201,12 +206,12 @@ function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDeta
     } catch (e) {
       message.error(errorText(e));
       if (isApiError(e) && e.details?.length) message.error(e.details.map((x) => serverText(x)).join('；'));
-    } finally { setBusy(false); }
+    }
   };
   const back = async () => {
     const v = await backForm.validateFields();
     try {
-      onDone(await call(api.procedureSendBack, { params: { countyCode: p.countyCode, id: p.id }, body: { toStep: v.toStep, reason: v.reason } }));
+      onDone(await sendBack.mutateAsync({ params: { countyCode: p.countyCode, id: p.id }, body: { toStep: v.toStep, reason: v.reason } }));
       backForm.resetFields();
     } catch (e) { message.error(errorText(e)); }
   };
@@ -245,15 +250,15 @@ function StepForm({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDeta
 function ConfirmCard({ p, onDone }: { p: ProcedureDetail; onDone: (d: ProcedureDetail) => void }) {
   const { t, errorText } = useI18n();
   const { message } = App.useApp();
-  const [busy, setBusy] = useState(false);
+  const confirmation = useApiMutation(api.procedureConfirm, { invalidates: PROCEDURE_CHANGE });
+  const busy = confirmation.isPending;
   const confirm = async () => {
-    setBusy(true);
     try {
-      onDone(await call(api.procedureConfirm, { params: { countyCode: p.countyCode, id: p.id } }));
+      onDone(await confirmation.mutateAsync({ params: { countyCode: p.countyCode, id: p.id } }));
       message.success(t('mon.proc.confirmed'));
     } catch (e) {
       message.error(errorText(e));
-    } finally { setBusy(false); }
+    }
   };
   return (
     <Alert type="warning" showIcon style={{ marginBottom: 12 }} data-testid="pending-confirmations"
@@ -285,13 +290,13 @@ export default function ProcedurePage() {
   const { t, lang, errorText } = useI18n();
   const l = useMonLabels();
   const isMobile = useIsMobile();
-  const [p, setP] = useState<ProcedureDetail | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    call(api.procedureGet, { params: { countyCode, id: Number(id) } }).then(setP).catch((e) => setError(errorText(e)));
-  }, [countyCode, id, errorText]);
-  useEffect(load, [load]);
-  if (error) return <Alert type="error" title={error} />;
+  const client = useQueryClient();
+  const input = { params: { countyCode, id: Number(id) } };
+  const procedure = useApiQuery(api.procedureGet, input);
+  const p: ProcedureDetail | null = procedure.data ?? null;
+  // a signed step, a send back or a confirmation answers with the procedure as it is now: shown at once
+  const setP = (d: ProcedureDetail) => setQueryAnswer(client, api.procedureGet, input, d);
+  if (!p && procedure.error) return <Alert type="error" title={errorText(procedure.error)} />;
   if (!p) return <Skeleton active />;
   const steps = PROCEDURE_STEPS[p.kind];
   const done = p.status === 'completed';
