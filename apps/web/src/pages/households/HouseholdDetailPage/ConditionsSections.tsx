@@ -1,12 +1,12 @@
 /** 生产生活条件 / 社会保障 / 状态历史 sections of the household page. */
-import { Button, Descriptions, Empty, Space, Table, Timeline, Typography } from 'antd';
+import { Button, Empty, Space, Table, Timeline, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { EditOutlined, PlusOutlined } from '@ant-design/icons';
 import { DIBAO_TYPES, FUELS, HOUSING_RATINGS, RISK_TYPES, ROAD_TYPES, TEKUN_TYPES, WATER_PROBLEMS } from '@tuopin/domain';
 import { useI18n } from '../../../i18n';
 import { isDangerousHousing, MonitoredTag, StatusTag, useCodeLabel } from '../shared';
 import { useHhText } from '../messages';
-import { type Member, type StatusYear, type Fields, DESC_COLUMNS, str, numOf, boolOf, YesNo, dash } from './fields';
+import { type Member, type StatusYear, type Fields, FieldGroup, YesNo, dash } from './fields';
 import { Insurance } from './MembersSection';
 import { type YearActions } from './IncomeSection';
 
@@ -16,34 +16,25 @@ import { type YearActions } from './IncomeSection';
 export function ConditionsSection({ f }: { f: Fields }) {
   const { t } = useI18n();
   const codeLabel = useCodeLabel();
-  const mu = (k: string) => {
-    const v = numOf(f, k);
-    return v === null ? dash : t('cond.mu', { n: v.toFixed(2) });
-  };
-  const rating = str(f, 'housingRating');
-  const area = numOf(f, 'housingArea');
-  const distance = numOf(f, 'roadDistanceKm');
-  const relocated = boolOf(f, 'relocated');
-  const safeWater = boolOf(f, 'safeWater');
+  const mu = (v: number | null) => (v === null ? dash : t('cond.mu', { n: v.toFixed(2) }));
+  const rating = f.housingRating;
+  const area = f.housingArea;
+  const distance = f.roadDistanceKm;
+  const relocated = f.relocated;
+  const safeWater = f.safeWater;
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="conditions">
-      <Descriptions
+      <FieldGroup
         title={t('cond.land')}
-        size="small"
-        bordered
-        column={DESC_COLUMNS}
         items={(['landCultivated', 'landForest', 'landReturnedForest', 'landOrchard', 'landPasture', 'landWaterSurface'] as const).map((k) => ({
           key: k,
           label: t(`cond.${k}`),
-          children: mu(k),
+          children: mu(f[k]),
         }))}
       />
-      <Descriptions
+      <FieldGroup
         title={t('cond.housing')}
-        size="small"
-        bordered
-        column={DESC_COLUMNS}
         items={[
           {
             key: 'rating',
@@ -59,15 +50,12 @@ export function ConditionsSection({ f }: { f: Fields }) {
           { key: 'area', label: t('cond.housingArea'), children: area === null ? dash : t('cond.sqm', { n: area.toFixed(2) }) },
           { key: 'relocated', label: t('cond.relocated'), children: <YesNo value={relocated} /> },
           ...(relocated
-            ? [{ key: 'keys', label: t('cond.relocationKeys'), children: <YesNo value={boolOf(f, 'relocationKeysReceived')} badWhen={false} /> }]
+            ? [{ key: 'keys', label: t('cond.relocationKeys'), children: <YesNo value={f.relocationKeysReceived} badWhen={false} /> }]
             : []),
         ]}
       />
-      <Descriptions
+      <FieldGroup
         title={t('cond.living')}
-        size="small"
-        bordered
-        column={DESC_COLUMNS}
         items={[
           {
             key: 'water',
@@ -75,8 +63,8 @@ export function ConditionsSection({ f }: { f: Fields }) {
             children: (
               <span>
                 <YesNo value={safeWater} badWhen={false} />
-                {safeWater === false && str(f, 'waterProblem') && (
-                  <Typography.Text type="secondary">（{codeLabel(WATER_PROBLEMS, str(f, 'waterProblem'))}）</Typography.Text>
+                {safeWater === false && f.waterProblem && (
+                  <Typography.Text type="secondary">（{codeLabel(WATER_PROBLEMS, f.waterProblem)}）</Typography.Text>
                 )}
               </span>
             ),
@@ -86,7 +74,7 @@ export function ConditionsSection({ f }: { f: Fields }) {
             label: t('cond.roadType'),
             children: (
               <span>
-                {codeLabel(ROAD_TYPES, str(f, 'roadType'))}
+                {codeLabel(ROAD_TYPES, f.roadType)}
                 {distance !== null && (
                   <Typography.Text type="secondary">
                     {' '}
@@ -96,9 +84,9 @@ export function ConditionsSection({ f }: { f: Fields }) {
               </span>
             ),
           },
-          { key: 'electricity', label: t('cond.electricity'), children: <YesNo value={boolOf(f, 'electricity')} badWhen={false} /> },
-          { key: 'toilet', label: t('cond.toilet'), children: <YesNo value={boolOf(f, 'sanitaryToilet')} /> },
-          { key: 'fuel', label: t('cond.fuel'), children: codeLabel(FUELS, str(f, 'fuel')) },
+          { key: 'electricity', label: t('cond.electricity'), children: <YesNo value={f.electricity} badWhen={false} /> },
+          { key: 'toilet', label: t('cond.toilet'), children: <YesNo value={f.sanitaryToilet} /> },
+          { key: 'fuel', label: t('cond.fuel'), children: codeLabel(FUELS, f.fuel) },
         ]}
       />
     </Space>
@@ -121,15 +109,12 @@ export function SecuritySection({ f, members }: { f: Fields; members: Member[] }
   ];
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="security">
-      <Descriptions
+      <FieldGroup
         title={t('security.household')}
-        size="small"
-        bordered
-        column={DESC_COLUMNS}
         items={[
-          { key: 'dibao', label: t('security.dibao'), children: codeLabel(DIBAO_TYPES, str(f, 'dibao')) },
-          { key: 'tekun', label: t('security.tekun'), children: codeLabel(TEKUN_TYPES, str(f, 'tekun')) },
-          { key: 'whole', label: t('security.wholeNoLabour'), children: <YesNo value={boolOf(f, 'wholeNoLabour')} /> },
+          { key: 'dibao', label: t('security.dibao'), children: codeLabel(DIBAO_TYPES, f.dibao) },
+          { key: 'tekun', label: t('security.tekun'), children: codeLabel(TEKUN_TYPES, f.tekun) },
+          { key: 'whole', label: t('security.wholeNoLabour'), children: <YesNo value={f.wholeNoLabour} /> },
         ]}
       />
       <div>

@@ -1,5 +1,5 @@
-/** Field helpers of the household page: typed reads of the record's fields, yes/no, the description columns. */
-import { Typography } from 'antd';
+/** Field helpers of the household page: the record's typed fields, yes/no, a titled group of fields, the description columns. */
+import { Descriptions, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import { type HouseholdDetail } from '@tuopin/domain';
 import { useI18n } from '../../../i18n';
@@ -7,17 +7,18 @@ import { useI18n } from '../../../i18n';
 export type Member = HouseholdDetail['members'][number];
 export type IncomeYear = HouseholdDetail['incomes'][number];
 export type StatusYear = HouseholdDetail['statuses'][number];
-export type Fields = Record<string, unknown>;
+/** The household's fields as the contract types them (codes, numbers, booleans; null when not recorded). */
+export type Fields = HouseholdDetail['fields'];
 
 export const DESC_COLUMNS: DescriptionsProps['column'] = { xs: 1, sm: 2, lg: 3 };
 
-// ------------------------------------------------------------------------------------------
-// Field helpers
+/** A text field for display: null when empty. */
+export const text = (v: string | null): string | null => (v === null || v === '' ? null : v);
 
-export const str = (f: Fields, k: string): string | null => (typeof f[k] === 'string' && f[k] !== '' ? (f[k] as string) : null);
-export const numOf = (f: Fields, k: string): number | null => (typeof f[k] === 'number' ? (f[k] as number) : null);
-export const boolOf = (f: Fields, k: string): boolean | null => (typeof f[k] === 'boolean' ? (f[k] as boolean) : null);
-export const arr = (f: Fields, k: string): string[] => (Array.isArray(f[k]) ? (f[k] as unknown[]).filter((x): x is string => typeof x === 'string') : []);
+/** A titled, bordered group of fields (the sections of the household page). */
+export function FieldGroup({ title, items }: { title: string; items: DescriptionsProps['items'] }) {
+  return <Descriptions title={title} size="small" bordered column={DESC_COLUMNS} items={items} />;
+}
 
 export function YesNo({ value, badWhen }: { value: boolean | null; badWhen?: boolean }) {
   const { t } = useI18n();

@@ -24,7 +24,7 @@ import { isDangerousHousing, MonitoredTag, StatusTag, useCodeLabel } from '../sh
 import { HouseholdFormDrawer, IncomeFormDrawer, MemberFormDrawer, MoveMemberModal, StatusFormDrawer } from '../forms';
 import { useHhText } from '../messages';
 import { HouseholdHistory } from '../HouseholdHistory';
-import { DESC_COLUMNS, str, numOf, boolOf, arr, YesNo } from './fields';
+import { DESC_COLUMNS, text, YesNo } from './fields';
 import { MembersSection } from './MembersSection';
 import { IncomeSection } from './IncomeSection';
 import { ConditionsSection, SecuritySection, StatusSection } from './ConditionsSections';
@@ -152,11 +152,11 @@ export default function HouseholdDetailPage() {
   const head = data.members.find((m) => m.active && m.relation === 'head');
   const latest = [...data.statuses].sort((a, b) => b.year - a.year)[0];
   const activeCount = data.members.filter((m) => m.active).length;
-  const attribute = str(f, 'attribute');
-  const rating = str(f, 'housingRating');
-  const otherCauses = arr(f, 'otherCauses');
-  const identifiedYear = numOf(f, 'identifiedYear');
-  const exitYear = numOf(f, 'exitYear');
+  const attribute = f.attribute;
+  const rating = f.housingRating;
+  const otherCauses = f.otherCauses;
+  const identifiedYear = f.identifiedYear;
+  const exitYear = f.exitYear;
 
   const header = (
     <PageHeader
@@ -227,7 +227,7 @@ export default function HouseholdDetailPage() {
           { key: 'no', label: t('household.householdNo'), children: <span className="tp-mono">{data.householdNo}</span> },
           { key: 'size', label: t('household.size'), children: t('households.persons', { n: activeCount }) },
           { key: 'attribute', label: t('household.attribute'), children: codeLabel(HOUSEHOLD_ATTRIBUTES, attribute) },
-          { key: 'cause', label: t('household.mainCause'), children: codeLabel(POVERTY_CAUSES, str(f, 'mainCause')) },
+          { key: 'cause', label: t('household.mainCause'), children: codeLabel(POVERTY_CAUSES, f.mainCause) },
           {
             key: 'other',
             label: t('household.otherCauses'),
@@ -235,9 +235,9 @@ export default function HouseholdDetailPage() {
           },
           { key: 'identified', label: t('household.identifiedYear'), children: identifiedYear ?? '—' },
           { key: 'exit', label: t('household.exitYear'), children: exitYear ?? '—' },
-          { key: 'phone', label: t('household.phone'), children: <span className="tp-mono">{str(f, 'phone') ?? '—'}</span> },
-          { key: 'military', label: t('household.military'), children: <YesNo value={boolOf(f, 'isMilitaryFamily')} /> },
-          { key: 'address', label: t('household.address'), children: str(f, 'address') ?? '—' },
+          { key: 'phone', label: t('household.phone'), children: <span className="tp-mono">{text(f.phone) ?? '—'}</span> },
+          { key: 'military', label: t('household.military'), children: <YesNo value={f.isMilitaryFamily} /> },
+          { key: 'address', label: t('household.address'), children: text(f.address) ?? '—' },
         ]}
       />
     </Card>
