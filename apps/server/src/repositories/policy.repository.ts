@@ -22,12 +22,16 @@ export interface PolicyRow {
 
 const numeric = <T extends { value: unknown }>(r: T) => ({ ...r, value: Number(r.value) });
 
+/** The current rows on a chain of region prefixes, years up to `year` (PolicyRepository.chain, and the household page's statement). */
+export const policyChainWhere = (prefixes: string[], year: number) =>
+  sql`retired_at is null and year <= ${year} and region_prefix = any(${prefixes}::text[])`;
+
 export class PolicyRepository {
   /** Current rows on the chain of the region (its own and its ancestors'), years up to `year`. */
   async chain(tx: Tx, prefixes: string[], year: number): Promise<PolicyRow[]> {
     const r = await sql<PolicyRow>`
       select * from policy_values
-       where retired_at is null and year <= ${year} and region_prefix = any(${prefixes}::text[])
+       where ${policyChainWhere(prefixes, year)}
        order by year, region_prefix`.execute(tx);
     return r.rows.map(numeric);
   }

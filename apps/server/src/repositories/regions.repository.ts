@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { RegionNode } from '@tuopin/domain';
+import type { RegionNode, Role } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 
 const columns = ['code', 'name', 'full_name', 'level', 'parent_code', 'child_count'] as const;
@@ -26,6 +26,13 @@ export interface DescendantCounts {
   counties: number;
   townships: number;
   villages: number;
+}
+
+/** The dashboard's statement (RegionsRepository.dashboard). */
+export interface DashboardRow extends RegionRow, DescendantCounts {
+  children: { code: string; name: string; townships: number; villages: number }[];
+  by_role: { role: Role; count: number; active: number }[];
+  recent_changes: number;
 }
 
 /** Regions. Row-level security limits every query to the caller's scope. */
@@ -78,6 +85,40 @@ export class RegionsRepository {
       .execute();
     const n = (l: number) => Number(rows.find((r) => r.level === l)?.n ?? 0);
     return { cities: n(2), counties: n(3), townships: n(4), villages: n(5) };
+  }
+
+  /**
+   * The dashboard in one statement: the region (undefined when it is not visible), its descendants by level
+   * (descendantCounts), its children's breakdown (childBreakdown), the users of `prefix` by role
+   * (UsersRepository.countByRole) and the audit entries of `prefix` of the last `days` days (AuditRepository.countSince).
+   * The descendants are the primary key's range of the region's prefix at its level (the codes are 12 digits, so the
+   * range is the same set as `like prefix%`).
+   */
+  async dashboard(tx: Tx, code: string, prefix: string, days: number): Promise<DashboardRow | undefined> {
+    const own = prefixOf('r.code', 'r.level');
+    const child = prefixOf('c.code', 'c.level');
+    const r = await sql<DashboardRow>`
+      select r.code, r.name, r.full_name, r.level, r.parent_code, r.child_count, n.cities, n.counties, n.townships, n.villages,
+             (select coalesce(json_agg(json_build_object('code', c.code, 'name', c.name, 'townships', x.townships, 'villages', x.villages) order by c.code), '[]')
+                from regions c
+               cross join lateral (
+                 select count(*) filter (where d.level = 4)::int as townships, count(*) filter (where d.level = 5)::int as villages
+                   from regions d
+                  where d.code >= rpad(${child}, 12, '0') and d.code <= rpad(${child}, 12, '9') and d.level > c.level) x
+               where c.parent_code = r.code) as children,
+             (select coalesce(json_agg(json_build_object('role', u.role, 'count', u.count, 'active', u.active)), '[]')
+                from (select role, count(*)::int as count, count(*) filter (where status = 'active')::int as active
+                        from users where region_code like ${`${prefix}%`} group by role) u) as by_role,
+             (select count(*)::int from audit_log
+               where coalesce(region_code, '') like ${`${prefix}%`} and at > now() - make_interval(days => ${days})) as recent_changes
+        from regions r
+       cross join lateral (
+         select count(*) filter (where e.level = 2)::int as cities, count(*) filter (where e.level = 3)::int as counties,
+                count(*) filter (where e.level = 4)::int as townships, count(*) filter (where e.level = 5)::int as villages
+           from regions e
+          where e.code >= rpad(${own}, 12, '0') and e.code <= rpad(${own}, 12, '9') and e.level > r.level) n
+       where r.code = ${code}`.execute(tx);
+    return r.rows[0];
   }
 
   /**

@@ -2,6 +2,7 @@ import { sql, type RawBuilder } from 'kysely';
 import { INCOME_ITEMS, perCapitaNetIncomeSql } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 import type { AuditLogRow as AuditRow } from './audit.repository';
+import { policyChainWhere } from './policy.repository';
 import {
   incomeItemsSelect, type HouseholdColumns, type HouseholdVillageRow, type IncomeRow, type MemberColumns, type MemberPageRow, type MemberRow,
   type YearStatusRow,
@@ -49,13 +50,35 @@ export interface HouseholdTotalsRow {
   average_per_capita: number | null;
 }
 
+/**
+ * A member of the household page's statement, from JSON: dates and timestamps as text, the numeric column as a
+ * number (memberFromRow reads both forms).
+ */
+export type MemberPageJson = Omit<MemberPageRow, 'birth_date' | 'left_on' | 'created_at' | 'updated_at' | 'monthly_work_income'> & {
+  birth_date: string | null;
+  left_on: string | null;
+  created_at: string;
+  updated_at: string;
+  monthly_work_income: number | null;
+};
+
+/** The household page's statement (RegistryRepository.householdPage). */
+export interface HouseholdPageRow extends HouseholdVillageRow {
+  members: MemberPageJson[];
+  incomes: IncomeRow[];
+  statuses: YearStatusRow[];
+  moves: MoveRow[];
+  /** The current policy rows on the village's chain (value as a number). */
+  policy: { id: number; region_code: string; year: number; key: string; value: number }[];
+}
+
 /** Columns of a new row: a null is left out, so that the column's default applies (false flags, 'none' codes, empty lists). */
 const withoutNulls = (cols: HouseholdColumns | MemberColumns): Record<string, unknown> => Object.fromEntries(Object.entries(cols).filter(([, v]) => v !== null && v !== undefined));
 
 /** Members at the end of the year: today's members, plus those who left after it, minus those who joined after it. */
-const yearSize = sql.raw('(m.size + coalesce(mv.delta, 0))');
+const yearSize = sql.raw('(coalesce(m.size, 0) + coalesce(mv.delta, 0))');
 /** Per-capita net income of the year; NULL (not 0) for a household without an income record of that year. */
-const perCapita = sql.raw(`(case when i.household_id is null then null else ${perCapitaNetIncomeSql('i', '(m.size + coalesce(mv.delta, 0))')} end)`);
+const perCapita = sql.raw(`(case when i.household_id is null then null else ${perCapitaNetIncomeSql('i', '(coalesce(m.size, 0) + coalesce(mv.delta, 0))')} end)`);
 
 /** Kinds of member_moves rows that start a membership in `to_household_id` / end one in `from_household_id`. */
 export const MOVE_IN_KINDS = ['birth', 'marriage_in', 'other_in', 'transfer_in'] as const;
@@ -80,11 +103,27 @@ export function codeRange(prefix: string): [string | null, string | null] {
 }
 
 /**
+ * `and` the members' county codes of the region `prefix` of a county or more (households.county_code is the first
+ * six digits of the village code, so a household of the region has its county code in the range of the prefix).
+ */
+function countyRange(prefix: string): RawBuilder<unknown> {
+  const [lo, hi] = codeRange(prefix.slice(0, 6));
+  return sql`${lo ? sql`and mm.county_code >= ${lo}` : sql``} ${hi ? sql`and mm.county_code < ${hi}` : sql``}`;
+}
+
+/**
  * The registry's reads. Every query runs in a scoped transaction, so row-level security limits it to the
  * caller's region; the explicit prefix filter is there for the index, not for security.
  */
 export class RegistryRepository {
-  private listQuery(f: HouseholdFilter, select: RawBuilder<unknown>, tail: RawBuilder<unknown>) {
+  /**
+   * The filtered list's query. `members` is how each household's current members are counted (m.size, m.uninsured,
+   * and for the list's columns m.head_name, m.head_id_number): 'lateral' reads each household's members by the index
+   * (a page of 50, or a township's households), 'grouped' counts all members of the region's counties in one pass
+   * and hash-joins them (the totals of a county or more: one scan instead of an index scan per household; a
+   * household without current members has no row there, hence the coalesce in yearSize and the uninsured filter).
+   */
+  private listQuery(f: HouseholdFilter, select: RawBuilder<unknown>, tail: RawBuilder<unknown>, members: 'lateral' | 'grouped' = 'lateral') {
     // The region as a range of village codes (digits only, so the order is the same in every collation): the
     // (village_code, id) index then gives the list's order, and a page reads only its own rows.
     const [lo, hi] = codeRange(f.regionPrefix);
@@ -106,7 +145,7 @@ export class RegistryRepository {
     if (f.mainCause) conds.push(sql`h.main_cause = ${f.mainCause}`);
     if (f.monitored !== undefined) conds.push(sql`coalesce(s.monitored, false) = ${f.monitored}`);
     if (f.dangerousHouse !== undefined) conds.push(f.dangerousHouse ? sql`h.housing_rating in ('C', 'D')` : sql`h.housing_rating is distinct from 'C' and h.housing_rating is distinct from 'D'`);
-    if (f.uninsured !== undefined) conds.push(f.uninsured ? sql`m.uninsured > 0` : sql`m.uninsured = 0`);
+    if (f.uninsured !== undefined) conds.push(f.uninsured ? sql`coalesce(m.uninsured, 0) > 0` : sql`coalesce(m.uninsured, 0) = 0`);
     if (f.incomeMin !== undefined) conds.push(sql`${perCapita} >= ${f.incomeMin}`);
     if (f.incomeMax !== undefined) conds.push(sql`${perCapita} < ${f.incomeMax}`);
     // Moves after the end of the selected year, per household (+1 for a member who left since, −1 for one who joined
@@ -126,12 +165,16 @@ export class RegistryRepository {
             select county_code, to_household_id, -1 from member_moves
              where kind in (${sql.join([...MOVE_IN_KINDS])}) and moved_on > ${yearEnd}::date) x
            group by x.county_code, x.household_id) mv on mv.county_code = h.county_code and mv.household_id = h.id
-        cross join lateral (
+        ${members === 'lateral' ? sql`cross join lateral (
           select count(*)::int as size,
                  min(mm.name) filter (where mm.relation = 'head') as head_name,
                  min(mm.id_number) filter (where mm.relation = 'head') as head_id_number,
                  count(*) filter (where mm.medical_insurance is null or mm.medical_insurance = 'none')::int as uninsured
-            from members mm where mm.county_code = h.county_code and mm.household_id = h.id and mm.active) m
+            from members mm where mm.county_code = h.county_code and mm.household_id = h.id and mm.active) m` : sql`left join (
+          select mm.county_code, mm.household_id, count(*)::int as size,
+                 count(*) filter (where mm.medical_insurance is null or mm.medical_insurance = 'none')::int as uninsured
+            from members mm where mm.active ${countyRange(f.regionPrefix)}
+           group by mm.county_code, mm.household_id) m on m.county_code = h.county_code and m.household_id = h.id`}
        where ${sql.join(conds, sql` and `)}
        ${tail}`;
   }
@@ -159,18 +202,52 @@ export class RegistryRepository {
    * record are left out, not counted as 0.
    */
   async totals(tx: Tx, f: HouseholdFilter): Promise<HouseholdTotalsRow> {
-    const r = await this.listQuery(
-      f,
-      sql`count(*)::int as households, coalesce(sum(${yearSize}), 0)::int as persons,
-          count(${perCapita})::int as with_income, round(avg(${perCapita}), 2)::float8 as average_per_capita`,
-      sql``,
-    ).execute(tx);
+    // A county or more: members counted in one pass (listQuery); a township or village: by the index, per household.
+    // The per-capita income is computed once per household (`offset 0` keeps the subquery from being flattened,
+    // which would compute it for the count and again for the mean).
+    const rows = this.listQuery(f, sql`${yearSize} as size, ${perCapita} as pc`, sql`offset 0`, f.regionPrefix.length <= 6 ? 'grouped' : 'lateral');
+    const r = await sql`
+      select count(*)::int as households, coalesce(sum(t.size), 0)::int as persons,
+             count(t.pc)::int as with_income, round(avg(t.pc), 2)::float8 as average_per_capita
+        from (${rows}) t`.execute(tx);
     return r.rows[0] as HouseholdTotalsRow;
   }
 
   async household(tx: Tx, countyCode: string, id: number): Promise<HouseholdVillageRow | undefined> {
     const r = await sql<HouseholdVillageRow>`
       select h.*, r.name as village_name, r.full_name as village_full_name, r.level as village_level
+        from households h join regions r on r.code = h.village_code
+       where h.county_code = ${countyCode} and h.id = ${id}`.execute(tx);
+    return r.rows[0];
+  }
+
+  /**
+   * A household page in one statement: the household with its village, and as JSON arrays all its members (also
+   * those who left; the order of `members`), its income records (`incomes`, float8 items), year statuses
+   * (`statuses`) and moves (`moves`), and the policy rows of the chain `prefixes` up to `year` (`policy`, the order
+   * of PolicyRepository.chain). Undefined when the household is not visible.
+   */
+  async householdPage(tx: Tx, countyCode: string, id: number, prefixes: string[], year: number): Promise<HouseholdPageRow | undefined> {
+    const r = await sql<HouseholdPageRow>`
+      select h.*, r.name as village_name, r.full_name as village_full_name, r.level as village_level,
+             (select coalesce(json_agg(m order by m.active desc, (m.relation = 'head') desc, m.birth_date nulls last, m.id), '[]')
+                from (select *, to_char(birth_date, 'YYYY-MM-DD') as birth_date_text, to_char(left_on, 'YYYY-MM-DD') as left_on_text
+                        from members where county_code = ${countyCode} and household_id = ${id}) m) as members,
+             (select coalesce(json_agg(i order by i.year desc), '[]')
+                from (select i.year, ${incomeItemsSelect('i')} from income_records i
+                       where i.county_code = ${countyCode} and i.household_id = ${id}) i) as incomes,
+             (select coalesce(json_agg(json_build_object('year', s.year, 'status', s.status, 'exit_year', s.exit_year, 'monitored', s.monitored,
+                       'monitored_type', s.monitored_type, 'risk_types', s.risk_types) order by s.year desc), '[]')
+                from household_year_status s where s.county_code = ${countyCode} and s.household_id = ${id}) as statuses,
+             (select coalesce(json_agg(json_build_object('member_id', mv.member_id, 'kind', mv.kind, 'from_household_id', mv.from_household_id,
+                       'to_household_id', mv.to_household_id, 'moved_on', to_char(mv.moved_on, 'YYYY-MM-DD')) order by mv.moved_on, mv.id), '[]')
+                from member_moves mv
+               where mv.county_code = ${countyCode}
+                 and ((mv.kind in (${sql.join([...MOVE_IN_KINDS])}) and mv.to_household_id = ${id})
+                   or (mv.kind in (${sql.join([...MOVE_OUT_KINDS])}) and mv.from_household_id = ${id}))) as moves,
+             (select coalesce(json_agg(json_build_object('id', p.id, 'region_code', p.region_code, 'year', p.year, 'key', p.key, 'value', p.value)
+                       order by p.year, p.region_prefix), '[]')
+                from policy_values p where ${policyChainWhere(prefixes, year)}) as policy
         from households h join regions r on r.code = h.village_code
        where h.county_code = ${countyCode} and h.id = ${id}`.execute(tx);
     return r.rows[0];

@@ -2,6 +2,7 @@ import { ancestorCodes, regionPrefix, type RegionDetail, type RegionNode } from 
 import type { Actor, Tx } from '../db/database';
 import { appError } from '../errors';
 import type { Deps } from './context';
+import { toRegionNode } from '../repositories/regions.repository';
 
 export class RegionsService {
   constructor(private readonly d: Deps) {}
@@ -37,20 +38,16 @@ export class RegionsService {
     return this.d.db.scoped(actor, (tx) => this.d.repos.regions.search(tx, q.trim(), limit, maxLevel));
   }
 
+  /** The dashboard of a region in the actor's scope (a 404 otherwise), in one statement. */
   dashboard(actor: Actor, code: string | undefined) {
-    const { repos } = this.d;
+    const regionCode = code ?? actor.regionCode;
     return this.d.db.scoped(actor, async (tx) => {
-      const region = await this.visible(tx, code ?? actor.regionCode);
-      const prefix = regionPrefix(region.code);
-      const [descendants, children, byRole, recentChanges] = await Promise.all([
-        repos.regions.descendantCounts(tx, region.code, region.level),
-        repos.regions.childBreakdown(tx, region.code),
-        repos.users.countByRole(tx, prefix),
-        repos.audit.countSince(tx, prefix, 7),
-      ]);
+      const r = await this.d.repos.regions.dashboard(tx, regionCode, regionPrefix(regionCode), 7);
+      if (!r) throw appError('regions.notFound');
+      const { cities, counties, townships, villages, children, by_role: byRole, recent_changes: recentChanges } = r;
       return {
-        region,
-        descendants,
+        region: toRegionNode(r),
+        descendants: { cities, counties, townships, villages },
         children,
         users: {
           total: byRole.reduce((s, r) => s + r.count, 0),

@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import {
-  ancestorCodes, columnsOutput, HOUSEHOLD_FIELD_COLUMNS, incomeLineOf, MEMBER_FIELD_COLUMNS, regionLevel, resolvePolicy,
+  ancestorCodes, codeFromPrefix, columnsOutput, HOUSEHOLD_FIELD_COLUMNS, incomeLineOf, MEMBER_FIELD_COLUMNS, regionLevel, resolvePolicy,
   ageAt, explainIncome, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_STATUSES, HOUSING_RATINGS, isReadOnlyRole, label, MEMBER_MOVE_LABELS, POVERTY_CAUSES,
   parseIdNumber, REGISTRY_FIRST_YEAR, validateHousehold, validateIncome, validateMember, validateYearStatus,
   type AuditEntry, type MessageCode, type Household, type Member, type ValidationProblem, INCOME_ITEMS, perCapitaNetIncome, regionPrefix,
@@ -9,7 +9,7 @@ import {
 import type { Actor } from '../db/database';
 import { AppError, appError, fieldError } from '../errors';
 import type { Tx } from '../db/database';
-import { householdFromRow, householdToColumns, incomeValuesFromRow, memberFromRow, memberToColumns } from '../repositories/registry.mapping';
+import { householdFromRow, householdToColumns, incomeValuesFromRow, memberFromRow, memberToColumns, type MemberRow } from '../repositories/registry.mapping';
 import { pgError } from './context';
 import { maskPrivateValues, PRIVATE_FIELDS, privacyFor, type Privacy } from './privacy';
 import { csvStream } from '../http/csv';
@@ -189,15 +189,15 @@ export class RegistryService {
   async get(actor: Actor, countyCode: string, id: number, reveal = false): Promise<HouseholdDetail> {
     const privacy = privacyFor(actor.role, reveal);
     return this.d.db.scoped(actor, async (tx) => {
-      const h = await this.repo.household(tx, countyCode, id);
+      // The village's policy chain (its ancestors down to the county) is its county's: households.county_code is the
+      // village code's first six digits (a check constraint), so the page is one statement.
+      const county = codeFromPrefix(countyCode);
+      const chain = [...ancestorCodes(county), county].filter((c) => regionLevel(c) <= 3).map(regionPrefix);
+      const h = await this.repo.householdPage(tx, countyCode, id, chain, currentYearInChina());
       if (!h) throw appError('registry.householdNotFound');
       const village = h.village_code;
-      const chain = [...ancestorCodes(village), village].filter((c) => regionLevel(c) <= 3).map(regionPrefix);
-      const [members, incomes, statuses, moves, policyRows] = await Promise.all([
-        this.repo.members(tx, countyCode, id), this.repo.incomes(tx, countyCode, id), this.repo.statuses(tx, countyCode, id), this.repo.moves(tx, countyCode, id),
-        this.d.repos.policy.chain(tx, chain, currentYearInChina()),
-      ]);
-      const valueRows = policyRows.map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
+      const { members, incomes, statuses, moves } = h;
+      const valueRows = h.policy.map((r) => ({ id: r.id, regionCode: r.region_code, year: r.year, key: r.key, value: r.value }));
       if (privacy.full) {
         await this.d.repos.audit.append(tx, {
           action: 'reveal', entity: 'households', entityId: id, regionCode: h.village_code,
@@ -214,7 +214,8 @@ export class RegistryService {
         village: { code: h.village_code, name: h.village_name, fullName: h.village_full_name, level: h.village_level },
         fields: { ...household, phone: privacy.phone(household.phone) },
         members: members.map((r) => {
-          const m = memberFromRow(r);
+          // the JSON form of the row: dates as text, the numeric as a number (memberFromRow reads both forms)
+          const m = memberFromRow(r as unknown as MemberRow);
           return {
             ...columnsOutput(MEMBER_FIELD_COLUMNS, m),
             id: r.id, idNumber: privacy.idNumber(m.idNumber) ?? '', phone: privacy.phone(m.phone), age: ageAt(m.birthDate, today()),
