@@ -191,7 +191,7 @@ describe('run recovery (server and database killed in the middle of each kind)',
     openGate();
     await server.start();
     const r = await until(`run ${runId} failed after the restart`, () => run(runId), (x) => x.status === 'failed');
-    assert.equal(r.message_code, 'run.interrupted');
+    assert.equal(r.message_code, 'runs.interrupted');
   }
 
   /** Cuts the database off in the middle of the run and lets it back; the same server marks the run failed. */
@@ -206,7 +206,7 @@ describe('run recovery (server and database killed in the middle of each kind)',
     await admin(`alter database "${dbName}" allow_connections true`);
     openGate();
     const r = await until(`run ${runId} failed after the database came back`, () => run(runId), (x) => x.status === 'failed');
-    assert.ok(r.message_code === 'run.interrupted' || r.message_code === 'run.failed', JSON.stringify(r));
+    assert.ok(r.message_code === 'runs.interrupted' || r.message_code === 'runs.failed', JSON.stringify(r));
     assert.equal(server.child?.exitCode, null, 'the server survived the database going away');
   }
 

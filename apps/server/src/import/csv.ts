@@ -5,10 +5,12 @@
  * Records whose cells are all blank are skipped, as Excel leaves such rows behind. Records come in batches to keep
  * the per-row cost of async iteration off the hot path.
  */
+import { renderMessage, msg, type MessageRef } from '@tuopin/domain';
 
+/** A CSV file that breaks off; `problem` is the catalogue message (import.csv.*), the error's message its Chinese text. */
 export class CsvSyntaxError extends Error {
-  constructor(readonly record: number, message: string) {
-    super(message);
+  constructor(readonly record: number, readonly problem: MessageRef) {
+    super(renderMessage(problem, 'zh') ?? problem.code);
   }
 }
 
@@ -28,7 +30,7 @@ function parseSlow(buf: string, pos: number, eof: boolean, record: number): { fi
       for (;;) {
         const q = buf.indexOf('"', i);
         if (q < 0) {
-          if (eof) throw new CsvSyntaxError(record, `第 ${record} 行：引号没有闭合`);
+          if (eof) throw new CsvSyntaxError(record, msg('import.csv.unclosedQuote', { row: record }));
           return null;
         }
         field += buf.slice(i, q);
@@ -121,7 +123,7 @@ export async function* csvBatches(chunks: AsyncIterable<string>, batchSize = 100
       }
       const r = parseSlow(buf, pos, eof, record + 1);
       if (!r) {
-        if (n - pos > MAX_RECORD_CHARS) throw new CsvSyntaxError(record + 1, `第 ${record + 1} 行：引号没有闭合，或一行超过 ${MAX_RECORD_CHARS / 1_000_000} 百万字符`);
+        if (n - pos > MAX_RECORD_CHARS) throw new CsvSyntaxError(record + 1, msg('import.csv.unclosedOrLong', { row: record + 1, million: MAX_RECORD_CHARS / 1_000_000 }));
         break;
       }
       take(r.fields);

@@ -73,7 +73,7 @@ async function run(job: ParseJob): Promise<void> {
     }
     await send({ t: 'done', fileProblems, rowsRead: ctx.rowsRead, errors, warnings, maxRssKb: process.resourceUsage().maxRSS });
   } catch (e) {
-    if (e instanceof CsvSyntaxError) await send({ t: 'csv-syntax', record: e.record, message: e.message });
+    if (e instanceof CsvSyntaxError) await send({ t: 'csv-syntax', record: e.record, problem: e.problem });
     else await send({ t: 'error', memory: e instanceof OutOfMemory, message: e instanceof Error ? e.stack ?? e.message : String(e) });
   } finally {
     await pool?.close();

@@ -8,7 +8,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import type { SheetName } from '@tuopin/domain';
+import type { MessageRef, SheetName } from '@tuopin/domain';
 import { CsvSyntaxError, type FileProblem, type UploadedFile } from './source';
 import type { RowProblem } from './stage';
 
@@ -31,7 +31,7 @@ export type FromChild =
   | { t: 'end' }
   | { t: 'problems'; problems: RowProblem[] }
   | { t: 'done'; fileProblems: FileProblem[]; rowsRead: Record<SheetName, number>; errors: number; warnings: number; maxRssKb: number }
-  | { t: 'csv-syntax'; record: number; message: string }
+  | { t: 'csv-syntax'; record: number; problem: MessageRef }
   | { t: 'error'; memory: boolean; message: string };
 
 /** Chunks of COPY text under way from the child at any time. */
@@ -144,7 +144,7 @@ export class UploadParser {
   }
 
   private fail(m: FromChild): never {
-    if (m.t === 'csv-syntax') throw new CsvSyntaxError(m.record, m.message);
+    if (m.t === 'csv-syntax') throw new CsvSyntaxError(m.record, m.problem);
     if (m.t === 'error') throw new ParserFailed(m.memory ? 'memory' : 'internal', m.message);
     throw new ParserFailed('internal', `unexpected message ${m.t} from the import parser`);
   }

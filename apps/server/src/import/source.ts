@@ -1,11 +1,12 @@
 /**
  * Reading uploaded registry files: one XLSX workbook (sheets 户信息 / 成员信息 / 收入信息) or up to three CSV
  * files (UTF-8 or GB18030, as Excel saves them), each recognised by its header row. Bad files are described
- * in Chinese; nothing here touches the database.
+ * in Chinese with their catalogue code (messages/import.ts, import.file.* and import.header.*); nothing here
+ * touches the database.
  */
 import fs from 'node:fs';
 import type ExcelJS from 'exceljs';
-import { matchHeaders, SHEETS, type SheetName } from '@tuopin/domain';
+import { matchHeaders, msg, SHEET_LABELS, SHEETS, zhText, type MessageArgs, type MessageCode, type ParamValue, type SheetName } from '@tuopin/domain';
 import { csvBatches, CsvSyntaxError, type CsvRecord } from './csv';
 import { isFormula, mergedCells, sheetNames, xlsxSheets, type XlsxRow } from './xlsx';
 export { CsvSyntaxError };
@@ -30,8 +31,21 @@ export interface FileProblem {
   sheet?: string;
   row?: number;
   column?: string;
+  /** Chinese text */
   message: string;
+  /** its catalogue code and params */
+  code: string;
+  params: Readonly<Record<string, ParamValue>>;
 }
+
+/** A file problem at `at` (file, sheet, row, column), with the catalogue message's Chinese text, code and params. */
+function fileProblem<C extends MessageCode>(at: Pick<FileProblem, 'file' | 'sheet' | 'row' | 'column'>, code: C, ...args: MessageArgs<C>): FileProblem {
+  return { ...at, message: zhText(code, ...args), ...msg(code, ...args) };
+}
+
+/** A header problem of matchHeaders as a file problem. */
+const headerProblem = (at: Pick<FileProblem, 'file' | 'sheet' | 'row'>, p: { problem: string; code: string; params: Readonly<Record<string, ParamValue>> }): FileProblem =>
+  ({ ...at, message: p.problem, code: p.code, params: p.params });
 
 export const MAX_XLSX_BYTES = 40 * 1024 * 1024;
 const SHEET_ORDER: SheetName[] = ['households', 'members', 'income'];
@@ -88,7 +102,7 @@ function sheetOfHeader(header: string[]): SheetName | null {
   let best: { sheet: SheetName; score: number } | null = null;
   for (const sheet of Object.keys(SHEETS) as SheetName[]) {
     const m = matchHeaders(sheet, header);
-    if (m.problems.some((p) => p.startsWith('缺少必填列'))) continue;
+    if (m.problems.some((p) => p.code === 'import.header.missing')) continue;
     const score = m.indexes.filter((i) => i >= 0).length;
     if (!best || score > best.score) best = { sheet, score };
   }
@@ -98,13 +112,13 @@ function sheetOfHeader(header: string[]): SheetName | null {
 /** The workbook's sheets as sources, streamed: each source's rows must be read before the next source is asked for. */
 async function* xlsxSources(file: UploadedFile, problems: FileProblem[]): AsyncGenerator<SheetSource & { index: number }> {
   if (file.bytes > MAX_XLSX_BYTES) {
-    problems.push({ file: file.name, message: `XLSX 文件超过 ${MAX_XLSX_BYTES / 1024 / 1024} MB，请拆分或改用 CSV` });
+    problems.push(fileProblem({ file: file.name }, 'import.file.xlsxTooLarge', { mb: MAX_XLSX_BYTES / 1024 / 1024 }));
     return;
   }
   let isBroken = false;
   const broken = (e: unknown) => {
     if (!isBroken) console.error(`[import] ${file.name}: not a readable workbook: ${e instanceof Error ? e.message : String(e)}`);
-    if (!isBroken) problems.push({ file: file.name, message: '文件已损坏或不是有效的 XLSX 电子表格' });
+    if (!isBroken) problems.push(fileProblem({ file: file.name }, 'import.file.brokenXlsx'));
     isBroken = true;
   };
   // Names of the data sheets: their merged cells are looked up once the workbook has been read.
@@ -118,19 +132,19 @@ async function* xlsxSources(file: UploadedFile, problems: FileProblem[]): AsyncG
       const header = first.value.number === 1 ? first.value.values.map(cellText) : [];
       const sheet = titleSheet ?? sheetOfHeader(header);
       if (!sheet) {
-        if (!['说明', '填写说明', '代码表'].includes(ws.name)) problems.push({ file: file.name, sheet: ws.name, message: `工作表“${ws.name}”不是模板中的表（应为 户信息、成员信息 或 收入信息）` });
+        if (!['说明', '填写说明', '代码表'].includes(ws.name)) problems.push(fileProblem({ file: file.name, sheet: ws.name }, 'import.file.unknownSheet', { name: ws.name }));
         continue;
       }
       dataSheets.set(ws.name, sheet);
       const title = SHEETS[sheet].title;
       const m = matchHeaders(sheet, header);
-      for (const p of m.problems) problems.push({ file: file.name, sheet: title, row: 1, message: p });
+      for (const p of m.problems) problems.push(headerProblem({ file: file.name, sheet: title, row: 1 }, p));
       let formulas = 0;
       const check = (r: XlsxRow) => {
         r.values.forEach((v, i) => {
           if (isFormula(v) && formulas++ < 20) {
             const address = `${colName(i + 1)}${r.number}`;
-            problems.push({ file: file.name, sheet: title, row: r.number, column: address, message: `单元格 ${address} 含有公式，请粘贴为数值` });
+            problems.push(fileProblem({ file: file.name, sheet: title, row: r.number, column: address }, 'import.file.formula', { address }));
           }
         });
       };
@@ -183,7 +197,7 @@ async function* xlsxSources(file: UploadedFile, problems: FileProblem[]): AsyncG
   for (const [name, ranges] of merges) {
     const sheet = dataSheets.get(name);
     if (!sheet) continue;
-    for (const range of ranges) problems.push({ file: file.name, sheet: SHEETS[sheet].title, message: `含有合并单元格 ${range}，请取消合并后每个单元格单独填写` });
+    for (const range of ranges) problems.push(fileProblem({ file: file.name, sheet: SHEETS[sheet].title }, 'import.file.mergedCells', { range }));
   }
 }
 
@@ -191,7 +205,7 @@ async function readCsv(file: UploadedFile, problems: FileProblem[]): Promise<She
   const prefix = await head(file.path, 64 * 1024);
   const encoding = detectEncoding(prefix);
   if (!encoding) {
-    problems.push({ file: file.name, message: '不是电子表格文件（应为模板格式的 .xlsx，或 UTF-8/GBK 编码的 .csv）' });
+    problems.push(fileProblem({ file: file.name }, 'import.file.notSpreadsheet'));
     return [];
   }
   const open = () => {
@@ -212,21 +226,22 @@ async function readCsv(file: UploadedFile, problems: FileProblem[]): Promise<She
       break;
     }
   } catch (e) {
-    const what = e instanceof CsvSyntaxError ? (e.record > 1 ? `：${e.message}` : `，无法读取表头：${e.message}`) : '，无法读取表头';
-    problems.push({ file: file.name, message: `CSV 文件格式错误${what}` });
+    problems.push(e instanceof CsvSyntaxError
+      ? fileProblem({ file: file.name }, e.record > 1 ? 'import.file.csvSyntax' : 'import.file.csvHeaderSyntax', { reason: e.problem })
+      : fileProblem({ file: file.name }, 'import.file.csvHeaderUnreadable'));
     return [];
   }
   if (!header || header.every((h) => h.trim() === '')) {
-    problems.push({ file: file.name, message: '文件是空的' });
+    problems.push(fileProblem({ file: file.name }, 'import.file.empty'));
     return [];
   }
   const sheet = sheetOfHeader(header);
   if (!sheet) {
-    problems.push({ file: file.name, row: 1, message: `表头不符合模板：无法识别为户信息、成员信息或收入信息（第一行为：${header.slice(0, 6).join('，')}…）` });
+    problems.push(fileProblem({ file: file.name, row: 1 }, 'import.file.unknownHeader', { header: header.slice(0, 6).join('，') }));
     return [];
   }
   const m = matchHeaders(sheet, header);
-  for (const p of m.problems) problems.push({ file: file.name, sheet: SHEETS[sheet].title, row: 1, message: p });
+  for (const p of m.problems) problems.push(headerProblem({ file: file.name, sheet: SHEETS[sheet].title, row: 1 }, p));
   return [
     {
       sheet, fileName: file.name, indexes: m.indexes,
@@ -246,21 +261,21 @@ async function readCsv(file: UploadedFile, problems: FileProblem[]): Promise<She
 export async function* uploadSheets(files: UploadedFile[], problems: FileProblem[]): AsyncGenerator<SheetSource> {
   const workbooks: UploadedFile[] = [];
   const csv: SheetSource[] = [];
-  if (files.length === 0) problems.push({ file: '', message: '没有上传文件' });
+  if (files.length === 0) problems.push(fileProblem({ file: '' }, 'import.file.none'));
   for (const f of files) {
     if (f.bytes === 0) {
-      problems.push({ file: f.name, message: '文件是空的' });
+      problems.push(fileProblem({ file: f.name }, 'import.file.empty'));
       continue;
     }
     const magic = await head(f.path, 8);
     if (magic.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))) workbooks.push(f);
-    else if (magic.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) problems.push({ file: f.name, message: '不支持旧版 .xls 文件，请在 Excel 中另存为 .xlsx 后上传' });
+    else if (magic.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) problems.push(fileProblem({ file: f.name }, 'import.file.xls'));
     else csv.push(...(await readCsv(f, problems)));
   }
   const seen = new Map<SheetName, string>();
   const first = (s: SheetSource) => {
     if (seen.has(s.sheet)) {
-      problems.push({ file: s.fileName, message: `“${SHEETS[s.sheet].title}”出现了两次（另一份在 ${seen.get(s.sheet)}）` });
+      problems.push(fileProblem({ file: s.fileName }, 'import.file.sheetTwice', { sheet: SHEET_LABELS[s.sheet], other: seen.get(s.sheet)! }));
       return false;
     }
     seen.set(s.sheet, s.fileName);
@@ -295,7 +310,7 @@ export async function* uploadSheets(files: UploadedFile[], problems: FileProblem
     if (deferred.size) for await (const s of xlsxSources(f, [])) if (deferred.has(s.index)) yield s;
   }
   for (const sheet of SHEET_ORDER) for (const s of csvFirst) if (s.sheet === sheet && sheet !== 'households') yield s;
-  if (problems.length === 0 && seen.size === 0) problems.push({ file: files[0]?.name ?? '', message: '文件中没有可导入的工作表' });
+  if (problems.length === 0 && seen.size === 0) problems.push(fileProblem({ file: files[0]?.name ?? '' }, 'import.file.noSheets'));
 }
 
 /**

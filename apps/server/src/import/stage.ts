@@ -5,7 +5,7 @@
  */
 import {
   getField, INCOME_ITEMS, parseCell, parseIdNumber, SHEETS, validateHousehold, validateIncome, validateMember, validateMigratedMonitoring, validateYearStatus,
-  type Column, type Household, type IncomeRecord, type Member, type SheetName, type ValidationProblem, type YearStatus,
+  type Column, type Household, type IncomeRecord, type Member, type ParamValue, type SheetName, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
 import { HOUSEHOLD_DATA_COLUMNS, householdToColumns, MEMBER_DATA_COLUMNS, memberToColumns } from '../repositories/registry.mapping';
 import type { CsvRecord } from './csv';
@@ -16,7 +16,11 @@ export interface RowProblem {
   row: number;
   column: string | null;
   severity: 'error' | 'warning';
+  /** Chinese text (the downloadable problem list) */
   message: string;
+  /** its catalogue code and params (the page renders them in the reader's language) */
+  code?: string;
+  params?: Readonly<Record<string, ParamValue>>;
 }
 
 /** Columns that are NOT NULL with a default in the registry tables: an empty cell means the default. */
@@ -59,7 +63,7 @@ function parseRow(sheet: SheetName, bound: BoundColumn[], cells: string[], row: 
     const r = parseCell(b.col, b.index >= 0 ? cells[b.index] : '');
     let value: unknown;
     if ('problem' in r) {
-      problems.push({ sheet, row, column: b.col.header, severity: 'error', message: r.problem });
+      problems.push({ sheet, row, column: b.col.header, severity: 'error', message: r.problem, code: r.code, params: r.params });
       ok = false;
       value = b.empty;
     } else value = r.value;
@@ -73,7 +77,7 @@ function report(sheet: SheetName, row: number, found: ValidationProblem[], probl
   let errors = false;
   for (const p of found) {
     if (skip.has(p.field)) continue;
-    problems.push({ sheet, row, column: headerOf(SHEETS[sheet].columns, p.field), severity: p.severity, message: p.message });
+    problems.push({ sheet, row, column: headerOf(SHEETS[sheet].columns, p.field), severity: p.severity, message: p.message, code: p.code, params: p.params });
     if (p.severity === 'error') errors = true;
   }
   return errors;

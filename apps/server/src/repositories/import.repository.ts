@@ -8,7 +8,7 @@ import type { Tx } from '../db/database';
 import { rawClient } from '../db/raw';
 import { Readable } from 'node:stream';
 import { from as copyFrom } from 'pg-copy-streams';
-import { INCOME_ITEMS, maskIdsInText } from '@tuopin/domain';
+import { INCOME_ITEMS, maskIdsInParams, maskIdsInText, renderMessage, type ParamValue } from '@tuopin/domain';
 import { HOUSEHOLD_DATA_COLUMNS, MEMBER_DATA_COLUMNS } from './registry.mapping';
 import { migratedRecordsSql } from './monitoring.repository';
 
@@ -56,11 +56,15 @@ export interface SqlProblem {
   row_no: number;
   column_name: string;
   message: string;
+  /** the catalogue code of the message (messages/import.ts, import.check.*) and its params, built in the same SQL */
+  code: string;
+  params: Record<string, string | number>;
 }
 
 /**
  * Checks that need the whole file or the database. Returns problems (errors): of each check at most `limit`, its
  * first rows (a file that is wrong on every row must not be read into memory), and in `total` how many there are.
+ * Each check's SQL gives its problem's catalogue code and params (`jsonb_build_object`); the text is rendered from them.
  */
 export async function checkStaged(tx: Tx, importId: number, limit = 50_000): Promise<SqlProblem[] & { total: number }> {
   const client = rawClient(tx);
@@ -69,7 +73,11 @@ export async function checkStaged(tx: Tx, importId: number, limit = 50_000): Pro
     const rows = (await client.query<SqlProblem & { total?: number }>(
       `select p.*, count(*) over ()::int as total from (${text}) p order by p.row_no limit ${Math.floor(limit)}`, [importId])).rows;
     total += rows[0]?.total ?? 0;
-    for (const r of rows) delete r.total;
+    // The checks give code and params; the Chinese text is the catalogue's (one wording, in the domain).
+    for (const r of rows) {
+      delete r.total;
+      r.message = renderMessage(r, 'zh') ?? r.code;
+    }
     return rows as SqlProblem[];
   };
   // Fresh staging rows have no statistics; without them the planner picks nested loops over thousands of rows.
@@ -108,34 +116,34 @@ export async function checkStaged(tx: Tx, importId: number, limit = 50_000): Pro
   }
   const found = [
     ...(await q(`
-      select 'households' as sheet, row_no, '户编号' as column_name, '户编号 ' || household_no || ' 在户信息表中重复（首次出现在第 ' || first_row || ' 行）' as message
+      select 'households' as sheet, row_no, '户编号' as column_name, 'import.check.householdDuplicate' as code, jsonb_build_object('householdNo', household_no, 'firstRow', first_row) as params
         from (select row_no, household_no, min(row_no) over (partition by household_no) as first_row from import_households where import_id = $1) d
        where row_no <> first_row`)),
     ...(await q(`
-      select 'households' as sheet, s.row_no, '所在村代码' as column_name, '村代码 ' || s.village_code || ' 不存在、不是村级或不在您的管辖范围内' as message
+      select 'households' as sheet, s.row_no, '所在村代码' as column_name, 'import.check.villageUnknown' as code, jsonb_build_object('villageCode', s.village_code) as params
         from import_households s where s.import_id = $1
          and not exists (select 1 from regions r where r.code = s.village_code and r.level = 5)`)),
     // A household number of another township of the county: hidden by row-level security, it would look new here
     // and the commit would fail on it. Reported without saying where it is registered.
     ...(await q(`
-      select 'households' as sheet, c.row_no, '户编号' as column_name, '户编号 ' || c.household_no || ' 已被本县其他乡镇（不在您的管辖范围内）的农户使用，同一县内户编号不能重复；请核对户编号，或由县级用户导入' as message
+      select 'households' as sheet, c.row_no, '户编号' as column_name, 'import.check.householdOtherTownship' as code, jsonb_build_object('householdNo', c.household_no) as params
         from import_household_conflicts($1) c`)),
     ...(await q(`
-      select 'households' as sheet, row_no, '年度' as column_name, '户编号 ' || household_no || ' 的 ' || year || ' 年状态重复' as message
+      select 'households' as sheet, row_no, '年度' as column_name, 'import.check.statusDuplicate' as code, jsonb_build_object('householdNo', household_no, 'year', year) as params
         from (select row_no, household_no, year, min(row_no) over (partition by household_no, year) as first_row from import_statuses where import_id = $1) d
        where row_no <> first_row`)),
     ...(await q(`
-      select 'members' as sheet, row_no, '证件号码' as column_name, '证件号码 ' || id_number || ' 在成员信息表中重复（首次出现在第 ' || first_row || ' 行）' as message
+      select 'members' as sheet, row_no, '证件号码' as column_name, 'import.check.idDuplicate' as code, jsonb_build_object('idNumber', id_number, 'firstRow', first_row) as params
         from (select row_no, id_number, min(row_no) over (partition by id_number) as first_row from import_members where import_id = $1) d
        where row_no <> first_row`)),
     ...(await q(`
-      select 'members' as sheet, row_no, '户编号' as column_name, '户编号 ' || household_no || ' 在户信息表和系统中都不存在（或不在您的管辖范围内）' as message
+      select 'members' as sheet, row_no, '户编号' as column_name, 'import.check.householdUnknown' as code, jsonb_build_object('householdNo', household_no) as params
         from import_members where import_id = $1 and county_code is null`)),
     ...(await q(`
-      select 'members' as sheet, c.row_no, '证件号码' as column_name, '证件号码 ' || c.id_number || ' 已登记在其他农户中，同一证件号码只能属于一户；成员迁移请在原户办理迁出' as message
+      select 'members' as sheet, c.row_no, '证件号码' as column_name, 'import.check.idTaken' as code, jsonb_build_object('idNumber', c.id_number) as params
         from import_id_conflicts($1) c`)),
     ...(await q(`
-      select 'households' as sheet, h.row_no, '户编号' as column_name, '户编号 ' || h.household_no || ' 没有户主（成员信息表和系统中都没有与户主关系为“户主”的成员）' as message
+      select 'households' as sheet, h.row_no, '户编号' as column_name, 'import.check.noHead' as code, jsonb_build_object('householdNo', h.household_no) as params
         from import_households h
         -- heads of the file as one hashed set: a correlated probe per household flips into a nested loop on fresh staging stats
         left join (select distinct household_no from import_members where import_id = $1 and relation = 'head') fh on fh.household_no = h.household_no
@@ -143,24 +151,24 @@ export async function checkStaged(tx: Tx, importId: number, limit = 50_000): Pro
          and not exists (select 1 from households e join members m on m.county_code = e.county_code and m.household_id = e.id and m.active and m.relation = 'head'
                           where e.county_code = h.county_code and e.household_no = h.household_no)`)),
     ...(await q(`
-      select 'income' as sheet, row_no, '户编号' as column_name, '户编号 ' || household_no || ' 在户信息表和系统中都不存在（或不在您的管辖范围内）' as message
+      select 'income' as sheet, row_no, '户编号' as column_name, 'import.check.householdUnknown' as code, jsonb_build_object('householdNo', household_no) as params
         from import_income where import_id = $1 and county_code is null`)),
     ...(await q(`
-      select 'income' as sheet, row_no, '年度' as column_name, '户编号 ' || household_no || ' 的 ' || year || ' 年收入重复' as message
+      select 'income' as sheet, row_no, '年度' as column_name, 'import.check.incomeDuplicate' as code, jsonb_build_object('householdNo', household_no, 'year', year) as params
         from (select row_no, household_no, year, min(row_no) over (partition by household_no, year) as first_row from import_income where import_id = $1) d
        where row_no <> first_row`)),
     // The monitoring flag of a file must agree with the monitoring records (mergeMonitoredRecords): a file does not
     // end monitoring (risk elimination is a procedure) and does not reopen a risk eliminated since its year.
     ...(await q(`
       select 'households' as sheet, s.row_no, '是否监测对象' as column_name,
-             '户编号 ' || s.household_no || ' 是监测对象（' || r.identified_on || ' 纳入），文件中为“否”；结束监测须办理风险消除程序' as message
+             'import.check.monitoredEnd' as code, jsonb_build_object('householdNo', s.household_no, 'identifiedOn', r.identified_on) as params
         from import_households s
         join households e on e.county_code = s.county_code and e.household_no = s.household_no
         join monitoring_records r on r.county_code = e.county_code and r.household_id = e.id and r.eliminated_on is null
        where s.import_id = $1 and not s.monitored and s.year >= extract(year from r.identified_on)`)),
     ...(await q(`
       select 'households' as sheet, s.row_no, '是否监测对象' as column_name,
-             '户编号 ' || s.household_no || ' 已于 ' || max(r.eliminated_on) || ' 办理风险消除，不能再导入为 ' || s.year || ' 年的监测对象；需要重新纳入监测的，请发起识别程序' as message
+             'import.check.eliminatedReimport' as code, jsonb_build_object('householdNo', s.household_no, 'eliminatedOn', max(r.eliminated_on), 'year', s.year) as params
         from import_households s
         join households e on e.county_code = s.county_code and e.household_no = s.household_no
         join monitoring_records r on r.county_code = e.county_code and r.household_id = e.id and r.eliminated_on >= make_date(s.year, 1, 1)
@@ -330,7 +338,10 @@ export interface ImportRow {
   file_bytes: number;
   status: string;
   progress: number;
+  /** the state's Chinese text, and its catalogue code and params (migration 0022; null on older rows) */
   message: string | null;
+  message_code: string | null;
+  message_params: Record<string, ParamValue> | null;
   counts: Partial<ImportCounts> & { rows?: { households: number; members: number; income: number }; timingsMs?: Record<string, number> };
   error_count: number;
   warning_count: number;
@@ -345,7 +356,25 @@ export interface ProblemRow {
   column_name: string | null;
   severity: string;
   message: string;
+  /** null for problems stored before migration 0022 */
+  code: string | null;
+  params: Record<string, ParamValue> | null;
 }
+
+/** An import's state message: the Chinese text with its catalogue code and params. */
+export interface StateNote {
+  message: string;
+  message_code: string | null;
+  message_params: Readonly<Record<string, ParamValue>> | null;
+}
+
+/** The state fields an update may set (a message always with its code: a message without one clears the code). */
+type StateFields = Partial<Pick<ImportRow, 'status' | 'progress' | 'counts' | 'error_count' | 'warning_count'>> & Partial<StateNote>;
+
+const noteSql = (f: Partial<StateNote>) => sql`
+        message = coalesce(${f.message ?? null}, message),
+        message_code = case when ${f.message ?? null}::text is null then message_code else ${f.message_code ?? null} end,
+        message_params = case when ${f.message ?? null}::text is null then message_params else ${f.message_params ? JSON.stringify(f.message_params) : null}::jsonb end`;
 
 export class ImportsRepository {
   async insert(tx: Tx, v: { regionCode: string; userId: number; username: string; fileNames: string[]; sha256: string; bytes: number }): Promise<number> {
@@ -370,11 +399,11 @@ export class ImportsRepository {
     return (await sql<ImportRow>`select * from imports where region_code like ${prefix + '%'} order by id desc limit 50`.execute(tx)).rows;
   }
 
-  async setState(tx: Tx, id: number, f: Partial<Pick<ImportRow, 'status' | 'progress' | 'message' | 'counts' | 'error_count' | 'warning_count'>>): Promise<void> {
+  async setState(tx: Tx, id: number, f: StateFields): Promise<void> {
     await sql`update imports set
         status = coalesce(${f.status ?? null}, status),
         progress = coalesce(${f.progress ?? null}, progress),
-        message = coalesce(${f.message ?? null}, message),
+        ${noteSql(f)},
         counts = coalesce(${f.counts ? JSON.stringify(f.counts) : null}::jsonb, counts),
         error_count = coalesce(${f.error_count ?? null}, error_count),
         warning_count = coalesce(${f.warning_count ?? null}, warning_count)
@@ -387,13 +416,13 @@ export class ImportsRepository {
    */
   async transition(
     tx: Tx, id: number, from: readonly ImportStatus[],
-    f: { status: ImportStatus } & Partial<Pick<ImportRow, 'progress' | 'message' | 'counts' | 'error_count' | 'warning_count'>>,
+    f: { status: ImportStatus } & Omit<StateFields, 'status'>,
     opts: { withoutErrors?: boolean } = {},
   ): Promise<ImportRow | undefined> {
     const r = await sql<ImportRow>`update imports set
         status = ${f.status},
         progress = coalesce(${f.progress ?? null}, progress),
-        message = coalesce(${f.message ?? null}, message),
+        ${noteSql(f)},
         counts = coalesce(${f.counts ? JSON.stringify(f.counts) : null}::jsonb, counts),
         error_count = coalesce(${f.error_count ?? null}, error_count),
         warning_count = coalesce(${f.warning_count ?? null}, warning_count)
@@ -404,31 +433,39 @@ export class ImportsRepository {
 
   async problems(tx: Tx, id: number, limit: number): Promise<ProblemRow[]> {
     const r = await sql<ProblemRow>`
-      select sheet, row_no, column_name, severity, message from import_problems where import_id = ${id} order by severity, seq limit ${limit}`.execute(tx);
+      select sheet, row_no, column_name, severity, message, code, params from import_problems where import_id = ${id} order by severity, seq limit ${limit}`.execute(tx);
     return r.rows;
   }
 }
 
-/** Stores problems; ID numbers quoted in a message are masked as in the data-quality findings (the row and column locate them). */
+/**
+ * Stores problems with their code and params; ID numbers quoted in a message or its params are masked as in the
+ * data-quality findings (the row and column locate them).
+ */
 export async function storeProblems(
-  tx: Tx, id: number, problems: { sheet: string; row: number | null; column: string | null; severity: string; message: string }[], offset = 0,
+  tx: Tx, id: number,
+  problems: { sheet: string; row: number | null; column: string | null; severity: string; message: string; code?: string; params?: Readonly<Record<string, ParamValue>> }[],
+  offset = 0,
 ): Promise<void> {
   const client = rawClient(tx);
   for (let i = 0; i < problems.length; i += 5000) {
     const chunk = problems.slice(i, i + 5000);
     await client.query(
-      `insert into import_problems (import_id, seq, sheet, row_no, column_name, severity, message)
-       select $1, * from unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[])`,
-      [id, chunk.map((_, k) => offset + i + k + 1), chunk.map((p) => p.sheet), chunk.map((p) => p.row || null), chunk.map((p) => p.column), chunk.map((p) => p.severity), chunk.map((p) => maskIdsInText(p.message))],
+      `insert into import_problems (import_id, seq, sheet, row_no, column_name, severity, message, code, params)
+       select $1, * from unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])`,
+      [id, chunk.map((_, k) => offset + i + k + 1), chunk.map((p) => p.sheet), chunk.map((p) => p.row || null), chunk.map((p) => p.column), chunk.map((p) => p.severity), chunk.map((p) => maskIdsInText(p.message)),
+        chunk.map((p) => p.code ?? null), chunk.map((p) => (p.code ? JSON.stringify(maskIdsInParams(p.params ?? {})) : null))],
     );
   }
 }
 
-export async function finishCommit(tx: Tx, row: ImportRow): Promise<void> {
+export async function finishCommit(tx: Tx, row: ImportRow, note: StateNote): Promise<void> {
   const client = rawClient(tx);
   // Only the commit that holds the import in 'committing' finishes it (the update is the transition).
   const done = await client.query(
-    `update imports set status = 'committed', progress = 1, committed_at = now(), message = '导入完成' where id = $1 and status = 'committing'`, [row.id],
+    `update imports set status = 'committed', progress = 1, committed_at = now(), message = $2, message_code = $3, message_params = $4::jsonb
+      where id = $1 and status = 'committing'`,
+    [row.id, note.message, note.message_code, JSON.stringify(note.message_params ?? {})],
   );
   if (done.rowCount !== 1) throw new Error(`import ${row.id} is not being committed`);
   // The import's audit row was written when the commit entered bulk mode (`Database.scoped`'s `bulk`, audit_bulk_begin).
@@ -452,16 +489,18 @@ export async function stagedCounts(tx: Tx, importId: number): Promise<StagedCoun
 /**
  * What the validation counted (new + changed + unchanged of each sheet, the staged rows), against what is staged
  * now. The staging tables are unlogged: crash recovery empties them, and a commit from them would write nothing
- * (or part of the file) and report success. Returns a Chinese message when they differ, else null.
+ * (or part of the file) and report success. Returns the figures when they differ (the params of
+ * import.state.staleStaging), else null.
  */
-export function stagedMismatch(counts: ImportRow['counts'], now: StagedCounts): string | null {
+export function stagedMismatch(
+  counts: ImportRow['counts'], now: StagedCounts,
+): { households: number; members: number; income: number; nowHouseholds: number; nowMembers: number; nowIncome: number } | null {
   const total = (c: { new: number; changed: number; unchanged: number } | undefined) => (c ? c.new + c.changed + c.unchanged : 0);
   const expected = { households: total(counts.households), members: total(counts.members), income: total(counts.income) };
   if (expected.households === now.households && expected.households === now.statuses && expected.members === now.members && expected.income === now.income) {
     return null;
   }
-  return `待写入的数据与校验结果不一致（校验时 ${expected.households} 户、${expected.members} 名成员、${expected.income} 条收入，` +
-    `现在暂存 ${now.households} 户、${now.members} 名成员、${now.income} 条收入，可能因数据库重启而丢失），没有写入任何数据；请重新校验后再导入`;
+  return { ...expected, nowHouseholds: now.households, nowMembers: now.members, nowIncome: now.income };
 }
 
 export async function clearProblems(tx: Tx, id: number): Promise<void> {
@@ -475,11 +514,12 @@ export async function clearProblems(tx: Tx, id: number): Promise<void> {
  * are deleted — in one statement. An import that has moved on (validated, committed) is left alone.
  */
 export async function resetInterruptedImport(
-  tx: Tx, id: number, v: { from: readonly ImportStatus[]; message: string; problems: boolean },
+  tx: Tx, id: number, v: { from: readonly ImportStatus[]; note: StateNote; problems: boolean },
 ): Promise<boolean> {
   const r = await sql<{ id: number }>`
     with moved as (
-      update imports set status = 'failed', progress = 1, message = ${v.message}
+      update imports set status = 'failed', progress = 1, message = ${v.note.message}, message_code = ${v.note.message_code},
+             message_params = ${JSON.stringify(v.note.message_params ?? {})}::jsonb
        where id = ${id} and status = any(${v.from as string[]}::text[]) returning id
     ), h as (delete from import_households where import_id in (select id from moved)),
        s as (delete from import_statuses where import_id in (select id from moved)),

@@ -4,6 +4,7 @@
  * Every function receives a transaction (scoped, except the job's state updates), so row-level security applies.
  */
 import { sql } from 'kysely';
+import type { ParamValue } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 import { developmentMeasureInForceSql } from './assistance.repository';
 import { incomeItemsSelect, type HouseholdRow, type KeyedIncomeRow, type KeyedYearStatusRow, type MemberRow } from './registry.mapping';
@@ -19,7 +20,10 @@ export interface QualityRunRow {
   reference_date: string;
   status: 'queued' | 'running' | 'done' | 'failed';
   progress: number;
+  /** the state's Chinese text, and its catalogue code and params (migration 0022; null on older runs) */
   message: string | null;
+  message_code: string | null;
+  message_params: Record<string, ParamValue> | null;
   totals: { households: number; withErrors: number; withWarnings: number; errors: number; warnings: number } | null;
   created_by: number | null;
   created_by_name: string;
@@ -52,6 +56,16 @@ export interface FindingInsert {
   severity: 'error' | 'warning';
   field: string;
   message: string;
+  /** the catalogue code of the message and its params (ID numbers masked) */
+  code: string | null;
+  params: Readonly<Record<string, ParamValue>> | null;
+}
+
+/** A state message of a run: the Chinese text with its catalogue code and params. */
+export interface RunNote {
+  message: string;
+  code: string;
+  params: Readonly<Record<string, ParamValue>>;
 }
 
 export interface VillageCounts {
@@ -82,6 +96,9 @@ export interface FindingRow {
   severity: 'error' | 'warning';
   field: string;
   message: string;
+  /** null for findings before migration 0022 */
+  code: string | null;
+  params: Record<string, ParamValue> | null;
 }
 
 export interface FindingHouseholdRow {
@@ -101,7 +118,7 @@ export interface CsvFindingRow extends FindingRow {
 
 const RUN_SELECT = sql`
   q.id, q.region_code, q.region_prefix, r.name as region_name, r.full_name as region_full_name, r.level as region_level,
-  q.year, to_char(q.reference_date, 'YYYY-MM-DD') as reference_date, q.status, q.progress, q.message, q.totals,
+  q.year, to_char(q.reference_date, 'YYYY-MM-DD') as reference_date, q.status, q.progress, q.message, q.message_code, q.message_params, q.totals,
   q.created_by, q.created_by_name, q.created_at, q.started_at, q.finished_at`;
 
 const INCOME_COLS = incomeItemsSelect('i');
@@ -134,8 +151,9 @@ export class QualityRepository {
   }
 
   /** Takes a queued run for the job that executes it (one conditional update: a redelivered job finds it taken). */
-  async claim(tx: Tx, id: number): Promise<boolean> {
-    const r = await sql`update quality_runs set status = 'running', progress = 0, message = '正在统计农户数量', started_at = now()
+  async claim(tx: Tx, id: number, note: RunNote): Promise<boolean> {
+    const r = await sql`update quality_runs set status = 'running', progress = 0, message = ${note.message}, message_code = ${note.code},
+        message_params = ${JSON.stringify(note.params)}::jsonb, started_at = now()
       where id = ${id} and status = 'queued'`.execute(tx);
     return Number(r.numAffectedRows ?? 0) === 1;
   }
@@ -174,12 +192,18 @@ export class QualityRepository {
 
   async setState(
     tx: Tx, id: number,
-    f: { status?: QualityRunRow['status']; progress?: number; message?: string; started?: boolean; finished?: boolean; totals?: QualityRunRow['totals'] },
+    f: {
+      status?: QualityRunRow['status']; progress?: number; message?: string; messageCode?: string | null; messageParams?: Readonly<Record<string, ParamValue>> | null;
+      started?: boolean; finished?: boolean; totals?: QualityRunRow['totals'];
+    },
   ): Promise<void> {
+    // a message always with its code: a message without one clears the code
     await sql`update quality_runs set
         status = coalesce(${f.status ?? null}, status),
         progress = coalesce(${f.progress ?? null}, progress),
         message = coalesce(${f.message ?? null}, message),
+        message_code = case when ${f.message ?? null}::text is null then message_code else ${f.messageCode ?? null} end,
+        message_params = case when ${f.message ?? null}::text is null then message_params else ${f.messageParams ? JSON.stringify(f.messageParams) : null}::jsonb end,
         totals = coalesce(${f.totals ? JSON.stringify(f.totals) : null}::jsonb, totals),
         started_at = case when ${f.started ?? false} then now() else started_at end,
         finished_at = case when ${f.finished ?? false} then now() else finished_at end
@@ -191,9 +215,10 @@ export class QualityRepository {
    * whatever it wrote is deleted (its one transaction normally leaves nothing); it no longer blocks a new run of its
    * region and year.
    */
-  async failRun(tx: Tx, id: number, message: string): Promise<void> {
+  async failRun(tx: Tx, id: number, note: RunNote): Promise<void> {
     await sql`with moved as (
-        update quality_runs set status = 'failed', progress = 1, finished_at = now(), message = ${message}
+        update quality_runs set status = 'failed', progress = 1, finished_at = now(), message = ${note.message}, message_code = ${note.code},
+               message_params = ${JSON.stringify(note.params)}::jsonb
          where id = ${id} and status in ('queued', 'running') returning id
       ), f as (delete from quality_findings where run_id in (select id from moved))
       delete from quality_run_villages where run_id in (select id from moved)`.execute(tx);
@@ -202,7 +227,7 @@ export class QualityRepository {
   /** failed → queued (a retry); false when it is not failed, or another run of its region and year waits or runs. */
   async requeueRun(tx: Tx, id: number): Promise<'queued' | 'busy' | 'not_failed'> {
     const r = await sql<{ id: number }>`
-      update quality_runs q set status = 'queued', progress = 0, message = null, totals = null, started_at = null, finished_at = null
+      update quality_runs q set status = 'queued', progress = 0, message = null, message_code = null, message_params = null, totals = null, started_at = null, finished_at = null
        where q.id = ${id} and q.status = 'failed'
          and not exists (select 1 from quality_runs o where o.region_code = q.region_code and o.year = q.year and o.status in ('queued', 'running'))
        returning id`.execute(tx);
@@ -290,11 +315,11 @@ export class QualityRepository {
     for (let i = 0; i < rows.length; i += 10_000) {
       const c = rows.slice(i, i + 10_000);
       await sql`
-        insert into quality_findings (run_id, county_code, household_id, seq, village_code, member_id, check_id, severity, field, message)
+        insert into quality_findings (run_id, county_code, household_id, seq, village_code, member_id, check_id, severity, field, message, code, params)
         select ${runId}, * from unnest(${c.map((f) => f.countyCode)}::text[], ${c.map((f) => f.householdId)}::bigint[],
           ${c.map((f) => f.seq)}::smallint[], ${c.map((f) => f.villageCode)}::text[], ${c.map((f) => f.memberId)}::bigint[],
           ${c.map((f) => f.checkId)}::text[], ${c.map((f) => f.severity)}::text[], ${c.map((f) => f.field)}::text[],
-          ${c.map((f) => f.message)}::text[])`.execute(tx);
+          ${c.map((f) => f.message)}::text[], ${c.map((f) => f.code)}::text[], ${c.map((f) => (f.params ? JSON.stringify(f.params) : null))}::jsonb[])`.execute(tx);
     }
   }
 
@@ -375,7 +400,7 @@ export class QualityRepository {
     if (keys.length === 0) return [];
     const [counties, ids] = keyArrays(keys);
     const r = await sql<FindingRow>`
-      select f.county_code, f.household_id, f.seq, f.village_code, f.member_id, m.name as member_name, f.check_id, f.severity, f.field, f.message
+      select f.county_code, f.household_id, f.seq, f.village_code, f.member_id, m.name as member_name, f.check_id, f.severity, f.field, f.message, f.code, f.params
         from unnest(${counties}::text[], ${ids}::bigint[]) as k(county_code, household_id)
         join quality_findings f on f.county_code = k.county_code and f.household_id = k.household_id
         left join members m on m.county_code = f.county_code and m.id = f.member_id
@@ -388,7 +413,7 @@ export class QualityRepository {
   async csvBatch(tx: Tx, f: FindingFilter, after: { villageCode: string; id: number; seq: number } | null, limit: number): Promise<CsvFindingRow[]> {
     const r = await sql<CsvFindingRow>`
       select f.county_code, f.household_id, f.seq, f.village_code, f.member_id, m.name as member_name, f.check_id, f.severity, f.field, f.message,
-             coalesce(h.household_no, '') as household_no, r.full_name as village_full_name
+             f.code, f.params, coalesce(h.household_no, '') as household_no, r.full_name as village_full_name
         from quality_findings f
         left join households h on h.county_code = f.county_code and h.id = f.household_id
         left join members m on m.county_code = f.county_code and m.id = f.member_id

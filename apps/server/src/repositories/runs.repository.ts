@@ -4,6 +4,7 @@
  * a redelivered job, a second process or the recovery sweep cannot move a run that is not theirs to move.
  */
 import { sql } from 'kysely';
+import { zhText, type ParamValue } from '@tuopin/domain';
 import type { Tx } from '../db/database';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
@@ -44,9 +45,10 @@ export interface RunRow {
 }
 
 /** A message of a run: a code for the UI, its parameters, and the Chinese text. */
+/** A run's message: a catalogue code with its params and its Chinese text (services/runs.ts runMessage builds it). */
 export interface RunMessage {
   code: string;
-  params?: Record<string, string | number | boolean | null>;
+  params?: Readonly<Record<string, ParamValue>>;
   text: string;
 }
 
@@ -184,10 +186,10 @@ export class RunsRepository {
   }
 
   /** failed / cancelled → queued again (a retry); the row afterwards, or undefined when it was not finished so. */
-  async requeue(tx: Tx, id: number): Promise<RunRow | undefined> {
+  async requeue(tx: Tx, id: number, queued: RunMessage = { code: 'runs.queued', text: zhText('runs.queued') }): Promise<RunRow | undefined> {
     return (await sql<RunRow>`
       update runs set status = 'queued', worker = null, progress = 0, progress_done = null, progress_total = null,
-             message_code = 'run.queued', message_params = '{}', message = '等待运行', error = null,
+             message_code = ${queued.code}, message_params = ${JSON.stringify(queued.params ?? {})}::jsonb, message = ${queued.text}, error = null,
              started_at = null, heartbeat_at = null, finished_at = null, queued_at = now()
        where id = ${id} and status in ('failed', 'cancelled') returning *`.execute(tx)).rows[0];
   }

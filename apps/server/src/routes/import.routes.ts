@@ -65,7 +65,9 @@ export function importRoutes(app: FastifyInstance, s: Services) {
     const { row, problems } = await s.imports.get(actor, params.id);
     return {
       import: toImportInfo(row),
-      problems: problems.map((p) => ({ sheet: SHEET_TITLES[p.sheet] ?? p.sheet, row: p.row_no, column: p.column_name, severity: p.severity as 'error' | 'warning', message: p.message })),
+      problems: problems.map((p) => ({ sheet: SHEET_TITLES[p.sheet] ?? p.sheet, row: p.row_no, column: p.column_name, severity: p.severity as 'error' | 'warning', message: p.message,
+        code: p.code, params: p.params,
+      })),
     };
   });
 

@@ -1,13 +1,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { regionPrefix, SHEETS, type ImportInfo, type Role, type SheetName } from '@tuopin/domain';
+import { msg, regionPrefix, SHEET_LABELS, zhText, type ImportInfo, type MessageArgs, type MessageCode, type ParamValue, type Role, type SheetName } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
 import { AppError, appError } from '../errors';
-import type { RunContext, RunMessage, RunProgress, Runs } from './runs';
+import { runMessage, type RunContext, type RunMessage, type RunProgress, type Runs } from './runs';
 import {
   checkStaged, clearProblems, clearStaged, copyInto, resetInterruptedImport, countChanges, finishCommit, type ImportsRepository, mergeMonitoredRecords, mergeStaged, stagedCounts, stagedMismatch,
-  storeProblems, type ImportCounts, type ImportRow,
+  storeProblems, type ImportCounts, type ImportRow, type StateNote,
 } from '../repositories/import.repository';
 import { CsvSyntaxError, type UploadedFile } from '../import/source';
 import { ParserFailed, UploadParser, type ParseOutcome } from '../import/parser';
@@ -22,6 +22,11 @@ const MAX_STORED_PROBLEMS = 50_000;
 const SHEET_ORDER: SheetName[] = ['households', 'members', 'income'];
 /** Today in China (see clock.ts). */
 const today = todayInChina;
+
+/** An import's state message from the catalogue (messages/import.ts, import.state.*): Chinese text, code and params. */
+function note<C extends MessageCode>(code: C, ...args: MessageArgs<C>): StateNote {
+  return { message: zhText(code, ...args), message_code: code, message_params: msg(code, ...args).params };
+}
 
 /** The staged rows are not what the validation counted (thrown to roll the commit back). */
 class StaleStaging extends Error {}
@@ -39,7 +44,7 @@ export class ImportService {
     // (or 重新校验) validates it again — after an interrupted commit, the retry's validation commits when it passes.
     const permissions = { read: 'imports:read', run: 'imports:run' } as const;
     const mirror = (tx: Tx, run: { subject_id: number | null }, p: RunProgress) =>
-      this.repo.setState(tx, run.subject_id!, { progress: p.fraction, message: p.message?.text });
+      this.repo.setState(tx, run.subject_id!, { progress: p.fraction, message: p.message?.text, message_code: p.message?.code ?? null, message_params: p.message?.params ?? null });
     const subject = async (tx: Tx, id: number) => {
       const row = await this.repo.get(tx, id);
       return row && { regionCode: row.region_code, userId: row.created_by, username: row.created_by_name };
@@ -49,7 +54,7 @@ export class ImportService {
       handler: (ctx) => this.validate(ctx),
       cleanup: async (tx, run, cause) => void await resetInterruptedImport(tx, run.subject_id!, {
         from: ['queued', 'validating'], problems: true,
-        message: cause.reason === 'interrupted' ? '校验被中断（服务器或数据库重启），没有写入任何数据；请点击“重试”重新校验' : '校验时发生内部错误，没有写入任何数据',
+        note: cause.reason === 'interrupted' ? note('import.state.validateInterrupted') : note('import.state.validateFailed'),
       }),
       retry: async (tx, run) => {
         await this.requeueValidation(tx, run.subject_id!);
@@ -60,9 +65,7 @@ export class ImportService {
       handler: (ctx) => this.runCommit(ctx),
       cleanup: async (tx, run, cause) => void await resetInterruptedImport(tx, run.subject_id!, {
         from: ['committing'], problems: false,
-        message: cause.reason === 'interrupted'
-          ? '导入被中断（服务器或数据库重启），已全部回滚，没有写入任何数据；请点击“重试”（重新校验后导入）'
-          : '导入失败，已全部回滚，没有写入任何数据',
+        note: cause.reason === 'interrupted' ? note('import.state.commitInterrupted') : note('import.state.commitFailed'),
       }),
       // The staging is gone with the interrupted commit: validate again, and commit when the validation passes.
       retry: async (tx, run) => {
@@ -75,7 +78,7 @@ export class ImportService {
   /** Back to 'queued' for a new validation (from a finished validation or a failure); 409 while busy or once committed. */
   private async requeueValidation(tx: Tx, id: number): Promise<ImportRow> {
     const row = await this.repo.transition(tx, id, ['validated', 'invalid', 'failed'], {
-      status: 'queued', progress: 0, message: '等待重新校验', counts: {}, error_count: 0, warning_count: 0,
+      status: 'queued', progress: 0, ...note('import.state.requeued'), counts: {}, error_count: 0, warning_count: 0,
     });
     if (!row) {
       const cur = await this.repo.get(tx, id);
@@ -128,7 +131,7 @@ export class ImportService {
     const { row, actor } = await this.load(id);
     // Only a queued import is validated, and only by one job (a redelivered job finds it taken).
     const claimed = await this.d.db.system({ name: 'import' }, (tx) =>
-      this.repo.transition(tx, id, ['queued'], { status: 'validating', progress: 0.02, message: '正在读取文件' }));
+      this.repo.transition(tx, id, ['queued'], { status: 'validating', progress: 0.02, ...note('import.state.reading') }));
     if (!claimed) return;
     let files: UploadedFile[];
     try {
@@ -137,7 +140,7 @@ export class ImportService {
         return { name, path: p, bytes: fs.statSync(p).size };
       });
     } catch {
-      await this.setState(id, { status: 'failed', progress: 1, message: '上传的文件已不在服务器上，请重新上传' });
+      await this.setState(id, { status: 'failed', progress: 1, ...note('import.state.filesGone') });
       return;
     }
     // The files are parsed and validated in a child process with a bounded heap (import/parser.ts), large ones in
@@ -171,35 +174,41 @@ export class ImportService {
         for await (const { sheet, chunks } of parser.sheets()) {
           await ctx.progress({
             fraction: 0.05 + 0.25 * SHEET_ORDER.indexOf(sheet),
-            message: { code: 'import.validatingSheet', params: { sheet }, text: `正在校验“${SHEETS[sheet].title}”` },
+            message: runMessage('import.validatingSheet', { sheet: SHEET_LABELS[sheet] }),
           });
           await copyInto(tx, sheet, chunks);
           lap(sheet);
         }
         const parsed = parser.outcome();
         rowsRead = parsed.rowsRead;
-        let all: { sheet: string; row: number | null; column: string | null; severity: 'error' | 'warning'; message: string }[];
+        let all: {
+          sheet: string; row: number | null; column: string | null; severity: 'error' | 'warning'; message: string; code?: string; params?: Readonly<Record<string, ParamValue>>;
+        }[];
         let errors: number;
         let warnings: number;
         if (parsed.fileProblems.length) {
           // A file-level problem (headers, merged cells, formulas …) may be found after rows were staged.
           fileProblems = true;
           await clearStaged(tx, id);
-          all = parsed.fileProblems.map((p) => ({
-            sheet: p.sheet ?? p.file, row: p.row ?? null, column: p.column ?? null, severity: 'error' as const,
-            message: p.file ? `${p.file}：${p.message}` : p.message,
-          }));
+          all = parsed.fileProblems.map((p) => {
+            // a named file's problem: the file's name before it (import.inFile, the problem nested)
+            const coded = p.file ? msg('import.inFile', { file: p.file, problem: { code: p.code, params: p.params } }) : { code: p.code, params: p.params };
+            return {
+              sheet: p.sheet ?? p.file, row: p.row ?? null, column: p.column ?? null, severity: 'error' as const,
+              message: p.file ? zhText('import.inFile', { file: p.file, problem: p.message }) : p.message, ...coded,
+            };
+          });
           errors = all.length;
           warnings = 0;
         } else {
-          await ctx.progress({ fraction: 0.8, message: { code: 'import.comparing', text: '正在比对系统中已有数据' } });
+          await ctx.progress({ fraction: 0.8, message: runMessage('import.comparing') });
           const found = await checkStaged(tx, id, MAX_STORED_PROBLEMS);
           lap('checks');
           counts = await countChanges(tx, id);
           lap('counts');
           const rows: RowProblem[] = [
             ...parsed.problems,
-            ...found.map((p) => ({ sheet: p.sheet, row: p.row_no, column: p.column_name, severity: 'error' as const, message: p.message })),
+            ...found.map((p) => ({ sheet: p.sheet, row: p.row_no, column: p.column_name, severity: 'error' as const, message: p.message, code: p.code, params: p.params })),
           ].sort((a, b) => SHEET_ORDER.indexOf(a.sheet) - SHEET_ORDER.indexOf(b.sheet) || a.row - b.row);
           all = rows;
           errors = parsed.errors + found.total;
@@ -212,22 +221,22 @@ export class ImportService {
       const empty = !fileProblems && rowsRead.households + rowsRead.members + rowsRead.income === 0;
       await this.setState(id, {
         status: errors || empty ? 'invalid' : 'validated', progress: 1,
-        message: empty ? '文件中没有数据行' : errors ? `发现 ${errors} 个错误，请修改后重新上传；没有写入任何数据` : '校验通过，可以导入',
+        ...(empty ? note('import.state.noRows') : errors ? note('import.state.errors', { errors }) : note('import.state.validated')),
         counts: { ...(counts ?? {}), rows: rowsRead, timingsMs: timings }, error_count: errors + (empty ? 1 : 0), warning_count: warnings,
       });
       if (!errors && !empty && ctx.run.payload.commitAfter === true) {
         await this.commit(actor, id);
-        return { code: 'import.validatedCommitting', text: '校验通过，正在导入' };
+        return runMessage('import.validatedCommitting');
       }
-      return { code: errors || empty ? 'import.invalid' : 'import.validated', params: { errors }, text: empty ? '文件中没有数据行' : errors ? `发现 ${errors} 个错误` : '校验通过' };
+      return empty ? runMessage('import.state.noRows') : errors ? runMessage('import.invalid', { errors }) : runMessage('import.validated');
     } catch (e) {
       if (e instanceof CsvSyntaxError) {
         // A file that breaks off half-way (an unclosed quote …): nothing was staged for good; say where.
-        await this.setState(id, { status: 'invalid', progress: 1, message: `CSV 文件格式错误：${e.message}；没有写入任何数据`, error_count: 1, warning_count: 0 });
+        await this.setState(id, { status: 'invalid', progress: 1, ...note('import.state.csvSyntax', { reason: e.problem }), error_count: 1, warning_count: 0 });
         await this.d.db.scoped(actor, async (tx) => {
           await clearStaged(tx, id);
           await clearProblems(tx, id);
-          await storeProblems(tx, id, [{ sheet: '文件', row: e.record, column: null, severity: 'error', message: e.message }]);
+          await storeProblems(tx, id, [{ sheet: '文件', row: e.record, column: null, severity: 'error', message: e.message, code: e.problem.code, params: e.problem.params ?? {} }]);
         });
         return;
       }
@@ -235,8 +244,7 @@ export class ImportService {
         // The parser ran out of memory or ended abnormally: that import fails, the server goes on.
         console.error(`[import] parser of import ${id} failed (${e.reason}): ${e.message}`);
         await this.setState(id, {
-          status: 'failed', progress: 1, error_count: 1, warning_count: 0,
-          message: `导入文件过大或格式异常：读取时超出了允许的内存（${memoryMb} MB）或异常中止，没有写入任何数据。请将文件拆分为较小的文件（或改用 CSV）后重新上传`,
+          status: 'failed', progress: 1, error_count: 1, warning_count: 0, ...note('import.state.parserFailed', { mb: memoryMb }),
         });
         return;
       }
@@ -254,7 +262,7 @@ export class ImportService {
    */
   async commit(actor: Actor, id: number): Promise<void> {
     const stale = await this.d.db.scoped(actor, async (tx) => {
-      const row = await this.repo.transition(tx, id, ['validated'], { status: 'committing', progress: 0.1, message: '正在写入' }, { withoutErrors: true });
+      const row = await this.repo.transition(tx, id, ['validated'], { status: 'committing', progress: 0.1, ...note('import.state.writing') }, { withoutErrors: true });
       if (!row) {
         const cur = await this.repo.get(tx, id);
         if (!cur) throw appError('import.notFound');
@@ -262,11 +270,11 @@ export class ImportService {
         if (cur.status === 'committing') throw appError('import.committing');
         throw appError('import.notValidated');
       }
-      const message = stagedMismatch(row.counts, await stagedCounts(tx, id));
-      if (message) await this.repo.setState(tx, id, { status: 'failed', progress: 1, message });
-      return message ? { message } : { run: await this.runs.insert(tx, actor, IMPORT_COMMIT, { regionCode: row.region_code, subjectId: id }) };
+      const mismatch = stagedMismatch(row.counts, await stagedCounts(tx, id));
+      if (mismatch) await this.repo.setState(tx, id, { status: 'failed', progress: 1, ...note('import.state.staleStaging', mismatch) });
+      return mismatch ? { mismatch } : { run: await this.runs.insert(tx, actor, IMPORT_COMMIT, { regionCode: row.region_code, subjectId: id }) };
     });
-    if (!stale.run) throw new AppError(409, 'CONFLICT', stale.message ?? '');
+    if (!stale.run) throw appError('import.state.staleStaging', stale.mismatch!);
     await this.runs.enqueue(stale.run);
   }
 
@@ -286,8 +294,8 @@ export class ImportService {
   private async runCommit(ctx: RunContext): Promise<RunMessage | void> {
     const id = ctx.run.subject_id!;
     const { row, actor } = await this.load(id);
-    if (row.status !== 'committing') return { code: 'run.nothingToDo', text: '该导入不在待写入状态' }; // a redelivered job of a commit that is over
-    let stale: string | null = null;
+    if (row.status !== 'committing') return runMessage('import.notCommitting'); // a redelivered job of a commit that is over
+    let stale: ReturnType<typeof stagedMismatch> = null;
     try {
       await this.d.db.scoped(
         actor,
@@ -297,9 +305,9 @@ export class ImportService {
           if (stale) throw new StaleStaging();
           await mergeStaged(tx, id);
           // In its own short transaction (the page sees it while this one goes on).
-          await ctx.progress({ fraction: 0.6, message: { code: 'import.committingRecords', text: '正在写入监测记录' } });
+          await ctx.progress({ fraction: 0.6, message: runMessage('import.committingRecords') });
           await mergeMonitoredRecords(tx, id, todayInChina());
-          await finishCommit(tx, row);
+          await finishCommit(tx, row, note('import.committed'));
           await clearStaged(tx, id);
         },
         {
@@ -311,13 +319,13 @@ export class ImportService {
       await fs.promises.rm(this.dir(id), { recursive: true, force: true });
     } catch (e) {
       if (stale) {
-        await this.setState(id, { status: 'failed', progress: 1, message: stale });
-        return { code: 'import.staleStaging', text: stale };
+        await this.setState(id, { status: 'failed', progress: 1, ...note('import.state.staleStaging', stale) });
+        return runMessage('import.state.staleStaging', stale);
       }
       // The run fails; its cleanup empties the staging and marks the import failed.
       throw e;
     }
-    return { code: 'import.committed', text: '导入完成' };
+    return runMessage('import.committed');
   }
 
   get(actor: Actor, id: number, problemLimit = 500) {
@@ -341,7 +349,8 @@ export class ImportService {
 /** An import as the API shows it. */
 export function toImportInfo(r: ImportRow): ImportInfo {
   return {
-    id: r.id, status: r.status as ImportInfo['status'], progress: r.progress, message: r.message, fileNames: r.file_names,
+    id: r.id, status: r.status as ImportInfo['status'], progress: r.progress, message: r.message,
+    messageCode: r.message_code ?? null, messageParams: r.message_params ?? null, fileNames: r.file_names,
     createdAt: r.created_at.toISOString(), createdBy: r.created_by_name, counts: r.counts ?? {},
     errorCount: r.error_count, warningCount: r.warning_count, committedAt: r.committed_at ? r.committed_at.toISOString() : null,
     runId: r.run_id ?? null,

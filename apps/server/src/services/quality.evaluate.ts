@@ -4,9 +4,9 @@
  * used by the background run for each household of a batch and by the live check of one household.
  */
 import {
-  runQualityChecks, validateHousehold, validateIncome, validateMember, validateYearStatus,
+  maskIdsInParams, memberFinding, memberWho, msg, renderMessage, runQualityChecks, validateHousehold, validateIncome, validateMember, validateYearStatus,
   VALIDATION_CHECKS_COVERED_BY_QUALITY, VALIDATION_RULE_PREFIX,
-  type IncomeRecord, type Severity, type ValidationProblem, type YearStatus,
+  type IncomeRecord, type MessageRef, type ParamValue, type Severity, type ValidationProblem, type YearStatus,
 } from '@tuopin/domain';
 import type { MonitoringOfRow } from '../repositories/quality.repository';
 import { householdFromRow, incomeValuesFromRow, memberFromRow, type HouseholdRow, type IncomeRow, type MemberRow, type YearStatusRow } from '../repositories/registry.mapping';
@@ -18,7 +18,11 @@ export interface Evaluated {
   checkId: string;
   severity: Severity;
   field: string;
+  /** Chinese text */
   message: string;
+  /** its catalogue code and params (messages/quality.ts; a field validation's own code nested), ID numbers masked */
+  code: string | null;
+  params: Readonly<Record<string, ParamValue>> | null;
 }
 
 export interface HouseholdRows {
@@ -48,9 +52,15 @@ function statusFromRow(r: YearStatusRow, householdNo: string): YearStatus {
   };
 }
 
-const fromValidation = (p: ValidationProblem, memberIndex: number | null, prefix: string): Evaluated => ({
-  memberIndex, checkId: VALIDATION_RULE_PREFIX + p.check, severity: p.severity, field: p.field, message: prefix + p.message,
-});
+/** A field validation's problem as a finding; `wrap` puts the member or the year before it (its code nested). */
+const fromValidation = (p: ValidationProblem, memberIndex: number | null, prefix: string, wrap?: (problem: MessageRef) => MessageRef): Evaluated => {
+  const own: MessageRef | null = p.code ? { code: p.code, params: p.params ?? {} } : null;
+  const coded = own && wrap ? wrap(own) : own;
+  return {
+    memberIndex, checkId: VALIDATION_RULE_PREFIX + p.check, severity: p.severity, field: p.field, message: prefix + p.message,
+    code: coded?.code ?? null, params: coded ? (coded.params ?? {}) : null,
+  };
+};
 
 export { maskIdsInText };
 
@@ -70,22 +80,23 @@ export function evaluateHousehold(rows: HouseholdRows, referenceDate: string): E
     ? { monitoredSince: rows.monitoring.monitored_since, hasDevelopmentMeasure: rows.monitoring.has_development_measure }
     : {};
   for (const q of runQualityChecks({ household, members, income, yearStatus, referenceDate, ...monitoring })) {
-    out.push({ memberIndex: q.memberIndex, checkId: q.check, severity: q.severity, field: q.field, message: q.message });
+    out.push({ memberIndex: q.memberIndex, checkId: q.check, severity: q.severity, field: q.field, message: q.message, code: q.code ?? null, params: q.params ?? null });
   }
   for (const p of validateHousehold(household, opts)) out.push(fromValidation(p, null, ''));
   members.forEach((m, i) => {
-    const who = m.name && m.name.trim() !== '' ? m.name.trim() : `第${i + 1}位成员`;
+    const who = memberWho(m, i);
+    const whoText = typeof who === 'string' ? who : renderMessage(who, 'zh');
     for (const p of validateMember(m, { ...opts, regionCode: household.villageCode })) {
       if (VALIDATION_CHECKS_COVERED_BY_QUALITY.includes(p.check)) continue;
-      out.push(fromValidation(p, i, `${who}：`));
+      out.push(fromValidation(p, i, `${whoText}：`, (problem) => memberFinding(who, problem)));
     }
   });
-  if (income) for (const p of validateIncome(income, opts)) out.push(fromValidation(p, null, `${income.year}年收入：`));
-  if (yearStatus) for (const p of validateYearStatus(yearStatus, opts)) out.push(fromValidation(p, null, `${yearStatus.year}年状态：`));
+  if (income) for (const p of validateIncome(income, opts)) out.push(fromValidation(p, null, `${income.year}年收入：`, (problem) => msg('quality.finding.income', { year: income.year, problem })));
+  if (yearStatus) for (const p of validateYearStatus(yearStatus, opts)) out.push(fromValidation(p, null, `${yearStatus.year}年状态：`, (problem) => msg('quality.finding.status', { year: yearStatus.year, problem })));
 
   const rank = (s: Severity) => (s === 'error' ? 0 : 1);
   return out
     .map((f, i) => ({ f, i }))
     .sort((a, b) => rank(a.f.severity) - rank(b.f.severity) || a.i - b.i)
-    .map(({ f }) => ({ ...f, message: maskIdsInText(f.message) }));
+    .map(({ f }) => ({ ...f, message: maskIdsInText(f.message), params: f.params && maskIdsInParams(f.params) }));
 }

@@ -1,16 +1,23 @@
 import {
-  ancestorCodes, QUALITY_CHECKS, QUALITY_RULE_ORDER, qualityFieldLabel, qualityRuleLabel, regionLevel, regionPrefix,
-  type QualityCheckCount, type QualityFinding, type QualityHousehold, type QualityRegionCount, type QualityRun, type QualityTotals,
+  ancestorCodes, msg, QUALITY_CHECKS, QUALITY_RULE_ORDER, qualityFieldLabel, qualityRuleLabel, regionLevel, regionPrefix, zhText,
+  type MessageArgs, type MessageCode, type QualityCheckCount, type QualityFinding, type QualityHousehold, type QualityRegionCount, type QualityRun, type QualityTotals,
   type RegionNode,
 } from '@tuopin/domain';
 import type { Readable } from 'node:stream';
 import type { Actor, Tx } from '../db/database';
 import { appError, fieldError } from '../errors';
 import { csvStream } from '../http/csv';
-import type { RunContext, RunMessage, Runs } from './runs';
+import { runMessage, type RunContext, type RunMessage, type Runs } from './runs';
 import {
-  type FindingFilter, type FindingInsert, type FindingRow, type HouseholdKey, type QualityRunRow, type VillageCounts,
+  type FindingFilter, type FindingInsert, type FindingRow, type HouseholdKey, type QualityRunRow, type RunNote, type VillageCounts,
 } from '../repositories/quality.repository';
+
+/** A run's state message from the catalogue (messages/quality.ts, quality.state.*): Chinese text, code and params. */
+function note<C extends MessageCode>(code: C, ...args: MessageArgs<C>): RunNote {
+  return { message: zhText(code, ...args), code, params: msg(code, ...args).params };
+}
+
+const stateOf = (n: RunNote) => ({ message: n.message, messageCode: n.code, messageParams: n.params });
 import type { MemberRow } from '../repositories/registry.mapping';
 import type { Deps } from './context';
 import { todayInChina } from '../clock';
@@ -43,16 +50,18 @@ function toRun(r: QualityRunRow, runId: number | null = null): QualityRun {
     id: r.id,
     region: { code: r.region_code, name: r.region_name, fullName: r.region_full_name, level: r.region_level },
     year: r.year, referenceDate: r.reference_date, status: r.status, progress: r.progress, message: r.message,
+    messageCode: r.message_code ?? null, messageParams: r.message_params ?? null,
     totals: r.totals, createdBy: r.created_by_name, createdAt: iso(r.created_at)!, startedAt: iso(r.started_at), finishedAt: iso(r.finished_at),
   };
 }
 
 const regionRef = (n: RegionNode): QualityRun['region'] => ({ code: n.code, name: n.name, fullName: n.fullName, level: n.level });
 
-function toFinding(f: Pick<FindingRow, 'check_id' | 'severity' | 'field' | 'message' | 'member_id' | 'member_name'>): QualityFinding {
+function toFinding(f: Pick<FindingRow, 'check_id' | 'severity' | 'field' | 'message' | 'code' | 'params' | 'member_id' | 'member_name'>): QualityFinding {
   return {
     checkId: f.check_id, checkName: qualityRuleLabel(f.check_id), severity: f.severity, field: f.field,
-    fieldLabel: qualityFieldLabel(f.field, f.member_id !== null), message: f.message, memberId: f.member_id, memberName: f.member_name,
+    fieldLabel: qualityFieldLabel(f.field, f.member_id !== null), message: f.message, code: f.code ?? null, params: (f.params as Record<string, unknown> | null) ?? null,
+    memberId: f.member_id, memberName: f.member_name,
   };
 }
 
@@ -78,10 +87,10 @@ export class QualityService {
       kind: QUALITY_RUN,
       permissions: { read: 'quality:read', run: 'quality:run' },
       handler: (ctx) => this.run(ctx),
-      mirror: (tx, run, p) => this.repo.setState(tx, run.subject_id!, { progress: p.fraction, message: p.message?.text }),
-      cleanup: (tx, run, cause) => this.repo.failRun(tx, run.subject_id!, cause.reason === 'interrupted'
-        ? '检查被中断（服务器或数据库重启），本次没有保存结果；请点击“重试”'
-        : '检查时发生内部错误，本次没有保存结果，请重试或联系管理员'),
+      mirror: (tx, run, p) => this.repo.setState(tx, run.subject_id!, {
+        progress: p.fraction, message: p.message?.text, messageCode: p.message?.code ?? null, messageParams: p.message?.params ?? null,
+      }),
+      cleanup: (tx, run, cause) => this.repo.failRun(tx, run.subject_id!, note(cause.reason === 'interrupted' ? 'quality.state.interrupted' : 'quality.state.failed')),
       retry: async (tx, run) => {
         const r = await this.repo.requeueRun(tx, run.subject_id!);
         if (r === 'busy') throw appError('quality.busy');
@@ -268,7 +277,7 @@ export class QualityService {
       const findings = found.map((f) => {
         const m = f.memberIndex === null ? null : members[f.memberIndex]!;
         return toFinding({
-          check_id: f.checkId, severity: f.severity, field: f.field, message: f.message,
+          check_id: f.checkId, severity: f.severity, field: f.field, message: f.message, code: f.code, params: f.params,
           member_id: m ? m.id : null, member_name: m ? m.name : null,
         });
       });
@@ -301,8 +310,8 @@ export class QualityService {
   private async run(ctx: RunContext): Promise<RunMessage | void> {
     const id = ctx.run.subject_id!;
     const row = await this.d.db.system({ name: 'quality' }, (tx) => this.repo.runWithCreator(tx, id));
-    if (!row || row.status !== 'queued') return { code: 'run.nothingToDo', text: '该次检查不在等待状态' };
-    if (!(await this.d.db.system({ name: 'quality' }, (tx) => this.repo.claim(tx, id)))) return { code: 'run.nothingToDo', text: '该次检查不在等待状态' };
+    if (!row || row.status !== 'queued') return runMessage('quality.runNotQueued');
+    if (!(await this.d.db.system({ name: 'quality' }, (tx) => this.repo.claim(tx, id, note('quality.state.counting'))))) return runMessage('quality.runNotQueued');
     {
       return ctx.scoped(async (tx) => {
         const total = await this.repo.countHouseholds(tx, row.region_prefix);
@@ -348,7 +357,7 @@ export class QualityService {
               batch.push({
                 countyCode: h.county_code, householdId: h.id, seq, villageCode,
                 memberId: f.memberIndex === null ? null : hm[f.memberIndex]!.id, checkId: f.checkId, severity: f.severity,
-                field: f.field, message: f.message,
+                field: f.field, message: f.message, code: f.code, params: f.params,
               });
             });
           }
@@ -358,7 +367,7 @@ export class QualityService {
           after = { villageCode: last.village_code, id: last.id };
           await ctx.progress({
             fraction: Math.min(0.99, totals.households / Math.max(total, 1)), done: totals.households, total,
-            message: { code: 'quality.progress', params: { done: totals.households, total }, text: `已检查 ${totals.households} / ${total} 户` },
+            message: runMessage('quality.progress', { done: totals.households, total }),
           });
           if (households.length < QUALITY_BATCH) break;
         }
@@ -372,10 +381,10 @@ export class QualityService {
         await this.repo.insertVillageCounts(tx, id, counts);
         await this.repo.setState(tx, id, {
           status: 'done', progress: 1, finished: true, totals,
-          message: `检查完成：${totals.households} 户，${totals.withErrors} 户有错误，${totals.withWarnings} 户有警告`,
+          ...stateOf(note('quality.state.done', { households: totals.households, withErrors: totals.withErrors, withWarnings: totals.withWarnings })),
         });
         await this.repo.prune(tx, row.region_code, row.year, KEEP_RUNS);
-        return { code: 'quality.done', params: { ...totals }, text: `检查完成：${totals.households} 户` };
+        return runMessage('quality.state.done', { households: totals.households, withErrors: totals.withErrors, withWarnings: totals.withWarnings });
       });
     }
   }

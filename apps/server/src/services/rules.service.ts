@@ -9,7 +9,7 @@ import {
 } from '@tuopin/domain';
 import type { Actor } from '../db/database';
 import { appError, AppError, dataException, dataExceptionMessage, detail, fieldError, fieldErrorOf } from '../errors';
-import type { RunContext, RunMessage, Runs } from './runs';
+import { runMessage, type RunContext, type RunMessage, type Runs } from './runs';
 import { countyPolicies, factsSql, householdVillage, materializeFacts, readFacts, readHouseholdFacts } from '../repositories/rule-facts.repository';
 import {
   collectRuleHitsOrDataError, createHitTable, groupRuleHits, matchFacts, matchingKeys, previewHouseholds, type RulesRepository, type CompiledRule, type RuleListRow, type RuleRow, type RuleRunRow,
@@ -271,7 +271,7 @@ export class RulesService {
     const run = await this.d.db.system({ name: 'rules' }, (tx) => this.repo.getRunWithCreator(tx, id));
     if (!run) throw new Error(`rule run ${id} not found`);
     const actor = ctx.actor;
-    if (!(await this.d.db.system({ name: 'rules' }, (tx) => this.repo.claimRun(tx, id)))) return { code: 'run.nothingToDo', text: '该次运行不在等待状态' };
+    if (!(await this.d.db.system({ name: 'rules' }, (tx) => this.repo.claimRun(tx, id)))) return runMessage('rules.runNotQueued');
     {
       const prefix = regionPrefix(run.region_code);
       const { rules, policies } = await this.d.db.scoped(actor, async (tx) => ({
@@ -293,7 +293,7 @@ export class RulesService {
         await this.setRun(id, { households });
         await ctx.progress({
           fraction: 0.3,
-          message: { code: 'rules.factsReady', params: { households, rules: compiled.length }, text: `已准备 ${households} 户的事实数据，正在运行 ${compiled.length} 条规则` },
+          message: runMessage('rules.factsReady', { households, rules: compiled.length }),
         });
         const matches = new Map<string, number>();
         await createHitTable(tx);
@@ -304,7 +304,7 @@ export class RulesService {
         for (const [i, r] of compiled.entries()) {
           await ctx.progress({
             fraction: 0.3 + (0.6 * i) / compiled.length, done: i, total: compiled.length,
-            message: { code: 'rules.running', params: { n: i + 1, of: compiled.length, rule: r.name }, text: `正在运行规则（${i + 1}/${compiled.length}）：${r.name}` },
+            message: runMessage('rules.running', { n: i + 1, of: compiled.length, rule: r.name }),
           });
           const hit = await collectRuleHitsOrDataError(tx, r);
           if ('matches' in hit) {
@@ -316,7 +316,7 @@ export class RulesService {
           }
         }
         // Then the hits of a household become one clue listing every rule that fired (set-based, deduplicated).
-        await ctx.progress({ fraction: 0.92, message: { code: 'rules.grouping', text: '正在按户归并线索' } });
+        await ctx.progress({ fraction: 0.92, message: runMessage('rules.grouping') });
         // The run's one audit row, entering bulk mode (audit_bulk_begin) before the clues are written: the rules'
         // matches are known; the clues each created or extended are in the run record (rule_runs) and the clues.
         await this.d.repos.audit.beginBulk(tx, {
@@ -341,7 +341,7 @@ export class RulesService {
           + (results.extended ? `，补充已有线索 ${results.extended} 条` : '')
           + (results.res.some((r) => r.error) ? `；${results.res.filter((r) => r.error).length} 条规则计算出错，未记录其命中` : ''),
       });
-      return { code: 'rules.done', params: { households: results.households, newClues: results.created }, text: `完成：${results.households} 户，新增线索 ${results.created} 条` };
+      return runMessage('rules.done', { households: results.households, newClues: results.created });
     }
   }
 }

@@ -19,7 +19,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { can, type Permission, type Role, type RunInfo } from '@tuopin/domain';
+import { can, msg, zhText, type MessageArgs, type MessageCode, type Permission, type Role, type RunInfo } from '@tuopin/domain';
 import type { Actor, Database, Tx } from '../db/database';
 import { Presence } from '../db/presence';
 import { appError, AppError } from '../errors';
@@ -67,8 +67,14 @@ const env = (name: string, fallback: number) => {
   return Number.isFinite(v) && v > 0 ? v : fallback;
 };
 
-export const INTERRUPTED: RunMessage = { code: 'run.interrupted', text: '运行被中断（服务器或数据库重启），已全部回滚；可以重试' };
-const FAILED: RunMessage = { code: 'run.failed', text: '运行失败，已全部回滚；可以重试' };
+/** A run message from the catalogue: `runMessage('quality.progress', { done, total })` (code, params, Chinese text). */
+export function runMessage<C extends MessageCode>(code: C, ...args: MessageArgs<C>): RunMessage {
+  return { code, params: msg(code, ...args).params, text: zhText(code, ...args) };
+}
+
+export const INTERRUPTED: RunMessage = runMessage('runs.interrupted');
+const FAILED: RunMessage = runMessage('runs.failed');
+const QUEUED: RunMessage = runMessage('runs.queued');
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
 
@@ -123,7 +129,7 @@ export class Runs {
     const creator = v.creator ?? { id: actor.id, username: actor.username };
     return this.repo.insert(tx, {
       regionCode: v.regionCode, kind, subjectId: v.subjectId, payload: v.payload, userId: creator.id, username: creator.username,
-      message: { code: 'run.queued', text: '等待运行' },
+      message: QUEUED,
     });
   }
 
@@ -178,7 +184,7 @@ export class Runs {
         const creator = run.created_by !== null ? { id: run.created_by, username: run.created_by_name } : undefined;
         return this.insert(tx, actor, instead.kind, { regionCode: run.region_code, subjectId: run.subject_id, payload: instead.payload, creator });
       }
-      const again = await this.repo.requeue(tx, id);
+      const again = await this.repo.requeue(tx, id, QUEUED);
       if (!again) throw appError('runs.justRetried');
       return again;
     });
@@ -234,7 +240,7 @@ export class Runs {
       if (!run) return;
       const creator = run.created_by !== null ? await this.d.db.system({ name: 'runs' }, (tx) => this.repo.creator(tx, run.created_by!)) : undefined;
       if (!creator) {
-        await this.fail(def, run, appError('runs.noCreator'), { code: 'run.no_creator', text: '任务的创建人已不存在，无法运行' });
+        await this.fail(def, run, appError('runs.noCreator'), runMessage('runs.creatorGone'));
         return;
       }
       const actor: Actor = { id: creator.id, username: creator.username, role: creator.role as Role, regionCode: creator.region_code, ip: null };
@@ -244,10 +250,10 @@ export class Runs {
         message = await def.handler(ctx);
       } catch (e) {
         console.error(`[runs] ${def.kind} run ${run.id} failed`, e);
-        await this.fail(def, run, e, e instanceof AppError ? { code: 'run.failed', text: e.message } : FAILED);
+        await this.fail(def, run, e, e instanceof AppError ? { code: e.code, params: e.params ?? {}, text: e.message } : FAILED);
         return;
       }
-      await this.d.db.system({ name: 'runs' }, (tx) => this.repo.finish(tx, run.id, this.worker, 'succeeded', { message: message ?? { code: 'run.succeeded', text: '完成' } }));
+      await this.d.db.system({ name: 'runs' }, (tx) => this.repo.finish(tx, run.id, this.worker, 'succeeded', { message: message ?? runMessage('runs.succeeded') }));
     } catch (e) {
       // The end could not be recorded (the database went away): the recovery sweep marks the run failed and cleans up.
       console.error(`[runs] ${def.kind} run ${runId}: ${(e as Error).message ?? String(e)}`);

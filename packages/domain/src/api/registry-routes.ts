@@ -221,7 +221,9 @@ export const ImportInfo = Type.Object(
     id: Type.Integer(),
     status: Type.Enum(['queued', 'validating', 'validated', 'invalid', 'committing', 'committed', 'failed'] as const),
     progress: Type.Number({ minimum: 0, maximum: 1 }),
-    message: Nullable(Type.String()),
+    message: Nullable(Type.String({ description: 'The state in Chinese' })),
+    messageCode: Nullable(Type.String({ description: 'Catalogue code of the message (null on imports before migration 0022)' })),
+    messageParams: Nullable(Type.Record(Type.String(), Type.Unknown())),
     fileNames: Type.Array(Type.String()),
     createdAt: Type.String({ format: 'date-time' }),
     createdBy: Type.String(),
@@ -244,7 +246,9 @@ export const ImportProblem = Type.Object({
   row: Nullable(Type.Integer()),
   column: Nullable(Type.String()),
   severity: Type.Enum(['error', 'warning'] as const),
-  message: Type.String(),
+  message: Type.String({ description: 'Chinese' }),
+  code: Nullable(Type.String({ description: 'Catalogue code of the message (null on problems before migration 0022)' })),
+  params: Nullable(Type.Record(Type.String(), Type.Unknown())),
 });
 export type ImportProblem = Static<typeof ImportProblem>;
 const ImportParams = Type.Object({ id: Id });

@@ -21,7 +21,7 @@ export const RunInfo = Type.Object(
     done: Nullable(Type.Integer()),
     total: Nullable(Type.Integer()),
     messageCode: Nullable(Type.String({ description: 'Message code for the UI (translated by code)' })),
-    messageParams: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()])),
+    messageParams: Type.Record(Type.String(), Type.Unknown({ description: 'The params of messageCode: a value, a { zh, en } pair or a nested { code, params }' })),
     message: Nullable(Type.String({ description: 'The message in Chinese' })),
     createdBy: Type.String(),
     createdAt: Type.String({ format: 'date-time' }),

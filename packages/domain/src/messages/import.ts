@@ -78,6 +78,7 @@ export const importMessages = defineMessages('import', {
   'import.state.commitInterrupted': { zh: '导入被中断（服务器或数据库重启），已全部回滚，没有写入任何数据；请点击“重试”（重新校验后导入）', en: 'The import was interrupted (server or database restarted) and rolled back; nothing was written. Click “Retry” (it validates again, then imports)' },
   'import.state.commitFailed': { zh: '导入失败，已全部回滚，没有写入任何数据', en: 'The import failed and was rolled back; nothing was written' },
   'import.state.staleStaging': {
+    status: 409, kind: 'CONFLICT',
     zh: '待写入的数据与校验结果不一致（校验时 {households} 户、{members} 名成员、{income} 条收入，现在暂存 {nowHouseholds} 户、{nowMembers} 名成员、{nowIncome} 条收入，可能因数据库重启而丢失），没有写入任何数据；请重新校验后再导入',
     en: 'The data to write differs from what was validated ({households} households, {members} members, {income} income records then; {nowHouseholds}, {nowMembers} and {nowIncome} staged now, possibly lost in a database restart); nothing was written. Validate again, then import',
   },

@@ -37,6 +37,8 @@ export const qualityMessages = defineMessages('quality', {
   'quality.finding.wageWithoutHolder': { zh: '有公益性岗位收入，但没有成员填写公益性岗位时间', en: 'Public-welfare post wages, but no member has months in a public-welfare post' },
   'quality.finding.holderWithoutWage': { zh: '{holders}名成员在公益性岗位就业，但公益性岗位收入为0', en: '{holders} members hold a public-welfare post, but the public-welfare post wages are 0' },
   // the run's state (quality_runs.message_code) and its progress (runs.message_code)
+  'quality.state.interrupted': { zh: '检查被中断（服务器或数据库重启），本次没有保存结果；请点击“重试”', en: 'The check was interrupted (server or database restarted); nothing was saved. Click “Retry”' },
+  'quality.state.failed': { zh: '检查时发生内部错误，本次没有保存结果，请重试或联系管理员', en: 'An internal error occurred during the check; nothing was saved. Retry, or contact the administrator' },
   'quality.state.counting': { zh: '正在统计农户数量', en: 'Counting the households' },
   'quality.state.done': { zh: '检查完成：{households} 户，{withErrors} 户有错误，{withWarnings} 户有警告', en: 'Check finished: {households} households, {withErrors} with errors, {withWarnings} with warnings' },
   'quality.progress': { zh: '已检查 {done} / {total} 户', en: 'Checked {done} / {total} households' },
