@@ -12,10 +12,9 @@ import { queryClient } from './queryClient';
 const nodes = new Map<string, RegionNode>();
 let generation = 0;
 
-/** A region answer as a query that never goes stale (a failed one is asked again next time). */
-function cached<T>(key: readonly unknown[], load: () => Promise<T>): Promise<T> {
-  return queryClient.fetchQuery({ queryKey: ['regionCache', ...key], queryFn: load, staleTime: Infinity, gcTime: Infinity, retry: false });
-}
+/** The options of a region answer as a query that never goes stale (a failed one is asked again next time). */
+const options = <T>(key: readonly unknown[], load: () => Promise<T>) =>
+  ({ queryKey: ['regionCache', ...key], queryFn: load, staleTime: Infinity, gcTime: Infinity, retry: false }) as const;
 
 function remember(list: RegionNode[]): RegionNode[] {
   for (const n of list) nodes.set(n.code, n);
@@ -32,21 +31,29 @@ export function cachedNode(code: string): RegionNode | undefined {
   return nodes.get(code);
 }
 
+/** The same region answers as query options, for pages that read them with useQuery (the regions page). */
+export const regionQueries = {
+  roots: () => options(['roots'], () => call(api.regionRoots).then(remember)),
+  children: (code: string) => options(['children', code], () => call(api.regionChildren, { params: { code } }).then(remember)),
+  detail: (code: string) =>
+    options(['detail', code], () =>
+      call(api.region, { params: { code } }).then((d) => {
+        remember([d.region, ...d.path]);
+        return d;
+      }),
+    ),
+};
+
 export function loadRoots(): Promise<RegionNode[]> {
-  return cached(['roots'], () => call(api.regionRoots).then(remember));
+  return queryClient.fetchQuery(regionQueries.roots());
 }
 
 export function loadChildren(code: string): Promise<RegionNode[]> {
-  return cached(['children', code], () => call(api.regionChildren, { params: { code } }).then(remember));
+  return queryClient.fetchQuery(regionQueries.children(code));
 }
 
 export function loadDetail(code: string): Promise<RegionDetail> {
-  return cached(['detail', code], () =>
-    call(api.region, { params: { code } }).then((d) => {
-      remember([d.region, ...d.path]);
-      return d;
-    }),
-  );
+  return queryClient.fetchQuery(regionQueries.detail(code));
 }
 
 export async function searchRegions(q: string, maxLevel?: number, signal?: AbortSignal): Promise<RegionNode[]> {

@@ -23,12 +23,13 @@ import { EnvironmentOutlined, SearchOutlined } from '@ant-design/icons';
 import type { RegionDetail, RegionNode } from '@tuopin/domain';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '../api/client';
-import { loadChildren, loadDetail, loadRoots, searchRegions } from '../api/regionCache';
+import { loadChildren, regionQueries, searchRegions } from '../api/regionCache';
 import { queryKeyOf } from '../api/queries';
 import { useI18n, type MsgKey } from '../i18n';
 import { PageHeader } from '../components/PageHeader';
 import { useDebounced, useIsMobile } from '../utils/hooks';
 
+const NO_REGIONS: RegionNode[] = [];
 const LEVEL_COLORS = ['magenta', 'red', 'volcano', 'orange', 'green', 'blue'];
 
 export default function RegionsPage() {
@@ -38,14 +39,22 @@ export default function RegionsPage() {
   const treeRef = useRef<GetRef<typeof Tree>>(null);
   const scrollTarget = useRef<string | null>(null);
 
-  const [roots, setRoots] = useState<RegionNode[] | null>(null);
   const [kids, setKids] = useState<Record<string, RegionNode[]>>({});
   const [expanded, setExpanded] = useState<string[]>([]);
   const [selected, setSelected] = useState<string | null>(params.get('code'));
-  const [detail, setDetail] = useState<RegionDetail | null>(null);
-  const [detailChildren, setDetailChildren] = useState<RegionNode[]>([]);
-  const [detailLoading, setDetailLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  /** A child list of the tree that could not be loaded. */
+  const [treeError, setTreeError] = useState<string | null>(null);
+  // the roots, the selected region and its children are server state (the region cache's queries, never stale)
+  const rootsQuery = useQuery(regionQueries.roots());
+  const roots: RegionNode[] | null = rootsQuery.data ?? (rootsQuery.error ? NO_REGIONS : null);
+  const detailQuery = useQuery({ ...regionQueries.detail(selected ?? ''), enabled: !!selected, placeholderData: keepPreviousData });
+  const detail: RegionDetail | null = detailQuery.data ?? null;
+  const withChildren = !!detail && detail.region.childCount > 0;
+  const childrenQuery = useQuery({ ...regionQueries.children(detail?.region.code ?? ''), enabled: withChildren });
+  const detailChildren: RegionNode[] = withChildren ? (childrenQuery.data ?? []) : [];
+  const detailLoading = detailQuery.isFetching || (withChildren && childrenQuery.isFetching);
+  const failed = rootsQuery.error ?? detailQuery.error ?? childrenQuery.error;
+  const error = failed ? errorText(failed) : treeError;
 
   const [q, setQ] = useState('');
   const debounced = useDebounced(q.trim(), 300);
@@ -60,29 +69,26 @@ export default function RegionsPage() {
   const searching = search.isFetching;
 
   // ---- tree ------------------------------------------------------------------------------
+  const rootList = rootsQuery.data;
   useEffect(() => {
-    loadRoots()
-      .then((r) => {
-        setRoots(r);
-        if (!params.get('code') && r[0]) setSelected(r[0].code);
-        // a single root is opened at once
-        const only = r.length === 1 ? r[0] : undefined;
-        if (only && only.childCount > 0) {
-          void ensureChildren(only.code).then(() => setExpanded((e) => (e.includes(only.code) ? e : [...e, only.code])));
-        }
-      })
-      .catch((e: unknown) => {
-        setRoots([]);
-        setError(errorText(e));
-      });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+    if (!rootList) return;
+    if (!params.get('code') && rootList[0]) setSelected(rootList[0].code);
+    // a single root is opened at once
+    const only = rootList.length === 1 ? rootList[0] : undefined;
+    if (only && only.childCount > 0) {
+      void ensureChildren(only.code).then(() => setExpanded((e) => (e.includes(only.code) ? e : [...e, only.code])));
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the roots have arrived
+  }, [rootList]);
 
   const ensureChildren = useCallback(async (code: string) => {
-    const list = await loadChildren(code);
+    const list = await loadChildren(code).catch((e: unknown) => {
+      setTreeError(errorText(e));
+      throw e;
+    });
     setKids((k) => (k[code] ? k : { ...k, [code]: list }));
     return list;
-  }, []);
+  }, [errorText]);
 
   const treeData = useMemo<TreeDataNode[]>(() => {
     const build = (n: RegionNode, depth: number): TreeDataNode => ({
@@ -100,30 +106,24 @@ export default function RegionsPage() {
   }, [roots, kids]);
 
   // ---- selection: detail + path -----------------------------------------------------------
+  // Expand the tree down to the selected region (loading each level on the way) once its detail has arrived.
+  const shownDetail = detailQuery.isPlaceholderData ? undefined : detailQuery.data;
   useEffect(() => {
-    if (!selected) return;
+    if (!shownDetail) return;
     let alive = true;
-    setDetailLoading(true);
-    setError(null);
+    const d = shownDetail;
     (async () => {
-      const d = await loadDetail(selected);
-      if (!alive) return;
-      setDetail(d);
-      // Expand the tree down to the region (loading each level on the way).
       const ancestors = d.path.filter((p) => p.code !== d.region.code).map((p) => p.code);
       for (const a of ancestors) await ensureChildren(a);
-      const list = d.region.childCount > 0 ? await ensureChildren(d.region.code) : [];
+      if (d.region.childCount > 0) await ensureChildren(d.region.code);
       if (!alive) return;
-      setDetailChildren(list);
       setExpanded((e) => Array.from(new Set([...e, ...ancestors])));
       scrollTarget.current = d.region.code;
-    })()
-      .catch((e: unknown) => alive && setError(errorText(e)))
-      .finally(() => alive && setDetailLoading(false));
+    })().catch(() => undefined);
     return () => {
       alive = false;
     };
-  }, [selected, ensureChildren, errorText]);
+  }, [shownDetail, ensureChildren]);
 
   // Scroll the tree to a region chosen elsewhere (search, breadcrumb, table) once it is rendered.
   useEffect(() => {

@@ -3,14 +3,14 @@
  * record a new one and end one (writers of the household's region). Whether an industry or employment measure is
  * in force is what the development-measure rule and data-quality check read, so the section says it first.
  */
-import { useEffect, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Alert, App, Button, DatePicker, Empty, Form, Input, InputNumber, List, Modal, Select, Space, Tag } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { MEASURE_FAMILIES, type Measure } from '@tuopin/domain';
-import { api } from '../../api/client';
-import { keys, useApiMutation, useApiQuery } from '../../api/queries';
-import { serverFieldErrors, type Localize } from '../../utils/formErrors';
+import { api, call } from '../../api/client';
+import { keys, useApiQuery } from '../../api/queries';
+import { useFormSubmit } from '../../utils/useFormSubmit';
 import { useI18n } from '../../i18n';
 import { useHhText, type HhKey } from './messages';
 import { useIsMobile } from '../../utils/hooks';
@@ -21,12 +21,6 @@ import { afterChinaToday, chinaToday, todayInChina } from '../../utils/chinaDate
 
 
 const dateText = (d: Dayjs | null | undefined) => (d ? d.format('YYYY-MM-DD') : null);
-
-/** Field errors of a refusal, by field name (the server names them family, title, startedOn, endedOn …). */
-function fieldErrors(e: unknown, localize: Localize): Record<string, string> {
-  const mapped = serverFieldErrors(e, localize);
-  return mapped ? Object.fromEntries(Object.entries(mapped.byField).map(([k, v]) => [k, v.join(' ')])) : {};
-}
 
 export function MeasuresSection({ countyCode, id, canWrite }: { countyCode: string; id: number; canWrite: boolean }) {
   const t = useHhText();
@@ -98,45 +92,30 @@ export function MeasuresSection({ countyCode, id, canWrite }: { countyCode: stri
 
 function AddMeasureModal({ open, countyCode, id, onClose, onSaved }: { open: boolean; countyCode: string; id: number; onClose: () => void; onSaved: () => void }) {
   const t = useHhText();
-  const { lang, errorText, serverText } = useI18n();
+  const { lang } = useI18n();
   const isMobile = useIsMobile();
-  const [form] = Form.useForm();
-  const create = useApiMutation(api.measureCreate, { invalidates: [keys.measures] });
-  const [error, setError] = useState<string | null>(null);
-  const [server, setServer] = useState<Record<string, string>>({});
-  useEffect(() => {
-    if (!open) return;
-    form.resetFields();
-    form.setFieldsValue({ startedOn: chinaToday() });
-    setError(null);
-    setServer({});
-  }, [open, form]);
-  const save = async () => {
-    let v: { family: string; title: string; startedOn: Dayjs; endedOn?: Dayjs | null; amount?: number | null; note?: string };
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    setError(null);
-    try {
-      await create.mutateAsync({
+  const initial = useMemo(() => ({ startedOn: chinaToday() }), []);
+  type V = { family: string; title: string; startedOn: Dayjs; endedOn?: Dayjs | null; amount?: number | null; note?: string };
+  const f = useFormSubmit<V, true>({
+    open, initial, fieldErrors: 'state', invalidates: [keys.measures],
+    save: async (v) => {
+      await call(api.measureCreate, {
         params: { countyCode, id },
         body: { family: v.family, title: v.title, startedOn: dateText(v.startedOn) ?? '', endedOn: dateText(v.endedOn), amount: v.amount ?? null, note: v.note?.trim() || null },
       });
-      onSaved();
-    } catch (e) {
-      setServer(fieldErrors(e, serverText));
-      setError(errorText(e));
-    }
-  };
-  const status = (k: string) => (server[k] ? { validateStatus: 'error' as const, help: server[k] } : {});
+      return { saved: true };
+    },
+    onSaved: () => onSaved(),
+  });
+  const { form, error } = f;
+  const server = f.server.byField;
+  const status = (k: string) => (server[k] ? { validateStatus: 'error' as const, help: server[k].join(' ') } : {});
   const req = (field: HhKey) => [{ required: true, whitespace: true, message: t('form.required', { field: t(field) }) }];
   return (
-    <Modal open={open} title={t('measure.addTitle')} onCancel={onClose} onOk={() => void save()} okText={t('form.save')} cancelText={t('form.cancel')}
-      confirmLoading={create.isPending} width={isMobile ? '100%' : 560} destroyOnHidden okButtonProps={{ 'data-testid': 'measure-save' }} data-testid="measure-modal">
+    <Modal open={open} title={t('measure.addTitle')} onCancel={onClose} onOk={f.submit} okText={t('form.save')} cancelText={t('form.cancel')}
+      confirmLoading={f.saving} width={isMobile ? '100%' : 560} destroyOnHidden okButtonProps={{ 'data-testid': 'measure-save' }} data-testid="measure-modal">
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="measure-error" />}
-      <Form form={form} layout="vertical" onValuesChange={() => setServer({})}>
+      <Form form={form} layout="vertical" onValuesChange={f.clearServer}>
         <Form.Item name="family" label={t('measure.family')} rules={[{ required: true, message: t('form.required', { field: t('measure.family') }) }]} {...status('family')}>
           <Select
             options={MEASURE_FAMILIES.map((f) => ({ value: f.code, label: f.development ? `${f[lang]}（${t('measure.development')}）` : f[lang] }))}
@@ -167,37 +146,24 @@ function AddMeasureModal({ open, countyCode, id, onClose, onSaved }: { open: boo
 
 function EndMeasureModal({ measure, onClose, onSaved }: { measure: Measure | null; onClose: () => void; onSaved: () => void }) {
   const t = useHhText();
-  const { errorText } = useI18n();
-  const [form] = Form.useForm();
-  const end = useApiMutation(api.measureEnd, { invalidates: [keys.measures] });
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    if (!measure) return;
-    form.resetFields();
-    form.setFieldsValue({ endedOn: chinaToday() });
-    setError(null);
-  }, [measure, form]);
-  if (!measure) return null;
-  const save = async () => {
-    let v: { endedOn: Dayjs; reason?: string };
-    try {
-      v = await form.validateFields();
-    } catch {
-      return;
-    }
-    try {
-      await end.mutateAsync({
+  const initial = useMemo(() => ({ endedOn: chinaToday() }), []);
+  const f = useFormSubmit<{ endedOn: Dayjs; reason?: string }, true>({
+    open: !!measure, initial, fieldErrors: 'state', invalidates: [keys.measures],
+    save: async (v) => {
+      if (!measure) return null;
+      await call(api.measureEnd, {
         params: { countyCode: measure.countyCode, id: measure.householdId, measureId: measure.id },
         body: { endedOn: dateText(v.endedOn) ?? '', ...(v.reason?.trim() ? { reason: v.reason.trim() } : {}) },
       });
-      onSaved();
-    } catch (e) {
-      setError(errorText(e));
-    }
-  };
+      return { saved: true };
+    },
+    onSaved: () => onSaved(),
+  });
+  const { form, error } = f;
+  if (!measure) return null;
   return (
-    <Modal open title={t('measure.endTitle', { title: measure.title })} onCancel={onClose} onOk={() => void save()} okText={t('form.save')} cancelText={t('form.cancel')}
-      confirmLoading={end.isPending} destroyOnHidden okButtonProps={{ 'data-testid': 'measure-end-save' }} data-testid="measure-end-modal">
+    <Modal open title={t('measure.endTitle', { title: measure.title })} onCancel={onClose} onOk={f.submit} okText={t('form.save')} cancelText={t('form.cancel')}
+      confirmLoading={f.saving} destroyOnHidden okButtonProps={{ 'data-testid': 'measure-end-save' }} data-testid="measure-end-modal">
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="measure-end-error" />}
       <Form form={form} layout="vertical">
         <Form.Item name="endedOn" label={t('measure.endedOn')} rules={[{ required: true, message: t('form.required', { field: t('measure.endedOn') }) }]}>
