@@ -77,17 +77,6 @@ export function fieldErrorOf(field: string, m: Message | MessageRef): AppError {
   return new AppError(status, m.code as MessageCode, message, [d], m.params as Record<string, ParamValue>);
 }
 
-/** @deprecated transitional: use appError with the area's notFound code. */
-export const notFound = (what = '记录') => new AppError(404, 'NOT_FOUND', `${what}不存在或不在您的管辖范围内`);
-/** @deprecated transitional: use appError with a catalogue code. */
-export const forbidden = (message = '您没有执行此操作的权限') => new AppError(403, 'FORBIDDEN', message);
-/** @deprecated transitional: use fieldError with a catalogue code. */
-export const invalid = (field: string, message: string) =>
-  new AppError(400, 'VALIDATION', `${message}（字段：${field}）`, [{ field, message }]);
-/** @deprecated transitional: use appError / fieldError with a catalogue code. */
-export const conflict = (message: string, field?: string) =>
-  new AppError(409, 'CONFLICT', message, field ? [{ field, message }] : undefined);
-
 /** Catalogue codes of the PostgreSQL data exceptions (class 22) a request can cause. */
 const DATA_EXCEPTIONS: Record<string, MessageCode> = {
   '22001': 'common.textTooLong',
