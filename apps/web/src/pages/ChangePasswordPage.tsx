@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { Alert, App, Button, Card, Form, Input, Typography } from 'antd';
+import { Alert, Button, Card, Form, Input, Typography } from 'antd';
 import { LockOutlined, LogoutOutlined } from '@ant-design/icons';
 import { api, call } from '../api/client';
 import { useAuth, useMe } from '../auth/AuthContext';
@@ -8,39 +8,32 @@ import { useI18n } from '../i18n';
 import { LangSwitch } from '../components/LangSwitch';
 import { Logo } from '../components/Logo';
 import { PageHeader } from '../components/PageHeader';
-import { applyFormErrors } from '../utils/formErrors';
+import { useFormSubmit } from '../utils/useFormSubmit';
 import { passwordRule } from '../utils/password';
 
 type Values = { currentPassword: string; newPassword: string; confirm: string };
 
 function ChangePasswordForm({ onDone }: { onDone: () => void }) {
   const me = useMe();
-  const { t, serverText, errorText } = useI18n();
-  const { message } = App.useApp();
+  const { t, serverText } = useI18n();
   const [form] = Form.useForm<Values>();
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   useEffect(() => void passwordRule(), []);
-
-  const onFinish = async (v: Values) => {
-    setSubmitting(true);
-    setError(null);
-    try {
+  const f = useFormSubmit<Values, true>({
+    form,
+    // antd's rules have passed (onFinish)
+    validate: () => form.getFieldsValue(),
+    save: async (v) => {
       await call(api.changePassword, { body: { currentPassword: v.currentPassword, newPassword: v.newPassword } });
-      message.success(t('password.changed'));
-      onDone();
-    } catch (e) {
-      const rest = applyFormErrors(form, e, serverText);
-      if (rest === null || rest.length > 0) setError(rest && rest.length > 0 ? rest.join(' ') : errorText(e));
-    } finally {
-      setSubmitting(false);
-    }
-  };
+      return { saved: true, notice: t('password.changed') };
+    },
+    onSaved: () => onDone(),
+  });
+  const { error } = f;
 
   return (
     <>
       {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="password-error" />}
-      <Form form={form} layout="vertical" onFinish={onFinish} requiredMark={false} data-testid="change-password-form">
+      <Form form={form} layout="vertical" onFinish={f.submit} requiredMark={false} data-testid="change-password-form">
         <Form.Item
           name="currentPassword"
           label={t('password.current')}
@@ -84,7 +77,7 @@ function ChangePasswordForm({ onDone }: { onDone: () => void }) {
         >
           <Input.Password prefix={<LockOutlined />} autoComplete="new-password" data-testid="password-confirm" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" block loading={submitting} data-testid="password-submit">
+        <Button type="primary" htmlType="submit" block loading={f.saving} data-testid="password-submit">
           {t('password.submit')}
         </Button>
       </Form>
