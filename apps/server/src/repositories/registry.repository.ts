@@ -282,17 +282,6 @@ export class RegistryRepository {
     return r.rows;
   }
 
-  /** Moves into and out of one household (to date memberships and size households by year). */
-  async moves(tx: Tx, countyCode: string, householdId: number): Promise<MoveRow[]> {
-    const r = await sql<MoveRow>`
-      select member_id, kind, from_household_id, to_household_id, to_char(moved_on, 'YYYY-MM-DD') as moved_on from member_moves
-       where county_code = ${countyCode}
-         and ((kind in (${sql.join([...MOVE_IN_KINDS])}) and to_household_id = ${householdId})
-           or (kind in (${sql.join([...MOVE_OUT_KINDS])}) and from_household_id = ${householdId}))
-       order by moved_on, id`.execute(tx);
-    return r.rows;
-  }
-
   /**
    * Audit entries of a household: the household row, its income and status rows (keyed by household id), and its
    * members and their moves (keyed by member id). Row-level security limits it to the caller's region.
