@@ -61,7 +61,7 @@ export function HouseholdExitPanel({ countyCode, id, version }: { countyCode: st
     >
       <div className="tp-exit-panel-facts">
         <Typography.Text>
-          {t('exit.panel.income', { v: data.perCapitaNetIncome === null ? t('exit.noIncome') : `${money(data.perCapitaNetIncome)} 元` })}
+          {t('exit.panel.income', { v: data.perCapitaNetIncome === null ? t('exit.noIncome') : t('exit.yuan', { v: money(data.perCapitaNetIncome) }) })}
         </Typography.Text>
         {monitoring !== null && (
           <Typography.Text strong data-testid="exit-panel-monitoring-line">
