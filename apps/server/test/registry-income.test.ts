@@ -175,6 +175,20 @@ describe('registry: income and status by year', () => {
     assert.equal(list2.items[0]?.perCapitaNetIncome, perCapitaNetIncome(changed, 3));
   });
 
+  test('income items read back exactly as stored in fen, up to the largest amount (numbers from the repository, not text)', async () => {
+    const year = LAST_YEAR - 1;
+    const items: Record<string, number | null> = {
+      publicWelfareWage: 99_999_999.99, otherWage: 12_345_678.91, operatingIncome: -98_765_432.1, assetDividend: 0.01, otherPropertyIncome: 0.07,
+      pension: 1.1, familyPlanning: 2.675, ecoCompensation: 0.3, dibaoPayment: 4_503_599.63, tekunPayment: null, otherTransfer: 0,
+      operatingExpense: 33.33, compliantOutOfPocket: 70_368_744.17,
+    };
+    const d = await township.ok(api.incomeUpsert, { params: { countyCode: '211204', id: hid, year }, body: { items, reason: '精度核对' } });
+    const read = d.incomes.find((i) => i.year === year)!.items;
+    // 2.675 is stored as 2.68 (numeric rounds half away from zero); every other value has two decimals and stays as sent
+    assert.deepEqual(read, { ...items, familyPlanning: 2.68 });
+    for (const v of Object.values(read)) assert.ok(v === null || typeof v === 'number');
+  });
+
   test('list: per-capita income equals perCapitaNetIncome on random records (SQL and JS, one definition)', async () => {
     let state = 12345;
     const rnd = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
