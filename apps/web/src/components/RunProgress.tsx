@@ -1,20 +1,18 @@
 /**
- * The progress of one background run (useRun): a bar, the run's message translated by its code (the Chinese text
- * of the server otherwise), and — when the run failed and may be retried — a retry button.
+ * The progress of one background run (useRun): a bar, the run's message rendered by its catalogue code (the
+ * server's Chinese text for a code the catalogue does not have), and — when the run failed and may be retried — a
+ * retry button.
  */
 import { App, Button, Progress, Space, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import type { RunInfo } from '@tuopin/domain';
 import { useI18n } from '../i18n';
-import { runs, type RunsKey } from '../i18n/runs';
+import { renderServerMessage } from '../i18n/server';
 import { isRunFinished, useRun } from './runs/useRun';
 
-/** A run's message in the current language: by its code when the dictionary has it, else the server's text. */
+/** A run's message in the current language: by its catalogue code and params, else the server's text. */
 export function runMessage(lang: 'zh' | 'en', run: Pick<RunInfo, 'messageCode' | 'messageParams' | 'message'>): string {
-  const code = run.messageCode as RunsKey | null;
-  const template = code && code in runs.zh ? runs[lang][code] : null;
-  if (!template) return run.message ?? '';
-  return Object.entries(run.messageParams ?? {}).reduce((s, [k, v]) => s.split(`{${k}}`).join(String(v ?? '')), template);
+  return renderServerMessage(lang, { code: run.messageCode, params: run.messageParams, message: run.message });
 }
 
 export interface RunProgressProps {
@@ -32,10 +30,9 @@ export interface RunProgressProps {
 }
 
 export function RunProgress({ runId, fallback, onFinished, onRetried, retryOnly, testId = 'run-progress', messageTestId }: RunProgressProps) {
-  const { lang, errorText } = useI18n();
+  const { lang, t, errorText } = useI18n();
   const { message } = App.useApp();
   const { run, retry, retrying } = useRun(runId, { onFinished, onRetried });
-  const d = runs[lang];
   const retryButton = run?.retryable ? (
     <Button
       type="primary"
@@ -44,12 +41,12 @@ export function RunProgress({ runId, fallback, onFinished, onRetried, retryOnly,
       data-testid={`${testId}-retry`}
       onClick={() => {
         retry().then(
-          () => void message.success(d['bg.retried']),
+          () => void message.success(t('bg.retried')),
           (e: unknown) => void message.error(errorText(e)),
         );
       }}
     >
-      {retrying ? d['bg.retrying'] : d['bg.retry']}
+      {retrying ? t('bg.retrying') : t('bg.retry')}
     </Button>
   ) : null;
   if (retryOnly) return retryButton;
@@ -63,7 +60,7 @@ export function RunProgress({ runId, fallback, onFinished, onRetried, retryOnly,
         <Typography.Text type="secondary" data-testid={messageTestId ?? `${testId}-message`}>
           {text}
         </Typography.Text>
-        {run && run.attempt > 1 && <Typography.Text type="secondary">{d['bg.attempt'].replace('{n}', String(run.attempt))}</Typography.Text>}
+        {run && run.attempt > 1 && <Typography.Text type="secondary">{t('bg.attempt', { n: run.attempt })}</Typography.Text>}
         {retryButton}
       </Space>
     </div>

@@ -31,6 +31,7 @@ import { quality } from './quality';
 import { regions } from './regions';
 import { registry } from './registry';
 import { rules } from './rules';
+import { runs } from './runs';
 import { users } from './users';
 import { isApiError } from '../api/client';
 import { hasCatalogueCode, renderServerMessage, type ServerMessage } from './server';
@@ -39,7 +40,7 @@ export type Lang = 'zh' | 'en';
 export type Vars = Record<string, string | number>;
 
 /** Every area's dictionary, once. A key belongs to one area only (checked when the dictionaries are assembled). */
-export const AREAS = { app, auth, users, regions, dashboard, registry, households, imports, audit, monitoring, exit, quality, policy, rules } as const;
+export const AREAS = { app, auth, users, regions, dashboard, registry, households, imports, audit, monitoring, exit, quality, policy, rules, runs } as const;
 
 type AreaKeys<A> = A extends { zh: Record<infer K, string> } ? K : never;
 export type MsgKey = { [N in keyof typeof AREAS]: AreaKeys<(typeof AREAS)[N]> }[keyof typeof AREAS];

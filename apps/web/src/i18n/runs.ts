@@ -1,4 +1,8 @@
-/** Texts of the background runs (components/RunProgress.tsx), and the run messages by their code. */
+/**
+ * Texts of the background runs' progress component (components/RunProgress.tsx). The runs' own messages (queued,
+ * interrupted, each kind's progress) are catalogue codes of the domain (packages/domain/src/messages/runs.ts and the
+ * kinds' areas), rendered with serverText.
+ */
 import { defineArea } from './area';
 
 export const runs = defineArea({
@@ -12,20 +16,6 @@ export const runs = defineArea({
     'bg.status.failed': '失败',
     'bg.status.cancelled': '已取消',
     'bg.attempt': '第 {n} 次运行',
-    // run message codes (services/runs.ts and the kinds)
-    'run.queued': '等待运行',
-    'run.interrupted': '运行被中断（服务器或数据库重启），已全部回滚；可以重试',
-    'run.failed': '运行失败，已全部回滚；可以重试',
-    'run.succeeded': '完成',
-    'import.comparing': '正在比对系统中已有数据',
-    'import.committingRecords': '正在写入监测记录',
-    'import.committed': '导入完成',
-    'import.validated': '校验通过',
-    'import.validatedCommitting': '校验通过，正在导入',
-    'quality.progress': '已检查 {done} / {total} 户',
-    'rules.grouping': '正在按户归并线索',
-    'rules.running': '正在运行规则（{n}/{of}）：{rule}',
-    'rules.factsReady': '已准备 {households} 户的事实数据，正在运行 {rules} 条规则',
   },
   en: {
     'bg.retry': 'Retry',
@@ -37,19 +27,5 @@ export const runs = defineArea({
     'bg.status.failed': 'Failed',
     'bg.status.cancelled': 'Cancelled',
     'bg.attempt': 'Attempt {n}',
-    'run.queued': 'Waiting to run',
-    'run.interrupted': 'The run was interrupted (server or database restarted) and rolled back; it can be retried',
-    'run.failed': 'The run failed and was rolled back; it can be retried',
-    'run.succeeded': 'Finished',
-    'import.comparing': 'Comparing with the registry',
-    'import.committingRecords': 'Writing the monitoring records',
-    'import.committed': 'Import finished',
-    'import.validated': 'Validation passed',
-    'import.validatedCommitting': 'Validation passed, importing',
-    'quality.progress': 'Checked {done} / {total} households',
-    'rules.grouping': 'Grouping the hits into clues per household',
-    'rules.running': 'Running rule {n}/{of}: {rule}',
-    'rules.factsReady': 'Facts of {households} households ready, running {rules} rules',
   },
 });
-export type RunsKey = keyof typeof runs.zh;

@@ -4,7 +4,7 @@ import { Alert, App, Button, Card, Empty, Popconfirm, Progress, Result, Space, S
 import type { TableColumnsType, UploadFile } from 'antd';
 import { DownloadOutlined, FileExcelOutlined, FileTextOutlined, InboxOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { SHEETS, type ImportInfo, type ImportProblem, type SheetName } from '@tuopin/domain';
+import { SHEET_LABELS, SHEETS, type ImportInfo, type ImportProblem, type SheetName } from '@tuopin/domain';
 import { api, buildUrl, call, upload } from '../../api/client';
 import { useI18n, type MsgKey } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
@@ -14,6 +14,9 @@ import './imports.css';
 
 type Status = ImportInfo['status'];
 type Detail = { import: ImportInfo; problems: ImportProblem[] };
+
+/** An import's state message with its code (imports before the codes: the Chinese text only). */
+const stateMessage = (info: ImportInfo) => ({ code: info.messageCode, params: info.messageParams, message: info.message });
 
 const SHEET_NAMES: readonly SheetName[] = ['households', 'members', 'income'];
 const RUNNING: readonly Status[] = ['queued', 'validating', 'committing'];
@@ -54,7 +57,9 @@ function countVars(info: ImportInfo) {
 }
 
 export default function ImportPage() {
-  const { t, errorText, serverText } = useI18n();
+  const { t, lang, errorText, serverText } = useI18n();
+  // a problem's sheet: the sheet's title in the current language (a file's name as it is)
+  const sheetText = (v: string) => Object.values(SHEET_LABELS).find((l) => l.zh === v)?.[lang] ?? v;
   const { message } = App.useApp();
   const isMobile = useIsMobile();
   const [sp, setSp] = useSearchParams();
@@ -288,7 +293,7 @@ export default function ImportPage() {
   ];
 
   const problemColumns: TableColumnsType<ImportProblem & { key: number }> = [
-    { title: t('imports.prob.sheet'), dataIndex: 'sheet', width: 90, render: (v: string) => <span data-testid="problem-sheet">{v}</span> },
+    { title: t('imports.prob.sheet'), dataIndex: 'sheet', width: 90, render: (v: string) => <span data-testid="problem-sheet">{sheetText(v)}</span> },
     { title: t('imports.prob.row'), dataIndex: 'row', width: 60, align: 'right', render: (v: number | null) => <span data-testid="problem-row">{v ?? '—'}</span> },
     { title: t('imports.prob.column'), dataIndex: 'column', width: 120, render: (v: string | null) => <span data-testid="problem-column">{v ?? '—'}</span> },
     {
@@ -301,7 +306,8 @@ export default function ImportPage() {
         </Tag>
       ),
     },
-    { title: t('imports.prob.message'), dataIndex: 'message', render: (v: string) => <span data-testid="problem-message">{serverText(v)}</span> },
+    // by its code in the current language (problems stored before the codes: their Chinese text)
+    { title: t('imports.prob.message'), dataIndex: 'message', render: (_: string, p) => <span data-testid="problem-message">{serverText(p)}</span> },
   ];
 
   const renderResult = () => {
@@ -340,7 +346,7 @@ export default function ImportPage() {
         {running && (
           <RunProgress
             runId={info.runId}
-            fallback={{ progress: info.progress, message: info.message ? serverText(info.message) : '' }}
+            fallback={{ progress: info.progress, message: info.message ? serverText(stateMessage(info)) : '' }}
             onFinished={() => setPollKey((k) => k + 1)}
             testId="import-progress"
             messageTestId="import-message"
@@ -351,7 +357,7 @@ export default function ImportPage() {
             type="error"
             showIcon
             title={t('imports.invalid', { n: info.errorCount })}
-            description={info.message && info.errorCount === 0 ? serverText(info.message) : undefined}
+            description={info.message && info.errorCount === 0 ? serverText(stateMessage(info)) : undefined}
             data-testid="import-invalid"
             action={
               <Button danger icon={<ReloadOutlined />} onClick={reupload} data-testid="import-reupload">
@@ -365,7 +371,7 @@ export default function ImportPage() {
             type="error"
             showIcon
             title={t('imports.failed')}
-            description={info.message ? serverText(info.message) : undefined}
+            description={info.message ? serverText(stateMessage(info)) : undefined}
             data-testid="import-failed"
             action={
               <Space orientation="vertical" size={8}>
@@ -449,7 +455,7 @@ export default function ImportPage() {
                             <Tag color={p.severity === 'error' ? 'error' : 'warning'} data-testid="problem-severity">
                               {t(`imports.severity.${p.severity}` as MsgKey)}
                             </Tag>
-                            <span data-testid="problem-sheet">{p.sheet}</span>
+                            <span data-testid="problem-sheet">{sheetText(p.sheet)}</span>
                             {p.row !== null && (
                               <span>
                                 {t('imports.prob.row')} <span data-testid="problem-row">{p.row}</span>
@@ -457,7 +463,7 @@ export default function ImportPage() {
                             )}
                             {p.column && <span data-testid="problem-column">{p.column}</span>}
                           </div>
-                          <div data-testid="problem-message">{serverText(p.message)}</div>
+                          <div data-testid="problem-message">{serverText(p)}</div>
                         </div>
                       ))}
                     </div>

@@ -24,6 +24,9 @@ type Severity = 'error' | 'warning';
 const CURRENT_YEAR = new Date().getFullYear();
 const YEARS = Array.from({ length: CURRENT_YEAR - 2014 + 1 }, (_, i) => CURRENT_YEAR - i);
 const POLL_MS = 700;
+
+/** A run's state message with its code (runs before the codes: the Chinese text only). */
+const runState = (r: QualityRun) => ({ code: r.messageCode, params: r.messageParams, message: r.message });
 const PAGE_SIZE = 20;
 const RUNNING: readonly QualityRun['status'][] = ['queued', 'running'];
 
@@ -124,7 +127,7 @@ export default function QualityPage() {
           if (RUNNING.includes(r.status)) timer = setTimeout(poll, POLL_MS);
           else {
             if (r.status === 'failed') {
-              void message.error(serverText(r.message ?? t('quality.failed')));
+              void message.error(r.message ? serverText(runState(r)) : t('quality.failed'));
               setFailedRun(r);
             }
             setCursors(['']);
@@ -232,7 +235,7 @@ export default function QualityPage() {
     <div className="tp-q-progress">
       <RunProgress
         runId={active.runId}
-        fallback={{ progress: active.progress, message: active.status === 'queued' ? t('quality.queued') : active.message ? serverText(active.message) : t('quality.running') }}
+        fallback={{ progress: active.progress, message: active.status === 'queued' ? t('quality.queued') : active.message ? serverText(runState(active)) : t('quality.running') }}
         testId="quality-progress"
         messageTestId="quality-progress-message"
       />
