@@ -61,6 +61,11 @@ function toErrorBody(error: FastifyError | AppError | Error, log: FastifyInstanc
   const pg = pgError(error);
   if (pg.code === '25006') return toErrorBody(appError('http.readOnly'), log);
   if (pg.code === '42501') return toErrorBody(appError('http.regionDenied'), log);
+  // A deadlock or a serialization failure: the transaction was rolled back whole and nothing changed; trying again works.
+  if (pg.code === '40P01' || pg.code === '40001') {
+    log.warn({ err: error }, 'transaction lost a race (deadlock or serialization failure)');
+    return toErrorBody(appError('http.retry'), log);
+  }
   // A constraint the validation did not know: the client's mistake, named by its field; the cause goes to the log.
   const violation = constraintViolation(error);
   if (violation) {

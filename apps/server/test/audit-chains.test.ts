@@ -7,16 +7,16 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import pg from 'pg';
 import { Migrator, sql } from 'kysely';
-import { scopeSetting } from '@tuopin/domain';
+import { api, idCheckCharacter, scopeSetting, SHEETS } from '@tuopin/domain';
 import { generateIntoDatabase } from '../src/generate/index';
-import { currentYearInChina } from '../src/clock';
+import { currentYearInChina, todayInChina } from '../src/clock';
 import { Database } from '../src/db/database';
 import { migrations } from '../src/db/migrations/index';
 import { createDeps } from '../src/services/container';
 import { AuditService } from '../src/services/audit.service';
 import { RegionsService } from '../src/services/regions.service';
 import { testConfig } from '../src/testing/harness';
-import { setup, type TestEnv } from './helpers';
+import { importFinished, setup, uploadImport, userClient, type TestClient, type TestEnv } from './helpers';
 
 const QH_VILLAGE = '211204001001'; // a village of 清河区 (county 211204)
 const YZ_VILLAGE = '211202001001'; // a village of 银州区 (county 211202)
@@ -359,5 +359,151 @@ describe('generator --replace: no orphans, audited in bulk mode', () => {
     assert.equal(last.chain, '211204');
     assert.equal(last.after.deleted, again.deleted);
     assert.equal((await env.services.audit.verifyChain()).ok, true);
+  });
+});
+
+describe('audit chains: bulk summaries on every county written, chain locks in a fixed order', () => {
+  let env: TestEnv;
+  let admin: TestClient;
+  const YEAR = currentYearInChina();
+  const QH = '211204101200'; // a village of 清河区 (county 211204)
+  const YZ = '211202001001'; // a village of 银州区 (county 211202)
+  const q = async <T = Row>(text: string, params: unknown[] = []): Promise<T[]> => (await env.db.pool.query(text, params)).rows as T[];
+  const idNo = (county: string, birth: string, seq: number) => {
+    const body = `${county}${birth.replace(/-/g, '')}${String(seq).padStart(3, '0')}`;
+    return body + idCheckCharacter(body);
+  };
+  const csv = (rows: string[][]) => `\uFEFF${rows.map((r) => r.join(',')).join('\r\n')}\r\n`;
+  const sheet = (name: keyof typeof SHEETS, rows: Record<string, string>[]) =>
+    csv([SHEETS[name].columns.map((c) => c.header), ...rows.map((v) => SHEETS[name].columns.map((c) => v[c.header] ?? ''))]);
+  const person = (no: string, idn: string, name: string, rel: string, sex: string, birth: string) =>
+    ({ 户编号: no, 证件号码: idn, 姓名: name, 与户主关系: rel, 性别: sex, 出生日期: birth, 民族: '汉族', 文化程度: '小学', 在校生状况: '非在校生', 健康状况: '健康', 劳动技能: '普通劳动力', 基本医疗保险: '城乡居民基本医疗保险' });
+
+  before(async () => {
+    env = await setup();
+    admin = await env.admin();
+  });
+  after(() => env.close());
+
+  /** Waits (with a deadline) until some backend other than `except` waits for the chain lock of `chain`. */
+  async function someoneWaitsForChain(chain: string, except: number): Promise<number> {
+    const end = Date.now() + 60_000;
+    for (;;) {
+      const r = await q<{ pid: number }>(
+        `select pid from pg_locks where locktype = 'advisory' and classid = 7361001 and objid = $1 and objsubid = 2 and not granted and pid <> $2`,
+        [Number(chain), except]);
+      if (r.length) return r[0]!.pid;
+      if (Date.now() > end) throw new Error(`nobody waits for chain ${chain}`);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  }
+  const holdsChain = async (pid: number, chain: string) =>
+    (await q(`select 1 from pg_locks where locktype = 'advisory' and classid = 7361001 and objid = $1 and objsubid = 2 and granted and pid = $2`, [Number(chain), pid])).length > 0;
+
+  test('an import by a city-level user over two counties puts its summary on each county\'s chain', async () => {
+    const { client: city } = await userClient(env, admin, { username: 'city_imp', role: 'county_admin', regionCode: '211200000000' });
+    const files = [
+      { name: '户信息.csv', content: sheet('households', [
+        { 户编号: 'QH-9001', 所在村代码: QH, 户属性: '一般贫困户', 识别年度: '2015', 脱贫年度: '2019', 主要致贫原因: '因病', 住房安全等级: 'B', 是否饮水安全: '是', 年度: String(YEAR), 户状态: '已脱贫户' },
+        { 户编号: 'YZ-9001', 所在村代码: YZ, 户属性: '一般贫困户', 识别年度: '2015', 脱贫年度: '2019', 主要致贫原因: '因病', 住房安全等级: 'B', 是否饮水安全: '是', 年度: String(YEAR), 户状态: '已脱贫户' },
+      ]) },
+      { name: '成员信息.csv', content: sheet('members', [
+        person('QH-9001', idNo('211204', '1958-04-12', 111), '王大山', '户主', '男', '1958-04-12'),
+        person('QH-9001', idNo('211204', '1990-05-02', 131), '王小山', '之子', '男', '1990-05-02'),
+        person('YZ-9001', idNo('211202', '1960-09-30', 111), '李长河', '户主', '男', '1960-09-30'),
+        person('YZ-9001', idNo('211202', '1992-07-08', 151), '李小河', '之子', '男', '1992-07-08'),
+      ]) },
+      { name: '收入信息.csv', content: sheet('income', [
+        { 户编号: 'QH-9001', 年度: String(YEAR), '其他工资性收入（元）': '9000' },
+        { 户编号: 'YZ-9001', 年度: String(YEAR), '其他工资性收入（元）': '9500' },
+      ]) },
+    ];
+    const r = await uploadImport(city, files);
+    assert.equal(r.import.status, 'validated', JSON.stringify(r.problems));
+    await city.ok(api.importCommit, { params: { id: r.import.id } });
+    assert.equal((await importFinished(city, r.import.id)).import.status, 'committed');
+
+    const rows = await q<{ chain: string; region_code: string; after: Record<string, unknown> }>(
+      `select chain, region_code, after from audit_log where action = 'import' and entity = 'imports' and entity_id = $1 order by chain`, [String(r.import.id)]);
+    // the operation's own row on its region's chain (a city: '000000'), one on each county's chain
+    assert.deepEqual(rows.map((x) => [x.chain, x.region_code]), [['000000', '211200000000'], ['211202', '211202000000'], ['211204', '211204000000']]);
+    assert.deepEqual(rows[0]!.after.counties, ['211202', '211204']);
+    for (const x of rows.slice(1)) {
+      assert.equal(x.after.operationRegion, '211200000000');
+      assert.deepEqual(x.after.counts, rows[0]!.after.counts);
+    }
+    // no row audit for the imported rows
+    assert.equal((await q<{ n: number }>(`select count(*)::int as n from audit_log where entity in ('households', 'members')`))[0]!.n, 0);
+    // each county's chain, verified alone, has the import's row and is intact
+    for (const county of ['211202', '211204']) {
+      const report = await env.services.audit.verifyChain({ chain: county });
+      assert.equal(report.ok, true);
+      assert.deepEqual(report.chains.map((c) => c.chain), [county]);
+      assert.ok(report.rows >= 1);
+    }
+    // a county reader sees the import on the audit page of the county
+    const reader = (await userClient(env, admin, { username: 'yz_reader', role: 'county_admin', regionCode: '211202000000' })).client;
+    const seen = await reader.ok(api.auditList, { query: { entity: 'imports', entityId: String(r.import.id) } });
+    assert.deepEqual(seen.items.map((e) => [e.action, e.regionCode]), [['import', '211202000000']]);
+  });
+
+  test('a member transfer between counties takes both chain locks first, in sorted order; a deadlock answers 409 http.retry', async () => {
+    const list = async (no: string) => (await admin.ok(api.householdList, { query: { year: YEAR, q: no } })).items[0]!;
+    const qh = await list('QH-9001');
+    const yz = await list('YZ-9001');
+    const son = (await admin.ok(api.householdGet, { params: { countyCode: '211202', id: yz.id } })).members.find((m) => m.name === '李小河')!;
+    const today = todayInChina();
+    const transfer = (from: { countyCode: string; id: number }, memberId: number, to: { countyCode: string; id: number }) =>
+      admin.call(api.memberMove, {
+        params: { countyCode: from.countyCode, id: from.id, memberId },
+        body: { kind: 'transfer', date: today, reason: '分户迁移', target: { countyCode: to.countyCode, householdId: to.id, relation: 'son' } },
+      });
+
+    // 211202 → 211204 writes the target county first; the locks are taken in sorted order before anything is written:
+    // while 211202's chain is held elsewhere, the transfer waits for it holding no lock of 211204's chain.
+    const other = await env.db.pool.connect();
+    try {
+      await other.query('begin');
+      const otherPid = (await other.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      await other.query('select pg_advisory_xact_lock(7361001, 211202)');
+      const moving = transfer({ countyCode: '211202', id: yz.id }, son.id, { countyCode: '211204', id: qh.id });
+      const waiter = await someoneWaitsForChain('211202', otherPid);
+      assert.equal(await holdsChain(waiter, '211204'), false);
+      await other.query('commit');
+      const moved = await moving;
+      assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    } finally {
+      await other.query('rollback').catch(() => {});
+      other.release();
+    }
+
+    // A deadlock (made here on purpose: another transaction holds 211204's chain and then asks for 211202's, which
+    // the transfer holds) is answered 409 with the catalogue code, not 500; nothing of the transfer is written.
+    const back = (await admin.ok(api.householdGet, { params: { countyCode: '211204', id: qh.id } })).members.find((m) => m.name === '李小河' && m.active)!;
+    const rival = await env.db.pool.connect();
+    try {
+      await rival.query('begin');
+      // the transfer's own deadlock check (after the default deadlock_timeout) comes first: it is the one cancelled
+      await rival.query(`set local deadlock_timeout = '60s'`);
+      const rivalPid = (await rival.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+      await rival.query('select pg_advisory_xact_lock(7361001, 211204)');
+      const moving = transfer({ countyCode: '211204', id: qh.id }, back.id, { countyCode: '211202', id: yz.id });
+      const waiter = await someoneWaitsForChain('211204', rivalPid);
+      assert.equal(await holdsChain(waiter, '211202'), true);
+      const rivalWaits = rival.query('select pg_advisory_xact_lock(7361001, 211202)');
+      const res = await moving;
+      assert.equal(res.status, 409, JSON.stringify(res.body));
+      assert.equal((res.body as unknown as { code: string }).code, 'http.retry');
+      await rivalWaits;
+      await rival.query('rollback');
+    } finally {
+      await rival.query('rollback').catch(() => {});
+      rival.release();
+    }
+    const still = await admin.ok(api.householdGet, { params: { countyCode: '211204', id: qh.id } });
+    assert.equal(still.members.find((m) => m.id === back.id)!.active, true);
+    // trying again works
+    const again = await transfer({ countyCode: '211204', id: qh.id }, back.id, { countyCode: '211202', id: yz.id });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
   });
 });

@@ -45,7 +45,7 @@ const AUDIT_EXEMPT: Record<string, string> = {
   quality_runs: 'job record of a data-quality run (who started it, when, totals)',
   quality_findings: 'results of a data-quality run, recomputed by the next run',
   quality_run_villages: 'per-village totals of a data-quality run, recomputed by the next run',
-  rule_runs: 'job record of a warning run; the run is one audited "run" event and the clues it creates are audited',
+  rule_runs: 'job record of a warning run; the run is one audited "run" event (bulk mode: its clues get no row audit, the summary is on the chain of the run\'s region and of every county with hits)',
   rule_versions: 'the version history of a rule, written with the audited change of the rule',
 };
 

@@ -38,15 +38,23 @@ export interface BulkAudit {
   regionCode: string | null;
   summary: unknown;
   reason?: string | null;
+  /**
+   * The counties the operation writes (county codes, or region codes of them). The summary is appended on the chain
+   * of `regionCode` and on the chain of each of these counties (migration 0024), so every county's chain has a row
+   * for the operation even when it runs above a county.
+   */
+  counties?: readonly string[];
 }
 
 /**
- * Enters bulk mode in the client's transaction: appends the summary row to the region's audit chain and silences the
- * row audit triggers until commit, in one call of the security-definer function audit_bulk_begin.
+ * Enters bulk mode in the client's transaction: records the summary row for the region's audit chain and the chain
+ * of every county given (appended at commit) and silences the row audit triggers until commit, in one call of the
+ * security-definer function audit_bulk_begin.
  */
 export async function beginBulkAudit(client: pg.PoolClient | pg.Client, b: BulkAudit): Promise<void> {
-  await client.query(`select audit_bulk_begin($1, $2, $3, $4, $5::jsonb, $6)`, [
+  await client.query(`select audit_bulk_begin($1, $2, $3, $4, $5::jsonb, $6, $7::text[])`, [
     b.action, b.entity, b.entityId === null ? null : String(b.entityId), b.regionCode, JSON.stringify(b.summary ?? null), b.reason ?? null,
+    b.counties ? [...b.counties] : null,
   ]);
 }
 

@@ -187,6 +187,7 @@ export async function generateIntoDatabase(db: Database, opts: GenerateOptions &
     const planned = plan.villages.reduce((n, v) => n + v.persons, 0);
     await beginBulkAudit(client, {
       action: 'generate', entity: 'households', entityId: null, regionCode: plan.regionCode, reason: '生成演示数据',
+      counties: [...new Set(plan.villages.map((v) => v.code.slice(0, 6)))],
       summary: { persons: planned, villages: plan.villages.length, seed: opts.seed, year, persons_requested: opts.persons, deleted, replace: !!opts.replace },
     });
     if (deleted > 0) await deleteGenerated(client);

@@ -57,6 +57,15 @@ export class AuditRepository {
   }
 
   /**
+   * Takes the audit chain locks of the given regions (their counties' chains, or '000000') in sorted order
+   * (audit_lock_chains, migration 0024), for a transaction that writes audited rows of more than one county: two such
+   * transactions wait for each other instead of deadlocking on the chains.
+   */
+  async lockChains(tx: Tx, regionCodes: readonly string[]): Promise<void> {
+    await sql`select audit_lock_chains(${[...regionCodes]}::text[])`.execute(tx);
+  }
+
+  /**
    * A page of the log, newest first, with what people need to read it, resolved set-based for the page's rows in the
    * same statement (and under the same row-level security: a record the reader may not see stays unnamed): the
    * actor's display name, and the subject — the household (number, head, village) of a registry or monitoring entry,

@@ -388,13 +388,6 @@ export class ImportsRepository {
     return (await sql<ImportRow>`select * from imports where id = ${id}`.execute(tx)).rows[0];
   }
 
-  /** With the creator's role and home region (system transactions only: the job acts as the creator). */
-  async getWithCreator(tx: Tx, id: number): Promise<(ImportRow & { role: string; user_region: string }) | undefined> {
-    const r = await sql<ImportRow & { role: string; user_region: string }>`
-      select i.*, u.role, u.region_code as user_region from imports i join users u on u.id = i.created_by where i.id = ${id}`.execute(tx);
-    return r.rows[0];
-  }
-
   async list(tx: Tx, prefix: string): Promise<ImportRow[]> {
     return (await sql<ImportRow>`select * from imports where region_code like ${prefix + '%'} order by id desc limit 50`.execute(tx)).rows;
   }
@@ -468,7 +461,7 @@ export async function finishCommit(tx: Tx, row: ImportRow, note: StateNote): Pro
     [row.id, note.message, note.message_code, JSON.stringify(note.message_params ?? {})],
   );
   if (done.rowCount !== 1) throw new Error(`import ${row.id} is not being committed`);
-  // The import's audit row was written when the commit entered bulk mode (`Database.scoped`'s `bulk`, audit_bulk_begin).
+  // The import's audit rows are appended at commit: the commit entered bulk mode (AuditRepository.beginBulk, audit_bulk_begin).
 }
 
 export interface StagedCounts {
@@ -484,6 +477,14 @@ export async function stagedCounts(tx: Tx, importId: number): Promise<StagedCoun
       (select count(*) from import_statuses where import_id = ${importId})::int as statuses,
       (select count(*) from import_members where import_id = ${importId})::int as members,
       (select count(*) from import_income where import_id = ${importId})::int as income`.execute(tx)).rows[0]!;
+}
+
+/** The counties of an import's staged rows (its commit writes these): the chains its bulk audit summary goes on. */
+export async function stagedCounties(tx: Tx, importId: number): Promise<string[]> {
+  return (await sql<{ c: string }>`select county_code as c from import_households where import_id = ${importId} and county_code is not null
+      union select county_code from import_members where import_id = ${importId} and county_code is not null
+      union select county_code from import_income where import_id = ${importId} and county_code is not null
+      order by 1`.execute(tx)).rows.map((r) => r.c);
 }
 
 /**

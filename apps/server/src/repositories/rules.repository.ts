@@ -158,13 +158,6 @@ export class RulesRepository {
     return (await sql<RuleRunRow>`select ${RUN_COLUMNS} from rule_runs r ${RUN_REGION} where r.id = ${id}`.execute(tx)).rows[0];
   }
 
-  /** With the creator's role and home region (system transactions only: the job acts as the creator). */
-  async getRunWithCreator(tx: Tx, id: number): Promise<(RuleRunRow & { role: string; user_region: string; username: string }) | undefined> {
-    return (await sql<RuleRunRow & { role: string; user_region: string; username: string }>`
-      select ${RUN_COLUMNS}, u.role, u.region_code as user_region, u.username
-        from rule_runs r join regions g on g.code = r.region_code join users u on u.id = r.created_by where r.id = ${id}`.execute(tx)).rows[0];
-  }
-
   /**
    * The runs that covered a region: those of the region and below (`prefix`), and those of the regions enclosing it
    * (`enclosing`: the codes of its chain above), newest first.
@@ -327,6 +320,11 @@ export async function collectRuleHits(tx: Tx, rule: CompiledRule): Promise<numbe
     [rule.id, rule.version, rule.name, rule.severity, rule.riskType],
   );
   return res.rowCount ?? 0;
+}
+
+/** The counties of the run's hits (the clues it creates or extends are theirs): the chains of its bulk audit summary. */
+export async function hitCounties(tx: Tx): Promise<string[]> {
+  return (await rawClient(tx).query<{ c: string }>(`select distinct county_code as c from ${HITS_TABLE} order by 1`)).rows.map((r) => r.c);
 }
 
 /**

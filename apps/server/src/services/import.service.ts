@@ -1,12 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { msg, regionPrefix, SHEET_LABELS, zhText, type ImportInfo, type MessageArgs, type MessageCode, type ParamValue, type Role, type SheetName } from '@tuopin/domain';
+import { msg, regionPrefix, SHEET_LABELS, zhText, type ImportInfo, type MessageArgs, type MessageCode, type ParamValue, type SheetName } from '@tuopin/domain';
 import type { Actor, Tx } from '../db/database';
-import { AppError, appError } from '../errors';
+import { appError } from '../errors';
 import { runMessage, type RunContext, type RunMessage, type RunProgress, type Runs } from './runs';
 import {
-  checkStaged, clearProblems, clearStaged, copyInto, resetInterruptedImport, countChanges, finishCommit, type ImportsRepository, mergeMonitoredRecords, mergeStaged, stagedCounts, stagedMismatch,
+  checkStaged, clearProblems, clearStaged, copyInto, resetInterruptedImport, countChanges, finishCommit, type ImportsRepository, mergeMonitoredRecords, mergeStaged, stagedCounties, stagedCounts, stagedMismatch,
   storeProblems, type ImportCounts, type ImportRow, type StateNote,
 } from '../repositories/import.repository';
 import { CsvSyntaxError, type UploadedFile } from '../import/source';
@@ -52,10 +52,14 @@ export class ImportService {
     runs.define({
       kind: IMPORT_VALIDATE, permissions, mirror, subject,
       handler: (ctx) => this.validate(ctx),
-      cleanup: async (tx, run, cause) => void await resetInterruptedImport(tx, run.subject_id!, {
-        from: ['queued', 'validating'], problems: true,
-        note: cause.reason === 'interrupted' ? note('import.state.validateInterrupted') : note('import.state.validateFailed'),
-      }),
+      cleanup: async (tx, run, cause) => {
+        await resetInterruptedImport(tx, run.subject_id!, {
+          from: ['queued', 'validating'], problems: true,
+          note: cause.reason === 'interrupted' ? note('import.state.validateInterrupted') : note('import.state.validateFailed'),
+        });
+        // a killed parser never removed its temporary files
+        await this.removeParserFiles(run.subject_id!);
+      },
       retry: async (tx, run) => {
         await this.requeueValidation(tx, run.subject_id!);
       },
@@ -63,10 +67,13 @@ export class ImportService {
     runs.define({
       kind: IMPORT_COMMIT, permissions, mirror, subject,
       handler: (ctx) => this.runCommit(ctx),
-      cleanup: async (tx, run, cause) => void await resetInterruptedImport(tx, run.subject_id!, {
-        from: ['committing'], problems: false,
-        note: cause.reason === 'interrupted' ? note('import.state.commitInterrupted') : note('import.state.commitFailed'),
-      }),
+      cleanup: async (tx, run, cause) => {
+        await resetInterruptedImport(tx, run.subject_id!, {
+          from: ['committing'], problems: false,
+          note: cause.reason === 'interrupted' ? note('import.state.commitInterrupted') : note('import.state.commitFailed'),
+        });
+        await this.removeParserFiles(run.subject_id!);
+      },
       // The staging is gone with the interrupted commit: validate again, and commit when the validation passes.
       retry: async (tx, run) => {
         await this.requeueValidation(tx, run.subject_id!);
@@ -112,10 +119,16 @@ export class ImportService {
     return id;
   }
 
-  private async load(id: number): Promise<{ row: ImportRow; actor: Actor }> {
-    const row = await this.d.db.system({ name: 'import' }, (tx) => this.repo.getWithCreator(tx, id));
+  /** The run's import (the run acts as its creator: `ctx.actor`, `ctx.scoped`). */
+  private async load(id: number): Promise<ImportRow> {
+    const row = await this.d.db.system({ name: 'import' }, (tx) => this.repo.get(tx, id));
     if (!row) throw new Error(`import ${id} not found`);
-    return { row, actor: { id: row.created_by, username: row.created_by_name, role: row.role as Role, regionCode: row.user_region, ip: null } };
+    return row;
+  }
+
+  /** What a killed validation may leave besides the database: the parser's temporary files (import/parser.ts). */
+  private removeParserFiles(id: number): Promise<void> {
+    return fs.promises.rm(path.join(this.dir(id), 'tmp'), { recursive: true, force: true });
   }
 
   private setState(id: number, f: Parameters<ImportsRepository['setState']>[2]) {
@@ -128,7 +141,8 @@ export class ImportService {
    */
   private async validate(ctx: RunContext): Promise<RunMessage | void> {
     const id = ctx.run.subject_id!;
-    const { row, actor } = await this.load(id);
+    const row = await this.load(id);
+    const actor = ctx.actor;
     // Only a queued import is validated, and only by one job (a redelivered job finds it taken).
     const claimed = await this.d.db.system({ name: 'import' }, (tx) =>
       this.repo.transition(tx, id, ['queued'], { status: 'validating', progress: 0.02, ...note('import.state.reading') }));
@@ -157,6 +171,8 @@ export class ImportService {
       { files, importId: id, referenceDate: today(), workers, workerMemoryMb: share, maxProblems: MAX_STORED_PROBLEMS },
       { memoryMb: share, tmpDir: path.join(this.dir(id), 'tmp') },
     );
+    // A run that times out: the parser process is ended (the work transaction's backend is ended by the framework).
+    ctx.signal.addEventListener('abort', () => void parser.close().catch(() => undefined), { once: true });
     try {
       let counts: ImportCounts | null = null;
       let rowsRead: ParseOutcome['rowsRead'] = { households: 0, members: 0, income: 0 };
@@ -168,7 +184,8 @@ export class ImportService {
         timings[name] = Math.round(now - mark);
         mark = now;
       };
-      const result = await this.d.db.scoped(actor, async (tx) => {
+      // Fenced (ctx.scoped): a run the sweep or its timeout took away rolls back here, its end state never written.
+      const result = await ctx.scoped(async (tx) => {
         await clearStaged(tx, id);
         await clearProblems(tx, id);
         for await (const { sheet, chunks } of parser.sheets()) {
@@ -215,15 +232,16 @@ export class ImportService {
           warnings = parsed.warnings;
         }
         await storeProblems(tx, id, all.slice(0, MAX_STORED_PROBLEMS));
-        return { errors, warnings };
+        // The end state in the same transaction as the staging and the problems.
+        const empty = !fileProblems && rowsRead.households + rowsRead.members + rowsRead.income === 0;
+        await this.repo.setState(tx, id, {
+          status: errors || empty ? 'invalid' : 'validated', progress: 1,
+          ...(empty ? note('import.state.noRows') : errors ? note('import.state.errors', { errors }) : note('import.state.validated')),
+          counts: { ...(counts ?? {}), rows: rowsRead, timingsMs: timings }, error_count: errors + (empty ? 1 : 0), warning_count: warnings,
+        });
+        return { errors, warnings, empty };
       });
-      const { errors, warnings } = result;
-      const empty = !fileProblems && rowsRead.households + rowsRead.members + rowsRead.income === 0;
-      await this.setState(id, {
-        status: errors || empty ? 'invalid' : 'validated', progress: 1,
-        ...(empty ? note('import.state.noRows') : errors ? note('import.state.errors', { errors }) : note('import.state.validated')),
-        counts: { ...(counts ?? {}), rows: rowsRead, timingsMs: timings }, error_count: errors + (empty ? 1 : 0), warning_count: warnings,
-      });
+      const { errors, empty } = result;
       if (!errors && !empty && ctx.run.payload.commitAfter === true) {
         await this.commit(actor, id);
         return runMessage('import.validatedCommitting');
@@ -232,8 +250,8 @@ export class ImportService {
     } catch (e) {
       if (e instanceof CsvSyntaxError) {
         // A file that breaks off half-way (an unclosed quote …): nothing was staged for good; say where.
-        await this.setState(id, { status: 'invalid', progress: 1, ...note('import.state.csvSyntax', { reason: e.problem }), error_count: 1, warning_count: 0 });
-        await this.d.db.scoped(actor, async (tx) => {
+        await ctx.scoped(async (tx) => {
+          await this.repo.setState(tx, id, { status: 'invalid', progress: 1, ...note('import.state.csvSyntax', { reason: e.problem }), error_count: 1, warning_count: 0 });
           await clearStaged(tx, id);
           await clearProblems(tx, id);
           await storeProblems(tx, id, [{ sheet: '文件', row: e.record, column: null, severity: 'error', message: e.message, code: e.problem.code, params: e.problem.params ?? {} }]);
@@ -293,16 +311,21 @@ export class ImportService {
   /** The commit (the run kind import.commit): one transaction as the uploader, from the staging. */
   private async runCommit(ctx: RunContext): Promise<RunMessage | void> {
     const id = ctx.run.subject_id!;
-    const { row, actor } = await this.load(id);
+    const row = await this.load(id);
     if (row.status !== 'committing') return runMessage('import.notCommitting'); // a redelivered job of a commit that is over
     let stale: ReturnType<typeof stagedMismatch> = null;
     try {
-      await this.d.db.scoped(
-        actor,
+      await ctx.scoped(
         async (tx) => {
           // The staging may have been emptied since the request was accepted (a crash in between).
           stale = stagedMismatch(row.counts, await stagedCounts(tx, id));
           if (stale) throw new StaleStaging();
+          // bulk mode: the import's audit summary on its region's chain and on the chain of every county it writes
+          // (appended at commit by audit_bulk_begin's pending row), no row audit for its rows
+          await this.d.repos.audit.beginBulk(tx, {
+            action: 'import', entity: 'imports', entityId: row.id, regionCode: row.region_code,
+            summary: { files: row.file_names, counts: row.counts }, counties: await stagedCounties(tx, id),
+          });
           await mergeStaged(tx, id);
           // In its own short transaction (the page sees it while this one goes on).
           await ctx.progress({ fraction: 0.6, message: runMessage('import.committingRecords') });
@@ -311,8 +334,6 @@ export class ImportService {
           await clearStaged(tx, id);
         },
         {
-          // bulk mode: the import's one audit row (written first, by audit_bulk_begin), no row audit for its rows
-          bulk: { action: 'import', entity: 'imports', entityId: row.id, regionCode: row.region_code, summary: { files: row.file_names, counts: row.counts } },
           reason: `导入 ${row.file_names.join('、')}`,
         },
       );

@@ -404,6 +404,9 @@ export class RegistryService {
     await this.d.db.scoped(
       actor,
       async (tx) => {
+        // A transfer writes audited rows of two counties: both chains locked first, in sorted order, so that two
+        // transfers in opposite directions queue instead of deadlocking on the chains (audit_lock_chains, 0024).
+        if (b.target) await this.d.repos.audit.lockChains(tx, [countyCode, b.target.countyCode]);
         const { household, member } = await this.activeMember(tx, countyCode, id, memberId);
         const current = memberFromRow(member);
         checkDate(b.date, current.birthDate);

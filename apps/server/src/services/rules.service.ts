@@ -12,7 +12,7 @@ import { appError, AppError, dataException, dataExceptionMessage, detail, fieldE
 import { runMessage, type RunContext, type RunMessage, type Runs } from './runs';
 import { countyPolicies, factsSql, householdVillage, materializeFacts, readFacts, readHouseholdFacts } from '../repositories/rule-facts.repository';
 import {
-  collectRuleHitsOrDataError, createHitTable, groupRuleHits, matchFacts, matchingKeys, previewHouseholds, type RulesRepository, type CompiledRule, type RuleListRow, type RuleRow, type RuleRunRow,
+  collectRuleHitsOrDataError, createHitTable, groupRuleHits, hitCounties, matchFacts, matchingKeys, previewHouseholds, type RulesRepository, type CompiledRule, type RuleListRow, type RuleRow, type RuleRunRow,
 } from '../repositories/rules.repository';
 import { pgError, type Deps } from './context';
 import { todayInChina } from '../clock';
@@ -268,13 +268,13 @@ export class RulesService {
    */
   private async run(ctx: RunContext): Promise<RunMessage | void> {
     const id = ctx.run.subject_id!;
-    const run = await this.d.db.system({ name: 'rules' }, (tx) => this.repo.getRunWithCreator(tx, id));
+    const run = await this.d.db.system({ name: 'rules' }, (tx) => this.repo.getRun(tx, id));
     if (!run) throw new Error(`rule run ${id} not found`);
     const actor = ctx.actor;
     if (!(await this.d.db.system({ name: 'rules' }, (tx) => this.repo.claimRun(tx, id)))) return runMessage('rules.runNotQueued');
     {
       const prefix = regionPrefix(run.region_code);
-      const { rules, policies } = await this.d.db.scoped(actor, async (tx) => ({
+      const { rules, policies } = await ctx.scoped(async (tx) => ({
         rules: await this.repo.list(tx), policies: await countyPolicies(tx, this.d.repos.policy, prefix, run.year),
       }));
       // Every active rule the creator sees that applies to some household of the region (a county's rules only in runs covering it).
@@ -285,7 +285,7 @@ export class RulesService {
           severity: r.severity, riskType: r.risk_type, regionPrefix: regionPrefix(r.region_code),
         };
       });
-      const results = await this.d.db.scoped(actor, async (tx) => {
+      const results = await ctx.scoped(async (tx) => {
         const households = await materializeFacts(tx, factsSql({ prefix, year: run.year, referenceDate: referenceDateOf(run.year), policies, paramIndex: 1 }), {
           household: compiled.flatMap((r) => r.household.map((x) => x.column)),
           member: compiled.flatMap((r) => (r.member ?? []).map((x) => x.column)),
@@ -317,10 +317,11 @@ export class RulesService {
         }
         // Then the hits of a household become one clue listing every rule that fired (set-based, deduplicated).
         await ctx.progress({ fraction: 0.92, message: runMessage('rules.grouping') });
-        // The run's one audit row, entering bulk mode (audit_bulk_begin) before the clues are written: the rules'
-        // matches are known; the clues each created or extended are in the run record (rule_runs) and the clues.
+        // The run's audit summary (on its region's chain and on the chain of every county with hits), entering bulk
+        // mode (audit_bulk_begin) before the clues are written: the rules' matches are known; the clues each created
+        // or extended are in the run record (rule_runs) and the clues.
         await this.d.repos.audit.beginBulk(tx, {
-          action: 'run', entity: 'rule_runs', entityId: id, regionCode: run.region_code,
+          action: 'run', entity: 'rule_runs', entityId: id, regionCode: run.region_code, counties: await hitCounties(tx),
           summary: {
             year: run.year, period: run.period, households,
             results: compiled.map((r) => ({ ruleId: r.id, ruleName: r.name, version: r.version, matches: matches.get(r.id)!, ...(failed.has(r.id) ? { error: failed.get(r.id)! } : {}) })),
@@ -333,14 +334,16 @@ export class RulesService {
           ruleId: r.id, ruleName: r.name, version: r.version, matches: matches.get(r.id)!, newHits: grouped.newHits.get(r.id) ?? 0,
           ...(failed.has(r.id) ? { error: failed.get(r.id)! } : {}),
         }));
+        // Done in the same transaction as the clues (and fenced with them: ctx.scoped), so that the clues and the
+        // run's results are committed together or not at all.
+        await this.repo.setRun(tx, id, {
+          status: 'done', progress: 1, finished: true, results: res, new_clues: grouped.created, extended_clues: grouped.extended,
+          message: `完成：${households} 户，${res.reduce((s, r) => s + r.matches, 0)} 次命中，新增线索 ${grouped.created} 条`
+            + (grouped.extended ? `，补充已有线索 ${grouped.extended} 条` : '')
+            + (res.some((r) => r.error) ? `；${res.filter((r) => r.error).length} 条规则计算出错，未记录其命中` : ''),
+        });
         return { res, households, created: grouped.created, extended: grouped.extended };
       }, { reason: `预警运行 ${run.period}` });
-      await this.setRun(id, {
-        status: 'done', progress: 1, finished: true, results: results.res, new_clues: results.created, extended_clues: results.extended,
-        message: `完成：${results.households} 户，${results.res.reduce((s, r) => s + r.matches, 0)} 次命中，新增线索 ${results.created} 条`
-          + (results.extended ? `，补充已有线索 ${results.extended} 条` : '')
-          + (results.res.some((r) => r.error) ? `；${results.res.filter((r) => r.error).length} 条规则计算出错，未记录其命中` : ''),
-      });
       return runMessage('rules.done', { households: results.households, newClues: results.created });
     }
   }

@@ -16,6 +16,7 @@ export const httpMessages = defineMessages('http', {
   'http.bodyTooLarge': { status: 413, kind: 'VALIDATION', zh: '请求内容过大', en: 'The request is too large' },
   'http.badJson': { status: 400, kind: 'VALIDATION', zh: '请求内容不是合法的 JSON', en: 'The request body is not valid JSON' },
   'http.badUrl': { status: 400, kind: 'VALIDATION', zh: '网址中包含无法解码的字符', en: 'The address contains characters that cannot be decoded' },
+  'http.retry': { status: 409, kind: 'CONFLICT', zh: '操作与他人同时进行，请重试', en: 'Someone else was changing the same data at the same time; please try again' },
   'http.rateLimited': { status: 429, kind: 'RATE_LIMITED', zh: '请求过于频繁，请稍后再试', en: 'Too many requests; please wait a moment and try again' },
   'http.internal': { status: 500, kind: 'INTERNAL', zh: '服务器内部错误，请稍后重试或联系管理员', en: 'Internal server error; try again later or contact your administrator' },
 });

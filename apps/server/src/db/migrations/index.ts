@@ -20,6 +20,8 @@ import * as m0018 from './0018_runs';
 import * as m0020 from './0020_scope_predicate';
 import * as m0021 from './0021_run_queued_at';
 import * as m0022 from './0022_message_codes';
+import * as m0023 from './0023_runs_read_scope';
+import * as m0024 from './0024_audit_bulk_counties';
 
 /** Every migration, in order. Names are stable: they are recorded in kysely_migration. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +46,6 @@ export const migrations: Record<string, Migration> = {
   '0020_scope_predicate': m0020,
   '0021_run_queued_at': m0021,
   '0022_message_codes': m0022,
+  '0023_runs_read_scope': m0023,
+  '0024_audit_bulk_counties': m0024,
 };

@@ -49,6 +49,7 @@ export interface AssistanceMeasures {
 
 export interface AuditBulkPending {
   action: string;
+  counties: string[] | null;
   entity: string;
   entity_id: string | null;
   reason: string | null;
