@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
-import { api, idCheckCharacter, SHEETS } from '@tuopin/domain';
+import { api, idCheckCharacter, SHEETS, zhText } from '@tuopin/domain';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,6 +108,12 @@ describe('registry import', () => {
     const r = await upload(township, files({ dupId: true }));
     assert.equal(r.import.status, 'invalid');
     assert.ok(r.problems.some((p) => p.sheet === '成员信息' && p.row === 5 && /重复/.test(p.message)), JSON.stringify(r.problems));
+    // the set-based check's code and params, built in SQL (the ID number masked in both)
+    const dup = r.problems.find((p) => p.sheet === '成员信息' && p.row === 5 && p.code === 'import.check.idDuplicate');
+    assert.ok(dup, JSON.stringify(r.problems));
+    assert.equal(typeof dup.params?.firstRow, 'number');
+    assert.match(String(dup.params?.idNumber), /\*{4}/);
+    assert.equal(dup.message, zhText('import.check.idDuplicate', { idNumber: String(dup.params!.idNumber), firstRow: dup.params!.firstRow as number }));
     assert.equal(await households(), 0);
   });
 
@@ -145,21 +151,24 @@ describe('registry import', () => {
   test('bad files get a clear message and write nothing', async () => {
     const garbage = Buffer.alloc(256 * 1024);
     for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919) % 256;
-    const cases: [string, { name: string; content: Buffer | string }[], RegExp][] = [
-      ['garbage', [{ name: 'random.bin', content: garbage }], /不是电子表格文件/],
-      ['empty', [{ name: 'empty.csv', content: '' }], /文件是空的/],
-      ['wrong headers', [{ name: 'x.csv', content: '姓名,年龄\n张三,30\n' }], /表头不符合模板/],
-      ['old xls', [{ name: 'old.xls', content: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]) }], /另存为 \.xlsx/],
-      ['broken xlsx', [{ name: 'broken.xlsx', content: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), garbage]) }], /损坏/],
-      ['header only', [{ name: '户信息.csv', content: csv([headers('households')]) }], /没有数据行/],
-      ['unclosed quote', [{ name: '户信息.csv', content: `${csv([headers('households')])}QH-0010,"${V1}\r\n` }], /CSV 文件格式错误：第 2 行：引号没有闭合/],
+    // each with the code of its problem (nested in import.inFile) or of the import's state
+    const cases: [string, { name: string; content: Buffer | string }[], RegExp, string][] = [
+      ['garbage', [{ name: 'random.bin', content: garbage }], /不是电子表格文件/, 'import.file.notSpreadsheet'],
+      ['empty', [{ name: 'empty.csv', content: '' }], /文件是空的/, 'import.file.empty'],
+      ['wrong headers', [{ name: 'x.csv', content: '姓名,年龄\n张三,30\n' }], /表头不符合模板/, 'import.file.unknownHeader'],
+      ['old xls', [{ name: 'old.xls', content: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]) }], /另存为 \.xlsx/, 'import.file.xls'],
+      ['broken xlsx', [{ name: 'broken.xlsx', content: Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), garbage]) }], /损坏/, 'import.file.brokenXlsx'],
+      ['header only', [{ name: '户信息.csv', content: csv([headers('households')]) }], /没有数据行/, 'import.state.noRows'],
+      ['unclosed quote', [{ name: '户信息.csv', content: `${csv([headers('households')])}QH-0010,"${V1}\r\n` }], /CSV 文件格式错误：第 2 行：引号没有闭合/, 'import.file.csvSyntax'],
       // the same after the first batch of rows: found while validating, not while reading the header
-      ['unclosed quote later', [{ name: '户信息.csv', content: `${csv([headers('households')])}${'QH-0011\r\n'.repeat(1500)}QH-0010,"${V1}\r\n` }], /CSV 文件格式错误：第 1502 行：引号没有闭合/],
+      ['unclosed quote later', [{ name: '户信息.csv', content: `${csv([headers('households')])}${'QH-0011\r\n'.repeat(1500)}QH-0010,"${V1}\r\n` }], /CSV 文件格式错误：第 1502 行：引号没有闭合/, 'import.state.csvSyntax'],
     ];
-    for (const [what, f, re] of cases) {
+    for (const [what, f, re, code] of cases) {
       const r = await upload(township, f);
       assert.equal(r.import.status, 'invalid', what);
       assert.match(`${r.import.message} ${r.problems.map((p) => p.message).join(' ')}`, re, what);
+      const codes = [r.import.messageCode, ...r.problems.flatMap((p) => [p.code, (p.params?.problem as { code?: string } | undefined)?.code])];
+      assert.ok(codes.includes(code), `${what}: ${JSON.stringify({ import: r.import, problems: r.problems })}`);
     }
     // merged cells and formulas in a workbook
     const wb = new ExcelJS.Workbook();
@@ -173,6 +182,10 @@ describe('registry import', () => {
     const text = r.problems.map((p) => p.message).join(' ');
     assert.match(text, /合并单元格 C2:D2/);
     assert.match(text, /G2 含有公式/);
+    const nested = r.problems.map((p) => p.params?.problem as { code: string; params: Record<string, unknown> } | undefined);
+    assert.ok(r.problems.every((p) => p.code === 'import.inFile' && p.params?.file === '模板.xlsx'), JSON.stringify(r.problems));
+    assert.ok(nested.some((n) => n?.code === 'import.file.mergedCells' && n.params.range === 'C2:D2'), JSON.stringify(r.problems));
+    assert.ok(nested.some((n) => n?.code === 'import.file.formula' && n.params.address === 'G2'), JSON.stringify(r.problems));
     assert.equal(await households(), 2);
   });
 
@@ -182,6 +195,7 @@ describe('registry import', () => {
     const r = await upload(township, [f[0]!]);
     assert.equal(r.import.status, 'invalid');
     assert.ok(r.problems.some((p) => p.column === '所在村代码' && /不在您的管辖范围/.test(p.message)), JSON.stringify(r.problems));
+    assert.ok(r.problems.some((p) => p.code === 'import.check.villageUnknown' && p.params?.villageCode === '211204102200'), JSON.stringify(r.problems));
   });
 
   test('a failure half-way through the commit leaves nothing written', async () => {

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { api, idCheckCharacter, type QualityRun } from '@tuopin/domain';
+import { api, idCheckCharacter, renderMessage, type MessageRef, type QualityRun } from '@tuopin/domain';
 import { QINGHE, setup, userClient, YANGMULINZI, ZHANGXIANG, type TestClient, type TestEnv } from './helpers';
 import { currentYearInChina } from '../src/clock';
 
@@ -190,6 +190,13 @@ describe('data quality: runs, counts, findings, live check, scoping', () => {
     ]);
     assert.equal(q2.findings[0]!.memberId, h2.members[1]);
     assert.match(q2.findings[0]!.message, /^王丽：未参加基本医疗保险/);
+    // stored with its code and params: the member (who) and the check's problem nested, rendered in both languages
+    assert.deepEqual({ code: q2.findings[0]!.code, params: q2.findings[0]!.params }, {
+      code: 'quality.finding.member', params: { who: '王丽', problem: { code: 'quality.finding.medicalInsuranceNone', params: {} } },
+    });
+    assert.equal(renderMessage(q2.findings[0] as MessageRef, 'en'), '王丽: No basic medical insurance');
+    assert.equal(q2.findings[1]!.code, 'quality.finding.member');
+    assert.equal((q2.findings[1]!.params?.problem as MessageRef).code, 'quality.finding.ageLabourMismatch');
     assert.equal(q2.findings[0]!.checkName, '未参加基本医疗保险（每人应参加且只参加一种）');
     const q4 = all.items[2]!;
     assert.equal(q4.headName, null);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findDuplicateIdNumbers, QUALITY_CHECKS, QUALITY_DEFAULTS, qualityCheckById, qualityCheckLabel, runQualityChecks } from '../../src/index';
-import type { Member, QualityContext, QualityIssue } from '../../src/index';
+import { findDuplicateIdNumbers, maskIdsInParams, renderMessage, QUALITY_CHECKS, QUALITY_DEFAULTS, qualityCheckById, qualityCheckLabel, runQualityChecks } from '../../src/index';
+import type { Member, MessageRef, QualityContext, QualityIssue } from '../../src/index';
 import { breakCheck, DAUGHTER_ID, family, HEAD_ID, household, income, makeId, REF, SON_ID, SPOUSE_ID, yearStatus } from './fixtures';
 
 function ctx(over: Partial<QualityContext> = {}, edit?: (members: Member[]) => void): QualityContext {
@@ -235,4 +235,22 @@ test('findDuplicateIdNumbers: the same person in two households', () => {
     { personKey: SON_ID, householdNos: ['B', 'C'] },
   ].sort((a, b) => (a.personKey < b.personKey ? -1 : 1)));
   assert.deepEqual(findDuplicateIdNumbers([{ householdNo: 'A', idNumber: HEAD_ID }]), []);
+});
+
+test('findings carry their catalogue code and params: the member (name, else 第N位成员) and the problem nested', () => {
+  const hit = run('medical_insurance_not_one', ctx({}, (m) => { m[1]!.medicalInsurance = 'none'; m[2]!.medicalInsurance = null; m[2]!.name = ''; }));
+  assert.equal(hit[0]!.code, 'quality.finding.member');
+  assert.deepEqual((hit[0]!.params!.problem as MessageRef).code, 'quality.finding.medicalInsuranceNone');
+  assert.equal(hit[0]!.message, renderMessage(hit[0] as MessageRef, 'zh'));
+  assert.match(hit[0]!.message, /：未参加基本医疗保险$/);
+  // without a name: 第3位成员 / Member 3
+  assert.deepEqual(hit[1]!.params!.who, { code: 'quality.memberNo', params: { n: 3 } });
+  assert.equal(renderMessage(hit[1] as MessageRef, 'en'), 'Member 3: Basic medical insurance not recorded (resident or employee; exactly one)');
+  assert.equal(hit[1]!.message, '第3位成员：未填写基本医疗保险（城乡居民或职工，应参加且只参加一种）');
+  // a household-level finding: the check's own code
+  const heads = run('household_head_count', ctx({}, (m) => { m[0]!.relation = 'spouse'; }));
+  assert.equal(heads[0]!.code, 'quality.finding.noHead');
+  // ID numbers in params are masked as in the text
+  const masked = maskIdsInParams({ who: '张三', problem: { code: 'registry.check.id15', params: { normalized: HEAD_ID } } });
+  assert.doesNotMatch(JSON.stringify(masked), new RegExp(HEAD_ID));
 });
