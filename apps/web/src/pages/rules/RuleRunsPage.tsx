@@ -62,7 +62,8 @@ export default function RuleRunsPage() {
   const [active, setActive] = useState<RuleRun | null>(null);
   const going = runs?.find((x) => RUNNING.includes(x.status));
   if (going && !active) setActive(going);
-  const startRun = useApiMutation(api.ruleRunStart, { invalidates: [keys.ruleRuns] });
+  // (the list is refetched when the run has ended, with its results)
+  const startRun = useApiMutation(api.ruleRunStart);
   const [error, setError] = useState<string | null>(null);
 
   const patch = (p: { region?: string; year?: number; run?: number | null }) => {
@@ -84,11 +85,12 @@ export default function RuleRunsPage() {
     if (!ended || !bg) return;
     void invalidate(client, keys.ruleRuns).then(() => {
       const done = client.getQueryData<RuleRun[]>(queryKeyOf(api.ruleRunList))?.find((x) => x.runId === bg.id);
-      if (done) setActive(done);
+      // the progress stays until the list shows the ended run
+      setActive((a) => done ?? (a && { ...a, status: bg.status === 'succeeded' ? 'done' : 'failed' }));
       if (bg.status === 'failed') void message.error(serverText(done?.message ?? t('runs.failed')));
     });
   }, [ended, bg, client, message, serverText, t]);
-  const activeId = active && RUNNING.includes(active.status) && !isRunFinished(bg) ? active.id : null;
+  const activeId = active && RUNNING.includes(active.status) ? active.id : null;
 
   const start = async () => {
     setError(null);
