@@ -59,6 +59,8 @@ for (const viewport of [DESKTOP, PHONE_375]) {
     const status = row.getByTestId('user-status');
     try {
       await page.goto('/');
+      // the layout is there (the side menu, or on a phone its toggle) before the menu is used
+      await page.locator('[data-testid="nav-users"], [data-testid="menu-toggle"]').first().waitFor();
       await openMenu(page, 'users');
       await page.getByTestId('users-page').waitFor();
       await page.getByTestId('users-filter-q').locator('input').fill(username);
