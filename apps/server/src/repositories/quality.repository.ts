@@ -163,15 +163,6 @@ export class QualityRepository {
     return r.rows[0];
   }
 
-  /** With the creator's role and home region (system transactions only: the job acts as the creator). */
-  async runWithCreator(tx: Tx, id: number): Promise<(QualityRunRow & { role: string; user_region: string; username: string }) | undefined> {
-    const r = await sql<QualityRunRow & { role: string; user_region: string; username: string }>`
-      select ${RUN_SELECT}, u.role, u.region_code as user_region, u.username
-        from quality_runs q join regions r on r.code = q.region_code join users u on u.id = q.created_by
-       where q.id = ${id}`.execute(tx);
-    return r.rows[0];
-  }
-
   /** A run of exactly this region and year that is queued or running. */
   async activeRun(tx: Tx, regionCode: string, year: number): Promise<QualityRunRow | undefined> {
     const r = await sql<QualityRunRow>`

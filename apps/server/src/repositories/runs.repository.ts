@@ -3,9 +3,10 @@
  * (an import, a quality run, a warning run) is `subject_id`. Every state change is one conditional update, so that
  * a redelivered job, a second process or the recovery sweep cannot move a run that is not theirs to move.
  */
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { zhText, type ParamValue } from '@tuopin/domain';
 import type { Tx } from '../db/database';
+import type { Runs } from '../db/schema';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -17,32 +18,12 @@ export interface RunPayload {
   commitAfter?: boolean;
 }
 
-export interface RunRow {
-  county_code: string;
-  id: number;
-  region_code: string;
-  kind: string;
-  subject_id: number | null;
-  payload: RunPayload;
+/** A run record: the generated `runs` columns, with the status, payload and message params typed. */
+export type RunRow = Omit<Selectable<Runs>, 'status' | 'payload' | 'message_params'> & {
   status: RunStatus;
-  progress: number;
-  progress_done: number | null;
-  progress_total: number | null;
-  message_code: string | null;
+  payload: RunPayload;
   message_params: Record<string, string | number | boolean | null>;
-  message: string | null;
-  created_by: number | null;
-  created_by_name: string;
-  created_at: Date;
-  /** When the run was last queued (creation or retry); the recovery sweep's queued grace counts from it. */
-  queued_at: Date;
-  started_at: Date | null;
-  heartbeat_at: Date | null;
-  finished_at: Date | null;
-  attempt: number;
-  error: string | null;
-  worker: string | null;
-}
+};
 
 /** A message of a run: a code for the UI, its parameters, and the Chinese text. */
 /** A run's message: a catalogue code with its params and its Chinese text (services/runs.ts runMessage builds it). */
@@ -59,16 +40,35 @@ export interface RunProgress {
   message?: RunMessage;
 }
 
-/** The creator of a run as the handler acts (role and home region from the user record). */
+/** The creator of a run as the handler acts (role, home region and account status from the user record). */
 export interface RunCreator {
   id: number;
   username: string;
   role: string;
   region_code: string;
+  /** 'active' or 'disabled'; a run acts only as an active account */
+  status: string;
 }
 
 /** The application_name prefix of a server process's presence connection (see services/runs.ts). */
 export const PRESENCE_PREFIX = 'tuopin-runs:';
+
+/** The backend of a run's work transaction (see RunsRepository.backend). */
+export interface WorkBackend {
+  pid: number;
+  xactStart: string;
+}
+
+/** What the recovery sweep needs to find the orphaned runs (see RunsRepository.orphanIds). */
+export interface OrphanCheck {
+  worker: string;
+  /** the runs this process has accepted (waiting for a slot or running) */
+  active: readonly number[];
+  /** the kinds this process defines */
+  kinds: readonly string[];
+  staleSeconds: number;
+  queuedSeconds: number;
+}
 
 const msgCode = (m: RunMessage | undefined) => m?.code ?? null;
 const msgParams = (m: RunMessage | undefined) => (m ? JSON.stringify(m.params ?? {}) : null);
@@ -107,7 +107,7 @@ export class RunsRepository {
   }
 
   async creator(tx: Tx, userId: number): Promise<RunCreator | undefined> {
-    return (await sql<RunCreator>`select id, username, role, region_code from users where id = ${userId}`.execute(tx)).rows[0];
+    return (await sql<RunCreator>`select id, username, role, region_code, status from users where id = ${userId}`.execute(tx)).rows[0];
   }
 
   /** Takes a queued run for this process (before it waits for a free slot): only an untaken one. */
@@ -157,21 +157,17 @@ export class RunsRepository {
   }
 
   /**
-   * Marks failed, in one statement, every run that nobody executes any more, and returns them (for their kinds'
-   * cleanup in the same transaction):
+   * The runs that nobody executes any more (of the kinds this process defines: a run of a kind it does not know is
+   * left to a process that does, so that its cleanup runs):
    * - taken by a server process that is gone (its presence connection is not in pg_stat_activity);
    * - taken by this process but no longer among the runs it executes (its handler ended without recording the end,
    *   e.g. the database went away under it);
-   * - running with a heartbeat older than `staleSeconds` (a process that is alive but stuck);
+   * - running with a heartbeat older than `staleSeconds` (a process that is alive but whose heartbeats stopped);
    * - queued, untaken, for longer than `queuedSeconds`, with no pg-boss job left to deliver it.
+   * The recovery sweep reads them with `orphanIds` and fails each with `failOrphan` in a transaction of its own.
    */
-  async failOrphans(
-    tx: Tx, v: { worker: string; active: readonly number[]; staleSeconds: number; queuedSeconds: number; message: RunMessage },
-  ): Promise<RunRow[]> {
-    const r = await sql<RunRow>`
-      update runs r set status = 'failed', finished_at = now(), error = 'interrupted',
-             message_code = ${v.message.code}, message_params = ${JSON.stringify(v.message.params ?? {})}::jsonb, message = ${v.message.text}
-       where r.status in ('queued', 'running')
+  private orphaned(v: OrphanCheck) {
+    return sql`r.status in ('queued', 'running') and r.kind = any(${v.kinds as string[]}::text[])
          and (
            (r.worker is not null and r.worker <> ${v.worker}
               and not exists (select 1 from pg_stat_activity a where a.application_name = ${PRESENCE_PREFIX} || r.worker))
@@ -180,9 +176,60 @@ export class RunsRepository {
            or (r.status = 'queued' and r.worker is null and r.queued_at < now() - make_interval(secs => ${v.queuedSeconds})
                and not exists (select 1 from pgboss.job j where j.name = r.kind and j.data ->> 'runId' = r.id::text
                                  and j.state in ('created', 'retry', 'active')))
-         )
+         )`;
+  }
+
+  /** The ids of the orphaned runs (see `orphaned`), oldest first. */
+  async orphanIds(tx: Tx, v: OrphanCheck): Promise<number[]> {
+    const r = await sql<{ id: number }>`select r.id from runs r where ${this.orphaned(v)} order by r.id`.execute(tx);
+    return r.rows.map((x) => Number(x.id));
+  }
+
+  /**
+   * Marks one run failed when it is still orphaned (checked again, in this statement) and returns it; undefined when
+   * it is not, or when its row is locked right now (its work transaction is committing: see `fence`), so that the
+   * next sweep looks again.
+   */
+  async failOrphan(tx: Tx, id: number, v: OrphanCheck & { message: RunMessage; error: string }): Promise<RunRow | undefined> {
+    const r = await sql<RunRow>`
+      update runs r set status = 'failed', finished_at = now(), error = ${v.error},
+             message_code = ${v.message.code}, message_params = ${JSON.stringify(v.message.params ?? {})}::jsonb, message = ${v.message.text}
+       where r.id = (select id from runs where id = ${id} for update skip locked) and ${this.orphaned(v)}
        returning *`.execute(tx);
-    return r.rows;
+    return r.rows[0];
+  }
+
+  /** A failed run's error text afterwards (a cleanup that failed is added to it); the status is left as it is. */
+  async setError(tx: Tx, id: number, error: string): Promise<void> {
+    await sql`update runs set error = ${error} where id = ${id}`.execute(tx);
+  }
+
+  /**
+   * The fence of a run's work transaction, just before it commits (in that transaction, as the creator): true when
+   * the run is still running in this process. The row stays locked until the commit, so the recovery sweep cannot
+   * fail the run between this check and the commit (it skips a locked run and looks again at its next pass).
+   */
+  async fence(tx: Tx, id: number, worker: string): Promise<boolean> {
+    const r = await sql`update runs set heartbeat_at = now() where id = ${id} and status = 'running' and worker = ${worker}`.execute(tx);
+    return Number(r.numAffectedRows ?? 0) === 1;
+  }
+
+  /** The backend process of a transaction and the transaction's start (to end a run's work when the run times out). */
+  async backend(tx: Tx): Promise<WorkBackend> {
+    const r = await sql<{ pid: number; xact: string }>`select pg_backend_pid() as pid, now()::text as xact`.execute(tx);
+    return { pid: Number(r.rows[0]!.pid), xactStart: r.rows[0]!.xact };
+  }
+
+  /**
+   * Ends the backends of a timed-out run's work transactions (each rolls back; a statement under way or a lock wait ends
+   * too), waiting up to 5 s for it to be gone so that the cleanup after it finds its locks released.
+   */
+  async terminateBackends(tx: Tx, backends: readonly WorkBackend[]): Promise<void> {
+    if (backends.length === 0) return;
+    // only while each is still in that transaction (a pooled connection is soon someone else's)
+    await sql`select pg_terminate_backend(a.pid, 5000) from pg_stat_activity a
+                join jsonb_to_recordset(${JSON.stringify(backends)}::jsonb) as b(pid int, "xactStart" timestamptz)
+                  on a.pid = b.pid and a.xact_start = b."xactStart"`.execute(tx);
   }
 
   /** failed / cancelled → queued again (a retry); the row afterwards, or undefined when it was not finished so. */

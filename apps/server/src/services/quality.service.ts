@@ -309,7 +309,7 @@ export class QualityService {
    */
   private async run(ctx: RunContext): Promise<RunMessage | void> {
     const id = ctx.run.subject_id!;
-    const row = await this.d.db.system({ name: 'quality' }, (tx) => this.repo.runWithCreator(tx, id));
+    const row = await this.d.db.system({ name: 'quality' }, (tx) => this.repo.run(tx, id));
     if (!row || row.status !== 'queued') return runMessage('quality.runNotQueued');
     if (!(await this.d.db.system({ name: 'quality' }, (tx) => this.repo.claim(tx, id, note('quality.state.counting'))))) return runMessage('quality.runNotQueued');
     {

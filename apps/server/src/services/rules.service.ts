@@ -268,7 +268,8 @@ export class RulesService {
    */
   private async run(ctx: RunContext): Promise<RunMessage | void> {
     const id = ctx.run.subject_id!;
-    const run = await this.d.db.system({ name: 'rules' }, (tx) => this.repo.getRun(tx, id));
+    // as the creator (the run's region is named through tuopin_region_ref, which needs a scope)
+    const run = await ctx.scoped((tx) => this.repo.getRun(tx, id));
     if (!run) throw new Error(`rule run ${id} not found`);
     const actor = ctx.actor;
     if (!(await this.d.db.system({ name: 'rules' }, (tx) => this.repo.claimRun(tx, id)))) return runMessage('rules.runNotQueued');

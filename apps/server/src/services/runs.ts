@@ -19,12 +19,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { can, msg, zhText, type MessageArgs, type MessageCode, type Permission, type Role, type RunInfo } from '@tuopin/domain';
+import { can, isWithinRegion, msg, zhText, type MessageArgs, type MessageCode, type Permission, type Role, type RunInfo } from '@tuopin/domain';
 import type { Actor, Database, Tx } from '../db/database';
 import { Presence } from '../db/presence';
 import { appError, AppError } from '../errors';
 import type { Jobs } from '../jobs';
-import { PRESENCE_PREFIX, type RunMessage, type RunPayload, type RunProgress, type RunRow } from '../repositories/runs.repository';
+import { PRESENCE_PREFIX, type OrphanCheck, type WorkBackend, type RunMessage, type RunPayload, type RunProgress, type RunRow } from '../repositories/runs.repository';
 import type { Deps } from './context';
 
 export type { RunMessage, RunPayload, RunProgress, RunRow } from '../repositories/runs.repository';
@@ -36,8 +36,25 @@ export interface RunContext {
   actor: Actor;
   /** Progress in its own short transaction (with a heartbeat); also mirrored into the kind's record by `mirror`. */
   progress(p: RunProgress): Promise<void>;
-  /** A scoped transaction as the creator (the long work transaction; progress is never written in it). */
+  /**
+   * A scoped transaction as the creator (the long work transaction; progress is never written in it). It is fenced:
+   * just before it commits, it checks (and locks until the commit) that the run is still this process's and running,
+   * and throws `RunLost` (rolling the work back) when the recovery sweep or a timeout has taken the run away. Its
+   * backend is ended when the run times out.
+   */
   scoped<T>(fn: (tx: Tx) => Promise<T>, opts?: Parameters<Database['scoped']>[2]): Promise<T>;
+  /** Aborted when the run times out (`maxSeconds`): a handler stops its own children (a parser process …) on it. */
+  signal: AbortSignal;
+}
+
+/**
+ * Thrown into a handler whose run is no longer its own (failed by the recovery sweep or by its timeout): by
+ * `progress` and by the fence of `scoped`, so that its work transaction rolls back and its final writes never land.
+ */
+export class RunLost extends Error {
+  constructor(runId: number) {
+    super(`run ${runId} is no longer executed by this process`);
+  }
 }
 
 export interface CleanupCause {
@@ -50,6 +67,12 @@ export interface RunDefinition {
   kind: string;
   /** Who may see the run and retry it (besides row-level security on its region). */
   permissions: { read: Permission; run: Permission };
+  /**
+   * The longest a run of the kind may take (default TUOPIN_RUN_MAX_S, 1 hour). When it is exceeded the run is failed
+   * (runs.timedOut) and cleaned up, its work transactions' backends are ended (rolling them back, a statement under
+   * way too), `ctx.signal` is aborted, and its slot is freed.
+   */
+  maxSeconds?: number;
   /** The work. Returns the final message (or nothing); throws to fail. */
   handler(ctx: RunContext): Promise<RunMessage | void>;
   /** Progress written into the kind's own record as well (in the same short transaction). */
@@ -96,6 +119,18 @@ export class Runs {
   readonly sweepMs = env('TUOPIN_RUN_SWEEP_MS', 15_000);
   readonly staleSeconds = env('TUOPIN_RUN_STALE_S', 120);
   readonly concurrency = env('TUOPIN_RUN_CONCURRENCY', 2);
+  readonly maxSeconds = env('TUOPIN_RUN_MAX_S', 3600);
+  /**
+   * Serialises a delivery's accept (with adding the run to `active`) and the recovery sweep's check of one run
+   * against `active`: else the sweep could copy `active` before a run is added and see it accepted by this process
+   * (and so not executed) in its update's snapshot.
+   */
+  private serial: Promise<unknown> = Promise.resolve();
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const p = this.serial.then(fn, fn);
+    this.serial = p.catch(() => undefined);
+    return p;
+  }
 
   constructor(private readonly d: Deps, private readonly jobs: Jobs) {
     jobs.onStart(() => this.startWorker());
@@ -159,8 +194,9 @@ export class Runs {
       id: run.id, kind: run.kind, regionCode: run.region_code, subjectId: run.subject_id, status: run.status, progress: run.progress,
       done: run.progress_done, total: run.progress_total, messageCode: run.message_code, messageParams: run.message_params ?? {}, message: run.message,
       createdBy: run.created_by_name, createdAt: iso(run.created_at)!, startedAt: iso(run.started_at), heartbeatAt: iso(run.heartbeat_at),
-      finishedAt: iso(run.finished_at), attempt: run.attempt, error: run.error,
-      retryable: (run.status === 'failed' || run.status === 'cancelled') && !!def && can(actor.role, def.permissions.run) && !!def.retry,
+      finishedAt: iso(run.finished_at), attempt: run.attempt,
+      retryable: (run.status === 'failed' || run.status === 'cancelled') && !!def && can(actor.role, def.permissions.run) && !!def.retry
+        && isWithinRegion(run.region_code, actor.regionCode),
     };
   }
 
@@ -175,7 +211,8 @@ export class Runs {
       const run = await this.repo.get(tx, id);
       const def = run && this.kinds.get(run.kind);
       if (!run || !def || !can(actor.role, def.permissions.read)) throw appError('runs.notFound');
-      if (!can(actor.role, def.permissions.run)) throw appError('runs.retryDenied');
+      // the kind's run permission, and the run's region within the actor's (a run of an enclosing region may be readable)
+      if (!can(actor.role, def.permissions.run) || !isWithinRegion(run.region_code, actor.regionCode)) throw appError('runs.retryDenied');
       if (!def.retry) throw appError('runs.notRetryable');
       if (run.status !== 'failed' && run.status !== 'cancelled') throw appError(run.status === 'succeeded' ? 'runs.alreadySucceeded' : 'runs.stillActive');
       const instead = await def.retry(tx, run, actor);
@@ -214,13 +251,17 @@ export class Runs {
       if (found === null) return;
       runId = found;
     }
-    this.active.add(runId);
-    let accepted: RunRow | undefined;
-    try {
-      accepted = await this.d.db.system({ name: 'runs' }, (tx) => this.repo.accept(tx, runId, this.worker));
-    } finally {
-      if (!accepted) this.active.delete(runId);
-    }
+    const id = runId;
+    const accepted = await this.exclusive(async () => {
+      this.active.add(id);
+      let row: RunRow | undefined;
+      try {
+        row = await this.d.db.system({ name: 'runs' }, (tx) => this.repo.accept(tx, id, this.worker));
+      } finally {
+        if (!row) this.active.delete(id);
+      }
+      return row;
+    });
     if (!accepted) return; // taken by another delivery, or over
     const p = this.execute(def, runId).finally(() => this.pending.delete(p));
     this.pending.add(p);
@@ -232,9 +273,27 @@ export class Runs {
     return this.deliver(kind, { id: subjectId }, true);
   }
 
-  /** Executes the run in `RUN_CONCURRENCY` slots; the deliver call of a test awaits it through `execute`. */
+  /** A delivery of a run by its id, awaited to the end of the run (tests). */
+  async deliverRun(runId: number): Promise<void> {
+    const run = await this.d.db.system({ name: 'runs' }, (tx) => this.repo.get(tx, runId));
+    if (run) await this.deliver(run.kind, { id: run.subject_id, runId }, true);
+  }
+
+  /**
+   * Executes the run in `RUN_CONCURRENCY` slots; the deliver call of a test awaits it through `execute`. A run that
+   * exceeds its kind's `maxSeconds` is failed and its work ended (see `timeOut`); its slot is freed then, whether or
+   * not the handler has returned (a handler that never returns keeps no slot).
+   */
   private async execute(def: RunDefinition, runId: number): Promise<void> {
     await this.slot();
+    let released = false;
+    const free = () => {
+      if (released) return;
+      released = true;
+      this.active.delete(runId);
+      this.release();
+    };
+    let watchdog: NodeJS.Timeout | undefined;
     try {
       const run = await this.d.db.system({ name: 'runs' }, (tx) => this.repo.begin(tx, runId, this.worker));
       if (!run) return;
@@ -243,12 +302,36 @@ export class Runs {
         await this.fail(def, run, appError('runs.noCreator'), runMessage('runs.creatorGone'));
         return;
       }
+      // A run acts only as an account that is still active, and only in a region still within the creator's.
+      if (creator.status !== 'active' || !isWithinRegion(run.region_code, creator.region_code)) {
+        const code = creator.status !== 'active' ? 'runs.creatorDisabled' : 'runs.creatorMoved';
+        await this.fail(def, run, new Error(`${code}: user ${creator.id} (${creator.status}, ${creator.region_code})`), runMessage(code));
+        return;
+      }
       const actor: Actor = { id: creator.id, username: creator.username, role: creator.role as Role, regionCode: creator.region_code, ip: null };
-      const ctx = this.context(def, run, actor);
+      const abort = new AbortController();
+      const backends = new Set<WorkBackend>();
+      const ctx = this.context(def, run, actor, abort.signal, backends);
+      const maxSeconds = def.maxSeconds ?? this.maxSeconds;
+      const work = def.handler(ctx);
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        watchdog = setTimeout(() => resolve('timeout'), maxSeconds * 1000);
+        watchdog.unref();
+      });
       let message: RunMessage | void;
       try {
-        message = await def.handler(ctx);
+        const r = await Promise.race([work.then((m) => ({ m })), timedOut]);
+        if (r === 'timeout') {
+          work.catch((e: unknown) => console.error(`[runs] ${def.kind} run ${run.id} (timed out) ended: ${(e as Error).message ?? String(e)}`));
+          await this.timeOut(def, run, maxSeconds, abort, backends);
+          return;
+        }
+        message = r.m;
       } catch (e) {
+        if (e instanceof RunLost) {
+          console.warn(`[runs] ${def.kind} run ${run.id}: ${e.message}; its work was rolled back`);
+          return;
+        }
         console.error(`[runs] ${def.kind} run ${run.id} failed`, e);
         await this.fail(def, run, e, e instanceof AppError ? { code: e.code, params: e.params ?? {}, text: e.message } : FAILED);
         return;
@@ -258,29 +341,75 @@ export class Runs {
       // The end could not be recorded (the database went away): the recovery sweep marks the run failed and cleans up.
       console.error(`[runs] ${def.kind} run ${runId}: ${(e as Error).message ?? String(e)}`);
     } finally {
-      this.active.delete(runId);
-      this.release();
+      clearTimeout(watchdog);
+      free();
     }
   }
 
-  /** The run failed: recorded and cleaned up in one system transaction. */
-  private async fail(def: RunDefinition, run: RunRow, error: unknown, message: RunMessage): Promise<void> {
-    await this.d.db.system({ name: 'runs' }, async (tx) => {
-      const done = await this.repo.finish(tx, run.id, this.worker, 'failed', { message, error: error instanceof Error ? error.message.slice(0, 2000) : String(error) });
-      if (done) await def.cleanup?.(tx, done, { reason: 'error', error });
-    });
+  /**
+   * A run over its kind's `maxSeconds`: failed (runs.timedOut) first — from then on its progress reports and the fence
+   * of its work transaction throw `RunLost` — then its work transactions' backends are ended with
+   * pg_terminate_backend (a statement under way, a lock wait or a transaction idle while the handler waits on
+   * something else all end; pg_cancel_backend would not end an idle one), `ctx.signal` is aborted, and the kind's
+   * cleanup runs (in `fail`, after the work has been rolled back).
+   */
+  private async timeOut(def: RunDefinition, run: RunRow, maxSeconds: number, abort: AbortController, backends: Set<WorkBackend>): Promise<void> {
+    console.error(`[runs] ${def.kind} run ${run.id} exceeded ${maxSeconds} s; failed, its work ended`);
+    abort.abort();
+    const message = runMessage('runs.timedOut', { minutes: Math.max(1, Math.round(maxSeconds / 60)) });
+    const error = new Error(`timed out after ${maxSeconds} s`);
+    // Marked failed before the backends are ended, so that a work transaction cannot commit in between (its fence
+    // then finds the run failed); the cleanup comes after the work is rolled back.
+    const marked = await this.d.db.system({ name: 'runs' }, (tx) => this.repo.finish(tx, run.id, this.worker, 'failed', { message, error: error.message }));
+    if (!marked) return;
+    if (backends.size) await this.d.db.system({ name: 'runs' }, (tx) => this.repo.terminateBackends(tx, [...backends]));
+    await this.cleanup(def, marked, { reason: 'error', error });
   }
 
-  private context(def: RunDefinition, run: RunRow, actor: Actor): RunContext {
+  /**
+   * The run failed: recorded and cleaned up in one system transaction. When the cleanup throws, the failure is
+   * recorded all the same (in a transaction of its own, the error naming the cleanup's) and logged.
+   */
+  private async fail(def: RunDefinition, run: RunRow, error: unknown, message: RunMessage): Promise<void> {
+    const text = error instanceof Error ? error.message.slice(0, 2000) : String(error);
+    try {
+      await this.d.db.system({ name: 'runs' }, async (tx) => {
+        const done = await this.repo.finish(tx, run.id, this.worker, 'failed', { message, error: text });
+        if (done) await def.cleanup?.(tx, done, { reason: 'error', error });
+      });
+    } catch (e) {
+      console.error(`[runs] ${def.kind} run ${run.id}: cleanup failed`, e);
+      await this.d.db.system({ name: 'runs' }, (tx) =>
+        this.repo.finish(tx, run.id, this.worker, 'failed', { message, error: `${text}; cleanup failed: ${(e as Error).message ?? String(e)}`.slice(0, 2000) }));
+    }
+  }
+
+  /** The kind's cleanup of a run already marked failed, in a system transaction of its own; a failure is recorded in runs.error and logged. */
+  private async cleanup(def: RunDefinition, run: RunRow, cause: CleanupCause): Promise<boolean> {
+    if (!def.cleanup) return true;
+    try {
+      await this.d.db.system({ name: 'runs' }, (tx) => def.cleanup!(tx, run, cause));
+      return true;
+    } catch (e) {
+      console.error(`[runs] ${def.kind} run ${run.id}: cleanup failed`, e);
+      await this.d.db.system({ name: 'runs' }, (tx) => this.repo.setError(tx, run.id, `${run.error ?? ''}; cleanup failed: ${(e as Error).message ?? String(e)}`.slice(0, 2000)));
+      return false;
+    }
+  }
+
+  private context(def: RunDefinition, run: RunRow, actor: Actor, signal: AbortSignal, backends: Set<WorkBackend>): RunContext {
     const gate = process.env.TUOPIN_TEST_RUN_GATE;
     let gated = false;
     return {
-      run, actor,
+      run, actor, signal,
       progress: async (p) => {
-        await this.d.db.system({ name: 'runs' }, async (tx) => {
-          const own = await this.repo.progress(tx, run.id, this.worker, p);
-          if (own) await def.mirror?.(tx, run, p);
+        const own = await this.d.db.system({ name: 'runs' }, async (tx) => {
+          const mine = await this.repo.progress(tx, run.id, this.worker, p);
+          if (mine) await def.mirror?.(tx, run, p);
+          return mine;
         });
+        // The run was taken away (failed by the sweep or its timeout): the work stops and rolls back.
+        if (!own) throw new RunLost(run.id);
         // Test hook (run-recovery.test.ts; unset in production): unless <gate>/open exists, the first report from 30 %
         // on of a run's first attempt waits until <gate>/open or <gate>/go-<run id> exists, so that the test can kill
         // the server or the database in the middle of the run.
@@ -289,7 +418,18 @@ export class Runs {
           while (!fs.existsSync(path.join(gate, 'open')) && !fs.existsSync(path.join(gate, `go-${run.id}`))) await new Promise((r) => setTimeout(r, 50));
         }
       },
-      scoped: (fn, opts) => this.d.db.scoped(actor, fn, opts),
+      scoped: (fn, opts) => this.d.db.scoped(actor, async (tx) => {
+        if (signal.aborted) throw new RunLost(run.id);
+        const backend = await this.repo.backend(tx);
+        backends.add(backend);
+        try {
+          const result = await fn(tx);
+          if (!(await this.repo.fence(tx, run.id, this.worker))) throw new RunLost(run.id);
+          return result;
+        } finally {
+          backends.delete(backend);
+        }
+      }, opts),
     };
   }
 
@@ -312,20 +452,49 @@ export class Runs {
   // ---- recovery ---------------------------------------------------------------------------------
 
   /**
-   * Marks failed every run nobody executes any more and cleans up after each (its kind's cleanup, in the same
-   * transaction). Runs at start-up and every `TUOPIN_RUN_SWEEP_MS`.
+   * Marks failed every run nobody executes any more and cleans up after each (RunsRepository.orphanIds): each run in
+   * a transaction of its own, so that one cleanup that throws (recorded in runs.error, logged) does not keep the other
+   * runs from being recovered. Runs at start-up and every `TUOPIN_RUN_SWEEP_MS`. Returns the runs failed.
    */
   async recover(): Promise<RunRow[]> {
-    return this.d.db.system({ name: 'runs' }, async (tx) => {
-      const failed = await this.repo.failOrphans(tx, {
-        worker: this.worker, active: [...this.active], staleSeconds: this.staleSeconds, queuedSeconds: Math.max(30, this.sweepMs / 1000), message: INTERRUPTED,
-      });
-      for (const run of failed) {
+    const check = (): OrphanCheck => ({
+      worker: this.worker, active: [...this.active], kinds: [...this.kinds.keys()], staleSeconds: this.staleSeconds,
+      queuedSeconds: Math.max(30, this.sweepMs / 1000),
+    });
+    const ids = await this.d.db.system({ name: 'runs' }, (tx) => this.repo.orphanIds(tx, check()));
+    const failed: RunRow[] = [];
+    for (const id of ids) {
+      try {
+        const run = await this.recoverOne(id, check);
+        if (run) failed.push(run);
+      } catch (e) {
+        console.error(`[runs] recovery of run ${id} failed: ${(e as Error).message ?? String(e)}`);
+      }
+    }
+    return failed;
+  }
+
+  /** One orphan failed and cleaned up in one transaction; when the cleanup throws, failed alone in another. */
+  private async recoverOne(id: number, check: () => OrphanCheck): Promise<RunRow | undefined> {
+    // The check against `active` and the update that fails the run, serialised with deliveries' accepts.
+    const mark = (tx: Tx, error: string) => this.exclusive(() => this.repo.failOrphan(tx, id, { ...check(), message: INTERRUPTED, error }));
+    let kind = '';
+    try {
+      return await this.d.db.system({ name: 'runs' }, async (tx) => {
+        const run = await mark(tx, 'interrupted');
+        if (!run) return undefined;
+        kind = run.kind;
         console.warn(`[runs] ${run.kind} run ${run.id} was interrupted (${run.worker ?? 'never taken'}); marked failed`);
         await this.kinds.get(run.kind)?.cleanup?.(tx, run, { reason: 'interrupted' });
-      }
-      return failed;
-    });
+        return run;
+      });
+    } catch (e) {
+      // Not marked, or the sweep's transaction lost a deadlock with the run's own committing work: the next sweep looks again.
+      const code = (e as { code?: string }).code;
+      if (!kind || code === '40P01' || code === '40001') throw e;
+      console.error(`[runs] ${kind} run ${id}: cleanup after the interruption failed`, e);
+      return this.d.db.system({ name: 'runs' }, (tx) => mark(tx, `interrupted; cleanup failed: ${(e as Error).message ?? String(e)}`.slice(0, 2000)));
+    }
   }
 
   private async connectPresence(): Promise<boolean> {
@@ -336,8 +505,12 @@ export class Runs {
 
   private async startWorker(): Promise<void> {
     this.stopped = false;
-    await this.connectPresence();
-    await this.recover();
+    // Recovery at start-up must not keep the server from starting: what it could not do, the next sweep does.
+    try {
+      if (await this.connectPresence()) await this.recover();
+    } catch (e) {
+      console.error(`[runs] recovery at start-up: ${(e as Error).message ?? String(e)}`);
+    }
     const sweep = async () => {
       try {
         if (await this.connectPresence()) await this.recover();

@@ -29,8 +29,8 @@ export const RunInfo = Type.Object(
     heartbeatAt: Nullable(Type.String({ format: 'date-time' })),
     finishedAt: Nullable(Type.String({ format: 'date-time' })),
     attempt: Type.Integer({ description: 'How many times it was started (a retry adds one)' }),
-    error: Nullable(Type.String()),
-    retryable: Type.Boolean({ description: 'Failed or cancelled, and the caller may retry it' }),
+    // The failure's exception text is not sent (it names tables, columns, values): it is in the server log and in runs.error.
+    retryable: Type.Boolean({ description: 'Failed or cancelled, and the caller may retry it (its kind\'s run permission, and the run\'s region within the caller\'s)' }),
   },
   { title: 'RunInfo' },
 );

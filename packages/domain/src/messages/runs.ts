@@ -17,4 +17,7 @@ export const runsMessages = defineMessages('runs', {
   'runs.succeeded': { zh: '完成', en: 'Finished' },
   'runs.creatorGone': { zh: '任务的创建人已不存在，无法运行', en: 'The creator of the task no longer exists; the task cannot run' },
   'runs.nothingToDo': { zh: '该任务不在等待状态，无需运行', en: 'The task is not waiting; there is nothing to run' },
+  'runs.creatorDisabled': { zh: '任务的创建人账号已停用，无法运行；请由在职人员重新发起', en: 'The account of the task\'s creator is disabled; the task cannot run. Please start it again as an active user' },
+  'runs.creatorMoved': { zh: '任务的地区已不在创建人的管辖范围内，无法运行；请由该地区的人员重新发起', en: 'The task\'s region is no longer within its creator\'s region; the task cannot run. Please start it again as a user of that region' },
+  'runs.timedOut': { zh: '运行超过 {minutes} 分钟仍未结束，已终止并全部回滚；可以重试', en: 'The run did not finish within {minutes} minutes; it was stopped and rolled back. It can be retried' },
 });
