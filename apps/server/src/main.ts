@@ -1,9 +1,8 @@
 import { buildApp } from './app';
 import { loadConfig } from './config';
 import { startServerDatabase } from './db/connect';
-import { bootstrap } from './services/bootstrap.service';
+import { bootstrap, startDemoWarningRun } from './services/bootstrap.service';
 import { createDeps, createServices } from './services/container';
-import { currentYear, DEMO_REGION } from './generate/index';
 
 const config = loadConfig();
 const log = (m: string) => console.log(`[tuopin] ${m}`);
@@ -17,19 +16,14 @@ async function start() {
   const { db } = started;
   const applied = await db.migrate();
   if (applied.length) log(`migrations applied: ${applied.join(', ')}`);
-  const { demoLoaded } = await bootstrap(createDeps(db, config), log);
+  const deps = createDeps(db, config);
+  const { demoLoaded } = await bootstrap(deps, log);
 
-  const services = createServices(db, config);
+  const services = createServices(db, config, deps);
   const app = await buildApp(services);
   await services.jobs.start();
-  if (demoLoaded) {
-    // The demo registry gets its first warning run, so that the clue inbox of a new installation is not empty.
-    const admin = await db.system({ name: 'bootstrap' }, (tx) => tx.selectFrom('users').select(['id', 'username']).where('username', '=', 'admin').executeTakeFirst());
-    if (admin) {
-      const run = await services.rules.start({ id: admin.id, username: admin.username, role: 'system_admin', regionCode: '000000000000', ip: null }, { regionCode: `${DEMO_REGION}000000`, year: currentYear() });
-      log(`warning rules queued on the demo registry (run ${run.id})`);
-    }
-  }
+  // The demo registry gets its first warning run, so that the clue inbox of a new installation is not empty.
+  if (demoLoaded) await startDemoWarningRun(deps, services.rules, log);
   await app.listen({ port: config.port, host: config.host });
   log(`listening on http://localhost:${config.port}  (API docs: http://localhost:${config.port}/api/docs)`);
   return { db, stopDb: started.stop, services, app };

@@ -5,11 +5,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import pg from 'pg';
 import { Migrator, sql } from 'kysely';
 import { api, idCheckCharacter, scopeSetting, SHEETS } from '@tuopin/domain';
 import { generateIntoDatabase } from '../src/generate/index';
 import { currentYearInChina, todayInChina } from '../src/clock';
+import { ROOT_DIR } from '../src/config';
 import { Database } from '../src/db/database';
 import { migrations } from '../src/db/migrations/index';
 import { createDeps } from '../src/services/container';
@@ -445,6 +448,25 @@ describe('audit chains: bulk summaries on every county written, chain locks in a
     const reader = (await userClient(env, admin, { username: 'yz_reader', role: 'county_admin', regionCode: '211202000000' })).client;
     const seen = await reader.ok(api.auditList, { query: { entity: 'imports', entityId: String(r.import.id) } });
     assert.deepEqual(seen.items.map((e) => [e.action, e.regionCode]), [['import', '211202000000']]);
+  });
+
+  test('npm run audit:verify --chain: a county\'s chain with the import verifies; a chain with no rows exits 2', async () => {
+    const cli = (...args: string[]) => new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT_DIR, 'apps/server/src/cli/audit-verify.ts'), ...args], {
+        cwd: ROOT_DIR,
+        env: { ...process.env, DATABASE_URL: env.db.url, LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      for (const s of [child.stdout, child.stderr]) s.on('data', (b: Buffer) => (out += b.toString('utf8')));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    const ok = await cli('--chain', '211202');
+    assert.equal(ok.code, 0, ok.out);
+    assert.match(ok.out, /chain 211202 \(county 211202\): OK, [1-9][0-9]* rows verified/);
+    const none = await cli('--chain', '999999');
+    assert.equal(none.code, 2, none.out);
+    assert.match(none.out, /chain 999999 has no rows/);
   });
 
   test('a member transfer between counties takes both chain locks first, in sorted order; a deadlock answers 409 http.retry', async () => {

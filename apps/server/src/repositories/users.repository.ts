@@ -151,6 +151,12 @@ export class UsersRepository {
 
   // ---- system-only (authentication) ------------------------------------------------------
 
+  /** Who a user acts as (id, name, role, home region) and whether the account is active; bootstrap only. */
+  async actorByUsername(tx: Tx, username: string): Promise<{ id: number; username: string; role: Role; region_code: string; status: string } | undefined> {
+    const r = await tx.selectFrom('users').select(['id', 'username', 'role', 'region_code', 'status']).where('username', '=', username).executeTakeFirst();
+    return r && { ...r, role: r.role as Role };
+  }
+
   async findForLogin(tx: Tx, username: string): Promise<UserAuthRow | undefined> {
     const r = await tx
       .selectFrom('users')

@@ -3,8 +3,9 @@ import { NATION_CODE } from '@tuopin/domain';
 import type { Deps } from './context';
 import { hashPassword } from './auth.service';
 import { loadRegions } from './region-loader';
-import { loadDemoData } from '../generate/index';
-import { ensureBuiltInRules } from './rules.service';
+import { DEMO_REGION, loadDemoData } from '../generate/index';
+import { ensureBuiltInRules, type RulesService } from './rules.service';
+import { currentYearInChina } from '../clock';
 
 /**
  * First-start work: regions of the default province, the first administrator, the built-in warning rules and the
@@ -48,4 +49,18 @@ export async function bootstrap(d: Deps, log: (msg: string) => void): Promise<{ 
     return { demoLoaded: !!r };
   }
   return { demoLoaded: false };
+}
+
+/**
+ * The demo registry's first warning run, queued as the administrator "admin" (once the job queue is up), so that the
+ * clue inbox of a new installation is not empty. Nothing when that account is gone or not active.
+ */
+export async function startDemoWarningRun(d: Deps, rules: RulesService, log: (msg: string) => void): Promise<void> {
+  const admin = await d.db.system({ name: 'bootstrap' }, (tx) => d.repos.users.actorByUsername(tx, 'admin'));
+  if (!admin || admin.status !== 'active') return;
+  const run = await rules.start(
+    { id: admin.id, username: admin.username, role: admin.role, regionCode: admin.region_code, ip: null },
+    { regionCode: `${DEMO_REGION}000000`, year: currentYearInChina() },
+  );
+  log(`warning rules queued on the demo registry (run ${run.id})`);
 }

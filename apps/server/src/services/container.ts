@@ -79,9 +79,11 @@ export function createDeps(db: Database, config: Config): Deps {
   };
 }
 
-/** Every service, wired (the job queue is built here and started by the caller). */
-export function createServices(db: Database, config: Config): Services {
-  const d = createDeps(db, config);
+/**
+ * Every service, wired (the job queue is built here and started by the caller), on the given deps (built once: the
+ * start-up passes the ones its bootstrap used) or new ones.
+ */
+export function createServices(db: Database, config: Config, d: Deps = createDeps(db, config)): Services {
   const regions = new RegionsService(d);
   const jobs = new Jobs(db.url);
   const runs = new Runs(d, jobs);
