@@ -210,6 +210,6 @@ describe('run framework guards', () => {
     assert.equal('error' in covered, false);
     const denied = await zx.call(api.runRetry, { params: { id: rules } });
     assert.equal(denied.status, 403, JSON.stringify(denied.body));
-    assert.equal((denied.body as { code: string }).code, 'runs.retryDenied');
+    assert.equal((denied.body as unknown as { code: string }).code, 'runs.retryDenied');
   });
 });
