@@ -4,6 +4,7 @@
  */
 import type { Database } from '../db/database';
 import { currentYear, generateIntoDatabase, type GenerateResult } from './run';
+import { demoState } from '../repositories/generate.repository';
 
 export { generateIntoDatabase, generateToCsv, currentYear, GENERATED_HOUSEHOLD_NO_RE } from './run';
 export type { GenerateOptions, GenerateResult, GenerateCounts } from './run';
@@ -20,12 +21,7 @@ export const DEMO_SEED = 1;
  * region is loaded; returns null when it did nothing.
  */
 export async function loadDemoData(db: Database, opts: { year?: number } = {}): Promise<GenerateResult | null> {
-  const r = await db.pool.query<{ households: boolean; regions: boolean }>(
-    `select exists (select 1 from households) as households,
-            exists (select 1 from regions where level = 5 and code like $1 || '%') as regions`,
-    [DEMO_REGION],
-  );
-  const row = r.rows[0]!;
+  const row = await db.system({ name: 'generate' }, (tx) => demoState(tx, DEMO_REGION));
   if (row.households || !row.regions) return null;
   return generateIntoDatabase(db, { region: DEMO_REGION, persons: DEMO_PERSONS, seed: DEMO_SEED, year: opts.year ?? currentYear() });
 }

@@ -2,7 +2,8 @@
  * The plan of a run: the real villages of the chosen region (from the `regions` table), how many
  * persons each gets, and the calibration factors of its city.
  */
-import type pg from 'pg';
+import type { Tx } from '../db/database';
+import { loadCounties, loadVillages, type VillageRow } from '../repositories/generate.repository';
 import * as C from './calibration';
 import type { GenVillage, VillageFactors } from './model';
 import { hashSeed, Rng } from './random';
@@ -32,39 +33,6 @@ export function regionPrefix(code: string): string {
     if (p.length === len && /^0+$/.test(p.slice(next))) p = p.slice(0, next);
   }
   return p;
-}
-
-interface VillageRow {
-  code: string;
-  name: string;
-  township: string | null;
-  county: string | null;
-  city: string | null;
-}
-
-/**
- * Loads the villages of the region. Rural villages (村民委员会, codes 2xx in the last three digits of the
- * statistical division code) are preferred; a region with none (an urban district) uses its communities.
- */
-export async function loadVillages(client: pg.ClientBase, prefix: string): Promise<VillageRow[]> {
-  const q = (rural: boolean) =>
-    client.query<VillageRow>(
-      `select v.code, v.name, t.name as township, c.name as county, ci.name as city
-         from regions v
-         left join regions t on t.code = rpad(left(v.code, 9), 12, '0')
-         left join regions c on c.code = rpad(left(v.code, 6), 12, '0')
-         left join regions ci on ci.code = rpad(left(v.code, 4), 12, '0')
-        where v.level = 5 and v.code like $1 || '%' ${rural ? `and substr(v.code, 10, 1) = '2'` : ''}
-        order by v.code`,
-      [prefix],
-    );
-  const rural = await q(true);
-  return rural.rows.length ? rural.rows : (await q(false)).rows;
-}
-
-export async function loadCounties(client: pg.ClientBase, province: string): Promise<string[]> {
-  const r = await client.query<{ code: string }>(`select left(code, 6) as code from regions where level = 3 and code like $1 || '%' order by code`, [province]);
-  return r.rows.map((x) => x.code);
 }
 
 function sumWeights(keys: string[]): number {
@@ -126,10 +94,10 @@ export function allocate(rows: VillageRow[], persons: number, seed: number): Pla
   });
 }
 
-export async function makePlan(client: pg.ClientBase, region: string, persons: number, seed: number): Promise<Plan> {
+export async function makePlan(tx: Tx, region: string, persons: number, seed: number): Promise<Plan> {
   const prefix = regionPrefix(region);
-  const rows = await loadVillages(client, prefix);
+  const rows = await loadVillages(tx, prefix);
   if (rows.length === 0) throw new Error(`no villages under region ${region}: are its regions loaded (npm run regions:load)?`);
-  const counties = await loadCounties(client, prefix.slice(0, 2));
+  const counties = await loadCounties(tx, prefix.slice(0, 2));
   return { prefix, regionCode: prefix.padEnd(12, '0'), villages: allocate(rows, persons, seed), counties };
 }

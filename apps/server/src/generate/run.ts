@@ -6,10 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
-import type pg from 'pg';
-import Cursor from 'pg-cursor';
-import { from as copyFrom } from 'pg-copy-streams';
-import { beginBulkAudit, type Database } from '../db/database';
+import type { Database, Tx } from '../db/database';
 import {
   GENERATED_CSV_FILES, HOUSEHOLD_COPY_COLUMNS, INCOME_COPY_COLUMNS, MEMBER_COPY_COLUMNS, PERSON_COPY_COLUMNS, STATUS_COPY_COLUMNS,
   csvHeader, householdCopy, householdCsv, incomeCopy, incomeCsv, memberCopy, memberCsv, personCopy, statusCopy, type GeneratedCsvFile,
@@ -17,8 +14,11 @@ import {
 import { generateVillage, IdAllocator, type GenHousehold } from './model';
 import { makePlan, type Plan, type PlannedVillage } from './plan';
 import { hashSeed, Rng } from './random';
-import { migratedRecordsSql } from '../repositories/monitoring.repository';
-import { todayInChina } from '../clock';
+import {
+  collectGenerated, copyRows, deleteGenerated, existingIdNumbers, generatedHouseholdOf, idBases, insertMigratedRecords, lockRegistry, setIdSequences,
+} from '../repositories/generate.repository';
+import { AuditRepository } from '../repositories/audit.repository';
+import { currentYearInChina, todayInChina } from '../clock';
 
 export interface GenerateOptions {
   /** Region code: 2 (province), 4, 6 (county), 9 (township) or 12 digits */
@@ -49,11 +49,10 @@ export interface GenerateResult extends GenerateCounts {
 }
 
 /** Generated households are recognised by their number: G + 12-digit village code + 4-digit sequence. */
-export const GENERATED_HOUSEHOLD_NO_RE = '^G[0-9]{16}$';
+export { GENERATED_HOUSEHOLD_NO_RE } from '../repositories/generate.repository';
 
-export function currentYear(): number {
-  return new Date().getUTCFullYear();
-}
+/** The year the generated data is for by default: the current year in China. */
+export const currentYear = currentYearInChina;
 
 /** Walks the plan village by village; `each` receives every household (await it to apply backpressure). */
 async function walk(
@@ -94,76 +93,12 @@ interface Batch {
 }
 const newBatch = (): Batch => ({ households: [], members: [], persons: [], income: [], status: [], size: 0 });
 
-async function copyRows(client: pg.PoolClient, table: string, columns: readonly string[], chunks: string[]): Promise<void> {
-  if (chunks.length === 0) return;
-  const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
-  for (const c of chunks) if (!stream.write(c)) await once(stream, 'drain');
-  stream.end();
-  await finished(stream);
-}
-
-async function flush(client: pg.PoolClient, b: Batch): Promise<void> {
-  await copyRows(client, 'households', HOUSEHOLD_COPY_COLUMNS, b.households);
-  await copyRows(client, 'members', MEMBER_COPY_COLUMNS, b.members);
-  await copyRows(client, 'persons', PERSON_COPY_COLUMNS, b.persons);
-  await copyRows(client, 'income_records', INCOME_COPY_COLUMNS, b.income);
-  await copyRows(client, 'household_year_status', STATUS_COPY_COLUMNS, b.status);
-}
-
-/** ID numbers already in the registry (only read when it is not empty), to keep generated ones unique. */
-async function existingIds(client: pg.PoolClient): Promise<Set<string> | null> {
-  const any = await client.query('select 1 from persons limit 1');
-  if (!any.rowCount) return null;
-  const set = new Set<string>();
-  const cursor = client.query(new Cursor<{ id: string }>('select left(id_number, 18) as id from persons'));
-  for (;;) {
-    const rows = await cursor.read(50000);
-    if (rows.length === 0) break;
-    for (const r of rows) set.add(r.id);
-  }
-  await cursor.close();
-  return set;
-}
-
-/**
- * The generated households of a region, in a temporary table (before bulk mode is entered, so that the count is in
- * the run's audit row).
- */
-async function collectGenerated(client: pg.PoolClient, prefix: string): Promise<number> {
-  await client.query(
-    `create temp table gen_del on commit drop as
-       select county_code, id from households where village_code like $1 || '%' and household_no ~ '${GENERATED_HOUSEHOLD_NO_RE}'`,
-    [prefix],
-  );
-  await client.query('analyze gen_del');
-  return (await client.query<{ n: number }>('select count(*)::int as n from gen_del')).rows[0]!.n;
-}
-
-/**
- * Deletes the collected households and everything that belongs to them, set-based, dependents first (the foreign
- * keys are enforced: nothing is switched off): the monitoring path (records refer to procedures, procedures to clues,
- * the clues' rules to the clues), measures, quality findings, member moves, then the registry rows.
- */
-async function deleteGenerated(client: pg.PoolClient): Promise<void> {
-  const byHousehold = (table: string) =>
-    `delete from ${table} t using gen_del d where t.county_code = d.county_code and t.household_id = d.id`;
-  for (const statement of [
-    byHousehold('monitoring_records'),
-    byHousehold('clue_rules'),
-    byHousehold('procedures'),
-    byHousehold('clues'),
-    byHousehold('assistance_measures'),
-    byHousehold('quality_findings'),
-    `delete from member_moves t using members m, gen_del d
-      where m.county_code = d.county_code and m.household_id = d.id and t.county_code = m.county_code and t.member_id = m.id`,
-    byHousehold('persons'),
-    byHousehold('income_records'),
-    byHousehold('household_year_status'),
-    byHousehold('members'),
-    `delete from households t using gen_del d where t.county_code = d.county_code and t.id = d.id`,
-  ]) {
-    await client.query(statement);
-  }
+async function flush(tx: Tx, b: Batch): Promise<void> {
+  await copyRows(tx, 'households', HOUSEHOLD_COPY_COLUMNS, b.households);
+  await copyRows(tx, 'members', MEMBER_COPY_COLUMNS, b.members);
+  await copyRows(tx, 'persons', PERSON_COPY_COLUMNS, b.persons);
+  await copyRows(tx, 'income_records', INCOME_COPY_COLUMNS, b.income);
+  await copyRows(tx, 'household_year_status', STATUS_COPY_COLUMNS, b.status);
 }
 
 /**
@@ -176,34 +111,26 @@ async function deleteGenerated(client: pg.PoolClient): Promise<void> {
 export async function generateIntoDatabase(db: Database, opts: GenerateOptions & { replace?: boolean }): Promise<GenerateResult> {
   const started = performance.now();
   const year = opts.year ?? currentYear();
-  const client = await db.pool.connect();
-  try {
-    await client.query('begin');
-    await client.query(`select set_config('tuopin.actor_name', 'generate', true)`);
+  return db.system({ name: 'generate' }, async (tx) => {
     // Writers wait until we commit; readers are not blocked.
-    await client.query('lock table households, members, persons, income_records, household_year_status in exclusive mode');
-    const plan = await makePlan(client, opts.region, opts.persons, opts.seed);
-    const deleted = opts.replace ? await collectGenerated(client, plan.prefix) : 0;
+    await lockRegistry(tx);
+    const plan = await makePlan(tx, opts.region, opts.persons, opts.seed);
+    const deleted = opts.replace ? await collectGenerated(tx, plan.prefix) : 0;
     const planned = plan.villages.reduce((n, v) => n + v.persons, 0);
-    await beginBulkAudit(client, {
+    await new AuditRepository().beginBulk(tx, {
       action: 'generate', entity: 'households', entityId: null, regionCode: plan.regionCode, reason: '生成演示数据',
-      counties: [...new Set(plan.villages.map((v) => v.code.slice(0, 6)))],
+      counties: [...new Set(plan.villages.filter((v) => v.persons > 0).map((v) => v.code.slice(0, 6)))],
       summary: { persons: planned, villages: plan.villages.length, seed: opts.seed, year, persons_requested: opts.persons, deleted, replace: !!opts.replace },
     });
-    if (deleted > 0) await deleteGenerated(client);
-    const clash = await client.query(
-      `select household_no from households where village_code like $1 || '%' and household_no ~ '${GENERATED_HOUSEHOLD_NO_RE}' limit 1`,
-      [plan.prefix],
-    );
-    if (clash.rowCount) throw new Error(`region ${opts.region} already has generated households (${clash.rows[0]!.household_no}); use --replace`);
-    const taken = await existingIds(client);
+    if (deleted > 0) await deleteGenerated(tx);
+    const clash = await generatedHouseholdOf(tx, plan.prefix);
+    if (clash) throw new Error(`region ${opts.region} already has generated households (${clash}); use --replace`);
+    const taken = await existingIdNumbers(tx);
     const ids = new IdAllocator(taken ? (id) => taken.has(id) : undefined);
 
-    const base = await client.query<{ h: string; m: string }>(`
-      select greatest((select coalesce(max(id), 0) from households), (select last_value from households_id_seq)) as h,
-             greatest((select coalesce(max(id), 0) from members), (select last_value from members_id_seq)) as m`);
-    let householdId = Number(base.rows[0]!.h);
-    let memberId = Number(base.rows[0]!.m);
+    const base = await idBases(tx);
+    let householdId = base.households;
+    let memberId = base.members;
 
     let batch = newBatch();
     let inFlight: Promise<void> = Promise.resolve();
@@ -245,7 +172,7 @@ export async function generateIntoDatabase(db: Database, opts: GenerateOptions &
           await inFlight; // at most one batch in flight, one being generated
           const b = batch;
           batch = newBatch();
-          inFlight = flush(client, b);
+          inFlight = flush(tx, b);
           inFlight.catch(() => {}); // awaited below; avoid an unhandled rejection meanwhile
         }
         // let the socket drain while the next village is generated
@@ -253,22 +180,12 @@ export async function generateIntoDatabase(db: Database, opts: GenerateOptions &
       },
     );
     await inFlight;
-    await flush(client, batch);
-    // Every generated 监测户 is a household monitored before the platform: its monitoring record, marked as migrated,
-    // set-based by the import's definition (identified on the reference date of its first monitored year).
-    await client.query(
-      migratedRecordsSql('select county_code, id as household_id, null::date as identified_on, null::bigint as import_id from households where id > $1', '$2::date'),
-      [Number(base.rows[0]!.h), todayInChina()],
-    );
-    await client.query(`select setval('households_id_seq', $1), setval('members_id_seq', $2)`, [Math.max(1, householdId), Math.max(1, memberId)]);
-    await client.query('commit');
+    await flush(tx, batch);
+    // Every generated 监测户 is a household monitored before the platform: its monitoring record, marked as migrated.
+    await insertMigratedRecords(tx, base.households, todayInChina());
+    await setIdSequences(tx, householdId, memberId);
     return { ...counts, seed: opts.seed, year, region: plan.regionCode, deleted, ms: performance.now() - started };
-  } catch (e) {
-    await client.query('rollback').catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,16 +195,11 @@ export async function generateIntoDatabase(db: Database, opts: GenerateOptions &
 export async function generateToCsv(db: Database, opts: GenerateOptions & { dir: string }): Promise<GenerateResult> {
   const started = performance.now();
   const year = opts.year ?? currentYear();
-  const client = await db.pool.connect();
-  let plan: Plan;
-  let taken: Set<string> | null;
-  try {
-    plan = await makePlan(client, opts.region, opts.persons, opts.seed);
+  const { plan, taken } = await db.system({ name: 'generate' }, async (tx) => ({
+    plan: await makePlan(tx, opts.region, opts.persons, opts.seed),
     // the file is for this installation's import, whose validation refuses ID numbers registered already
-    taken = await existingIds(client);
-  } finally {
-    client.release();
-  }
+    taken: await existingIdNumbers(tx),
+  }));
   fs.mkdirSync(opts.dir, { recursive: true });
   const files = {} as Record<GeneratedCsvFile, fs.WriteStream>;
   const parts = {} as Record<GeneratedCsvFile, string[]>;
