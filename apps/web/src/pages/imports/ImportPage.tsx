@@ -1,11 +1,13 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, App, Button, Card, Empty, Popconfirm, Progress, Result, Space, Steps, Table, Tag, Typography, Upload } from 'antd';
 import type { TableColumnsType, UploadFile } from 'antd';
 import { DownloadOutlined, FileExcelOutlined, FileTextOutlined, InboxOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { SHEET_LABELS, SHEETS, type ImportInfo, type ImportProblem, type SheetName } from '@tuopin/domain';
-import { api, buildUrl, call, upload } from '../../api/client';
+import { api, buildUrl, upload } from '../../api/client';
+import { invalidate, queryKeyOf, useApiMutation, useApiQuery, useRefetchOn } from '../../api/queries';
 import { useI18n, type MsgKey } from '../../i18n';
 import { PageHeader } from '../../components/PageHeader';
 import { RunProgress } from '../../components/RunProgress';
@@ -69,57 +71,31 @@ export default function ImportPage() {
   const [step, setStep] = useState(id ? 2 : 0);
   const [files, setFiles] = useState<File[]>([]);
   const [uploading, setUploading] = useState(false);
-  const [detail, setDetail] = useState<Detail | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [committing, setCommitting] = useState(false);
-  /** Bumped to poll again (after a commit) or to reload the recent imports. */
-  const [pollKey, setPollKey] = useState(0);
-  const [recent, setRecent] = useState<ImportInfo[] | null>(null);
-  const [recentKey, setRecentKey] = useState(0);
 
   // Keep the step in line with the URL (a recent import reopened, the browser's back button).
   const [lastId, setLastId] = useState(id);
   if (lastId !== id) {
     setLastId(id);
-    setDetail(null);
-    setLoadError(null);
     if (id) setStep(2);
   }
 
-  // Poll the import while it is queued, validating or committing.
-  useEffect(() => {
-    if (!id) return;
-    const ctl = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = () => {
-      call(api.importGet, { params: { id }, signal: ctl.signal })
-        .then((d) => {
-          setDetail(d);
-          setLoadError(null);
-          if (RUNNING.includes(d.import.status)) timer = setTimeout(poll, POLL_MS);
-          else setRecentKey((k) => k + 1);
-        })
-        .catch((e: unknown) => {
-          if ((e as Error).name === 'AbortError') return;
-          setLoadError(errorText(e));
-        });
-    };
-    poll();
-    return () => {
-      ctl.abort();
-      if (timer) clearTimeout(timer);
-    };
-  }, [id, pollKey, errorText]);
+  // The import, read again while it is queued, validating or committing (RunProgress shows its run's progress).
+  const client = useQueryClient();
+  const detailInput = id ? { params: { id } } : null;
+  const detailQuery = useApiQuery(api.importGet, detailInput, {
+    refetchInterval: (q) => (q.state.data && RUNNING.includes(q.state.data.import.status) ? POLL_MS : false),
+  });
+  const detail: Detail | null = detailQuery.data ?? null;
+  const loadError = detailQuery.error ? errorText(detailQuery.error) : null;
+  const reloadDetail = () => invalidate(client, api.importGet, api.importList);
+  const showImport = (info: ImportInfo, problems?: ImportProblem[]) => {
+    if (detailInput) client.setQueryData<Detail>(queryKeyOf(api.importGet, detailInput), (d) => (d ? { import: info, problems: problems ?? d.problems } : d));
+  };
 
-  useEffect(() => {
-    const ctl = new AbortController();
-    call(api.importList, { signal: ctl.signal })
-      .then(setRecent)
-      .catch((e: unknown) => {
-        if ((e as Error).name !== 'AbortError') setRecent([]);
-      });
-    return () => ctl.abort();
-  }, [recentKey]);
+  // The recent imports, read again whenever the import shown changes its state.
+  const recentQuery = useApiQuery(api.importList);
+  const recent = recentQuery.isError ? [] : (recentQuery.data ?? null);
+  useRefetchOn(recentQuery.refetch, detail?.import.status);
 
   const openImport = useCallback(
     (next: number | null) => {
@@ -135,7 +111,7 @@ export default function ImportPage() {
       setFiles([]);
       openImport(info.id);
       setStep(2);
-      setRecentKey((k) => k + 1);
+      void invalidate(client, api.importList);
     } catch (e) {
       void message.error(t('imports.uploadFailed', { error: errorText(e) }));
     } finally {
@@ -143,21 +119,12 @@ export default function ImportPage() {
     }
   };
 
-  const commit = async () => {
-    if (!id) return;
-    setCommitting(true);
-    try {
-      const info = await call(api.importCommit, { params: { id } });
-      setDetail((d) => (d ? { ...d, import: info } : d));
-      setPollKey((k) => k + 1);
-    } catch (e) {
-      void message.error(errorText(e));
-      // a refused commit may have changed the import (staging lost: failed, validate again)
-      setPollKey((k) => k + 1);
-    } finally {
-      setCommitting(false);
-    }
-  };
+  const commitMutation = useApiMutation(api.importCommit, { onSuccess: (info) => showImport(info), onSettled: () => reloadDetail() });
+  const revalidateMutation = useApiMutation(api.importRevalidate, { onSuccess: (info) => showImport(info, []), onSettled: () => reloadDetail() });
+  const committing = commitMutation.isPending || revalidateMutation.isPending;
+
+  // a refused commit may have changed the import (staging lost: failed, validate again): it is read again either way
+  const commit = () => (id ? commitMutation.mutateAsync({ params: { id } }).catch((e: unknown) => void message.error(errorText(e))) : undefined);
 
   const reupload = () => {
     openImport(null);
@@ -165,19 +132,7 @@ export default function ImportPage() {
   };
 
   /** Validates the same files again (after a failed commit, or when what was staged was lost). */
-  const revalidate = async () => {
-    if (!id) return;
-    setCommitting(true);
-    try {
-      const info = await call(api.importRevalidate, { params: { id } });
-      setDetail((d) => (d ? { ...d, import: info, problems: [] } : d));
-      setPollKey((k) => k + 1);
-    } catch (e) {
-      void message.error(errorText(e));
-    } finally {
-      setCommitting(false);
-    }
-  };
+  const revalidate = () => (id ? revalidateMutation.mutateAsync({ params: { id } }).catch((e: unknown) => void message.error(errorText(e))) : undefined);
 
   // ---------------------------------------------------------------------------------------
   // Step 1: templates
@@ -347,7 +302,7 @@ export default function ImportPage() {
           <RunProgress
             runId={info.runId}
             fallback={{ progress: info.progress, message: info.message ? serverText(stateMessage(info)) : '' }}
-            onFinished={() => setPollKey((k) => k + 1)}
+            onFinished={() => void reloadDetail()}
             testId="import-progress"
             messageTestId="import-message"
           />
@@ -376,7 +331,7 @@ export default function ImportPage() {
             action={
               <Space orientation="vertical" size={8}>
                 {/* the failed run's retry (an interrupted commit: validated again, then committed) */}
-                <RunProgress runId={info.runId} retryOnly onRetried={() => setPollKey((k) => k + 1)} testId="import-run" />
+                <RunProgress runId={info.runId} retryOnly onRetried={() => void reloadDetail()} testId="import-run" />
                 <Button type="primary" icon={<ReloadOutlined />} onClick={() => void revalidate()} loading={committing} data-testid="import-revalidate">
                   {t('imports.revalidate')}
                 </Button>

@@ -1,16 +1,20 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import { Alert, App, Breadcrumb, Button, Card, Empty, Segmented, Select, Skeleton, Table, Tag, Tooltip, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
 import { CloseOutlined, DownloadOutlined, PlayCircleOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { regionPrefix, type EndpointResponse, type QualityCheckCount, type QualityHousehold, type QualityRegionCount, type QualityRun } from '@tuopin/domain';
-import { api, buildUrl, call } from '../../api/client';
+import { regionPrefix, type EndpointResponse, type QualityCheckCount, type QualityHousehold, type QualityRegionCount, type QualityRun, type RunInfo } from '@tuopin/domain';
+import { useQueryClient } from '@tanstack/react-query';
+import { api, buildUrl } from '../../api/client';
+import { invalidate, queryKeyOf, useApiMutation, useApiQuery } from '../../api/queries';
+import { currentYearInChina } from '../../utils/chinaDate';
 import { useAuth, useMe } from '../../auth/AuthContext';
 import { useI18n, type MsgKey } from '../../i18n';
 import { KeysetPager } from '../../components/KeysetPager';
 import { PageHeader } from '../../components/PageHeader';
-import { RunProgress } from '../../components/RunProgress';
+import { RunProgress, runMessage } from '../../components/RunProgress';
+import { isRunFinished, useRun } from '../../components/runs/useRun';
 import { RegionPicker } from '../../components/RegionPicker';
 import { useIsMobile } from '../../utils/hooks';
 import { FindingLine, SeverityTag } from './shared';
@@ -21,7 +25,7 @@ type Summary = EndpointResponse<typeof api.qualitySummary>;
 type FindingsPage = EndpointResponse<typeof api.qualityFindings>;
 type Severity = 'error' | 'warning';
 
-const CURRENT_YEAR = new Date().getFullYear();
+const CURRENT_YEAR = currentYearInChina();
 const YEARS = Array.from({ length: CURRENT_YEAR - 2014 + 1 }, (_, i) => CURRENT_YEAR - i);
 const POLL_MS = 700;
 
@@ -78,20 +82,13 @@ export default function QualityPage() {
   const region = view.region ?? me.region.code;
   const canRun = can('quality:run');
 
-  const [latest, setLatest] = useState<Latest | null>(null);
-  const [latestKey, setLatestKey] = useState(0);
-  const [active, setActive] = useState<QualityRun | null>(null);
   /** A run that failed while shown here: its retry button. */
   const [failedRun, setFailedRun] = useState<QualityRun | null>(null);
-  const [starting, setStarting] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [summary, setSummary] = useState<Summary | null>(null);
-  const [findings, setFindings] = useState<FindingsPage | null>(null);
-  const [findingsLoading, setFindingsLoading] = useState(false);
   /** Keyset cursors: the current page's and those before it ('' = first page). */
   const [cursors, setCursors] = useState<string[]>(['']);
   /** On a phone, rules without findings are folded away unless asked for. */
   const [allRules, setAllRules] = useState(false);
+  const client = useQueryClient();
 
   const patch = (p: Partial<View>) => {
     setSp(writeView({ ...view, ...p }), { replace: true });
@@ -101,95 +98,64 @@ export default function QualityPage() {
   // Another region or year: the failed run shown was of the previous one.
   useEffect(() => setFailedRun(null), [region, view.year]);
 
-  // The latest finished run covering the region, and a run of the region in progress.
-  useEffect(() => {
-    const ctl = new AbortController();
-    setError(null);
-    call(api.qualityLatest, { query: { regionCode: region, year: view.year }, signal: ctl.signal })
-      .then((d) => {
-        setLatest(d);
-        setActive(d.active);
-      })
-      .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)));
-    return () => ctl.abort();
-  }, [region, view.year, latestKey, errorText]);
-
-  // Poll a run in progress; when it ends, load the newest results.
+  // The latest finished run covering the region, and a run of the region in progress (its background run is
+  // followed by useRun; a run recorded without one is followed by reading this again).
+  const latestInput = { query: { regionCode: region, year: view.year } };
+  const latestQuery = useApiQuery(api.qualityLatest, latestInput, {
+    refetchInterval: (q) => (q.state.data?.active && !q.state.data.active.runId ? POLL_MS : false),
+  });
+  const latest: Latest | null = latestQuery.data ?? null;
+  const active = latest?.active ?? null;
   const activeId = active && RUNNING.includes(active.status) ? active.id : null;
-  useEffect(() => {
-    if (activeId === null) return;
-    const ctl = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const poll = () => {
-      call(api.qualityRunGet, { params: { id: activeId }, signal: ctl.signal })
-        .then((r) => {
-          setActive(r);
-          if (RUNNING.includes(r.status)) timer = setTimeout(poll, POLL_MS);
-          else {
-            if (r.status === 'failed') {
-              void message.error(r.message ? serverText(runState(r)) : t('quality.failed'));
-              setFailedRun(r);
-            }
-            setCursors(['']);
-            setLatestKey((k) => k + 1);
-          }
-        })
-        .catch((e: unknown) => {
-          if (!ctl.signal.aborted) setError(errorText(e));
-        });
-    };
-    timer = setTimeout(poll, POLL_MS);
-    return () => {
-      ctl.abort();
-      if (timer) clearTimeout(timer);
-    };
-  }, [activeId, errorText, message, serverText, t]);
+  const reloadLatest = () => invalidate(client, api.qualityLatest, api.qualitySummary, api.qualityFindings);
 
   const run = latest?.run ?? null;
   // Without a chosen area, a run of an enclosing region is shown for the chosen region.
   const area = view.area ?? (run && run.region.code !== region && region.startsWith(regionPrefix(run.region.code)) ? region : undefined);
 
-  useEffect(() => {
-    if (!run) {
-      setSummary(null);
-      return;
-    }
-    const ctl = new AbortController();
-    call(api.qualitySummary, { params: { id: run.id }, query: { area }, signal: ctl.signal })
-      .then(setSummary)
-      .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)));
-    return () => ctl.abort();
-  }, [run, area, errorText]);
+  const summaryQuery = useApiQuery(api.qualitySummary, run ? { params: { id: run.id }, query: { area } } : null);
+  const summary: Summary | null = summaryQuery.data ?? null;
 
   const after = cursors[cursors.length - 1] || undefined;
-  useEffect(() => {
-    if (!run) {
-      setFindings(null);
-      return;
-    }
-    const ctl = new AbortController();
-    setFindingsLoading(true);
-    call(api.qualityFindings, {
-      params: { id: run.id },
-      query: { area, checkId: view.check, severity: view.severity, after, limit: PAGE_SIZE },
-      signal: ctl.signal,
-    })
-      .then(setFindings)
-      .catch((e: unknown) => !ctl.signal.aborted && setError(errorText(e)))
-      .finally(() => !ctl.signal.aborted && setFindingsLoading(false));
-    return () => ctl.abort();
-  }, [run, area, view.check, view.severity, after, errorText]);
+  const findingsQuery = useApiQuery(
+    api.qualityFindings,
+    run ? { params: { id: run.id }, query: { area, checkId: view.check, severity: view.severity, after, limit: PAGE_SIZE } } : null,
+    { keepPrevious: true },
+  );
+  const findings: FindingsPage | null = run ? (findingsQuery.data ?? null) : null;
+  const findingsLoading = findingsQuery.isFetching;
+  const failure = latestQuery.error ?? summaryQuery.error ?? findingsQuery.error;
+  const error = failure ? errorText(failure) : null;
 
-  const start = async () => {
-    setStarting(true);
-    try {
-      setActive(await call(api.qualityRunStart, { body: { regionCode: region, year: view.year } }));
-    } catch (e) {
-      void message.error(errorText(e));
-    } finally {
-      setStarting(false);
+  const startRun = useApiMutation(api.qualityRunStart, {
+    onSuccess: (started) => {
+      // shown at once as the region's run in progress; the next read of `latest` agrees
+      client.setQueryData<Latest>(queryKeyOf(api.qualityLatest, latestInput), (old) => ({ run: old?.run ?? null, active: started }));
+    },
+  });
+  const starting = startRun.isPending;
+  const start = () => startRun.mutateAsync({ body: { regionCode: region, year: view.year } }).catch((e: unknown) => void message.error(errorText(e)));
+
+  /** The run in progress ended (seen by RunProgress): its failure with a retry, then the newest results. */
+  const onRunFinished = (r: RunInfo) => {
+    if (r.status !== 'succeeded') {
+      void message.error(r.message ? runMessage(lang, r) : t('quality.failed'));
+      if (active) setFailedRun({ ...active, status: 'failed' });
     }
+    setCursors(['']);
+    void reloadLatest();
   };
+  // The active run as RunProgress shows it (the same cached query): handled once per attempt when seen finished,
+  // also when it had already ended by the time it was first read.
+  const { run: activeRun } = useRun(activeId !== null ? active?.runId : null);
+  const handled = useRef<string | null>(null);
+  useEffect(() => {
+    if (!active?.runId || !activeRun || activeRun.id !== active.runId || !isRunFinished(activeRun)) return;
+    const key = `${activeRun.id}:${activeRun.attempt}`;
+    if (handled.current === key) return;
+    handled.current = key;
+    onRunFinished(activeRun);
+  });
 
   const running = activeId !== null && active !== null;
   const ruleName = (c: { checkId: string; zh: string; en: string }) => (lang === 'zh' ? c.zh : c.en);
@@ -247,8 +213,8 @@ export default function QualityPage() {
         runId={failedRun.runId}
         testId="quality-failed-run"
         onRetried={() => {
-          setActive({ ...failedRun, status: 'queued', progress: 0 });
           setFailedRun(null);
+          void reloadLatest();
         }}
       />
     </div>
