@@ -160,6 +160,14 @@ describe('monitoring: clues, identification, elimination', () => {
     assert.equal(dismissed.dismissReason, '经核实收入稳定，反映不实');
     const again = await township.call(api.identificationStart, { params: { countyCode: CC, id: toDismiss.id } });
     assert.equal(again.status, 409);
+
+    // assignment is all or none: a dismissed clue in the list refuses the whole request, names it, and the other
+    // clue keeps its assignee
+    const other = verifiers.find((v) => v.username === 'zx_officer')!;
+    const mixed = await township.call(api.clueAssign, { body: { clues: [{ countyCode: CC, id: app.body.id }, { countyCode: CC, id: toDismiss.id }], assigneeId: other.id } });
+    assert.equal(mixed.status, 409);
+    assert.equal((mixed.body as unknown as { code: string }).code, 'monitoring.clueClosedAssign');
+    assert.equal((await township.ok(api.clueGet, { params: { countyCode: CC, id: app.body.id } })).assignee?.name, '村干部王');
   });
 
   test('identification: every step by its level, refusals, objections, send back, publicity list, to a monitored household', async () => {

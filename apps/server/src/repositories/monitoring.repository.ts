@@ -45,6 +45,7 @@ export interface LockedClueRow extends HouseholdColsRow {
   county_code: string;
   id: number;
   status: string;
+  village_code: string;
 }
 
 /** A procedure as `procSelect` reads it (dates as YYYY-MM-DD text; state, snapshots, policy and outcome as JSON). */
@@ -285,9 +286,12 @@ export class MonitoringRepository {
     return r.rows[0]!.id;
   }
 
-  async assignClue(tx: Tx, countyCode: string, id: number, assignee: { id: number; name: string }): Promise<void> {
-    await sql`update clues set status = 'assigned', assignee_id = ${assignee.id}, assignee_name = ${assignee.name}, assigned_at = now(), updated_at = now()
-               where county_code = ${countyCode} and id = ${id}`.execute(tx);
+  /** Assigns the given open or assigned clues to one person, in one statement (each row audited by the trigger). */
+  async assignClues(tx: Tx, keys: { countyCode: string; id: number }[], assignee: { id: number; name: string }): Promise<number> {
+    const r = await sql`update clues set status = 'assigned', assignee_id = ${assignee.id}, assignee_name = ${assignee.name}, assigned_at = now(), updated_at = now()
+      where (county_code, id) in (select k.c, k.i from unnest(${keys.map((k) => k.countyCode)}::text[], ${keys.map((k) => k.id)}::bigint[]) k(c, i))
+        and status in ('open', 'assigned')`.execute(tx);
+    return Number(r.numAffectedRows ?? 0);
   }
 
   /**
@@ -296,7 +300,7 @@ export class MonitoringRepository {
    */
   async lockClues(tx: Tx, keys: { countyCode: string; id: number }[]): Promise<LockedClueRow[]> {
     const r = await sql<LockedClueRow>`
-      select c.county_code, c.id, c.status, ${householdCols('c')}
+      select c.county_code, c.id, c.status, c.village_code, ${householdCols('c')}
         from clues c
         join households h on h.county_code = c.county_code and h.id = c.household_id
         join regions r on r.code = c.village_code

@@ -172,27 +172,28 @@ export class MonitoringService {
       .map((u) => ({ id: u.id, name: u.display_name, username: u.username, role: u.role, regionCode: u.region_code, regionName: u.region_name }));
   }
 
+  /**
+   * Assigns several clues to one verifier, all or none: every clue must be found in the caller's region, still open
+   * or assigned, and in the assignee's region; otherwise nothing is changed and the answer names the first that is not.
+   */
   clueAssign(actor: Actor, b: { clues: { countyCode: string; id: number }[]; assigneeId: number }): Promise<{ assigned: number }> {
     return this.d.db.scoped(actor, async (tx) => {
       if (!can(actor.role, 'clues:assign')) throw appError('monitoring.assignDenied');
-      const clues: ClueRow[] = [];
-      for (const ref of b.clues) {
-        const c = await this.repo.clue(tx, ref.countyCode, ref.id, true);
-        if (!c) throw appError('monitoring.clueIdNotFound', { id: ref.id });
-        if (c.status !== 'open' && c.status !== 'assigned') throw fieldError('clues', 'monitoring.clueClosedAssign', { id: ref.id, household: c.head_name ?? c.household_no, status: clueStatus(c.status) });
-        clues.push(c);
-      }
+      const keys = [...new Map(b.clues.map((k) => [`${k.countyCode}:${k.id}`, k])).values()];
+      const found = new Map((await this.repo.lockClues(tx, keys)).map((c) => [`${c.county_code}:${c.id}`, c]));
+      const clues = keys.map((k) => {
+        const c = found.get(`${k.countyCode}:${k.id}`);
+        if (!c) throw appError('monitoring.clueIdNotFound', { id: k.id });
+        if (c.status !== 'open' && c.status !== 'assigned') throw fieldError('clues', 'monitoring.clueClosedAssign', { id: k.id, household: c.head_name ?? c.household_no, status: clueStatus(c.status) });
+        return c;
+      });
       const u = await this.repo.user(tx, b.assigneeId);
       if (!u || u.status !== 'active') throw fieldError('assigneeId', 'monitoring.assigneeInvalid');
       if (!can(u.role as Role, 'clues:verify')) throw fieldError('assigneeId', 'monitoring.assigneeRole');
-      let n = 0;
-      for (const c of clues) {
-        if (!isWithinRegion(c.village_code, u.region_code)) {
-          throw fieldError('assigneeId', 'monitoring.assigneeVillage', { name: u.display_name, id: `${c.id}`, village: c.village_name });
-        }
-        await this.repo.assignClue(tx, c.county_code, c.id, { id: u.id, name: u.display_name });
-        n++;
-      }
+      const outside = clues.find((c) => !isWithinRegion(c.village_code, u.region_code));
+      if (outside) throw fieldError('assigneeId', 'monitoring.assigneeVillage', { name: u.display_name, id: `${outside.id}`, village: outside.village_name });
+      const n = await this.repo.assignClues(tx, keys, { id: u.id, name: u.display_name });
+      if (n !== keys.length) throw fieldError('clues', 'monitoring.cluesChanged');
       return { assigned: n };
     });
   }
